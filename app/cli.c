@@ -1,0 +1,2 @@
+#include "tsumiki.h"
+int main(void) { return 0; }

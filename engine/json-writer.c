@@ -1,0 +1,1 @@
+/* json-writer.c — being written */

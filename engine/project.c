@@ -1,0 +1,1 @@
+/* project.c — being written */

@@ -1,0 +1,107 @@
+/* tsu-internal.h — what the engine's own files share; not installed, not for
+ * front ends. Layer files see the full node and kind structs through here. */
+#ifndef TSU_INTERNAL_H
+#define TSU_INTERNAL_H
+
+#include "tsumiki.h"
+
+#include <stdlib.h>
+
+#define TSU_MAX_TENSORS 4
+#define TSU_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Programmer errors abort with file:line; user errors are tsu_diag values. */
+#define tsu_assert(cond)                                                        \
+    do {                                                                        \
+        if (!(cond)) tsu_abort_at(__FILE__, __LINE__, #cond);                   \
+    } while (0)
+_Noreturn void tsu_abort_at(const char *file, int line, const char *what);
+
+void *tsu_xmalloc(size_t size);
+void *tsu_xcalloc(size_t count, size_t size);
+void *tsu_xrealloc(void *ptr, size_t size);
+char *tsu_xstrdup(const char *s);
+
+enum {
+    TSU_KIND_INPUT = 1u << 0, /* feeds a dataset variable; no inputs */
+    TSU_KIND_LOSS = 1u << 1,  /* a loss: reads a dataset variable as target */
+};
+
+/* Runtime operations (forward, backward, init, ...) live in a separate
+ * struct so the graph model does not depend on the runtime; see runtime.h. */
+typedef struct tsu_layer_ops tsu_layer_ops;
+
+struct tsu_layer_kind {
+    const char *name;
+    const char *category;
+    const char *help;
+    const char *id_prefix;      /* fresh ids in the editor: "conv", "fc", ... */
+    int min_inputs, max_inputs; /* max -1: unbounded */
+    unsigned flags;
+    const tsu_param_desc *params;
+    int n_params;
+    /* Output shape and parameter tensors from node->inputs[i]->shape and
+     * node->values. Reports problems with tsu_node_fail and returns false.
+     * Called only when every input has a shape and params are valid. */
+    bool (*infer)(tsu_node *node, tsu_diag *diag);
+    /* Multiply-adds per sample for one forward pass (after infer). */
+    uint64_t (*macs)(const tsu_node *node);
+    const tsu_layer_ops *ops; /* NULL until the runtime supports the kind */
+};
+
+struct tsu_node {
+    char *id;
+    char *type;
+    const tsu_layer_kind *kind; /* NULL: unknown type */
+    int doc_index;              /* position in network.nodes */
+    int topo_index;             /* position in graph order */
+    int n_inputs;
+    char **input_ids;
+    tsu_node **inputs;          /* resolved, NULL where the id names no node */
+    tsu_value *values;          /* one per kind->params entry */
+    char **value_strings;       /* owned copies behind values[i].string */
+    tsu_shape shape;
+    bool has_shape;
+    bool valid;
+    int n_tensors;
+    tsu_tensor_info tensors[TSU_MAX_TENSORS];
+    void *runtime;              /* the runtime's per-node state */
+};
+
+struct tsu_graph {
+    int n_nodes;
+    tsu_node *nodes;   /* document order */
+    tsu_node **order;  /* topological order */
+    bool valid;
+};
+
+/* The value of the kind's params[index] (after validation). */
+static inline const tsu_value *tsu_node_value(const tsu_node *node, int index)
+{
+    return &node->values[index];
+}
+
+/* Marks the node invalid and records the error (param may be NULL). */
+bool tsu_node_fail(tsu_node *node, tsu_diag *diag, tsu_status code, const char *param,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Adds a parameter tensor during infer. */
+void tsu_node_add_tensor(tsu_node *node, const char *name, const tsu_shape *shape,
+                         bool trainable);
+
+/* Shape helpers for layer files. */
+tsu_shape tsu_shape_make(int ndim, const int *dims);
+tsu_shape tsu_shape_1(int a);
+tsu_shape tsu_shape_2(int a, int b);
+tsu_shape tsu_shape_3(int a, int b, int c);
+tsu_shape tsu_shape_4(int a, int b, int c, int d);
+
+/* Canonical JSON text of a value (used by the project writer and by
+ * messages quoting a bad value). Returns malloc'd. */
+char *tsu_json_to_canonical(struct json_object *value, int indent);
+
+/* The registry: every layer kind, in palette order. */
+extern const tsu_layer_kind *const tsu_layer_registry[];
+extern const int tsu_layer_registry_count;
+
+#endif
