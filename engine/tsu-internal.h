@@ -85,6 +85,10 @@ static inline const tsu_value *tsu_node_value(const tsu_node *node, int index)
 bool tsu_node_fail(tsu_node *node, tsu_diag *diag, tsu_status code, const char *param,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Resolves node->values from a node's "params" object through the kind's
+ * descriptor table: defaults, bounds, unknown names. false on any error. */
+bool tsu_node_read_params(tsu_node *node, struct json_object *params, tsu_diag *diag);
+
 /* Adds a parameter tensor during infer. */
 void tsu_node_add_tensor(tsu_node *node, const char *name, const tsu_shape *shape,
                          bool trainable);
@@ -99,6 +103,15 @@ tsu_shape tsu_shape_4(int a, int b, int c, int d);
 /* Canonical JSON text of a value (used by the project writer and by
  * messages quoting a bad value). Returns malloc'd. */
 char *tsu_json_to_canonical(struct json_object *value, int indent);
+
+/* The candidate nearest to name by edit distance, or NULL if none is close
+ * enough to be a plausible typo. */
+const char *tsu_suggest_name(const char *name, const char *const *candidates, int count);
+
+/* Writes PATH.tmp-XXXXXX beside path, fsyncs, renames over path: a reader
+ * sees the old file or the new one, never half of either. */
+tsu_status tsu_write_file_atomic(const char *path, const void *data, size_t length,
+                                 tsu_diag *diag);
 
 /* The registry: every layer kind, in palette order. */
 extern const tsu_layer_kind *const tsu_layer_registry[];
