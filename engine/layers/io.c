@@ -1,0 +1,32 @@
+/* io.c — Input: where a dataset variable enters the network. */
+#include "layers/layer-util.h"
+#include "layers/kinds.h"
+
+enum { INPUT_SHAPE, INPUT_DATASET };
+
+static const tsu_param_desc input_params[] = {
+    {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true, .min = 1,
+     .max = 1 << 24, .help = "Shape of one sample without the batch axis, e.g. [1, 28, 28]"},
+    TSU_PARAM_STRING_DEF("dataset", "x", "Dataset variable fed to this input"),
+};
+
+static bool input_infer(tsu_node *node, tsu_diag *diag)
+{
+    const tsu_value *shape = tsu_node_value(node, INPUT_SHAPE);
+    node->shape = tsu_shape_make(shape->n, shape->ints);
+    return true;
+}
+
+const tsu_layer_kind tsu_kind_input = {
+    .name = "Input",
+    .category = "IO",
+    .help = "A dataset variable entering the network",
+    .id_prefix = "input",
+    .min_inputs = 0,
+    .max_inputs = 0,
+    .flags = TSU_KIND_INPUT,
+    .params = input_params,
+    .n_params = TSU_ARRAY_LEN(input_params),
+    .infer = input_infer,
+    .macs = tsu_macs_none,
+};
