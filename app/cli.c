@@ -1,2 +1,72 @@
-#include "tsumiki.h"
-int main(void) { return 0; }
+/* cli.c — tsumiki-cli: the engine from a terminal. Each subcommand lives in
+ * its own file; this one dispatches and holds the small shared helpers. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} cli_command;
+
+static const cli_command commands[] = {
+    {"check", cli_check, "check FILE [--batch-size N] [--json]   validate, print shapes, params, costs"},
+    {"layers", cli_layers, "layers [--markdown]                  list the layer catalogue"},
+};
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "usage: tsumiki-cli COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+}
+
+const char *cli_group_digits(uint64_t value, char *buf, size_t size)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)value);
+    size_t out = 0;
+    for (int i = 0; i < n && out + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0) buf[out++] = ',';
+        buf[out++] = digits[i];
+    }
+    buf[out] = '\0';
+    return buf;
+}
+
+const char *cli_format_bytes(uint64_t bytes, char *buf, size_t size)
+{
+    if (bytes < 1024) snprintf(buf, size, "%llu B", (unsigned long long)bytes);
+    else if (bytes < 1024 * 1024) snprintf(buf, size, "%.1f KiB", bytes / 1024.0);
+    else if (bytes < 1024ull * 1024 * 1024) snprintf(buf, size, "%.1f MiB", bytes / 1048576.0);
+    else snprintf(buf, size, "%.2f GiB", bytes / 1073741824.0);
+    return buf;
+}
+
+bool cli_parse_positive(const char *option, const char *text, int *out)
+{
+    char *end = NULL;
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (!text || *end || v < 1 || v > 1000000000) {
+        fprintf(stderr, "tsumiki-cli: %s expects a positive integer, got \"%s\"\n", option,
+                text ? text : "");
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        print_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "tsumiki-cli: unknown command \"%s\"\n\n", argv[1]);
+    print_usage(stderr);
+    return 2;
+}

@@ -176,13 +176,16 @@ static void report_cycle(tsu_graph *g, const bool *ordered, tsu_diag *diag)
         cur = next;
     }
     if (cur) {
-        /* path[seen_at-1 .. len) is the cycle, walked against the links. */
+        /* path[from .. len) is the cycle, walked against the links; name it
+         * along the data flow, starting where the walk started. */
         char text[480] = "";
         size_t used = 0;
         int from = seen_at[cur - g->nodes] - 1;
-        for (int i = len - 1; i >= from && used < sizeof text; i--)
-            used += (size_t)snprintf(text + used, sizeof text - used, "%s -> ", path[i]->id);
-        if (used < sizeof text) snprintf(text + used, sizeof text - used, "%s", path[len - 1]->id);
+        used += (size_t)snprintf(text, sizeof text, "%s", path[from]->id);
+        for (int i = len - 1; i > from && used < sizeof text; i--)
+            used += (size_t)snprintf(text + used, sizeof text - used, " -> %s", path[i]->id);
+        if (used < sizeof text)
+            snprintf(text + used, sizeof text - used, " -> %s", path[from]->id);
         for (int i = from; i < len; i++) path[i]->valid = false;
         tsu_diag_add(diag, TSU_E_GRAPH, cur->id, NULL, "the graph has a cycle: %s", text);
     }

@@ -3,7 +3,8 @@
  * json-c's own pretty printer puts every array element on a line of its own
  * and re-formats doubles; a project file is read by people and diffed by
  * tools, so we write it ourselves: two-space indentation, arrays of scalars
- * and containers inside arrays on one line (a node per line), numbers in
+ * containers inside arrays (a node per line) and flat objects below the top
+ * level on one line, numbers in
  * their shortest exact form. The output is a fixed point: parsing and
  * writing it again gives the same bytes. */
 #include "tsu-internal.h"
@@ -89,6 +90,21 @@ static bool is_container(struct json_object *v)
 
 static void write_value(text_buffer *b, struct json_object *v, int indent, bool inline_mode);
 
+/* Only scalars and arrays of scalars: such an object reads best on one line
+ * ({"source": "csv", "path": "train.csv"}). */
+static bool is_flat_object(struct json_object *v)
+{
+    if (!json_object_is_type(v, json_type_object)) return false;
+    json_object_object_foreach(v, key, child) {
+        (void)key;
+        if (json_object_is_type(child, json_type_object)) return false;
+        if (json_object_is_type(child, json_type_array))
+            for (size_t i = 0; i < json_object_array_length(child); i++)
+                if (is_container(json_object_array_get_idx(child, i))) return false;
+    }
+    return true;
+}
+
 static void write_array(text_buffer *b, struct json_object *v, int indent, bool inline_mode)
 {
     size_t n = json_object_array_length(v);
@@ -128,7 +144,8 @@ static void write_object(text_buffer *b, struct json_object *v, int indent, bool
         if (!inline_mode) buf_indent(b, indent + 1);
         write_string(b, key, strlen(key));
         buf_puts(b, ": ");
-        write_value(b, child, indent + 1, inline_mode);
+        /* Below the top level, flat objects go on one line. */
+        write_value(b, child, indent + 1, inline_mode || (indent > 0 && is_flat_object(child)));
     }
     if (!inline_mode) {
         buf_puts(b, "\n");

@@ -21,13 +21,16 @@ static bool json_is_number(struct json_object *v)
     return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
 }
 
-/* "positive integers", "integers from 1 to 8", "non-negative integer" ... */
-static void describe_int(const tsu_param_desc *desc, bool plural, char *buf, size_t size)
+/* "positive integers", "non-negative integer", "integers from 2 to 8" ...
+ * The upper bound is only named when it was the one broken: "2 positive
+ * integers" is what a person needs to read for [5]. */
+static void describe_int(const tsu_param_desc *desc, bool plural, bool over_max, char *buf,
+                         size_t size)
 {
     const char *noun = plural ? "integers" : "integer";
     const char *art = plural ? "" : "an ";
     bool has_max = desc->max > desc->min && desc->max < 1e15;
-    if (has_max)
+    if (has_max && (over_max || (desc->min != 0 && desc->min != 1)))
         snprintf(buf, size, "%s%s from %g to %g", art, noun, desc->min, desc->max);
     else if (desc->min == 1)
         snprintf(buf, size, "%spositive %s", plural ? "" : "a ", noun);
@@ -71,7 +74,12 @@ static bool read_ints(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc
                       struct json_object *v, tsu_value *out)
 {
     char what[96], expected[128];
-    describe_int(desc, true, what, sizeof what);
+    bool over_max = false;
+    if (json_object_is_type(v, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            if (json_object_get_double(json_object_array_get_idx(v, i)) > desc->max)
+                over_max = true;
+    describe_int(desc, true, over_max, what, sizeof what);
     if (desc->count > 0)
         snprintf(expected, sizeof expected, "%d %s", desc->count, what);
     else
@@ -97,7 +105,8 @@ static bool read_param(tsu_node *node, tsu_diag *diag, const tsu_param_desc *des
     char expected[128];
     switch (desc->type) {
     case TSU_PARAM_INT:
-        describe_int(desc, false, expected, sizeof expected);
+        describe_int(desc, false, json_is_number(v) && json_object_get_double(v) > desc->max,
+                     expected, sizeof expected);
         if (!json_is_integer(v) || !int_in_bounds(desc, json_object_get_double(v)))
             return param_error(node, diag, desc, expected, v);
         out->n = 1;

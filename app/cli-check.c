@@ -1,0 +1,174 @@
+/* cli-check.c — `tsumiki-cli check`: validate a project and print each
+ * layer's output shape, parameters and cost, then the totals. */
+#include "cli.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *path;
+    int batch_size; /* 0: the project's */
+    bool json;
+} check_options;
+
+static bool parse_options(int argc, char **argv, check_options *o)
+{
+    *o = (check_options){0};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            o->json = true;
+        } else if (!strcmp(argv[i], "--batch-size")) {
+            if (!cli_parse_positive("--batch-size", i + 1 < argc ? argv[i + 1] : NULL,
+                                    &o->batch_size))
+                return false;
+            i++;
+        } else if (argv[i][0] == '-' || o->path) {
+            fprintf(stderr, "usage: tsumiki-cli check FILE [--batch-size N] [--json]\n");
+            return false;
+        } else {
+            o->path = argv[i];
+        }
+    }
+    if (!o->path) fprintf(stderr, "usage: tsumiki-cli check FILE [--batch-size N] [--json]\n");
+    return o->path != NULL;
+}
+
+static void print_table(const tsu_graph *graph)
+{
+    int id_w = 4, type_w = 4;
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *n = tsu_graph_node(graph, i);
+        int a = (int)strlen(tsu_node_id(n)), b = (int)strlen(tsu_node_type(n));
+        if (a > id_w) id_w = a;
+        if (b > type_w) type_w = b;
+    }
+    printf("%-*s  %-*s  %-14s %12s %14s\n", id_w, "id", type_w, "type", "output",
+           "parameters", "multiply-adds");
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *n = tsu_graph_node(graph, i);
+        char shape[64] = "?", params[32] = "-", macs[32] = "-";
+        if (tsu_node_has_shape(n)) {
+            tsu_shape_format(tsu_node_shape(n), shape, sizeof shape);
+            cli_group_digits(tsu_node_trainable_count(n), params, sizeof params);
+            cli_group_digits(tsu_node_macs(n), macs, sizeof macs);
+        }
+        printf("%-*s  %-*s  %-14s %12s %14s%s\n", id_w, tsu_node_id(n), type_w, tsu_node_type(n),
+               shape, params, macs, tsu_node_valid(n) ? "" : "  (error)");
+    }
+}
+
+static void print_totals(const tsu_graph_stats *s, int batch, tsu_optimizer_kind opt)
+{
+    char a[32], b[32], c[32], d[32], e[32], f[32];
+    printf("\nTrainable parameters: %s\n", cli_group_digits(s->trainable, a, sizeof a));
+    if (s->state)
+        printf("State (not trained, e.g. BatchNormalization running statistics): %s\n",
+               cli_group_digits(s->state, a, sizeof a));
+    printf("Multiply-adds per sample: %s\n", cli_group_digits(s->macs, a, sizeof a));
+    printf("Training memory at batch size %d with %s: %s (weights %s, gradients %s, "
+           "optimizer state %s, activations %s)\n",
+           batch, tsu_optimizer_name(opt), cli_format_bytes(s->total_bytes, b, sizeof b),
+           cli_format_bytes(s->weight_bytes, c, sizeof c),
+           cli_format_bytes(s->gradient_bytes, d, sizeof d),
+           cli_format_bytes(s->optimizer_bytes, e, sizeof e),
+           cli_format_bytes(s->activation_bytes, f, sizeof f));
+}
+
+static struct json_object *shape_json(const tsu_shape *shape)
+{
+    struct json_object *a = json_object_new_array();
+    for (int i = 0; i < shape->ndim; i++) json_object_array_add(a, json_object_new_int(shape->d[i]));
+    return a;
+}
+
+static struct json_object *errors_json(const tsu_diag *diag)
+{
+    struct json_object *errors = json_object_new_array();
+    for (int i = 0; i < diag->count; i++) {
+        const tsu_error *e = &diag->items[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "message", json_object_new_string(e->message));
+        if (*e->node) json_object_object_add(o, "node", json_object_new_string(e->node));
+        if (*e->param) json_object_object_add(o, "param", json_object_new_string(e->param));
+        if (e->line) json_object_object_add(o, "line", json_object_new_int(e->line));
+        if (e->column) json_object_object_add(o, "column", json_object_new_int(e->column));
+        json_object_array_add(errors, o);
+    }
+    return errors;
+}
+
+static void print_json(const char *path, const tsu_graph *graph, const tsu_graph_stats *s,
+                       int batch, const tsu_diag *diag)
+{
+    struct json_object *root = json_object_new_object();
+    json_object_object_add(root, "file", json_object_new_string(path));
+    json_object_object_add(root, "valid", json_object_new_boolean(diag->count == 0));
+    struct json_object *nodes = json_object_new_array();
+    for (int i = 0; graph && i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *n = tsu_graph_node(graph, i);
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_string(tsu_node_id(n)));
+        json_object_object_add(o, "type", json_object_new_string(tsu_node_type(n)));
+        json_object_object_add(o, "valid", json_object_new_boolean(tsu_node_valid(n)));
+        if (tsu_node_has_shape(n)) {
+            json_object_object_add(o, "shape", shape_json(tsu_node_shape(n)));
+            json_object_object_add(o, "parameters",
+                                   json_object_new_int64((int64_t)tsu_node_trainable_count(n)));
+            json_object_object_add(o, "state",
+                                   json_object_new_int64((int64_t)tsu_node_state_count(n)));
+            json_object_object_add(o, "macs", json_object_new_int64((int64_t)tsu_node_macs(n)));
+        }
+        json_object_array_add(nodes, o);
+    }
+    json_object_object_add(root, "nodes", nodes);
+    if (graph) {
+        struct json_object *t = json_object_new_object();
+        json_object_object_add(t, "parameters", json_object_new_int64((int64_t)s->trainable));
+        json_object_object_add(t, "state", json_object_new_int64((int64_t)s->state));
+        json_object_object_add(t, "macs", json_object_new_int64((int64_t)s->macs));
+        json_object_object_add(t, "batch_size", json_object_new_int(batch));
+        json_object_object_add(t, "training_memory_bytes",
+                               json_object_new_int64((int64_t)s->total_bytes));
+        json_object_object_add(root, "totals", t);
+    }
+    json_object_object_add(root, "errors", errors_json(diag));
+    printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+}
+
+int cli_check(int argc, char **argv)
+{
+    check_options o;
+    if (!parse_options(argc, argv, &o)) return 2;
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *project = tsu_project_load(o.path, &diag);
+    tsu_graph *graph = project ? tsu_graph_build(project, &diag) : NULL;
+    tsu_train_config config;
+    /* Without a project (it failed to load) the defaults still size --json's totals. */
+    tsu_project *defaults = project ? NULL : tsu_project_new(NULL);
+    tsu_train_config_read(project ? project : defaults, &config, project ? &diag : NULL);
+    tsu_project_free(defaults);
+    int batch = o.batch_size ? o.batch_size : config.batch_size;
+    tsu_graph_stats stats = {0};
+    if (graph) tsu_graph_stats_compute(graph, batch, config.optimizer, &stats);
+
+    if (o.json) {
+        print_json(o.path, graph, &stats, batch, &diag);
+    } else if (graph) {
+        printf("%s (%s)\n\n", tsu_project_name(project), o.path);
+        print_table(graph);
+        print_totals(&stats, batch, config.optimizer);
+    }
+    if (!o.json && diag.count) {
+        fprintf(stderr, "\n%d error%s in %s:\n", diag.count, diag.count == 1 ? "" : "s", o.path);
+        tsu_diag_print(&diag, stderr);
+    }
+    int status = diag.count ? 1 : 0;
+    tsu_graph_free(graph);
+    tsu_project_free(project);
+    tsu_diag_free(&diag);
+    return status;
+}
