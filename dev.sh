@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# dev.sh — set up, build and run Tsumiki on Debian 12.
+#
+#   ./dev.sh run    install what is missing, build, open the designer with the
+#                   default example (or, without a display, train it headless)
+#   ./dev.sh test   install what is missing, build, run the whole test suite
+#   ./dev.sh asan   the test suite built with AddressSanitizer + UBSan
+#   ./dev.sh build  install what is missing and build
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+EXAMPLE=resources/examples/fashion-mnist-cnn.tsumiki
+
+# Build and run-time packages, then what the tests drive or compare against.
+BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev libjson-c-dev
+    libopenblas-dev zlib1g-dev libpng-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
+    dataset-fashion-mnist)
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy
+    python3-torch python3-onnx python3-opencv)
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+        meson setup "$BUILD_DIR" "$@"
+    fi
+    ninja -C "$BUILD_DIR"
+}
+
+has_display() {
+    [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]
+}
+
+run_main_job() {
+    if has_display && [ -x "$BUILD_DIR/ui/tsumiki" ]; then
+        exec "$BUILD_DIR/ui/tsumiki" "$EXAMPLE"
+    fi
+    "$BUILD_DIR/app/tsumiki-cli" check "$EXAMPLE"
+    if "$BUILD_DIR/app/tsumiki-cli" train --help >/dev/null 2>&1; then
+        echo
+        exec "$BUILD_DIR/app/tsumiki-cli" train "$EXAMPLE"
+    fi
+}
+
+case "${1:-}" in
+    run)
+        install_missing "${BUILD_PACKAGES[@]}"
+        build
+        run_main_job
+        ;;
+    build)
+        install_missing "${BUILD_PACKAGES[@]}"
+        build
+        ;;
+    test)
+        install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        build
+        # Slow cases (full training, benchmarks) live in bench/ and the 'slow' suite.
+        meson test -C "$BUILD_DIR" --no-suite slow --print-errorlogs --num-processes 2
+        ;;
+    asan)
+        install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        BUILD_DIR=build-asan build -Db_sanitize=address,undefined -Db_lundef=false
+        ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            meson test -C build-asan --no-suite slow --print-errorlogs --num-processes 2 \
+            --timeout-multiplier 4
+        ;;
+    *)
+        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        exit 2
+        ;;
+esac
