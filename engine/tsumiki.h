@@ -275,6 +275,8 @@ void tsu_graph_stats_compute(const tsu_graph *graph, int batch_size,
 
 #include "tsumiki-train.h"
 
+#include "tsumiki-data.h"
+
 #ifdef __cplusplus
 }
 #endif

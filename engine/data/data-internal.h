@@ -1,0 +1,79 @@
+/* data-internal.h — what the dataset readers share. */
+#ifndef TSU_DATA_INTERNAL_H
+#define TSU_DATA_INTERNAL_H
+
+#include "../tsu-internal.h"
+
+#define TSU_DS_MAX_VARS 16
+
+typedef enum {
+    TSU_STORE_U8,    /* pixels or bytes, scaled by 1/255 when filled */
+    TSU_STORE_F32,   /* float vectors and regression targets */
+    TSU_STORE_LABEL, /* int32 class indices */
+} tsu_store;
+
+typedef struct {
+    char name[TSU_ID_MAX];
+    tsu_shape shape;
+    size_t sample_size;  /* tsu_shape_size(shape) */
+    tsu_store store;
+    void *data;          /* n * sample_size elements of the store's type */
+    int n_classes;       /* labels: max label + 1 over the whole source */
+    /* IDX labels: the label file, for messages that point at a sample. */
+    char *file;
+} tsu_ds_var;
+
+struct tsu_dataset {
+    int n;               /* selected samples */
+    int total;           /* samples in the source before skip/limit */
+    int skip;            /* first selected sample's index in the source */
+    char *describe;
+    int n_vars;
+    tsu_ds_var vars[TSU_DS_MAX_VARS];
+    char *origin;        /* the file samples come from (CSV, IDX images) */
+    int *lines;          /* CSV: the line of each selected sample, else NULL */
+};
+
+/* The spec's selection, resolved: samples [skip, skip + limit) of the
+ * source; limit -1 means "to the end". */
+typedef struct {
+    int skip;
+    int limit;
+} tsu_ds_range;
+
+/* Adds a variable and allocates its storage for ds->n samples. */
+tsu_ds_var *tsu_ds_add_var(tsu_dataset *ds, const char *name, const tsu_shape *shape,
+                           tsu_store store);
+/* Clamps range to total samples; false (and a message for `context`) when
+ * nothing is left. Sets ds->total, ds->skip and ds->n. */
+bool tsu_ds_apply_range(tsu_dataset *ds, const tsu_ds_range *range, int total,
+                        const char *context, tsu_diag *diag);
+
+/* IDX: images (required) and labels (NULL: none) become "x" and "y". */
+bool tsu_ds_idx_load(tsu_dataset *ds, const char *images, const char *labels,
+                  const tsu_ds_range *range, const char *context, tsu_diag *diag);
+
+/* An NNC-style index.csv with PNG image cells. */
+bool tsu_ds_csv_load(tsu_dataset *ds, const char *path, const tsu_ds_range *range,
+                  const char *context, tsu_diag *diag);
+
+/* A decoded PNG: 8-bit, channels 1 (gray) or 3 (RGB), alpha dropped. */
+typedef struct {
+    int channels, height, width;
+    uint8_t *pixels;     /* C, H, W planes; malloc'd */
+} tsu_ds_png;
+
+/* Reads path into img. On failure returns false with a reason in
+ * err (e.g. "not a PNG file"). */
+bool tsu_ds_png_read(const char *path, tsu_ds_png *img, char *err, size_t err_size);
+
+/* "dir/name" unless name is absolute; malloc'd. */
+char *tsu_ds_path_join(const char *dir, const char *name);
+/* The directory part of path ("." when none); malloc'd. */
+char *tsu_ds_dirname(const char *path);
+/* Pointer to the last path component of path. */
+const char *tsu_ds_basename(const char *path);
+/* malloc'd printf. */
+char *tsu_ds_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

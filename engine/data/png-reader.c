@@ -1,0 +1,127 @@
+/* png-reader.c — PNG files to 8-bit C,H,W planes with libpng.
+ *
+ * The classic libpng API rather than png_image: the simplified API
+ * composites alpha and converts gamma, and datasets want the stored
+ * values as they are, alpha simply dropped. */
+#include "data-internal.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <string.h>
+
+/* Images larger than this are not training data; the limit also keeps a
+ * corrupt header from asking for gigabytes. */
+#define PNG_MAX_SIDE 16384
+#define PNG_MAX_PIXELS ((size_t)64 << 20)
+
+/* Everything the error path must free. It lives in the caller's frame so
+ * its fields keep their values across libpng's longjmp. */
+typedef struct {
+    png_structp png;
+    png_infop info;
+    uint8_t *row;
+    uint8_t *pixels;
+    char *err;
+    size_t err_size;
+} png_ctx;
+
+static void on_error(png_structp png, png_const_charp msg)
+{
+    png_ctx *ctx = png_get_error_ptr(png);
+    snprintf(ctx->err, ctx->err_size, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+static void on_warning(png_structp png, png_const_charp msg)
+{
+    /* Warnings (bad CRCs in ancillary chunks, odd gamma) do not stop a
+     * dataset; the pixels are what matters. */
+}
+
+static bool decode(FILE *fp, png_ctx *ctx, tsu_ds_png *img)
+{
+    if (setjmp(png_jmpbuf(ctx->png))) return false;
+    png_init_io(ctx->png, fp);
+    png_set_sig_bytes(ctx->png, 8);
+    png_set_user_limits(ctx->png, PNG_MAX_SIDE, PNG_MAX_SIDE);
+    png_read_info(ctx->png, ctx->info);
+
+    png_uint_32 width, height;
+    int depth, color, interlace;
+    png_get_IHDR(ctx->png, ctx->info, &width, &height, &depth, &color, &interlace, NULL, NULL);
+    if (depth == 16) png_set_strip_16(ctx->png);
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(ctx->png);
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(ctx->png);
+    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(ctx->png);
+    int passes = png_set_interlace_handling(ctx->png);
+    png_read_update_info(ctx->png, ctx->info);
+
+    int channels = png_get_channels(ctx->png, ctx->info);
+    if (channels != 1 && channels != 3) {
+        snprintf(ctx->err, ctx->err_size, "unsupported PNG layout (%d channels)", channels);
+        return false;
+    }
+    if ((size_t)width * height > PNG_MAX_PIXELS) {
+        snprintf(ctx->err, ctx->err_size, "image too large (%ux%u)", (unsigned)width,
+                 (unsigned)height);
+        return false;
+    }
+    size_t row_bytes = png_get_rowbytes(ctx->png, ctx->info);
+    size_t plane = (size_t)width * height;
+    /* Interlaced images are assembled in place over several passes, so
+     * they need the whole interleaved image; plain ones go row by row. */
+    ctx->row = tsu_xmalloc(passes > 1 ? row_bytes * height : row_bytes);
+    ctx->pixels = tsu_xmalloc(plane * (size_t)channels);
+    if (passes == 1) {
+        for (png_uint_32 y = 0; y < height; y++) {
+            png_read_row(ctx->png, ctx->row, NULL);
+            for (png_uint_32 x = 0; x < width; x++)
+                for (int c = 0; c < channels; c++)
+                    ctx->pixels[(size_t)c * plane + (size_t)y * width + x] =
+                        ctx->row[(size_t)x * channels + c];
+        }
+    } else {
+        for (int pass = 0; pass < passes; pass++)
+            for (png_uint_32 y = 0; y < height; y++)
+                png_read_row(ctx->png, ctx->row + y * row_bytes, NULL);
+        for (png_uint_32 y = 0; y < height; y++)
+            for (png_uint_32 x = 0; x < width; x++)
+                for (int c = 0; c < channels; c++)
+                    ctx->pixels[(size_t)c * plane + (size_t)y * width + x] =
+                        ctx->row[y * row_bytes + (size_t)x * channels + c];
+    }
+    img->channels = channels;
+    img->height = (int)height;
+    img->width = (int)width;
+    img->pixels = ctx->pixels;
+    ctx->pixels = NULL;
+    return true;
+}
+
+bool tsu_ds_png_read(const char *path, tsu_ds_png *img, char *err, size_t err_size)
+{
+    memset(img, 0, sizeof *img);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, err_size, "%s", strerror(errno));
+        return false;
+    }
+    uint8_t sig[8];
+    if (fread(sig, 1, 8, fp) != 8 || png_sig_cmp(sig, 0, 8)) {
+        snprintf(err, err_size, "not a PNG file");
+        fclose(fp);
+        return false;
+    }
+    png_ctx ctx = {.err = err, .err_size = err_size};
+    ctx.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
+    if (ctx.png) ctx.info = png_create_info_struct(ctx.png);
+    bool ok = false;
+    if (!ctx.png || !ctx.info) snprintf(err, err_size, "out of memory");
+    else ok = decode(fp, &ctx, img);
+    png_destroy_read_struct(ctx.png ? &ctx.png : NULL, ctx.info ? &ctx.info : NULL, NULL);
+    free(ctx.row);
+    free(ctx.pixels);
+    fclose(fp);
+    return ok;
+}

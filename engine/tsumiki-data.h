@@ -1,0 +1,93 @@
+/* tsumiki-data.h — datasets: the samples a project trains and validates on.
+ *
+ * Included by tsumiki.h; do not include it on its own.
+ *
+ * A dataset is opened from one entry of a project's "dataset" object
+ * (DESIGN.md section 3, docs/datasets.md), e.g.
+ *
+ *     {"source": "fashion-mnist", "split": "train", "skip": 50000, "limit": 10000}
+ *
+ * and holds every selected sample in memory: uint8 images stay uint8
+ * (60000 Fashion-MNIST images are 47 MB) and become floats one batch at a
+ * time in tsu_dataset_fill, which never allocates. A dataset is immutable
+ * once opened, so several threads may fill batches from it at once.
+ *
+ * Samples have named variables, NNC style: "x" (the images or input vectors)
+ * and "y" (class indices or regression targets). Input and loss nodes name
+ * them in their "dataset" param.
+ */
+#ifndef TSUMIKI_DATA_H
+#define TSUMIKI_DATA_H
+
+#ifndef TSUMIKI_H
+#error "include tsumiki.h, not tsumiki-data.h"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tsu_dataset tsu_dataset;
+
+/* Opens the dataset described by `spec`; relative paths in it are resolved
+ * against base_dir (the project file's directory; NULL means "."). Returns
+ * NULL with the reasons in diag on any problem: a bad spec, a missing file,
+ * bad data (messages name the file, and the line for CSV files).
+ * Messages about the spec itself are prefixed "dataset: ". */
+tsu_dataset *tsu_dataset_open(struct json_object *spec, const char *base_dir, tsu_diag *diag);
+/* The same, naming the spec `context` in messages, e.g. "dataset.training"
+ * gives "dataset.training.source: unknown source "fashon-mnist" (did you
+ * mean "fashion-mnist"?)". context NULL is "dataset". */
+tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_dir,
+                                    const char *context, tsu_diag *diag);
+void tsu_dataset_free(tsu_dataset *ds);
+
+/* Number of samples (after "skip" and "limit"). */
+int tsu_dataset_size(const tsu_dataset *ds);
+/* One line for people: "Fashion-MNIST train (60000 samples)". */
+const char *tsu_dataset_describe(const tsu_dataset *ds);
+
+int tsu_dataset_variable_count(const tsu_dataset *ds);
+const char *tsu_dataset_variable_name(const tsu_dataset *ds, int var); /* "x", "y" */
+int tsu_dataset_variable_find(const tsu_dataset *ds, const char *name); /* -1 if none */
+/* Per-sample shape without the batch axis: images [C, H, W], labels [1]. */
+tsu_shape tsu_dataset_variable_shape(const tsu_dataset *ds, int var);
+/* true for class indices (integers >= 0, one per sample). */
+bool tsu_dataset_variable_is_label(const tsu_dataset *ds, int var);
+/* Largest label + 1 over the whole source file (not just the selected
+ * samples, so a training and a validation slice of one file agree);
+ * 0 for variables that are not labels. */
+int tsu_dataset_class_count(const tsu_dataset *ds, int var);
+
+/* Writes samples indices[0..n) of variable var as floats to out, which holds
+ * n * tsu_shape_size(shape) floats: uint8 values are scaled by 1/255, labels
+ * become their class index as a float, float data is copied. Indices must be
+ * in [0, size). Never allocates; safe to call from several threads. */
+void tsu_dataset_fill(const tsu_dataset *ds, int var, const int *indices, int n, float *out);
+/* The uint8 pixels (C, H, W) of sample index, for thumbnails; NULL when the
+ * variable is not a uint8 image. */
+const uint8_t *tsu_dataset_image(const tsu_dataset *ds, int var, int index);
+/* The class index of sample index, or -1 when var is not a label variable. */
+int tsu_dataset_label(const tsu_dataset *ds, int var, int index);
+
+/* Where sample index came from, for messages: the file, and the 1-based line
+ * for CSV files (0 for IDX files). */
+const char *tsu_dataset_sample_file(const tsu_dataset *ds, int index);
+int tsu_dataset_sample_line(const tsu_dataset *ds, int index);
+
+/* Checks that every label of var is below n_classes (the network's output
+ * size). The first offending sample is reported with its file and line (or
+ * sample number), mentioning `what` (e.g. "prob: 10 outputs"); returns
+ * TSU_E_DATA then, else TSU_OK. Not-label variables always pass. */
+tsu_status tsu_dataset_check_labels(const tsu_dataset *ds, int var, int n_classes,
+                                    const char *what, tsu_diag *diag);
+
+/* The sample order of one epoch: a permutation of 0..n-1 in order[], the
+ * same on every machine for the same (seed, epoch), different across
+ * epochs. Fisher-Yates over a splitmix64 stream; no allocation. */
+void tsu_dataset_epoch_order(int n, uint64_t seed, int epoch, int *order);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
