@@ -97,11 +97,11 @@ static bool read_file(csv_doc *d)
         len += got;
         if (got == 0) break;
     }
-    bool failed = ferror(fp);
+    int failed = ferror(fp) ? errno : 0;
     fclose(fp);
     if (failed) {
         free(buf);
-        tsu_diag_add_at(d->diag, TSU_E_IO, d->path, 0, 0, "read error");
+        tsu_diag_add_at(d->diag, TSU_E_IO, d->path, 0, 0, "cannot read: %s", strerror(failed));
         return false;
     }
     d->src = buf;

@@ -62,8 +62,11 @@ static int64_t idx_read(idx_file *f, void *buf, uint64_t len, tsu_diag *diag)
         if (got < 0) {
             int zerr;
             const char *msg = gzerror(f->gz, &zerr);
-            tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0, "cannot decompress: %s",
-                            zerr == Z_ERRNO ? strerror(errno) : msg);
+            if (zerr == Z_ERRNO)
+                tsu_diag_add_at(diag, TSU_E_IO, f->path, 0, 0, "cannot read: %s",
+                                strerror(errno));
+            else
+                tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0, "cannot decompress: %s", msg);
             return -1;
         }
         if (got == 0) break;

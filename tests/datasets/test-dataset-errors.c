@@ -218,6 +218,11 @@ static void test_csv_errors(Fixture *f, gconstpointer data)
                  "zero.idx: no samples", NULL);
     expect_error("{\"source\":\"csv\",\"path\":\"absent.csv\"}", f->dir, &f->diag,
                  "absent.csv: cannot open: No such file", NULL);
+    make_subdir(f->dir, "folder.csv");
+    expect_error("{\"source\":\"csv\",\"path\":\"folder.csv\"}", f->dir, &f->diag,
+                 "folder.csv: cannot read: Is a directory", NULL);
+    expect_error("{\"source\":\"idx\",\"images\":\"folder.csv\"}", f->dir, &f->diag,
+                 "folder.csv: cannot read: Is a directory", NULL);
     /* Many bad cells: the list stops rather than flooding. */
     GString *many = g_string_new("x,y\n");
     for (int i = 0; i < 500; i++) g_string_append(many, "a,b\n");
