@@ -374,7 +374,9 @@ static bool load_numeric(csv_doc *d, csv_var *var, tsu_dataset *ds)
     if (d->errors != errors) return false;
     tsu_shape shape = tsu_shape_1(var->n_cols);
     tsu_ds_var *out = tsu_ds_add_var(ds, var->name, &shape,
-                                     integral ? TSU_STORE_LABEL : TSU_STORE_F32);
+                                     integral ? TSU_STORE_LABEL : TSU_STORE_F32, NULL,
+                                     d->path, d->diag);
+    if (!out) return false;
     for (int i = 0; i < ds->n; i++) {
         int r = 1 + ds->skip + i;
         for (int e = 0; e < var->n_cols; e++) {
@@ -431,7 +433,11 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
         free(path);
         tsu_shape shape = tsu_shape_3(img.channels, img.height, img.width);
         if (!out) {
-            out = tsu_ds_add_var(ds, var->name, &shape, TSU_STORE_U8);
+            out = tsu_ds_add_var(ds, var->name, &shape, TSU_STORE_U8, NULL, d->path, d->diag);
+            if (!out) {
+                free(img.pixels);
+                return false;
+            }
             first = c;
         } else if (!tsu_shape_equal(&shape, &out->shape)) {
             char a[64], b[64];

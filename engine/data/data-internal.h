@@ -41,9 +41,11 @@ typedef struct {
     int limit;
 } tsu_ds_range;
 
-/* Adds a variable and allocates its storage for ds->n samples. */
+/* Adds a variable holding ds->n samples: takes ownership of data, or
+ * allocates zeroed storage when data is NULL. Returns NULL (reported
+ * against file) when that much memory is not to be had. */
 tsu_ds_var *tsu_ds_add_var(tsu_dataset *ds, const char *name, const tsu_shape *shape,
-                           tsu_store store);
+                           tsu_store store, void *data, const char *file, tsu_diag *diag);
 /* Clamps range to total samples; false (and a message for `context`) when
  * nothing is left. Sets ds->total, ds->skip and ds->n. */
 bool tsu_ds_apply_range(tsu_dataset *ds, const tsu_ds_range *range, int total,

@@ -48,18 +48,31 @@ const char *tsu_ds_basename(const char *path)
 }
 
 tsu_ds_var *tsu_ds_add_var(tsu_dataset *ds, const char *name, const tsu_shape *shape,
-                           tsu_store store)
+                           tsu_store store, void *data, const char *file, tsu_diag *diag)
 {
-    tsu_assert(ds->n_vars < TSU_DS_MAX_VARS);
+    tsu_assert(ds->n_vars < TSU_DS_MAX_VARS && ds->n > 0);
+    size_t sample_size = tsu_shape_size(shape);
+    if (!data) {
+        size_t elem = store == TSU_STORE_U8 ? 1 : 4;
+        /* Big images times many rows can exceed memory: that is bad input,
+         * not a reason to abort, so no tsu_xcalloc here. */
+        bool fits = sample_size <= ((size_t)1 << 40) / elem / (size_t)ds->n;
+        data = fits ? calloc((size_t)ds->n * sample_size, elem) : NULL;
+        if (!data) {
+            char dims[64];
+            tsu_shape_format(shape, dims, sizeof dims);
+            tsu_diag_add_at(diag, TSU_E_NOMEM, file, 0, 0,
+                            "not enough memory for %d samples of %s", ds->n, dims);
+            return NULL;
+        }
+    }
     tsu_ds_var *v = &ds->vars[ds->n_vars++];
     memset(v, 0, sizeof *v);
     snprintf(v->name, sizeof v->name, "%s", name);
     v->shape = *shape;
-    v->sample_size = tsu_shape_size(shape);
+    v->sample_size = sample_size;
     v->store = store;
-    size_t elem = store == TSU_STORE_U8 ? 1 : store == TSU_STORE_F32 ? sizeof(float)
-                                                                     : sizeof(int32_t);
-    v->data = tsu_xcalloc((size_t)ds->n * v->sample_size, elem);
+    v->data = data;
     return v;
 }
 
@@ -136,7 +149,8 @@ static bool get_count(struct json_object *spec, const char *key, int min, int *o
                       const char *context, tsu_diag *diag)
 {
     struct json_object *v;
-    if (!json_object_object_get_ex(spec, key, &v)) return true;
+    if (!json_object_object_get_ex(spec, key, &v) || json_object_is_type(v, json_type_null))
+        return true;
     double d;
     if (json_object_is_type(v, json_type_int))
         d = (double)json_object_get_int64(v);
@@ -208,7 +222,9 @@ static bool open_builtin(tsu_dataset *ds, struct json_object *spec, const source
     else if (!strcmp(split, "test")) prefix = "t10k";
     else {
         tsu_diag_add(diag, TSU_E_FORMAT, context, "split",
-                     "expected \"train\" or \"test\", got \"%s\"", split);
+                     "expected \"train\" or \"test\", got \"%s\"%s", split,
+                     strncmp(split, "val", 3) ? ""
+                     : " (for a validation split, use \"skip\" and \"limit\" on \"train\")");
         return false;
     }
     char *dir = dir_spec ? tsu_ds_path_join(base_dir, dir_spec) : tsu_xstrdup(src->default_dir);

@@ -127,12 +127,13 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     for (int i = 0; i < f->ndim; i++) {
         const uint8_t *p = raw + 4 * i;
         f->dims[i] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-        if (i > 0) item *= f->dims[i] ? f->dims[i] : 1;
-        if (i > 0 && (f->dims[i] == 0 || f->dims[i] > INT_MAX || item > IDX_MAX_BYTES)) {
+        if (i == 0) continue;
+        if (f->dims[i] == 0 || f->dims[i] > INT_MAX || item > IDX_MAX_BYTES / f->dims[i]) {
             tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
                             "unsupported IDX dimension %d of size %u", i, f->dims[i]);
             return false;
         }
+        item *= f->dims[i];
     }
     if (f->dims[0] > INT_MAX) {
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0, "too many samples (%u)", f->dims[0]);
@@ -145,13 +146,15 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     }
     f->count = (int)f->dims[0];
     f->item = (size_t)item;
-    f->expected += (uint64_t)f->count * item * (uint64_t)f->esize;
-    if (f->expected > IDX_MAX_BYTES) {
+    /* item <= 2^36 and esize <= 8: the product cannot overflow, but the
+     * whole-file size could, so divide instead of multiplying. */
+    if (item * (uint64_t)f->esize > IDX_MAX_BYTES / (uint64_t)f->count) {
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
-                        "IDX header claims %llu bytes of data, more than this reader accepts",
-                        (unsigned long long)f->expected);
+                        "IDX header claims %d samples of %llu values, more than this "
+                        "reader accepts", f->count, (unsigned long long)item);
         return false;
     }
+    f->expected += (uint64_t)f->count * item * (uint64_t)f->esize;
     return true;
 }
 
@@ -239,22 +242,20 @@ static tsu_shape sample_shape(const idx_file *f)
 
 /* Stores raw samples as a variable: uint8 stays uint8, other types become
  * floats. Takes ownership of raw. */
-static tsu_ds_var *add_raw_var(tsu_dataset *ds, const char *name, const idx_file *f,
-                               uint8_t *raw)
+static bool add_raw_var(tsu_dataset *ds, const char *name, const idx_file *f, uint8_t *raw,
+                        tsu_diag *diag)
 {
     tsu_shape shape = sample_shape(f);
-    tsu_ds_var *v = tsu_ds_add_var(ds, name, &shape, f->type == IDX_U8 ? TSU_STORE_U8
-                                                                      : TSU_STORE_F32);
-    size_t total = (size_t)ds->n * f->item;
-    if (f->type == IDX_U8) {
-        free(v->data);
-        v->data = raw;
-        return v;
+    if (f->type == IDX_U8)
+        return tsu_ds_add_var(ds, name, &shape, TSU_STORE_U8, raw, f->path, diag) != NULL;
+    tsu_ds_var *v = tsu_ds_add_var(ds, name, &shape, TSU_STORE_F32, NULL, f->path, diag);
+    if (v) {
+        float *out = v->data;
+        size_t total = (size_t)ds->n * f->item;
+        for (size_t k = 0; k < total; k++) out[k] = (float)idx_value(f->type, raw, k);
     }
-    float *out = v->data;
-    for (size_t k = 0; k < total; k++) out[k] = (float)idx_value(f->type, raw, k);
     free(raw);
-    return v;
+    return v != NULL;
 }
 
 /* Labels are read whole (they are small) so that the class count is the
@@ -269,9 +270,7 @@ static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_di
     bool integral = f->ndim == 1 && f->type != IDX_F32 && f->type != IDX_F64;
     if (!integral) {
         uint8_t *raw = idx_read_samples(f, ds->skip, ds->n, diag);
-        if (!raw) return false;
-        add_raw_var(ds, "y", f, raw);
-        return true;
+        return raw && add_raw_var(ds, "y", f, raw, diag);
     }
     uint8_t *raw = idx_read_samples(f, 0, f->count, diag);
     if (!raw) return false;
@@ -294,7 +293,11 @@ static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_di
         if (value > max) max = (int)value;
     }
     tsu_shape shape = tsu_shape_1(1);
-    tsu_ds_var *v = tsu_ds_add_var(ds, "y", &shape, TSU_STORE_LABEL);
+    tsu_ds_var *v = tsu_ds_add_var(ds, "y", &shape, TSU_STORE_LABEL, NULL, f->path, diag);
+    if (!v) {
+        free(raw);
+        return false;
+    }
     int32_t *labels = v->data;
     for (int i = 0; i < ds->n; i++)
         labels[i] = (int32_t)idx_value(f->type, raw, (size_t)(ds->skip + i));
@@ -312,8 +315,7 @@ bool tsu_ds_idx_load(tsu_dataset *ds, const char *images, const char *labels,
     if (ok) ok = tsu_ds_apply_range(ds, range, fx.count, context, diag);
     if (ok) {
         uint8_t *raw = idx_read_samples(&fx, ds->skip, ds->n, diag);
-        ok = raw != NULL;
-        if (ok) add_raw_var(ds, "x", &fx, raw);
+        ok = raw && add_raw_var(ds, "x", &fx, raw, diag);
     }
     idx_close(&fx);
     if (ok) ds->origin = tsu_xstrdup(images);

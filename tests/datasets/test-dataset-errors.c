@@ -59,6 +59,8 @@ static void test_spec(Fixture *f, gconstpointer data)
                  "dataset.training.split: missing", NULL);
     expect_error("{\"source\":\"fashion-mnist\",\"split\":\"valid\"}", f->dir, &f->diag,
                  "dataset.training.split: expected \"train\" or \"test\", got \"valid\"", NULL);
+    expect_error("{\"source\":\"mnist\",\"split\":\"validation\"}", f->dir, &f->diag,
+                 "got \"validation\" (for a validation split, use \"skip\" and \"limit\"", NULL);
     expect_error("{\"source\":\"idx\",\"labels\":\"y\"}", f->dir, &f->diag,
                  "dataset.training.images: missing", NULL);
     expect_error("{\"source\":\"csv\"}", f->dir, &f->diag, "dataset.training.path: missing",
@@ -114,6 +116,17 @@ static void test_idx_errors(Fixture *f, gconstpointer data)
     expect_error("{\"source\":\"idx\",\"images\":\"cut.idx.gz\"}", f->dir, &f->diag,
                  "cut.idx.gz: truncated IDX file: expected 46 bytes, got 45 "
                  "(after decompression)", NULL);
+    /* Headers that promise more than any file holds are refused or found
+     * truncated without allocating what they claim. */
+    char *huge = path_in(f->dir, "huge.idx");
+    write_idx(huge, FALSE, 0x0E, 3, (const guint32[]){2000000000, 100000, 100000}, "", 0, 0);
+    expect_error("{\"source\":\"idx\",\"images\":\"huge.idx\"}", f->dir, &f->diag,
+                 "huge.idx: IDX header claims 2000000000 samples of 10000000000 values, more than "
+                 "this reader accepts", NULL);
+    write_idx(huge, TRUE, 0x08, 3, (const guint32[]){60000, 28, 28}, "abc", 3, 0);
+    expect_error("{\"source\":\"idx\",\"images\":\"huge.idx\"}", f->dir, &f->diag,
+                 "huge.idx: truncated IDX file: expected 47040016 bytes, got 19", NULL);
+    g_free(huge);
     small_idx(f->dir, "head.idx", FALSE, 10);
     expect_error("{\"source\":\"idx\",\"images\":\"head.idx\"}", f->dir, &f->diag,
                  "head.idx: truncated IDX file: expected 16 bytes, got 10", NULL);
@@ -223,6 +236,19 @@ static void test_csv_errors(Fixture *f, gconstpointer data)
                  "folder.csv: cannot read: Is a directory", NULL);
     expect_error("{\"source\":\"idx\",\"images\":\"folder.csv\"}", f->dir, &f->diag,
                  "folder.csv: cannot read: Is a directory", NULL);
+    /* 70000 rows of a 4096x4096 image would need 1.1 TB: refused, not
+     * attempted (and no abort). */
+    guint8 *black = g_malloc0(4096 * 4096);
+    write_png(p = path_in(f->dir, "img/huge.png"), 4096, 4096, 1, black, FALSE, FALSE), g_free(p);
+    g_free(black);
+    GString *rows = g_string_new("x,y\n");
+    for (int i = 0; i < 70000; i++) g_string_append(rows, "img/huge.png,0\n");
+    write_text(f->dir, "huge.csv", rows->str);
+    g_string_free(rows, TRUE);
+    expect_error("{\"source\":\"csv\",\"path\":\"huge.csv\"}", f->dir, &f->diag,
+                 "huge.csv: not enough memory for 70000 samples of 1x4096x4096", NULL);
+    g_assert_cmpint(f->diag.items[0].code, ==, TSU_E_NOMEM);
+
     /* Many bad cells: the list stops rather than flooding. */
     GString *many = g_string_new("x,y\n");
     for (int i = 0; i < 500; i++) g_string_append(many, "a,b\n");

@@ -222,6 +222,17 @@ static void test_fashion_mnist(void)
     g_assert_cmpint(tsu_dataset_label(ds, 1, 1), ==, 2);
     tsu_dataset_free(ds);
 
+    /* A limit reads only the first images. */
+    t0 = g_get_monotonic_time();
+    ds = open_json("{\"source\":\"fashion-mnist\",\"split\":\"train\",\"limit\":3000,"
+                   "\"skip\":null}", NULL, &diag);
+    g_test_message("limit 3000 in %.3f s", (double)(g_get_monotonic_time() - t0) / 1e6);
+    g_assert_nonnull(ds);
+    g_assert_cmpint(tsu_dataset_size(ds), ==, 3000);
+    g_assert_cmpstr(tsu_dataset_describe(ds), ==, "Fashion-MNIST train (3000 of 60000 samples)");
+    g_assert_cmpint(tsu_dataset_label(ds, 1, 0), ==, 9);
+    tsu_dataset_free(ds);
+
     /* The last 10000 training images as a validation split. */
     t0 = g_get_monotonic_time();
     ds = open_json("{\"source\":\"fashion-mnist\",\"split\":\"train\",\"skip\":50000,"
