@@ -14,6 +14,8 @@ typedef struct {
 static const cli_command commands[] = {
     {"check", cli_check, "check FILE [--batch-size N] [--json]   validate, print shapes, params, costs"},
     {"layers", cli_layers, "layers [--markdown]                  list the layer catalogue"},
+    {"train", cli_train, "train FILE [--epochs N] [--batch-size N] [--limit N] [--threads N] [--seed N] [--out DIR]"},
+    {"eval", cli_eval, "eval FILE --weights W [--split validation|training] [--outputs OUT.csv]"},
 };
 
 static void print_usage(FILE *out)

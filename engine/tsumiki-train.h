@@ -35,4 +35,107 @@ tsu_status tsu_train_config_read(const tsu_project *project, tsu_train_config *c
 /* The learning rate at a fractional epoch (0-based, e.g. 2.5 = middle of the third). */
 double tsu_train_config_lr_at(const tsu_train_config *config, double epoch);
 
+/* ------------------------------------------------------------ optimizer */
+
+/* Updates parameter tensors from their gradients. Tensors are registered
+ * once; step() touches only them, allocates nothing. */
+typedef struct tsu_optimizer tsu_optimizer;
+tsu_optimizer *tsu_optimizer_new(const tsu_train_config *config);
+void tsu_optimizer_add(tsu_optimizer *opt, float *data, const float *grad, size_t size);
+/* One update with learning rate lr (the schedule is the caller's). */
+void tsu_optimizer_step(tsu_optimizer *opt, double lr);
+void tsu_optimizer_free(tsu_optimizer *opt);
+
+/* -------------------------------------------------------------- metrics */
+
+/* A confusion matrix: counts[label * classes + prediction]. */
+typedef struct {
+    int classes;
+    int64_t *counts;
+    int64_t total;
+} tsu_confusion;
+
+void tsu_confusion_init(tsu_confusion *cm, int classes);
+void tsu_confusion_free(tsu_confusion *cm);
+void tsu_confusion_add(tsu_confusion *cm, int label, int prediction);
+double tsu_confusion_accuracy(const tsu_confusion *cm);
+/* Per class c; 0 where undefined (no predictions or no samples of c). */
+double tsu_confusion_precision(const tsu_confusion *cm, int c);
+double tsu_confusion_recall(const tsu_confusion *cm, int c);
+double tsu_confusion_f1(const tsu_confusion *cm, int c);
+
+/* ------------------------------------------------------------- training */
+
+typedef enum {
+    TSU_EVENT_STARTED,   /* datasets loaded, net built: sizes are known */
+    TSU_EVENT_ITERATION, /* one training batch done */
+    TSU_EVENT_EPOCH,     /* an epoch and its validation done, files written */
+    TSU_EVENT_DONE,      /* every epoch done */
+    TSU_EVENT_STOPPED,   /* stopped on request */
+    TSU_EVENT_FAILED,    /* see message */
+} tsu_event_kind;
+
+typedef struct {
+    tsu_event_kind kind;
+    int epoch, epochs;               /* 1-based epoch */
+    int iteration, iterations;       /* 1-based batch within the epoch, batches per epoch */
+    int64_t step;                    /* batches since the start */
+    int train_samples, validation_samples;
+    double loss;                     /* ITERATION: the batch's loss */
+    double learning_rate;
+    double images_per_second;        /* ITERATION: over the epoch so far; EPOCH: training pass */
+    double eta_seconds;              /* ITERATION: to the end of the run */
+    /* EPOCH: */
+    double train_loss, train_accuracy;          /* accuracy NaN for regression */
+    double validation_loss, validation_accuracy; /* NaN without validation data */
+    double seconds;                  /* the epoch's wall time, validation included */
+    bool best;                       /* this epoch's weights are the best so far */
+    const char *run_dir;
+    const char *message;             /* FAILED / STOPPED */
+} tsu_train_event;
+
+typedef void (*tsu_train_callback)(const tsu_train_event *event, void *user_data);
+
+typedef struct {
+    /* Overrides of the project's training config; 0 keeps the project's. */
+    int epochs, batch_size, threads, limit; /* limit: first N training samples */
+    uint64_t seed;
+    bool seed_set;
+    /* Where to write the run; NULL: beside the project, NAME.runs/<date-time>. */
+    const char *out_dir;
+    /* Set to non-zero from any thread to stop within one batch, or to pause. */
+    volatile int *stop_requested;
+    volatile int *pause_requested;
+} tsu_train_options;
+
+/* Trains the project's network on its datasets, synchronously, on the
+ * calling thread (with the configured worker threads inside). Events go to
+ * callback on the calling thread. Writes the run directory: weights.safetensors
+ * (every epoch), best.safetensors (lowest validation loss), history.csv,
+ * project.tsumiki. Returns TSU_OK, TSU_E_STOPPED, or an error in diag. */
+tsu_status tsu_train_run(const tsu_project *project, const tsu_train_options *options,
+                         tsu_train_callback callback, void *user_data, tsu_diag *diag);
+
+#define TSU_HISTORY_HEADER \
+    "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds,images_per_second"
+
+/* ----------------------------------------------------------- evaluation */
+
+typedef struct {
+    int samples;
+    double loss;
+    bool classification;
+    tsu_confusion confusion;  /* classification only */
+    double mean_squared_error; /* regression only */
+} tsu_eval_result;
+
+/* Runs the network with weights from a safetensors file over the project's
+ * "training" or "validation" dataset in inference mode. When outputs_csv is
+ * set, writes NNC's output table there: index,label,prediction,p_0,...
+ * (regression: index,target_0..,output_0..). */
+tsu_status tsu_eval_run(const tsu_project *project, const char *weights, const char *split,
+                        int threads, const char *outputs_csv, tsu_eval_result *result,
+                        tsu_diag *diag);
+void tsu_eval_result_free(tsu_eval_result *result);
+
 #endif
