@@ -67,7 +67,11 @@ int cli_eval(int argc, char **argv)
                                            &r, &diag)
                             : tsu_diag_status(&diag);
     if (st == TSU_OK) {
-        printf("%s data: %d samples, loss %.4f\n", o.split, r.samples, r.loss);
+        char speed[32];
+        printf("%s data: %d samples, loss %.4f, inference %s images/s (batch 256, %d thread%s)\n",
+               o.split, r.samples, r.loss,
+               cli_group_digits((uint64_t)r.images_per_second, speed, sizeof speed), o.threads,
+               o.threads == 1 ? "" : "s");
         if (r.classification) {
             printf("Accuracy: %.2f%%\n", 100 * tsu_confusion_accuracy(&r.confusion));
             print_confusion(&r.confusion);

@@ -127,6 +127,7 @@ typedef struct {
     bool classification;
     tsu_confusion confusion;  /* classification only */
     double mean_squared_error; /* regression only */
+    double images_per_second;  /* the inference loop, batch 256 */
 } tsu_eval_result;
 
 /* Runs the network with weights from a safetensors file over the project's

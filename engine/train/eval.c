@@ -4,6 +4,7 @@
 
 #include <json-c/json.h>
 #include <string.h>
+#include <time.h>
 
 enum { EVAL_BATCH = 256 };
 
@@ -88,9 +89,17 @@ static void accumulate(evaluation *ev, tsu_eval_result *r, int n)
         tsu_confusion_add(&r->confusion, tsu_binding_label(b, i), tsu_binding_predict(b, ev->net, i));
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static tsu_status run_batches(evaluation *ev, tsu_eval_result *r, tsu_diag *diag)
 {
     int n = tsu_dataset_size(ev->data);
+    double started = now_seconds();
     int indices[EVAL_BATCH];
     for (int start = 0; start < n; start += EVAL_BATCH) {
         int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
@@ -103,6 +112,8 @@ static tsu_status run_batches(evaluation *ev, tsu_eval_result *r, tsu_diag *diag
         if (ev->csv) write_rows(ev, start, b);
     }
     r->samples = n;
+    double seconds = now_seconds() - started;
+    r->images_per_second = seconds > 0 ? n / seconds : 0;
     if (n > 0) {
         r->loss /= n;
         r->mean_squared_error /= n;
