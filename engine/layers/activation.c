@@ -2,6 +2,8 @@
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
 
+#include <math.h>
+
 enum { ALPHA };
 
 static const tsu_param_desc leaky_relu_params[] = {
@@ -12,7 +14,130 @@ static const tsu_param_desc elu_params[] = {
     TSU_PARAM_FLOAT_DEF("alpha", 1.0, 0.0, 1e6, "Value approached for very negative inputs"),
 };
 
-#define ACTIVATION_KIND(var, kname, khelp, prefix, kparams, kn_params)                 \
+/* Loops over this thread's values; `x`, `y`, `dy` and `alpha` are in scope
+ * of the body, which assigns `v`. */
+#define ELEMENTWISE_FORWARD(fname, body)                                                \
+    static void fname(tsu_layer_run *run, tsu_exec *ex, int stage)                      \
+    {                                                                                   \
+        const float *x = run->in[0];                                                    \
+        float *y = run->out;                                                            \
+        const float alpha = run->node->kind->n_params        \
+                                ? (float)tsu_node_value(run->node, ALPHA)->number : 0.0f; \
+        (void)alpha;                                                                    \
+        size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size); \
+        for (size_t i = a; i < b; i++) {                                                \
+            float v;                                                                    \
+            body;                                                                       \
+            y[i] = v;                                                                   \
+        }                                                                               \
+    }
+
+#define ELEMENTWISE_BACKWARD(fname, body)                                               \
+    static void fname(tsu_layer_run *run, tsu_exec *ex, int stage)                      \
+    {                                                                                   \
+        float *dx = run->din[0];                                                        \
+        if (!dx) return;                                                                \
+        const float *x = run->in[0], *y = run->out, *dy = run->dout;                    \
+        const float alpha = run->node->kind->n_params                                   \
+                                ? (float)tsu_node_value(run->node, ALPHA)->number : 0.0f; \
+        (void)alpha; (void)x; (void)y;                                                  \
+        const bool acc = run->din_accumulate[0];                                        \
+        size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size); \
+        for (size_t i = a; i < b; i++) {                                                \
+            float v;                                                                    \
+            body;                                                                       \
+            tsu_put(&dx[i], v, acc);                                                    \
+        }                                                                               \
+    }
+
+ELEMENTWISE_FORWARD(relu_forward, v = x[i] > 0.0f ? x[i] : 0.0f)
+ELEMENTWISE_BACKWARD(relu_backward, v = y[i] > 0.0f ? dy[i] : 0.0f)
+/* exp of a non-positive argument only: no overflow for large |x|. */
+ELEMENTWISE_FORWARD(sigmoid_forward, {
+    float e = expf(-fabsf(x[i]));
+    v = x[i] >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+})
+ELEMENTWISE_BACKWARD(sigmoid_backward, v = dy[i] * y[i] * (1.0f - y[i]))
+ELEMENTWISE_FORWARD(tanh_forward, v = tanhf(x[i]))
+ELEMENTWISE_BACKWARD(tanh_backward, v = dy[i] * (1.0f - y[i] * y[i]))
+ELEMENTWISE_FORWARD(leaky_relu_forward, v = x[i] > 0.0f ? x[i] : alpha * x[i])
+ELEMENTWISE_BACKWARD(leaky_relu_backward, v = x[i] > 0.0f ? dy[i] : alpha * dy[i])
+ELEMENTWISE_FORWARD(elu_forward, v = x[i] > 0.0f ? x[i] : alpha * expm1f(x[i]))
+ELEMENTWISE_BACKWARD(elu_backward, v = x[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha))
+
+/* Softmax over axis 0: for each position j of the other axes, over the
+ * channels c at x[c * inner + j]. Loops run over j innermost so memory is
+ * read in order; work holds the per-position maximum and sum. */
+static size_t softmax_inner(const tsu_node *node)
+{
+    return tsu_shape_size(&node->shape) / (size_t)node->shape.d[0];
+}
+
+static size_t softmax_work(const tsu_node *node)
+{
+    return 2 * softmax_inner(node);
+}
+
+static void softmax_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const size_t inner = softmax_inner(run->node), channels = (size_t)run->node->shape.d[0];
+    float *peak = ex->work, *sum = ex->work + inner;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->out_size;
+        float *y = run->out + (size_t)s * run->out_size;
+        for (size_t j = 0; j < inner; j++) peak[j] = x[j], sum[j] = 0.0f;
+        for (size_t c = 1; c < channels; c++)
+            for (size_t j = 0; j < inner; j++) peak[j] = fmaxf(peak[j], x[c * inner + j]);
+        for (size_t c = 0; c < channels; c++)
+            for (size_t j = 0; j < inner; j++) {
+                float e = expf(x[c * inner + j] - peak[j]);
+                y[c * inner + j] = e;
+                sum[j] += e;
+            }
+        for (size_t j = 0; j < inner; j++) sum[j] = 1.0f / sum[j];
+        for (size_t c = 0; c < channels; c++)
+            for (size_t j = 0; j < inner; j++) y[c * inner + j] *= sum[j];
+    }
+}
+
+/* dx = y * (dy - sum_c dy * y) */
+static void softmax_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    float *dx_all = run->din[0];
+    if (!dx_all) return;
+    const size_t inner = softmax_inner(run->node), channels = (size_t)run->node->shape.d[0];
+    const bool acc = run->din_accumulate[0];
+    float *dot = ex->work;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        size_t at = (size_t)s * run->out_size;
+        const float *y = run->out + at, *dy = run->dout + at;
+        float *dx = dx_all + at;
+        for (size_t j = 0; j < inner; j++) dot[j] = 0.0f;
+        for (size_t c = 0; c < channels; c++)
+            for (size_t j = 0; j < inner; j++) dot[j] += dy[c * inner + j] * y[c * inner + j];
+        for (size_t c = 0; c < channels; c++)
+            for (size_t j = 0; j < inner; j++) {
+                size_t i = c * inner + j;
+                tsu_put(&dx[i], y[i] * (dy[i] - dot[j]), acc);
+            }
+    }
+}
+
+#define ACTIVATION_OPS(var, fwd, bwd)                                                   \
+    static const tsu_layer_ops var = {.forward = fwd, .backward = bwd}
+
+ACTIVATION_OPS(relu_ops, relu_forward, relu_backward);
+ACTIVATION_OPS(sigmoid_ops, sigmoid_forward, sigmoid_backward);
+ACTIVATION_OPS(tanh_ops, tanh_forward, tanh_backward);
+ACTIVATION_OPS(leaky_relu_ops, leaky_relu_forward, leaky_relu_backward);
+ACTIVATION_OPS(elu_ops, elu_forward, elu_backward);
+static const tsu_layer_ops softmax_ops = {
+    .work_floats = softmax_work,
+    .forward = softmax_forward,
+    .backward = softmax_backward,
+};
+
+#define ACTIVATION_KIND(var, kname, khelp, prefix, kparams, kn_params, kops)            \
     const tsu_layer_kind var = {                                                       \
         .name = kname,                                                                 \
         .category = "Activation",                                                      \
@@ -24,14 +149,17 @@ static const tsu_param_desc elu_params[] = {
         .n_params = kn_params,                                                         \
         .infer = tsu_infer_same_shape,                                                 \
         .macs = tsu_macs_none,                                                         \
+        .ops = &kops,                                                                  \
     }
 
-ACTIVATION_KIND(tsu_kind_relu, "ReLU", "max(x, 0)", "relu", NULL, 0);
-ACTIVATION_KIND(tsu_kind_sigmoid, "Sigmoid", "1 / (1 + exp(-x))", "sigmoid", NULL, 0);
-ACTIVATION_KIND(tsu_kind_tanh, "Tanh", "Hyperbolic tangent", "tanh", NULL, 0);
+ACTIVATION_KIND(tsu_kind_relu, "ReLU", "max(x, 0)", "relu", NULL, 0, relu_ops);
+ACTIVATION_KIND(tsu_kind_sigmoid, "Sigmoid", "1 / (1 + exp(-x))", "sigmoid", NULL, 0,
+                sigmoid_ops);
+ACTIVATION_KIND(tsu_kind_tanh, "Tanh", "Hyperbolic tangent", "tanh", NULL, 0, tanh_ops);
 ACTIVATION_KIND(tsu_kind_leaky_relu, "LeakyReLU", "x for x > 0, alpha * x otherwise",
-                "lrelu", leaky_relu_params, TSU_ARRAY_LEN(leaky_relu_params));
+                "lrelu", leaky_relu_params, TSU_ARRAY_LEN(leaky_relu_params), leaky_relu_ops);
 ACTIVATION_KIND(tsu_kind_elu, "ELU", "x for x > 0, alpha * (exp(x) - 1) otherwise", "elu",
-                elu_params, TSU_ARRAY_LEN(elu_params));
+                elu_params, TSU_ARRAY_LEN(elu_params), elu_ops);
 ACTIVATION_KIND(tsu_kind_softmax, "Softmax",
-                "Normalised exponentials over axis 0 (the channels)", "softmax", NULL, 0);
+                "Normalised exponentials over axis 0 (the channels)", "softmax", NULL, 0,
+                softmax_ops);

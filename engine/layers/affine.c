@@ -2,6 +2,9 @@
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
 
+#include <cblas.h>
+#include <string.h>
+
 enum { AFFINE_OUTMAPS, AFFINE_WITH_BIAS };
 
 static const tsu_param_desc affine_params[] = {
@@ -33,6 +36,50 @@ static uint64_t affine_macs(const tsu_node *node)
            (uint64_t)tsu_param_int(node, AFFINE_OUTMAPS);
 }
 
+/* A thread's samples form one [m, in] matrix: a single sgemm per pass. */
+static void affine_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const int m = ex->n1 - ex->n0, in = (int)run->in_size[0], out = (int)run->out_size;
+    if (m == 0) return;
+    float *y = run->out + (size_t)ex->n0 * out;
+    const float *bias = run->node->n_tensors > 1 ? run->data[1] : NULL;
+    for (int s = 0; s < m && bias; s++) memcpy(y + (size_t)s * out, bias, sizeof *y * out);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, out, in, 1.0f,
+                run->in[0] + (size_t)ex->n0 * in, in, run->data[0], in, bias ? 1.0f : 0.0f, y,
+                out);
+}
+
+static void affine_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const int m = ex->n1 - ex->n0, in = (int)run->in_size[0], out = (int)run->out_size;
+    if (m == 0) return;
+    const float *dy = run->dout + (size_t)ex->n0 * out;
+    const float *x = run->in[0] + (size_t)ex->n0 * in;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, m, 1.0f, dy, out, x, in, 1.0f,
+                tsu_run_grad(run, ex, 0), in);
+    if (run->node->n_tensors > 1) {
+        float *db = tsu_run_grad(run, ex, 1);
+        for (int s = 0; s < m; s++)
+            for (int o = 0; o < out; o++) db[o] += dy[(size_t)s * out + o];
+    }
+    if (run->din[0])
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, in, out, 1.0f, dy, out,
+                    run->data[0], in, run->din_accumulate[0] ? 1.0f : 0.0f,
+                    run->din[0] + (size_t)ex->n0 * in, in);
+}
+
+static void affine_fans(const tsu_node *node, int *fan_in, int *fan_out)
+{
+    *fan_in = (int)tsu_shape_size(tsu_input_shape(node, 0));
+    *fan_out = tsu_param_int(node, AFFINE_OUTMAPS);
+}
+
+static const tsu_layer_ops affine_ops = {
+    .fans = affine_fans,
+    .forward = affine_forward,
+    .backward = affine_backward,
+};
+
 const tsu_layer_kind tsu_kind_affine = {
     .name = "Affine",
     .category = "Basic",
@@ -44,4 +91,5 @@ const tsu_layer_kind tsu_kind_affine = {
     .n_params = TSU_ARRAY_LEN(affine_params),
     .infer = affine_infer,
     .macs = affine_macs,
+    .ops = &affine_ops,
 };

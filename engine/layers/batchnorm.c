@@ -2,6 +2,8 @@
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
 
+#include <math.h>
+
 enum { BN_MOMENTUM, BN_EPS };
 
 static const tsu_param_desc bn_params[] = {
@@ -27,6 +29,193 @@ static uint64_t bn_macs(const tsu_node *node)
     return tsu_shape_size(&node->shape);
 }
 
+/* Training needs statistics over the whole batch, which is spread over
+ * threads: stage 0 sums each thread's samples into its own partials (in
+ * double), the barrier passes, stage 1 combines the partials in thread order
+ * (every thread gets identical numbers) and normalises its samples.
+ *
+ * shared: [n_threads][2][channels] double partials, then the batch mean and
+ * 1/std [2][channels] floats saved for backward. work: scale and shift. */
+typedef struct {
+    int channels;
+    size_t spatial;
+    double *partials;
+    float *mean, *inv_std;
+    float *gamma, *beta, *running_mean, *running_var;
+} bn_view;
+
+static bn_view bn_view_of(const tsu_layer_run *run, const tsu_exec *ex)
+{
+    bn_view v;
+    v.channels = run->node->shape.d[0];
+    v.spatial = run->out_size / (size_t)v.channels;
+    v.partials = run->shared;
+    v.mean = (float *)(v.partials + (size_t)ex->n_threads * 2 * v.channels);
+    v.inv_std = v.mean + v.channels;
+    v.gamma = run->data[0];
+    v.beta = run->data[1];
+    v.running_mean = run->data[2];
+    v.running_var = run->data[3];
+    return v;
+}
+
+static size_t bn_shared(const tsu_node *node, int n_threads)
+{
+    size_t c = (size_t)node->shape.d[0];
+    return (size_t)n_threads * 2 * c * sizeof(double) + 2 * c * sizeof(float);
+}
+
+static size_t bn_work(const tsu_node *node)
+{
+    return 2 * (size_t)node->shape.d[0];
+}
+
+/* Per-channel sums of a and a*b over this thread's samples. */
+static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const tsu_exec *ex,
+                            const float *a_all, const float *b_all, const float *b_mean,
+                            const float *b_scale)
+{
+    double *sum = v->partials + (size_t)ex->thread * 2 * v->channels;
+    double *dot = sum + v->channels;
+    for (int c = 0; c < v->channels; c++) sum[c] = dot[c] = 0.0;
+    for (int s = ex->n0; s < ex->n1; s++)
+        for (int c = 0; c < v->channels; c++) {
+            size_t at = (size_t)s * run->out_size + (size_t)c * v->spatial;
+            const float *a = a_all + at, *b = b_all + at;
+            float shift = b_mean ? b_mean[c] : 0.0f, scale = b_scale ? b_scale[c] : 1.0f;
+            double sa = 0.0, sab = 0.0;
+            for (size_t j = 0; j < v->spatial; j++) {
+                float bj = (b[j] - shift) * scale;
+                sa += a[j];
+                sab += (double)a[j] * bj;
+            }
+            sum[c] += sa;
+            dot[c] += sab;
+        }
+}
+
+static void bn_combine(const bn_view *v, const tsu_exec *ex, int c, double *sum, double *dot)
+{
+    *sum = *dot = 0.0;
+    for (int t = 0; t < ex->n_threads; t++) {
+        *sum += v->partials[(size_t)t * 2 * v->channels + c];
+        *dot += v->partials[(size_t)t * 2 * v->channels + v->channels + c];
+    }
+}
+
+static void bn_batch_statistics(const bn_view *v, const tsu_layer_run *run, const tsu_exec *ex,
+                                float *mean, float *inv_std)
+{
+    const double count = (double)ex->batch * (double)v->spatial;
+    const double eps = tsu_node_value(run->node, BN_EPS)->number;
+    const double momentum = tsu_node_value(run->node, BN_MOMENTUM)->number;
+    for (int c = 0; c < v->channels; c++) {
+        double sum, squares;
+        bn_combine(v, ex, c, &sum, &squares);
+        double m = sum / count, var = fmax(squares / count - m * m, 0.0);
+        mean[c] = (float)m;
+        inv_std[c] = (float)(1.0 / sqrt(var + eps));
+        if (ex->thread != 0) continue;
+        v->mean[c] = mean[c];
+        v->inv_std[c] = inv_std[c];
+        /* Running variance is unbiased, as in NNC and PyTorch. */
+        double unbiased = count > 1.0 ? var * count / (count - 1.0) : var;
+        v->running_mean[c] = (float)(momentum * v->running_mean[c] + (1.0 - momentum) * m);
+        v->running_var[c] = (float)(momentum * v->running_var[c] + (1.0 - momentum) * unbiased);
+    }
+}
+
+static void bn_running_statistics(const bn_view *v, const tsu_layer_run *run, float *mean,
+                                  float *inv_std)
+{
+    const double eps = tsu_node_value(run->node, BN_EPS)->number;
+    for (int c = 0; c < v->channels; c++) {
+        mean[c] = v->running_mean[c];
+        inv_std[c] = (float)(1.0 / sqrt((double)v->running_var[c] + eps));
+    }
+}
+
+static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    bn_view v = bn_view_of(run, ex);
+    if (stage == 0) {
+        if (ex->training) bn_partial_sums(&v, run, ex, run->in[0], run->in[0], NULL, NULL);
+        return;
+    }
+    float *scale = ex->work, *shift = ex->work + v.channels;
+    if (ex->training)
+        bn_batch_statistics(&v, run, ex, shift, scale);
+    else
+        bn_running_statistics(&v, run, shift, scale);
+    for (int c = 0; c < v.channels; c++) {
+        scale[c] *= v.gamma[c];
+        shift[c] = v.beta[c] - shift[c] * scale[c];
+    }
+    for (int s = ex->n0; s < ex->n1; s++)
+        for (int c = 0; c < v.channels; c++) {
+            size_t at = (size_t)s * run->out_size + (size_t)c * v.spatial;
+            const float *x = run->in[0] + at;
+            float *y = run->out + at;
+            for (size_t j = 0; j < v.spatial; j++) y[j] = x[j] * scale[c] + shift[c];
+        }
+}
+
+/* Statistics the forward normalised with: the batch's or the running ones. */
+static void bn_used_statistics(const bn_view *v, const tsu_layer_run *run, const tsu_exec *ex,
+                               float *mean, float *inv_std)
+{
+    if (!ex->training) {
+        bn_running_statistics(v, run, mean, inv_std);
+        return;
+    }
+    for (int c = 0; c < v->channels; c++) mean[c] = v->mean[c], inv_std[c] = v->inv_std[c];
+}
+
+static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    bn_view v = bn_view_of(run, ex);
+    float *mean = ex->work, *inv_std = ex->work + v.channels;
+    bn_used_statistics(&v, run, ex, mean, inv_std);
+    if (stage == 0) {
+        bn_partial_sums(&v, run, ex, run->dout, run->in[0], mean, inv_std);
+        return;
+    }
+    const double count = (double)ex->batch * (double)v.spatial;
+    float *dx_all = run->din[0];
+    const bool acc = run->din_accumulate[0];
+    for (int c = 0; c < v.channels; c++) {
+        double sum_dy, sum_dy_xhat;
+        bn_combine(&v, ex, c, &sum_dy, &sum_dy_xhat);
+        if (ex->thread == 0) {
+            tsu_run_grad(run, ex, 0)[c] += (float)sum_dy_xhat;
+            tsu_run_grad(run, ex, 1)[c] += (float)sum_dy;
+        }
+        if (!dx_all) continue;
+        const float k = v.gamma[c] * inv_std[c];
+        /* In training the batch statistics depend on x too. */
+        const float mean_dy = ex->training ? (float)(sum_dy / count) : 0.0f;
+        const float mean_dy_xhat = ex->training ? (float)(sum_dy_xhat / count) : 0.0f;
+        for (int s = ex->n0; s < ex->n1; s++) {
+            size_t at = (size_t)s * run->out_size + (size_t)c * v.spatial;
+            const float *x = run->in[0] + at, *dy = run->dout + at;
+            float *dx = dx_all + at;
+            for (size_t j = 0; j < v.spatial; j++) {
+                float xhat = (x[j] - mean[c]) * inv_std[c];
+                tsu_put(&dx[j], k * (dy[j] - mean_dy - xhat * mean_dy_xhat), acc);
+            }
+        }
+    }
+}
+
+static const tsu_layer_ops bn_ops = {
+    .forward_stages = 2,
+    .backward_stages = 2,
+    .work_floats = bn_work,
+    .shared_bytes = bn_shared,
+    .forward = bn_forward,
+    .backward = bn_backward,
+};
+
 const tsu_layer_kind tsu_kind_batch_normalization = {
     .name = "BatchNormalization",
     .category = "Normalization",
@@ -38,4 +227,5 @@ const tsu_layer_kind tsu_kind_batch_normalization = {
     .n_params = TSU_ARRAY_LEN(bn_params),
     .infer = bn_infer,
     .macs = bn_macs,
+    .ops = &bn_ops,
 };

@@ -1,6 +1,10 @@
 /* convolution.c — 2-D Convolution with stride, pad, dilation and groups. */
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
+#include "runtime/im2col.h"
+
+#include <cblas.h>
+#include <string.h>
 
 enum { CONV_OUTMAPS, CONV_KERNEL, CONV_STRIDE, CONV_PAD, CONV_DILATION, CONV_GROUP,
        CONV_WITH_BIAS };
@@ -63,6 +67,121 @@ static uint64_t conv_macs(const tsu_node *node)
            (uint64_t)k[1];
 }
 
+/* Per sample: unfold the windows (im2col) and multiply each group's weights
+ * [Og, Kg] with its columns [Kg, N]. A 1x1 stride-1 unpadded kernel uses the
+ * input as its own column matrix. */
+typedef struct {
+    tsu_conv_geometry g;
+    int groups, out_per_group, k_per_group, positions;
+    bool pointwise;
+} conv_plan;
+
+static conv_plan conv_plan_of(const tsu_node *node)
+{
+    const tsu_shape *in = tsu_input_shape(node, 0);
+    tsu_window w = conv_window(node);
+    conv_plan p = {
+        .g = {.channels = in->d[0], .height = in->d[1], .width = in->d[2],
+              .kernel_h = w.kernel[0], .kernel_w = w.kernel[1], .stride_h = w.stride[0],
+              .stride_w = w.stride[1], .pad_h = w.pad[0], .pad_w = w.pad[1],
+              .dilation_h = w.dilation[0], .dilation_w = w.dilation[1],
+              .out_h = node->shape.d[1], .out_w = node->shape.d[2]},
+        .groups = tsu_param_int(node, CONV_GROUP),
+    };
+    p.out_per_group = node->shape.d[0] / p.groups;
+    p.k_per_group = in->d[0] / p.groups * w.kernel[0] * w.kernel[1];
+    p.positions = p.g.out_h * p.g.out_w;
+    p.pointwise = tsu_conv_is_pointwise(&p.g) && w.dilation[0] == 1 && w.dilation[1] == 1;
+    return p;
+}
+
+static size_t conv_work(const tsu_node *node)
+{
+    conv_plan p = conv_plan_of(node);
+    return p.pointwise ? 0 : (size_t)p.k_per_group * p.groups * p.positions;
+}
+
+static const float *conv_columns(const conv_plan *p, const float *x, float *work)
+{
+    if (p->pointwise) return x;
+    tsu_im2col(&p->g, x, work);
+    return work;
+}
+
+static void conv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const conv_plan p = conv_plan_of(run->node);
+    const int og = p.out_per_group, kg = p.k_per_group, n = p.positions;
+    const float *weight = run->data[0];
+    const float *bias = run->node->n_tensors > 1 ? run->data[1] : NULL;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *col = conv_columns(&p, run->in[0] + (size_t)s * run->in_size[0], ex->work);
+        float *y = run->out + (size_t)s * run->out_size;
+        for (int o = 0; bias && o < og * p.groups; o++)
+            for (int j = 0; j < n; j++) y[(size_t)o * n + j] = bias[o];
+        for (int gi = 0; gi < p.groups; gi++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, og, n, kg, 1.0f,
+                        weight + (size_t)gi * og * kg, kg, col + (size_t)gi * kg * n, n,
+                        bias ? 1.0f : 0.0f, y + (size_t)gi * og * n, n);
+    }
+}
+
+static void conv_backward_sample(const tsu_layer_run *run, const tsu_exec *ex,
+                                 const conv_plan *p, int s)
+{
+    const int og = p->out_per_group, kg = p->k_per_group, n = p->positions;
+    const float *dy = run->dout + (size_t)s * run->out_size;
+    const float *x = run->in[0] + (size_t)s * run->in_size[0];
+    const float *col = conv_columns(p, x, ex->work);
+    float *dweight = tsu_run_grad(run, ex, 0);
+    for (int gi = 0; gi < p->groups; gi++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, og, kg, n, 1.0f,
+                    dy + (size_t)gi * og * n, n, col + (size_t)gi * kg * n, n, 1.0f,
+                    dweight + (size_t)gi * og * kg, kg);
+    if (run->node->n_tensors > 1) {
+        float *dbias = tsu_run_grad(run, ex, 1);
+        for (int o = 0; o < og * p->groups; o++) {
+            float sum = 0.0f;
+            for (int j = 0; j < n; j++) sum += dy[(size_t)o * n + j];
+            dbias[o] += sum;
+        }
+    }
+    if (!run->din[0]) return;
+    float *dx = run->din[0] + (size_t)s * run->in_size[0];
+    const bool acc = run->din_accumulate[0];
+    /* The columns are no longer needed: their gradient reuses the space. */
+    float *dcol = p->pointwise ? dx : ex->work;
+    float beta = p->pointwise && acc ? 1.0f : 0.0f;
+    for (int gi = 0; gi < p->groups; gi++)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kg, n, og, 1.0f,
+                    run->data[0] + (size_t)gi * og * kg, kg, dy + (size_t)gi * og * n, n, beta,
+                    dcol + (size_t)gi * kg * n, n);
+    if (p->pointwise) return;
+    if (!acc) memset(dx, 0, run->in_size[0] * sizeof *dx);
+    tsu_col2im_add(&p->g, dcol, dx);
+}
+
+static void conv_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const conv_plan p = conv_plan_of(run->node);
+    for (int s = ex->n0; s < ex->n1; s++) conv_backward_sample(run, ex, &p, s);
+}
+
+static void conv_fans(const tsu_node *node, int *fan_in, int *fan_out)
+{
+    const int *k = tsu_param_ints(node, CONV_KERNEL);
+    int group = tsu_param_int(node, CONV_GROUP);
+    *fan_in = tsu_input_shape(node, 0)->d[0] / group * k[0] * k[1];
+    *fan_out = tsu_param_int(node, CONV_OUTMAPS) * k[0] * k[1];
+}
+
+static const tsu_layer_ops conv_ops = {
+    .work_floats = conv_work,
+    .fans = conv_fans,
+    .forward = conv_forward,
+    .backward = conv_backward,
+};
+
 const tsu_layer_kind tsu_kind_convolution = {
     .name = "Convolution",
     .category = "Basic",
@@ -74,4 +193,5 @@ const tsu_layer_kind tsu_kind_convolution = {
     .n_params = TSU_ARRAY_LEN(conv_params),
     .infer = conv_infer,
     .macs = conv_macs,
+    .ops = &conv_ops,
 };

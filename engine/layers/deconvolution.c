@@ -2,6 +2,9 @@
  * is [in, out, kh, kw], as PyTorch's ConvTranspose2d stores it. */
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
+#include "runtime/im2col.h"
+
+#include <cblas.h>
 
 enum { DECONV_OUTMAPS, DECONV_KERNEL, DECONV_STRIDE, DECONV_PAD, DECONV_WITH_BIAS };
 
@@ -45,6 +48,91 @@ static uint64_t deconv_macs(const tsu_node *node)
            (uint64_t)tsu_param_int(node, DECONV_OUTMAPS) * (uint64_t)k[0] * (uint64_t)k[1];
 }
 
+/* Deconvolution is the transpose of the convolution that maps the output
+ * geometry back to the input: forward scatters W^T x with col2im, backward
+ * gathers with im2col. The column matrix is [out * kh * kw, H_in * W_in]. */
+static tsu_conv_geometry deconv_geometry(const tsu_node *node)
+{
+    const tsu_shape *in = tsu_input_shape(node, 0);
+    const int *k = tsu_param_ints(node, DECONV_KERNEL);
+    const int *s = tsu_param_ints(node, DECONV_STRIDE);
+    const int *p = tsu_param_ints(node, DECONV_PAD);
+    return (tsu_conv_geometry){
+        .channels = node->shape.d[0], .height = node->shape.d[1], .width = node->shape.d[2],
+        .kernel_h = k[0], .kernel_w = k[1], .stride_h = s[0], .stride_w = s[1],
+        .pad_h = p[0], .pad_w = p[1], .dilation_h = 1, .dilation_w = 1,
+        .out_h = in->d[1], .out_w = in->d[2]};
+}
+
+static size_t deconv_work(const tsu_node *node)
+{
+    tsu_conv_geometry g = deconv_geometry(node);
+    return (size_t)g.channels * g.kernel_h * g.kernel_w * g.out_h * g.out_w;
+}
+
+static void deconv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const tsu_conv_geometry g = deconv_geometry(run->node);
+    const int rows = g.channels * g.kernel_h * g.kernel_w, n = g.out_h * g.out_w;
+    const int in_c = tsu_input_shape(run->node, 0)->d[0];
+    const int plane = g.height * g.width;
+    const float *bias = run->node->n_tensors > 1 ? run->data[1] : NULL;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->in_size[0];
+        float *y = run->out + (size_t)s * run->out_size;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rows, n, in_c, 1.0f, run->data[0],
+                    rows, x, n, 0.0f, ex->work, n);
+        for (int o = 0; o < g.channels; o++)
+            for (int j = 0; j < plane; j++) y[(size_t)o * plane + j] = bias ? bias[o] : 0.0f;
+        tsu_col2im_add(&g, ex->work, y);
+    }
+}
+
+static void deconv_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const tsu_conv_geometry g = deconv_geometry(run->node);
+    const int rows = g.channels * g.kernel_h * g.kernel_w, n = g.out_h * g.out_w;
+    const int in_c = tsu_input_shape(run->node, 0)->d[0];
+    const int plane = g.height * g.width;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->in_size[0];
+        const float *dy = run->dout + (size_t)s * run->out_size;
+        tsu_im2col(&g, dy, ex->work);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, in_c, rows, n, 1.0f, x, n,
+                    ex->work, n, 1.0f, tsu_run_grad(run, ex, 0), rows);
+        if (run->node->n_tensors > 1) {
+            float *dbias = tsu_run_grad(run, ex, 1);
+            for (int o = 0; o < g.channels; o++) {
+                float sum = 0.0f;
+                for (int j = 0; j < plane; j++) sum += dy[(size_t)o * plane + j];
+                dbias[o] += sum;
+            }
+        }
+        if (run->din[0])
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, in_c, n, rows, 1.0f,
+                        run->data[0], rows, ex->work, n, run->din_accumulate[0] ? 1.0f : 0.0f,
+                        run->din[0] + (size_t)s * run->in_size[0], n);
+    }
+}
+
+/* Each output sees about in * kh * kw / (sh * sw) inputs. */
+static void deconv_fans(const tsu_node *node, int *fan_in, int *fan_out)
+{
+    const int *k = tsu_param_ints(node, DECONV_KERNEL);
+    const int *s = tsu_param_ints(node, DECONV_STRIDE);
+    int taps = k[0] * k[1] / (s[0] * s[1]);
+    if (taps < 1) taps = 1;
+    *fan_in = tsu_input_shape(node, 0)->d[0] * taps;
+    *fan_out = tsu_param_int(node, DECONV_OUTMAPS) * taps;
+}
+
+static const tsu_layer_ops deconv_ops = {
+    .work_floats = deconv_work,
+    .fans = deconv_fans,
+    .forward = deconv_forward,
+    .backward = deconv_backward,
+};
+
 const tsu_layer_kind tsu_kind_deconvolution = {
     .name = "Deconvolution",
     .category = "Basic",
@@ -56,4 +144,5 @@ const tsu_layer_kind tsu_kind_deconvolution = {
     .n_params = TSU_ARRAY_LEN(deconv_params),
     .infer = deconv_infer,
     .macs = deconv_macs,
+    .ops = &deconv_ops,
 };

@@ -1,11 +1,61 @@
 /* dropout.c — Dropout: inverted in training, the identity in inference. */
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
+#include "runtime/rng.h"
 
 enum { DROPOUT_P };
 
 static const tsu_param_desc dropout_params[] = {
     TSU_PARAM_FLOAT_DEF("p", 0.5, 0.0, 0.99, "Probability of dropping each value in training"),
+};
+
+/* The mask is a hash of (seed, node, step, sample, element): no state to
+ * keep, the same for any thread count, and backward recomputes it. */
+static uint64_t mask_key(const tsu_layer_run *run, const tsu_exec *ex)
+{
+    return tsu_mix64(tsu_mix64(ex->seed ^ 0x64726f706f7574ull) + (uint64_t)run->index * 0x100000001b3ull) ^
+           tsu_mix64(ex->step);
+}
+
+static inline bool kept(uint64_t key, size_t element, float p)
+{
+    return tsu_unit_float(tsu_mix64(key + element)) >= p;
+}
+
+static void dropout_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const float p = (float)tsu_node_value(run->node, DROPOUT_P)->number;
+    if (!ex->training || p == 0.0f) {
+        tsu_copy_forward(run, ex, stage);
+        return;
+    }
+    const float scale = 1.0f / (1.0f - p);
+    const uint64_t key = mask_key(run, ex);
+    const float *x = run->in[0];
+    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    for (size_t i = a; i < b; i++) run->out[i] = kept(key, i, p) ? x[i] * scale : 0.0f;
+}
+
+static void dropout_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const float p = (float)tsu_node_value(run->node, DROPOUT_P)->number;
+    if (!ex->training || p == 0.0f) {
+        tsu_copy_backward(run, ex, stage);
+        return;
+    }
+    float *dx = run->din[0];
+    if (!dx) return;
+    const float scale = 1.0f / (1.0f - p);
+    const uint64_t key = mask_key(run, ex);
+    const bool acc = run->din_accumulate[0];
+    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    for (size_t i = a; i < b; i++)
+        tsu_put(&dx[i], kept(key, i, p) ? run->dout[i] * scale : 0.0f, acc);
+}
+
+static const tsu_layer_ops dropout_ops = {
+    .forward = dropout_forward,
+    .backward = dropout_backward,
 };
 
 const tsu_layer_kind tsu_kind_dropout = {
@@ -19,4 +69,5 @@ const tsu_layer_kind tsu_kind_dropout = {
     .n_params = TSU_ARRAY_LEN(dropout_params),
     .infer = tsu_infer_same_shape,
     .macs = tsu_macs_none,
+    .ops = &dropout_ops,
 };

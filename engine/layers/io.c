@@ -17,6 +17,9 @@ static bool input_infer(tsu_node *node, tsu_diag *diag)
     return true;
 }
 
+/* The net places the dataset values straight into the output buffer. */
+static const tsu_layer_ops input_ops = {0};
+
 const tsu_layer_kind tsu_kind_input = {
     .name = "Input",
     .category = "IO",
@@ -29,4 +32,5 @@ const tsu_layer_kind tsu_kind_input = {
     .n_params = TSU_ARRAY_LEN(input_params),
     .infer = input_infer,
     .macs = tsu_macs_none,
+    .ops = &input_ops,
 };

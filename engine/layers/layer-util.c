@@ -3,6 +3,7 @@
 #include "layers/kinds.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *tsu_shape_text(const tsu_shape *shape, char *buf, size_t size)
 {
@@ -53,4 +54,22 @@ bool tsu_infer_same_shape(tsu_node *node, tsu_diag *diag)
 uint64_t tsu_macs_none(const tsu_node *node)
 {
     return 0;
+}
+
+void tsu_copy_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    memcpy(run->out + a, run->in[0] + a, (b - a) * sizeof(float));
+}
+
+void tsu_copy_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    float *dx = run->din[0];
+    if (!dx) return;
+    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    if (!run->din_accumulate[0]) {
+        memcpy(dx + a, run->dout + a, (b - a) * sizeof(float));
+        return;
+    }
+    for (size_t i = a; i < b; i++) dx[i] += run->dout[i];
 }

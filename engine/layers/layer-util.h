@@ -70,4 +70,19 @@ bool tsu_infer_same_shape(tsu_node *node, tsu_diag *diag);
 /* MACs for kinds that count no multiply-adds (element-wise, copies). */
 uint64_t tsu_macs_none(const tsu_node *node);
 
+/* This thread's slice of a per-sample buffer with `size` values per sample. */
+static inline size_t tsu_slice_begin(const tsu_exec *ex, size_t size)
+{
+    return (size_t)ex->n0 * size;
+}
+static inline size_t tsu_slice_end(const tsu_exec *ex, size_t size)
+{
+    return (size_t)ex->n1 * size;
+}
+
+/* Forward/backward of layers that copy their input unchanged (Flatten,
+ * Reshape). */
+void tsu_copy_forward(tsu_layer_run *run, tsu_exec *ex, int stage);
+void tsu_copy_backward(tsu_layer_run *run, tsu_exec *ex, int stage);
+
 #endif

@@ -5,6 +5,10 @@
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
 enum { POOL_KERNEL, POOL_STRIDE, POOL_PAD };
 
 static const tsu_param_desc pool_params[] = {
@@ -57,6 +61,160 @@ static uint64_t global_pool_macs(const tsu_node *node)
     return tsu_shape_size(tsu_input_shape(node, 0));
 }
 
+/* The window of output (oy, ox), clipped to the input. */
+typedef struct {
+    int channels, height, width, out_h, out_w;
+    tsu_window win;
+} pool_plan;
+
+static pool_plan pool_plan_of(const tsu_node *node)
+{
+    const tsu_shape *in = tsu_input_shape(node, 0);
+    return (pool_plan){.channels = in->d[0], .height = in->d[1], .width = in->d[2],
+                       .out_h = node->shape.d[1], .out_w = node->shape.d[2],
+                       .win = pool_window(node)};
+}
+
+static void clip_window(const pool_plan *p, int oy, int ox, int *y0, int *y1, int *x0, int *x1)
+{
+    int top = oy * p->win.stride[0] - p->win.pad[0];
+    int left = ox * p->win.stride[1] - p->win.pad[1];
+    *y0 = top > 0 ? top : 0;
+    *x0 = left > 0 ? left : 0;
+    *y1 = top + p->win.kernel[0] < p->height ? top + p->win.kernel[0] : p->height;
+    *x1 = left + p->win.kernel[1] < p->width ? left + p->win.kernel[1] : p->width;
+}
+
+/* Max pooling keeps, per output, the input index it came from (-1 for a
+ * window made only of padding), so backward routes the gradient there. */
+static size_t max_pool_aux(const tsu_node *node)
+{
+    return tsu_shape_size(&node->shape) * sizeof(int32_t);
+}
+
+static void max_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const pool_plan p = pool_plan_of(run->node);
+    const int plane = p.height * p.width;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->in_size[0];
+        float *y = run->out + (size_t)s * run->out_size;
+        int32_t *from = (int32_t *)(run->aux + (size_t)s * run->aux_bytes);
+        for (int c = 0; c < p.channels; c++)
+            for (int oy = 0; oy < p.out_h; oy++)
+                for (int ox = 0; ox < p.out_w; ox++, y++, from++) {
+                    int y0, y1, x0, x1, best_at = -1;
+                    clip_window(&p, oy, ox, &y0, &y1, &x0, &x1);
+                    float best = -INFINITY;
+                    for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++) {
+                            int at = c * plane + iy * p.width + ix;
+                            if (x[at] > best || best_at < 0) best = x[at], best_at = at;
+                        }
+                    *y = best_at < 0 ? 0.0f : best;
+                    *from = best_at;
+                }
+    }
+}
+
+static void max_pool_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    if (!run->din[0]) return;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        float *dx = run->din[0] + (size_t)s * run->in_size[0];
+        const float *dy = run->dout + (size_t)s * run->out_size;
+        const int32_t *from = (const int32_t *)(run->aux + (size_t)s * run->aux_bytes);
+        if (!run->din_accumulate[0]) memset(dx, 0, run->in_size[0] * sizeof *dx);
+        for (size_t i = 0; i < run->out_size; i++)
+            if (from[i] >= 0) dx[from[i]] += dy[i];
+    }
+}
+
+static void average_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const pool_plan p = pool_plan_of(run->node);
+    const int plane = p.height * p.width;
+    const float scale = 1.0f / (float)(p.win.kernel[0] * p.win.kernel[1]);
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->in_size[0];
+        float *y = run->out + (size_t)s * run->out_size;
+        for (int c = 0; c < p.channels; c++)
+            for (int oy = 0; oy < p.out_h; oy++)
+                for (int ox = 0; ox < p.out_w; ox++, y++) {
+                    int y0, y1, x0, x1;
+                    clip_window(&p, oy, ox, &y0, &y1, &x0, &x1);
+                    float sum = 0.0f;
+                    for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++) sum += x[c * plane + iy * p.width + ix];
+                    *y = sum * scale;
+                }
+    }
+}
+
+static void average_pool_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    if (!run->din[0]) return;
+    const pool_plan p = pool_plan_of(run->node);
+    const int plane = p.height * p.width;
+    const float scale = 1.0f / (float)(p.win.kernel[0] * p.win.kernel[1]);
+    for (int s = ex->n0; s < ex->n1; s++) {
+        float *dx = run->din[0] + (size_t)s * run->in_size[0];
+        const float *dy = run->dout + (size_t)s * run->out_size;
+        if (!run->din_accumulate[0]) memset(dx, 0, run->in_size[0] * sizeof *dx);
+        for (int c = 0; c < p.channels; c++)
+            for (int oy = 0; oy < p.out_h; oy++)
+                for (int ox = 0; ox < p.out_w; ox++, dy++) {
+                    int y0, y1, x0, x1;
+                    clip_window(&p, oy, ox, &y0, &y1, &x0, &x1);
+                    for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++)
+                            dx[c * plane + iy * p.width + ix] += *dy * scale;
+                }
+    }
+}
+
+static void global_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const size_t channels = run->out_size, plane = run->in_size[0] / channels;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->in_size[0];
+        float *y = run->out + (size_t)s * channels;
+        for (size_t c = 0; c < channels; c++) {
+            float sum = 0.0f;
+            for (size_t j = 0; j < plane; j++) sum += x[c * plane + j];
+            y[c] = sum / (float)plane;
+        }
+    }
+}
+
+static void global_pool_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    if (!run->din[0]) return;
+    const size_t channels = run->out_size, plane = run->in_size[0] / channels;
+    const bool acc = run->din_accumulate[0];
+    for (int s = ex->n0; s < ex->n1; s++) {
+        float *dx = run->din[0] + (size_t)s * run->in_size[0];
+        const float *dy = run->dout + (size_t)s * channels;
+        for (size_t c = 0; c < channels; c++)
+            for (size_t j = 0; j < plane; j++)
+                tsu_put(&dx[c * plane + j], dy[c] / (float)plane, acc);
+    }
+}
+
+static const tsu_layer_ops max_pool_ops = {
+    .aux_bytes = max_pool_aux,
+    .forward = max_pool_forward,
+    .backward = max_pool_backward,
+};
+static const tsu_layer_ops average_pool_ops = {
+    .forward = average_pool_forward,
+    .backward = average_pool_backward,
+};
+static const tsu_layer_ops global_pool_ops = {
+    .forward = global_pool_forward,
+    .backward = global_pool_backward,
+};
+
 const tsu_layer_kind tsu_kind_max_pooling = {
     .name = "MaxPooling",
     .category = "Pooling",
@@ -68,6 +226,7 @@ const tsu_layer_kind tsu_kind_max_pooling = {
     .n_params = TSU_ARRAY_LEN(pool_params),
     .infer = pool_infer,
     .macs = tsu_macs_none,
+    .ops = &max_pool_ops,
 };
 
 const tsu_layer_kind tsu_kind_average_pooling = {
@@ -81,6 +240,7 @@ const tsu_layer_kind tsu_kind_average_pooling = {
     .n_params = TSU_ARRAY_LEN(pool_params),
     .infer = pool_infer,
     .macs = average_pool_macs,
+    .ops = &average_pool_ops,
 };
 
 const tsu_layer_kind tsu_kind_global_average_pooling = {
@@ -92,4 +252,5 @@ const tsu_layer_kind tsu_kind_global_average_pooling = {
     .max_inputs = 1,
     .infer = global_pool_infer,
     .macs = global_pool_macs,
+    .ops = &global_pool_ops,
 };

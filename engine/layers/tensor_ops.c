@@ -3,6 +3,8 @@
 #include "layers/layer-util.h"
 #include "layers/kinds.h"
 
+#include <string.h>
+
 enum { RESHAPE_SHAPE };
 enum { CONCAT_AXIS };
 
@@ -79,7 +81,76 @@ static bool add2_infer(tsu_node *node, tsu_diag *diag)
     return true;
 }
 
-#define OTHERS_KIND(var, kname, khelp, prefix, min_in, max_in, kparams, kn_params, kinfer)   \
+/* Concatenate: a sample is `outer` runs of each input's block in turn,
+ * where outer multiplies the axes before `axis`. */
+static void concat_layout(const tsu_node *node, size_t *outer, size_t *inner)
+{
+    int axis = tsu_param_int(node, CONCAT_AXIS);
+    *outer = 1;
+    *inner = 1;
+    for (int d = 0; d < axis; d++) *outer *= (size_t)node->shape.d[d];
+    for (int d = axis + 1; d < node->shape.ndim; d++) *inner *= (size_t)node->shape.d[d];
+}
+
+static void concat_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    size_t outer, inner;
+    concat_layout(run->node, &outer, &inner);
+    int axis = tsu_param_int(run->node, CONCAT_AXIS);
+    for (int s = ex->n0; s < ex->n1; s++) {
+        float *y = run->out + (size_t)s * run->out_size;
+        for (size_t o = 0; o < outer; o++)
+            for (int i = 0; i < run->n_inputs; i++) {
+                size_t block = (size_t)run->node->inputs[i]->shape.d[axis] * inner;
+                memcpy(y, run->in[i] + (size_t)s * run->in_size[i] + o * block,
+                       block * sizeof *y);
+                y += block;
+            }
+    }
+}
+
+static void concat_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    size_t outer, inner;
+    concat_layout(run->node, &outer, &inner);
+    int axis = tsu_param_int(run->node, CONCAT_AXIS);
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *dy = run->dout + (size_t)s * run->out_size;
+        for (size_t o = 0; o < outer; o++)
+            for (int i = 0; i < run->n_inputs; i++) {
+                size_t block = (size_t)run->node->inputs[i]->shape.d[axis] * inner;
+                float *dx = run->din[i];
+                if (dx) {
+                    dx += (size_t)s * run->in_size[i] + o * block;
+                    for (size_t j = 0; j < block; j++) tsu_put(&dx[j], dy[j], run->din_accumulate[i]);
+                }
+                dy += block;
+            }
+    }
+}
+
+static void add2_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const float *x0 = run->in[0], *x1 = run->in[1];
+    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    for (size_t i = a; i < b; i++) run->out[i] = x0[i] + x1[i];
+}
+
+static void add2_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    for (int k = 0; k < 2; k++) {
+        float *dx = run->din[k];
+        if (!dx) continue;
+        for (size_t i = a; i < b; i++) tsu_put(&dx[i], run->dout[i], run->din_accumulate[k]);
+    }
+}
+
+static const tsu_layer_ops copy_ops = {.forward = tsu_copy_forward, .backward = tsu_copy_backward};
+static const tsu_layer_ops concat_ops = {.forward = concat_forward, .backward = concat_backward};
+static const tsu_layer_ops add2_ops = {.forward = add2_forward, .backward = add2_backward};
+
+#define OTHERS_KIND(var, kname, khelp, prefix, min_in, max_in, kparams, kn_params, kinfer, kops) \
     const tsu_layer_kind var = {                                                       \
         .name = kname,                                                                 \
         .category = "Others",                                                          \
@@ -91,13 +162,14 @@ static bool add2_infer(tsu_node *node, tsu_diag *diag)
         .n_params = kn_params,                                                         \
         .infer = kinfer,                                                               \
         .macs = tsu_macs_none,                                                         \
+        .ops = &kops,                                                                  \
     }
 
 OTHERS_KIND(tsu_kind_flatten, "Flatten", "All non-batch axes into one", "flatten", 1, 1, NULL,
-            0, flatten_infer);
+            0, flatten_infer, copy_ops);
 OTHERS_KIND(tsu_kind_reshape, "Reshape", "Same values, another shape", "reshape", 1, 1,
-            reshape_params, TSU_ARRAY_LEN(reshape_params), reshape_infer);
+            reshape_params, TSU_ARRAY_LEN(reshape_params), reshape_infer, copy_ops);
 OTHERS_KIND(tsu_kind_concatenate, "Concatenate", "Joins inputs along an axis", "concat", 2,
-            -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer);
+            -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer, concat_ops);
 OTHERS_KIND(tsu_kind_add2, "Add2", "Element-wise sum of two inputs of the same shape", "add",
-            2, 2, NULL, 0, add2_infer);
+            2, 2, NULL, 0, add2_infer, add2_ops);

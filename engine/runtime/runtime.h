@@ -37,7 +37,7 @@ struct tsu_layer_run {
     size_t tensor_size[TSU_MAX_TENSORS];
     unsigned char *aux;         /* per-sample state kept for backward */
     size_t aux_bytes;           /* per sample */
-    float *shared;              /* batch-wide scratch (statistics partials) */
+    void *shared;               /* batch-wide scratch (statistics partials) */
     float *target;              /* losses: [batch, target_size] */
     size_t target_size;
     const tsu_layer_run *fused; /* loss: the Softmax/Sigmoid it differentiates through */
@@ -66,8 +66,10 @@ struct tsu_layer_ops {
     size_t (*work_floats)(const tsu_node *node);
     /* Bytes per sample kept from forward for backward (NULL: none). */
     size_t (*aux_bytes)(const tsu_node *node);
-    /* Batch-wide scratch floats, given the thread count (NULL: none). */
-    size_t (*shared_floats)(const tsu_node *node, int n_threads);
+    /* Batch-wide scratch bytes, given the thread count (NULL: none). */
+    size_t (*shared_bytes)(const tsu_node *node, int n_threads);
+    /* Losses: target values per sample. */
+    size_t (*target_floats)(const tsu_node *node);
     /* Fan-in and fan-out of "weight" for initialisation (NULL: weight = 1). */
     void (*fans)(const tsu_node *node, int *fan_in, int *fan_out);
     void (*forward)(tsu_layer_run *run, tsu_exec *ex, int stage);

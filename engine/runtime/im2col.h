@@ -1,0 +1,22 @@
+/* im2col.h — unfolding image windows into matrix columns for sgemm. */
+#ifndef TSU_IM2COL_H
+#define TSU_IM2COL_H
+
+#include <stdbool.h>
+
+/* An image [channels, height, width] and the windows slid over it, giving
+ * out_h x out_w columns. Rows of the column matrix are (channel, ky, kx). */
+typedef struct {
+    int channels, height, width;
+    int kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+    int out_h, out_w;
+} tsu_conv_geometry;
+
+/* col: [channels * kh * kw, out_h * out_w]; padding reads as zero. */
+void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col);
+/* Adds each column entry back onto the image position it came from. */
+void tsu_col2im_add(const tsu_conv_geometry *g, const float *col, float *image);
+/* true when the column matrix is the image itself (1x1, stride 1, no pad). */
+bool tsu_conv_is_pointwise(const tsu_conv_geometry *g);
+
+#endif
