@@ -70,6 +70,9 @@ const uint8_t *tsu_dataset_image(const tsu_dataset *ds, int var, int index);
 /* The class index of sample index, or -1 when var is not a label variable. */
 int tsu_dataset_label(const tsu_dataset *ds, int var, int index);
 
+/* The sample's position in its source (the IDX file, or among the CSV's data
+ * rows): index + skip, or the shuffled position with "shuffle". */
+int tsu_dataset_source_index(const tsu_dataset *ds, int index);
 /* Where sample index came from, for messages: the file, and the 1-based line
  * for CSV files (0 for IDX files). */
 const char *tsu_dataset_sample_file(const tsu_dataset *ds, int index);

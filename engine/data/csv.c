@@ -378,7 +378,7 @@ static bool load_numeric(csv_doc *d, csv_var *var, tsu_dataset *ds)
                                      d->path, d->diag);
     if (!out) return false;
     for (int i = 0; i < ds->n; i++) {
-        int r = 1 + ds->skip + i;
+        int r = 1 + tsu_ds_source(ds, i);
         for (int e = 0; e < var->n_cols; e++) {
             double v = 0;
             parse_number(cell_at(d, r, var->cols[e])->text, &v);
@@ -397,7 +397,7 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
     tsu_ds_var *out = NULL;
     const csv_cell *first = NULL;
     for (int i = 0; i < ds->n && d->errors <= CSV_MAX_ERRORS; i++) {
-        const csv_cell *c = cell_at(d, 1 + ds->skip + i, var->cols[0]);
+        const csv_cell *c = cell_at(d, 1 + tsu_ds_source(ds, i), var->cols[0]);
         if (!*c->text) {
             csv_error(d, c->line, c->col, "column \"%s\": empty cell, expected a PNG path",
                       column_name(d, var->cols[0]));
@@ -499,7 +499,7 @@ bool tsu_ds_csv_load(tsu_dataset *ds, const char *path, const tsu_ds_range *rang
     if (ok) {
         ds->origin = tsu_xstrdup(path);
         ds->lines = tsu_xmalloc((size_t)ds->n * sizeof(int));
-        for (int i = 0; i < ds->n; i++) ds->lines[i] = d.rows[1 + ds->skip + i].line;
+        for (int i = 0; i < ds->n; i++) ds->lines[i] = d.rows[1 + tsu_ds_source(ds, i)].line;
     }
     csv_doc_free(&d);
     return ok;

@@ -27,6 +27,9 @@ struct tsu_dataset {
     int n;               /* selected samples */
     int total;           /* samples in the source before skip/limit */
     int skip;            /* first selected sample's index in the source */
+    int *source;         /* with "shuffle": each sample's index in the source */
+    bool shuffled;
+    int seed;
     char *describe;
     int n_vars;
     tsu_ds_var vars[TSU_DS_MAX_VARS];
@@ -39,7 +42,15 @@ struct tsu_dataset {
 typedef struct {
     int skip;
     int limit;
+    int seed;     /* with shuffle: the permutation's seed */
+    bool shuffle; /* skip and limit apply to a seeded permutation */
 } tsu_ds_range;
+
+/* The source index of selected sample i. */
+static inline int tsu_ds_source(const tsu_dataset *ds, int i)
+{
+    return ds->source ? ds->source[i] : ds->skip + i;
+}
 
 /* Adds a variable holding ds->n samples: takes ownership of data, or
  * allocates zeroed storage when data is NULL. Returns NULL (reported
@@ -47,7 +58,8 @@ typedef struct {
 tsu_ds_var *tsu_ds_add_var(tsu_dataset *ds, const char *name, const tsu_shape *shape,
                            tsu_store store, void *data, const char *file, tsu_diag *diag);
 /* Clamps range to total samples; false (and a message for `context`) when
- * nothing is left. Sets ds->total, ds->skip and ds->n. */
+ * nothing is left. Sets ds->total, ds->skip, ds->n and, when shuffled,
+ * ds->source. */
 bool tsu_ds_apply_range(tsu_dataset *ds, const tsu_ds_range *range, int total,
                         const char *context, tsu_diag *diag);
 

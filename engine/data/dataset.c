@@ -93,6 +93,17 @@ bool tsu_ds_apply_range(tsu_dataset *ds, const tsu_ds_range *range, int total,
     ds->skip = range->skip;
     int left = total - range->skip;
     ds->n = range->limit < 0 || range->limit > left ? left : range->limit;
+    if (range->shuffle) {
+        /* Epoch -1: trainers number epochs from 0, so a split's permutation
+         * is never also an epoch's sample order. */
+        int *perm = tsu_xmalloc((size_t)total * sizeof(int));
+        tsu_dataset_epoch_order(total, (uint64_t)range->seed, -1, perm);
+        ds->source = tsu_xmalloc((size_t)ds->n * sizeof(int));
+        memcpy(ds->source, perm + ds->skip, (size_t)ds->n * sizeof(int));
+        free(perm);
+        ds->shuffled = true;
+        ds->seed = range->seed;
+    }
     return true;
 }
 
@@ -314,6 +325,9 @@ tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_d
     tsu_ds_range range = {0, -1};
     ok = get_count(spec, "skip", 0, &range.skip, context, diag);
     ok = get_count(spec, "limit", 1, &range.limit, context, diag) && ok;
+    range.seed = -1;
+    ok = get_count(spec, "shuffle", 0, &range.seed, context, diag) && ok;
+    range.shuffle = range.seed >= 0;
     if (!ok) return NULL;
 
     tsu_dataset *ds = tsu_xcalloc(1, sizeof *ds);
@@ -329,13 +343,16 @@ tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_d
         tsu_dataset_free(ds);
         return NULL;
     }
+    char order[64] = "";
+    if (ds->shuffled) snprintf(order, sizeof order, ", shuffled with seed %d", ds->seed);
     if (ds->n == ds->total)
-        ds->describe = tsu_ds_printf("%s (%d samples)", title, ds->n);
+        ds->describe = tsu_ds_printf("%s (%d samples%s)", title, ds->n, order);
     else if (ds->skip == 0)
-        ds->describe = tsu_ds_printf("%s (%d of %d samples)", title, ds->n, ds->total);
+        ds->describe = tsu_ds_printf("%s (%d of %d samples%s)", title, ds->n, ds->total,
+                                     order);
     else
-        ds->describe = tsu_ds_printf("%s (%d of %d samples, from #%d)", title, ds->n,
-                                     ds->total, ds->skip);
+        ds->describe = tsu_ds_printf("%s (%d of %d samples%s, from #%d)", title, ds->n,
+                                     ds->total, order, ds->skip);
     free(title);
     return ds;
 }
@@ -355,6 +372,7 @@ void tsu_dataset_free(tsu_dataset *ds)
     free(ds->describe);
     free(ds->origin);
     free(ds->lines);
+    free(ds->source);
     free(ds);
 }
 
@@ -451,6 +469,12 @@ const char *tsu_dataset_sample_file(const tsu_dataset *ds, int index)
     return ds->origin;
 }
 
+int tsu_dataset_source_index(const tsu_dataset *ds, int index)
+{
+    tsu_assert(index >= 0 && index < ds->n);
+    return tsu_ds_source(ds, index);
+}
+
 int tsu_dataset_sample_line(const tsu_dataset *ds, int index)
 {
     tsu_assert(index >= 0 && index < ds->n);
@@ -473,7 +497,7 @@ tsu_status tsu_dataset_check_labels(const tsu_dataset *ds, int var, int n_classe
                                    n_classes - 1);
         return tsu_diag_add_at(diag, TSU_E_DATA, file, 0, 0,
                                "sample %d: label %d of \"%s\" is out of range for %s "
-                               "(classes 0..%d)", ds->skip + i, labels[i], v->name,
+                               "(classes 0..%d)", tsu_ds_source(ds, i), labels[i], v->name,
                                what ? what : "the network", n_classes - 1);
     }
     return TSU_OK;

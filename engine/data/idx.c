@@ -258,6 +258,25 @@ static bool add_raw_var(tsu_dataset *ds, const char *name, const idx_file *f, ui
     return v != NULL;
 }
 
+/* Reads the selected samples: a contiguous range, or with "shuffle" the
+ * whole file gathered into the selection's order. */
+static uint8_t *read_selection(const tsu_dataset *ds, idx_file *f, tsu_diag *diag)
+{
+    if (!ds->source) return idx_read_samples(f, ds->skip, ds->n, diag);
+    uint8_t *all = idx_read_samples(f, 0, f->count, diag);
+    if (!all) return NULL;
+    const size_t bytes = f->item * (size_t)f->esize;
+    uint8_t *out = malloc((size_t)ds->n * bytes);
+    if (!out) {
+        tsu_diag_add_at(diag, TSU_E_NOMEM, f->path, 0, 0, "not enough memory to shuffle");
+    } else {
+        for (int i = 0; i < ds->n; i++)
+            memcpy(out + (size_t)i * bytes, all + (size_t)ds->source[i] * bytes, bytes);
+    }
+    free(all);
+    return out;
+}
+
 /* Labels are read whole (they are small) so that the class count is the
  * same for every slice of one file. */
 static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_diag *diag)
@@ -269,7 +288,7 @@ static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_di
     }
     bool integral = f->ndim == 1 && f->type != IDX_F32 && f->type != IDX_F64;
     if (!integral) {
-        uint8_t *raw = idx_read_samples(f, ds->skip, ds->n, diag);
+        uint8_t *raw = read_selection(ds, f, diag);
         return raw && add_raw_var(ds, "y", f, raw, diag);
     }
     uint8_t *raw = idx_read_samples(f, 0, f->count, diag);
@@ -300,7 +319,7 @@ static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_di
     }
     int32_t *labels = v->data;
     for (int i = 0; i < ds->n; i++)
-        labels[i] = (int32_t)idx_value(f->type, raw, (size_t)(ds->skip + i));
+        labels[i] = (int32_t)idx_value(f->type, raw, (size_t)tsu_ds_source(ds, i));
     v->n_classes = max + 1;
     v->file = tsu_xstrdup(f->path);
     free(raw);
@@ -314,7 +333,7 @@ bool tsu_ds_idx_load(tsu_dataset *ds, const char *images, const char *labels,
     bool ok = idx_open(&fx, images, diag);
     if (ok) ok = tsu_ds_apply_range(ds, range, fx.count, context, diag);
     if (ok) {
-        uint8_t *raw = idx_read_samples(&fx, ds->skip, ds->n, diag);
+        uint8_t *raw = read_selection(ds, &fx, diag);
         ok = raw && add_raw_var(ds, "x", &fx, raw, diag);
     }
     idx_close(&fx);

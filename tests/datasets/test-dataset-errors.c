@@ -71,6 +71,9 @@ static void test_spec(Fixture *f, gconstpointer data)
                  "limit: expected an integer >= 1, got \"ten\"", NULL);
     expect_error("{\"source\":\"csv\",\"path\":\"a.csv\",\"skip\":-1}", f->dir, &f->diag,
                  "skip: expected an integer >= 0, got -1", NULL);
+    expect_error("{\"source\":\"csv\",\"path\":\"a.csv\",\"shuffle\":true}", f->dir,
+                 &f->diag, "dataset.training.shuffle: expected an integer >= 0, got true",
+                 NULL);
     expect_error("{\"source\":\"csv\",\"path\":\"a.csv\",\"skip\":1.5}", f->dir, &f->diag,
                  "skip: expected an integer >= 0", NULL);
     expect_error("{\"source\":\"mnist\",\"split\":\"train\",\"dir\":\"nowhere\"}", f->dir,

@@ -102,6 +102,67 @@ static void test_idx(gconstpointer gz)
     tmpdir_free(dir);
 }
 
+/* "shuffle": skip and limit select from a seeded permutation, so two specs
+ * with one seed split a sorted file into disjoint, mixed parts. */
+static void test_shuffle(gconstpointer gz)
+{
+    char *dir = tmpdir_new();
+    write_small_idx(dir, GPOINTER_TO_INT(gz), "images.idx", "labels.idx");
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_dataset *a = open_json("{\"source\":\"idx\",\"images\":\"images.idx\","
+                               "\"labels\":\"labels.idx\",\"shuffle\":3,\"limit\":3}",
+                               dir, &diag);
+    tsu_dataset *b = open_json("{\"source\":\"idx\",\"images\":\"images.idx\","
+                               "\"labels\":\"labels.idx\",\"shuffle\":3,\"skip\":3}",
+                               dir, &diag);
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    g_assert_cmpstr(tsu_dataset_describe(a), ==,
+                    "IDX images.idx (3 of 5 samples, shuffled with seed 3)");
+    g_assert_cmpstr(tsu_dataset_describe(b), ==,
+                    "IDX images.idx (2 of 5 samples, shuffled with seed 3, from #3)");
+    gboolean seen[5] = {FALSE};
+    gboolean in_order = TRUE;
+    tsu_dataset *parts[2] = {a, b};
+    for (int p = 0; p < 2; p++)
+        for (int i = 0; i < tsu_dataset_size(parts[p]); i++) {
+            int src = tsu_dataset_source_index(parts[p], i);
+            g_assert_true(src >= 0 && src < 5 && !seen[src]);
+            seen[src] = TRUE;
+            in_order = in_order && src == (p ? 3 : 0) + i;
+            g_assert_cmpint(tsu_dataset_image(parts[p], 0, i)[1], ==, 10 * src + 1);
+            g_assert_cmpint(tsu_dataset_label(parts[p], 1, i), ==, 4 - src);
+        }
+    g_assert_false(in_order);
+    g_assert_cmpint(tsu_dataset_class_count(b, 1), ==, 5);
+    tsu_dataset_free(a);
+    tsu_dataset_free(b);
+
+    /* A CSV sorted by class: a plain tail split would hold one class. */
+    GString *csv = g_string_new("x__0,x__1,y:label\n");
+    for (int i = 0; i < 40; i++) g_string_append_printf(csv, "%d,%d.5,%d\n", i, i, i / 20);
+    write_text(dir, "sorted.csv", csv->str);
+    g_string_free(csv, TRUE);
+    a = open_json("{\"source\":\"csv\",\"path\":\"sorted.csv\",\"shuffle\":1,\"skip\":30}",
+                  dir, &diag);
+    g_assert_nonnull(a);
+    int classes[2] = {0, 0};
+    for (int i = 0; i < 10; i++) {
+        int src = tsu_dataset_source_index(a, i);
+        float x[2];
+        tsu_dataset_fill(a, 0, &i, 1, x);
+        g_assert_cmpfloat(x[0], ==, src);
+        g_assert_cmpint(tsu_dataset_sample_line(a, i), ==, src + 2);
+        classes[tsu_dataset_label(a, 1, i)]++;
+    }
+    g_assert_cmpint(classes[0], >, 0);
+    g_assert_cmpint(classes[1], >, 0);
+    tsu_dataset_free(a);
+    tsu_diag_free(&diag);
+    tmpdir_free(dir);
+}
+
 static void test_idx_float(void)
 {
     char *dir = tmpdir_new();
@@ -248,6 +309,20 @@ static void test_fashion_mnist(void)
     img = tsu_dataset_image(ds, 0, 0);
     for (int k = 0; k < 784; k++) sum += img[k];
     g_assert_cmpuint(sum, ==, 50221);
+    tsu_dataset_free(ds);
+
+    /* A shuffled validation split reads the whole file and picks from it. */
+    t0 = g_get_monotonic_time();
+    ds = open_json("{\"source\":\"fashion-mnist\",\"split\":\"train\",\"shuffle\":7,"
+                   "\"skip\":50000}", NULL, &diag);
+    g_test_message("shuffle + skip 50000 in %.3f s", (double)(g_get_monotonic_time() - t0) / 1e6);
+    g_assert_nonnull(ds);
+    g_assert_cmpint(tsu_dataset_size(ds), ==, 10000);
+    for (int i = 0; i < 10000; i++)
+        if (tsu_dataset_source_index(ds, i) == 0) {
+            g_assert_cmpint(tsu_dataset_label(ds, 1, i), ==, 9);
+            g_assert_cmpint(tsu_dataset_image(ds, 0, i)[100], ==, 73);
+        }
     tsu_dataset_free(ds);
     tsu_diag_free(&diag);
 }
@@ -434,6 +509,8 @@ int main(int argc, char **argv)
     g_test_add_data_func("/datasets/idx/plain", GINT_TO_POINTER(FALSE), test_idx);
     g_test_add_data_func("/datasets/idx/gzip", GINT_TO_POINTER(TRUE), test_idx);
     g_test_add_func("/datasets/idx/float", test_idx_float);
+    g_test_add_data_func("/datasets/idx/shuffle", GINT_TO_POINTER(FALSE), test_shuffle);
+    g_test_add_data_func("/datasets/idx/shuffle-gzip", GINT_TO_POINTER(TRUE), test_shuffle);
     g_test_add_func("/datasets/builtin/dir", test_builtin_dir);
     g_test_add_func("/datasets/builtin/fashion-mnist", test_fashion_mnist);
     g_test_add_func("/datasets/csv/images", test_csv_images);
