@@ -327,6 +327,7 @@ static void fuzz_file(Fixture *f, const char *name, gboolean gz, const char *alp
         orig_size = (gsize)n;
     }
     int opened = 0;
+    gint64 t0 = g_get_monotonic_time();
     for (int r = 0; r < rounds; r++) {
         guint8 *copy = g_memdup2(orig, orig_size);
         gsize size = orig_size;
@@ -349,7 +350,8 @@ static void fuzz_file(Fixture *f, const char *name, gboolean gz, const char *alp
         tsu_dataset_free(ds);
         g_free(copy);
     }
-    g_test_message("%s: %d of %d damaged copies still opened", name, opened, rounds);
+    g_test_message("%s: %d of %d damaged copies still opened (%.2f s)", name, opened, rounds,
+                   (double)(g_get_monotonic_time() - t0) / 1e6);
     write_bytes(path, orig, orig_size, gz);
     g_free(orig);
     g_free(path);
