@@ -63,7 +63,7 @@ static void print_epoch(const tsu_train_event *e, bool tty)
     if (!isnan(e->validation_accuracy))
         n += (size_t)snprintf(line + n, sizeof line - n, " acc %.2f%%",
                               100 * e->validation_accuracy);
-    snprintf(line + n, sizeof line - n, "  %.1f s  %s img/s%s", e->seconds,
+    snprintf(line + n, sizeof line - n, e->seconds < 10 ? "  %.2f s  %s img/s%s" : "  %.1f s  %s img/s%s", e->seconds,
              cli_group_digits((uint64_t)e->images_per_second, speed, sizeof speed),
              e->best ? "  (best)" : "");
     if (tty) fprintf(stderr, "\r\033[K");
