@@ -1,0 +1,18 @@
+/* tsu-application.h — the `tsumiki` application: windows, accelerators,
+ * style, and the --screenshot mode. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define TSU_TYPE_APPLICATION (tsu_application_get_type ())
+G_DECLARE_FINAL_TYPE (TsuApplication, tsu_application, TSU, APPLICATION, GtkApplication)
+
+TsuApplication *tsu_application_new (void);
+
+/* Registers the embedded resources (templates, .ui files, style) once;
+ * tests call it too. */
+void tsu_resources_ensure (void);
+
+G_END_DECLS

@@ -1,0 +1,441 @@
+/* tsu-canvas-paint.c — boxes, ports, links, grid; and diagram export. */
+#include "tsu-canvas-paint.h"
+#include "tsu-node-summary.h"
+
+#include <gio/gio.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#define CORNER 7.0
+#define STRIPE 6.0
+
+typedef struct {
+  double r, g, b;
+} Rgb;
+
+static const Rgb accent = { 0.208, 0.518, 0.894 };    /* selection, like GNOME's accent */
+static const Rgb error_red = { 0.878, 0.106, 0.141 };
+static const Rgb ink = { 0.14, 0.15, 0.17 };
+static const Rgb ink_dim = { 0.42, 0.44, 0.48 };
+static const Rgb link_grey = { 0.50, 0.53, 0.58 };
+
+void
+tsu_category_color (const char *category, double *r, double *g, double *b)
+{
+  /* Distinct hues per NNC palette group, dark enough for white text. */
+  static const struct { const char *name; Rgb color; } table[] = {
+    { "IO",            { 0.32, 0.40, 0.50 } },
+    { "Basic",         { 0.21, 0.47, 0.85 } },
+    { "Pooling",       { 0.10, 0.58, 0.60 } },
+    { "Activation",    { 0.90, 0.56, 0.04 } },
+    { "Normalization", { 0.55, 0.30, 0.70 } },
+    { "Others",        { 0.45, 0.46, 0.50 } },
+    { "Loss",          { 0.78, 0.30, 0.15 } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    if (g_strcmp0 (category, table[i].name) == 0)
+      {
+        *r = table[i].color.r;
+        *g = table[i].color.g;
+        *b = table[i].color.b;
+        return;
+      }
+  *r = *g = *b = 0.55;
+}
+
+void
+tsu_paint_options_init (TsuPaintOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->link_node = options->link_slot = -1;
+  options->hover_node = -1;
+  options->hover_port.kind = TSU_HIT_NONE;
+  options->clip_x0 = options->clip_y0 = -G_MAXDOUBLE;
+  options->clip_x1 = options->clip_y1 = G_MAXDOUBLE;
+}
+
+static void
+set_rgb (cairo_t *cr, Rgb c, double alpha)
+{
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
+}
+
+static void
+rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+void
+tsu_paint_grid (cairo_t *cr, double zoom, double x0, double y0, double x1, double y1)
+{
+  double step = TSU_GRID * 2;
+  double dot = 1.2 / zoom;
+
+  /* Dots closer than ~8 px only add noise. */
+  while (step * zoom < 12)
+    step *= 2;
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.13);
+  for (double y = floor (y0 / step) * step; y <= y1; y += step)
+    for (double x = floor (x0 / step) * step; x <= x1; x += step)
+      cairo_rectangle (cr, x - dot / 2, y - dot / 2, dot, dot);
+  cairo_fill (cr);
+}
+
+typedef struct {
+  PangoLayout *text;
+  PangoFontDescription *title, *small, *mono, *badge;
+} Fonts;
+
+static void
+fonts_init (Fonts *fonts, cairo_t *cr)
+{
+  PangoContext *context;
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  fonts->text = pango_cairo_create_layout (cr);
+  context = pango_layout_get_context (fonts->text);
+  /* Hinting makes text jitter while zooming; metrics must scale linearly. */
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  cairo_font_options_destroy (options);
+  pango_layout_context_changed (fonts->text);
+  fonts->title = pango_font_description_from_string ("Sans Bold 10");
+  fonts->small = pango_font_description_from_string ("Sans 8.5");
+  fonts->mono = pango_font_description_from_string ("Sans Bold 9");
+  fonts->badge = pango_font_description_from_string ("Sans Bold 8");
+  pango_layout_set_ellipsize (fonts->text, PANGO_ELLIPSIZE_END);
+}
+
+static void
+fonts_clear (Fonts *fonts)
+{
+  g_object_unref (fonts->text);
+  pango_font_description_free (fonts->title);
+  pango_font_description_free (fonts->small);
+  pango_font_description_free (fonts->mono);
+  pango_font_description_free (fonts->badge);
+}
+
+/* Draws text with its top-left (or top-right when right_align) at (x, y),
+ * ellipsized to width. Returns the width used. */
+static double
+draw_text (cairo_t *cr, Fonts *fonts, const PangoFontDescription *font, const char *text,
+           double x, double y, double width, gboolean right_align)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_font_description (fonts->text, font);
+  pango_layout_set_width (fonts->text, (int) (width * PANGO_SCALE));
+  pango_layout_set_text (fonts->text, text, -1);
+  pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+  cairo_move_to (cr, right_align ? x - logical.width : x, y);
+  pango_cairo_show_layout (cr, fonts->text);
+  return logical.width;
+}
+
+static void
+stroke_curve (cairo_t *cr, const double p[8])
+{
+  cairo_move_to (cr, p[0], p[1]);
+  cairo_curve_to (cr, p[2], p[3], p[4], p[5], p[6], p[7]);
+  cairo_stroke (cr);
+}
+
+static void
+paint_links (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *options)
+{
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (int i = 0; i < layout->n_nodes; i++)
+    for (int slot = 0; slot < layout->nodes[i].n_inputs; slot++)
+      {
+        double p[8];
+        gboolean selected = options->link_node == i && options->link_slot == slot;
+
+        if (!tsu_layout_link_curve (layout, i, slot, p))
+          continue;
+        if (selected)
+          {
+            set_rgb (cr, accent, 0.25);
+            cairo_set_line_width (cr, 8);
+            stroke_curve (cr, p);
+          }
+        set_rgb (cr, selected ? accent : link_grey, 1);
+        cairo_set_line_width (cr, selected ? 2.5 : 1.8);
+        stroke_curve (cr, p);
+        /* A small arrowhead into the input port shows the direction. */
+        cairo_move_to (cr, p[6] - 4, p[7] - 7);
+        cairo_line_to (cr, p[6] + 4, p[7] - 7);
+        cairo_line_to (cr, p[6], p[7] - 1);
+        cairo_close_path (cr);
+        cairo_fill (cr);
+      }
+}
+
+static void
+paint_port (cairo_t *cr, double x, double y, Rgb color, gboolean highlighted)
+{
+  /* Text leaves a current point behind; an arc would draw a line from it. */
+  cairo_new_path (cr);
+  cairo_arc (cr, x, y, highlighted ? TSU_PORT_RADIUS + 2 : TSU_PORT_RADIUS, 0, 2 * G_PI);
+  if (highlighted)
+    set_rgb (cr, accent, 1);
+  else
+    cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, highlighted ? accent : color, 1);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+}
+
+static void
+paint_stat_bar (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLayout *layout,
+                TsuStatMode mode, Rgb color)
+{
+  uint64_t value = mode == TSU_STAT_PARAMS ? box->params : box->macs;
+  uint64_t largest = mode == TSU_STAT_PARAMS ? layout->max_params : layout->max_macs;
+  double track_x = box->x + TSU_BOX_WIDTH - 78, track_w = 66, track_y = box->y + TSU_BOX_HEIGHT - 13;
+  g_autofree char *count = NULL;
+
+  if (value == 0)
+    return;
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.07);
+  rounded_rect (cr, track_x, track_y, track_w, 5, 2.5);
+  cairo_fill (cr);
+  set_rgb (cr, color, 0.9);
+  rounded_rect (cr, track_x, track_y, MAX (5, track_w * (double) value / (double) MAX (largest, 1)), 5, 2.5);
+  cairo_fill (cr);
+
+  count = tsu_format_count (value);
+  set_rgb (cr, ink_dim, 1);
+  draw_text (cr, fonts, fonts->small, count, track_x - 6, box->y + TSU_BOX_HEIGHT - 19, 60, TRUE);
+}
+
+static void
+paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const TsuPaintOptions *options)
+{
+  const TsuLayoutNode *box = &layout->nodes[index];
+  const char *category = box->kind ? tsu_layer_kind_category (box->kind) : NULL;
+  gboolean selected = options->selection && g_hash_table_contains (options->selection, box->id);
+  gboolean broken = box->error != NULL;
+  double x = box->x, y = box->y, w = TSU_BOX_WIDTH, h = TSU_BOX_HEIGHT;
+  Rgb color;
+  double text_x = x + STRIPE + 9, text_w = w - STRIPE - 18;
+
+  tsu_category_color (category, &color.r, &color.g, &color.b);
+
+  /* Soft shadow, then body. */
+  cairo_new_path (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, selected ? 0.16 : 0.08);
+  rounded_rect (cr, x + 0.5, y + 2, w, h, CORNER);
+  cairo_fill (cr);
+  rounded_rect (cr, x, y, w, h, CORNER);
+  if (broken)
+    cairo_set_source_rgb (cr, 1.0, 0.93, 0.93);
+  else
+    cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  cairo_save (cr);
+  cairo_clip (cr);
+  set_rgb (cr, broken ? error_red : color, 1);
+  cairo_rectangle (cr, x, y, STRIPE, h);
+  cairo_fill (cr);
+  /* A faint wash of the category colour under the title row. */
+  if (!broken)
+    {
+      set_rgb (cr, color, 0.09);
+      cairo_rectangle (cr, x + STRIPE, y, w - STRIPE, 22);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+
+  rounded_rect (cr, x, y, w, h, CORNER);
+  if (selected)
+    {
+      set_rgb (cr, accent, 1);
+      cairo_set_line_width (cr, 2.5);
+    }
+  else if (broken)
+    {
+      set_rgb (cr, error_red, 1);
+      cairo_set_line_width (cr, 1.8);
+    }
+  else
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, options->hover_node == index ? 0.35 : 0.18);
+      cairo_set_line_width (cr, 1);
+    }
+  cairo_stroke (cr);
+
+  /* Type (bold) with the id at the right, params, then shape and the bar. */
+  {
+    double id_width;
+
+    set_rgb (cr, ink_dim, 1);
+    id_width = draw_text (cr, fonts, fonts->small, box->id, x + w - 10, y + 5, 80, TRUE);
+    set_rgb (cr, ink, 1);
+    draw_text (cr, fonts, fonts->title, box->type, text_x, y + 4, text_w - id_width - 8, FALSE);
+  }
+  set_rgb (cr, ink_dim, 1);
+  if (box->summary && box->summary[0])
+    draw_text (cr, fonts, fonts->small, box->summary, text_x, y + 23, text_w, FALSE);
+  set_rgb (cr, broken ? error_red : ink, 1);
+  draw_text (cr, fonts, fonts->mono, box->shape[0] ? box->shape : (broken ? "error" : "?"),
+             text_x, y + h - 20, 100, FALSE);
+  if (!broken)
+    paint_stat_bar (cr, fonts, box, layout, options->stat_mode, color);
+
+  if (broken)
+    {
+      double bx = x + w - 2, by = y + 2;
+
+      cairo_new_path (cr);
+      cairo_arc (cr, bx, by, 9, 0, 2 * G_PI);
+      set_rgb (cr, error_red, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      pango_layout_set_width (fonts->text, -1);
+      pango_layout_set_font_description (fonts->text, fonts->badge);
+      pango_layout_set_text (fonts->text, "!", -1);
+      {
+        PangoRectangle logical;
+        pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+        cairo_move_to (cr, bx - logical.width / 2.0, by - logical.height / 2.0);
+      }
+      pango_cairo_show_layout (cr, fonts->text);
+    }
+
+  /* Ports: inputs on top, the output at the bottom (losses have none). */
+  for (int slot = 0; slot < box->n_input_ports; slot++)
+    {
+      double px, py;
+      gboolean lit = options->hover_port.kind == TSU_HIT_INPUT_PORT && options->hover_port.node == index
+                     && options->hover_port.slot == slot;
+      tsu_layout_input_port (layout, index, slot, &px, &py);
+      paint_port (cr, px, py, color, lit);
+    }
+  if (box->kind == NULL || !tsu_layer_kind_is_loss (box->kind))
+    {
+      double px, py;
+      gboolean lit = options->hover_port.kind == TSU_HIT_OUTPUT_PORT && options->hover_port.node == index;
+      tsu_layout_output_port (layout, index, &px, &py);
+      paint_port (cr, px, py, color, lit);
+    }
+}
+
+void
+tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *options)
+{
+  Fonts fonts;
+
+  fonts_init (&fonts, cr);
+  paint_links (cr, layout, options);
+  for (int i = 0; i < layout->n_nodes; i++)
+    {
+      const TsuLayoutNode *box = &layout->nodes[i];
+      double margin = 12;
+
+      if (box->x + TSU_BOX_WIDTH + margin < options->clip_x0 || box->x - margin > options->clip_x1
+          || box->y + TSU_BOX_HEIGHT + margin < options->clip_y0 || box->y - margin > options->clip_y1)
+        continue;
+      paint_box (cr, &fonts, layout, i, options);
+    }
+
+  if (options->pending_link)
+    {
+      double p[8] = { options->pending_x0, options->pending_y0, 0, 0, 0, 0,
+                      options->pending_x1, options->pending_y1 };
+      double bend = MAX (fabs (p[7] - p[1]) * 0.5, 30.0) * (options->pending_downwards ? 1 : -1);
+
+      p[2] = p[0]; p[3] = p[1] + bend;
+      p[4] = p[6]; p[5] = p[7] - bend;
+      set_rgb (cr, accent, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+      stroke_curve (cr, p);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
+  if (options->rubber)
+    {
+      cairo_rectangle (cr, MIN (options->rubber_x0, options->rubber_x1), MIN (options->rubber_y0, options->rubber_y1),
+                       fabs (options->rubber_x1 - options->rubber_x0), fabs (options->rubber_y1 - options->rubber_y0));
+      set_rgb (cr, accent, 0.12);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, accent, 0.8);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+    }
+  fonts_clear (&fonts);
+}
+
+gboolean
+tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *path, GError **error)
+{
+  double x0 = 0, y0 = 0, x1 = 100, y1 = 100, margin = 24, scale = 1;
+  double width, height;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  TsuPaintOptions options;
+  cairo_status_t status;
+  gboolean png = g_str_has_suffix (path, ".png") || g_str_has_suffix (path, ".PNG");
+
+  tsu_layout_bounds (layout, &x0, &y0, &x1, &y1);
+  width = x1 - x0 + 2 * margin;
+  height = y1 - y0 + 2 * margin;
+
+  if (png)
+    {
+      scale = 2;  /* sharp on slides and high-density screens */
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width * scale), (int) ceil (height * scale));
+    }
+  else if (g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG"))
+    surface = cairo_svg_surface_create (path, width, height);
+  else if (g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF"))
+    surface = cairo_pdf_surface_create (path, width, height);
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Choose a file name ending in .png, .svg or .pdf");
+      return FALSE;
+    }
+
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_translate (cr, margin - x0, margin - y0);
+  tsu_paint_options_init (&options);
+  options.stat_mode = stat_mode;
+  tsu_paint_diagram (cr, layout, &options);
+  cairo_destroy (cr);
+
+  if (png)
+    status = cairo_surface_write_to_png (surface, path);
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s: %s", path,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,401 @@
+/* tsu-inspector-params.c — editors generated from a layer kind's param
+ * descriptor table: INT → spin button, INTS of 2 → a pair, INTS of any
+ * length → entry, FLOAT → spin with digits, BOOL → switch, STRING → entry.
+ * Every change is one model command; messages appear under the editor. */
+#include "tsu-inspector-private.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+gboolean
+tsu_inspector_widget_has_focus (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static struct json_object *
+node_param_json (TsuInspector *self, const char *name)
+{
+  struct json_object *node = tsu_graph_model_get_node_json (self->model, self->node_id);
+  struct json_object *params = NULL, *value = NULL;
+
+  if (node == NULL || !json_object_object_get_ex (node, "params", &params))
+    return NULL;
+  json_object_object_get_ex (params, name, &value);
+  return value;
+}
+
+static ParamEditor *
+find_editor_for (TsuInspector *self, GtkWidget *widget)
+{
+  for (guint i = 0; i < self->editors->len; i++)
+    {
+      ParamEditor *editor = &g_array_index (self->editors, ParamEditor, i);
+
+      if (editor->editor == widget)
+        return editor;
+      for (int k = 0; k < editor->n_parts; k++)
+        if (editor->parts[k] == widget)
+          return editor;
+    }
+  return NULL;
+}
+
+static void
+commit (TsuInspector *self, ParamEditor *editor, struct json_object *value)
+{
+  struct json_object *current = node_param_json (self, editor->desc->name);
+
+  /* Setting what is already there would only add an empty undo step. */
+  if (current != NULL && value != NULL && json_object_equal (current, value))
+    {
+      json_object_put (value);
+      return;
+    }
+  tsu_graph_model_set_param (self->model, self->node_id, editor->desc->name, value);
+}
+
+static void
+on_spin_changed (GtkSpinButton *spin, TsuInspector *self)
+{
+  ParamEditor *editor;
+
+  if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (spin))) == NULL)
+    return;
+  if (editor->desc->type == TSU_PARAM_INT)
+    commit (self, editor, json_object_new_int (gtk_spin_button_get_value_as_int (spin)));
+  else if (editor->desc->type == TSU_PARAM_FLOAT)
+    commit (self, editor, json_object_new_double (gtk_spin_button_get_value (spin)));
+  else
+    {
+      struct json_object *array = json_object_new_array ();
+
+      for (int k = 0; k < editor->n_parts; k++)
+        json_object_array_add (array, json_object_new_int (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (editor->parts[k]))));
+      commit (self, editor, array);
+    }
+}
+
+static void
+on_switch_changed (GtkSwitch *toggle, GParamSpec *pspec, TsuInspector *self)
+{
+  ParamEditor *editor;
+
+  if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (toggle))) == NULL)
+    return;
+  commit (self, editor, json_object_new_boolean (gtk_switch_get_active (toggle)));
+}
+
+static void
+show_message (ParamEditor *editor, const char *message)
+{
+  gtk_label_set_text (GTK_LABEL (editor->message), message ? message : "");
+  gtk_widget_set_visible (editor->message, message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (editor->editor, "error");
+  else
+    gtk_widget_remove_css_class (editor->editor, "error");
+}
+
+/* "1, 28, 28" → [1, 28, 28]; NULL with a message when it is not that. */
+static struct json_object *
+parse_int_list (const char *text, const tsu_param_desc *desc, char **message)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ",× x", -1);
+  struct json_object *array = json_object_new_array ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *end = NULL;
+      long value;
+
+      if (parts[i][0] == '\0')
+        continue;
+      value = strtol (parts[i], &end, 10);
+      if (*end != '\0' || value < desc->min || value > desc->max)
+        {
+          *message = g_strdup_printf ("Enter whole numbers from %g to %g, separated by commas", desc->min, desc->max);
+          json_object_put (array);
+          return NULL;
+        }
+      json_object_array_add (array, json_object_new_int ((int) value));
+    }
+  if (json_object_array_length (array) == 0 || json_object_array_length (array) > TSU_MAX_DIMS)
+    {
+      *message = g_strdup_printf ("Enter 1 to %d numbers, separated by commas", TSU_MAX_DIMS);
+      json_object_put (array);
+      return NULL;
+    }
+  return array;
+}
+
+static void
+on_entry_changed (GtkEditable *entry, TsuInspector *self)
+{
+  ParamEditor *editor;
+  const char *text = gtk_editable_get_text (entry);
+
+  if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (entry))) == NULL)
+    return;
+  if (editor->desc->type == TSU_PARAM_INTS)
+    {
+      g_autofree char *message = NULL;
+      struct json_object *array = parse_int_list (text, editor->desc, &message);
+
+      show_message (editor, message);
+      if (array != NULL)
+        commit (self, editor, array);
+    }
+  else
+    {
+      /* Dataset variable names follow the id rules. */
+      if (text[0] == '\0')
+        {
+          show_message (editor, "Enter a name");
+          return;
+        }
+      show_message (editor, NULL);
+      commit (self, editor, json_object_new_string (text));
+    }
+}
+
+static double
+bound (double value, double fallback)
+{
+  return isfinite (value) ? value : fallback;
+}
+
+static GtkWidget *
+make_spin (TsuInspector *self, const tsu_param_desc *desc, gboolean floating)
+{
+  double lower = bound (desc->min, -1e9), upper = bound (desc->max, 1e9);
+  GtkAdjustment *adjustment;
+  GtkWidget *spin;
+  int digits = 0;
+  double step = 1;
+
+  if (lower >= upper)
+    upper = lower + 1e9;
+  if (floating)
+    {
+      /* Small defaults (eps = 1e-5) need more digits than rates do. */
+      double scale = fabs (desc->def.number) > 0 ? fabs (desc->def.number) : 0.1;
+      digits = CLAMP ((int) ceil (-log10 (scale)) + 2, 2, 8);
+      step = pow (10, -(digits - 1));
+    }
+  adjustment = gtk_adjustment_new (lower, lower, upper, step, step * 10, 0);
+  spin = gtk_spin_button_new (adjustment, step, digits);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), !floating);
+  gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
+  gtk_widget_set_hexpand (spin, TRUE);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (on_spin_changed), self);
+  return spin;
+}
+
+static void
+label_editor (GtkWidget *widget, const char *name, int part, int n_parts)
+{
+  g_autofree char *label = n_parts > 1 ? g_strdup_printf ("%s %d of %d", name, part + 1, n_parts)
+                                       : g_strdup (name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+build_editor (TsuInspector *self, ParamEditor *editor)
+{
+  const tsu_param_desc *desc = editor->desc;
+
+  switch (desc->type)
+    {
+    case TSU_PARAM_INT:
+    case TSU_PARAM_FLOAT:
+      editor->editor = make_spin (self, desc, desc->type == TSU_PARAM_FLOAT);
+      label_editor (editor->editor, desc->name, 0, 1);
+      break;
+    case TSU_PARAM_INTS:
+      if (desc->count > 0 && desc->count <= 3)
+        {
+          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+          for (int k = 0; k < desc->count; k++)
+            {
+              if (k > 0)
+                {
+                  GtkWidget *times = gtk_label_new ("×");
+                  gtk_widget_add_css_class (times, "dim-label");
+                  gtk_box_append (GTK_BOX (box), times);
+                }
+              editor->parts[k] = make_spin (self, desc, FALSE);
+              gtk_editable_set_width_chars (GTK_EDITABLE (editor->parts[k]), 3);
+              label_editor (editor->parts[k], desc->name, k, desc->count);
+              gtk_box_append (GTK_BOX (box), editor->parts[k]);
+            }
+          editor->n_parts = desc->count;
+          editor->editor = box;
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case TSU_PARAM_STRING:
+      editor->editor = gtk_entry_new ();
+      gtk_widget_set_hexpand (editor->editor, TRUE);
+      if (desc->type == TSU_PARAM_INTS)
+        gtk_entry_set_placeholder_text (GTK_ENTRY (editor->editor), "e.g. 1, 28, 28");
+      label_editor (editor->editor, desc->name, 0, 1);
+      g_signal_connect (editor->editor, "changed", G_CALLBACK (on_entry_changed), self);
+      break;
+    case TSU_PARAM_BOOL:
+    default:
+      editor->editor = gtk_switch_new ();
+      gtk_widget_set_halign (editor->editor, GTK_ALIGN_START);
+      gtk_widget_set_valign (editor->editor, GTK_ALIGN_CENTER);
+      label_editor (editor->editor, desc->name, 0, 1);
+      g_signal_connect (editor->editor, "notify::active", G_CALLBACK (on_switch_changed), self);
+      break;
+    }
+  gtk_widget_set_tooltip_text (editor->editor, desc->help);
+}
+
+void
+tsu_inspector_clear_params (TsuInspector *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->params_grid))) != NULL)
+    gtk_grid_remove (self->params_grid, child);
+  g_array_set_size (self->editors, 0);
+}
+
+void
+tsu_inspector_build_params (TsuInspector *self, const tsu_layer_kind *kind)
+{
+  int row = 0;
+
+  tsu_inspector_clear_params (self);
+  for (int i = 0; kind != NULL && i < tsu_layer_kind_param_count (kind); i++)
+    {
+      ParamEditor editor = { 0 };
+
+      editor.desc = tsu_layer_kind_param (kind, i);
+      editor.row_label = gtk_label_new (editor.desc->name);
+      gtk_label_set_xalign (GTK_LABEL (editor.row_label), 0);
+      gtk_widget_set_tooltip_text (editor.row_label, editor.desc->help);
+      gtk_widget_add_css_class (editor.row_label, "param-name");
+      build_editor (self, &editor);
+      editor.message = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (editor.message), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (editor.message), 0);
+      gtk_widget_add_css_class (editor.message, "error-message");
+      gtk_widget_set_visible (editor.message, FALSE);
+
+      gtk_grid_attach (self->params_grid, editor.row_label, 0, row, 1, 1);
+      gtk_grid_attach (self->params_grid, editor.editor, 1, row, 1, 1);
+      gtk_grid_attach (self->params_grid, editor.message, 0, row + 1, 2, 1);
+      row += 2;
+      g_array_append_val (self->editors, editor);
+    }
+  gtk_widget_set_visible (self->params_title, self->editors->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_grid), self->editors->len > 0);
+}
+
+/* The value an editor shows: the file's, else the default (or the value of
+ * the param it copies, stride = kernel), else the lower bound. */
+static void
+resolved_ints (TsuInspector *self, const tsu_param_desc *desc, int *out, int n)
+{
+  struct json_object *value = node_param_json (self, desc->name);
+
+  if (value == NULL && desc->same_as != NULL)
+    value = node_param_json (self, desc->same_as);
+  for (int k = 0; k < n; k++)
+    {
+      if (value != NULL && json_object_is_type (value, json_type_array) && (size_t) k < json_object_array_length (value))
+        out[k] = json_object_get_int (json_object_array_get_idx (value, k));
+      else if (value != NULL && json_object_is_type (value, json_type_int))
+        out[k] = json_object_get_int (value);
+      else if (desc->def.n > k)
+        out[k] = desc->def.ints[k];
+      else
+        out[k] = (int) (isfinite (desc->min) ? desc->min : 0);
+    }
+}
+
+static void
+update_editor (TsuInspector *self, ParamEditor *editor)
+{
+  const tsu_param_desc *desc = editor->desc;
+  struct json_object *value = node_param_json (self, desc->name);
+
+  switch (desc->type)
+    {
+    case TSU_PARAM_INT:
+      {
+        int v;
+        resolved_ints (self, desc, &v, 1);
+        gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor->editor), v);
+      }
+      break;
+    case TSU_PARAM_FLOAT:
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor->editor),
+                                 value ? json_object_get_double (value) : desc->def.number);
+      break;
+    case TSU_PARAM_BOOL:
+      gtk_switch_set_active (GTK_SWITCH (editor->editor), value ? json_object_get_boolean (value) : desc->def.boolean);
+      break;
+    case TSU_PARAM_INTS:
+      if (editor->n_parts > 0)
+        {
+          int v[TSU_MAX_DIMS];
+          resolved_ints (self, desc, v, editor->n_parts);
+          for (int k = 0; k < editor->n_parts; k++)
+            gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor->parts[k]), v[k]);
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case TSU_PARAM_STRING:
+    default:
+      /* Never rewrite an entry under the user's fingers. */
+      if (!tsu_inspector_widget_has_focus (editor->editor))
+        {
+          g_autoptr(GString) text = g_string_new (NULL);
+
+          if (desc->type == TSU_PARAM_STRING)
+            g_string_append (text, value ? json_object_get_string (value) : (desc->def.string ? desc->def.string : ""));
+          else if (value != NULL && json_object_is_type (value, json_type_array))
+            for (size_t k = 0; k < json_object_array_length (value); k++)
+              g_string_append_printf (text, "%s%d", k ? ", " : "", json_object_get_int (json_object_array_get_idx (value, k)));
+          else
+            for (int k = 0; k < desc->def.n; k++)
+              g_string_append_printf (text, "%s%d", k ? ", " : "", desc->def.ints[k]);
+          if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (editor->editor)), text->str) != 0)
+            gtk_editable_set_text (GTK_EDITABLE (editor->editor), text->str);
+        }
+      break;
+    }
+}
+
+void
+tsu_inspector_update_params (TsuInspector *self)
+{
+  const tsu_diag *diag = tsu_graph_model_get_diag (self->model);
+
+  self->updating = TRUE;
+  for (guint i = 0; i < self->editors->len; i++)
+    {
+      ParamEditor *editor = &g_array_index (self->editors, ParamEditor, i);
+      const char *message = NULL;
+
+      update_editor (self, editor);
+      for (int k = 0; k < diag->count && message == NULL; k++)
+        if (strcmp (diag->items[k].node, self->node_id) == 0 && strcmp (diag->items[k].param, editor->desc->name) == 0)
+          message = diag->items[k].message;
+      /* An entry's own parse message wins while it is being typed in. */
+      if (message != NULL || !tsu_inspector_widget_has_focus (editor->editor))
+        show_message (editor, message);
+    }
+  self->updating = FALSE;
+}

@@ -1,0 +1,48 @@
+/* tsu-inspector-private.h — shared by tsu-inspector.c (pages, id, network
+ * statistics) and tsu-inspector-params.c (the generated param editors). */
+#pragma once
+
+#include "tsu-inspector.h"
+
+typedef struct {
+  const tsu_param_desc *desc;
+  GtkWidget *row_label;
+  GtkWidget *editor;               /* what tsu_inspector_get_param_editor returns */
+  GtkWidget *parts[TSU_MAX_DIMS];  /* spin buttons of a fixed-size INTS */
+  int n_parts;
+  GtkWidget *message;              /* inline validation message */
+} ParamEditor;
+
+struct _TsuInspector
+{
+  GtkWidget parent_instance;
+
+  TsuGraphModel *model;
+  gulong changed_handler, renamed_handler;
+  char *node_id;
+  char *node_type;                 /* editors are rebuilt when this changes */
+  GArray *editors;                 /* ParamEditor */
+  gboolean updating;               /* true while widgets are set from the model */
+
+  GtkStack *stack;
+  GtkEntry *name_entry;
+  GtkLabel *status_label;
+  GtkGrid *stats_grid;
+  GtkLabel *multiple_label;
+  GtkWidget *node_swatch;
+  GtkLabel *type_label;
+  GtkLabel *category_label;
+  GtkLabel *help_label;
+  GtkLabel *node_error;
+  GtkEntry *id_entry;
+  GtkLabel *id_message;
+  GtkWidget *params_title;
+  GtkGrid *params_grid;
+  GtkGrid *output_grid;
+};
+
+void tsu_inspector_build_params   (TsuInspector *self,
+                                   const tsu_layer_kind *kind);
+void tsu_inspector_update_params  (TsuInspector *self);
+void tsu_inspector_clear_params   (TsuInspector *self);
+gboolean tsu_inspector_widget_has_focus (GtkWidget *widget);

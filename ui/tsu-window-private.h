@@ -1,0 +1,56 @@
+/* tsu-window-private.h — shared by tsu-window.c (layout, wiring),
+ * tsu-window-actions.c (the win.* and graph.* actions) and
+ * tsu-window-files.c (open, save, templates, autosave, recovery). */
+#pragma once
+
+#include "tsu-window.h"
+
+struct _TsuWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  TsuGraphModel *model;
+  GSimpleActionGroup *graph_actions;
+  guint autosave_source;
+  gboolean ephemeral;
+  gboolean close_confirmed;
+  char *recovery_path_shown;
+
+  GtkHeaderBar *header_bar;
+  GtkMenuButton *new_button;
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
+  GtkRevealer *recovery_revealer;
+  GtkLabel *recovery_label;
+  GtkStack *views;
+  TsuPalette *palette;
+  TsuCanvas *canvas;
+  TsuInspector *inspector;
+  GtkButton *zoom_button;
+  GtkRevealer *problems_revealer;
+  GtkLabel *problems_title;
+  GtkListBox *problems_list;
+  GMenu *recent_section;
+};
+
+/* tsu-window-actions.c */
+void tsu_window_setup_actions      (TsuWindow *self);
+void tsu_window_update_actions     (TsuWindow *self);
+
+/* tsu-window-files.c */
+void     tsu_window_setup_files    (TsuWindow *self);
+void     tsu_window_open_dialog    (TsuWindow *self);
+void     tsu_window_save           (TsuWindow *self);
+void     tsu_window_save_as_dialog (TsuWindow *self);
+void     tsu_window_export_dialog  (TsuWindow *self);
+void     tsu_window_recover        (TsuWindow *self);
+void     tsu_window_discard_recovery (TsuWindow *self);
+void     tsu_window_update_recent  (TsuWindow *self);
+/* Runs `then` once unsaved changes are saved or discarded; not at all when
+ * the person cancels. */
+void     tsu_window_confirm_discard (TsuWindow *self,
+                                     void     (*then) (TsuWindow *self, gpointer data),
+                                     gpointer   data,
+                                     GDestroyNotify destroy);
+void     tsu_window_on_model_changed_files (TsuWindow *self);
+char    *tsu_window_dup_recovery_path (void);

@@ -1,0 +1,41 @@
+/* tsu-window.h — the main window: header bar, palette, canvas, inspector,
+ * problem list, and the Training / Evaluation views. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tsu-canvas.h"
+#include "tsu-graph-model.h"
+#include "tsu-inspector.h"
+#include "tsu-palette.h"
+
+G_BEGIN_DECLS
+
+#define TSU_TYPE_WINDOW (tsu_window_get_type ())
+G_DECLARE_FINAL_TYPE (TsuWindow, tsu_window, TSU, WINDOW, GtkApplicationWindow)
+
+TsuWindow     *tsu_window_new               (GtkApplication *application);
+TsuGraphModel *tsu_window_get_model         (TsuWindow      *self);
+TsuCanvas     *tsu_window_get_canvas        (TsuWindow      *self);
+TsuInspector  *tsu_window_get_inspector     (TsuWindow      *self);
+TsuPalette    *tsu_window_get_palette       (TsuWindow      *self);
+
+gboolean       tsu_window_open_path         (TsuWindow      *self,
+                                             const char     *path,
+                                             GError        **error);
+/* What a plain start opens: the last project, or the seed example the
+ * first time; and an offer to recover unsaved work after a crash. */
+void           tsu_window_open_startup      (TsuWindow      *self);
+/* Loads an embedded template ("fashion-mnist-cnn", "empty", ...) as a new,
+ * unsaved project. */
+gboolean       tsu_window_new_from_template (TsuWindow      *self,
+                                             const char     *name,
+                                             GError        **error);
+gboolean       tsu_window_save_to_path      (TsuWindow      *self,
+                                             const char     *path,
+                                             GError        **error);
+/* Turns off autosave, the recovery file and the state file (screenshots). */
+void           tsu_window_set_ephemeral     (TsuWindow      *self,
+                                             gboolean        ephemeral);
+
+G_END_DECLS
