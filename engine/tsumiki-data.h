@@ -7,6 +7,8 @@
  *
  *     {"source": "fashion-mnist", "split": "train", "skip": 50000, "limit": 10000}
  *
+ * ("skip" and "limit" select a range; with "shuffle": SEED they select from a
+ * seeded permutation instead. docs/datasets.md has every key.)
  * and holds every selected sample in memory: uint8 images stay uint8
  * (60000 Fashion-MNIST images are 47 MB) and become floats one batch at a
  * time in tsu_dataset_fill, which never allocates. A dataset is immutable
@@ -52,7 +54,9 @@ const char *tsu_dataset_variable_name(const tsu_dataset *ds, int var); /* "x", "
 int tsu_dataset_variable_find(const tsu_dataset *ds, const char *name); /* -1 if none */
 /* Per-sample shape without the batch axis: images [C, H, W], labels [1]. */
 tsu_shape tsu_dataset_variable_shape(const tsu_dataset *ds, int var);
-/* true for class indices (integers >= 0, one per sample). */
+/* true for class indices (integers >= 0, one per sample). A CSV column of
+ * such integers is a label even when it is an input or a regression target;
+ * fill gives the same numbers either way. */
 bool tsu_dataset_variable_is_label(const tsu_dataset *ds, int var);
 /* Largest label + 1 over the whole source file (not just the selected
  * samples, so a training and a validation slice of one file agree);
