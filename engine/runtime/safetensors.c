@@ -156,6 +156,22 @@ static unsigned char *read_file(const char *path, size_t *size, tsu_diag *diag)
     return data;
 }
 
+/* "[5, 64]" like tsu_shape_format_list, from the file's JSON array. */
+static const char *json_shape_text(struct json_object *shape, char *buf, size_t size)
+{
+    if (!shape || !json_object_is_type(shape, json_type_array)) {
+        snprintf(buf, size, "(none)");
+        return buf;
+    }
+    size_t used = (size_t)snprintf(buf, size, "[");
+    for (size_t d = 0; d < json_object_array_length(shape) && used < size; d++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%lld", d ? ", " : "",
+                                 (long long)json_object_get_int64(
+                                     json_object_array_get_idx(shape, d)));
+    if (used < size) snprintf(buf + used, size - used, "]");
+    return buf;
+}
+
 static bool shape_matches(struct json_object *shape, const tsu_shape *expected)
 {
     if (!json_object_is_type(shape, json_type_array)) return false;
@@ -185,7 +201,7 @@ static bool check_entry(const char *path, struct json_object *header, const tsu_
                         tsu_diag *diag)
 {
     struct json_object *entry, *dtype, *shape, *offsets;
-    char expected[96];
+    char expected[96], found[96];
     tsu_shape_format_list(&t->shape, expected, sizeof expected);
     if (!json_object_object_get_ex(header, t->name, &entry))
         return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s is missing", path,
@@ -198,9 +214,7 @@ static bool check_entry(const char *path, struct json_object *header, const tsu_
     if (!json_object_object_get_ex(entry, "shape", &shape) || !shape_matches(shape, &t->shape))
         return entry_error(diag, TSU_E_SHAPE,
                             "%s: tensor %s has shape %s, the network expects %s", path, t->name,
-                            shape ? json_object_to_json_string_ext(shape, JSON_C_TO_STRING_PLAIN)
-                                  : "(none)",
-                            expected);
+                            json_shape_text(shape, found, sizeof found), expected);
     int64_t begin = -1, end = -1;
     if (json_object_object_get_ex(entry, "data_offsets", &offsets) &&
         json_object_is_type(offsets, json_type_array) && json_object_array_length(offsets) == 2) {

@@ -1,0 +1,78 @@
+/* bench-seed.c — forward+backward speed of the seed network on random data
+ * (not a test; run by hand): bench-seed [batch] [threads] [iterations] */
+#include "tsumiki.h"
+#include "tsumiki-net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char seed_project[] =
+    "{\"format\": \"tsumiki-project\", \"version\": 1, \"name\": \"seed\", \"network\": "
+    "{\"nodes\": ["
+    "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [1, 28, 28]}},"
+    "{\"id\": \"conv1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": "
+    "{\"outmaps\": 16, \"kernel\": [5, 5], \"pad\": [2, 2]}},"
+    "{\"id\": \"bn1\", \"type\": \"BatchNormalization\", \"inputs\": [\"conv1\"]},"
+    "{\"id\": \"relu1\", \"type\": \"ReLU\", \"inputs\": [\"bn1\"]},"
+    "{\"id\": \"pool1\", \"type\": \"MaxPooling\", \"inputs\": [\"relu1\"]},"
+    "{\"id\": \"conv2\", \"type\": \"Convolution\", \"inputs\": [\"pool1\"], \"params\": "
+    "{\"outmaps\": 32, \"kernel\": [5, 5], \"pad\": [2, 2]}},"
+    "{\"id\": \"bn2\", \"type\": \"BatchNormalization\", \"inputs\": [\"conv2\"]},"
+    "{\"id\": \"relu2\", \"type\": \"ReLU\", \"inputs\": [\"bn2\"]},"
+    "{\"id\": \"pool2\", \"type\": \"MaxPooling\", \"inputs\": [\"relu2\"]},"
+    "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"pool2\"], \"params\": {\"outmaps\": 10}},"
+    "{\"id\": \"prob\", \"type\": \"Softmax\", \"inputs\": [\"fc\"]},"
+    "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"prob\"]}"
+    "]}}";
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    int batch = argc > 1 ? atoi(argv[1]) : 64;
+    int threads = argc > 2 ? atoi(argv[2]) : 2;
+    int iterations = argc > 3 ? atoi(argv[3]) : 200;
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *project = tsu_project_parse(seed_project, strlen(seed_project), "seed", &diag);
+    tsu_graph *graph = tsu_graph_build(project, &diag);
+    tsu_net_config cfg = {.max_batch = batch, .threads = threads, .seed = 1, .training = true};
+    tsu_net *net = tsu_net_new(graph, &cfg, &diag);
+    if (!net) {
+        tsu_diag_print(&diag, stderr);
+        return 1;
+    }
+    float *x = tsu_net_input(net, "x"), *y = tsu_net_target(net, "y");
+    srand(1);
+    for (int i = 0; i < batch * 784; i++) x[i] = (float)rand() / RAND_MAX;
+    for (int i = 0; i < batch; i++) y[i] = (float)(rand() % 10);
+    double phases[2] = {0, 0};
+    double start = now();
+    for (int it = 0; it < iterations; it++) {
+        double t0 = now();
+        tsu_net_forward(net, batch, true, &diag);
+        double t1 = now();
+        tsu_net_backward(net, batch, &diag);
+        phases[0] += t1 - t0;
+        phases[1] += now() - t1;
+    }
+    double seconds = now() - start;
+    printf("training: %.0f images/s (forward %.1f%%, backward %.1f%%), loss %.4f\n",
+           iterations * batch / seconds, 100 * phases[0] / seconds, 100 * phases[1] / seconds,
+           tsu_net_loss(net));
+    start = now();
+    for (int it = 0; it < iterations; it++) tsu_net_forward(net, batch, false, &diag);
+    printf("inference: %.0f images/s\n", iterations * batch / (now() - start));
+    tsu_net_free(net);
+    tsu_graph_free(graph);
+    tsu_project_free(project);
+    tsu_diag_free(&diag);
+    return 0;
+}
