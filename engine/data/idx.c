@@ -177,13 +177,23 @@ static uint8_t *idx_read_samples(idx_file *f, int first, int n, tsu_diag *diag)
     /* The header may lie: grow the buffer as data arrives instead of
      * trusting it with one large allocation. */
     const uint64_t need = (uint64_t)n * sample_bytes;
-    uint64_t cap = need < (64u << 20) ? need : (64u << 20);
+    uint64_t cap = need < (1u << 20) ? need : (1u << 20);
     uint64_t have = 0;
     uint8_t *buf = tsu_xmalloc((size_t)cap);
     while (have < need) {
         if (have == cap) {
+            /* A gzip bomb can back a huge header with real data: running
+             * out of memory is then the file's fault, not a reason to abort. */
             cap = cap * 2 < need ? cap * 2 : need;
-            buf = tsu_xrealloc(buf, (size_t)cap);
+            uint8_t *bigger = realloc(buf, (size_t)cap);
+            if (!bigger) {
+                free(buf);
+                tsu_diag_add_at(diag, TSU_E_NOMEM, f->path, 0, 0,
+                                "not enough memory for %llu bytes of samples",
+                                (unsigned long long)need);
+                return NULL;
+            }
+            buf = bigger;
         }
         int64_t got = idx_read(f, buf + have, cap - have, diag);
         if (got < 0) {

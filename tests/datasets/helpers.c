@@ -6,6 +6,7 @@
 #include <png.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 char *tmpdir_new(void)
@@ -14,6 +15,14 @@ char *tmpdir_new(void)
     char *dir = g_dir_make_tmp("tsu-datasets-XXXXXX", &error);
     g_assert_no_error(error);
     return dir;
+}
+
+char *tmpdir_new_in_memory(void)
+{
+    char *dir = g_strdup("/dev/shm/tsu-datasets-XXXXXX");
+    if (g_access("/dev/shm", W_OK) == 0 && g_mkdtemp(dir)) return dir;
+    g_free(dir);
+    return tmpdir_new();
 }
 
 static void remove_tree(const char *path)

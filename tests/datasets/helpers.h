@@ -8,6 +8,9 @@
 
 /* A fresh temporary directory (removed with its contents by tmpdir_free). */
 char *tmpdir_new(void);
+/* The same in memory (/dev/shm) when possible: fuzzing rewrites files
+ * thousands of times, and on a disk each truncation costs a discard. */
+char *tmpdir_new_in_memory(void);
 void tmpdir_free(char *dir);
 
 /* dir/name, g_free it. */

@@ -13,7 +13,7 @@ typedef struct {
 
 static void fixture_setup(Fixture *f, gconstpointer data)
 {
-    f->dir = tmpdir_new();
+    f->dir = data ? tmpdir_new_in_memory() : tmpdir_new();
     tsu_diag_init(&f->diag);
 }
 
@@ -364,11 +364,11 @@ static void test_fuzz(Fixture *f, gconstpointer data)
     small_labels(f->dir, "y.idx", 5);
     const char *idx = "{\"source\":\"idx\",\"images\":\"x.idx\",\"labels\":\"y.idx\"}";
     const char *idx_gz = "{\"source\":\"idx\",\"images\":\"x.idx.gz\",\"labels\":\"y.idx\"}";
-    fuzz_file(f, "x.idx", FALSE, NULL, idx, 300);
-    fuzz_file(f, "y.idx", FALSE, NULL, idx, 300);
-    fuzz_file(f, "x.idx.gz", TRUE, NULL, idx_gz, 200);
+    fuzz_file(f, "x.idx", FALSE, NULL, idx, 2000);
+    fuzz_file(f, "y.idx", FALSE, NULL, idx, 1000);
+    fuzz_file(f, "x.idx.gz", TRUE, NULL, idx_gz, 1000);
     /* The compressed bytes themselves. */
-    fuzz_file(f, "x.idx.gz", FALSE, NULL, idx_gz, 200);
+    fuzz_file(f, "x.idx.gz", FALSE, NULL, idx_gz, 1000);
 
     make_subdir(f->dir, "img");
     guint8 px[48];
@@ -379,9 +379,9 @@ static void test_fuzz(Fixture *f, gconstpointer data)
     write_text(f->dir, "index.csv", "x:image,y:label,z__0,z__1\n"
                                     "img/a.png,1,0.5,2\n\"img/b.png\",0,1e3,-4\r\n");
     const char *csv = "{\"source\":\"csv\",\"path\":\"index.csv\"}";
-    fuzz_file(f, "index.csv", FALSE, ",\"\r\n_:xyz0123.e- /img/a.png", csv, 500);
-    fuzz_file(f, "img/a.png", FALSE, NULL, csv, 300);
-    fuzz_file(f, "img/b.png", FALSE, NULL, csv, 300);
+    fuzz_file(f, "index.csv", FALSE, ",\"\r\n_:xyz0123.e- /img/a.png", csv, 4000);
+    fuzz_file(f, "img/a.png", FALSE, NULL, csv, 2000);
+    fuzz_file(f, "img/b.png", FALSE, NULL, csv, 2000);
 }
 
 int main(int argc, char **argv)
@@ -395,7 +395,7 @@ int main(int argc, char **argv)
                fixture_teardown);
     g_test_add("/dataset-errors/label-range", Fixture, NULL, fixture_setup, test_label_range,
                fixture_teardown);
-    g_test_add("/dataset-errors/fuzz", Fixture, NULL, fixture_setup, test_fuzz,
-               fixture_teardown);
+    g_test_add("/dataset-errors/fuzz", Fixture, GINT_TO_POINTER(TRUE), fixture_setup,
+               test_fuzz, fixture_teardown);
     return g_test_run();
 }
