@@ -408,6 +408,11 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
             if (parse_number(c->text, &ignored) || !looks_like_image(c->text))
                 csv_error(d, c->line, c->col, "column \"%s\": expected a PNG path, got \"%s\"",
                           column_name(d, var->cols[0]), c->text);
+            else if (has_suffix(c->text, ".csv") || has_suffix(c->text, ".npy"))
+                csv_error(d, c->line, c->col,
+                          "\"%s\": cells naming data files are not supported; spread the "
+                          "values over columns %s__0, %s__1, ...", c->text, var->name,
+                          var->name);
             else
                 csv_error(d, c->line, c->col,
                           "\"%s\": only PNG images are supported (convert it to PNG)",

@@ -184,6 +184,10 @@ static void test_csv_errors(Fixture *f, gconstpointer data)
     write_text(f->dir, "jpeg.csv", "x,y\nimg/a.png,0\nimg/b.JPG,0\n");
     expect_error("{\"source\":\"csv\",\"path\":\"jpeg.csv\"}", f->dir, &f->diag,
                  "jpeg.csv:3:1: \"img/b.JPG\": only PNG images are supported", NULL);
+    write_text(f->dir, "datacsv.csv", "x,y\nimg/a.png,0\nvec/1.csv,0\n");
+    expect_error("{\"source\":\"csv\",\"path\":\"datacsv.csv\"}", f->dir, &f->diag,
+                 "datacsv.csv:3:1: \"vec/1.csv\": cells naming data files are not supported; "
+                 "spread the values over columns x__0, x__1, ...", NULL);
     write_text(f->dir, "num-in-img.csv", "x,y\nimg/a.png,0\n12,0\n");
     expect_error("{\"source\":\"csv\",\"path\":\"num-in-img.csv\"}", f->dir, &f->diag,
                  "num-in-img.csv:3:1: column \"x\": expected a PNG path, got \"12\"", NULL);
