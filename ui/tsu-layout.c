@@ -445,6 +445,21 @@ tsu_layout_plan_drop (const TsuLayout *layout, const tsu_layer_kind *kind, doubl
         }
     }
 
+  /* Dropped onto the link between a box and the one it feeds (which may
+   * overlap the drop spot, rows being close): splice into that link. */
+  if (plan.above >= 0 && plan.below < 0 && gives_output)
+    for (int i = 0; i < layout->n_nodes; i++)
+      {
+        const TsuLayoutNode *box = &layout->nodes[i];
+
+        if (!horizontally_aligned (box, x) || box->y < y - TSU_BOX_HEIGHT / 2
+            || box->y > y + TSU_BOX_HEIGHT + TSU_AUTO_LINK_GAP)
+          continue;
+        for (int k = 0; k < box->n_inputs; k++)
+          if (box->inputs[k] == plan.above)
+            plan.below = i;
+      }
+
   if (plan.above >= 0)
     {
       plan.x = layout->nodes[plan.above].x;
