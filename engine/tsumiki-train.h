@@ -75,6 +75,17 @@ typedef enum {
     TSU_EVENT_FAILED,    /* see message */
 } tsu_event_kind;
 
+/* What one layer is doing, sampled during training so a front end can show
+ * a dead ReLU or an exploding gradient where it happens. */
+typedef struct {
+    const char *node;            /* node id */
+    float activation_mean;       /* over the batch's output values */
+    float activation_std;
+    float zero_fraction;         /* outputs exactly 0: dead ReLUs */
+    float weight_norm;           /* L2 norm of the trainable tensors, 0 without */
+    float gradient_norm;         /* L2 norm of their gradients */
+} tsu_layer_stats;
+
 typedef struct {
     tsu_event_kind kind;
     int epoch, epochs;               /* 1-based epoch */
@@ -92,6 +103,10 @@ typedef struct {
     bool best;                       /* this epoch's weights are the best so far */
     const char *run_dir;
     const char *message;             /* FAILED / STOPPED */
+    /* ITERATION, a few times a second and at the end of each epoch: one
+     * entry per node in topological order (NULL otherwise). */
+    const tsu_layer_stats *layer_stats;
+    int n_layer_stats;
 } tsu_train_event;
 
 typedef void (*tsu_train_callback)(const tsu_train_event *event, void *user_data);

@@ -1,6 +1,7 @@
 /* trainer.c — tsu_train_run: epochs of shuffled batches, validation, files,
  * and events. Synchronous and thread-agnostic: the caller picks the thread. */
 #include "binding.h"
+#include "layer-stats.h"
 #include "rundir.h"
 
 #include <json-c/json.h>
@@ -28,7 +29,12 @@ typedef struct {
     size_t history_length;
     double best_loss;
     int64_t step;
+    tsu_stats_sampler sampler;
+    double last_sample;   /* when layer statistics were last sampled */
 } trainer;
+
+/* Layer statistics go out at most this often (seconds). */
+#define STATS_INTERVAL 0.25
 
 static double now_seconds(void)
 {
@@ -126,6 +132,7 @@ static tsu_status prepare(trainer *t, const tsu_project *project)
         tsu_net_tensor *tensor = tsu_net_tensor_at(t->net, i);
         if (tensor->trainable) tsu_optimizer_add(t->optimizer, tensor->data, tensor->grad, tensor->size);
     }
+    tsu_stats_sampler_init(&t->sampler, t->graph, t->net);
     t->run_dir = tsu_run_dir_create(project, t->options ? t->options->out_dir : NULL, diag);
     if (!t->run_dir) return TSU_E_IO;
     t->best_loss = INFINITY;
@@ -180,6 +187,15 @@ static tsu_status train_epoch(trainer *t, int epoch, pass_totals *totals, double
                              .iterations = iterations, .step = t->step, .loss = loss,
                              .learning_rate = lr, .images_per_second = *images_per_s,
                              .eta_seconds = *images_per_s > 0 ? remaining / *images_per_s : 0};
+        double now = now_seconds();
+        if (now - t->last_sample >= STATS_INTERVAL || it + 1 == iterations) {
+            /* After the step: the weights are updated, the gradients are
+             * still this batch's. */
+            t->last_sample = now;
+            tsu_stats_sampler_sample(&t->sampler, t->net, b);
+            e.layer_stats = t->sampler.stats;
+            e.n_layer_stats = t->sampler.n_nodes;
+        }
         emit(t, &e);
     }
     return TSU_OK;
@@ -254,6 +270,7 @@ static tsu_status run_epochs(trainer *t)
 
 static void cleanup(trainer *t)
 {
+    tsu_stats_sampler_free(&t->sampler);
     tsu_optimizer_free(t->optimizer);
     tsu_net_free(t->net);
     tsu_dataset_free(t->train_data);

@@ -13,7 +13,20 @@ typedef struct {
     tsu_event_kind last_kind;
     double last_validation_accuracy, last_validation_loss, first_train_loss;
     char last_message[512];
+    int stats_events;
+    tsu_layer_stats fc1, act, x;  /* the last sampled statistics */
 } recorder;
+
+static void keep_stats(recorder *r, const tsu_train_event *e)
+{
+    r->stats_events++;
+    for (int i = 0; i < e->n_layer_stats; i++) {
+        const tsu_layer_stats *s = &e->layer_stats[i];
+        if (!strcmp(s->node, "fc1")) r->fc1 = *s;
+        else if (!strcmp(s->node, "act")) r->act = *s;
+        else if (!strcmp(s->node, "x")) r->x = *s;
+    }
+}
 
 static void record(const tsu_train_event *e, void *user_data)
 {
@@ -22,6 +35,7 @@ static void record(const tsu_train_event *e, void *user_data)
     if (e->kind == TSU_EVENT_ITERATION) {
         r->iterations_seen++;
         if (r->stop_at_iteration && r->iterations_seen == r->stop_at_iteration) r->stop = 1;
+        if (e->layer_stats) keep_stats(r, e);
     } else if (e->kind == TSU_EVENT_EPOCH) {
         if (r->epochs_seen++ == 0) r->first_train_loss = e->train_loss;
         r->last_validation_accuracy = e->validation_accuracy;
@@ -106,6 +120,14 @@ static void test_learns_and_writes_run_dir(void)
     g_assert_cmpint(r.iterations_seen, ==, 4 * 25);
     g_assert_cmpfloat(r.last_validation_accuracy, >, 0.95);
     g_assert_cmpfloat(r.last_validation_loss, <, r.first_train_loss);
+    /* Layer statistics arrive at least at the end of every epoch. */
+    g_assert_cmpint(r.stats_events, >=, 4);
+    g_assert_cmpfloat(r.fc1.weight_norm, >, 0);
+    g_assert_cmpfloat(r.fc1.gradient_norm, >, 0);
+    g_assert_cmpfloat(r.x.gradient_norm, ==, 0);    /* an Input has no weights */
+    g_assert_cmpfloat(r.act.activation_std, >, 0);
+    g_assert_cmpfloat(fabsf(r.act.activation_mean), <=, 1); /* tanh */
+    g_assert_cmpfloat(r.x.activation_std, >, 0.3);  /* the blobs spread over [-1.8, 1.8] */
     gsize n;
     g_autofree char *history = read_file(out, "history.csv", &n);
     g_assert_nonnull(history);
