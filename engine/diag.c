@@ -38,6 +38,13 @@ static void copy_id(char *dst, const char *src)
     snprintf(dst, TSU_ID_MAX, "%s", src ? src : "");
 }
 
+/* Appends the formatted message after a location prefix of `used` bytes. */
+static void finish_message(tsu_error *e, int used, const char *fmt, va_list ap)
+{
+    if (used < 0 || (size_t)used >= sizeof e->message) used = 0;
+    vsnprintf(e->message + used, sizeof e->message - (size_t)used, fmt, ap);
+}
+
 tsu_status tsu_diag_add(tsu_diag *diag, tsu_status code, const char *node,
                         const char *param, const char *fmt, ...)
 {
@@ -52,10 +59,9 @@ tsu_status tsu_diag_add(tsu_diag *diag, tsu_status code, const char *node,
         used = snprintf(e->message, sizeof e->message, "%s: ", node);
     else if (param && *param)
         used = snprintf(e->message, sizeof e->message, "%s: ", param);
-    if (used < 0 || (size_t)used >= sizeof e->message) used = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message + used, sizeof e->message - (size_t)used, fmt, ap);
+    finish_message(e, used, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -74,10 +80,9 @@ tsu_status tsu_diag_add_at(tsu_diag *diag, tsu_status code, const char *file, in
         used = snprintf(e->message, sizeof e->message, "%s:%d: ", file, line);
     else
         used = snprintf(e->message, sizeof e->message, "%s: ", file);
-    if (used < 0 || (size_t)used >= sizeof e->message) used = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message + used, sizeof e->message - (size_t)used, fmt, ap);
+    finish_message(e, used, fmt, ap);
     va_end(ap);
     return code;
 }
