@@ -22,6 +22,7 @@ struct _TsuCanvas
 
   /* widget = canvas * zoom + offset */
   double zoom, offset_x, offset_y;
+  double fit_min_zoom;             /* Zoom to fit stops here */
   gboolean fit_on_next_size;
   guint view_changed_idle;
 

@@ -18,6 +18,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TsuCanvas, tsu_canvas, GTK_TYPE_WIDGET)
 
+static void initial_view (TsuCanvas *self);
+static void fit_view (TsuCanvas *self, double min_zoom);
+
 void
 tsu_canvas_widget_to_canvas (TsuCanvas *self, double wx, double wy, double *cx, double *cy)
 {
@@ -96,8 +99,9 @@ on_model_reset (TsuCanvas *self)
 {
   tsu_canvas_clear_selection (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+  self->fit_min_zoom = 0.7;
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-    tsu_canvas_zoom_to_fit (self);
+    initial_view (self);
   else
     self->fit_on_next_size = TRUE;
 }
@@ -208,7 +212,7 @@ tsu_canvas_size_allocate (GtkWidget *widget, int width, int height, int baseline
   if (self->fit_on_next_size && width > 0 && height > 0)
     {
       self->fit_on_next_size = FALSE;
-      tsu_canvas_zoom_to_fit (self);
+      fit_view (self, self->fit_min_zoom);
     }
 }
 
@@ -264,6 +268,7 @@ tsu_canvas_init (TsuCanvas *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->zoom = 1.0;
+  self->fit_min_zoom = 0.7;
   self->offset_x = self->offset_y = 0;
   self->hover_node = -1;
   self->link_source = -1;
@@ -420,6 +425,21 @@ tsu_canvas_zoom_reset (TsuCanvas *self)
 void
 tsu_canvas_zoom_to_fit (TsuCanvas *self)
 {
+  self->fit_min_zoom = MIN_ZOOM;
+  fit_view (self, MIN_ZOOM);
+}
+
+/* Opening a project shows it whole when that keeps text legible. */
+static void
+initial_view (TsuCanvas *self)
+{
+  self->fit_min_zoom = 0.7;
+  fit_view (self, 0.7);
+}
+
+static void
+fit_view (TsuCanvas *self, double min_zoom)
+{
   double width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
   double x0, y0, x1, y1, zoom, margin = 48;
 
@@ -433,11 +453,13 @@ tsu_canvas_zoom_to_fit (TsuCanvas *self)
       set_view (self, 1.0, margin, margin);
       return;
     }
-  /* Never magnify a small network: 100 % is how boxes are meant to look. */
+  /* Never magnify a small network: 100 % is how boxes are meant to look;
+   * and never shrink text past legibility: a long network scrolls, shown
+   * from its top (where the data comes in). */
   zoom = MIN (1.0, MIN ((width - 2 * margin) / (x1 - x0), (height - 2 * margin) / (y1 - y0)));
-  zoom = MAX (zoom, MIN_ZOOM);
+  zoom = MAX (zoom, min_zoom);
   set_view (self, zoom, (width - (x1 - x0) * zoom) / 2 - x0 * zoom,
-            MAX (margin, (height - (y1 - y0) * zoom) / 2) - y0 * zoom);
+            MAX (margin / 2, (height - (y1 - y0) * zoom) / 2) - y0 * zoom);
 }
 
 void

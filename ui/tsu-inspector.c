@@ -324,7 +324,21 @@ on_id_activate (TsuInspector *self)
 static void
 on_id_focus_leave (GtkEventControllerFocus *controller, TsuInspector *self)
 {
-  on_id_activate (self);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->id_entry));
+
+  if (self->node_id == NULL)
+    return;
+  /* Leaving with a valid new id renames; an invalid one is dropped. */
+  if (tsu_graph_model_check_id (self->model, self->node_id, text, NULL))
+    on_id_activate (self);
+  else
+    {
+      self->updating = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->id_entry), self->node_id);
+      self->updating = FALSE;
+      gtk_widget_set_visible (GTK_WIDGET (self->id_message), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->id_entry), "error");
+    }
 }
 
 static void

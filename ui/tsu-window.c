@@ -118,7 +118,6 @@ tsu_window_dispose (GObject *object)
   g_clear_handle_id (&self->autosave_source, g_source_remove);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_WINDOW);
   G_OBJECT_CLASS (tsu_window_parent_class)->dispose (object);
 }
 

@@ -1,0 +1,236 @@
+/* test-widgets.c — the window's widgets under gtk_test_init: open an
+ * example, select a layer, edit a param through the inspector, and check
+ * the model and the shape the inspector and canvas show. Needs a display
+ * (meson runs it through run-with-display.sh). */
+#include "tsu-application.h"
+#include "tsu-window.h"
+
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <string.h>
+
+static void
+iterate (int rounds)
+{
+  for (int i = 0; i < rounds; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static gboolean
+waited (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the window map, lay out and paint. */
+static void
+settle (void)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (150, waited, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  iterate (3);
+}
+
+static char *
+example_path (const char *name)
+{
+  return g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "resources", "examples", name, NULL);
+}
+
+/* Depth-first search for a label showing exactly `text`. */
+static GtkWidget *
+find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+param_int (TsuGraphModel *model, const char *id, const char *name)
+{
+  struct json_object *node = tsu_graph_model_get_node_json (model, id);
+  struct json_object *params = NULL, *value = NULL;
+
+  g_assert_true (json_object_object_get_ex (node, "params", &params));
+  g_assert_true (json_object_object_get_ex (params, name, &value));
+  return json_object_get_int (value);
+}
+
+static const char *
+shape_of (TsuGraphModel *model, const char *id)
+{
+  const TsuLayout *layout = tsu_graph_model_get_layout (model);
+  return layout->nodes[tsu_layout_find (layout, id)].shape;
+}
+
+static TsuWindow *
+open_window (const char *example)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_autofree char *path = example_path (example);
+  g_autoptr(GError) error = NULL;
+
+  tsu_window_set_ephemeral (window, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (tsu_window_open_path (window, path, &error));
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  return window;
+}
+
+static void
+test_inspector_edits_param (void)
+{
+  TsuWindow *window = open_window ("fashion-mnist-cnn.tsumiki");
+  TsuGraphModel *model = tsu_window_get_model (window);
+  TsuInspector *inspector = tsu_window_get_inspector (window);
+  const char *select[] = { "conv1", NULL };
+  GtkWidget *outmaps, *kernel;
+
+  tsu_canvas_select (tsu_window_get_canvas (window), select);
+  settle ();
+  g_assert_cmpstr (tsu_inspector_get_node_id (inspector), ==, "conv1");
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector), "16×28×28"));
+
+  outmaps = tsu_inspector_get_param_editor (inspector, "outmaps");
+  g_assert_true (GTK_IS_SPIN_BUTTON (outmaps));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (outmaps)), ==, 16);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (outmaps), 32);
+  settle ();
+  g_assert_cmpint (param_int (model, "conv1", "outmaps"), ==, 32);
+  g_assert_cmpstr (shape_of (model, "conv1"), ==, "32×28×28");
+  g_assert_cmpstr (shape_of (model, "bn1"), ==, "32×28×28");
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector), "32×28×28"));
+  g_assert_true (tsu_graph_model_get_dirty (model));
+
+  /* A pair editor: the kernel's two spin buttons write one array. */
+  kernel = tsu_inspector_get_param_editor (inspector, "kernel");
+  g_assert_true (GTK_IS_BOX (kernel));
+  {
+    GtkWidget *first = gtk_widget_get_first_child (kernel);
+    GtkWidget *last = gtk_widget_get_last_child (kernel);
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (first), 3);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (last), 3);
+    settle ();
+    /* 5×5 pad 2 → 3×3 pad 2 grows the map by 2. */
+    g_assert_cmpstr (shape_of (model, "conv1"), ==, "32×30×30");
+  }
+
+  /* Undo through the window's action, as Ctrl+Z does. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
+  settle ();
+  g_assert_cmpint (param_int (model, "conv1", "outmaps"), ==, 16);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (outmaps)), ==, 16);
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector), "16×28×28"));
+  g_assert_false (tsu_graph_model_get_dirty (model));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+static void
+test_invalid_value_shows_message (void)
+{
+  TsuWindow *window = open_window ("fashion-mnist-cnn.tsumiki");
+  TsuGraphModel *model = tsu_window_get_model (window);
+  TsuInspector *inspector = tsu_window_get_inspector (window);
+  const char *select[] = { "pool2", NULL };
+  const TsuLayout *layout;
+  int pool;
+
+  /* A 9×9 window does not fit a 7×7 map: the box turns red and the
+   * problem is listed. */
+  tsu_canvas_select (tsu_window_get_canvas (window), select);
+  settle ();
+  {
+    GtkWidget *kernel = tsu_inspector_get_param_editor (inspector, "kernel");
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_first_child (kernel)), 30);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_last_child (kernel)), 30);
+  }
+  settle ();
+  layout = tsu_graph_model_get_layout (model);
+  pool = tsu_layout_find (layout, "pool2");
+  g_assert_nonnull (layout->nodes[pool].error);
+  g_assert_cmpint (tsu_graph_model_get_diag (model)->count, >, 0);
+  g_assert_nonnull (find_label (GTK_WIDGET (window), layout->nodes[pool].error));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+static void
+test_palette_adds_below_selection (void)
+{
+  TsuWindow *window = open_window ("two-class.tsumiki");
+  TsuGraphModel *model = tsu_window_get_model (window);
+  TsuCanvas *canvas = tsu_window_get_canvas (window);
+  const char *select[] = { "fc1", NULL };
+  const char *selected;
+  struct json_object *node, *inputs = NULL;
+
+  tsu_canvas_select (canvas, select);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-layer", "s", "Dropout");
+  settle ();
+  selected = tsu_canvas_get_single_selection (canvas);
+  g_assert_nonnull (selected);
+  node = tsu_graph_model_get_node_json (model, selected);
+  g_assert_true (json_object_object_get_ex (node, "inputs", &inputs));
+  g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (inputs, 0)), ==, "fc1");
+  g_assert_true (tsu_graph_valid (tsu_graph_model_get_graph (model)));
+  g_assert_cmpstr (tsu_inspector_get_node_id (tsu_window_get_inspector (window)), ==, selected);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+static void
+test_save_writes_file (void)
+{
+  TsuWindow *window = open_window ("fashion-mnist-cnn.tsumiki");
+  g_autofree char *dir = g_dir_make_tmp ("tsu-widgets-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "saved.tsumiki", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tsu_graph_model_set_param (tsu_window_get_model (window), "fc", "outmaps", json_object_new_int (12));
+  g_assert_true (tsu_window_save_to_path (window, path, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"outmaps\": 12"));
+  g_assert_false (tsu_graph_model_get_dirty (tsu_window_get_model (window)));
+  g_unlink (path);
+  g_rmdir (dir);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  tsu_resources_ensure ();
+
+  g_test_add_func ("/widgets/inspector-edits-param", test_inspector_edits_param);
+  g_test_add_func ("/widgets/invalid-value-shows-message", test_invalid_value_shows_message);
+  g_test_add_func ("/widgets/palette-adds-below-selection", test_palette_adds_below_selection);
+  g_test_add_func ("/widgets/save-writes-file", test_save_writes_file);
+  return g_test_run ();
+}
