@@ -19,8 +19,8 @@ static const tsu_param_desc elu_params[] = {
 #define ELEMENTWISE_FORWARD(fname, body)                                                \
     static void fname(tsu_layer_run *run, tsu_exec *ex, int stage)                      \
     {                                                                                   \
-        const float *x = run->in[0];                                                    \
-        float *y = run->out;                                                            \
+        const float *restrict x = run->in[0];                                           \
+        float *restrict y = run->out;                                                   \
         const float alpha = run->node->kind->n_params        \
                                 ? (float)tsu_node_value(run->node, ALPHA)->number : 0.0f; \
         (void)alpha;                                                                    \
@@ -35,23 +35,32 @@ static const tsu_param_desc elu_params[] = {
 #define ELEMENTWISE_BACKWARD(fname, body)                                               \
     static void fname(tsu_layer_run *run, tsu_exec *ex, int stage)                      \
     {                                                                                   \
-        float *dx = run->din[0];                                                        \
+        float *restrict dx = run->din[0];                                               \
         if (!dx) return;                                                                \
-        const float *x = run->in[0], *y = run->out, *dy = run->dout;                    \
+        const float *restrict x = run->in[0], *restrict y = run->out;                   \
+        const float *restrict dy = run->dout;                                           \
         const float alpha = run->node->kind->n_params                                   \
                                 ? (float)tsu_node_value(run->node, ALPHA)->number : 0.0f; \
         (void)alpha; (void)x; (void)y;                                                  \
-        const bool acc = run->din_accumulate[0];                                        \
         size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size); \
-        for (size_t i = a; i < b; i++) {                                                \
-            float v;                                                                    \
-            body;                                                                       \
-            tsu_put(&dx[i], v, acc);                                                    \
+        if (run->din_accumulate[0]) {                                                   \
+            for (size_t i = a; i < b; i++) {                                            \
+                float v;                                                                \
+                body;                                                                   \
+                dx[i] += v;                                                             \
+            }                                                                           \
+        } else {                                                                        \
+            for (size_t i = a; i < b; i++) {                                            \
+                float v;                                                                \
+                body;                                                                   \
+                dx[i] = v;                                                              \
+            }                                                                           \
         }                                                                               \
     }
 
 ELEMENTWISE_FORWARD(relu_forward, v = x[i] > 0.0f ? x[i] : 0.0f)
-ELEMENTWISE_BACKWARD(relu_backward, v = y[i] > 0.0f ? dy[i] : 0.0f)
+/* Loads happen unconditionally so the selects vectorise. */
+ELEMENTWISE_BACKWARD(relu_backward, float g = dy[i]; v = y[i] > 0.0f ? g : 0.0f)
 /* exp of a non-positive argument only: no overflow for large |x|. */
 ELEMENTWISE_FORWARD(sigmoid_forward, {
     float e = expf(-fabsf(x[i]));
@@ -61,9 +70,9 @@ ELEMENTWISE_BACKWARD(sigmoid_backward, v = dy[i] * y[i] * (1.0f - y[i]))
 ELEMENTWISE_FORWARD(tanh_forward, v = tanhf(x[i]))
 ELEMENTWISE_BACKWARD(tanh_backward, v = dy[i] * (1.0f - y[i] * y[i]))
 ELEMENTWISE_FORWARD(leaky_relu_forward, v = x[i] > 0.0f ? x[i] : alpha * x[i])
-ELEMENTWISE_BACKWARD(leaky_relu_backward, v = x[i] > 0.0f ? dy[i] : alpha * dy[i])
+ELEMENTWISE_BACKWARD(leaky_relu_backward, float g = dy[i]; v = x[i] > 0.0f ? g : alpha * g)
 ELEMENTWISE_FORWARD(elu_forward, v = x[i] > 0.0f ? x[i] : alpha * expm1f(x[i]))
-ELEMENTWISE_BACKWARD(elu_backward, v = x[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha))
+ELEMENTWISE_BACKWARD(elu_backward, float g = dy[i]; v = x[i] > 0.0f ? g : g * (y[i] + alpha))
 
 /* Softmax over axis 0: for each position j of the other axes, over the
  * channels c at x[c * inner + j]. Loops run over j innermost so memory is

@@ -87,15 +87,52 @@ static void clip_window(const pool_plan *p, int oy, int ox, int *y0, int *y1, in
 
 /* Max pooling keeps, per output, the input index it came from (-1 for a
  * window made only of padding), so backward routes the gradient there. */
-static size_t max_pool_aux(const tsu_node *node)
+static size_t max_pool_aux(const tsu_node *node, bool training)
 {
     return tsu_shape_size(&node->shape) * sizeof(int32_t);
+}
+
+/* The common 2x2 stride-2 unpadded case, branch-free. Ties keep the first
+ * value in scan order, like the general loop. */
+static void max_pool_2x2(const pool_plan *p, const float *restrict x, float *restrict y,
+                         int32_t *restrict from)
+{
+    const int width = p->width, plane = p->height * width;
+    for (int c = 0; c < p->channels; c++)
+        for (int oy = 0; oy < p->out_h; oy++) {
+            const int base = c * plane + 2 * oy * width;
+            const float *r0 = x + base, *r1 = r0 + width;
+            for (int ox = 0; ox < p->out_w; ox++) {
+                float a = r0[2 * ox], b = r0[2 * ox + 1], l = r1[2 * ox], r = r1[2 * ox + 1];
+                int at = base + 2 * ox;
+                float top = b > a ? b : a, bottom = r > l ? r : l;
+                int top_at = b > a ? at + 1 : at, bottom_at = r > l ? at + width + 1 : at + width;
+                y[ox] = bottom > top ? bottom : top;
+                from[ox] = bottom > top ? bottom_at : top_at;
+            }
+            y += p->out_w;
+            from += p->out_w;
+        }
+}
+
+static bool is_2x2_stride_2(const pool_plan *p)
+{
+    const tsu_window *w = &p->win;
+    return w->kernel[0] == 2 && w->kernel[1] == 2 && w->stride[0] == 2 && w->stride[1] == 2 &&
+           w->pad[0] == 0 && w->pad[1] == 0;
 }
 
 static void max_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     const pool_plan p = pool_plan_of(run->node);
     const int plane = p.height * p.width;
+    if (is_2x2_stride_2(&p)) {
+        for (int s = ex->n0; s < ex->n1; s++)
+            max_pool_2x2(&p, run->in[0] + (size_t)s * run->in_size[0],
+                         run->out + (size_t)s * run->out_size,
+                         (int32_t *)(run->aux + (size_t)s * run->aux_bytes));
+        return;
+    }
     for (int s = ex->n0; s < ex->n1; s++) {
         const float *x = run->in[0] + (size_t)s * run->in_size[0];
         float *y = run->out + (size_t)s * run->out_size;

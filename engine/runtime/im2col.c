@@ -2,6 +2,10 @@
  * loops are split so the common stride-1 case is a plain copy. */
 #include "runtime/im2col.h"
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize")
+#endif
+
 #include <string.h>
 
 bool tsu_conv_is_pointwise(const tsu_conv_geometry *g)
@@ -39,7 +43,8 @@ void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col)
                     const float *row = src + (size_t)iy * g->width + col_start;
                     for (int ox = 0; ox < lo; ox++) col[ox] = 0.0f;
                     if (g->stride_w == 1) {
-                        memcpy(col + lo, row + lo, sizeof(float) * (size_t)(hi - lo));
+                        /* Rows are short: a loop beats a memcpy call. */
+                        for (int ox = lo; ox < hi; ox++) col[ox] = row[ox];
                     } else {
                         for (int ox = lo; ox < hi; ox++) col[ox] = row[ox * g->stride_w];
                     }

@@ -201,7 +201,7 @@ static void place_buffers(tsu_net *net, arena_cursor *cursor)
         /* Even nodes outside backward (Inputs, layers before any parameter)
          * get one, so gradient checks can switch their gradients on. */
         run->dout = training && !loss ? take_floats(cursor, batch * run->out_size) : NULL;
-        run->aux_bytes = ops->aux_bytes ? ops->aux_bytes(node) : 0;
+        run->aux_bytes = ops->aux_bytes ? ops->aux_bytes(node, training) : 0;
         run->aux = take(cursor, batch * run->aux_bytes);
         run->shared = take(cursor, ops->shared_bytes ? ops->shared_bytes(node, net->n_threads) : 0);
         if (ops->work_floats && ops->work_floats(node) > work) work = ops->work_floats(node);

@@ -64,8 +64,9 @@ struct tsu_layer_ops {
     int backward_stages;
     /* Per-thread scratch floats (NULL: none). */
     size_t (*work_floats)(const tsu_node *node);
-    /* Bytes per sample kept from forward for backward (NULL: none). */
-    size_t (*aux_bytes)(const tsu_node *node);
+    /* Bytes per sample kept from forward for backward (NULL: none); nets
+     * made for inference only pass training = false. */
+    size_t (*aux_bytes)(const tsu_node *node, bool training);
     /* Batch-wide scratch bytes, given the thread count (NULL: none). */
     size_t (*shared_bytes)(const tsu_node *node, int n_threads);
     /* Losses: target values per sample. */
