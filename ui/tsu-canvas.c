@@ -458,8 +458,9 @@ fit_view (TsuCanvas *self, double min_zoom)
    * from its top (where the data comes in). */
   zoom = MIN (1.0, MIN ((width - 2 * margin) / (x1 - x0), (height - 2 * margin) / (y1 - y0)));
   zoom = MAX (zoom, min_zoom);
+  /* Centred across, from the top down: networks grow downwards. */
   set_view (self, zoom, (width - (x1 - x0) * zoom) / 2 - x0 * zoom,
-            MAX (margin / 2, (height - (y1 - y0) * zoom) / 2) - y0 * zoom);
+            MAX (margin / 2, MIN (margin, (height - (y1 - y0) * zoom) / 2)) - y0 * zoom);
 }
 
 void
