@@ -24,8 +24,44 @@ static void valid_range(int out_w, int stride, int start, int width, int *lo, in
     *hi = b;
 }
 
-void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col)
+size_t tsu_im2col_scratch(const tsu_conv_geometry *g)
 {
+    bool simple = g->stride_h == 1 && g->stride_w == 1 && g->dilation_h == 1 &&
+                  g->dilation_w == 1;
+    return simple ? (size_t)g->channels * (size_t)(g->height + 2 * g->pad_h) *
+                        (size_t)(g->width + 2 * g->pad_w)
+                  : 0;
+}
+
+/* Stride 1, no dilation: pad the image once, then every column row is a run
+ * of plain copies with no bounds to check. */
+static void im2col_padded(const tsu_conv_geometry *g, const float *restrict image,
+                          float *restrict col, float *restrict padded)
+{
+    const int pw = g->width + 2 * g->pad_w, ph = g->height + 2 * g->pad_h;
+    memset(padded, 0, sizeof(float) * (size_t)g->channels * (size_t)(ph * pw));
+    for (int c = 0; c < g->channels; c++)
+        for (int y = 0; y < g->height; y++) {
+            const float *src = image + ((size_t)c * g->height + y) * g->width;
+            float *dst = padded + ((size_t)c * ph + y + g->pad_h) * pw + g->pad_w;
+            for (int x = 0; x < g->width; x++) dst[x] = src[x];
+        }
+    const int ow = g->out_w;
+    for (int c = 0; c < g->channels; c++)
+        for (int ky = 0; ky < g->kernel_h; ky++)
+            for (int kx = 0; kx < g->kernel_w; kx++)
+                for (int oy = 0; oy < g->out_h; oy++, col += ow) {
+                    const float *src = padded + ((size_t)c * ph + oy + ky) * pw + kx;
+                    for (int ox = 0; ox < ow; ox++) col[ox] = src[ox];
+                }
+}
+
+void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col, float *scratch)
+{
+    if (scratch && tsu_im2col_scratch(g)) {
+        im2col_padded(g, image, col, scratch);
+        return;
+    }
     const int plane = g->height * g->width;
     for (int c = 0; c < g->channels; c++) {
         const float *src = image + (size_t)c * plane;

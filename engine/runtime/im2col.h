@@ -3,6 +3,7 @@
 #define TSU_IM2COL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* An image [channels, height, width] and the windows slid over it, giving
  * out_h x out_w columns. Rows of the column matrix are (channel, ky, kx). */
@@ -12,8 +13,12 @@ typedef struct {
     int out_h, out_w;
 } tsu_conv_geometry;
 
-/* col: [channels * kh * kw, out_h * out_w]; padding reads as zero. */
-void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col);
+/* col: [channels * kh * kw, out_h * out_w]; padding reads as zero.
+ * scratch: tsu_im2col_scratch(g) floats, or NULL (slower). */
+void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col, float *scratch);
+/* Floats of scratch tsu_im2col can use: a padded copy of the image for the
+ * stride-1 undilated case, 0 otherwise. */
+size_t tsu_im2col_scratch(const tsu_conv_geometry *g);
 /* Adds each column entry back onto the image position it came from. */
 void tsu_col2im_add(const tsu_conv_geometry *g, const float *col, float *image);
 /* true when the column matrix is the image itself (1x1, stride 1, no pad). */
