@@ -276,6 +276,7 @@ void tsu_graph_stats_compute(const tsu_graph *graph, int batch_size,
 #include "tsumiki-net.h"
 #include "tsumiki-data.h"
 #include "tsumiki-train.h"
+#include "tsumiki-export.h"
 
 #ifdef __cplusplus
 }

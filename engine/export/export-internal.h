@@ -1,0 +1,74 @@
+/* export-internal.h — what the exporters share: the inference plan (the one
+ * graph every format writes), a growable text buffer and small helpers. */
+#ifndef TSU_EXPORT_INTERNAL_H
+#define TSU_EXPORT_INTERNAL_H
+
+#include "tsu-internal.h"
+#include "tsumiki-export.h"
+
+#include <stdarg.h>
+
+/* One node of the inference graph: a layer with its inputs resolved through
+ * Dropout (which inference drops). */
+typedef struct {
+    const tsu_node *node;
+    int n_inputs;
+    const tsu_node **inputs;
+} tsu_xnode;
+
+/* The inference graph: no losses, no Dropout, topological order. */
+typedef struct {
+    int n_nodes;
+    tsu_xnode *nodes;          /* Input nodes included */
+    int n_inputs;
+    const tsu_node **inputs;   /* the Input nodes, in topological order */
+    int n_outputs;
+    const tsu_node **outputs;  /* what the loss layers read, and nodes nothing reads */
+    int *last_use;             /* per plan node: index of the last plan node reading it */
+} tsu_xplan;
+
+/* Fails (TSU_E_GRAPH) on an invalid graph, TSU_E_UNSUPPORTED on a network
+ * with nothing to compute. */
+tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *diag);
+void tsu_xplan_free(tsu_xplan *plan);
+/* Position of node in plan->nodes, or -1. */
+int tsu_xplan_index(const tsu_xplan *plan, const tsu_node *node);
+/* The node itself, or the first non-Dropout node up its inputs. */
+const tsu_node *tsu_x_resolve(const tsu_node *node);
+
+/* true when the node's type is `type`. */
+bool tsu_x_is(const tsu_node *node, const char *type);
+/* Parameter shorthands (the graph is valid, so every param resolves). */
+int tsu_x_int(const tsu_node *node, const char *param);
+const int *tsu_x_ints(const tsu_node *node, const char *param);
+double tsu_x_float(const tsu_node *node, const char *param);
+bool tsu_x_bool(const tsu_node *node, const char *param);
+/* The net's tensor "node.suffix", or NULL with an error naming the node. */
+const tsu_net_tensor *tsu_x_tensor(tsu_net *net, const tsu_node *node, const char *suffix,
+                                   tsu_diag *diag);
+/* Checks that net holds every tensor of every plan node and that all are
+ * finite: an export never writes NaN. */
+tsu_status tsu_x_check_weights(const tsu_xplan *plan, tsu_net *net, tsu_diag *diag);
+
+/* A growable NUL-terminated text. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} tsu_xbuf;
+
+void tsu_xbuf_printf(tsu_xbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tsu_xbuf_vprintf(tsu_xbuf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+void tsu_xbuf_puts(tsu_xbuf *b, const char *s);
+void tsu_xbuf_free(tsu_xbuf *b);
+/* Writes the buffer atomically to path. */
+tsu_status tsu_xbuf_save(const tsu_xbuf *b, const char *path, tsu_diag *diag);
+
+/* mkdir -p; errors name the directory. */
+tsu_status tsu_x_mkdir(const char *dir, tsu_diag *diag);
+/* dir/name, malloc'd. */
+char *tsu_x_join(const char *dir, const char *name);
+/* true when s is a C (and Python) identifier. */
+bool tsu_x_is_identifier(const char *s);
+
+#endif

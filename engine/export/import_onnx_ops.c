@@ -1,0 +1,514 @@
+/* import_onnx_ops.c — ONNX operators to Tsumiki layers, one function each,
+ * and the attribute and tensor readers they share with import_onnx.c. */
+#include "export/import-onnx.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ attributes */
+
+const Onnx__AttributeProto *tsu_imp_attr(const Onnx__NodeProto *n, const char *name)
+{
+    for (size_t i = 0; i < n->n_attribute; i++)
+        if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, name)) return n->attribute[i];
+    return NULL;
+}
+
+int64_t tsu_imp_attr_int(const Onnx__NodeProto *n, const char *name, int64_t def)
+{
+    const Onnx__AttributeProto *a = tsu_imp_attr(n, name);
+    return a && a->has_i ? a->i : def;
+}
+
+double tsu_imp_attr_float(const Onnx__NodeProto *n, const char *name, double def)
+{
+    const Onnx__AttributeProto *a = tsu_imp_attr(n, name);
+    return a && a->has_f ? tsu_imp_shortest(a->f) : def;
+}
+
+/* A 2-D attribute (kernel, strides, dilations) into out[2]; def when absent. */
+bool tsu_imp_attr_pair(ictx *c, const Onnx__NodeProto *n, const char *name, int def, int out[2])
+{
+    const Onnx__AttributeProto *a = tsu_imp_attr(n, name);
+    out[0] = out[1] = def;
+    if (!a) return true;
+    if (a->n_ints != 2) return tsu_imp_fail(c, n->name, "%s has %zu values; only 2-D is supported", name, a->n_ints);
+    out[0] = (int)a->ints[0];
+    out[1] = (int)a->ints[1];
+    return true;
+}
+
+/* pads [top, left, bottom, right] must be symmetric: Tsumiki pads both sides alike. */
+bool tsu_imp_attr_pads(ictx *c, const Onnx__NodeProto *n, int out[2])
+{
+    const Onnx__AttributeProto *a = tsu_imp_attr(n, "pads");
+    const Onnx__AttributeProto *ap = tsu_imp_attr(n, "auto_pad");
+    out[0] = out[1] = 0;
+    if (ap && ap->has_s && ap->s.len && strncmp((const char *)ap->s.data, "NOTSET", ap->s.len) &&
+        strncmp((const char *)ap->s.data, "VALID", ap->s.len))
+        return tsu_imp_fail(c, n->name, "auto_pad %.*s is not supported (use explicit pads)", (int)ap->s.len,
+                    (const char *)ap->s.data);
+    if (!a) return true;
+    if (a->n_ints != 4) return tsu_imp_fail(c, n->name, "pads has %zu values; only 2-D is supported", a->n_ints);
+    if (a->ints[0] != a->ints[2] || a->ints[1] != a->ints[3])
+        return tsu_imp_fail(c, n->name, "asymmetric pads [%lld, %lld, %lld, %lld] are not supported",
+                    (long long)a->ints[0], (long long)a->ints[1], (long long)a->ints[2],
+                    (long long)a->ints[3]);
+    out[0] = (int)a->ints[0];
+    out[1] = (int)a->ints[1];
+    return true;
+}
+
+/* ------------------------------------------------------------ tensors */
+
+const Onnx__TensorProto *tsu_imp_constant(ictx *c, const Onnx__NodeProto *n, size_t k)
+{
+    if (k >= n->n_input || !n->input[k][0]) return NULL;
+    ivalue *v = tsu_imp_find_value(c, n->input[k]);
+    return v ? v->constant : NULL;
+}
+
+size_t tsu_imp_tensor_count(const Onnx__TensorProto *t)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < t->n_dims; i++) n *= (size_t)t->dims[i];
+    return n;
+}
+
+/* A float copy of a FLOAT or DOUBLE tensor, or NULL with a message. */
+float *tsu_imp_tensor_floats(ictx *c, const char *node, const Onnx__TensorProto *t)
+{
+    size_t n = tsu_imp_tensor_count(t);
+    float *out = tsu_xcalloc(n ? n : 1, sizeof *out);
+    if (t->n_external_data) {
+        free(out);
+        tsu_imp_fail(c, node, "tensor %s is stored outside the model file (external data is not supported)",
+             t->name);
+        return NULL;
+    }
+    if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && t->has_raw_data &&
+        t->raw_data.len == n * 4) {
+        memcpy(out, t->raw_data.data, n * 4);
+    } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && t->n_float_data == n) {
+        memcpy(out, t->float_data, n * 4);
+    } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE && t->n_double_data == n) {
+        for (size_t i = 0; i < n; i++) out[i] = (float)t->double_data[i];
+    } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE && t->has_raw_data &&
+               t->raw_data.len == n * 8) {
+        for (size_t i = 0; i < n; i++) {
+            double d;
+            memcpy(&d, t->raw_data.data + 8 * i, 8);
+            out[i] = (float)d;
+        }
+    } else {
+        free(out);
+        tsu_imp_fail(c, node, "tensor %s: expected %zu float values (data type %d)", t->name, n,
+             (int)t->data_type);
+        return NULL;
+    }
+    return out;
+}
+
+/* Integers of an INT64 or INT32 tensor (Reshape's shape). */
+int tsu_imp_tensor_ints(const Onnx__TensorProto *t, int64_t *out, int max)
+{
+    size_t n = tsu_imp_tensor_count(t);
+    if ((int)n > max) return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64) {
+            if (t->has_raw_data && t->raw_data.len == 8 * n) memcpy(&out[i], t->raw_data.data + 8 * i, 8);
+            else if (t->n_int64_data == n) out[i] = t->int64_data[i];
+            else return -1;
+        } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32) {
+            int32_t v;
+            if (t->has_raw_data && t->raw_data.len == 4 * n) memcpy(&v, t->raw_data.data + 4 * i, 4);
+            else if (t->n_int32_data == n) v = t->int32_data[i];
+            else return -1;
+            out[i] = v;
+        } else {
+            return -1;
+        }
+    }
+    return (int)n;
+}
+
+void tsu_imp_add_weight(ictx *c, const char *id, const char *suffix, float *data, size_t size)
+{
+    if (c->n_weights == c->cap_weights) {
+        c->cap_weights = c->cap_weights ? 2 * c->cap_weights : 32;
+        c->weights = tsu_xrealloc(c->weights, (size_t)c->cap_weights * sizeof *c->weights);
+    }
+    iweight *w = &c->weights[c->n_weights++];
+    snprintf(w->name, sizeof w->name, "%s.%s", id, suffix);
+    w->data = data;
+    w->size = size;
+}
+
+/* A float constant input k of n as the weight "id.suffix"; false if absent. */
+bool tsu_imp_take_weight(ictx *c, const Onnx__NodeProto *n, size_t k, const char *id,
+                        const char *suffix, bool required)
+{
+    const Onnx__TensorProto *t = tsu_imp_constant(c, n, k);
+    if (!t) {
+        if (required || (k < n->n_input && n->input[k][0]))
+            tsu_imp_fail(c, n->name, "input %zu (%s) must be an initializer", k,
+                 k < n->n_input ? n->input[k] : "missing");
+        return false;
+    }
+    float *data = tsu_imp_tensor_floats(c, n->name, t);
+    if (!data) return false;
+    tsu_imp_add_weight(c, id, suffix, data, tsu_imp_tensor_count(t));
+    return true;
+}
+
+/* ------------------------------------------------------------ operators */
+
+/* The node input 0 reads, looking through a pending zero Pad (whose
+ * amounts go to extra[]) when the reader can fold it. */
+static const char *padded_input(ictx *c, const Onnx__NodeProto *n, int extra[2])
+{
+    ivalue *v = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
+    extra[0] = extra[1] = 0;
+    if (v && v->pad_of) {
+        extra[0] = v->pad[0];
+        extra[1] = v->pad[1];
+        return v->pad_of;
+    }
+    return tsu_imp_input_node(c, n, 0);
+}
+
+static bool import_pad(ictx *c, const Onnx__NodeProto *n)
+{
+    const Onnx__AttributeProto *mode = tsu_imp_attr(n, "mode");
+    if (mode && mode->has_s && mode->s.len && strncmp((const char *)mode->s.data, "constant", mode->s.len))
+        return tsu_imp_fail(c, n->name, "only constant (zero) padding is supported");
+    int64_t pads[8] = {0};
+    int np = -1;
+    const Onnx__TensorProto *t = tsu_imp_constant(c, n, 1);
+    const Onnx__AttributeProto *a = tsu_imp_attr(n, "pads");
+    if (t) np = tsu_imp_tensor_ints(t, pads, 8);
+    else if (a && a->n_ints == 8) np = 8, memcpy(pads, a->ints, sizeof pads);
+    if (np != 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads[2] != pads[6] ||
+        pads[3] != pads[7] || pads[2] < 0 || pads[3] < 0)
+        return tsu_imp_fail(c, n->name, "Pad is supported on the height and width of [N, C, H, W], the "
+                                "same on both sides");
+    const Onnx__TensorProto *value = tsu_imp_constant(c, n, 2);
+    float *v = value && tsu_imp_tensor_count(value) == 1 ? tsu_imp_tensor_floats(c, n->name, value) : NULL;
+    bool zero = (!value || (v && v[0] == 0.0f)) && tsu_imp_attr_float(n, "value", 0.0) == 0.0;
+    free(v);
+    if (!zero) return tsu_imp_fail(c, n->name, "Pad with a value other than 0 is not supported");
+    const char *src = tsu_imp_input_node(c, n, 0);
+    if (!src) return false;
+    ivalue *out = tsu_imp_add_value(c, n->output[0]);
+    out->pad_of = src;
+    out->pad[0] = (int)pads[2];
+    out->pad[1] = (int)pads[3];
+    return true;
+}
+
+static bool import_conv(ictx *c, const Onnx__NodeProto *n, bool transposed)
+{
+    const char *type = transposed ? "Deconvolution" : "Convolution";
+    int extra[2] = {0, 0};
+    const char *src = transposed ? tsu_imp_input_node(c, n, 0) : padded_input(c, n, extra);
+    const Onnx__TensorProto *w = tsu_imp_constant(c, n, 1);
+    if (!src) return false;
+    if (!w || w->n_dims != 4) return tsu_imp_fail(c, n->name, "the weight must be a 4-D initializer");
+    int kernel[2] = {(int)w->dims[2], (int)w->dims[3]}, stride[2], pad[2], dilation[2];
+    if (!tsu_imp_attr_pair(c, n, "strides", 1, stride) || !tsu_imp_attr_pads(c, n, pad) ||
+        !tsu_imp_attr_pair(c, n, "dilations", 1, dilation))
+        return false;
+    if (!transposed) pad[0] += extra[0], pad[1] += extra[1];
+    int group = (int)tsu_imp_attr_int(n, "group", 1);
+    int outmaps = transposed ? (int)w->dims[1] * group : (int)w->dims[0];
+    if (transposed && (group != 1 || dilation[0] != 1 || dilation[1] != 1 ||
+                       tsu_imp_attr(n, "output_padding") || tsu_imp_attr(n, "output_shape")))
+        return tsu_imp_fail(c, n->name, "ConvTranspose with groups, dilations, output_padding or "
+                                "output_shape is not supported");
+    const char *id = tsu_imp_make_id(c, n, type);
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "outmaps", json_object_new_int(outmaps));
+    json_object_object_add(p, "kernel", tsu_imp_pair_json(kernel));
+    json_object_object_add(p, "stride", tsu_imp_pair_json(stride));
+    json_object_object_add(p, "pad", tsu_imp_pair_json(pad));
+    if (!transposed) {
+        json_object_object_add(p, "dilation", tsu_imp_pair_json(dilation));
+        json_object_object_add(p, "group", json_object_new_int(group));
+    }
+    bool bias = n->n_input > 2 && n->input[2][0];
+    json_object_object_add(p, "with_bias", json_object_new_boolean(bias));
+    tsu_imp_add_node(c, id, type, 1, &src, p);
+    if (!tsu_imp_take_weight(c, n, 1, id, "weight", true)) return false;
+    if (bias && !tsu_imp_take_weight(c, n, 2, id, "bias", true)) return false;
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+/* Gemm as Affine: y = alpha * A B' + beta * C, the scales folded into the weights. */
+static bool import_gemm(ictx *c, const Onnx__NodeProto *n)
+{
+    ivalue *a = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
+    const Onnx__TensorProto *w = tsu_imp_constant(c, n, 1);
+    if (!w || w->n_dims != 2) return tsu_imp_fail(c, n->name, "B must be a 2-D initializer");
+    if (tsu_imp_attr_int(n, "transA", 0)) return tsu_imp_fail(c, n->name, "transA=1 is not supported");
+    /* Affine flattens by itself: read past a pending Flatten. */
+    const char *src = a && a->flat_of ? a->flat_of : tsu_imp_input_node(c, n, 0);
+    if (!src) return false;
+    bool trans_b = tsu_imp_attr_int(n, "transB", 0) != 0;
+    int outmaps = (int)(trans_b ? w->dims[0] : w->dims[1]);
+    int in = (int)(trans_b ? w->dims[1] : w->dims[0]);
+    double alpha = tsu_imp_attr_float(n, "alpha", 1.0), beta = tsu_imp_attr_float(n, "beta", 1.0);
+    bool bias = n->n_input > 2 && n->input[2][0];
+    const char *id = tsu_imp_make_id(c, n, "Affine");
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "outmaps", json_object_new_int(outmaps));
+    json_object_object_add(p, "with_bias", json_object_new_boolean(bias));
+    tsu_imp_add_node(c, id, "Affine", 1, &src, p);
+    float *wd = tsu_imp_tensor_floats(c, n->name, w);
+    if (!wd) return false;
+    float *weight = tsu_xmalloc((size_t)outmaps * (size_t)in * sizeof *weight);
+    for (int o = 0; o < outmaps; o++)
+        for (int i = 0; i < in; i++)
+            weight[(size_t)o * in + i] =
+                (float)(alpha * wd[trans_b ? (size_t)o * in + i : (size_t)i * outmaps + o]);
+    free(wd);
+    tsu_imp_add_weight(c, id, "weight", weight, (size_t)outmaps * in);
+    if (bias) {
+        const Onnx__TensorProto *ct = tsu_imp_constant(c, n, 2);
+        if (!ct || tsu_imp_tensor_count(ct) != (size_t)outmaps)
+            return tsu_imp_fail(c, n->name, "C must be an initializer of %d values", outmaps);
+        float *b = tsu_imp_tensor_floats(c, n->name, ct);
+        if (!b) return false;
+        for (int o = 0; o < outmaps; o++) b[o] = (float)(beta * b[o]);
+        tsu_imp_add_weight(c, id, "bias", b, (size_t)outmaps);
+    }
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+static bool import_pool(ictx *c, const Onnx__NodeProto *n, bool max)
+{
+    int extra[2] = {0, 0};
+    const char *src = max ? tsu_imp_input_node(c, n, 0) : padded_input(c, n, extra);
+    if (!src) return false;
+    int kernel[2], stride[2], pad[2], dilation[2];
+    if (!tsu_imp_attr_pair(c, n, "kernel_shape", 1, kernel) || !tsu_imp_attr_pair(c, n, "strides", 1, stride) ||
+        !tsu_imp_attr_pads(c, n, pad) || !tsu_imp_attr_pair(c, n, "dilations", 1, dilation))
+        return false;
+    if (tsu_imp_attr_int(n, "ceil_mode", 0)) return tsu_imp_fail(c, n->name, "ceil_mode=1 is not supported");
+    if (dilation[0] != 1 || dilation[1] != 1)
+        return tsu_imp_fail(c, n->name, "dilated pooling is not supported");
+    if (!max && (pad[0] || pad[1]) && !tsu_imp_attr_int(n, "count_include_pad", 0))
+        return tsu_imp_fail(c, n->name, "AveragePool with pads needs count_include_pad=1 (Tsumiki "
+                                "counts padding as zeros)");
+    if (n->n_output > 1 && n->output[1][0])
+        return tsu_imp_fail(c, n->name, "the Indices output of MaxPool is not supported");
+    /* Explicit zeros before the pool count in the mean, as Tsumiki's padding does. */
+    pad[0] += extra[0];
+    pad[1] += extra[1];
+    const char *type = max ? "MaxPooling" : "AveragePooling";
+    const char *id = tsu_imp_make_id(c, n, type);
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "kernel", tsu_imp_pair_json(kernel));
+    json_object_object_add(p, "stride", tsu_imp_pair_json(stride));
+    json_object_object_add(p, "pad", tsu_imp_pair_json(pad));
+    tsu_imp_add_node(c, id, type, 1, &src, p);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+static bool import_batchnorm(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *src = tsu_imp_input_node(c, n, 0);
+    if (!src) return false;
+    if (tsu_imp_attr_int(n, "training_mode", 0)) return tsu_imp_fail(c, n->name, "training_mode=1 is not supported");
+    const char *id = tsu_imp_make_id(c, n, "BatchNormalization");
+    struct json_object *p = json_object_new_object();
+    double eps = tsu_imp_attr_float(n, "epsilon", 1e-5), momentum = tsu_imp_attr_float(n, "momentum", 0.9);
+    if (eps != 1e-5) json_object_object_add(p, "eps", json_object_new_double(eps));
+    if (momentum != 0.9) json_object_object_add(p, "momentum", json_object_new_double(momentum));
+    tsu_imp_add_node(c, id, "BatchNormalization", 1, &src, p);
+    const char *suffixes[4] = {"weight", "bias", "running_mean", "running_var"};
+    for (size_t k = 0; k < 4; k++)
+        if (!tsu_imp_take_weight(c, n, k + 1, id, suffixes[k], true)) return false;
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+/* One input, one output, maybe one float parameter. */
+static bool import_simple(ictx *c, const Onnx__NodeProto *n, const char *type,
+                          const char *param, double value, double def)
+{
+    const char *src = tsu_imp_input_node(c, n, 0);
+    if (!src) return false;
+    const char *id = tsu_imp_make_id(c, n, type);
+    struct json_object *p = json_object_new_object();
+    if (param && value != def) json_object_object_add(p, param, json_object_new_double(value));
+    tsu_imp_add_node(c, id, type, 1, &src, p);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+static bool import_softmax(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *src = tsu_imp_input_node(c, n, 0);
+    tsu_shape s;
+    if (!src || !tsu_imp_shape_of(c, src, &s)) return false;
+    int rank = s.ndim + 1;
+    int64_t axis = tsu_imp_attr_int(n, "axis", c->opset >= 13 ? -1 : 1);
+    if (axis < 0) axis += rank;
+    size_t spatial = tsu_shape_size(&s) / (size_t)s.d[0];
+    /* Before opset 13 Softmax normalises over all axes from `axis` on; that
+     * is Tsumiki's channel softmax only when nothing follows the channels. */
+    if (axis != 1 || (c->opset < 13 && spatial != 1))
+        return tsu_imp_fail(c, n->name, "Softmax over axis %lld of a rank-%d tensor is not supported "
+                                "(Tsumiki's Softmax is over the channels, axis 1)",
+                    (long long)axis, rank);
+    const char *id = tsu_imp_make_id(c, n, "Softmax");
+    tsu_imp_add_node(c, id, "Softmax", 1, &src, NULL);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+static bool import_flatten(ictx *c, const Onnx__NodeProto *n)
+{
+    if (tsu_imp_attr_int(n, "axis", 1) != 1) return tsu_imp_fail(c, n->name, "Flatten is supported for axis=1 only");
+    const char *src = tsu_imp_input_node(c, n, 0);
+    if (!src) return false;
+    /* Made into a node only if something other than Gemm reads it. */
+    ivalue *v = tsu_imp_add_value(c, n->output[0]);
+    v->flat_of = src;
+    v->flat_name = tsu_imp_keep(c, n->name ? n->name : n->output[0]);
+    return true;
+}
+
+static bool import_reshape(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *src = tsu_imp_input_node(c, n, 0);
+    const Onnx__TensorProto *t = tsu_imp_constant(c, n, 1);
+    tsu_shape in;
+    if (!src || !tsu_imp_shape_of(c, src, &in)) return false;
+    int64_t dims[TSU_MAX_DIMS + 2];
+    int nd = t ? tsu_imp_tensor_ints(t, dims, TSU_MAX_DIMS + 1) : -1;
+    if (nd < 2) return tsu_imp_fail(c, n->name, "the shape must be an initializer of 2 to %d integers", TSU_MAX_DIMS + 1);
+    /* dims[0] is the batch axis, whatever the file says (0, -1 or a fixed 1). */
+    int target[TSU_MAX_DIMS], unknown = -1;
+    size_t known = 1;
+    for (int i = 1; i < nd; i++) {
+        int64_t d = dims[i];
+        if (d == 0 && i - 1 < in.ndim) d = in.d[i - 1];
+        if (d == -1 && unknown < 0) {
+            unknown = i - 1;
+            continue;
+        }
+        if (d <= 0) return tsu_imp_fail(c, n->name, "shape value %lld is not supported", (long long)dims[i]);
+        target[i - 1] = (int)d;
+        known *= (size_t)d;
+    }
+    if (unknown >= 0) target[unknown] = (int)(tsu_shape_size(&in) / known);
+    const char *id = tsu_imp_make_id(c, n, "Reshape");
+    struct json_object *p = json_object_new_object(), *arr = json_object_new_array();
+    for (int i = 0; i < nd - 1; i++) json_object_array_add(arr, json_object_new_int(target[i]));
+    json_object_object_add(p, "shape", arr);
+    tsu_imp_add_node(c, id, "Reshape", 1, &src, p);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+static bool import_concat(ictx *c, const Onnx__NodeProto *n)
+{
+    const char **srcs = tsu_xcalloc(n->n_input + 1, sizeof *srcs);
+    bool ok = n->n_input >= 2;
+    for (size_t k = 0; ok && k < n->n_input; k++) ok = (srcs[k] = tsu_imp_input_node(c, n, k)) != NULL;
+    tsu_shape s;
+    if (ok) ok = tsu_imp_shape_of(c, srcs[0], &s);
+    int64_t axis = tsu_imp_attr_int(n, "axis", 1);
+    if (ok && axis < 0) axis += s.ndim + 1;
+    if (ok && axis < 1) ok = tsu_imp_fail(c, n->name, "Concat over the batch axis is not supported");
+    if (ok) {
+        const char *id = tsu_imp_make_id(c, n, "Concatenate");
+        struct json_object *p = json_object_new_object();
+        if (axis != 1) json_object_object_add(p, "axis", json_object_new_int((int)axis - 1));
+        tsu_imp_add_node(c, id, "Concatenate", (int)n->n_input, srcs, p);
+        tsu_imp_produce(c, n, id);
+    }
+    free(srcs);
+    return ok;
+}
+
+static bool import_add(ictx *c, const Onnx__NodeProto *n)
+{
+    if (n->n_input != 2 || tsu_imp_constant(c, n, 0) || tsu_imp_constant(c, n, 1))
+        return tsu_imp_fail(c, n->name, "Add is supported between two computed tensors (Add2), not with "
+                                "a constant");
+    const char *srcs[2] = {tsu_imp_input_node(c, n, 0), tsu_imp_input_node(c, n, 1)};
+    if (!srcs[0] || !srcs[1]) return false;
+    const char *id = tsu_imp_make_id(c, n, "Add2");
+    tsu_imp_add_node(c, id, "Add2", 2, srcs, NULL);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+static bool import_dropout(ictx *c, const Onnx__NodeProto *n)
+{
+    double p = tsu_imp_attr_float(n, "ratio", 0.5);
+    const Onnx__TensorProto *t = tsu_imp_constant(c, n, 1);
+    if (t && tsu_imp_tensor_count(t) == 1) {
+        float *v = tsu_imp_tensor_floats(c, n->name, t);
+        if (!v) return false;
+        p = tsu_imp_shortest(v[0]);
+        free(v);
+    }
+    if (p <= 0.0) {
+        ivalue *src = tsu_imp_find_value(c, n->input[0]);
+        if (!src) return tsu_imp_fail(c, n->name, "unknown input %s", n->input[0]);
+        ivalue copy = *src;
+        *tsu_imp_add_value(c, n->output[0]) = copy;
+        c->values[c->n_values - 1].name = tsu_imp_keep(c, n->output[0]);
+        return true;
+    }
+    return import_simple(c, n, "Dropout", "p", p, 0.5);
+}
+
+/* Identity (and Dropout with ratio 0): the output is the input. */
+static bool import_alias(ictx *c, const Onnx__NodeProto *n)
+{
+    ivalue *src = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
+    if (!src) return tsu_imp_fail(c, n->name, "unknown input %s", n->n_input ? n->input[0] : "(none)");
+    ivalue copy = *src;
+    ivalue *v = tsu_imp_add_value(c, n->output[0]);
+    const char *name = v->name;
+    *v = copy;
+    v->name = name;
+    return true;
+}
+
+bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *op = n->op_type;
+    if (!n->name || !*n->name) ((Onnx__NodeProto *)n)->name = (char *)(n->n_output ? n->output[0] : op);
+    if (!strcmp(op, "Conv")) return import_conv(c, n, false);
+    if (!strcmp(op, "ConvTranspose")) return import_conv(c, n, true);
+    if (!strcmp(op, "Gemm")) return import_gemm(c, n);
+    if (!strcmp(op, "MaxPool")) return import_pool(c, n, true);
+    if (!strcmp(op, "AveragePool")) return import_pool(c, n, false);
+    if (!strcmp(op, "GlobalAveragePool")) return import_simple(c, n, "GlobalAveragePooling", NULL, 0, 0);
+    if (!strcmp(op, "BatchNormalization")) return import_batchnorm(c, n);
+    if (!strcmp(op, "Relu")) return import_simple(c, n, "ReLU", NULL, 0, 0);
+    if (!strcmp(op, "Sigmoid")) return import_simple(c, n, "Sigmoid", NULL, 0, 0);
+    if (!strcmp(op, "Tanh")) return import_simple(c, n, "Tanh", NULL, 0, 0);
+    if (!strcmp(op, "LeakyRelu"))
+        return import_simple(c, n, "LeakyReLU", "alpha", tsu_imp_attr_float(n, "alpha", 0.01), 0.1);
+    if (!strcmp(op, "Elu")) return import_simple(c, n, "ELU", "alpha", tsu_imp_attr_float(n, "alpha", 1.0), 1.0);
+    if (!strcmp(op, "Softmax")) return import_softmax(c, n);
+    if (!strcmp(op, "Flatten")) return import_flatten(c, n);
+    if (!strcmp(op, "Reshape")) return import_reshape(c, n);
+    if (!strcmp(op, "Concat")) return import_concat(c, n);
+    if (!strcmp(op, "Add")) return import_add(c, n);
+    if (!strcmp(op, "Dropout")) return import_dropout(c, n);
+    if (!strcmp(op, "Identity")) return import_alias(c, n);
+    if (!strcmp(op, "Pad")) return import_pad(c, n);
+    tsu_assert(!"import_node called for an unsupported operator");
+    return false;
+}
+

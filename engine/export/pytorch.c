@@ -1,0 +1,346 @@
+/* pytorch.c — the network as a PyTorch folder: model.py generated here,
+ * tsumiki_io.py and train.py as written in python/ (compiled in by embed.py),
+ * the weights, the project and a README.
+ *
+ * model.py keeps Dropout (train.py trains with it; eval() makes it the
+ * identity) but returns the same outputs as the other formats. Layers with
+ * weights are registered under their node ids so that the state_dict keys
+ * are the safetensors names and load_state_dict(strict=True) just works. */
+#include "export/export-internal.h"
+
+#include <limits.h>
+#include <string.h>
+
+extern const char tsu_py_tsumiki_io[];
+extern const char tsu_py_train[];
+
+/* A node id as a Python local: t_<id> never collides with a keyword. */
+#define T "t_"
+
+/* nn.Module attributes a registered layer would shadow (add_module refuses). */
+static const char *const module_attributes[] = {
+    "training", "forward", "train", "eval", "to", "cpu", "cuda", "type", "float", "double",
+    "half", "apply", "modules", "children", "parameters", "buffers", "state_dict",
+    "load_state_dict", "zero_grad", "named_modules", "named_parameters", "named_buffers",
+    "named_children", "register_buffer", "register_parameter", "add_module", "requires_grad_",
+    "share_memory", "extra_repr", "get_submodule", "get_parameter", "get_buffer", "dump_patches",
+    "bfloat16", "ipu", "xpu", "register_module", "from_safetensors",
+};
+
+static bool has_weights(const tsu_node *node)
+{
+    return tsu_node_tensor_count(node) > 0;
+}
+
+static tsu_status check_names(const tsu_xplan *plan, tsu_diag *diag)
+{
+    tsu_status st = TSU_OK;
+    for (int i = 0; i < plan->n_nodes; i++) {
+        const tsu_node *node = plan->nodes[i].node;
+        if (!has_weights(node)) continue;
+        for (size_t k = 0; k < TSU_ARRAY_LEN(module_attributes); k++)
+            if (!strcmp(tsu_node_id(node), module_attributes[k]))
+                st = tsu_diag_add(diag, TSU_E_UNSUPPORTED, tsu_node_id(node), NULL,
+                                  "the id \"%s\" is a name torch.nn.Module already uses; rename "
+                                  "the layer to export it to PyTorch",
+                                  tsu_node_id(node));
+    }
+    return st;
+}
+
+static void py_pair(tsu_xbuf *b, const int *v)
+{
+    tsu_xbuf_printf(b, "(%d, %d)", v[0], v[1]);
+}
+
+static void emit_module(tsu_xbuf *b, const tsu_node *node, const tsu_node *input)
+{
+    const char *id = tsu_node_id(node);
+    const tsu_shape *in = tsu_node_shape(input);
+    tsu_xbuf_printf(b, "        self.add_module(\"%s\", ", id);
+    if (tsu_x_is(node, "Affine")) {
+        tsu_xbuf_printf(b, "nn.Linear(%zu, %d, bias=%s)", tsu_shape_size(in),
+                        tsu_x_int(node, "outmaps"), tsu_x_bool(node, "with_bias") ? "True" : "False");
+    } else if (tsu_x_is(node, "Convolution")) {
+        tsu_xbuf_printf(b, "nn.Conv2d(%d, %d, ", in->d[0], tsu_x_int(node, "outmaps"));
+        py_pair(b, tsu_x_ints(node, "kernel"));
+        tsu_xbuf_puts(b, ", stride=");
+        py_pair(b, tsu_x_ints(node, "stride"));
+        tsu_xbuf_puts(b, ", padding=");
+        py_pair(b, tsu_x_ints(node, "pad"));
+        tsu_xbuf_puts(b, ", dilation=");
+        py_pair(b, tsu_x_ints(node, "dilation"));
+        tsu_xbuf_printf(b, ", groups=%d, bias=%s)", tsu_x_int(node, "group"),
+                        tsu_x_bool(node, "with_bias") ? "True" : "False");
+    } else if (tsu_x_is(node, "Deconvolution")) {
+        tsu_xbuf_printf(b, "nn.ConvTranspose2d(%d, %d, ", in->d[0], tsu_x_int(node, "outmaps"));
+        py_pair(b, tsu_x_ints(node, "kernel"));
+        tsu_xbuf_puts(b, ", stride=");
+        py_pair(b, tsu_x_ints(node, "stride"));
+        tsu_xbuf_puts(b, ", padding=");
+        py_pair(b, tsu_x_ints(node, "pad"));
+        tsu_xbuf_printf(b, ", bias=%s)", tsu_x_bool(node, "with_bias") ? "True" : "False");
+    } else if (tsu_x_is(node, "BatchNormalization")) {
+        tsu_xbuf_printf(b, "BatchNorm(%d, eps=%.17g, momentum=%.17g)", tsu_node_shape(node)->d[0],
+                        tsu_x_float(node, "eps"), tsu_x_float(node, "momentum"));
+    } else {
+        tsu_assert(!"a layer with weights the PyTorch exporter does not know");
+    }
+    tsu_xbuf_puts(b, ")\n");
+}
+
+/* Pooling: PyTorch limits padding to half the kernel; beyond that the
+ * padding is made explicit (zeros for average, -inf for max). */
+static void emit_pool(tsu_xbuf *b, const tsu_node *node, const char *src)
+{
+    bool max = tsu_x_is(node, "MaxPooling");
+    const int *k = tsu_x_ints(node, "kernel"), *s = tsu_x_ints(node, "stride");
+    const int *p = tsu_x_ints(node, "pad");
+    const char *fn = max ? "F.max_pool2d" : "F.avg_pool2d";
+    if (2 * p[0] <= k[0] && 2 * p[1] <= k[1]) {
+        tsu_xbuf_printf(b, "%s(%s, (%d, %d), (%d, %d), (%d, %d)%s)", fn, src, k[0], k[1], s[0],
+                        s[1], p[0], p[1], max ? "" : ", count_include_pad=True");
+    } else {
+        tsu_xbuf_printf(b, "%s(F.pad(%s, (%d, %d, %d, %d), value=%s), (%d, %d), (%d, %d))", fn, src,
+                        p[1], p[1], p[0], p[0], max ? "-math.inf" : "0.0", k[0], k[1], s[0], s[1]);
+    }
+}
+
+static void emit_forward_line(tsu_xbuf *b, const tsu_node *node)
+{
+    const char *id = tsu_node_id(node);
+    char src[TSU_ID_MAX + 8];
+    if (tsu_node_input_count(node) > 0)
+        snprintf(src, sizeof src, T "%s", tsu_node_id(tsu_node_input(node, 0)));
+    tsu_xbuf_printf(b, "        " T "%s = ", id);
+    if (tsu_x_is(node, "Affine"))
+        tsu_xbuf_printf(b, "m[\"%s\"](torch.flatten(%s, 1))", id, src);
+    else if (has_weights(node))
+        tsu_xbuf_printf(b, "m[\"%s\"](%s)", id, src);
+    else if (tsu_x_is(node, "MaxPooling") || tsu_x_is(node, "AveragePooling"))
+        emit_pool(b, node, src);
+    else if (tsu_x_is(node, "GlobalAveragePooling"))
+        tsu_xbuf_printf(b, "%s.mean(dim=(2, 3), keepdim=True)", src);
+    else if (tsu_x_is(node, "ReLU"))
+        tsu_xbuf_printf(b, "F.relu(%s)", src);
+    else if (tsu_x_is(node, "Sigmoid"))
+        tsu_xbuf_printf(b, "torch.sigmoid(%s)", src);
+    else if (tsu_x_is(node, "Tanh"))
+        tsu_xbuf_printf(b, "torch.tanh(%s)", src);
+    else if (tsu_x_is(node, "LeakyReLU"))
+        tsu_xbuf_printf(b, "F.leaky_relu(%s, %.17g)", src, tsu_x_float(node, "alpha"));
+    else if (tsu_x_is(node, "ELU"))
+        tsu_xbuf_printf(b, "F.elu(%s, %.17g)", src, tsu_x_float(node, "alpha"));
+    else if (tsu_x_is(node, "Softmax"))
+        tsu_xbuf_printf(b, "torch.softmax(%s, dim=1)", src);
+    else if (tsu_x_is(node, "Dropout"))
+        tsu_xbuf_printf(b, "F.dropout(%s, %.17g, self.training)", src, tsu_x_float(node, "p"));
+    else if (tsu_x_is(node, "Flatten"))
+        tsu_xbuf_printf(b, "torch.flatten(%s, 1)", src);
+    else if (tsu_x_is(node, "Reshape")) {
+        const tsu_shape *s = tsu_node_shape(node);
+        tsu_xbuf_printf(b, "%s.reshape(%s.shape[0]", src, src);
+        for (int i = 0; i < s->ndim; i++) tsu_xbuf_printf(b, ", %d", s->d[i]);
+        tsu_xbuf_puts(b, ")");
+    } else if (tsu_x_is(node, "Concatenate")) {
+        tsu_xbuf_puts(b, "torch.cat([");
+        for (int i = 0; i < tsu_node_input_count(node); i++)
+            tsu_xbuf_printf(b, "%s" T "%s", i ? ", " : "", tsu_node_id(tsu_node_input(node, i)));
+        tsu_xbuf_printf(b, "], dim=%d)", tsu_x_int(node, "axis") + 1);
+    } else if (tsu_x_is(node, "Add2"))
+        tsu_xbuf_printf(b, "%s + " T "%s", src, tsu_node_id(tsu_node_input(node, 1)));
+    else
+        tsu_assert(!"a layer type the PyTorch exporter does not know");
+    tsu_xbuf_puts(b, "\n");
+}
+
+static int output_index(const tsu_xplan *plan, const tsu_node *node)
+{
+    for (int i = 0; i < plan->n_outputs; i++)
+        if (plan->outputs[i] == node) return i;
+    return -1;
+}
+
+static void py_string(tsu_xbuf *b, const char *s)
+{
+    tsu_xbuf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') tsu_xbuf_printf(b, "\\%c", *s);
+        else if ((unsigned char)*s < 32) tsu_xbuf_printf(b, "\\x%02x", (unsigned char)*s);
+        else tsu_xbuf_printf(b, "%c", *s);
+    }
+    tsu_xbuf_puts(b, "\"");
+}
+
+static void emit_model(tsu_xbuf *b, const tsu_project *project, const tsu_graph *graph,
+                       const tsu_xplan *plan, const char *data_root)
+{
+    tsu_xbuf_puts(b, "\"\"\"model.py - generated by Tsumiki's PyTorch export from the project ");
+    py_string(b, tsu_project_name(project));
+    tsu_xbuf_puts(b,
+                  ".\n\n"
+                  "    from model import load_model\n"
+                  "    net = load_model()          # TsumikiModel with weights.safetensors, eval()\n"
+                  "    probabilities = net(x)      # x: float tensor [N, ...] as INPUTS says\n\n"
+                  "The state_dict keys are Tsumiki's safetensors names, so Tsumiki and PyTorch\n"
+                  "read each other's weights files as they are.\n\"\"\"\n"
+                  "import math  # noqa: F401 (explicit pooling padding)\nimport os\n\n"
+                  "import torch\nimport torch.nn.functional as F  # noqa: F401\n"
+                  "from torch import nn\n\n"
+                  "from tsumiki_io import BatchNorm, load_safetensors  # noqa: F401\n\n");
+    tsu_xbuf_puts(b, "# (node id, dataset variable, shape of one sample), in forward()'s order\n"
+                     "INPUTS = [\n");
+    for (int i = 0; i < plan->n_inputs; i++) {
+        const tsu_node *node = plan->inputs[i];
+        const tsu_shape *s = tsu_node_shape(node);
+        tsu_xbuf_printf(b, "    (\"%s\", ", tsu_node_id(node));
+        py_string(b, tsu_node_param(node, "dataset")->string);
+        tsu_xbuf_puts(b, ", (");
+        for (int d = 0; d < s->ndim; d++) tsu_xbuf_printf(b, "%d%s", s->d[d], s->ndim == 1 ? "," : d + 1 < s->ndim ? ", " : "");
+        tsu_xbuf_puts(b, ")),\n");
+    }
+    tsu_xbuf_puts(b, "]\n# node ids of what forward() returns (a tuple when more than one)\nOUTPUTS = [");
+    for (int i = 0; i < plan->n_outputs; i++)
+        tsu_xbuf_printf(b, "%s\"%s\"", i ? ", " : "", tsu_node_id(plan->outputs[i]));
+    tsu_xbuf_puts(b, "]\n# (loss id, type, index into OUTPUTS, dataset variable of the targets)\n"
+                     "LOSSES = [\n");
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *node = tsu_graph_node(graph, i);
+        if (!tsu_layer_kind_is_loss(tsu_node_kind(node))) continue;
+        int at = output_index(plan, tsu_x_resolve(tsu_node_input(node, 0)));
+        tsu_assert(at >= 0);
+        tsu_xbuf_printf(b, "    (\"%s\", \"%s\", %d, ", tsu_node_id(node), tsu_node_type(node), at);
+        py_string(b, tsu_node_param(node, "dataset")->string);
+        tsu_xbuf_puts(b, "),\n");
+    }
+    tsu_xbuf_puts(b, "]\n# The directory the project's dataset paths are relative to.\nDATA_ROOT = ");
+    py_string(b, data_root);
+    tsu_xbuf_puts(b, "\n\n\nclass TsumikiModel(nn.Module):\n    def __init__(self):\n"
+                     "        super().__init__()\n");
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *node = tsu_graph_node(graph, i);
+        if (has_weights(node) && !tsu_layer_kind_is_loss(tsu_node_kind(node)))
+            emit_module(b, node, tsu_node_input(node, 0));
+    }
+    tsu_xbuf_puts(b, "\n    def forward(self");
+    for (int i = 0; i < plan->n_inputs; i++) tsu_xbuf_printf(b, ", " T "%s", tsu_node_id(plan->inputs[i]));
+    tsu_xbuf_puts(b, "):\n        m = self._modules\n");
+    /* Every node but Inputs and losses, in topological order (Dropout too). */
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *node = tsu_graph_node(graph, i);
+        if (tsu_layer_kind_is_input(tsu_node_kind(node)) || tsu_layer_kind_is_loss(tsu_node_kind(node)))
+            continue;
+        emit_forward_line(b, node);
+    }
+    tsu_xbuf_puts(b, "        return ");
+    if (plan->n_outputs > 1) tsu_xbuf_puts(b, "(");
+    for (int i = 0; i < plan->n_outputs; i++)
+        tsu_xbuf_printf(b, "%s" T "%s", i ? ", " : "", tsu_node_id(plan->outputs[i]));
+    tsu_xbuf_puts(b, plan->n_outputs > 1 ? ")\n" : "\n");
+    tsu_xbuf_puts(b,
+                  "\n\ndef load_model(path=None):\n"
+                  "    \"\"\"TsumikiModel with the weights of a safetensors file (by default the\n"
+                  "    exported weights.safetensors), in eval mode.\"\"\"\n"
+                  "    if path is None:\n"
+                  "        path = os.path.join(os.path.dirname(os.path.abspath(__file__)),\n"
+                  "                            \"weights.safetensors\")\n"
+                  "    net = TsumikiModel()\n"
+                  "    net.load_state_dict(load_safetensors(path), strict=True)\n"
+                  "    return net.eval()\n");
+}
+
+static void emit_readme(tsu_xbuf *b, const tsu_project *project, const tsu_xplan *plan)
+{
+    tsu_xbuf_printf(b,
+                    "# %s — PyTorch export\n\n"
+                    "Written by `tsumiki-cli export --format pytorch`. The network, its trained\n"
+                    "weights and its training set-up, ready for PyTorch on one machine or a\n"
+                    "cluster.\n\n"
+                    "| file | what |\n|---|---|\n"
+                    "| `model.py` | `TsumikiModel`, an `nn.Module` built without arguments; "
+                    "`load_model()` loads the weights |\n"
+                    "| `weights.safetensors` | the trained weights; keys are the `state_dict` keys |\n"
+                    "| `train.py` | continues training under DistributedDataParallel |\n"
+                    "| `tsumiki_io.py` | safetensors with numpy, Tsumiki's datasets, "
+                    "BatchNormalization and LR schedule |\n"
+                    "| `project.tsumiki` | the project: dataset, optimizer, schedule, epochs |\n\n",
+                    tsu_project_name(project));
+    tsu_xbuf_puts(b, "## Inference\n\n```python\nfrom model import load_model\n"
+                     "net = load_model()\n");
+    tsu_xbuf_printf(b, "y = net(x)  # x: [N");
+    const tsu_shape *s = tsu_node_shape(plan->inputs[0]);
+    for (int d = 0; d < s->ndim; d++) tsu_xbuf_printf(b, ", %d", s->d[d]);
+    tsu_xbuf_printf(b, "] float32 -> %s\n```\n\n", tsu_node_id(plan->outputs[0]));
+    tsu_xbuf_puts(b,
+                  "The outputs equal Tsumiki's own inference (and its ONNX and C exports) for\n"
+                  "the same input: losses are left out, Dropout is the identity in `eval()`,\n"
+                  "BatchNormalization uses its running statistics.\n\n"
+                  "## Training on more machines\n\n"
+                  "```sh\n"
+                  "python3 train.py                        # one process\n"
+                  "torchrun --nproc_per_node=4 train.py    # 4 processes on this machine\n"
+                  "# two machines with 8 GPUs each; run on both:\n"
+                  "torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d \\\n"
+                  "         --rdzv_endpoint=HOST:29400 train.py\n"
+                  "```\n\n"
+                  "Processes talk over gloo on CPUs and nccl on GPUs. `--batch-size` is the\n"
+                  "global batch (each process takes its share); the learning rate, optimizer\n"
+                  "and schedule are the project's. Options: `--epochs`, `--lr`, `--limit N`\n"
+                  "(a quick run on N samples), `--data-root DIR` (where the dataset paths in\n"
+                  "`project.tsumiki` start; by default the original project's directory),\n"
+                  "`--weights`, `--from-scratch`, `--out DIR`.\n\n"
+                  "Each epoch rank 0 writes `run/weights.safetensors` and `run/history.csv` in\n"
+                  "Tsumiki's formats: open the project in Tsumiki and load those weights to\n"
+                  "evaluate or export them again.\n\n"
+                  "Needs: Python 3, PyTorch, numpy; Pillow (or OpenCV) for PNG datasets.\n");
+}
+
+tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
+                              const char *dir, tsu_diag *diag)
+{
+    tsu_xplan plan;
+    tsu_status st = tsu_xplan_build(graph, &plan, diag);
+    if (st != TSU_OK) return st;
+    st = check_names(&plan, diag);
+    if (st == TSU_OK) st = tsu_x_check_weights(&plan, net, diag);
+    if (st == TSU_OK) st = tsu_x_mkdir(dir, diag);
+    if (st != TSU_OK) {
+        tsu_xplan_free(&plan);
+        return st;
+    }
+    char *project_dir = tsu_project_dir(project);
+    char data_root[PATH_MAX];
+    if (!realpath(project_dir, data_root)) snprintf(data_root, sizeof data_root, "%s", project_dir);
+    free(project_dir);
+
+    tsu_xbuf model = {0}, readme = {0};
+    emit_model(&model, project, graph, &plan, data_root);
+    emit_readme(&readme, project, &plan);
+    char *project_text = tsu_project_to_string(project);
+    struct {
+        const char *name;
+        const char *text;
+        size_t len;
+    } files[] = {
+        {"model.py", model.data, model.len},
+        {"tsumiki_io.py", tsu_py_tsumiki_io, strlen(tsu_py_tsumiki_io)},
+        {"train.py", tsu_py_train, strlen(tsu_py_train)},
+        {"README.md", readme.data, readme.len},
+        {"project.tsumiki", project_text, strlen(project_text)},
+    };
+    for (size_t i = 0; i < TSU_ARRAY_LEN(files) && st == TSU_OK; i++) {
+        char *path = tsu_x_join(dir, files[i].name);
+        st = tsu_write_file_atomic(path, files[i].text, files[i].len, diag);
+        free(path);
+    }
+    if (st == TSU_OK) {
+        char *path = tsu_x_join(dir, "weights.safetensors");
+        st = tsu_net_save_safetensors(net, path, diag);
+        free(path);
+    }
+    free(project_text);
+    tsu_xbuf_free(&model);
+    tsu_xbuf_free(&readme);
+    tsu_xplan_free(&plan);
+    return st;
+}
