@@ -8,6 +8,8 @@ int cli_check(int argc, char **argv);
 int cli_layers(int argc, char **argv);
 int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /* "29,034" */
 const char *cli_group_digits(uint64_t value, char *buf, size_t size);
