@@ -105,6 +105,46 @@ const char *tsu_imp_make_id(ictx *c, const Onnx__NodeProto *n, const char *type)
     return id;
 }
 
+/* true when `v` equals the value the project file would get anyway: the
+ * kind's default, or the param it copies ("stride" = "kernel"). */
+static bool is_default(const tsu_param_desc *d, struct json_object *v, struct json_object *params)
+{
+    if (d->required) return false;
+    if (d->same_as) {
+        struct json_object *other;
+        return json_object_object_get_ex(params, d->same_as, &other) &&
+               json_object_equal(v, other);
+    }
+    switch (d->type) {
+    case TSU_PARAM_INT: return json_object_get_int(v) == d->def.ints[0];
+    case TSU_PARAM_FLOAT: return json_object_get_double(v) == d->def.number;
+    case TSU_PARAM_BOOL: return json_object_get_boolean(v) == d->def.boolean;
+    case TSU_PARAM_STRING: return d->def.string && !strcmp(json_object_get_string(v), d->def.string);
+    case TSU_PARAM_INTS:
+        if ((int)json_object_array_length(v) != d->def.n) return false;
+        for (int i = 0; i < d->def.n; i++)
+            if (json_object_get_int(json_object_array_get_idx(v, (size_t)i)) != d->def.ints[i])
+                return false;
+        return true;
+    }
+    return false;
+}
+
+/* Leaves out params at their defaults, as a hand-written project would. */
+static void drop_defaults(const char *type, struct json_object *params)
+{
+    const tsu_layer_kind *kind = tsu_layer_kind_find(type);
+    if (!kind || !params) return;
+    char *drop[16];
+    int n = 0;
+    json_object_object_foreach(params, key, value)
+    {
+        const tsu_param_desc *d = tsu_layer_kind_param_find(kind, key);
+        if (d && n < 16 && is_default(d, value, params)) drop[n++] = key;
+    }
+    for (int i = 0; i < n; i++) json_object_object_del(params, drop[i]);
+}
+
 /* Appends {"id", "type", "inputs", "params"} to the project; params is taken. */
 struct json_object *tsu_imp_add_node(ictx *c, const char *id, const char *type, int n_in,
                                     const char *const *inputs, struct json_object *params)
@@ -117,6 +157,7 @@ struct json_object *tsu_imp_add_node(ictx *c, const char *id, const char *type, 
         for (int i = 0; i < n_in; i++) json_object_array_add(arr, json_object_new_string(inputs[i]));
         json_object_object_add(o, "inputs", arr);
     }
+    drop_defaults(type, params);
     if (params && json_object_object_length(params) > 0) json_object_object_add(o, "params", params);
     else json_object_put(params);
     /* Our own exports carry the editor positions along. */

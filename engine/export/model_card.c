@@ -75,7 +75,8 @@ static void training_section(tsu_xbuf *b, const tsu_project *project)
         json_object_object_foreach(datasets, key, spec)
         {
             tsu_xbuf_printf(b, "| %s data | `%s` |\n", key,
-                            json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN));
+                            json_object_to_json_string_ext(
+                                spec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         }
     }
     tsu_xbuf_puts(b, "\n");
