@@ -1,0 +1,92 @@
+/* export-fixture.c — writes, for each test network, every export and the
+ * reference answers of Tsumiki's own inference, for check-exports.py:
+ *
+ *   DIR/NAME/model.onnx  c/NAME.c c/NAME.h  torch/  meta.json
+ *   DIR/NAME/input.f32   FX_BATCH samples, the inputs concatenated per sample
+ *   DIR/NAME/output.f32  Tsumiki's outputs for them (a batch of FX_BATCH)
+ *   DIR/NAME/output1.f32 the first sample alone (a batch of 1)
+ *
+ * usage: export-fixture DIR [NAME...] */
+#include "fixture.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void write_floats(const char *dir, const char *file, const float *v, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(v, sizeof(float), n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "export-fixture: cannot write %s\n", path);
+        exit(1);
+    }
+}
+
+static void check(tsu_status st, tsu_diag *diag, const char *what)
+{
+    if (st == TSU_OK) return;
+    fprintf(stderr, "export-fixture: %s failed\n", what);
+    tsu_diag_print(diag, stderr);
+    exit(1);
+}
+
+static void export_one(const char *root, const char *name)
+{
+    fx_net fx;
+    fx_build(name, &fx);
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/%s", root, name);
+    mkdir(dir, 0755);
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+
+    snprintf(path, sizeof path, "%s/model.onnx", dir);
+    check(tsu_export_onnx(fx.project, fx.graph, fx.net, path, &diag), &diag, "ONNX export");
+    snprintf(path, sizeof path, "%s/c", dir);
+    check(tsu_export_c(fx.graph, fx.net, path, name, &diag), &diag, "C export");
+    snprintf(path, sizeof path, "%s/torch", dir);
+    check(tsu_export_pytorch(fx.project, fx.graph, fx.net, path, &diag), &diag, "PyTorch export");
+    snprintf(path, sizeof path, "%s/card.md", dir);
+    check(tsu_export_model_card(fx.project, fx.graph, NULL, path, &diag), &diag, "model card");
+
+    size_t per = 0;
+    float *out = fx_infer(fx.net, fx.graph, fx.input, FX_BATCH, &per);
+    float *out1 = fx_infer(fx.net, fx.graph, fx.input, 1, &per);
+    write_floats(dir, "input.f32", fx.input, FX_BATCH * fx.in_size);
+    write_floats(dir, "output.f32", out, FX_BATCH * per);
+    write_floats(dir, "output1.f32", out1, per);
+
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"name\": \"%s\", \"batch\": %d, \"input_size\": %zu, \"output_size\": %zu, "
+               "\"outputs\": [", name, FX_BATCH, fx.in_size, per);
+    for (int o = 0; o < fx_output_count(fx.graph); o++) {
+        const char *id = fx_output_id(fx.graph, o);
+        const tsu_shape *s = tsu_node_shape(tsu_graph_find(fx.graph, id));
+        fprintf(f, "%s{\"id\": \"%s\", \"shape\": [", o ? ", " : "", id);
+        for (int d = 0; d < s->ndim; d++) fprintf(f, "%s%d", d ? ", " : "", s->d[d]);
+        fprintf(f, "]}");
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+    free(out);
+    free(out1);
+    tsu_diag_free(&diag);
+    fx_free(&fx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: export-fixture DIR [NAME...]\n");
+        return 2;
+    }
+    mkdir(argv[1], 0755);
+    if (argc > 2)
+        for (int i = 2; i < argc; i++) export_one(argv[1], argv[i]);
+    else
+        for (int i = 0; fx_names[i]; i++) export_one(argv[1], fx_names[i]);
+    return 0;
+}
