@@ -95,9 +95,11 @@ static conv_plan conv_plan_of(const tsu_node *node)
     return p;
 }
 
+/* Including the slack im2col may write past the end. */
 static size_t conv_columns_size(const conv_plan *p)
 {
-    return p->pointwise ? 0 : (size_t)p->k_per_group * p->groups * p->positions;
+    return p->pointwise ? 0
+                        : (size_t)p->k_per_group * p->groups * p->positions + TSU_IM2COL_SLACK;
 }
 
 /* Columns, then im2col's own scratch. */

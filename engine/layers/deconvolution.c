@@ -67,7 +67,7 @@ static tsu_conv_geometry deconv_geometry(const tsu_node *node)
 static size_t deconv_work(const tsu_node *node)
 {
     tsu_conv_geometry g = deconv_geometry(node);
-    return (size_t)g.channels * g.kernel_h * g.kernel_w * g.out_h * g.out_w +
+    return (size_t)g.channels * g.kernel_h * g.kernel_w * g.out_h * g.out_w + TSU_IM2COL_SLACK +
            tsu_im2col_scratch(&g);
 }
 
@@ -98,7 +98,7 @@ static void deconv_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     for (int s = ex->n0; s < ex->n1; s++) {
         const float *x = run->in[0] + (size_t)s * run->in_size[0];
         const float *dy = run->dout + (size_t)s * run->out_size;
-        tsu_im2col(&g, dy, ex->work, ex->work + (size_t)rows * n);
+        tsu_im2col(&g, dy, ex->work, ex->work + (size_t)rows * n + TSU_IM2COL_SLACK);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, in_c, rows, n, 1.0f, x, n,
                     ex->work, n, 1.0f, tsu_run_grad(run, ex, 0), rows);
         if (run->node->n_tensors > 1) {

@@ -13,6 +13,9 @@ typedef struct {
     int out_h, out_w;
 } tsu_conv_geometry;
 
+/* Column buffers must have this many writable floats after their end. */
+#define TSU_IM2COL_SLACK 8
+
 /* col: [channels * kh * kw, out_h * out_w]; padding reads as zero.
  * scratch: tsu_im2col_scratch(g) floats, or NULL (slower). */
 void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col, float *scratch);
