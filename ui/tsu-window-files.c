@@ -108,13 +108,18 @@ show_error (TsuWindow *self, const char *primary, const char *secondary)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Only this window's own recovery file: another session's is still
+ * waiting for its owner's decision. */
 static void
 delete_recovery (TsuWindow *self)
 {
   g_autofree char *recovery = tsu_window_dup_recovery_path ();
 
-  if (!self->ephemeral)
-    g_unlink (recovery);
+  if (!self->ephemeral && self->wrote_recovery)
+    {
+      g_unlink (recovery);
+      self->wrote_recovery = FALSE;
+    }
 }
 
 gboolean
@@ -150,12 +155,17 @@ offer_recovery (TsuWindow *self)
   g_autofree char *original = NULL;
   g_autofree char *text = NULL;
 
-  if (g_file_test (recovery, G_FILE_TEST_EXISTS))
-    g_rename (recovery, previous);
+  state = load_state ();
+  if (g_file_test (recovery, G_FILE_TEST_EXISTS) && g_rename (recovery, previous) == 0)
+    {
+      /* This session's autosave will reuse "original-path". */
+      g_autofree char *path = g_key_file_get_string (state, "recovery", "original-path", NULL);
+      g_key_file_set_string (state, "recovery", "previous-path", path ? path : "");
+      store_state (state);
+    }
   if (!g_file_test (previous, G_FILE_TEST_EXISTS))
     return;
-  state = load_state ();
-  original = g_key_file_get_string (state, "recovery", "original-path", NULL);
+  original = g_key_file_get_string (state, "recovery", "previous-path", NULL);
   if (original != NULL && original[0] != '\0')
     {
       g_autofree char *name = g_path_get_basename (original);
@@ -189,7 +199,7 @@ tsu_window_recover (TsuWindow *self)
   g_autofree char *previous = previous_recovery_path ();
   g_autofree char *text = NULL;
   g_autoptr(GKeyFile) state = load_state ();
-  g_autofree char *original = g_key_file_get_string (state, "recovery", "original-path", NULL);
+  g_autofree char *original = g_key_file_get_string (state, "recovery", "previous-path", NULL);
   g_autoptr(GError) error = NULL;
 
   gtk_revealer_set_reveal_child (self->recovery_revealer, FALSE);
@@ -234,6 +244,7 @@ autosave_tick (gpointer user_data)
    * in the middle leaves the previous recovery file intact. */
   if (!g_file_set_contents (recovery, text, -1, NULL))
     return G_SOURCE_CONTINUE;
+  self->wrote_recovery = TRUE;
   path = tsu_graph_model_get_path (self->model);
   state = load_state ();
   g_key_file_set_string (state, "recovery", "original-path", path ? path : "");
@@ -463,6 +474,13 @@ tsu_window_export_dialog (TsuWindow *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+static gboolean
+continuation_run_idle (gpointer data)
+{
+  continuation_run (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_discard_response (GtkDialog *dialog, int response, gpointer user_data)
 {
@@ -472,9 +490,10 @@ on_discard_response (GtkDialog *dialog, int response, gpointer user_data)
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response == GTK_RESPONSE_REJECT)
     {
-      /* Discarding on purpose: nothing should be offered for recovery. */
+      /* Discarding on purpose: nothing should be offered for recovery.
+       * The continuation may close the window: let the dialog go first. */
       delete_recovery (self);
-      continuation_run (next);
+      g_idle_add (continuation_run_idle, next);
     }
   else if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -483,7 +502,7 @@ on_discard_response (GtkDialog *dialog, int response, gpointer user_data)
       if (path == NULL)
         save_as_then (self, next);
       else if (save_to (self, path))
-        continuation_run (next);
+        g_idle_add (continuation_run_idle, next);
       else
         continuation_free (next);
     }

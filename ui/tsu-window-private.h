@@ -14,9 +14,9 @@ struct _TsuWindow
   guint autosave_source;
   gboolean ephemeral;
   gboolean close_confirmed;
+  gboolean wrote_recovery;
   char *recovery_path_shown;
 
-  GtkHeaderBar *header_bar;
   GtkMenuButton *new_button;
   GtkLabel *title_label;
   GtkLabel *subtitle_label;

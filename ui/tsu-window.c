@@ -118,6 +118,9 @@ tsu_window_dispose (GObject *object)
   g_clear_handle_id (&self->autosave_source, g_source_remove);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  /* The header bar is not a bound child: it is the window's titlebar, which
+   * GtkWindow itself unparents. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_WINDOW);
   G_OBJECT_CLASS (tsu_window_parent_class)->dispose (object);
 }
 
@@ -146,7 +149,6 @@ tsu_window_class_init (TsuWindowClass *klass)
   g_type_ensure (TSU_TYPE_INSPECTOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/tsumiki/Tsumiki/ui/window.ui");
-  gtk_widget_class_bind_template_child (widget_class, TsuWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, subtitle_label);
