@@ -10,6 +10,8 @@ CHECK is one of:
   pytorch  model.py loads weights.safetensors with strict=True and gives
            Tsumiki's outputs in eval mode
   ddp      torchrun --nproc_per_node=2 train.py runs an epoch with gloo on CPU
+  import   a model exported by torch.onnx imports into Tsumiki and gives
+           PyTorch's outputs
 
 FIXTURE is the export-fixture program; it writes the exports and Tsumiki's
 reference outputs into a temporary directory. Exit 77 = skipped (a Python
@@ -231,13 +233,70 @@ def check_ddp(cases):
             failures.append(case.name)
 
 
+def check_import(fixture):
+    """Another tool's ONNX: torch.onnx's own export of a small branching CNN."""
+    torch = need("torch", "python3-torch")
+    need("onnx", "python3-onnx")
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Foreign(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+            self.bn = nn.BatchNorm2d(8)
+            self.c2 = nn.Conv2d(8, 8, 3, padding=1, groups=2)
+            self.up = nn.ConvTranspose2d(16, 4, 2, stride=2)
+            self.fc = nn.Linear(4 * 8 * 8, 6)
+
+        def forward(self, x):
+            a = F.relu(self.bn(self.c1(x)))
+            b = F.leaky_relu(self.c2(a), 0.2)
+            h = torch.cat([a + b, a], 1)
+            h = F.avg_pool2d(h, 3, 2, 1)  # count_include_pad=True: Pad + AveragePool
+            h = F.max_pool2d(h, 2)
+            h = F.elu(torch.tanh(self.up(h)))
+            return torch.softmax(self.fc(torch.flatten(h, 1)), dim=1)
+
+    torch.manual_seed(5)
+    net = Foreign()
+    with torch.no_grad():
+        net.bn.running_mean.uniform_(-0.5, 0.5)
+        net.bn.running_var.uniform_(0.5, 2.0)
+    net.eval()
+    root = tempfile.mkdtemp(prefix="tsumiki-export-import-")
+    path = os.path.join(root, "foreign.onnx")
+    x = torch.rand(3, 3, 16, 16)
+    torch.onnx.export(net, x, path, opset_version=13, input_names=["image"],
+                      output_names=["prob"], dynamic_axes={"image": {0: "N"}, "prob": {0: "N"}})
+    x.numpy().astype("<f4").tofile(os.path.join(root, "input.f32"))
+    r = subprocess.run([fixture, "--import", path, root], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"FAIL torch.onnx export did not import:\n{r.stderr}")
+        failures.append("import")
+        return root
+    with torch.no_grad():
+        want = net(x).numpy().astype(np.float64)
+    got = np.fromfile(os.path.join(root, "output.f32"), dtype="<f4")
+    ops = sorted({n.op_type for n in importlib.import_module("onnx").load(path).graph.node})
+    print(f"ok   torch.onnx {torch.__version__} model ({', '.join(ops)}) imports")
+    compare("torch.onnx model: Tsumiki inference after import vs PyTorch, batch 3", got, want)
+    return root
+
+
 def main():
     check, fixture = sys.argv[1], sys.argv[2]
     checks = {"onnx": check_onnx, "opencv": check_opencv, "c": check_c, "pytorch": check_pytorch,
               "ddp": check_ddp}
-    if check not in checks:
+    if check not in checks and check != "import":
         print(__doc__)
         return 2
+    if check == "import":
+        root = check_import(fixture)
+        if not failures:
+            shutil.rmtree(root, ignore_errors=True)
+        print(f"{len(failures)} failure(s)" if failures else "all agree")
+        return 1 if failures else 0
     names = ["mlp"] if check == "ddp" else NETWORKS
     root = tempfile.mkdtemp(prefix=f"tsumiki-export-{check}-")
     try:

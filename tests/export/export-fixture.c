@@ -6,7 +6,10 @@
  *   DIR/NAME/output.f32  Tsumiki's outputs for them (a batch of FX_BATCH)
  *   DIR/NAME/output1.f32 the first sample alone (a batch of 1)
  *
- * usage: export-fixture DIR [NAME...] */
+ * usage: export-fixture DIR [NAME...]
+ *        export-fixture --import MODEL.onnx DIR
+ *   imports MODEL.onnx to DIR/model.tsumiki + DIR/model.safetensors and runs
+ *   Tsumiki's inference on DIR/input.f32 (n samples) into DIR/output.f32. */
 #include "fixture.h"
 
 #include <stdlib.h>
@@ -77,8 +80,55 @@ static void export_one(const char *root, const char *name)
     fx_free(&fx);
 }
 
+/* Another tool's model through tsu_import_onnx and Tsumiki's inference. */
+static int import_and_run(const char *model, const char *dir)
+{
+    char project_path[4096], weights[4096], path[4200];
+    snprintf(project_path, sizeof project_path, "%s/model.tsumiki", dir);
+    snprintf(weights, sizeof weights, "%s/model.safetensors", dir);
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *p = tsu_import_onnx(model, weights, &diag);
+    check(p ? tsu_project_save(p, project_path, &diag) : tsu_diag_status(&diag), &diag, "import");
+    tsu_graph *g = tsu_graph_build(p, &diag);
+    check(tsu_diag_status(&diag), &diag, "graph of the imported project");
+    snprintf(path, sizeof path, "%s/input.f32", dir);
+    FILE *f = fopen(path, "rb");
+    size_t cap = 1 << 20, n_floats = 0;
+    float *input = malloc(cap * sizeof(float));
+    for (size_t got; f && (got = fread(input + n_floats, sizeof(float), cap - n_floats, f)) > 0;) {
+        n_floats += got;
+        if (n_floats == cap) input = realloc(input, (cap *= 2) * sizeof(float));
+    }
+    if (f) fclose(f);
+    size_t in_size = 0;
+    for (int i = 0; i < tsu_graph_node_count(g); i++)
+        if (tsu_layer_kind_is_input(tsu_node_kind(tsu_graph_node(g, i))))
+            in_size += tsu_shape_size(tsu_node_shape(tsu_graph_node(g, i)));
+    int n = in_size ? (int)(n_floats / in_size) : 0;
+    if (n < 1) {
+        fprintf(stderr, "export-fixture: %s holds no sample of %zu values\n", path, in_size);
+        return 1;
+    }
+    tsu_net_config cfg = {.max_batch = n, .threads = 1, .seed = 1, .training = false};
+    tsu_net *net = tsu_net_new(g, &cfg, &diag);
+    check(net ? tsu_net_load_safetensors(net, weights, &diag) : tsu_diag_status(&diag), &diag,
+          "loading the imported weights");
+    size_t per = 0;
+    float *out = fx_infer(net, g, input, n, &per);
+    write_floats(dir, "output.f32", out, (size_t)n * per);
+    free(out);
+    free(input);
+    tsu_net_free(net);
+    tsu_graph_free(g);
+    tsu_project_free(p);
+    tsu_diag_free(&diag);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "--import")) return import_and_run(argv[2], argv[3]);
     if (argc < 2) {
         fprintf(stderr, "usage: export-fixture DIR [NAME...]\n");
         return 2;
