@@ -36,11 +36,14 @@ static const char branch_nodes[] =
     "{\"id\": \"sm\", \"type\": \"Softmax\", \"inputs\": [\"fc\"]},"
     "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"sm\"]}";
 
-/* The two-moons data of the examples, cut small for a quick DDP epoch. */
+/* The two-moons data of the examples, cut small for a quick DDP epoch;
+ * BatchNormalization over a vector (its running statistics are buffers that
+ * DDP broadcasts). */
 static const char mlp_nodes[] =
     "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [2]}},"
     "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 16, \"with_bias\": false}},"
-    "{\"id\": \"relu1\", \"type\": \"ReLU\", \"inputs\": [\"fc1\"]},"
+    "{\"id\": \"bn1\", \"type\": \"BatchNormalization\", \"inputs\": [\"fc1\"]},"
+    "{\"id\": \"relu1\", \"type\": \"ReLU\", \"inputs\": [\"bn1\"]},"
     "{\"id\": \"fc2\", \"type\": \"Affine\", \"inputs\": [\"relu1\"], \"params\": {\"outmaps\": 1}},"
     "{\"id\": \"prob\", \"type\": \"Sigmoid\", \"inputs\": [\"fc2\"]},"
     "{\"id\": \"loss\", \"type\": \"BinaryCrossEntropy\", \"inputs\": [\"prob\"]}";
