@@ -183,8 +183,11 @@ static void conv_backward_sample(const tsu_layer_run *run, const tsu_exec *ex,
                     run->data[0] + (size_t)gi * og * kg, kg, dy + (size_t)gi * og * n, n, beta,
                     dcol + (size_t)gi * kg * n, n);
     if (p->pointwise) return;
-    if (!acc) memset(dx, 0, run->in_size[0] * sizeof *dx);
-    tsu_col2im_add(&p->g, dcol, dx);
+    float *scratch = ex->work + conv_columns_size(p);
+    if (acc)
+        tsu_col2im_add(&p->g, dcol, dx, scratch);
+    else
+        tsu_col2im_set(&p->g, dcol, dx, scratch);
 }
 
 static void conv_backward(tsu_layer_run *run, tsu_exec *ex, int stage)

@@ -85,7 +85,7 @@ static void deconv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
                     rows, x, n, 0.0f, ex->work, n);
         for (int o = 0; o < g.channels; o++)
             for (int j = 0; j < plane; j++) y[(size_t)o * plane + j] = bias ? bias[o] : 0.0f;
-        tsu_col2im_add(&g, ex->work, y);
+        tsu_col2im_add(&g, ex->work, y, ex->work + (size_t)rows * n + TSU_IM2COL_SLACK);
     }
 }
 

@@ -95,8 +95,48 @@ void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col, floa
     }
 }
 
-void tsu_col2im_add(const tsu_conv_geometry *g, const float *col, float *image)
+/* Stride 1, no dilation: sum into a zeroed padded image with no bounds to
+ * check, then add or store its interior. */
+static void col2im_padded(const tsu_conv_geometry *g, const float *restrict col,
+                          float *restrict image, float *restrict padded, bool add)
 {
+    const int pw = g->width + 2 * g->pad_w, ph = g->height + 2 * g->pad_h;
+    const int ow = g->out_w;
+    memset(padded, 0, sizeof(float) * (size_t)g->channels * (size_t)(ph * pw));
+    for (int c = 0; c < g->channels; c++)
+        for (int ky = 0; ky < g->kernel_h; ky++)
+            for (int kx = 0; kx < g->kernel_w; kx++)
+                for (int oy = 0; oy < g->out_h; oy++, col += ow) {
+                    float *restrict dst = padded + ((size_t)c * ph + oy + ky) * pw + kx;
+                    for (int ox = 0; ox < ow; ox++) dst[ox] += col[ox];
+                }
+    for (int c = 0; c < g->channels; c++)
+        for (int y = 0; y < g->height; y++) {
+            const float *restrict src = padded + ((size_t)c * ph + y + g->pad_h) * pw + g->pad_w;
+            float *restrict dst = image + ((size_t)c * g->height + y) * g->width;
+            if (add)
+                for (int x = 0; x < g->width; x++) dst[x] += src[x];
+            else
+                for (int x = 0; x < g->width; x++) dst[x] = src[x];
+        }
+}
+
+void tsu_col2im_set(const tsu_conv_geometry *g, const float *col, float *image, float *scratch)
+{
+    if (scratch && tsu_im2col_scratch(g)) {
+        col2im_padded(g, col, image, scratch, false);
+        return;
+    }
+    memset(image, 0, sizeof(float) * (size_t)g->channels * (size_t)(g->height * g->width));
+    tsu_col2im_add(g, col, image, NULL);
+}
+
+void tsu_col2im_add(const tsu_conv_geometry *g, const float *col, float *image, float *scratch)
+{
+    if (scratch && tsu_im2col_scratch(g)) {
+        col2im_padded(g, col, image, scratch, true);
+        return;
+    }
     const int plane = g->height * g->width;
     for (int c = 0; c < g->channels; c++) {
         float *dst = image + (size_t)c * plane;

@@ -22,8 +22,11 @@ void tsu_im2col(const tsu_conv_geometry *g, const float *image, float *col, floa
 /* Floats of scratch tsu_im2col can use: a padded copy of the image for the
  * stride-1 undilated case, 0 otherwise. */
 size_t tsu_im2col_scratch(const tsu_conv_geometry *g);
-/* Adds each column entry back onto the image position it came from. */
-void tsu_col2im_add(const tsu_conv_geometry *g, const float *col, float *image);
+/* Adds each column entry back onto the image position it came from.
+ * scratch: tsu_im2col_scratch(g) floats, or NULL (slower). */
+void tsu_col2im_add(const tsu_conv_geometry *g, const float *col, float *image, float *scratch);
+/* Like tsu_col2im_add but stores the sums, overwriting image. */
+void tsu_col2im_set(const tsu_conv_geometry *g, const float *col, float *image, float *scratch);
 /* true when the column matrix is the image itself (1x1, stride 1, no pad). */
 bool tsu_conv_is_pointwise(const tsu_conv_geometry *g);
 
