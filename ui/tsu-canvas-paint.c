@@ -136,9 +136,17 @@ draw_text (cairo_t *cr, Fonts *fonts, const PangoFontDescription *font, const ch
   PangoRectangle logical;
 
   pango_layout_set_font_description (fonts->text, font);
-  pango_layout_set_width (fonts->text, (int) (width * PANGO_SCALE));
+  pango_layout_set_width (fonts->text, -1);
   pango_layout_set_text (fonts->text, text, -1);
   pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+  /* Only too-long text gets a width (and an ellipsis): with a width set,
+   * Pango reports the whole width as used, which breaks right alignment. */
+  if (logical.width > width)
+    {
+      pango_layout_set_width (fonts->text, (int) (width * PANGO_SCALE));
+      pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+      logical.width = MIN (logical.width, (int) width);
+    }
   cairo_move_to (cr, right_align ? x - logical.width : x, y);
   pango_cairo_show_layout (cr, fonts->text);
   return logical.width;

@@ -15,12 +15,12 @@
 
 G_BEGIN_DECLS
 
-#define TSU_BOX_WIDTH    200.0
+#define TSU_BOX_WIDTH    220.0
 #define TSU_BOX_HEIGHT    60.0
 #define TSU_GRID          10.0
 /* Vertical distance between the tops of two stacked boxes. */
 #define TSU_ROW_PITCH     90.0
-#define TSU_COLUMN_PITCH 240.0
+#define TSU_COLUMN_PITCH 260.0
 #define TSU_PORT_RADIUS    5.0
 /* A box dropped with at most this gap under (or over) another one links to it. */
 #define TSU_AUTO_LINK_GAP 56.0

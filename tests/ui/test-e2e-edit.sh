@@ -46,12 +46,17 @@ json () {
 
 window=$(xdotool search --sync --limit 1 --name "E2E start" 2>/dev/null | head -n1)
 [ -n "$window" ] || fail "no window"
-sleep 1.5
-shot 1-start
 
-# The Input box's left stripe is the IO colour (82,102,128).
-stripe=$(pixel 567 175)
-near "$stripe" "82,102,128" || fail "Input box not where expected (pixel $stripe)"
+# Wait for the first paint: the Input box's left stripe has the IO colour
+# (82,102,128). The box is centred at x 665; it is 220 wide.
+tries=0
+until near "$(pixel 558 175)" "82,102,128"; do
+  tries=$((tries + 1))
+  [ $tries -lt 40 ] || { shot 1-start; fail "Input box not where expected (pixel $(pixel 558 175))"; }
+  sleep 0.25
+done
+sleep 0.5
+shot 1-start
 
 # 1. Filter the palette, then drag Convolution under the Input box.
 xdotool mousemove 115 104 click 1
@@ -69,7 +74,7 @@ xdotool mouseup 1
 sleep 0.8
 shot 3-dropped
 # The new box sits right under Input with the Basic colour (54,120,217) stripe.
-stripe=$(pixel 567 255)
+stripe=$(pixel 558 255)
 near "$stripe" "54,120,217" || fail "no Convolution box under Input (pixel $stripe)"
 
 # 2. outmaps 16 → 32, typed into the inspector's spin button.
