@@ -331,6 +331,36 @@ static void test_nonfinite_and_labels(void)
     test_graph_free(&t);
 }
 
+/* More threads than samples: idle workers still meet at every barrier. */
+static void test_tiny_batches(void)
+{
+    test_graph t;
+    test_graph_build(&t, SMALL_NET);
+    tsu_net *net = make_net(&t, 3, 5);
+    GRand *rand = g_rand_new_with_seed(2);
+    fill_batch(net, rand);
+    for (int batch = 1; batch <= 3; batch++) {
+        g_assert_cmpint(tsu_net_forward(net, batch, true, &t.diag), ==, TSU_OK);
+        g_assert_true(isfinite(tsu_net_loss(net)));
+        g_assert_cmpint(tsu_net_backward(net, batch, &t.diag), ==, TSU_OK);
+    }
+    tsu_diag_clear(&t.diag);
+    g_assert_cmpint(tsu_net_forward(net, BATCH + 1, true, &t.diag), ==, TSU_E_PARAM);
+    g_assert_cmpint(tsu_net_backward(net, 2, &t.diag), ==, TSU_E_PARAM);
+    g_rand_free(rand);
+    tsu_net_free(net);
+
+    tsu_net_config cfg = {.max_batch = 4, .threads = 2, .seed = 1, .training = false};
+    net = tsu_net_new(t.graph, &cfg, &t.diag);
+    g_assert_cmpint(tsu_net_forward(net, 4, false, &t.diag), ==, TSU_OK);
+    tsu_diag_clear(&t.diag);
+    g_assert_cmpint(tsu_net_backward(net, 4, &t.diag), ==, TSU_E_UNSUPPORTED);
+    for (int i = 0; i < tsu_net_tensor_count(net); i++)
+        g_assert_null(tsu_net_tensor_at(net, i)->grad);
+    tsu_net_free(net);
+    test_graph_free(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -341,5 +371,6 @@ int main(int argc, char **argv)
     g_test_add_func("/runtime/net/safetensors-mismatch", test_safetensors_mismatch);
     g_test_add_func("/runtime/net/safetensors-python", test_safetensors_independent_reader);
     g_test_add_func("/runtime/net/nonfinite-and-labels", test_nonfinite_and_labels);
+    g_test_add_func("/runtime/net/tiny-batches", test_tiny_batches);
     return g_test_run();
 }
