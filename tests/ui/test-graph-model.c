@@ -550,6 +550,57 @@ test_summary_text (void)
   g_assert_null (conv->error);
 }
 
+/* Editing never waits: a whole edit of a 200-layer network (snapshot,
+ * validation, shape inference, layout) stays far below a frame. */
+static void
+test_edit_speed_200_nodes (void)
+{
+  g_autoptr(GString) nodes = g_string_new ("{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [64]}}");
+  g_autoptr(TsuGraphModel) model = NULL;
+  const char *previous = "x";
+  g_autofree char *last = NULL;
+  gint64 start, build_us, edit_us;
+  const int rounds = 20;
+
+  for (int i = 1; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%d", i);
+      if (i % 2)
+        g_string_append_printf (nodes, ",{\"id\": \"%s\", \"type\": \"Affine\", \"inputs\": [\"%s\"], \"params\": {\"outmaps\": 64}}", id, previous);
+      else
+        g_string_append_printf (nodes, ",{\"id\": \"%s\", \"type\": \"ReLU\", \"inputs\": [\"%s\"]}", id, previous);
+      g_free (last);
+      last = g_strdup (id);
+      previous = last;
+    }
+  model = model_from_nodes (nodes->str);
+  g_assert_cmpint (tsu_graph_model_get_layout (model)->n_nodes, ==, 200);
+  g_assert_true (tsu_graph_valid (tsu_graph_model_get_graph (model)));
+
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < rounds; i++)
+    {
+      tsu_diag diag;
+      tsu_graph *graph;
+
+      tsu_diag_init (&diag);
+      graph = tsu_graph_build (tsu_graph_model_get_project (model), &diag);
+      tsu_graph_free (graph);
+      tsu_diag_free (&diag);
+    }
+  build_us = (g_get_monotonic_time () - start) / rounds;
+
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < rounds; i++)
+    tsu_graph_model_set_param (model, "n1", "outmaps", json_object_new_int (32 + i));
+  edit_us = (g_get_monotonic_time () - start) / rounds;
+
+  g_test_message ("200 layers: tsu_graph_build %.2f ms, whole edit %.2f ms", build_us / 1000.0, edit_us / 1000.0);
+  /* Generous bounds so sanitizer and CI builds pass; the numbers are printed. */
+  g_assert_cmpint (build_us, <, 50000);
+  g_assert_cmpint (edit_us, <, 100000);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -567,6 +618,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/graph-model/rename-keeps-links", test_rename_keeps_links);
   g_test_add_func ("/graph-model/copy-paste", test_copy_paste);
   g_test_add_func ("/graph-model/set-param-default-removes-key", test_set_param_default_removes_key);
+  g_test_add_func ("/graph-model/edit-speed-200-nodes", test_edit_speed_200_nodes);
   g_test_add_func ("/layout/hit-testing", test_hit_testing);
   g_test_add_func ("/layout/arrange", test_arrange_layout);
   g_test_add_func ("/layout/summary-text", test_summary_text);

@@ -222,6 +222,40 @@ test_save_writes_file (void)
   settle ();
 }
 
+static void
+test_export_diagram (void)
+{
+  TsuWindow *window = open_window ("fashion-mnist-cnn.tsumiki");
+  g_autofree char *dir = g_dir_make_tmp ("tsu-export-XXXXXX", NULL);
+  const char *names[] = { "net.png", "net.svg", "net.pdf" };
+  const char *magic[] = { "\x89PNG", "<?xml", "%PDF" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *data = NULL;
+      gsize length = 0;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (tsu_paint_export (tsu_graph_model_get_layout (tsu_window_get_model (window)),
+                                       TSU_STAT_PARAMS, path, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      g_assert_cmpuint (length, >, 1000);
+      g_assert_true (memcmp (data, magic[i], strlen (magic[i])) == 0);
+      g_unlink (path);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (tsu_paint_export (tsu_graph_model_get_layout (tsu_window_get_model (window)),
+                                      TSU_STAT_MACS, "/nonexistent/net.gif", &error));
+    g_assert_nonnull (error);
+  }
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -232,5 +266,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/invalid-value-shows-message", test_invalid_value_shows_message);
   g_test_add_func ("/widgets/palette-adds-below-selection", test_palette_adds_below_selection);
   g_test_add_func ("/widgets/save-writes-file", test_save_writes_file);
+  g_test_add_func ("/widgets/export-diagram", test_export_diagram);
   return g_test_run ();
 }
