@@ -109,26 +109,12 @@ static size_t conv_work(const tsu_node *node)
     return p.pointwise ? 0 : conv_columns_size(&p) + tsu_im2col_scratch(&p.g);
 }
 
-/* Training nets keep each sample's columns from forward for backward:
- * unfolding is memory-bound and costs about as much as the sgemm. */
-static size_t conv_aux(const tsu_node *node, bool training)
-{
-    conv_plan p = conv_plan_of(node);
-    return training ? conv_columns_size(&p) * sizeof(float) : 0;
-}
-
-static float *saved_columns(const tsu_layer_run *run, int s)
-{
-    return run->aux_bytes ? (float *)(run->aux + (size_t)s * run->aux_bytes) : NULL;
-}
-
-/* The columns of x in `col` (the thread's work when NULL). */
-static const float *conv_columns(const conv_plan *p, const float *x, float *col, float *work)
+/* The columns of x, unfolded into the start of the thread's work. */
+static const float *conv_columns(const conv_plan *p, const float *x, float *work)
 {
     if (p->pointwise) return x;
-    if (!col) col = work;
-    tsu_im2col(&p->g, x, col, work + conv_columns_size(p));
-    return col;
+    tsu_im2col(&p->g, x, work, work + conv_columns_size(p));
+    return work;
 }
 
 static void conv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
@@ -138,9 +124,7 @@ static void conv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
     const float *weight = run->data[0];
     const float *bias = run->node->n_tensors > 1 ? run->data[1] : NULL;
     for (int s = ex->n0; s < ex->n1; s++) {
-        float *saved = ex->training ? saved_columns(run, s) : NULL;
-        const float *col = conv_columns(&p, run->in[0] + (size_t)s * run->in_size[0], saved,
-                                        ex->work);
+        const float *col = conv_columns(&p, run->in[0] + (size_t)s * run->in_size[0], ex->work);
         float *y = run->out + (size_t)s * run->out_size;
         for (int o = 0; bias && o < og * p.groups; o++)
             for (int j = 0; j < n; j++) y[(size_t)o * n + j] = bias[o];
@@ -157,8 +141,9 @@ static void conv_backward_sample(const tsu_layer_run *run, const tsu_exec *ex,
     const int og = p->out_per_group, kg = p->k_per_group, n = p->positions;
     const float *dy = run->dout + (size_t)s * run->out_size;
     const float *x = run->in[0] + (size_t)s * run->in_size[0];
-    const float *saved = ex->training ? saved_columns(run, s) : NULL;
-    const float *col = saved && !p->pointwise ? saved : conv_columns(p, x, NULL, ex->work);
+    /* Unfolding again is cheaper than keeping the columns from forward:
+     * they would travel to memory and back, while these stay in cache. */
+    const float *col = conv_columns(p, x, ex->work);
     float *dweight = tsu_run_grad(run, ex, 0);
     for (int gi = 0; gi < p->groups; gi++)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, og, kg, n, 1.0f,
@@ -206,7 +191,6 @@ static void conv_fans(const tsu_node *node, int *fan_in, int *fan_out)
 
 static const tsu_layer_ops conv_ops = {
     .work_floats = conv_work,
-    .aux_bytes = conv_aux,
     .fans = conv_fans,
     .forward = conv_forward,
     .backward = conv_backward,
