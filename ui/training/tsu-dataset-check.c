@@ -1,0 +1,226 @@
+/* tsu-dataset-check.c — dataset summaries and problems found before training. */
+#include "tsu-dataset-check.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+static const char *
+param_string (const tsu_node *node,
+              const char     *name,
+              const char     *fallback)
+{
+  const tsu_value *v = tsu_node_param (node, name);
+  return v && v->string ? v->string : fallback;
+}
+
+/* The classes a loss node's labels must stay below, 0 for regression. */
+static int
+loss_classes (const tsu_node *loss)
+{
+  const char *type = tsu_node_type (loss);
+  const tsu_node *input = tsu_node_input_count (loss) > 0 ? tsu_node_input (loss, 0) : NULL;
+
+  if (!strcmp (type, "BinaryCrossEntropy") || !strcmp (type, "SigmoidCrossEntropy"))
+    return 2;
+  if ((!strcmp (type, "CategoricalCrossEntropy") || !strcmp (type, "SoftmaxCrossEntropy"))
+      && input && tsu_node_has_shape (input))
+    return tsu_node_shape (input)->d[0];
+  return 0;
+}
+
+char *
+tsu_dataset_describe_variables (const tsu_dataset *dataset)
+{
+  GString *out = g_string_new (NULL);
+
+  for (int v = 0; v < tsu_dataset_variable_count (dataset); v++)
+    {
+      tsu_shape shape = tsu_dataset_variable_shape (dataset, v);
+      char list[96];
+      tsu_shape_format_list (&shape, list, sizeof list);
+      if (out->len)
+        g_string_append (out, "   ");
+      if (tsu_dataset_variable_is_label (dataset, v))
+        g_string_append_printf (out, "%s: label (%d classes)", tsu_dataset_variable_name (dataset, v),
+                                tsu_dataset_class_count (dataset, v));
+      else
+        g_string_append_printf (out, "%s: %s%s", tsu_dataset_variable_name (dataset, v), list,
+                                tsu_dataset_image (dataset, v, 0) ? " image" : "");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+open_split (TsuDatasetSplit   *split,
+            const tsu_project *project,
+            const char        *project_dir,
+            GPtrArray         *problems)
+{
+  struct json_object *all = NULL, *spec = NULL;
+  g_autofree char *context = g_strconcat ("dataset.", split->key, NULL);
+  tsu_diag diag;
+
+  split->image_var = split->input_var = split->label_var = -1;
+  split->label_counts = g_array_new (FALSE, TRUE, sizeof (gint64));
+
+  if (!json_object_object_get_ex (tsu_project_root (project), "dataset", &all)
+      || !json_object_object_get_ex (all, split->key, &spec))
+    {
+      split->description = g_strdup_printf ("No %s data set", split->key);
+      if (!strcmp (split->key, "training"))
+        g_ptr_array_add (problems, g_strdup ("The project has no training data: add "
+                                             "dataset.training (see the Dataset page)."));
+      return;
+    }
+
+  tsu_diag_init (&diag);
+  split->dataset = tsu_dataset_open_named (spec, project_dir, context, &diag);
+  for (int i = 0; i < diag.count; i++)
+    g_ptr_array_add (problems, g_strdup (diag.items[i].message));
+  tsu_diag_free (&diag);
+
+  if (!split->dataset)
+    {
+      split->description = g_strdup_printf ("The %s data could not be read", split->key);
+      return;
+    }
+  split->description = g_strdup (tsu_dataset_describe (split->dataset));
+  for (int v = 0; v < tsu_dataset_variable_count (split->dataset); v++)
+    if (split->image_var < 0 && tsu_dataset_size (split->dataset) > 0
+        && tsu_dataset_image (split->dataset, v, 0))
+      split->image_var = v;
+}
+
+static void
+count_labels (TsuDatasetSplit *split)
+{
+  if (!split->dataset || split->label_var < 0
+      || !tsu_dataset_variable_is_label (split->dataset, split->label_var))
+    return;
+
+  split->classes = tsu_dataset_class_count (split->dataset, split->label_var);
+  g_array_set_size (split->label_counts, (guint) MAX (0, split->classes));
+  for (int i = 0; i < tsu_dataset_size (split->dataset); i++)
+    {
+      int label = tsu_dataset_label (split->dataset, split->label_var, i);
+      if (label >= 0 && label < split->classes)
+        g_array_index (split->label_counts, gint64, label)++;
+    }
+}
+
+static void
+check_against_graph (TsuDatasetReport *report,
+                     const tsu_graph  *graph)
+{
+  for (int n = 0; n < tsu_graph_node_count (graph); n++)
+    {
+      const tsu_node *node = tsu_graph_node (graph, n);
+      const tsu_layer_kind *kind = tsu_node_kind (node);
+      gboolean is_input = kind && tsu_layer_kind_is_input (kind);
+      gboolean is_loss = kind && tsu_layer_kind_is_loss (kind);
+
+      if (!is_input && !is_loss)
+        continue;
+      const char *variable = param_string (node, "dataset", is_input ? "x" : "y");
+      int classes = is_loss ? loss_classes (node) : 0;
+      if (is_loss && classes > report->net_outputs)
+        report->net_outputs = classes;
+
+      for (int s = 0; s < 2; s++)
+        {
+          TsuDatasetSplit *split = &report->splits[s];
+          if (!split->dataset)
+            continue;
+          int var = tsu_dataset_variable_find (split->dataset, variable);
+          if (var < 0)
+            {
+              g_ptr_array_add (report->problems,
+                               g_strdup_printf ("%s: the %s data has no variable \"%s\"",
+                                                tsu_node_id (node), split->key, variable));
+              continue;
+            }
+          if (is_input)
+            {
+              if (split->input_var < 0)
+                split->input_var = var;
+              tsu_shape data_shape = tsu_dataset_variable_shape (split->dataset, var);
+              if (tsu_node_has_shape (node)
+                  && tsu_shape_size (&data_shape) != tsu_shape_size (tsu_node_shape (node)))
+                {
+                  char want[96], got[96];
+                  tsu_shape_format_list (tsu_node_shape (node), want, sizeof want);
+                  tsu_shape_format_list (&data_shape, got, sizeof got);
+                  g_ptr_array_add (report->problems,
+                                   g_strdup_printf ("%s: the Input layer expects %s but the %s "
+                                                    "data's \"%s\" is %s",
+                                                    tsu_node_id (node), want, split->key,
+                                                    variable, got));
+                }
+            }
+          else
+            {
+              if (split->label_var < 0)
+                split->label_var = var;
+              if (classes > 0)
+                {
+                  tsu_diag diag;
+                  g_autofree char *what = g_strdup_printf ("%s: %d outputs",
+                                                           tsu_node_id (tsu_node_input (node, 0)),
+                                                           classes);
+                  tsu_diag_init (&diag);
+                  if (tsu_dataset_check_labels (split->dataset, var, classes, what, &diag) != TSU_OK)
+                    for (int i = 0; i < diag.count; i++)
+                      g_ptr_array_add (report->problems, g_strdup (diag.items[i].message));
+                  tsu_diag_free (&diag);
+                }
+            }
+        }
+    }
+}
+
+TsuDatasetReport *
+tsu_dataset_report_build (const tsu_project *project)
+{
+  TsuDatasetReport *report = g_new0 (TsuDatasetReport, 1);
+  g_autofree char *dir = NULL;
+  tsu_diag diag;
+
+  report->problems = g_ptr_array_new_with_free_func (g_free);
+  report->splits[0].key = "training";
+  report->splits[1].key = "validation";
+
+  {
+    char *engine_dir = tsu_project_dir (project);
+    dir = g_strdup (engine_dir);
+    free (engine_dir);
+  }
+
+  for (int s = 0; s < 2; s++)
+    open_split (&report->splits[s], project, dir, report->problems);
+
+  tsu_diag_init (&diag);
+  tsu_graph *graph = tsu_graph_build (project, &diag);
+  if (graph)
+    check_against_graph (report, graph);
+  tsu_graph_free (graph);
+  tsu_diag_free (&diag);
+
+  for (int s = 0; s < 2; s++)
+    count_labels (&report->splits[s]);
+  return report;
+}
+
+void
+tsu_dataset_report_free (TsuDatasetReport *report)
+{
+  if (!report)
+    return;
+  for (int s = 0; s < 2; s++)
+    {
+      g_clear_pointer (&report->splits[s].dataset, tsu_dataset_free);
+      g_free (report->splits[s].description);
+      g_clear_pointer (&report->splits[s].label_counts, g_array_unref);
+    }
+  g_ptr_array_unref (report->problems);
+  g_free (report);
+}

@@ -1,0 +1,40 @@
+/* tsu-dataset-check.h — opens a project's training and validation data and
+ * finds what would make a run fail, before the run: unreadable files, an
+ * Input layer whose shape the data does not have, labels beyond the
+ * network's output size. Plain C; slow (it reads the data), so the
+ * dataset page calls it from a worker thread. */
+#pragma once
+
+#include <glib.h>
+
+#include "tsumiki.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char  *key;          /* "training", "validation" */
+  tsu_dataset *dataset;      /* NULL when absent or unreadable */
+  char        *description;  /* tsu_dataset_describe, or why it is missing */
+  int          image_var;    /* a uint8 image variable for thumbnails, or -1 */
+  int          input_var;    /* the first Input layer's variable, or -1 */
+  int          label_var;    /* the loss's label variable, or -1 */
+  int          classes;      /* label classes seen in the source, 0 if none */
+  GArray      *label_counts; /* gint64 per class; empty without labels */
+} TsuDatasetSplit;
+
+typedef struct
+{
+  TsuDatasetSplit splits[2];   /* training, validation */
+  int             net_outputs; /* classes the network predicts, 0 if unknown */
+  GPtrArray      *problems;    /* char *, complete sentences, worst first */
+} TsuDatasetReport;
+
+TsuDatasetReport *tsu_dataset_report_build (const tsu_project *project);
+void              tsu_dataset_report_free  (TsuDatasetReport  *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuDatasetReport, tsu_dataset_report_free)
+
+/* "x: [1, 28, 28]  y: label (10 classes)". */
+char *tsu_dataset_describe_variables (const tsu_dataset *dataset);
+
+G_END_DECLS

@@ -1,0 +1,399 @@
+/* tsu-dataset-view.c — dataset cards, histogram, sample grid, problems. */
+#include "tsu-training-ui.h"
+#include "tsu-dataset-view.h"
+#include "tsu-evaluation-table.h"
+
+#include <gio/gio.h>
+#include <json-c/json.h>
+
+#define MAX_THUMBNAILS 40
+
+struct _TsuDatasetView
+{
+  GtkWidget         parent_instance;
+
+  GtkLabel         *status_label;
+  GtkSpinner       *spinner;
+  GtkWidget        *problems_box;
+  GtkWidget        *splits_box;
+
+  tsu_project      *project;      /* the copy being shown */
+  TsuDatasetReport *report;
+  GCancellable     *cancellable;
+  gboolean          busy;
+  guint             generation;   /* drops results of superseded checks */
+};
+
+G_DEFINE_FINAL_TYPE (TsuDatasetView, tsu_dataset_view, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_BUSY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_busy (TsuDatasetView *self,
+          gboolean        busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->spinner, busy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* ------------------------------------------------------------ histogram */
+
+typedef struct
+{
+  GArray *counts;   /* gint64 */
+} Histogram;
+
+static void
+draw_histogram (GtkDrawingArea *area,
+                cairo_t        *cr,
+                int             width,
+                int             height,
+                gpointer        data)
+{
+  Histogram *h = data;
+  gint64 max = 1;
+  guint n = h->counts->len;
+  GdkRGBA fg;
+
+  if (n == 0)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  for (guint i = 0; i < n; i++)
+    max = MAX (max, g_array_index (h->counts, gint64, i));
+
+  double label_h = 14, slot = (double) width / n, bar = MAX (2, slot * 0.7);
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 7");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double v = (double) g_array_index (h->counts, gint64, i) / max;
+      double bh = (height - label_h - 2) * v;
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.85);
+      cairo_rectangle (cr, i * slot + (slot - bar) / 2, height - label_h - bh, bar, bh);
+      cairo_fill (cr);
+      if (slot >= 12)
+        {
+          char buf[16];
+          int tw, th;
+          g_snprintf (buf, sizeof buf, "%u", i);
+          pango_layout_set_text (layout, buf, -1);
+          pango_layout_get_pixel_size (layout, &tw, &th);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+          cairo_move_to (cr, i * slot + (slot - tw) / 2, height - label_h + 1);
+          pango_cairo_show_layout (cr, layout);
+        }
+    }
+  g_object_unref (layout);
+}
+
+static void
+histogram_free (Histogram *h)
+{
+  g_array_unref (h->counts);
+  g_free (h);
+}
+
+/* ------------------------------------------------------------ cards */
+
+static GtkWidget *
+make_label (const char *text,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  if (css_class)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+make_thumbnail (const TsuDatasetSplit *split,
+                int                    index,
+                const char * const    *names)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  const tsu_dataset *ds = split->dataset;
+  tsu_shape shape = tsu_dataset_variable_shape (ds, split->image_var);
+  const uint8_t *pixels = tsu_dataset_image (ds, split->image_var, index);
+  int c = shape.d[0], h = shape.d[1], w = shape.d[2];
+  gsize plane = (gsize) h * w;
+  guint8 *rgb = g_malloc (plane * 3);
+  char text[64];
+
+  for (gsize i = 0; i < plane; i++)
+    for (int k = 0; k < 3; k++)
+      rgb[i * 3 + k] = pixels[(c >= 3 ? k : 0) * plane + i];
+  g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, plane * 3);
+  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
+  GtkWidget *image = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
+  gtk_image_set_pixel_size (GTK_IMAGE (image), 56);
+  gtk_widget_add_css_class (image, "tsu-thumbnail");
+  gtk_box_append (GTK_BOX (box), image);
+
+  int label = split->label_var >= 0 ? tsu_dataset_label (ds, split->label_var, index) : -1;
+  if (label >= 0 && names && label < (int) g_strv_length ((char **) names))
+    g_snprintf (text, sizeof text, "%d %s", label, names[label]);
+  else if (label >= 0)
+    g_snprintf (text, sizeof text, "%d", label);
+  else
+    g_snprintf (text, sizeof text, "#%d", index);
+  GtkWidget *caption = make_label (text, "caption");
+  gtk_label_set_xalign (GTK_LABEL (caption), 0.5);
+  gtk_label_set_wrap (GTK_LABEL (caption), FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (caption), 9);
+  gtk_box_append (GTK_BOX (box), caption);
+  return box;
+}
+
+static const char *
+split_source (const tsu_project *project,
+              const char        *key)
+{
+  struct json_object *all = NULL, *spec = NULL, *source = NULL;
+
+  if (project && json_object_object_get_ex (tsu_project_root (project), "dataset", &all)
+      && json_object_object_get_ex (all, key, &spec)
+      && json_object_object_get_ex (spec, "source", &source))
+    return json_object_get_string (source);
+  return NULL;
+}
+
+static GtkWidget *
+make_card (TsuDatasetView        *self,
+           const TsuDatasetSplit *split)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  const char * const *names = tsu_eval_class_names_for_source (split_source (self->project, split->key));
+  g_autofree char *title = g_strdup_printf ("%c%s data", g_ascii_toupper (split->key[0]), split->key + 1);
+
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "tsu-dataset-card");
+  gtk_box_append (GTK_BOX (card), make_label (title, "heading"));
+  gtk_box_append (GTK_BOX (card), make_label (split->description, NULL));
+  if (!split->dataset)
+    return card;
+
+  g_autofree char *vars = tsu_dataset_describe_variables (split->dataset);
+  gtk_box_append (GTK_BOX (card), make_label (vars, "dim-label"));
+
+  if (split->label_counts->len > 0)
+    {
+      Histogram *h = g_new0 (Histogram, 1);
+      GtkWidget *area = gtk_drawing_area_new ();
+      h->counts = g_array_ref (split->label_counts);
+      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 90);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_histogram, h,
+                                      (GDestroyNotify) histogram_free);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      "Label histogram", -1);
+      gtk_box_append (GTK_BOX (card), make_label ("Samples per label", "caption-heading"));
+      gtk_box_append (GTK_BOX (card), area);
+    }
+
+  if (split->image_var >= 0)
+    {
+      GtkWidget *flow = gtk_flow_box_new ();
+      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 10);
+      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 4);
+      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
+      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 4);
+      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 4);
+      int n = MIN (MAX_THUMBNAILS, tsu_dataset_size (split->dataset));
+      for (int i = 0; i < n; i++)
+        gtk_flow_box_append (GTK_FLOW_BOX (flow), make_thumbnail (split, i, names));
+      gtk_box_append (GTK_BOX (card), make_label ("First samples", "caption-heading"));
+      gtk_box_append (GTK_BOX (card), flow);
+    }
+  return card;
+}
+
+static void
+show_report (TsuDatasetView *self)
+{
+  GtkWidget *child;
+  const TsuDatasetReport *r = self->report;
+
+  while ((child = gtk_widget_get_first_child (self->problems_box)))
+    gtk_box_remove (GTK_BOX (self->problems_box), child);
+  while ((child = gtk_widget_get_first_child (self->splits_box)))
+    gtk_box_remove (GTK_BOX (self->splits_box), child);
+  if (!r)
+    {
+      gtk_widget_set_visible (self->problems_box, FALSE);
+      gtk_label_set_text (self->status_label, "");
+      return;
+    }
+
+  for (guint i = 0; i < r->problems->len; i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      gtk_box_append (GTK_BOX (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      GtkWidget *label = make_label (g_ptr_array_index (r->problems, i), NULL);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (self->problems_box), row);
+    }
+  gtk_widget_set_visible (self->problems_box, r->problems->len > 0);
+
+  for (int s = 0; s < 2; s++)
+    gtk_box_append (GTK_BOX (self->splits_box), make_card (self, &r->splits[s]));
+
+  g_autofree char *status = r->problems->len
+    ? g_strdup_printf ("%u problem%s to fix before training", r->problems->len,
+                       r->problems->len == 1 ? "" : "s")
+    : g_strdup ("Ready to train");
+  gtk_label_set_text (self->status_label, status);
+}
+
+/* ------------------------------------------------------------ worker */
+
+static void
+check_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  g_task_return_pointer (task, tsu_dataset_report_build (task_data),
+                         (GDestroyNotify) tsu_dataset_report_free);
+}
+
+static void
+on_checked (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(TsuDatasetView) self = data;
+  GTask *task = G_TASK (result);
+  TsuDatasetReport *report = g_task_propagate_pointer (task, NULL);
+
+  if (!self->splits_box || GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "generation")) != self->generation)
+    {
+      tsu_dataset_report_free (report);
+      return;
+    }
+  g_clear_pointer (&self->report, tsu_dataset_report_free);
+  self->report = report;
+  show_report (self);
+  set_busy (self, FALSE);
+}
+
+void
+tsu_dataset_view_set_project (TsuDatasetView    *self,
+                              const tsu_project *project)
+{
+  g_return_if_fail (TSU_IS_DATASET_VIEW (self));
+
+  self->generation++;
+  g_clear_pointer (&self->project, tsu_project_free);
+  g_clear_pointer (&self->report, tsu_dataset_report_free);
+  show_report (self);
+  if (!project)
+    {
+      set_busy (self, FALSE);
+      return;
+    }
+
+  self->project = tsu_project_dup (project);
+  GTask *task = g_task_new (NULL, NULL, on_checked, g_object_ref (self));
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  g_task_set_task_data (task, tsu_project_dup (project), (GDestroyNotify) tsu_project_free);
+  g_task_run_in_thread (task, check_in_thread);
+  g_object_unref (task);
+  gtk_label_set_text (self->status_label, "Reading the data…");
+  set_busy (self, TRUE);
+}
+
+static void
+on_refresh_clicked (TsuDatasetView *self)
+{
+  if (self->project)
+    {
+      tsu_project *copy = tsu_project_dup (self->project);
+      tsu_dataset_view_set_project (self, copy);
+      tsu_project_free (copy);
+    }
+}
+
+gboolean
+tsu_dataset_view_get_busy (TsuDatasetView *self)
+{
+  return self->busy;
+}
+
+const TsuDatasetReport *
+tsu_dataset_view_get_report (TsuDatasetView *self)
+{
+  return self->report;
+}
+
+static void
+tsu_dataset_view_dispose (GObject *object)
+{
+  TsuDatasetView *self = TSU_DATASET_VIEW (object);
+
+  self->generation++;
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_DATASET_VIEW);
+  g_clear_pointer (&self->report, tsu_dataset_report_free);
+  g_clear_pointer (&self->project, tsu_project_free);
+  G_OBJECT_CLASS (tsu_dataset_view_parent_class)->dispose (object);
+}
+
+static void
+tsu_dataset_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_BUSY: g_value_set_boolean (value, TSU_DATASET_VIEW (object)->busy); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tsu_dataset_view_class_init (TsuDatasetViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tsu_dataset_view_dispose;
+  object_class->get_property = tsu_dataset_view_get_property;
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  tsu_training_ui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/tsumiki/Tsumiki/training/ui/dataset-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, problems_box);
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, splits_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+tsu_dataset_view_init (TsuDatasetView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+tsu_dataset_view_new (void)
+{
+  return g_object_new (TSU_TYPE_DATASET_VIEW, NULL);
+}

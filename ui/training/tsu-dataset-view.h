@@ -1,0 +1,25 @@
+/* tsu-dataset-view.h — the training and validation data at a glance:
+ * sample counts, variable shapes, a label histogram and a grid of samples
+ * with their labels, and above them every problem that would stop a run
+ * (unreadable files, an Input layer the data does not fit, labels beyond
+ * the network's outputs). Reading the data happens in a worker thread. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tsu-dataset-check.h"
+
+G_BEGIN_DECLS
+
+#define TSU_TYPE_DATASET_VIEW (tsu_dataset_view_get_type ())
+G_DECLARE_FINAL_TYPE (TsuDatasetView, tsu_dataset_view, TSU, DATASET_VIEW, GtkWidget)
+
+GtkWidget              *tsu_dataset_view_new        (void);
+/* Checks a copy of project (NULL clears the page). */
+void                    tsu_dataset_view_set_project (TsuDatasetView    *self,
+                                                      const tsu_project *project);
+gboolean                tsu_dataset_view_get_busy   (TsuDatasetView *self);
+/* The last report, NULL before the first. */
+const TsuDatasetReport *tsu_dataset_view_get_report (TsuDatasetView *self);
+
+G_END_DECLS

@@ -1,0 +1,65 @@
+/* tsu-eval-metrics.h — the Evaluation page's data: NNC's output table read
+ * back from the CSV tsu_eval_run writes, the confusion matrix built from it
+ * and per-class precision, recall and F1. Plain C, tested without a display. */
+#pragma once
+
+#include <glib.h>
+
+#include "tsumiki.h"
+
+G_BEGIN_DECLS
+
+/* One evaluated sample. */
+typedef struct
+{
+  int    index;        /* sample index in the evaluated split */
+  int    label;        /* -1 for regression */
+  int    prediction;   /* -1 for regression */
+  float  confidence;   /* probability of the predicted class */
+  float  label_probability; /* probability given to the true class */
+  float  target;       /* regression: first target, first output */
+  float  output;
+} TsuEvalRow;
+
+typedef struct
+{
+  gboolean classification;
+  int      classes;      /* classification: largest label or prediction + 1, at least the outputs */
+  int      n_outputs;    /* probability columns (1 for a sigmoid) or output columns */
+  GArray  *rows;         /* TsuEvalRow */
+} TsuEvalOutputs;
+
+void            tsu_eval_outputs_free  (TsuEvalOutputs *outputs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvalOutputs, tsu_eval_outputs_free)
+
+/* Reads "index,label,prediction,p_0,…" (one p column: a sigmoid, the
+ * probability of class 1) or "index,target_0,…,output_0,…". */
+TsuEvalOutputs *tsu_eval_outputs_parse (const char  *text,
+                                        gssize       length,
+                                        const char  *name,
+                                        GError     **error);
+TsuEvalOutputs *tsu_eval_outputs_load  (const char  *path,
+                                        GError     **error);
+
+/* Fills cm (initialised here, the caller frees it) from the rows. */
+void            tsu_eval_outputs_confusion (const TsuEvalOutputs *outputs,
+                                            tsu_confusion        *cm);
+
+typedef struct
+{
+  int     cls;
+  gint64  support;     /* samples whose label is cls */
+  gint64  predicted;   /* samples predicted as cls */
+  double  precision, recall, f1;
+} TsuClassMetrics;
+
+/* One entry per class, then the macro average (cls = -1, support = total). */
+GArray         *tsu_class_metrics_compute  (const tsu_confusion *cm);
+
+/* The heat map's shade of a cell in [0, 1]: the fraction of the label's
+ * samples predicted as `prediction` (row-normalised, as recall reads). */
+double          tsu_confusion_cell_shade   (const tsu_confusion *cm,
+                                            int                  label,
+                                            int                  prediction);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* tsu-evaluation-table.h — NNC's output table: one row per evaluated
+ * sample with its thumbnail, label, prediction and probability, in a
+ * GtkColumnView that can show only the mistakes and sort by confidence. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tsu-eval-metrics.h"
+
+G_BEGIN_DECLS
+
+/* One row. */
+#define TSU_TYPE_EVAL_ITEM (tsu_eval_item_get_type ())
+G_DECLARE_FINAL_TYPE (TsuEvalItem, tsu_eval_item, TSU, EVAL_ITEM, GObject)
+
+const TsuEvalRow *tsu_eval_item_get_row (TsuEvalItem *self);
+
+/* The samples a table shows thumbnails and inputs from; shared by the
+ * rows' cells, refcounted so a table can outlive a new evaluation. */
+typedef struct _TsuEvalSource TsuEvalSource;
+TsuEvalSource *tsu_eval_source_new   (tsu_dataset       *dataset, /* owned, may be NULL */
+                                      const char * const *class_names);
+TsuEvalSource *tsu_eval_source_ref   (TsuEvalSource *source);
+void           tsu_eval_source_unref (TsuEvalSource *source);
+const char    *tsu_eval_source_class_name (TsuEvalSource *source,
+                                           int            cls,
+                                           char          *buf,
+                                           gsize          size);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvalSource, tsu_eval_source_unref)
+
+/* Class names for well-known sources ("fashion-mnist"), or NULL. */
+const char * const *tsu_eval_class_names_for_source (const char *source);
+
+/* Fills column_view with the columns for outputs and returns the model
+ * chain's filter so the caller can toggle "mistakes only". The list is in
+ * the returned store (TsuEvalItem). */
+typedef struct
+{
+  GListStore        *store;
+  GtkCustomFilter   *mistakes;
+  GtkFilterListModel *filtered;
+  GtkColumnViewColumn *confidence_column;
+} TsuEvalTable;
+
+void tsu_eval_table_setup (GtkColumnView        *column_view,
+                           const TsuEvalOutputs *outputs,
+                           TsuEvalSource        *source,
+                           TsuEvalTable         *table);
+/* Shows every sample, or only the misclassified ones (classification) or
+ * those with the largest error first (regression). */
+void tsu_eval_table_set_mistakes_only (TsuEvalTable *table,
+                                       gboolean      mistakes_only);
+
+G_END_DECLS

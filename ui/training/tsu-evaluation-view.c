@@ -1,0 +1,510 @@
+/* tsu-evaluation-view.c — the evaluation worker and the page it fills. */
+#include "tsu-training-ui.h"
+#include "tsu-evaluation-view.h"
+#include "tsu-confusion-view.h"
+#include "tsu-evaluation-table.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <unistd.h>
+
+struct _TsuEvaluationView
+{
+  GtkWidget         parent_instance;
+
+  GtkLabel         *run_label;
+  GtkDropDown      *split_choice;
+  GtkSpinner       *spinner;
+  GtkRevealer      *message_revealer;
+  GtkLabel         *message_label;
+  GtkLabel         *score_label;
+  GtkLabel         *details_label;
+  GtkWidget        *confusion_title;
+  TsuConfusionView *confusion;
+  GtkWidget        *metrics_title;
+  GtkGrid          *metrics_grid;
+  GtkLabel         *rows_label;
+  GtkToggleButton  *mistakes_toggle;
+  GtkColumnView    *table;
+
+  GSimpleActionGroup *actions;
+  char             *run_dir;
+  GCancellable     *cancellable;
+  gboolean          busy;
+  TsuEvalOutputs   *outputs;
+  TsuEvalTable      table_model;
+  char             *error;
+};
+
+G_DEFINE_FINAL_TYPE (TsuEvaluationView, tsu_evaluation_view, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_BUSY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------ worker */
+
+typedef struct
+{
+  char            *run_dir;
+  char            *split;
+  tsu_eval_result  result;
+  gboolean         has_result;
+  TsuEvalOutputs  *outputs;
+  tsu_dataset     *dataset;
+  char            *source_name;   /* dataset "source", for class names */
+} EvalJob;
+
+static void
+eval_job_free (EvalJob *job)
+{
+  g_free (job->run_dir);
+  g_free (job->split);
+  if (job->has_result)
+    tsu_eval_result_free (&job->result);
+  tsu_eval_outputs_free (job->outputs);
+  g_clear_pointer (&job->dataset, tsu_dataset_free);
+  g_free (job->source_name);
+  g_free (job);
+}
+
+static void
+evaluate_in_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  EvalJob *job = task_data;
+  g_autofree char *project_path = g_build_filename (job->run_dir, "project.tsumiki", NULL);
+  g_autofree char *weights = g_build_filename (job->run_dir, "best.safetensors", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(GError) error = NULL;
+  tsu_diag diag;
+
+  if (!g_file_test (weights, G_FILE_TEST_EXISTS))
+    {
+      g_free (weights);
+      weights = g_build_filename (job->run_dir, "weights.safetensors", NULL);
+    }
+
+  tsu_diag_init (&diag);
+  tsu_project *project = tsu_project_load (project_path, &diag);
+  if (!project)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               diag.count ? diag.items[0].message : "cannot read the run's project");
+      tsu_diag_free (&diag);
+      return;
+    }
+
+  int fd = g_file_open_tmp ("tsumiki-eval-XXXXXX.csv", &csv, &error);
+  if (fd < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      tsu_project_free (project);
+      tsu_diag_free (&diag);
+      return;
+    }
+  close (fd);
+
+  tsu_status status = tsu_eval_run (project, weights, job->split, 0, csv, &job->result, &diag);
+  job->has_result = status == TSU_OK;
+  if (status == TSU_OK)
+    job->outputs = tsu_eval_outputs_load (csv, &error);
+  g_unlink (csv);
+
+  if (status == TSU_OK && job->outputs)
+    {
+      /* The same samples again, for thumbnails and inputs in the table. */
+      struct json_object *all = NULL, *spec = NULL, *source = NULL;
+      g_autofree char *context = g_strconcat ("dataset.", job->split, NULL);
+      char *dir = tsu_project_dir (project);
+      if (json_object_object_get_ex (tsu_project_root (project), "dataset", &all)
+          && json_object_object_get_ex (all, job->split, &spec))
+        {
+          tsu_diag ignored;
+          tsu_diag_init (&ignored);
+          job->dataset = tsu_dataset_open_named (spec, dir, context, &ignored);
+          tsu_diag_free (&ignored);
+          if (json_object_object_get_ex (spec, "source", &source))
+            job->source_name = g_strdup (json_object_get_string (source));
+        }
+      free (dir);
+    }
+
+  if (status != TSU_OK)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                             diag.count ? diag.items[0].message : tsu_status_name (status));
+  else if (!job->outputs)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  tsu_project_free (project);
+  tsu_diag_free (&diag);
+}
+
+/* ------------------------------------------------------------ showing */
+
+static void
+set_busy (TsuEvaluationView *self,
+          gboolean           busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->spinner, busy);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "run")),
+                               !busy && self->run_dir != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+show_error (TsuEvaluationView *self,
+            const char        *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
+}
+
+static void
+metrics_cell (TsuEvaluationView *self,
+              const char        *text,
+              int                column,
+              int                row,
+              gboolean           header)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  gtk_widget_add_css_class (label, "numeric");
+  if (header)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (self->metrics_grid, label, column, row, 1, 1);
+}
+
+static void
+show_metrics (TsuEvaluationView   *self,
+              const tsu_confusion *cm,
+              TsuEvalSource       *source)
+{
+  GtkWidget *child;
+  static const char *const headers[] = { "Class", "Precision", "Recall", "F1", "Samples" };
+  g_autoptr(GArray) metrics = tsu_class_metrics_compute (cm);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_grid))))
+    gtk_grid_remove (self->metrics_grid, child);
+  for (int c = 0; c < 5; c++)
+    metrics_cell (self, headers[c], c, 0, TRUE);
+
+  for (guint i = 0; i < metrics->len; i++)
+    {
+      const TsuClassMetrics *m = &g_array_index (metrics, TsuClassMetrics, i);
+      char name[64], buf[32];
+      int row = (int) i + 1;
+      metrics_cell (self, m->cls < 0 ? "Macro average"
+                          : tsu_eval_source_class_name (source, m->cls, name, sizeof name), 0, row, m->cls < 0);
+      g_snprintf (buf, sizeof buf, "%.3f", m->precision);
+      metrics_cell (self, buf, 1, row, FALSE);
+      g_snprintf (buf, sizeof buf, "%.3f", m->recall);
+      metrics_cell (self, buf, 2, row, FALSE);
+      g_snprintf (buf, sizeof buf, "%.3f", m->f1);
+      metrics_cell (self, buf, 3, row, FALSE);
+      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, m->support);
+      metrics_cell (self, buf, 4, row, FALSE);
+    }
+}
+
+static void
+update_rows_label (TsuEvaluationView *self)
+{
+  guint shown = tsu_evaluation_view_get_n_shown (self);
+  guint total = self->outputs ? self->outputs->rows->len : 0;
+  g_autofree char *text = shown == total ? g_strdup_printf ("%u samples", total)
+                                         : g_strdup_printf ("%u of %u samples", shown, total);
+  gtk_label_set_text (self->rows_label, total ? text : "");
+}
+
+static void
+show_result (TsuEvaluationView *self,
+             EvalJob           *job)
+{
+  const tsu_eval_result *r = &job->result;
+  const char * const *names = tsu_eval_class_names_for_source (job->source_name);
+  g_autoptr(TsuEvalSource) source = tsu_eval_source_new (g_steal_pointer (&job->dataset), names);
+  char buf[256];
+
+  tsu_eval_outputs_free (self->outputs);
+  self->outputs = g_steal_pointer (&job->outputs);
+
+  if (r->classification)
+    {
+      tsu_confusion cm;
+      tsu_eval_outputs_confusion (self->outputs, &cm);
+      g_snprintf (buf, sizeof buf, "%.2f%%", 100 * tsu_confusion_accuracy (&r->confusion));
+      gtk_label_set_text (self->score_label, buf);
+      gint64 correct = 0;
+      for (int c = 0; c < r->confusion.classes; c++)
+        correct += r->confusion.counts[(gsize) c * r->confusion.classes + c];
+      g_snprintf (buf, sizeof buf, "accuracy on %d %s samples\n%" G_GINT64_FORMAT
+                  " mistakes · loss %.4f · %.0f images/s",
+                  r->samples, job->split, r->confusion.total - correct, r->loss,
+                  r->images_per_second);
+      gtk_label_set_text (self->details_label, buf);
+      /* The engine's matrix is authoritative; the table's agrees with it. */
+      tsu_confusion_view_set_matrix (self->confusion, &r->confusion, names);
+      show_metrics (self, &r->confusion, source);
+      tsu_confusion_free (&cm);
+    }
+  else
+    {
+      g_snprintf (buf, sizeof buf, "%.4g", r->mean_squared_error);
+      gtk_label_set_text (self->score_label, buf);
+      g_snprintf (buf, sizeof buf, "mean squared error on %d %s samples\nloss %.4g · %.0f samples/s",
+                  r->samples, job->split, r->loss, r->images_per_second);
+      gtk_label_set_text (self->details_label, buf);
+      tsu_confusion_view_set_matrix (self->confusion, NULL, NULL);
+    }
+  gtk_widget_set_visible (self->confusion_title, r->classification);
+  gtk_widget_set_visible (GTK_WIDGET (self->confusion), r->classification);
+  gtk_widget_set_visible (self->metrics_title, r->classification);
+  gtk_widget_set_visible (GTK_WIDGET (self->metrics_grid), r->classification);
+
+  tsu_eval_table_setup (self->table, self->outputs, source, &self->table_model);
+  tsu_evaluation_view_set_mistakes_only (self, gtk_toggle_button_get_active (self->mistakes_toggle));
+}
+
+static void
+on_evaluated (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(TsuEvaluationView) self = data;
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+
+  if (!self->table)
+    return; /* the page went away while the worker ran */
+  if (g_task_propagate_boolean (task, &error))
+    {
+      show_error (self, NULL);
+      show_result (self, g_task_get_task_data (task));
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error->message);
+  g_clear_object (&self->cancellable);
+  set_busy (self, FALSE);
+}
+
+void
+tsu_evaluation_view_evaluate (TsuEvaluationView *self)
+{
+  g_return_if_fail (TSU_IS_EVALUATION_VIEW (self));
+
+  if (!self->run_dir || self->busy)
+    return;
+
+  EvalJob *job = g_new0 (EvalJob, 1);
+  job->run_dir = g_strdup (self->run_dir);
+  job->split = g_strdup (gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation");
+
+  self->cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_evaluated, g_object_ref (self));
+  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
+  g_task_set_name (task, "[tsumiki] evaluate");
+  g_task_run_in_thread (task, evaluate_in_thread);
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+}
+
+/* ------------------------------------------------------------ public */
+
+void
+tsu_evaluation_view_set_run_dir (TsuEvaluationView *self,
+                                 const char        *run_dir,
+                                 gboolean           evaluate)
+{
+  g_return_if_fail (TSU_IS_EVALUATION_VIEW (self));
+
+  g_free (self->run_dir);
+  self->run_dir = g_strdup (run_dir);
+  if (run_dir)
+    {
+      g_autofree char *base = g_path_get_basename (run_dir);
+      g_autofree char *parent = g_path_get_dirname (run_dir);
+      g_autofree char *runs = g_path_get_basename (parent);
+      g_autofree char *title = g_strdup_printf ("Run %s  ·  %s", base, runs);
+      gtk_label_set_text (self->run_label, title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_label), run_dir);
+    }
+  else
+    gtk_label_set_text (self->run_label, "No run selected");
+  set_busy (self, self->busy);
+  if (evaluate)
+    tsu_evaluation_view_evaluate (self);
+}
+
+const char *
+tsu_evaluation_view_get_run_dir (TsuEvaluationView *self)
+{
+  return self->run_dir;
+}
+
+void
+tsu_evaluation_view_set_split (TsuEvaluationView *self,
+                               const char        *split)
+{
+  gtk_drop_down_set_selected (self->split_choice, g_strcmp0 (split, "training") == 0 ? 1 : 0);
+}
+
+gboolean
+tsu_evaluation_view_get_busy (TsuEvaluationView *self)
+{
+  return self->busy;
+}
+
+const TsuEvalOutputs *
+tsu_evaluation_view_get_outputs (TsuEvaluationView *self)
+{
+  return self->outputs;
+}
+
+const char *
+tsu_evaluation_view_get_error (TsuEvaluationView *self)
+{
+  return self->error;
+}
+
+guint
+tsu_evaluation_view_get_n_shown (TsuEvaluationView *self)
+{
+  return self->table_model.filtered
+    ? g_list_model_get_n_items (G_LIST_MODEL (self->table_model.filtered)) : 0;
+}
+
+void
+tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
+                                       gboolean           mistakes_only)
+{
+  if (gtk_toggle_button_get_active (self->mistakes_toggle) != mistakes_only)
+    {
+      gtk_toggle_button_set_active (self->mistakes_toggle, mistakes_only);
+      return; /* the toggled handler comes back here */
+    }
+  tsu_eval_table_set_mistakes_only (&self->table_model, mistakes_only);
+  /* The most confident mistakes first: those are the interesting ones. */
+  if (mistakes_only && self->table_model.confidence_column)
+    gtk_column_view_sort_by_column (self->table, self->table_model.confidence_column,
+                                    GTK_SORT_DESCENDING);
+  update_rows_label (self);
+}
+
+static void
+on_mistakes_toggled (TsuEvaluationView *self)
+{
+  tsu_evaluation_view_set_mistakes_only (self, gtk_toggle_button_get_active (self->mistakes_toggle));
+}
+
+static void
+run_activated (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
+{
+  tsu_evaluation_view_evaluate (TSU_EVALUATION_VIEW (data));
+}
+
+/* ------------------------------------------------------------ GObject */
+
+static void
+tsu_evaluation_view_dispose (GObject *object)
+{
+  TsuEvaluationView *self = TSU_EVALUATION_VIEW (object);
+
+  /* A running evaluation holds a reference; its callback sees the cleared
+   * template pointers and does nothing. */
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_EVALUATION_VIEW);
+  g_clear_object (&self->table_model.filtered);
+  g_clear_object (&self->actions);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (tsu_evaluation_view_parent_class)->dispose (object);
+}
+
+static void
+tsu_evaluation_view_finalize (GObject *object)
+{
+  TsuEvaluationView *self = TSU_EVALUATION_VIEW (object);
+
+  g_free (self->run_dir);
+  g_free (self->error);
+  tsu_eval_outputs_free (self->outputs);
+  G_OBJECT_CLASS (tsu_evaluation_view_parent_class)->finalize (object);
+}
+
+static void
+tsu_evaluation_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  TsuEvaluationView *self = TSU_EVALUATION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tsu_evaluation_view_class_init (TsuEvaluationViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tsu_evaluation_view_dispose;
+  object_class->finalize = tsu_evaluation_view_finalize;
+  object_class->get_property = tsu_evaluation_view_get_property;
+
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (TSU_TYPE_CONFUSION_VIEW);
+  tsu_training_ui_init ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/tsumiki/Tsumiki/training/ui/evaluation-view.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, TsuEvaluationView, name)
+  CHILD (run_label); CHILD (split_choice); CHILD (spinner); CHILD (message_revealer);
+  CHILD (message_label); CHILD (score_label); CHILD (details_label); CHILD (confusion_title);
+  CHILD (confusion); CHILD (metrics_title); CHILD (metrics_grid); CHILD (rows_label);
+  CHILD (mistakes_toggle); CHILD (table);
+#undef CHILD
+  gtk_widget_class_bind_template_callback (widget_class, on_mistakes_toggled);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static const GActionEntry action_entries[] = {
+  { .name = "run", .activate = run_activated },
+};
+
+static void
+tsu_evaluation_view_init (TsuEvaluationView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
+                                   G_N_ELEMENTS (action_entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "evaluation", G_ACTION_GROUP (self->actions));
+  tsu_eval_table_setup (self->table, NULL, NULL, &self->table_model);
+  set_busy (self, FALSE);
+}
+
+GtkWidget *
+tsu_evaluation_view_new (void)
+{
+  return g_object_new (TSU_TYPE_EVALUATION_VIEW, NULL);
+}

@@ -1,0 +1,40 @@
+/* tsu-evaluation-view.h — the Evaluation page for one run directory:
+ * evaluates its weights (best.safetensors, else weights.safetensors) on
+ * the validation or training data in a worker thread, then shows the
+ * accuracy, a confusion-matrix heat map, per-class precision, recall and
+ * F1, and NNC's output table. The run's own project.tsumiki is used, so
+ * later edits of the document do not change what a run means. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tsu-eval-metrics.h"
+
+G_BEGIN_DECLS
+
+#define TSU_TYPE_EVALUATION_VIEW (tsu_evaluation_view_get_type ())
+G_DECLARE_FINAL_TYPE (TsuEvaluationView, tsu_evaluation_view, TSU, EVALUATION_VIEW, GtkWidget)
+
+GtkWidget  *tsu_evaluation_view_new          (void);
+
+/* Selects a run; with `evaluate` it starts at once. */
+void        tsu_evaluation_view_set_run_dir  (TsuEvaluationView *self,
+                                              const char        *run_dir,
+                                              gboolean           evaluate);
+const char *tsu_evaluation_view_get_run_dir  (TsuEvaluationView *self);
+/* "validation" (default) or "training". */
+void        tsu_evaluation_view_set_split    (TsuEvaluationView *self,
+                                              const char        *split);
+/* Starts evaluating (the "evaluation.run" action). */
+void        tsu_evaluation_view_evaluate     (TsuEvaluationView *self);
+gboolean    tsu_evaluation_view_get_busy     (TsuEvaluationView *self);
+
+/* The last result, NULL before one; the message of the last failure. */
+const TsuEvalOutputs *tsu_evaluation_view_get_outputs (TsuEvaluationView *self);
+const char *tsu_evaluation_view_get_error    (TsuEvaluationView *self);
+void        tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
+                                                   gboolean           mistakes_only);
+/* Rows shown in the table now (after the mistakes filter). */
+guint       tsu_evaluation_view_get_n_shown  (TsuEvaluationView *self);
+
+G_END_DECLS

@@ -1,0 +1,56 @@
+/* tsu-training-view-private.h — state shared by the Training page's files:
+ * tsu-training-view.c (actions, run bar) and tsu-training-view-plots.c
+ * (curves and the run list). */
+#pragma once
+
+#include "tsu-run-list.h"
+#include "tsu-training-config.h"
+#include "tsu-training-view.h"
+
+G_BEGIN_DECLS
+
+struct _TsuTrainingView
+{
+  GtkWidget              parent_instance;
+
+  /* Template children. */
+  GtkButton             *run_button;
+  GtkButton             *pause_button;
+  GtkButton             *stop_button;
+  GtkImage              *pause_icon;
+  GtkLabel              *pause_label;
+  GtkLabel              *state_label;
+  GtkProgressBar        *progress;
+  GtkLabel              *speed_label;
+  GtkLabel              *eta_label;
+  GtkRevealer           *message_revealer;
+  GtkImage              *message_icon;
+  GtkLabel              *message_label;
+  GtkStack              *side_stack;
+  TsuTrainingConfig     *config;
+  GtkListBox            *run_list;
+  GtkLabel              *summary_label;
+  TsuPlot               *loss_plot;
+  TsuPlot               *accuracy_plot;
+
+  TsuTrainingController *controller;
+  GSimpleActionGroup    *actions;
+
+  TsuProjectFunc         project_func;
+  gpointer               project_data;
+  GDestroyNotify         project_destroy;
+
+  tsu_train_options      run_options;
+  char                  *run_out_dir;
+
+  GPtrArray             *runs;      /* TsuRunInfo, newest first */
+  GHashTable            *overlaid;  /* run dirs whose curves are overlaid */
+  gboolean               show_error;
+};
+
+/* tsu-training-view-plots.c */
+void tsu_training_view_setup_plots  (TsuTrainingView *self);
+void tsu_training_view_update_plots (TsuTrainingView *self);
+void tsu_training_view_scan_runs    (TsuTrainingView *self);
+
+G_END_DECLS

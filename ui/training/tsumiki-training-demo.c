@@ -1,0 +1,240 @@
+/* tsumiki-training-demo.c — the Data, Training and Evaluation pages for one
+ * project in a window of their own, to try them without the designer and
+ * to take the README's screenshots:
+ *
+ *   tsumiki-training-demo PROJECT [--train] [--epochs N] [--limit N]
+ *                         [--run-dir DIR] [--screenshots DIR]
+ *
+ * --train starts a run at once; --screenshots walks the three pages, waits
+ * for each to finish its work, saves data.png, training.png and
+ * evaluation.png there, and quits. Configuration edits apply to the
+ * in-memory project only (the designer owns saving). */
+#include <json-c/json.h>
+#include <stdlib.h>
+
+#include "tsu-dataset-view.h"
+#include "tsu-evaluation-view.h"
+#include "tsu-training-ui.h"
+#include "tsu-training-view.h"
+
+typedef struct
+{
+  tsu_project       *project;
+  GtkWindow         *window;
+  GtkStack          *stack;
+  TsuDatasetView    *data;
+  TsuTrainingView   *training;
+  TsuEvaluationView *evaluation;
+  char              *screenshots;
+  gboolean           train;
+  char              *run_dir;
+  int                step;
+  int                settle;
+  GMainLoop         *loop;
+} Demo;
+
+static const tsu_project *
+get_project (gpointer data)
+{
+  return ((Demo *) data)->project;
+}
+
+static void
+on_training_edited (TsuTrainingView *view,
+                    const char      *json,
+                    Demo            *demo)
+{
+  struct json_object *training = json_tokener_parse (json);
+
+  if (training)
+    json_object_object_add (tsu_project_root (demo->project), "training", training);
+}
+
+static void
+on_run_activated (TsuTrainingView *view,
+                  const char      *run_dir,
+                  Demo            *demo)
+{
+  tsu_evaluation_view_set_run_dir (demo->evaluation, run_dir, TRUE);
+  gtk_stack_set_visible_child_name (demo->stack, "evaluation");
+}
+
+static void
+on_training_state (TsuTrainingHistory *history,
+                   GParamSpec         *pspec,
+                   Demo               *demo)
+{
+  if (tsu_training_history_get_state (history) == TSU_TRAINING_DONE
+      && tsu_training_history_get_run_dir (history))
+    tsu_evaluation_view_set_run_dir (demo->evaluation, tsu_training_history_get_run_dir (history),
+                                     FALSE);
+}
+
+static void
+save (Demo       *demo,
+      const char *name)
+{
+  g_autofree char *path = g_build_filename (demo->screenshots, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!tsu_training_save_screenshot (GTK_WIDGET (demo->window), path, &error))
+    g_printerr ("%s\n", error->message);
+  else
+    g_print ("%s\n", path);
+}
+
+/* The screenshot walk: each step waits for its page to be done, then lets
+ * a few frames pass so what is shown is what was computed. */
+static gboolean
+tick (gpointer data)
+{
+  Demo *demo = data;
+  TsuTrainingController *controller = tsu_training_view_get_controller (demo->training);
+
+  if (demo->settle > 0)
+    {
+      demo->settle--;
+      return G_SOURCE_CONTINUE;
+    }
+  switch (demo->step)
+    {
+    case 0:
+      if (tsu_dataset_view_get_busy (demo->data))
+        return G_SOURCE_CONTINUE;
+      save (demo, "data.png");
+      gtk_stack_set_visible_child_name (demo->stack, "training");
+      if (demo->train)
+        g_action_group_activate_action (tsu_training_view_get_actions (demo->training), "run", NULL);
+      demo->step++;
+      demo->settle = 3;
+      return G_SOURCE_CONTINUE;
+    case 1:
+      if (tsu_training_controller_is_running (controller))
+        return G_SOURCE_CONTINUE;
+      tsu_training_history_flush (tsu_training_controller_get_history (controller));
+      demo->step++;
+      demo->settle = 4;
+      return G_SOURCE_CONTINUE;
+    case 2:
+      save (demo, "training.png");
+      gtk_stack_set_visible_child_name (demo->stack, "evaluation");
+      if (tsu_evaluation_view_get_run_dir (demo->evaluation))
+        tsu_evaluation_view_evaluate (demo->evaluation);
+      demo->step++;
+      demo->settle = 3;
+      return G_SOURCE_CONTINUE;
+    case 3:
+      if (tsu_evaluation_view_get_busy (demo->evaluation))
+        return G_SOURCE_CONTINUE;
+      demo->step++;
+      demo->settle = 4;
+      return G_SOURCE_CONTINUE;
+    case 4:
+      save (demo, "evaluation.png");
+      tsu_evaluation_view_set_mistakes_only (demo->evaluation, TRUE);
+      demo->step++;
+      demo->settle = 4;
+      return G_SOURCE_CONTINUE;
+    default:
+      save (demo, "evaluation-mistakes.png");
+      g_main_loop_quit (demo->loop);
+      return G_SOURCE_REMOVE;
+    }
+}
+
+static void
+on_close (GtkWindow *window,
+          Demo      *demo)
+{
+  g_main_loop_quit (demo->loop);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Demo demo = { 0 };
+  int epochs = 0, limit = 0;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "train", 0, 0, G_OPTION_ARG_NONE, &demo.train, "Start training at once", NULL },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Override the epochs", "N" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Train on the first N samples", "N" },
+    { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &demo.run_dir, "A run to evaluate", "DIR" },
+    { "screenshots", 0, 0, G_OPTION_ARG_FILENAME, &demo.screenshots, "Save the pages and quit", "DIR" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("PROJECT");
+  tsu_diag diag;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    {
+      g_printerr ("%s\n", error ? error->message : g_option_context_get_help (context, TRUE, NULL));
+      return 2;
+    }
+  gtk_init ();
+  tsu_training_ui_init ();
+
+  tsu_diag_init (&diag);
+  demo.project = tsu_project_load (argv[1], &diag);
+  if (!demo.project)
+    {
+      tsu_diag_print (&diag, stderr);
+      return 1;
+    }
+  tsu_diag_free (&diag);
+
+  demo.loop = g_main_loop_new (NULL, FALSE);
+  demo.window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (demo.window, 1280, 800);
+  gtk_window_set_title (demo.window, tsu_project_name (demo.project));
+  g_signal_connect (demo.window, "close-request", G_CALLBACK (on_close), &demo);
+
+  demo.stack = GTK_STACK (gtk_stack_new ());
+  GtkWidget *header = gtk_header_bar_new ();
+  GtkWidget *switcher = gtk_stack_switcher_new ();
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), demo.stack);
+  gtk_header_bar_set_title_widget (GTK_HEADER_BAR (header), switcher);
+  gtk_window_set_titlebar (demo.window, header);
+
+  demo.data = TSU_DATASET_VIEW (tsu_dataset_view_new ());
+  demo.training = TSU_TRAINING_VIEW (tsu_training_view_new ());
+  demo.evaluation = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
+  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.data), "data", "Data");
+  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.training), "training", "Training");
+  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.evaluation), "evaluation", "Evaluation");
+  gtk_window_set_child (demo.window, GTK_WIDGET (demo.stack));
+
+  /* The window's part of the contract (docs/training-ui.md). */
+  tsu_training_view_set_project_func (demo.training, get_project, &demo, NULL);
+  g_signal_connect (demo.training, "training-edited", G_CALLBACK (on_training_edited), &demo);
+  g_signal_connect (demo.training, "run-activated", G_CALLBACK (on_run_activated), &demo);
+  g_signal_connect (tsu_training_controller_get_history (tsu_training_view_get_controller (demo.training)),
+                    "notify::state", G_CALLBACK (on_training_state), &demo);
+  tsu_dataset_view_set_project (demo.data, demo.project);
+  if (epochs > 0 || limit > 0)
+    tsu_training_view_set_run_options (demo.training,
+                                       &(tsu_train_options) { .epochs = epochs, .limit = limit });
+  if (demo.run_dir)
+    tsu_evaluation_view_set_run_dir (demo.evaluation, demo.run_dir, FALSE);
+
+  gtk_window_present (demo.window);
+  if (demo.screenshots)
+    {
+      g_mkdir_with_parents (demo.screenshots, 0755);
+      demo.settle = 10;
+      g_timeout_add (100, tick, &demo);
+    }
+  else if (demo.train)
+    {
+      gtk_stack_set_visible_child_name (demo.stack, "training");
+      g_action_group_activate_action (tsu_training_view_get_actions (demo.training), "run", NULL);
+    }
+
+  g_main_loop_run (demo.loop);
+  gtk_window_destroy (demo.window);
+  tsu_project_free (demo.project);
+  g_main_loop_unref (demo.loop);
+  return 0;
+}
