@@ -8,21 +8,29 @@
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *usage;
+    const char *args;
+    const char *summary;
 } cli_command;
 
 static const cli_command commands[] = {
-    {"check", cli_check, "check FILE [--batch-size N] [--json]   validate, print shapes, params, costs"},
-    {"layers", cli_layers, "layers [--markdown]                  list the layer catalogue"},
-    {"train", cli_train, "train FILE [--epochs N] [--batch-size N] [--limit N] [--threads N] [--seed N] [--out DIR]"},
-    {"eval", cli_eval, "eval FILE --weights W [--split validation|training] [--outputs OUT.csv]"},
+    {"check", cli_check, "FILE [--batch-size N] [--json]",
+     "validate; print shapes, parameters, costs and training memory"},
+    {"train", cli_train, "FILE [--epochs N] [--batch-size N] [--limit N] [--threads N] [--seed N] [--out DIR]",
+     "train on the project's data; write a run directory"},
+    {"eval", cli_eval, "FILE --weights W [--split validation|training] [--outputs OUT.csv]",
+     "accuracy, confusion matrix, per-class scores, per-sample outputs"},
+    {"export", cli_export, "FILE --format onnx|c|pytorch|card --out PATH [--weights W]",
+     "trained weights out to other tools"},
+    {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", "an ONNX model as a project"},
+    {"layers", cli_layers, "[--markdown]", "the layer catalogue"},
 };
 
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: tsumiki-cli COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %s\n", commands[i].usage);
+        fprintf(out, "  %-7s %s\n          %s\n", commands[i].name, commands[i].summary,
+                commands[i].args);
 }
 
 const char *cli_group_digits(uint64_t value, char *buf, size_t size)
