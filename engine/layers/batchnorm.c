@@ -102,7 +102,8 @@ static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const ts
 {
     double *sum = v->partials + (size_t)ex->thread * 2 * v->channels;
     double *dot = sum + v->channels;
-    for (int c = 0; c < v->channels; c++) sum[c] = dot[c] = 0.0;
+    if (ex->first_chunk)
+        for (int c = 0; c < v->channels; c++) sum[c] = dot[c] = 0.0;
     for (int s = ex->n0; s < ex->n1; s++)
         for (int c = 0; c < v->channels; c++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v->spatial;
@@ -132,7 +133,7 @@ static void bn_batch_statistics(const bn_view *v, const tsu_layer_run *run, cons
         double m = sum / count, var = fmax(squares / count - m * m, 0.0);
         mean[c] = (float)m;
         inv_std[c] = (float)(1.0 / sqrt(var + eps));
-        if (ex->thread != 0) continue;
+        if (ex->thread != 0 || !ex->first_chunk) continue;
         v->mean[c] = mean[c];
         v->inv_std[c] = inv_std[c];
         /* Running variance is unbiased, as in NNC and PyTorch. */
@@ -204,7 +205,7 @@ static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     for (int c = 0; c < v.channels; c++) {
         double sum_dy, sum_dy_xhat;
         bn_combine(&v, ex, c, &sum_dy, &sum_dy_xhat);
-        if (ex->thread == 0) {
+        if (ex->thread == 0 && ex->first_chunk) {
             tsu_run_grad(run, ex, 0)[c] += (float)sum_dy_xhat;
             tsu_run_grad(run, ex, 1)[c] += (float)sum_dy;
         }

@@ -23,6 +23,40 @@ static int stage_count(int stages)
     return stages > 1 ? stages : 1;
 }
 
+static bool runs_backward(const tsu_layer_run *run)
+{
+    return run->backward_needed && !run->fused_into_loss && run->node->kind->ops->backward &&
+           !tsu_layer_kind_is_input(run->node->kind);
+}
+
+static void add_steps(tsu_step *steps, int *count, int run, int stages)
+{
+    for (int s = 0; s < stage_count(stages); s++)
+        steps[(*count)++] = (tsu_step){.run = run, .stage = s, .barrier_before = s > 0};
+}
+
+void tsu_net_schedule(tsu_net *net)
+{
+    int total = 0;
+    for (int i = 0; i < net->n_runs; i++) {
+        const tsu_layer_ops *ops = net->runs[i].node->kind->ops;
+        total += stage_count(ops->forward_stages) + stage_count(ops->backward_stages);
+    }
+    free(net->forward_steps);
+    free(net->backward_steps);
+    net->forward_steps = tsu_xcalloc((size_t)total + 1, sizeof *net->forward_steps);
+    net->backward_steps = tsu_xcalloc((size_t)total + 1, sizeof *net->backward_steps);
+    net->n_forward_steps = net->n_backward_steps = 0;
+    for (int i = 0; i < net->n_runs; i++) {
+        const tsu_layer_ops *ops = net->runs[i].node->kind->ops;
+        if (ops->forward) add_steps(net->forward_steps, &net->n_forward_steps, i, ops->forward_stages);
+    }
+    for (int i = net->n_runs - 1; i >= 0; i--)
+        if (runs_backward(&net->runs[i]))
+            add_steps(net->backward_steps, &net->n_backward_steps, i,
+                      net->runs[i].node->kind->ops->backward_stages);
+}
+
 static void prepare_exec(tsu_net *net, int batch, bool training, uint64_t step)
 {
     for (int t = 0; t < net->n_threads; t++) {
@@ -30,8 +64,8 @@ static void prepare_exec(tsu_net *net, int batch, bool training, uint64_t step)
         ex->thread = t;
         ex->n_threads = net->n_threads;
         ex->batch = batch;
-        ex->n0 = (int)((int64_t)batch * t / net->n_threads);
-        ex->n1 = (int)((int64_t)batch * (t + 1) / net->n_threads);
+        ex->range_n0 = ex->n0 = (int)((int64_t)batch * t / net->n_threads);
+        ex->range_n1 = ex->n1 = (int)((int64_t)batch * (t + 1) / net->n_threads);
         ex->training = training;
         ex->seed = net->cfg.seed;
         ex->step = step;
@@ -51,19 +85,44 @@ static tsu_status collect_errors(const tsu_net *net, tsu_diag *diag)
     return TSU_OK;
 }
 
+/* Runs steps [first, end) of a schedule over the thread's samples, chunk by
+ * chunk (see tsu_exec). */
+static void run_segment(tsu_net *net, tsu_exec *ex, const tsu_step *steps, int first, int end,
+                        bool backward)
+{
+    const int chunk = net->chunk_samples;
+    for (int a = ex->range_n0;; a += chunk) {
+        ex->n0 = a;
+        ex->n1 = a + chunk < ex->range_n1 ? a + chunk : ex->range_n1;
+        ex->first_chunk = a == ex->range_n0;
+        for (int k = first; k < end; k++) {
+            tsu_layer_run *run = &net->runs[steps[k].run];
+            const tsu_layer_ops *ops = run->node->kind->ops;
+            (backward ? ops->backward : ops->forward)(run, ex, steps[k].stage);
+        }
+        if (ex->n1 >= ex->range_n1) break;
+    }
+    ex->n0 = ex->range_n0;
+    ex->n1 = ex->range_n1;
+}
+
+/* Segments end where a step needs a barrier before it. */
+static void run_schedule(tsu_net *net, tsu_exec *ex, const tsu_step *steps, int count,
+                         bool backward)
+{
+    int first = 0;
+    for (int k = 0; k <= count; k++) {
+        if (k < count && !(steps[k].barrier_before && k > first)) continue;
+        run_segment(net, ex, steps, first, k, backward);
+        if (k < count) tsu_pool_barrier(net->pool);
+        first = k;
+    }
+}
+
 static void forward_thread(void *arg, int thread)
 {
     tsu_net *net = arg;
-    tsu_exec *ex = &net->exec[thread];
-    for (int i = 0; i < net->n_runs; i++) {
-        tsu_layer_run *run = &net->runs[i];
-        const tsu_layer_ops *ops = run->node->kind->ops;
-        if (!ops->forward) continue;
-        for (int s = 0; s < stage_count(ops->forward_stages); s++) {
-            if (s > 0) tsu_pool_barrier(net->pool);
-            ops->forward(run, ex, s);
-        }
-    }
+    run_schedule(net, &net->exec[thread], net->forward_steps, net->n_forward_steps, false);
 }
 
 static double batch_mean_loss(const tsu_net *net, int batch)
@@ -136,26 +195,12 @@ static void reduce_gradients(tsu_net *net, int thread)
     }
 }
 
-static bool runs_backward(const tsu_layer_run *run)
-{
-    return run->backward_needed && !run->fused_into_loss && run->node->kind->ops->backward &&
-           !tsu_layer_kind_is_input(run->node->kind);
-}
-
 static void backward_thread(void *arg, int thread)
 {
     tsu_net *net = arg;
     tsu_exec *ex = &net->exec[thread];
     zero_thread_gradients(net, thread);
-    for (int i = net->n_runs - 1; i >= 0; i--) {
-        tsu_layer_run *run = &net->runs[i];
-        if (!runs_backward(run)) continue;
-        const tsu_layer_ops *ops = run->node->kind->ops;
-        for (int s = 0; s < stage_count(ops->backward_stages); s++) {
-            if (s > 0) tsu_pool_barrier(net->pool);
-            ops->backward(run, ex, s);
-        }
-    }
+    run_schedule(net, ex, net->backward_steps, net->n_backward_steps, true);
     if (net->n_threads > 1) {
         tsu_pool_barrier(net->pool);
         reduce_gradients(net, thread);

@@ -11,6 +11,12 @@ typedef struct {
     size_t size;          /* per sample */
 } tsu_net_feed;
 
+/* One call in a pass: a layer's stage, after a barrier or not. */
+typedef struct {
+    int run, stage;
+    bool barrier_before;
+} tsu_step;
+
 struct tsu_net {
     const tsu_graph *graph;
     tsu_net_config cfg;
@@ -35,10 +41,16 @@ struct tsu_net {
     bool input_gradients;
     double loss;
     int first_loss;                 /* run index, -1 if none */
+    tsu_step *forward_steps, *backward_steps;
+    int n_forward_steps, n_backward_steps;
+    int chunk_samples;              /* samples per chunk between barriers */
 };
 
 /* Plans the arena and links the runs (net.c). */
 bool tsu_net_plan(tsu_net *net, tsu_diag *diag);
+/* The forward and backward step lists (exec.c); again after the set of
+ * layers taking part in backward changes. */
+void tsu_net_schedule(tsu_net *net);
 /* Deterministic initial values for every tensor (init.c). */
 void tsu_net_init_weights(tsu_net *net);
 

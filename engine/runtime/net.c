@@ -8,6 +8,9 @@
 #include <string.h>
 
 #define ALIGN_BYTES 64
+/* A few samples' activations fit in a core's L2 cache (measured on the seed
+ * network: see docs/runtime.md). */
+#define TSU_CHUNK_SAMPLES 3
 
 typedef struct {
     unsigned char *base; /* NULL while measuring */
@@ -294,6 +297,7 @@ bool tsu_net_plan(tsu_net *net, tsu_diag *diag)
     place_buffers(net, &cursor);
     bind_tensors(net);
     plan_gradient_writes(net);
+    tsu_net_schedule(net);
     net->first_loss = -1;
     for (int i = 0; i < net->n_runs && net->first_loss < 0; i++)
         if (tsu_layer_kind_is_loss(net->runs[i].node->kind)) net->first_loss = i;
@@ -305,6 +309,7 @@ void tsu_net_set_input_gradients(tsu_net *net, bool enabled)
     net->input_gradients = enabled;
     mark_backward(net);
     plan_gradient_writes(net);
+    tsu_net_schedule(net);
 }
 
 tsu_net *tsu_net_new(const tsu_graph *graph, const tsu_net_config *cfg, tsu_diag *diag)
@@ -329,6 +334,7 @@ tsu_net *tsu_net_new(const tsu_graph *graph, const tsu_net_config *cfg, tsu_diag
     for (int i = 0; i < net->n_runs; i++) net->runs[i].node = graph->order[i];
     net->thread_work = tsu_xcalloc((size_t)net->n_threads, sizeof *net->thread_work);
     net->exec = tsu_xcalloc((size_t)net->n_threads, sizeof *net->exec);
+    net->chunk_samples = TSU_CHUNK_SAMPLES;
     if (!tsu_net_plan(net, diag)) {
         tsu_net_free(net);
         return NULL;
@@ -353,6 +359,8 @@ void tsu_net_free(tsu_net *net)
         free(run->thread_grad);
     }
     free(net->runs);
+    free(net->forward_steps);
+    free(net->backward_steps);
     free(net->arena);
     free(net->tensors);
     free(net->thread_work);

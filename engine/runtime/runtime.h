@@ -45,11 +45,20 @@ struct tsu_layer_run {
     bool backward_needed;       /* on a path from a trainable tensor to a loss */
 };
 
-/* One thread's view of a pass. */
+/* One thread's view of a pass.
+ *
+ * Between two barriers the runtime walks the thread's samples in small
+ * chunks, each through all the layers of that stretch, so a sample's
+ * activations are still in cache when the next layer reads them. An op is
+ * therefore called once per chunk with [n0, n1) set to the chunk (possibly
+ * empty: every op runs at least once per stage); first_chunk marks the first
+ * call of the stage, where per-thread accumulators start. */
 struct tsu_exec {
     int thread, n_threads;
     int batch;                  /* the whole batch */
-    int n0, n1;                 /* this thread's samples [n0, n1) */
+    int n0, n1;                 /* the samples of this call */
+    int range_n0, range_n1;     /* all of this thread's samples */
+    bool first_chunk;
     bool training;
     uint64_t seed, step;        /* Dropout masks derive from these */
     float *work;                /* per-thread scratch of the largest work_floats */
