@@ -151,11 +151,7 @@ static void conv_backward_sample(const tsu_layer_run *run, const tsu_exec *ex,
                     dweight + (size_t)gi * og * kg, kg);
     if (run->node->n_tensors > 1) {
         float *dbias = tsu_run_grad(run, ex, 1);
-        for (int o = 0; o < og * p->groups; o++) {
-            float sum = 0.0f;
-            for (int j = 0; j < n; j++) sum += dy[(size_t)o * n + j];
-            dbias[o] += sum;
-        }
+        for (int o = 0; o < og * p->groups; o++) dbias[o] += tsu_sum_floats(dy + (size_t)o * n, (size_t)n);
     }
     if (!run->din[0]) return;
     float *dx = run->din[0] + (size_t)s * run->in_size[0];

@@ -103,11 +103,8 @@ static void deconv_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
                     ex->work, n, 1.0f, tsu_run_grad(run, ex, 0), rows);
         if (run->node->n_tensors > 1) {
             float *dbias = tsu_run_grad(run, ex, 1);
-            for (int o = 0; o < g.channels; o++) {
-                float sum = 0.0f;
-                for (int j = 0; j < plane; j++) sum += dy[(size_t)o * plane + j];
-                dbias[o] += sum;
-            }
+            for (int o = 0; o < g.channels; o++)
+                dbias[o] += tsu_sum_floats(dy + (size_t)o * plane, (size_t)plane);
         }
         if (run->din[0])
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, in_c, n, rows, 1.0f,

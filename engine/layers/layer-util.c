@@ -73,3 +73,15 @@ void tsu_copy_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     }
     for (size_t i = a; i < b; i++) dx[i] += run->dout[i];
 }
+
+float tsu_sum_floats(const float *x, size_t n)
+{
+    float lanes[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) lanes[k] += x[i + k];
+    float sum = 0.0f;
+    for (; i < n; i++) sum += x[i];
+    for (int k = 0; k < 8; k++) sum += lanes[k];
+    return sum;
+}
