@@ -74,7 +74,9 @@ static void affine_fans(const tsu_node *node, int *fan_in, int *fan_out)
     *fan_out = tsu_param_int(node, AFFINE_OUTMAPS);
 }
 
+/* Chunks of a few samples would pack the whole weight matrix per chunk. */
 static const tsu_layer_ops affine_ops = {
+    .whole_range = true,
     .fans = affine_fans,
     .forward = affine_forward,
     .backward = affine_backward,

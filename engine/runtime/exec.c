@@ -29,10 +29,12 @@ static bool runs_backward(const tsu_layer_run *run)
            !tsu_layer_kind_is_input(run->node->kind);
 }
 
-static void add_steps(tsu_step *steps, int *count, int run, int stages)
+static void add_steps(tsu_step *steps, int *count, int run, const tsu_layer_ops *ops,
+                      int stages)
 {
     for (int s = 0; s < stage_count(stages); s++)
-        steps[(*count)++] = (tsu_step){.run = run, .stage = s, .barrier_before = s > 0};
+        steps[(*count)++] = (tsu_step){.run = run, .stage = s, .barrier_before = s > 0,
+                                       .whole_range = ops->whole_range};
 }
 
 void tsu_net_schedule(tsu_net *net)
@@ -49,11 +51,12 @@ void tsu_net_schedule(tsu_net *net)
     net->n_forward_steps = net->n_backward_steps = 0;
     for (int i = 0; i < net->n_runs; i++) {
         const tsu_layer_ops *ops = net->runs[i].node->kind->ops;
-        if (ops->forward) add_steps(net->forward_steps, &net->n_forward_steps, i, ops->forward_stages);
+        if (ops->forward)
+            add_steps(net->forward_steps, &net->n_forward_steps, i, ops, ops->forward_stages);
     }
     for (int i = net->n_runs - 1; i >= 0; i--)
         if (runs_backward(&net->runs[i]))
-            add_steps(net->backward_steps, &net->n_backward_steps, i,
+            add_steps(net->backward_steps, &net->n_backward_steps, i, net->runs[i].node->kind->ops,
                       net->runs[i].node->kind->ops->backward_stages);
 }
 
@@ -90,7 +93,8 @@ static tsu_status collect_errors(const tsu_net *net, tsu_diag *diag)
 static void run_segment(tsu_net *net, tsu_exec *ex, const tsu_step *steps, int first, int end,
                         bool backward)
 {
-    const int chunk = net->chunk_samples;
+    const bool whole = end - first == 1 && steps[first].whole_range;
+    const int chunk = whole ? ex->range_n1 - ex->range_n0 : net->chunk_samples;
     for (int a = ex->range_n0;; a += chunk) {
         ex->n0 = a;
         ex->n1 = a + chunk < ex->range_n1 ? a + chunk : ex->range_n1;
@@ -106,15 +110,22 @@ static void run_segment(tsu_net *net, tsu_exec *ex, const tsu_step *steps, int f
     ex->n1 = ex->range_n1;
 }
 
-/* Segments end where a step needs a barrier before it. */
+/* A segment ends where a step needs a barrier before it; whole-range steps
+ * form segments of their own. */
+static bool segment_ends_before(const tsu_step *steps, int first, int k)
+{
+    return k > first && (steps[k].barrier_before || steps[k].whole_range ||
+                         steps[k - 1].whole_range);
+}
+
 static void run_schedule(tsu_net *net, tsu_exec *ex, const tsu_step *steps, int count,
                          bool backward)
 {
     int first = 0;
     for (int k = 0; k <= count; k++) {
-        if (k < count && !(steps[k].barrier_before && k > first)) continue;
+        if (k < count && !segment_ends_before(steps, first, k)) continue;
         run_segment(net, ex, steps, first, k, backward);
-        if (k < count) tsu_pool_barrier(net->pool);
+        if (k < count && steps[k].barrier_before) tsu_pool_barrier(net->pool);
         first = k;
     }
 }

@@ -15,6 +15,7 @@ typedef struct {
 typedef struct {
     int run, stage;
     bool barrier_before;
+    bool whole_range;       /* runs alone, over all the thread's samples */
 } tsu_step;
 
 struct tsu_net {

@@ -71,6 +71,9 @@ struct tsu_exec {
 struct tsu_layer_ops {
     int forward_stages;         /* 0 means 1; a barrier separates stages */
     int backward_stages;
+    /* Called once per stage with all the thread's samples rather than per
+     * chunk: layers whose sgemm packs a large weight matrix per call. */
+    bool whole_range;
     /* Per-thread scratch floats (NULL: none). */
     size_t (*work_floats)(const tsu_node *node);
     /* Bytes per sample kept from forward for backward (NULL: none); nets
