@@ -1,6 +1,7 @@
 /* tsu-application.c — startup (resources, style, accelerators), windows for
  * `tsumiki` and `tsumiki FILE`, and `--screenshot OUT.png`. */
 #include "tsu-application.h"
+#include "tsu-bench.h"
 #include "tsu-window.h"
 
 #include "tsumiki-resources.h"
@@ -13,6 +14,7 @@ struct _TsuApplication
   GtkApplication parent_instance;
 
   char *screenshot_path;   /* --screenshot: render, write, quit */
+  gboolean bench_canvas;   /* --bench-canvas: frame times, then quit */
 };
 
 G_DEFINE_FINAL_TYPE (TsuApplication, tsu_application, GTK_TYPE_APPLICATION)
@@ -167,7 +169,13 @@ tsu_application_activate (GApplication *application)
   TsuApplication *self = TSU_APPLICATION (application);
   TsuWindow *window = create_window (self);
 
-  if (self->screenshot_path != NULL)
+  if (self->bench_canvas)
+    {
+      tsu_window_set_ephemeral (window, TRUE);
+      gtk_window_set_default_size (GTK_WINDOW (window), SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT);
+      tsu_bench_canvas_start (window, 500, 300);
+    }
+  else if (self->screenshot_path != NULL)
     {
       g_autoptr(GError) error = NULL;
       if (!tsu_window_new_from_template (window, "fashion-mnist-cnn", &error))
@@ -210,6 +218,7 @@ tsu_application_handle_local_options (GApplication *application, GVariantDict *o
       return 0;
     }
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot_path);
+  self->bench_canvas = g_variant_dict_contains (options, "bench-canvas");
   return -1;
 }
 
@@ -239,6 +248,8 @@ static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Render the main window (1400×900) with FILE loaded to a PNG and exit", "OUT.png" },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
+  { "bench-canvas", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Pan and zoom a generated 500-layer network, print frame times and exit", NULL },
   { NULL }
 };
 

@@ -56,6 +56,7 @@ tsu_paint_options_init (TsuPaintOptions *options)
   options->hover_port.kind = TSU_HIT_NONE;
   options->clip_x0 = options->clip_y0 = -G_MAXDOUBLE;
   options->clip_x1 = options->clip_y1 = G_MAXDOUBLE;
+  options->zoom = 1.0;
 }
 
 static void
@@ -284,6 +285,20 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
       cairo_set_line_width (cr, 1);
     }
   cairo_stroke (cr);
+
+  /* Zoomed far out, text would be a few pixels high: boxes, links and
+   * colours tell the structure, and a frame of 500 boxes stays cheap. */
+  if (options->zoom < TSU_PAINT_TEXT_MIN_ZOOM)
+    {
+      if (broken)
+        {
+          cairo_new_path (cr);
+          cairo_arc (cr, x + w - 2, y + 2, 9, 0, 2 * G_PI);
+          set_rgb (cr, error_red, 1);
+          cairo_fill (cr);
+        }
+      return;
+    }
 
   /* Type (bold) with the id at the right, params, then shape and the bar. */
   {

@@ -17,7 +17,11 @@ typedef enum {
   TSU_STAT_MACS,
 } TsuStatMode;
 
+/* Below this zoom boxes are drawn without text. */
+#define TSU_PAINT_TEXT_MIN_ZOOM 0.42
+
 typedef struct {
+  double zoom;                    /* for the level of detail; 1 by default */
   GHashTable *selection;          /* ids, or NULL */
   int link_node, link_slot;       /* the selected link, or -1 */
   int hover_node;                 /* -1: none */

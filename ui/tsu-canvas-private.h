@@ -40,6 +40,7 @@ struct _TsuCanvas
   int link_source, link_source_slot;
   gboolean rubber_extends;
   int hover_node;
+  gint64 last_paint_us;             /* cost of the last diagram paint */
   TsuHit hover_port;
 };
 

@@ -171,6 +171,7 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       layout = &shifted;
     }
 
+  options.zoom = self->zoom;
   options.selection = self->selection;
   options.stat_mode = self->stat_mode;
   options.hover_node = self->hover_node;
@@ -200,7 +201,11 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       options.pending_x1 = self->pointer_x;
       options.pending_y1 = self->pointer_y;
     }
-  tsu_paint_diagram (cr, layout, &options);
+  {
+    gint64 start = g_get_monotonic_time ();
+    tsu_paint_diagram (cr, layout, &options);
+    self->last_paint_us = g_get_monotonic_time () - start;
+  }
   cairo_destroy (cr);
 }
 
@@ -391,6 +396,18 @@ tsu_canvas_reveal_node (TsuCanvas *self, const char *id)
             height / 2 - (layout->nodes[index].y + TSU_BOX_HEIGHT / 2) * self->zoom);
   tsu_canvas_selection_changed (self);
   gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+gint64
+tsu_canvas_get_last_paint_us (TsuCanvas *self)
+{
+  return self->last_paint_us;
+}
+
+void
+tsu_canvas_pan_by (TsuCanvas *self, double dx, double dy)
+{
+  set_view (self, self->zoom, self->offset_x + dx, self->offset_y + dy);
 }
 
 double

@@ -29,6 +29,11 @@ void           tsu_canvas_reveal_node       (TsuCanvas     *self,
                                              const char    *id);
 
 double         tsu_canvas_get_zoom          (TsuCanvas     *self);
+void           tsu_canvas_pan_by            (TsuCanvas     *self,
+                                             double         dx,
+                                             double         dy);
+/* Microseconds the last frame spent painting the diagram (benchmarks). */
+gint64         tsu_canvas_get_last_paint_us (TsuCanvas     *self);
 void           tsu_canvas_zoom_by           (TsuCanvas     *self,
                                              double         factor);
 void           tsu_canvas_zoom_to_fit       (TsuCanvas     *self);
