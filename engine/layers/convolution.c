@@ -4,7 +4,6 @@
 #include "runtime/im2col.h"
 
 #include <cblas.h>
-#include <string.h>
 
 enum { CONV_OUTMAPS, CONV_KERNEL, CONV_STRIDE, CONV_PAD, CONV_DILATION, CONV_GROUP,
        CONV_WITH_BIAS };

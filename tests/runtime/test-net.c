@@ -331,6 +331,47 @@ static void test_nonfinite_and_labels(void)
     test_graph_free(&t);
 }
 
+/* Softmax -> CategoricalCrossEntropy and Sigmoid -> BinaryCrossEntropy work
+ * on the logits: huge logits give exact, finite losses and gradients. */
+static void test_fused_losses_are_stable(void)
+{
+    static const char *const nets[] = {
+        "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3]}},"
+        "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 3}},"
+        "{\"id\": \"p\", \"type\": \"Softmax\", \"inputs\": [\"fc\"]},"
+        "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"p\"]}",
+        "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3]}},"
+        "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 3}},"
+        "{\"id\": \"p\", \"type\": \"Sigmoid\", \"inputs\": [\"fc\"]},"
+        "{\"id\": \"loss\", \"type\": \"BinaryCrossEntropy\", \"inputs\": [\"p\"]}",
+    };
+    for (int k = 0; k < 2; k++) {
+        test_graph t;
+        test_graph_build(&t, nets[k]);
+        tsu_net_config cfg = {.max_batch = 1, .threads = 1, .seed = 1, .training = true};
+        tsu_net *net = tsu_net_new(t.graph, &cfg, &t.diag);
+        float *w = tsu_net_tensor_find(net, "fc.weight")->data;
+        memset(w, 0, 9 * sizeof *w);
+        w[0] = 1.0f; /* logits = (x0, 0, 0) */
+        float *x = tsu_net_input(net, "x"), *y = tsu_net_target(net, "y");
+        x[0] = 1000.0f;
+        y[0] = 1.0f; /* class 1, or targets (1, 0, 0) */
+        y[1] = y[2] = 0.0f;
+        g_assert_cmpint(tsu_net_forward(net, 1, true, &t.diag), ==, TSU_OK);
+        g_assert_cmpint(tsu_net_backward(net, 1, &t.diag), ==, TSU_OK);
+        /* Softmax: -log softmax(1000, 0, 0)[1] = 1000 + log(1 + e^-1000 * 2)
+         * Sigmoid: mean of (0, log 2, log 2) for z = (1000, 0, 0), t = (1, 0, 0) */
+        double expected = k == 0 ? 1000.0 : 2.0 * log(2.0) / 3.0;
+        g_assert_cmpfloat_with_epsilon(tsu_net_loss(net), expected, 1e-3);
+        const float *grad = tsu_net_tensor_find(net, "fc.weight")->grad;
+        /* d/dz0 = softmax(z)0 - 0 = 1 (or (sigmoid(1000) - 1) / 3 = 0), times x0 */
+        g_assert_cmpfloat_with_epsilon(grad[0], k == 0 ? 1000.0f : 0.0f, 1e-2);
+        for (int i = 0; i < 9; i++) g_assert_true(isfinite(grad[i]));
+        tsu_net_free(net);
+        test_graph_free(&t);
+    }
+}
+
 /* More threads than samples: idle workers still meet at every barrier. */
 static void test_tiny_batches(void)
 {
@@ -372,5 +413,6 @@ int main(int argc, char **argv)
     g_test_add_func("/runtime/net/safetensors-python", test_safetensors_independent_reader);
     g_test_add_func("/runtime/net/nonfinite-and-labels", test_nonfinite_and_labels);
     g_test_add_func("/runtime/net/tiny-batches", test_tiny_batches);
+    g_test_add_func("/runtime/net/fused-losses-stable", test_fused_losses_are_stable);
     return g_test_run();
 }
