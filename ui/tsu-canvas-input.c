@@ -321,6 +321,115 @@ on_drop (GtkDropTarget *target, const GValue *value, double wx, double wy, TsuCa
   return TRUE;
 }
 
+/* Alt+arrow: select the nearest box in that direction (the first box when
+ * nothing is selected), so every box can be reached from the keyboard. */
+static void
+select_in_direction (TsuCanvas *self, double dx, double dy)
+{
+  const TsuLayout *layout = tsu_graph_model_get_layout (self->model);
+  const char *current = tsu_canvas_get_single_selection (self);
+  int from = current ? tsu_layout_find (layout, current) : -1;
+  int best = -1;
+  double best_score = G_MAXDOUBLE;
+
+  if (layout->n_nodes == 0)
+    return;
+  if (from < 0)
+    {
+      /* The top-left box: where a reader starts. */
+      for (int i = 0; i < layout->n_nodes; i++)
+        {
+          double score = layout->nodes[i].y * 4 + layout->nodes[i].x;
+          if (score < best_score)
+            {
+              best_score = score;
+              best = i;
+            }
+        }
+    }
+  else
+    for (int i = 0; i < layout->n_nodes; i++)
+      {
+        double vx = layout->nodes[i].x - layout->nodes[from].x;
+        double vy = layout->nodes[i].y - layout->nodes[from].y;
+        double along = vx * dx + vy * dy;
+        double across = fabs (vx * dy - vy * dx);
+        double score;
+
+        if (i == from || along <= 0)
+          continue;
+        /* Straight ahead beats diagonal: sideways distance counts double. */
+        score = along + 2 * across;
+        if (score < best_score)
+          {
+            best_score = score;
+            best = i;
+          }
+      }
+  if (best < 0)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  tsu_canvas_select_only (self, layout->nodes[best].id);
+  tsu_canvas_ensure_visible (self, layout->nodes[best].id);
+  tsu_canvas_selection_changed (self);
+}
+
+static void
+show_context_menu (TsuCanvas *self, double wx, double wy)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) edit = g_menu_new ();
+  g_autoptr(GMenu) view = g_menu_new ();
+  GtkWidget *popover;
+
+  g_menu_append (edit, "Cut", "canvas.cut");
+  g_menu_append (edit, "Copy", "canvas.copy");
+  g_menu_append (edit, "Paste", "canvas.paste");
+  g_menu_append (edit, "Duplicate", "canvas.duplicate");
+  g_menu_append (edit, "Delete", "canvas.delete");
+  g_menu_append (edit, "Delete and Relink", "canvas.delete-relink");
+  g_menu_append (view, "Select All", "canvas.select-all");
+  g_menu_append (view, "Arrange Layers", "graph.arrange");
+  g_menu_append (view, "Zoom to Fit", "win.zoom-fit");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
+
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) wx, (int) wy, 1, 1 });
+  /* The popover unparents itself once closed. */
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+on_secondary_pressed (GtkGestureClick *gesture, int n_press, double wx, double wy, TsuCanvas *self)
+{
+  const TsuLayout *layout;
+  TsuHit hit;
+  double cx, cy;
+
+  if (self->model == NULL)
+    return;
+  layout = tsu_graph_model_get_layout (self->model);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  tsu_canvas_widget_to_canvas (self, wx, wy, &cx, &cy);
+  self->pointer_x = cx;
+  self->pointer_y = cy;
+  self->pointer_inside = TRUE;
+  hit = hit_at (self, cx, cy);
+  /* Right-clicking a box outside the selection acts on that box. */
+  if (hit.kind == TSU_HIT_NODE && !g_hash_table_contains (self->selection, layout->nodes[hit.node].id))
+    {
+      tsu_canvas_select_only (self, layout->nodes[hit.node].id);
+      tsu_canvas_selection_changed (self);
+    }
+  show_context_menu (self, wx, wy);
+}
+
 /* Widget-local key bindings: they act only while the canvas has focus, so
  * Delete, Backspace and Ctrl+C keep their meaning in the inspector's
  * entries. Undo, redo, zoom and files are window actions instead. */
@@ -350,12 +459,36 @@ canvas_action (GtkWidget *widget, const char *name, GVariant *parameter)
     tsu_canvas_paste (self);
   else if (g_str_equal (name, "canvas.duplicate"))
     tsu_canvas_duplicate (self);
+  else if (g_str_equal (name, "canvas.select-next"))
+    {
+      double dx = 0, dy = 0;
+      g_variant_get (parameter, "(dd)", &dx, &dy);
+      select_in_direction (self, dx, dy);
+    }
   else if (g_str_equal (name, "canvas.nudge"))
     {
       double dx = 0, dy = 0;
       g_variant_get (parameter, "(dd)", &dx, &dy);
       tsu_canvas_nudge (self, dx, dy);
     }
+}
+
+static gboolean
+open_menu_from_keyboard (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  TsuCanvas *self = TSU_CANVAS (widget);
+  const char *id = tsu_canvas_get_single_selection (self);
+  const TsuLayout *layout = self->model ? tsu_graph_model_get_layout (self->model) : NULL;
+  int index = id && layout ? tsu_layout_find (layout, id) : -1;
+  double wx = gtk_widget_get_width (widget) / 2.0, wy = gtk_widget_get_height (widget) / 2.0;
+
+  if (index >= 0)
+    {
+      wx = (layout->nodes[index].x + TSU_BOX_WIDTH / 2) * self->zoom + self->offset_x;
+      wy = (layout->nodes[index].y + TSU_BOX_HEIGHT) * self->zoom + self->offset_y;
+    }
+  show_context_menu (self, wx, wy);
+  return TRUE;
 }
 
 static void
@@ -383,9 +516,18 @@ tsu_canvas_class_setup_bindings (GtkWidgetClass *widget_class)
   for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
     gtk_widget_class_install_action (widget_class, plain[i], NULL, canvas_action);
   gtk_widget_class_install_action (widget_class, "canvas.nudge", "(dd)", canvas_action);
+  gtk_widget_class_install_action (widget_class, "canvas.select-next", "(dd)", canvas_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.select-next", "(dd)", 0.0, -1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.select-next", "(dd)", 0.0, 1.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "canvas.select-next", "(dd)", -1.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "canvas.select-next", "(dd)", 1.0, 0.0);
+  /* Shift+F10 and the Menu key open the context menu, as everywhere. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, open_menu_from_keyboard, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, open_menu_from_keyboard, NULL);
 
-  bind_key (widget_class, GDK_KEY_Delete, 0, "canvas.delete");
+  /* Menus show the last binding of an action: keep the main key last. */
   bind_key (widget_class, GDK_KEY_KP_Delete, 0, "canvas.delete");
+  bind_key (widget_class, GDK_KEY_Delete, 0, "canvas.delete");
   bind_key (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete-relink");
   bind_key (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "canvas.select-all");
   bind_key (widget_class, GDK_KEY_Escape, 0, "canvas.select-none");
@@ -409,6 +551,7 @@ tsu_canvas_setup_input (TsuCanvas *self)
   GtkWidget *widget = GTK_WIDGET (self);
   GtkGesture *primary = gtk_gesture_drag_new ();
   GtkGesture *pan = gtk_gesture_drag_new ();
+  GtkGesture *secondary = gtk_gesture_click_new ();
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
@@ -424,6 +567,10 @@ tsu_canvas_setup_input (TsuCanvas *self)
   g_signal_connect (pan, "drag-update", G_CALLBACK (on_pan_update), self);
   g_signal_connect (pan, "drag-end", G_CALLBACK (on_pan_end), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (pan));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+  g_signal_connect (secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (secondary));
 
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
   gtk_widget_add_controller (widget, scroll);

@@ -61,6 +61,8 @@ void     tsu_canvas_toggle_selected    (TsuCanvas *self,
                                         const char *id);
 void     tsu_canvas_select_only        (TsuCanvas *self,
                                         const char *id);
+void     tsu_canvas_ensure_visible     (TsuCanvas  *self,
+                                        const char *id);
 void     tsu_canvas_drop_layer         (TsuCanvas  *self,
                                         const char *type,
                                         double      wx,

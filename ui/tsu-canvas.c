@@ -355,8 +355,8 @@ set_view (TsuCanvas *self, double zoom, double offset_x, double offset_y)
 }
 
 /* Scrolls the least needed to bring a box fully into view. */
-static void
-ensure_visible (TsuCanvas *self, const char *id)
+void
+tsu_canvas_ensure_visible (TsuCanvas *self, const char *id)
 {
   const TsuLayout *layout = tsu_graph_model_get_layout (self->model);
   int index = tsu_layout_find (layout, id);
@@ -596,7 +596,7 @@ static void
 select_new (TsuCanvas *self, char *id)
 {
   tsu_canvas_select_only (self, id);
-  ensure_visible (self, id);
+  tsu_canvas_ensure_visible (self, id);
   tsu_canvas_selection_changed (self);
   g_free (id);
 }
