@@ -58,7 +58,8 @@ static const tsu_param_desc elu_params[] = {
         }                                                                               \
     }
 
-ELEMENTWISE_FORWARD(relu_forward, v = x[i] > 0.0f ? x[i] : 0.0f)
+/* NaN passes through (as in PyTorch), so tsu_net_first_nonfinite still sees it. */
+ELEMENTWISE_FORWARD(relu_forward, v = x[i] < 0.0f ? 0.0f : x[i])
 /* Loads happen unconditionally so the selects vectorise. */
 ELEMENTWISE_BACKWARD(relu_backward, float g = dy[i]; v = y[i] > 0.0f ? g : 0.0f)
 /* exp of a non-positive argument only: no overflow for large |x|. */
