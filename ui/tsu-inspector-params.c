@@ -164,6 +164,46 @@ on_entry_changed (GtkEditable *entry, TsuInspector *self)
     }
 }
 
+/* The engine's message about this param of the selected node, or NULL. */
+static const char *
+engine_message (TsuInspector *self, const char *name)
+{
+  const tsu_diag *diag = tsu_graph_model_get_diag (self->model);
+
+  for (int k = 0; k < diag->count; k++)
+    if (strcmp (diag->items[k].node, self->node_id) == 0 && strcmp (diag->items[k].param, name) == 0)
+      return diag->items[k].message;
+  return NULL;
+}
+
+/* Spin buttons commit on Enter or focus-out; while typing, say at once when
+ * the text is not a value the param accepts. */
+static void
+on_spin_text_changed (GtkEditable *spin, TsuInspector *self)
+{
+  ParamEditor *editor;
+  const char *text = gtk_editable_get_text (spin);
+  char *end = NULL;
+  double value;
+
+  if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (spin))) == NULL)
+    return;
+  value = g_ascii_strtod (text, &end);
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  if (text[0] == '\0' || end == NULL || *end != '\0'
+      || (editor->desc->type != TSU_PARAM_FLOAT && value != (double) (long) value))
+    show_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? "Enter a number" : "Enter a whole number");
+  else if (value < editor->desc->min || value > editor->desc->max)
+    {
+      g_autofree char *message = g_strdup_printf ("%s takes values from %g to %g", editor->desc->name,
+                                                  editor->desc->min, editor->desc->max);
+      show_message (editor, message);
+    }
+  else
+    show_message (editor, engine_message (self, editor->desc->name));
+}
+
 static double
 bound (double value, double fallback)
 {
@@ -194,6 +234,7 @@ make_spin (TsuInspector *self, const tsu_param_desc *desc, gboolean floating)
   gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
   gtk_widget_set_hexpand (spin, TRUE);
   g_signal_connect (spin, "value-changed", G_CALLBACK (on_spin_changed), self);
+  g_signal_connect (spin, "changed", G_CALLBACK (on_spin_text_changed), self);
   return spin;
 }
 
@@ -381,18 +422,13 @@ update_editor (TsuInspector *self, ParamEditor *editor)
 void
 tsu_inspector_update_params (TsuInspector *self)
 {
-  const tsu_diag *diag = tsu_graph_model_get_diag (self->model);
-
   self->updating = TRUE;
   for (guint i = 0; i < self->editors->len; i++)
     {
       ParamEditor *editor = &g_array_index (self->editors, ParamEditor, i);
-      const char *message = NULL;
+      const char *message = engine_message (self, editor->desc->name);
 
       update_editor (self, editor);
-      for (int k = 0; k < diag->count && message == NULL; k++)
-        if (strcmp (diag->items[k].node, self->node_id) == 0 && strcmp (diag->items[k].param, editor->desc->name) == 0)
-          message = diag->items[k].message;
       /* An entry's own parse message wins while it is being typed in. */
       if (message != NULL || !tsu_inspector_widget_has_focus (editor->editor))
         show_message (editor, message);
