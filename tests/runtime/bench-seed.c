@@ -1,5 +1,6 @@
 /* bench-seed.c — forward+backward speed of the seed network on random data
- * (not a test; run by hand): bench-seed [batch] [threads] [iterations] */
+ * (not a test; run by hand):
+ *   bench-seed [batch] [threads] [training iterations] [inference iterations] */
 #include "tsumiki.h"
 #include "tsumiki-net.h"
 
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
     int batch = argc > 1 ? atoi(argv[1]) : 64;
     int threads = argc > 2 ? atoi(argv[2]) : 2;
     int iterations = argc > 3 ? atoi(argv[3]) : 200;
+    int inference_iterations = argc > 4 ? atoi(argv[4]) : iterations;
     tsu_diag diag;
     tsu_diag_init(&diag);
     tsu_project *project = tsu_project_parse(seed_project, strlen(seed_project), "seed", &diag);
@@ -76,15 +78,18 @@ int main(int argc, char **argv)
         phases[1] += now() - t1;
     }
     double seconds = now() - start, cpu = cpu_now() - cpu_start;
-    printf("training: %.0f images/s, %.0f images per CPU-second (forward %.1f%%, backward "
+    if (iterations > 0)
+        printf("training: %.0f images/s, %.0f images per CPU-second (forward %.1f%%, backward "
            "%.1f%%), loss %.4f\n",
            iterations * batch / seconds, iterations * batch / cpu, 100 * phases[0] / seconds,
            100 * phases[1] / seconds, tsu_net_loss(net));
     start = now();
     cpu_start = cpu_now();
-    for (int it = 0; it < iterations; it++) tsu_net_forward(net, batch, false, &diag);
-    printf("inference: %.0f images/s, %.0f images per CPU-second\n",
-           iterations * batch / (now() - start), iterations * batch / (cpu_now() - cpu_start));
+    for (int it = 0; it < inference_iterations; it++) tsu_net_forward(net, batch, false, &diag);
+    if (inference_iterations > 0)
+        printf("inference: %.0f images/s, %.0f images per CPU-second\n",
+               inference_iterations * batch / (now() - start),
+               inference_iterations * batch / (cpu_now() - cpu_start));
     tsu_net_free(net);
     tsu_graph_free(graph);
     tsu_project_free(project);
