@@ -195,6 +195,7 @@ on_primary_end (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *self)
 static void
 on_pan_begin (GtkGestureDrag *gesture, double wx, double wy, TsuCanvas *self)
 {
+  self->auto_fit = FALSE;
   self->pan_start_x = self->offset_x;
   self->pan_start_y = self->offset_y;
   self->drag = DRAG_PAN;
@@ -231,6 +232,7 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, TsuCanvas
       dx = dy;
       dy = 0;
     }
+  self->auto_fit = FALSE;
   self->offset_x -= dx * 40;
   self->offset_y -= dy * 40;
   gtk_widget_queue_draw (GTK_WIDGET (self));

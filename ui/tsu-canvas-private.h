@@ -25,6 +25,8 @@ struct _TsuCanvas
   double fit_min_zoom;             /* Zoom to fit stops here */
   gboolean fit_on_next_size;
   guint view_changed_idle;
+  gboolean reset_pending;           /* the "changed" that follows a reset */
+  gboolean auto_fit;                /* the view follows size changes until touched */
 
   GHashTable *selection;           /* owned id strings */
   char *link_to;                   /* selected link: consumer id and slot */

@@ -90,6 +90,12 @@ prune_selection (TsuCanvas *self)
 static void
 on_model_changed (TsuCanvas *self)
 {
+  /* Once the document is edited, the view stays where the person put it
+   * (the problem list opening must not make the boxes jump). */
+  if (self->reset_pending)
+    self->reset_pending = FALSE;
+  else
+    self->auto_fit = FALSE;
   prune_selection (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -97,6 +103,7 @@ on_model_changed (TsuCanvas *self)
 static void
 on_model_reset (TsuCanvas *self)
 {
+  self->reset_pending = TRUE;
   tsu_canvas_clear_selection (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
   self->fit_min_zoom = 0.7;
@@ -214,10 +221,13 @@ tsu_canvas_size_allocate (GtkWidget *widget, int width, int height, int baseline
 {
   TsuCanvas *self = TSU_CANVAS (widget);
 
-  if (self->fit_on_next_size && width > 0 && height > 0)
+  /* Until the person pans or zooms, the view follows the widget's size
+   * (the panes settle after the first frames). */
+  if ((self->fit_on_next_size || self->auto_fit) && width > 0 && height > 0)
     {
       self->fit_on_next_size = FALSE;
       fit_view (self, self->fit_min_zoom);
+      self->auto_fit = TRUE;
     }
 }
 
@@ -378,7 +388,10 @@ tsu_canvas_ensure_visible (TsuCanvas *self, const char *id)
   else if (bottom > height - margin)
     dy = height - margin - bottom;
   if (dx != 0 || dy != 0)
-    set_view (self, self->zoom, self->offset_x + dx, self->offset_y + dy);
+    {
+      self->auto_fit = FALSE;
+      set_view (self, self->zoom, self->offset_x + dx, self->offset_y + dy);
+    }
 }
 
 void
@@ -391,6 +404,7 @@ tsu_canvas_reveal_node (TsuCanvas *self, const char *id)
   if (index < 0)
     return;
   tsu_canvas_select_only (self, id);
+  self->auto_fit = FALSE;
   set_view (self, self->zoom,
             width / 2 - (layout->nodes[index].x + TSU_BOX_WIDTH / 2) * self->zoom,
             height / 2 - (layout->nodes[index].y + TSU_BOX_HEIGHT / 2) * self->zoom);
@@ -407,6 +421,7 @@ tsu_canvas_get_last_paint_us (TsuCanvas *self)
 void
 tsu_canvas_pan_by (TsuCanvas *self, double dx, double dy)
 {
+  self->auto_fit = FALSE;
   set_view (self, self->zoom, self->offset_x + dx, self->offset_y + dy);
 }
 
@@ -419,6 +434,7 @@ tsu_canvas_get_zoom (TsuCanvas *self)
 void
 tsu_canvas_zoom_at (TsuCanvas *self, double factor, double wx, double wy)
 {
+  self->auto_fit = FALSE;
   double cx, cy, zoom = CLAMP (self->zoom * factor, MIN_ZOOM, MAX_ZOOM);
 
   /* Keep the canvas point under the pointer where it is. */
@@ -444,6 +460,7 @@ tsu_canvas_zoom_to_fit (TsuCanvas *self)
 {
   self->fit_min_zoom = MIN_ZOOM;
   fit_view (self, MIN_ZOOM);
+  self->auto_fit = TRUE;
 }
 
 /* Opening a project shows it whole when that keeps text legible. */
@@ -452,6 +469,7 @@ initial_view (TsuCanvas *self)
 {
   self->fit_min_zoom = 0.7;
   fit_view (self, 0.7);
+  self->auto_fit = TRUE;
 }
 
 static void

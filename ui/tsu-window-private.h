@@ -24,6 +24,8 @@ struct _TsuWindow
   GtkLabel *recovery_label;
   GtkStack *views;
   TsuPalette *palette;
+  GtkPaned *inner_paned;
+  guint inspector_idle;
   TsuCanvas *canvas;
   TsuInspector *inspector;
   GtkButton *zoom_button;

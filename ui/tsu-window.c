@@ -110,12 +110,36 @@ on_palette_layer_activated (TsuWindow *self, const char *type)
   tsu_canvas_add_below_selection (self->canvas, type);
 }
 
+#define INSPECTOR_WIDTH 310
+
+/* The inspector keeps one width whatever page it shows; GtkPaned would
+ * follow its natural width otherwise, and the canvas would jump. */
+static gboolean
+fix_inspector_width (gpointer user_data)
+{
+  TsuWindow *self = user_data;
+  int inner = gtk_widget_get_width (GTK_WIDGET (self->inner_paned));
+
+  self->inspector_idle = 0;
+  if (inner > INSPECTOR_WIDTH * 2)
+    gtk_paned_set_position (self->inner_paned, inner - INSPECTOR_WIDTH);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_window_map (TsuWindow *self)
+{
+  if (self->inspector_idle == 0)
+    self->inspector_idle = g_idle_add (fix_inspector_width, self);
+}
+
 static void
 tsu_window_dispose (GObject *object)
 {
   TsuWindow *self = TSU_WINDOW (object);
 
   g_clear_handle_id (&self->autosave_source, g_source_remove);
+  g_clear_handle_id (&self->inspector_idle, g_source_remove);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   /* The header bar is not a bound child: it is the window's titlebar, which
@@ -156,6 +180,7 @@ tsu_window_class_init (TsuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, views);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, palette);
+  gtk_widget_class_bind_template_child (widget_class, TsuWindow, inner_paned);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, zoom_button);
@@ -183,6 +208,7 @@ tsu_window_init (TsuWindow *self)
   tsu_window_setup_files (self);
   on_model_changed (self);
   on_canvas_view_changed (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_window_map), NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
