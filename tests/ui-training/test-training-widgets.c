@@ -1,2 +1,543 @@
+/* test-training-widgets.c — the Training, Evaluation and Data pages under a
+ * display (Xvfb via run-with-display.sh): the plot's picking, zoom and
+ * export; the confusion map's cells; a whole run from the Training page's
+ * Run action to the curves and the run directory, Stop within a second,
+ * configuration edits, evaluating the run, the data summary and its
+ * problems. Every page is rendered to a PNG for a person to look at:
+ * $TSU_SCREENSHOT_DIR, or tests/ui-training/screenshots in the build tree.
+ *
+ * With TSU_SEED_EXAMPLE=1 (suite 'slow') it also trains the Fashion-MNIST
+ * seed example in the Training page and records the main-loop latency. */
 #include <gtk/gtk.h>
-int main (int argc, char **argv) { gtk_test_init (&argc, &argv, NULL); return g_test_run (); }
+#include <json-c/json.h>
+#include <math.h>
+#include <string.h>
+
+#include "training-fixtures.h"
+#include "tsu-confusion-view.h"
+#include "tsu-dataset-view.h"
+#include "tsu-evaluation-view.h"
+#include "tsu-plot.h"
+#include "tsu-run-list.h"
+#include "tsu-training-ui.h"
+#include "tsu-training-view.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer),
+            gpointer  data,
+            double    seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+settle (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static GtkWindow *
+show_in_window (GtkWidget *child,
+                int        width,
+                int        height)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_set_child (window, child);
+  gtk_window_present (window);
+  settle (300);
+  return window;
+}
+
+static char *
+screenshot_path (const char *name)
+{
+  const char *dir = g_getenv ("TSU_SCREENSHOT_DIR");
+  g_autofree char *fallback = g_build_filename (g_getenv ("TSU_BUILD_DIR") ? g_getenv ("TSU_BUILD_DIR") : ".",
+                                                "tests", "ui-training", "screenshots", NULL);
+  const char *out = dir ? dir : fallback;
+
+  g_mkdir_with_parents (out, 0755);
+  return g_build_filename (out, name, NULL);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *path = screenshot_path (name);
+  g_autoptr(GError) error = NULL;
+
+  settle (200);
+  g_assert_true (tsu_training_save_screenshot (widget, path, &error));
+  g_assert_no_error (error);
+  g_test_message ("screenshot: %s", path);
+}
+
+static gboolean
+png_has_size (const char *path,
+              int         width,
+              int         height)
+{
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, NULL);
+  return texture && gdk_texture_get_width (texture) == width && gdk_texture_get_height (texture) == height;
+}
+
+/* ------------------------------------------------------------ plot */
+
+static void
+test_plot (void)
+{
+  GtkWidget *plot = tsu_plot_new ();
+  GdkRGBA blue = { 0.2, 0.4, 0.9, 1 };
+  double xs[] = { 0, 1, 2, 3, 4 }, ys[] = { 1.0, 0.5, 0.25, 0.2, 0.1 };
+  guint series, index;
+
+  tsu_plot_set_title (TSU_PLOT (plot), "Loss");
+  tsu_plot_set_x_label (TSU_PLOT (plot), "epoch");
+  tsu_plot_set_y_label (TSU_PLOT (plot), "loss");
+  guint s = tsu_plot_add_series (TSU_PLOT (plot), "validation", &blue, TSU_PLOT_LINE_MARKERS, FALSE);
+  tsu_plot_set_series_data (TSU_PLOT (plot), s, xs, ys, G_N_ELEMENTS (xs));
+  g_assert_cmpuint (tsu_plot_get_n_points (TSU_PLOT (plot), s), ==, 5);
+
+  GtkWindow *window = show_in_window (plot, 600, 320);
+  g_assert_true (gtk_widget_get_width (plot) > 100);
+
+  /* The frame is where the last draw put it: find the first point by
+   * scanning for it, then check picking and the read-out. */
+  gboolean found = FALSE;
+  for (int x = 0; x < gtk_widget_get_width (plot) && !found; x += 2)
+    for (int y = 0; y < gtk_widget_get_height (plot) && !found; y += 2)
+      if (tsu_plot_pick (TSU_PLOT (plot), x, y, &series, &index) && index == 4)
+        found = TRUE;
+  g_assert_true (found);
+  g_assert_cmpuint (series, ==, s);
+  g_assert_false (tsu_plot_pick (TSU_PLOT (plot), 2, 2, &series, &index));
+  tsu_plot_set_hover (TSU_PLOT (plot), gtk_widget_get_width (plot) - 20, gtk_widget_get_height (plot) - 50);
+
+  tsu_plot_zoom_at (TSU_PLOT (plot), 300, 150, 2);
+  g_assert_true (tsu_plot_is_zoomed (TSU_PLOT (plot)));
+  tsu_plot_reset_zoom (TSU_PLOT (plot));
+  g_assert_false (tsu_plot_is_zoomed (TSU_PLOT (plot)));
+
+  tsu_plot_set_log_scale (TSU_PLOT (plot), TRUE);
+  g_assert_true (tsu_plot_get_log_scale (TSU_PLOT (plot)));
+  settle (100);
+  save_screenshot (GTK_WIDGET (window), "plot-log.png");
+
+  g_autofree char *png = screenshot_path ("plot-export.png");
+  g_autofree char *svg = screenshot_path ("plot-export.svg");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (tsu_plot_export_png (TSU_PLOT (plot), png, 800, 400, &error));
+  g_assert_no_error (error);
+  g_assert_true (png_has_size (png, 800, 400));
+  g_assert_true (tsu_plot_export_svg (TSU_PLOT (plot), svg, 800, 400, &error));
+  g_autofree char *svg_text = NULL;
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  g_assert_false (tsu_plot_export_png (TSU_PLOT (plot), "/nonexistent/dir/x.png", 10, 10, &error));
+  g_assert_nonnull (error);
+
+  gtk_window_destroy (window);
+}
+
+/* ------------------------------------------------------------ confusion */
+
+static void
+test_confusion_view (void)
+{
+  GtkWidget *view = tsu_confusion_view_new ();
+  tsu_confusion cm;
+  int label, prediction;
+  const char *names[] = { "cat", "dog", "bird", NULL };
+
+  tsu_confusion_init (&cm, 3);
+  int pairs[][2] = { { 0, 0 }, { 0, 0 }, { 0, 1 }, { 1, 1 }, { 2, 2 }, { 2, 0 } };
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    tsu_confusion_add (&cm, pairs[i][0], pairs[i][1]);
+  tsu_confusion_view_set_matrix (TSU_CONFUSION_VIEW (view), &cm, names);
+  tsu_confusion_free (&cm);
+
+  GtkWindow *window = show_in_window (view, 420, 360);
+  /* Walk a diagonal line: every cell met maps back consistently. */
+  int seen = 0;
+  for (int p = 0; p < 420; p += 3)
+    if (tsu_confusion_view_cell_at (TSU_CONFUSION_VIEW (view), p, p * 360.0 / 420, &label, &prediction))
+      {
+        g_assert_cmpint (label, >=, 0);
+        g_assert_cmpint (label, <, 3);
+        g_assert_cmpint (prediction, <, 3);
+        seen++;
+      }
+  g_assert_cmpint (seen, >, 0);
+  g_assert_false (tsu_confusion_view_cell_at (TSU_CONFUSION_VIEW (view), 1, 1, &label, &prediction));
+  save_screenshot (GTK_WIDGET (window), "confusion.png");
+  gtk_window_destroy (window);
+}
+
+/* ------------------------------------------------------------ training page */
+
+typedef struct
+{
+  tsu_project *project;
+  char        *dir;
+  char        *edited;
+} Doc;
+
+static const tsu_project *
+doc_project (gpointer data)
+{
+  return ((Doc *) data)->project;
+}
+
+static void
+on_edited (TsuTrainingView *view,
+           const char      *json,
+           Doc             *doc)
+{
+  g_free (doc->edited);
+  doc->edited = g_strdup (json);
+}
+
+static gboolean
+not_running (gpointer data)
+{
+  return !tsu_training_controller_is_running (data);
+}
+
+static gboolean
+has_an_epoch (gpointer data)
+{
+  guint n;
+  tsu_training_history_get_epochs (tsu_training_controller_get_history (data), &n);
+  return n >= 1 || !tsu_training_controller_is_running (data);
+}
+
+static gboolean
+not_busy_eval (gpointer data)
+{
+  return !tsu_evaluation_view_get_busy (data);
+}
+
+static gboolean
+not_busy_data (gpointer data)
+{
+  return !tsu_dataset_view_get_busy (data);
+}
+
+static Doc *
+doc_new (int n_train,
+         int epochs,
+         int batch_size)
+{
+  Doc *doc = g_new0 (Doc, 1);
+  tsu_diag diag;
+
+  doc->dir = tsu_fixture_temp_dir ();
+  g_autofree char *path = tsu_fixture_write_blobs (doc->dir, n_train, epochs, batch_size);
+  tsu_diag_init (&diag);
+  doc->project = tsu_project_load (path, &diag);
+  g_assert_nonnull (doc->project);
+  tsu_diag_free (&diag);
+  return doc;
+}
+
+static void
+doc_free (Doc *doc)
+{
+  tsu_project_free (doc->project);
+  tsu_fixture_remove_tree (doc->dir);
+  g_free (doc->dir);
+  g_free (doc->edited);
+  g_free (doc);
+}
+
+static void
+test_training_page (void)
+{
+  Doc *doc = doc_new (1500, 6, 16);
+  TsuTrainingView *view = TSU_TRAINING_VIEW (tsu_training_view_new ());
+  TsuTrainingController *controller = tsu_training_view_get_controller (view);
+  GActionGroup *actions = tsu_training_view_get_actions (view);
+
+  tsu_training_view_set_project_func (view, doc_project, doc, NULL);
+  g_signal_connect (view, "training-edited", G_CALLBACK (on_edited), doc);
+  GtkWindow *window = show_in_window (GTK_WIDGET (view), 1280, 800);
+  save_screenshot (GTK_WIDGET (window), "training-empty.png");
+
+  g_assert_true (g_action_group_get_action_enabled (actions, "run"));
+  g_assert_false (g_action_group_get_action_enabled (actions, "stop"));
+
+  /* Run, as F5 does. */
+  g_action_group_activate_action (actions, "run", NULL);
+  g_assert_true (tsu_training_controller_is_running (controller));
+  g_assert_false (g_action_group_get_action_enabled (actions, "run"));
+  g_assert_true (wait_until (not_running, controller, 120));
+  settle (400);
+  g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_DONE);
+
+  /* The curves have the run's points, the run directory and its row exist. */
+  TsuPlot *loss = tsu_training_view_get_loss_plot (view);
+  TsuPlot *accuracy = tsu_training_view_get_accuracy_plot (view);
+  g_assert_cmpuint (tsu_plot_get_n_series (loss), ==, 4);
+  g_assert_cmpuint (tsu_plot_get_n_points (loss, 0), ==, 6 * ((1500 + 15) / 16));
+  g_assert_cmpuint (tsu_plot_get_n_points (loss, 3), ==, 6);
+  g_assert_cmpuint (tsu_plot_get_n_points (accuracy, 1), ==, 6);
+  const char *run_dir = tsu_training_history_get_run_dir (tsu_training_controller_get_history (controller));
+  g_assert_true (g_file_test (run_dir, G_FILE_TEST_IS_DIR));
+  g_test_message ("main-loop latency with the page drawing: p50 %.2f ms, p99 %.2f ms",
+                  tsu_training_controller_get_latency_ms (controller, 0.5),
+                  tsu_training_controller_get_latency_ms (controller, 0.99));
+  save_screenshot (GTK_WIDGET (window), "training.png");
+
+  /* History export matches the trainer's history.csv. */
+  g_autofree char *exported = screenshot_path ("history-export.csv");
+  g_autofree char *original = g_build_filename (run_dir, "history.csv", NULL);
+  g_assert_true (tsu_training_view_export (view, "history.csv", exported, NULL));
+  g_autoptr(GArray) a = tsu_history_csv_load (exported, NULL);
+  g_autoptr(GArray) b = tsu_history_csv_load (original, NULL);
+  g_assert_cmpuint (a->len, ==, b->len);
+  g_assert_cmpfloat_with_epsilon (g_array_index (a, TsuEpochRecord, 5).validation_loss,
+                                  g_array_index (b, TsuEpochRecord, 5).validation_loss, 1e-6);
+  g_autofree char *png = screenshot_path ("loss-export.png");
+  g_assert_true (tsu_training_view_export (view, "loss.png", png, NULL));
+  g_assert_true (png_has_size (png, 1200, 700));
+
+  /* A configuration edit goes to the owner as the new "training" object. */
+  g_action_group_change_action_state (actions, "log-scale", g_variant_new_boolean (TRUE));
+  g_assert_true (tsu_plot_get_log_scale (loss));
+  GtkWidget *config = gtk_widget_get_first_child (GTK_WIDGET (view));
+  (void) config;
+
+  /* Second run, overlaying the first, stopped in the middle. */
+  tsu_training_view_set_overlay (view, run_dir, TRUE);
+  g_autofree char *first_run = g_strdup (run_dir);
+  tsu_project_free (doc->project);
+  g_autofree char *slow = tsu_fixture_write_blobs (doc->dir, 4000, 400, 4);
+  doc->project = tsu_project_load (slow, NULL);
+  tsu_training_view_reload (view);
+  tsu_training_view_set_overlay (view, first_run, TRUE);
+  g_action_group_activate_action (actions, "run", NULL);
+  g_assert_true (wait_until (has_an_epoch, controller, 60));
+  settle (300);
+  /* The overlay adds the earlier run's dimmed curves. */
+  g_assert_cmpuint (tsu_plot_get_n_series (loss), >, 4);
+  save_screenshot (GTK_WIDGET (window), "training-running.png");
+
+  gint64 start = g_get_monotonic_time ();
+  g_action_group_activate_action (actions, "stop", NULL);
+  g_assert_true (wait_until (not_running, controller, 5));
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("Stop took %.3f s", seconds);
+  g_assert_cmpfloat (seconds, <, 1.0);
+  g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_STOPPED);
+  settle (200);
+  save_screenshot (GTK_WIDGET (window), "training-stopped.png");
+
+  gtk_window_destroy (window);
+  doc_free (doc);
+}
+
+static void
+test_config_edit (void)
+{
+  Doc *doc = doc_new (100, 3, 16);
+  TsuTrainingView *view = TSU_TRAINING_VIEW (tsu_training_view_new ());
+
+  tsu_training_view_set_project_func (view, doc_project, doc, NULL);
+  g_signal_connect (view, "training-edited", G_CALLBACK (on_edited), doc);
+  GtkWindow *window = show_in_window (GTK_WIDGET (view), 1000, 700);
+
+  /* Find the Epochs spin button through the accessible tree's labels. */
+  GtkWidget *epochs = NULL;
+  for (GtkWidget *w = GTK_WIDGET (view); w; )
+    {
+      if (GTK_IS_SPIN_BUTTON (w) && gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (w)) == 3)
+        {
+          epochs = w;
+          break;
+        }
+      /* depth-first walk */
+      GtkWidget *next = gtk_widget_get_first_child (w);
+      while (!next && w)
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (!next)
+            w = gtk_widget_get_parent (w) == GTK_WIDGET (view) ? NULL : gtk_widget_get_parent (w);
+        }
+      w = next;
+    }
+  g_assert_nonnull (epochs);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 12);
+  g_assert_nonnull (doc->edited);
+  struct json_object *training = json_tokener_parse (doc->edited);
+  struct json_object *value = NULL;
+  g_assert_true (json_object_object_get_ex (training, "epochs", &value));
+  g_assert_cmpint (json_object_get_int (value), ==, 12);
+  g_assert_true (json_object_object_get_ex (training, "batch_size", &value));
+  g_assert_cmpint (json_object_get_int (value), ==, 16);
+  json_object_put (training);
+
+  gtk_window_destroy (window);
+  doc_free (doc);
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+static void
+test_evaluation_page (void)
+{
+  Doc *doc = doc_new (1000, 4, 16);
+  g_autoptr(TsuTrainingController) controller = tsu_training_controller_new ();
+
+  g_assert_true (tsu_training_controller_run (controller, doc->project, NULL, NULL));
+  g_assert_true (wait_until (not_running, controller, 60));
+  const char *run_dir = tsu_training_history_get_run_dir (tsu_training_controller_get_history (controller));
+
+  TsuEvaluationView *view = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
+  GtkWindow *window = show_in_window (GTK_WIDGET (view), 1280, 800);
+  tsu_evaluation_view_set_run_dir (view, run_dir, TRUE);
+  g_assert_true (tsu_evaluation_view_get_busy (view));
+  g_assert_true (wait_until (not_busy_eval, view, 60));
+  g_assert_null (tsu_evaluation_view_get_error (view));
+
+  const TsuEvalOutputs *outputs = tsu_evaluation_view_get_outputs (view);
+  g_assert_nonnull (outputs);
+  g_assert_true (outputs->classification);
+  g_assert_cmpuint (outputs->rows->len, ==, 250); /* the validation blobs */
+  g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, 250);
+  guint mistakes = 0;
+  for (guint i = 0; i < outputs->rows->len; i++)
+    {
+      const TsuEvalRow *row = &g_array_index (outputs->rows, TsuEvalRow, i);
+      mistakes += row->label != row->prediction;
+    }
+  save_screenshot (GTK_WIDGET (window), "evaluation.png");
+  tsu_evaluation_view_set_mistakes_only (view, TRUE);
+  g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, mistakes);
+  tsu_evaluation_view_set_mistakes_only (view, FALSE);
+  g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, 250);
+
+  /* A run directory without weights fails with a message, not silently. */
+  tsu_evaluation_view_set_run_dir (view, doc->dir, TRUE);
+  g_assert_true (wait_until (not_busy_eval, view, 30));
+  g_assert_nonnull (tsu_evaluation_view_get_error (view));
+  g_test_message ("%s", tsu_evaluation_view_get_error (view));
+
+  gtk_window_destroy (window);
+  doc_free (doc);
+}
+
+/* ------------------------------------------------------------ data */
+
+static void
+test_dataset_page (void)
+{
+  Doc *doc = doc_new (300, 1, 16);
+  TsuDatasetView *view = TSU_DATASET_VIEW (tsu_dataset_view_new ());
+  GtkWindow *window = show_in_window (GTK_WIDGET (view), 1200, 760);
+
+  tsu_dataset_view_set_project (view, doc->project);
+  g_assert_true (wait_until (not_busy_data, view, 30));
+  const TsuDatasetReport *report = tsu_dataset_view_get_report (view);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->problems->len, ==, 0);
+  save_screenshot (GTK_WIDGET (window), "data.png");
+
+  /* Problems are listed before training. */
+  struct json_object *nodes = tsu_project_nodes (doc->project);
+  struct json_object *params = json_object_object_get (json_object_array_get_idx (nodes, 0), "params");
+  struct json_object *shape = json_object_new_array ();
+  json_object_array_add (shape, json_object_new_int (3));
+  json_object_object_add (params, "shape", shape);
+  tsu_dataset_view_set_project (view, doc->project);
+  g_assert_true (wait_until (not_busy_data, view, 30));
+  report = tsu_dataset_view_get_report (view);
+  g_assert_cmpuint (report->problems->len, ==, 2); /* training and validation */
+  save_screenshot (GTK_WIDGET (window), "data-problems.png");
+
+  gtk_window_destroy (window);
+  doc_free (doc);
+}
+
+/* ------------------------------------------------------------ seed example */
+
+static void
+test_seed_example_latency (void)
+{
+  const char *source = g_getenv ("TSU_SOURCE_DIR");
+  g_autofree char *example = g_build_filename (source ? source : ".", "resources", "examples",
+                                               "fashion-mnist-cnn.tsumiki", NULL);
+  g_autofree char *dir = tsu_fixture_temp_dir ();
+  g_autofree char *copy = g_build_filename (dir, "seed.tsumiki", NULL);
+  g_autofree char *text = NULL;
+
+  if (!g_getenv ("TSU_SEED_EXAMPLE") || !g_file_test ("/usr/share/datasets/fashion-mnist", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("set TSU_SEED_EXAMPLE=1 with Fashion-MNIST installed (suite slow)");
+      return;
+    }
+  g_assert_true (g_file_get_contents (example, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  Doc doc = { .project = tsu_project_load (copy, NULL) };
+  g_assert_nonnull (doc.project);
+
+  TsuTrainingView *view = TSU_TRAINING_VIEW (tsu_training_view_new ());
+  tsu_training_view_set_project_func (view, doc_project, &doc, NULL);
+  tsu_training_view_set_run_options (view, &(tsu_train_options) { .epochs = 1, .limit = 6000 });
+  GtkWindow *window = show_in_window (GTK_WIDGET (view), 1280, 800);
+  TsuTrainingController *controller = tsu_training_view_get_controller (view);
+
+  gint64 start = g_get_monotonic_time ();
+  g_action_group_activate_action (tsu_training_view_get_actions (view), "run", NULL);
+  g_assert_true (wait_until (not_running, controller, 600));
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_DONE);
+  double p50 = tsu_training_controller_get_latency_ms (controller, 0.5);
+  double p99 = tsu_training_controller_get_latency_ms (controller, 0.99);
+  double max = tsu_training_controller_get_latency_ms (controller, 1.0);
+  g_test_message ("seed example, 6000 images, 1 epoch in the Training page: %.1f s, %u events in "
+                  "%u wakeups, main-loop latency p50 %.2f ms, p99 %.2f ms, max %.2f ms", seconds,
+                  tsu_training_controller_get_events_received (controller),
+                  tsu_training_controller_get_wakeups (controller), p50, p99, max);
+  g_assert_cmpfloat (p99, <, 50);
+  save_screenshot (GTK_WIDGET (window), "training-seed.png");
+
+  gtk_window_destroy (window);
+  tsu_project_free (doc.project);
+  tsu_fixture_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  tsu_training_ui_init ();
+
+  g_test_add_func ("/training-ui/plot", test_plot);
+  g_test_add_func ("/training-ui/confusion", test_confusion_view);
+  g_test_add_func ("/training-ui/training-page", test_training_page);
+  g_test_add_func ("/training-ui/config-edit", test_config_edit);
+  g_test_add_func ("/training-ui/evaluation-page", test_evaluation_page);
+  g_test_add_func ("/training-ui/dataset-page", test_dataset_page);
+  g_test_add_func ("/training-ui/seed-example-latency", test_seed_example_latency);
+  return g_test_run ();
+}

@@ -19,7 +19,6 @@ struct _TsuConfusionView
 G_DEFINE_FINAL_TYPE (TsuConfusionView, tsu_confusion_view, GTK_TYPE_WIDGET)
 
 #define HEADER 40.0   /* room for "Prediction" and the column numbers */
-#define SIDE   56.0   /* room for "Label" and the row numbers */
 
 static const char *
 class_name (TsuConfusionView *self,
@@ -28,9 +27,17 @@ class_name (TsuConfusionView *self,
             gsize             size)
 {
   if (self->class_names && c < (int) g_strv_length (self->class_names))
-    return self->class_names[c];
-  g_snprintf (buf, size, "%d", c);
+    g_snprintf (buf, size, "%d %s", c, self->class_names[c]);
+  else
+    g_snprintf (buf, size, "%d", c);
   return buf;
+}
+
+/* Row labels carry the names; the room they need sets the grid's left edge. */
+static double
+side_width (TsuConfusionView *self)
+{
+  return self->class_names ? 128 : 52;
 }
 
 static PangoLayout *
@@ -80,9 +87,10 @@ tsu_confusion_view_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  self->cell = floor (MIN ((width - SIDE - 8) / n, (height - HEADER - 8) / n));
-  self->cell = CLAMP (self->cell, 14, 72);
-  self->grid_x = SIDE + floor ((width - SIDE - self->cell * n) / 2);
+  double side = side_width (self);
+  self->cell = floor (MIN ((width - side - 8) / n, (height - HEADER - 8) / n));
+  self->cell = CLAMP (self->cell, 14, 96);
+  self->grid_x = side;
   self->grid_y = HEADER;
   double size = self->cell * n;
 
@@ -97,7 +105,7 @@ tsu_confusion_view_snapshot (GtkWidget   *widget,
   {
     g_autoptr(PangoLayout) l = layout_for (self, "Label", 0.85, TRUE);
     cairo_save (cr);
-    cairo_translate (cr, 10, self->grid_y + size / 2);
+    cairo_translate (cr, 9, self->grid_y + size / 2);
     cairo_rotate (cr, -G_PI / 2);
     show_centered (cr, l, 0, 0);
     cairo_restore (cr);
@@ -107,9 +115,13 @@ tsu_confusion_view_snapshot (GtkWidget   *widget,
   for (int r = 0; r < n; r++)
     {
       g_autoptr(PangoLayout) row = layout_for (self, class_name (self, r, buf, sizeof buf), 0.8, FALSE);
+      int rw, rh;
+      pango_layout_get_pixel_size (row, &rw, &rh);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-      show_centered (cr, row, SIDE - 14, self->grid_y + (r + 0.5) * self->cell);
-      g_autoptr(PangoLayout) col = layout_for (self, class_name (self, r, buf, sizeof buf), 0.8, FALSE);
+      cairo_move_to (cr, self->grid_x - 8 - rw, self->grid_y + (r + 0.5) * self->cell - rh / 2.0);
+      pango_cairo_show_layout (cr, row);
+      g_snprintf (buf, sizeof buf, "%d", r);
+      g_autoptr(PangoLayout) col = layout_for (self, buf, 0.8, FALSE);
       show_centered (cr, col, self->grid_x + (r + 0.5) * self->cell, HEADER - 12);
 
       for (int c = 0; c < n; c++)
@@ -247,10 +259,23 @@ tsu_confusion_view_measure (GtkWidget      *widget,
 {
   TsuConfusionView *self = TSU_CONFUSION_VIEW (widget);
   int n = MAX (1, self->cm.classes);
-  double margin = orientation == GTK_ORIENTATION_HORIZONTAL ? SIDE + 8 : HEADER + 8;
+  double side = side_width (self) + 8;
 
-  *minimum = (int) (margin + 18 * n);
-  *natural = (int) (margin + CLAMP (480 / n, 24, 56) * n);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = (int) (side + 18 * n);
+      *natural = (int) (side + CLAMP (440 / n, 28, 96) * n);
+      return;
+    }
+  /* Square cells: as tall as the width allows. */
+  double cell = for_size > 0 ? CLAMP (floor ((for_size - side) / n), 14, 96) : CLAMP (440 / n, 28, 96);
+  *minimum = *natural = (int) (HEADER + 8 + cell * n);
+}
+
+static GtkSizeRequestMode
+tsu_confusion_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -272,6 +297,7 @@ tsu_confusion_view_class_init (TsuConfusionViewClass *klass)
   object_class->finalize = tsu_confusion_view_finalize;
   widget_class->snapshot = tsu_confusion_view_snapshot;
   widget_class->measure = tsu_confusion_view_measure;
+  widget_class->get_request_mode = tsu_confusion_view_get_request_mode;
   gtk_widget_class_set_css_name (widget_class, "tsuconfusion");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

@@ -2,6 +2,7 @@
 #include "tsu-training-ui.h"
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-table.h"
+#include "tsu-plot.h"
 
 #include <gio/gio.h>
 #include <json-c/json.h>
@@ -65,7 +66,8 @@ draw_histogram (GtkDrawingArea *area,
   for (guint i = 0; i < n; i++)
     max = MAX (max, g_array_index (h->counts, gint64, i));
 
-  double label_h = 14, slot = (double) width / n, bar = MAX (2, slot * 0.7);
+  double label_h = 14, count_h = 13, slot = (double) width / n;
+  double bar = CLAMP (slot * 0.7, 2, 56);
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
   PangoFontDescription *font = pango_font_description_from_string ("Sans 7");
   pango_layout_set_font_description (layout, font);
@@ -73,15 +75,25 @@ draw_histogram (GtkDrawingArea *area,
 
   for (guint i = 0; i < n; i++)
     {
-      double v = (double) g_array_index (h->counts, gint64, i) / max;
-      double bh = (height - label_h - 2) * v;
+      gint64 count = g_array_index (h->counts, gint64, i);
+      double bh = (height - label_h - count_h - 2) * ((double) count / max);
+      char buf[32];
+      int tw, th;
+
       cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.85);
       cairo_rectangle (cr, i * slot + (slot - bar) / 2, height - label_h - bh, bar, bh);
       cairo_fill (cr);
+      if (slot >= 30)
+        {
+          g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, count);
+          pango_layout_set_text (layout, buf, -1);
+          pango_layout_get_pixel_size (layout, &tw, &th);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.75);
+          cairo_move_to (cr, i * slot + (slot - tw) / 2, height - label_h - bh - th - 1);
+          pango_cairo_show_layout (cr, layout);
+        }
       if (slot >= 12)
         {
-          char buf[16];
-          int tw, th;
           g_snprintf (buf, sizeof buf, "%u", i);
           pango_layout_set_text (layout, buf, -1);
           pango_layout_get_pixel_size (layout, &tw, &th);
@@ -155,6 +167,46 @@ make_thumbnail (const TsuDatasetSplit *split,
   return box;
 }
 
+/* x__0 against x__1, one colour per label: what a 2-D problem looks like. */
+static GtkWidget *
+make_scatter (const TsuDatasetSplit *split)
+{
+  static const GdkRGBA palette[] = {
+    { 0.21, 0.52, 0.89, 1 }, { 0.90, 0.38, 0.0, 1 }, { 0.18, 0.62, 0.32, 1 },
+    { 0.57, 0.25, 0.67, 1 }, { 0.75, 0.11, 0.16, 1 }, { 0.39, 0.27, 0.15, 1 },
+  };
+  GtkWidget *plot = tsu_plot_new ();
+  tsu_shape shape = tsu_dataset_variable_shape (split->dataset, split->input_var);
+  gsize width = tsu_shape_size (&shape);
+  int n = MIN (500, tsu_dataset_size (split->dataset));
+  int groups = MAX (1, MIN (split->classes, (int) G_N_ELEMENTS (palette)));
+  g_autofree float *values = g_new (float, width);
+
+  tsu_plot_set_x_label (TSU_PLOT (plot), "x[0]");
+  tsu_plot_set_y_label (TSU_PLOT (plot), "x[1]");
+  gtk_widget_set_size_request (plot, -1, 260);
+  for (int g = 0; g < groups; g++)
+    {
+      g_autoptr(GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) ys = g_array_new (FALSE, FALSE, sizeof (double));
+      for (int i = 0; i < n; i++)
+        {
+          int label = split->label_var >= 0 ? tsu_dataset_label (split->dataset, split->label_var, i) : 0;
+          if (MIN (MAX (label, 0), groups - 1) != g)
+            continue;
+          tsu_dataset_fill (split->dataset, split->input_var, &i, 1, values);
+          double x = values[0], y = values[1];
+          g_array_append_val (xs, x);
+          g_array_append_val (ys, y);
+        }
+      g_autofree char *name = split->label_var >= 0 ? g_strdup_printf ("label %d", g) : g_strdup ("samples");
+      guint s = tsu_plot_add_series (TSU_PLOT (plot), name, &palette[g], TSU_PLOT_POINTS, FALSE);
+      tsu_plot_set_series_data (TSU_PLOT (plot), s, (double *) (gpointer) xs->data,
+                                (double *) (gpointer) ys->data, xs->len);
+    }
+  return plot;
+}
+
 static const char *
 split_source (const tsu_project *project,
               const char        *key)
@@ -191,13 +243,25 @@ make_card (TsuDatasetView        *self,
       Histogram *h = g_new0 (Histogram, 1);
       GtkWidget *area = gtk_drawing_area_new ();
       h->counts = g_array_ref (split->label_counts);
-      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 90);
+      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 110);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_histogram, h,
                                       (GDestroyNotify) histogram_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       "Label histogram", -1);
       gtk_box_append (GTK_BOX (card), make_label ("Samples per label", "caption-heading"));
       gtk_box_append (GTK_BOX (card), area);
+    }
+
+  if (split->image_var < 0 && split->input_var >= 0)
+    {
+      tsu_shape shape = tsu_dataset_variable_shape (split->dataset, split->input_var);
+      if (tsu_shape_size (&shape) >= 2)
+        {
+          g_autofree char *caption = g_strdup_printf ("First two inputs of %d samples",
+                                                      MIN (500, tsu_dataset_size (split->dataset)));
+          gtk_box_append (GTK_BOX (card), make_label (caption, "caption-heading"));
+          gtk_box_append (GTK_BOX (card), make_scatter (split));
+        }
     }
 
   if (split->image_var >= 0)
@@ -344,6 +408,9 @@ tsu_dataset_view_dispose (GObject *object)
 
   self->generation++;
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_DATASET_VIEW);
+  /* The template's root has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->report, tsu_dataset_report_free);
   g_clear_pointer (&self->project, tsu_project_free);
   G_OBJECT_CLASS (tsu_dataset_view_parent_class)->dispose (object);

@@ -397,6 +397,11 @@ tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
     gtk_column_view_sort_by_column (self->table, self->table_model.confidence_column,
                                     GTK_SORT_DESCENDING);
   update_rows_label (self);
+
+  /* Start at the top of the new list, not where the old one was. */
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->table), GTK_TYPE_SCROLLED_WINDOW);
+  if (scrolled)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
 }
 
 static void
@@ -425,6 +430,9 @@ tsu_evaluation_view_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_EVALUATION_VIEW);
+  /* The template's root has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->table_model.filtered);
   g_clear_object (&self->actions);
   g_clear_object (&self->cancellable);

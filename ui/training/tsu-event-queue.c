@@ -94,7 +94,9 @@ schedule_locked (TsuEventQueue *queue)
   if (queue->idle)
     return;
   queue->idle = g_idle_source_new ();
-  g_source_set_priority (queue->idle, G_PRIORITY_DEFAULT_IDLE);
+  /* Before redraws (GDK_PRIORITY_REDRAW): applying events is cheap, and
+   * views redraw from the history's rate-limited "changed" anyway. */
+  g_source_set_priority (queue->idle, G_PRIORITY_DEFAULT);
   g_source_set_callback (queue->idle, on_idle, queue, NULL);
   g_source_set_static_name (queue->idle, "[tsumiki] training events");
   queue->idle_queued = g_get_monotonic_time ();

@@ -16,6 +16,7 @@ typedef enum
   TSU_PLOT_LINE,          /* a polyline */
   TSU_PLOT_LINE_MARKERS,  /* a polyline with a dot on every point (per-epoch series) */
   TSU_PLOT_THIN,          /* a faint thin line under the others (raw batch losses) */
+  TSU_PLOT_POINTS,        /* unconnected dots (a scatter of samples) */
 } TsuPlotStyle;
 
 #define TSU_TYPE_PLOT (tsu_plot_get_type ())
@@ -40,6 +41,9 @@ gboolean   tsu_plot_get_log_scale  (TsuPlot    *self);
 void       tsu_plot_set_x_extent   (TsuPlot    *self,
                                     double      min,
                                     double      max);
+/* x values are whole numbers (epochs): no ticks between them. */
+void       tsu_plot_set_x_integer  (TsuPlot    *self,
+                                    gboolean    integer);
 /* Message drawn in the middle while there is nothing to plot. */
 void       tsu_plot_set_empty_text (TsuPlot    *self,
                                     const char *text);

@@ -176,6 +176,9 @@ tsu_training_config_dispose (GObject *object)
   TsuTrainingConfig *self = TSU_TRAINING_CONFIG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_TRAINING_CONFIG);
+  /* The template's root has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->loaded, json_object_put);
   G_OBJECT_CLASS (tsu_training_config_parent_class)->dispose (object);
 }

@@ -2,6 +2,9 @@
 #include "tsu-training-controller.h"
 
 #include <gio/gio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 struct _TsuTrainingController
 {
@@ -20,6 +23,9 @@ struct _TsuTrainingController
   tsu_train_options   options;
   char               *out_dir;
 };
+
+/* How much the training threads yield to the UI thread (0..19). */
+#define TSU_TRAINING_NICE 5
 
 G_DEFINE_FINAL_TYPE (TsuTrainingController, tsu_training_controller, G_TYPE_OBJECT)
 
@@ -68,6 +74,13 @@ worker_main (gpointer data)
 {
   TsuTrainingController *self = data;
   tsu_diag diag;
+
+  /* On Linux nice values are per thread and inherited by the threads the
+   * trainer starts: a lower priority keeps the window responsive when
+   * training uses every core, at no cost when a core is idle. */
+#ifdef SYS_gettid
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), TSU_TRAINING_NICE);
+#endif
 
   tsu_diag_init (&diag);
   tsu_status status = tsu_train_run (self->snapshot, &self->options, on_train_event, self, &diag);

@@ -12,7 +12,7 @@ tsu_training_ui_init (void)
 
   if (g_once_init_enter (&resources_done))
     {
-      g_resources_register (tsu_training_get_resource ());
+      tsu_training_register_resource ();
       g_once_init_leave (&resources_done, 1);
     }
 

@@ -24,6 +24,7 @@ tsu_training_view_setup_plots (TsuTrainingView *self)
   tsu_plot_set_x_label (self->accuracy_plot, "epoch");
   tsu_plot_set_y_label (self->accuracy_plot, "accuracy");
   tsu_plot_set_y_percent (self->accuracy_plot, TRUE);
+  tsu_plot_set_x_integer (self->accuracy_plot, TRUE);
   tsu_plot_set_empty_text (self->accuracy_plot, "Accuracy per epoch appears after the first epoch");
 }
 
@@ -69,7 +70,8 @@ add_epoch_series (TsuPlot              *plot,
 
 static void
 add_overlays (TsuTrainingView *self,
-              const char      *current_run)
+              const char      *current_run,
+              TsuPlot         *accuracy_plot)
 {
   if (!self->runs)
     return;
@@ -86,8 +88,9 @@ add_overlays (TsuTrainingView *self,
                         G_STRUCT_OFFSET (TsuEpochRecord, validation_loss), FALSE);
       add_epoch_series (self->loss_plot, train_label, &overlay_color, TRUE, rec, n,
                         G_STRUCT_OFFSET (TsuEpochRecord, train_loss), FALSE);
-      add_epoch_series (self->accuracy_plot, label, &overlay_color, TRUE, rec, n,
-                        G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error);
+      if (accuracy_plot)
+        add_epoch_series (accuracy_plot, label, &overlay_color, TRUE, rec, n,
+                          G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error);
     }
 }
 
@@ -102,9 +105,21 @@ tsu_training_view_update_plots (TsuTrainingView *self)
   const TsuEpochRecord *epochs = tsu_training_history_get_epochs (history, &n_epochs);
   const char *run_dir = tsu_training_history_get_run_dir (history);
 
+  /* The accuracy plot only changes with an epoch, an overlay or the
+   * error toggle: leave it (and its cached rendering) alone otherwise. */
+  g_autofree char *accuracy_key = g_strdup_printf ("%u/%u/%d/%d/%s", n_epochs, self->overlay_generation,
+                                                   self->show_error, progress->epochs,
+                                                   run_dir ? run_dir : "");
+  gboolean accuracy_changed = g_strcmp0 (accuracy_key, self->accuracy_key) != 0;
+  TsuPlot *accuracy_plot = accuracy_changed ? self->accuracy_plot : NULL;
+  if (accuracy_changed)
+    {
+      g_free (self->accuracy_key);
+      self->accuracy_key = g_steal_pointer (&accuracy_key);
+      tsu_plot_clear (self->accuracy_plot);
+    }
   tsu_plot_clear (self->loss_plot);
-  tsu_plot_clear (self->accuracy_plot);
-  add_overlays (self, run_dir);
+  add_overlays (self, run_dir, accuracy_plot);
 
   if (n_losses)
     {
@@ -125,22 +140,24 @@ tsu_training_view_update_plots (TsuTrainingView *self)
                     G_STRUCT_OFFSET (TsuEpochRecord, train_loss), FALSE);
   add_epoch_series (self->loss_plot, "validation", &valid_color, FALSE, epochs, n_epochs,
                     G_STRUCT_OFFSET (TsuEpochRecord, validation_loss), FALSE);
-  add_epoch_series (self->accuracy_plot, "training", &train_color, FALSE, epochs, n_epochs,
-                    G_STRUCT_OFFSET (TsuEpochRecord, train_accuracy), self->show_error);
-  add_epoch_series (self->accuracy_plot, "validation", &valid_color, FALSE, epochs, n_epochs,
-                    G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error);
-
   /* A fixed epoch axis while training: the curve grows across it. */
   double extent = progress->epochs > 0 ? progress->epochs : 0;
   tsu_plot_set_x_extent (self->loss_plot, 0, extent);
-  tsu_plot_set_x_extent (self->accuracy_plot, extent > 0 ? 1 : 0, extent);
 
-  gboolean regression = n_epochs > 0 && isnan (epochs[n_epochs - 1].train_accuracy);
-  tsu_plot_set_title (self->accuracy_plot, self->show_error ? "Error" : "Accuracy");
-  tsu_plot_set_y_label (self->accuracy_plot, self->show_error ? "error" : "accuracy");
-  tsu_plot_set_empty_text (self->accuracy_plot,
-                           regression ? "A regression has no accuracy: see the loss"
-                                      : "Accuracy per epoch appears after the first epoch");
+  if (accuracy_plot)
+    {
+      gboolean regression = n_epochs > 0 && isnan (epochs[n_epochs - 1].train_accuracy);
+      add_epoch_series (accuracy_plot, "training", &train_color, FALSE, epochs, n_epochs,
+                        G_STRUCT_OFFSET (TsuEpochRecord, train_accuracy), self->show_error);
+      add_epoch_series (accuracy_plot, "validation", &valid_color, FALSE, epochs, n_epochs,
+                        G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error);
+      tsu_plot_set_x_extent (accuracy_plot, extent > 0 ? 1 : 0, extent);
+      tsu_plot_set_title (accuracy_plot, self->show_error ? "Error" : "Accuracy");
+      tsu_plot_set_y_label (accuracy_plot, self->show_error ? "error" : "accuracy");
+      tsu_plot_set_empty_text (accuracy_plot,
+                               regression ? "A regression has no accuracy: see the loss"
+                                          : "Accuracy per epoch appears after the first epoch");
+    }
 
   /* One line under the toolbar with what a person looks for first. */
   g_autofree char *summary = NULL;
@@ -181,6 +198,7 @@ on_overlay_toggled (GtkCheckButton  *check,
     g_hash_table_add (self->overlaid, g_strdup (dir));
   else
     g_hash_table_remove (self->overlaid, dir);
+  self->overlay_generation++;
   tsu_training_view_update_plots (self);
 }
 
@@ -238,6 +256,7 @@ tsu_training_view_scan_runs (TsuTrainingView *self)
 
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   self->runs = tsu_run_list_scan (runs_dir);
+  self->overlay_generation++;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->run_list))))
     gtk_list_box_remove (self->run_list, child);

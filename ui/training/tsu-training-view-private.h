@@ -21,6 +21,7 @@ struct _TsuTrainingView
   GtkLabel              *pause_label;
   GtkLabel              *state_label;
   GtkProgressBar        *progress;
+  GtkLabel              *progress_label;
   GtkLabel              *speed_label;
   GtkLabel              *eta_label;
   GtkRevealer           *message_revealer;
@@ -46,6 +47,8 @@ struct _TsuTrainingView
   GPtrArray             *runs;      /* TsuRunInfo, newest first */
   GHashTable            *overlaid;  /* run dirs whose curves are overlaid */
   gboolean               show_error;
+  guint                  overlay_generation; /* bumped when overlays or runs change */
+  char                  *accuracy_key;       /* what the accuracy plot shows now */
 };
 
 /* tsu-training-view-plots.c */

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 #include <math.h>
+#include <string.h>
 
 G_DEFINE_FINAL_TYPE (TsuTrainingView, tsu_training_view, GTK_TYPE_WIDGET)
 
@@ -58,6 +59,28 @@ format_duration (double seconds,
     g_snprintf (buf, size, "%ld:%02ld", s / 60, s % 60);
 }
 
+/* 553992 -> "553 992": big speeds stay readable whatever the locale. */
+static void
+format_grouped (double value,
+                char  *buf,
+                gsize  size)
+{
+  char plain[32];
+  int n = g_snprintf (plain, sizeof plain, "%.0f", MAX (0, value));
+  gsize out = 0;
+
+  for (int i = 0; i < n && out + 4 < size; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        {
+          memcpy (buf + out, "\xe2\x80\x89", 3); /* U+2009 thin space */
+          out += 3;
+        }
+      buf[out++] = plain[i];
+    }
+  buf[out] = '\0';
+}
+
 static void
 update_progress (TsuTrainingView *self)
 {
@@ -75,19 +98,20 @@ update_progress (TsuTrainingView *self)
       gtk_progress_bar_set_fraction (self->progress, CLAMP (done, 0, 1));
       g_snprintf (buf, sizeof buf, "Epoch %d of %d · batch %d of %d", MAX (1, p->epoch), p->epochs,
                   p->iteration, p->iterations);
-      gtk_progress_bar_set_text (self->progress, buf);
+      gtk_label_set_text (self->progress_label, buf);
     }
   else
     {
       gtk_progress_bar_set_fraction (self->progress, 0);
-      gtk_progress_bar_set_text (self->progress, state == TSU_TRAINING_STARTING
-                                                   ? "Loading the data and building the network…"
-                                                   : "No run yet");
+      gtk_label_set_text (self->progress_label, state == TSU_TRAINING_STARTING
+                                                  ? "Loading the data…" : "No run yet");
     }
 
   if (p->images_per_second > 0)
     {
-      g_snprintf (buf, sizeof buf, "%'.0f img/s", p->images_per_second);
+      char digits[32];
+      format_grouped (p->images_per_second, digits, sizeof digits);
+      g_snprintf (buf, sizeof buf, "%s img/s", digits);
       gtk_label_set_text (self->speed_label, buf);
     }
   else
@@ -228,7 +252,7 @@ show_error_changed (GSimpleAction *action,
 
   g_simple_action_set_state (action, value);
   self->show_error = g_variant_get_boolean (value);
-  tsu_training_view_update_plots (self);
+  tsu_training_view_update_plots (self); /* the key includes show_error */
 }
 
 static void
@@ -407,6 +431,9 @@ tsu_training_view_dispose (GObject *object)
   /* Stops and joins a running worker: closing never leaves a thread behind. */
   g_clear_object (&self->controller);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_TRAINING_VIEW);
+  /* The template's root has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->actions);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->overlaid, g_hash_table_unref);
@@ -423,6 +450,7 @@ tsu_training_view_finalize (GObject *object)
   TsuTrainingView *self = TSU_TRAINING_VIEW (object);
 
   g_free (self->run_out_dir);
+  g_free (self->accuracy_key);
   G_OBJECT_CLASS (tsu_training_view_parent_class)->finalize (object);
 }
 
@@ -452,7 +480,7 @@ tsu_training_view_class_init (TsuTrainingViewClass *klass)
                                                "/org/tsumiki/Tsumiki/training/ui/training-view.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, TsuTrainingView, name)
   CHILD (run_button); CHILD (pause_button); CHILD (stop_button); CHILD (pause_icon);
-  CHILD (pause_label); CHILD (state_label); CHILD (progress); CHILD (speed_label);
+  CHILD (pause_label); CHILD (state_label); CHILD (progress); CHILD (progress_label); CHILD (speed_label);
   CHILD (eta_label); CHILD (message_revealer); CHILD (message_icon); CHILD (message_label);
   CHILD (side_stack); CHILD (config); CHILD (run_list); CHILD (summary_label);
   CHILD (loss_plot); CHILD (accuracy_plot);

@@ -1,0 +1,602 @@
+/* tsu-plot-draw.c — the learning-curve widget's ranges, text and cairo
+ * drawing, shared by the screen and the PNG/SVG export. */
+#include "tsu-plot-private.h"
+#include "tsu-plot-ticks.h"
+
+#include <math.h>
+
+
+double
+tsu_plot_to_axis (TsuPlot *self,
+                  double   y)
+{
+  return self->log_scale ? (y > 0 ? log10 (y) : NAN) : y;
+}
+
+/* ------------------------------------------------------------ ranges */
+
+static gboolean
+data_bounds (TsuPlot *self,
+             double  *x0,
+             double  *x1,
+             double  *y0,
+             double  *y1)
+{
+  gboolean any = FALSE;
+
+  /* Raw batch losses are noise around the smoothed curve: let them clip
+   * rather than stretch the axis (a 1e-15 batch on a log axis), unless
+   * nothing else is plotted. */
+  gboolean others = FALSE;
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      Series *series = g_ptr_array_index (self->series, s);
+      others |= series->style != TSU_PLOT_THIN && series->xs->len > 0;
+    }
+
+  *x0 = *y0 = INFINITY;
+  *x1 = *y1 = -INFINITY;
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      Series *series = g_ptr_array_index (self->series, s);
+      gboolean y_counts = !(others && series->style == TSU_PLOT_THIN);
+      for (guint i = 0; i < series->xs->len; i++)
+        {
+          double x = g_array_index (series->xs, double, i);
+          double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
+          if (!isfinite (x) || !isfinite (y))
+            continue;
+          *x0 = MIN (*x0, x);
+          *x1 = MAX (*x1, x);
+          if (!y_counts)
+            continue;
+          *y0 = MIN (*y0, y);
+          *y1 = MAX (*y1, y);
+          any = TRUE;
+        }
+    }
+  if (self->has_x_extent)
+    {
+      *x0 = MIN (*x0, self->x_extent_min);
+      *x1 = MAX (*x1, self->x_extent_max);
+    }
+  return any;
+}
+
+/* The shown range in axis space: the zoom, or every point with a margin. */
+gboolean
+tsu_plot_view_range (TsuPlot *self,
+                     double  *x0,
+                     double  *x1,
+                     double  *y0,
+                     double  *y1)
+{
+  if (self->zoomed)
+    {
+      *x0 = self->zx0, *x1 = self->zx1, *y0 = self->zy0, *y1 = self->zy1;
+      return TRUE;
+    }
+  if (!data_bounds (self, x0, x1, y0, y1))
+    {
+      *x0 = self->has_x_extent ? self->x_extent_min : 0;
+      *x1 = self->has_x_extent ? self->x_extent_max : 1;
+      *y0 = self->log_scale ? -1 : 0;
+      *y1 = self->log_scale ? 0 : 1;
+      return FALSE;
+    }
+  if (*x1 <= *x0)
+    *x1 = *x0 + 1;
+  {
+    /* Room for the first and last markers inside the frame. */
+    double xpad = (*x1 - *x0) * 0.012;
+    *x0 -= xpad;
+    *x1 += xpad;
+  }
+  if (self->log_scale)
+    {
+      double pad = MAX (0.05, (*y1 - *y0) * 0.05);
+      *y0 -= pad;
+      *y1 += pad;
+    }
+  else
+    {
+      /* Accuracy-like data sits on a 0..100% axis only when it is close. */
+      if (self->percent && *y1 <= 1 && *y1 - *y0 > 0.3)
+        *y0 = MIN (*y0, 0), *y1 = 1;
+      double pad = MAX ((*y1 - *y0) * 0.04, fabs (*y1) * 1e-6 + 1e-12);
+      *y0 -= pad;
+      *y1 += pad;
+      if (*y0 < 0 && *y0 > -pad * 1.5 && !self->percent)
+        *y0 = 0; /* losses are >= 0: keep 0 as the floor instead of -0.01 */
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ text */
+
+static PangoLayout *
+make_layout (TsuPlot    *self,
+             cairo_t    *cr,
+             const char *text,
+             gboolean    bold,
+             double      scale)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_copy (
+    pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self))));
+
+  if (pango_font_description_get_size (font) <= 0)
+    pango_font_description_set_size (font, 10 * PANGO_SCALE);
+  pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (font);
+  return layout;
+}
+
+static void
+text_size (PangoLayout *layout,
+           double      *w,
+           double      *h)
+{
+  int pw, ph;
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  *w = pw;
+  *h = ph;
+}
+
+static void
+format_value (TsuPlot *self,
+              double   value,
+              double   step,
+              char    *buf,
+              gsize    size)
+{
+  if (self->percent)
+    {
+      char inner[48];
+      tsu_plot_format_tick (value * 100, step * 100, inner, sizeof inner);
+      g_snprintf (buf, size, "%s%%", inner);
+    }
+  else
+    tsu_plot_format_tick (value, step, buf, size);
+}
+
+static void
+set_color (cairo_t       *cr,
+           const GdkRGBA *c,
+           double         alpha_scale)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha_scale);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static int
+compute_ticks (TsuPlot *self,
+               double   v0,
+               double   v1,
+               int      max_count,
+               gboolean y_axis,
+               double  *ticks,
+               double  *step)
+{
+  if (y_axis && self->log_scale)
+    {
+      int n = tsu_plot_log_ticks (pow (10, v0), pow (10, v1), ticks);
+      if (n >= 2)
+        {
+          *step = 0;
+          return n;
+        }
+      /* Less than a decade visible: linear ticks read better. */
+      n = tsu_plot_nice_ticks (pow (10, v0), pow (10, v1), max_count, ticks, step);
+      return n;
+    }
+  int n = tsu_plot_nice_ticks (v0, v1, MAX (2, max_count), ticks, step);
+  if (!y_axis && self->x_integer && *step < 1)
+    {
+      /* Epoch 1, 2, 3: never 1.2 or 1.4. */
+      n = 0;
+      for (double k = ceil (v0 - 1e-9); k <= v1 + 1e-9 && n < TSU_PLOT_MAX_TICKS; k++)
+        ticks[n++] = k;
+      *step = 1;
+    }
+  return n;
+}
+
+static void
+draw_legend (TsuPlot             *self,
+             cairo_t             *cr,
+             double               right,
+             double               baseline_y,
+             const TsuPlotColors *colors)
+{
+  double x = right;
+  gboolean overlay_listed = FALSE;
+
+  /* Right to left, so the first series ends up nearest the title. */
+  for (int s = (int) self->series->len - 1; s >= 0; s--)
+    {
+      Series *series = g_ptr_array_index (self->series, s);
+      const char *label = series->label;
+      if (!label || !*label || series->xs->len == 0)
+        continue;
+      if (series->overlay)
+        {
+          if (overlay_listed)
+            continue;
+          overlay_listed = TRUE;
+          label = "earlier runs";
+        }
+      g_autoptr(PangoLayout) layout = make_layout (self, cr, label, FALSE, 0.9);
+      double w, h;
+      text_size (layout, &w, &h);
+      x -= w;
+      set_color (cr, &colors->text, series->overlay ? 0.6 : 0.9);
+      cairo_move_to (cr, x, baseline_y - h / 2);
+      pango_cairo_show_layout (cr, layout);
+      x -= 22;
+      set_color (cr, &series->color, series->overlay ? 0.45 : 1);
+      cairo_set_line_width (cr, series->style == TSU_PLOT_THIN ? 1.5 : 2.5);
+      if (series->style != TSU_PLOT_POINTS)
+        {
+          cairo_move_to (cr, x, baseline_y);
+          cairo_line_to (cr, x + 16, baseline_y);
+          cairo_stroke (cr);
+        }
+      if (series->style == TSU_PLOT_LINE_MARKERS || series->style == TSU_PLOT_POINTS)
+        {
+          cairo_arc (cr, x + 8, baseline_y, 3, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      x -= 16;
+    }
+}
+
+static void
+draw_series (TsuPlot     *self,
+             cairo_t     *cr,
+             const Frame *f,
+             Series      *series)
+{
+  double sx = f->width / (f->x1 - f->x0);
+  double sy = f->height / (f->y1 - f->y0);
+  gboolean pen_down = FALSE;
+  double alpha = series->overlay ? 0.4 : series->style == TSU_PLOT_THIN ? 0.35 : 1;
+
+  set_color (cr, &series->color, alpha);
+  if (series->style == TSU_PLOT_POINTS)
+    {
+      set_color (cr, &series->color, 0.75);
+      for (guint i = 0; i < series->xs->len; i++)
+        {
+          double x = g_array_index (series->xs, double, i);
+          double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
+          if (!isfinite (x) || !isfinite (y))
+            continue;
+          cairo_arc (cr, f->x + (x - f->x0) * sx, f->y + f->height - (y - f->y0) * sy, 2.2, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      return;
+    }
+  cairo_set_line_width (cr, series->style == TSU_PLOT_THIN ? 1 : series->overlay ? 1.5 : 2);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+
+  /* Thousands of batch losses on a few hundred pixels: per pixel column
+   * keep the first, lowest, highest and last point (the M4 reduction),
+   * which draws the same picture from at most four points a column. And
+   * stroke in short runs: cairo's cost for one long self-crossing path
+   * grows much faster than linearly. */
+  double column = -1, first_y = 0, low = 0, high = 0, last_y = 0;
+  guint in_column = 0, segments = 0, bars = 0;
+  gboolean dense = series->xs->len > 2 * f->width;
+  double last_px = 0, last_py = 0;
+
+#define EMIT(px_, py_) G_STMT_START {                                   \
+    if (pen_down)                                                       \
+      cairo_line_to (cr, (px_), (py_));                                 \
+    else                                                                \
+      cairo_move_to (cr, (px_), (py_));                                 \
+    pen_down = TRUE;                                                    \
+    last_px = (px_), last_py = (py_);                                   \
+    if (++segments % 128 == 0)                                          \
+      {                                                                 \
+        cairo_stroke (cr);                                              \
+        cairo_move_to (cr, last_px, last_py);                           \
+      }                                                                 \
+  } G_STMT_END
+
+  for (guint i = 0; i <= series->xs->len; i++)
+    {
+      gboolean end = i == series->xs->len;
+      double x = end ? NAN : g_array_index (series->xs, double, i);
+      double y = end ? NAN : tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
+      gboolean gap = !isfinite (x) || !isfinite (y);
+      double px = gap ? 0 : f->x + (x - f->x0) * sx;
+      double py = gap ? 0 : f->y + f->height - (y - f->y0) * sy;
+      double col = gap ? -1 : floor (px);
+
+      /* Flush the finished column. */
+      if (in_column && (gap || col != column))
+        {
+          if (dense && series->style == TSU_PLOT_THIN)
+            {
+              /* A noise band: one filled bar per column is far cheaper
+               * than stroking a zigzag through it. */
+              cairo_rectangle (cr, column, low - 0.5, 1, MAX (1, high - low + 1));
+              bars++;
+            }
+          else if (dense)
+            EMIT (column + 0.5, last_y); /* smooth curves: a point a column */
+          else
+            {
+              EMIT (column + 0.5, first_y);
+              if (in_column > 1)
+                {
+                  EMIT (column + 0.5, low);
+                  EMIT (column + 0.5, high);
+                  EMIT (column + 0.5, last_y);
+                }
+            }
+          in_column = 0;
+        }
+      if (gap)
+        {
+          if (pen_down)
+            cairo_stroke (cr);
+          pen_down = FALSE;
+          continue;
+        }
+      if (in_column == 0)
+        {
+          column = col;
+          first_y = low = high = py;
+        }
+      low = MIN (low, py);
+      high = MAX (high, py);
+      last_y = py;
+      in_column++;
+    }
+#undef EMIT
+  if (pen_down)
+    cairo_stroke (cr);
+  if (bars)
+    cairo_fill (cr);
+
+  if (series->style != TSU_PLOT_LINE_MARKERS)
+    return;
+  for (guint i = 0; i < series->xs->len; i++)
+    {
+      double x = g_array_index (series->xs, double, i);
+      double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
+      if (!isfinite (x) || !isfinite (y))
+        continue;
+      cairo_arc (cr, f->x + (x - f->x0) * sx, f->y + f->height - (y - f->y0) * sy,
+                 series->overlay ? 2.5 : 3.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_hover (TsuPlot             *self,
+            cairo_t             *cr,
+            const Frame         *f,
+            const TsuPlotColors *colors)
+{
+  guint s, i;
+
+  if (!self->hovering || !tsu_plot_pick (self, self->hover_x, self->hover_y, &s, &i))
+    return;
+
+  Series *series = g_ptr_array_index (self->series, s);
+  double x = g_array_index (series->xs, double, i);
+  double y = g_array_index (series->ys, double, i);
+  double px = f->x + (x - f->x0) * f->width / (f->x1 - f->x0);
+  double py = f->y + f->height - (tsu_plot_to_axis (self, y) - f->y0) * f->height / (f->y1 - f->y0);
+  char value[64];
+
+  if (self->percent)
+    g_snprintf (value, sizeof value, "%.2f%%", 100 * y);
+  else
+    g_snprintf (value, sizeof value, "%.5g", y);
+
+  /* Two clear lines: which curve, then its exact coordinates. */
+  char xbuf[32];
+  if (fabs (x - round (x)) < 1e-9)
+    g_snprintf (xbuf, sizeof xbuf, "%.0f", x);
+  else
+    g_snprintf (xbuf, sizeof xbuf, "%.3f", x);
+  g_autofree char *readout = g_strdup_printf ("%s\n%s %s · %s %s",
+                                              series->label ? series->label : "",
+                                              self->x_label ? self->x_label : "x", xbuf,
+                                              self->y_label ? self->y_label : "y", value);
+
+  cairo_set_source_rgba (cr, 1, 1, 1, 1);
+  cairo_arc (cr, px, py, 5.5, 0, 2 * G_PI);
+  cairo_fill (cr);
+  set_color (cr, &series->color, 1);
+  cairo_arc (cr, px, py, 4, 0, 2 * G_PI);
+  cairo_fill (cr);
+
+  g_autoptr(PangoLayout) layout = make_layout (self, cr, readout, FALSE, 0.9);
+  double w, h;
+  text_size (layout, &w, &h);
+  double bx = px + 12, by = py - h - 14;
+  if (bx + w + 12 > f->x + f->width)
+    bx = px - w - 24;
+  if (by < f->y)
+    by = py + 12;
+  set_color (cr, &colors->legend_bg, 1);
+  cairo_rectangle (cr, bx, by, w + 12, h + 8);
+  cairo_fill_preserve (cr);
+  set_color (cr, &series->color, 1);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  set_color (cr, &colors->text, 1);
+  cairo_move_to (cr, bx + 6, by + 4);
+  pango_cairo_show_layout (cr, layout);
+}
+
+void
+tsu_plot_draw (TsuPlot             *self,
+               cairo_t             *cr,
+               int                  width,
+               int                  height,
+               const TsuPlotColors *colors,
+               gboolean             with_hover)
+{
+  double x0, x1, y0, y1;
+  gboolean has_data = tsu_plot_view_range (self, &x0, &x1, &y0, &y1);
+  double yticks[TSU_PLOT_MAX_TICKS], xticks[TSU_PLOT_MAX_TICKS], ystep = 0, xstep = 0;
+  char label[64];
+  double tw, th;
+
+  /* Header: title on the left, legend on the right. */
+  g_autoptr(PangoLayout) title = make_layout (self, cr, self->title ? self->title : "", TRUE, 1.0);
+  double title_w, title_h;
+  text_size (title, &title_w, &title_h);
+  double header = title_h + 10;
+
+  /* The left margin fits the widest y label. */
+  int n_y = compute_ticks (self, y0, y1, MAX (2, (int) ((height - header - 40) / 36)), TRUE,
+                           yticks, &ystep);
+  double label_w = 0;
+  for (int i = 0; i < n_y; i++)
+    {
+      format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
+      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
+      text_size (l, &tw, &th);
+      label_w = MAX (label_w, tw);
+    }
+
+  /* Exports draw at another size: only the on-screen frame is kept for
+   * picking and zooming. */
+  Frame local = { 0 };
+  Frame *f = &local;
+  f->x = 8 + label_w + 8;
+  f->y = header + 6;
+  f->width = MAX (10, width - f->x - 14);
+  f->height = MAX (10, height - f->y - 42);
+  f->x0 = x0, f->x1 = x1, f->y0 = y0, f->y1 = y1;
+  f->valid = TRUE;
+
+  set_color (cr, &colors->text, 1);
+  cairo_move_to (cr, 4, 2);
+  pango_cairo_show_layout (cr, title);
+  draw_legend (self, cr, width - 14, 2 + title_h / 2, colors);
+
+  if (colors->background.alpha > 0)
+    {
+      set_color (cr, &colors->background, 1);
+      cairo_rectangle (cr, f->x, f->y, f->width, f->height);
+      cairo_fill (cr);
+    }
+
+  /* Grid and tick labels. */
+  cairo_set_line_width (cr, 1);
+  for (int i = 0; i < n_y; i++)
+    {
+      double v = tsu_plot_to_axis (self, yticks[i]);
+      double py = round (f->y + f->height - (v - y0) / (y1 - y0) * f->height) + 0.5;
+      set_color (cr, &colors->grid, 1);
+      cairo_move_to (cr, f->x, py);
+      cairo_line_to (cr, f->x + f->width, py);
+      cairo_stroke (cr);
+      format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
+      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
+      text_size (l, &tw, &th);
+      set_color (cr, &colors->text, 0.75);
+      cairo_move_to (cr, f->x - 6 - tw, py - th / 2);
+      pango_cairo_show_layout (cr, l);
+    }
+
+  int n_x = compute_ticks (self, x0, x1, MAX (2, (int) (f->width / 70)), FALSE, xticks, &xstep);
+  for (int i = 0; i < n_x; i++)
+    {
+      double px = round (f->x + (xticks[i] - x0) / (x1 - x0) * f->width) + 0.5;
+      set_color (cr, &colors->grid, 1);
+      cairo_move_to (cr, px, f->y);
+      cairo_line_to (cr, px, f->y + f->height);
+      cairo_stroke (cr);
+      tsu_plot_format_tick (xticks[i], xstep, label, sizeof label);
+      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
+      text_size (l, &tw, &th);
+      set_color (cr, &colors->text, 0.75);
+      cairo_move_to (cr, px - tw / 2, f->y + f->height + 4);
+      pango_cairo_show_layout (cr, l);
+    }
+
+  if (self->x_label)
+    {
+      g_autoptr(PangoLayout) l = make_layout (self, cr, self->x_label, FALSE, 0.85);
+      text_size (l, &tw, &th);
+      set_color (cr, &colors->text, 0.6);
+      cairo_move_to (cr, f->x + f->width / 2 - tw / 2, f->y + f->height + 4 + th + 2);
+      pango_cairo_show_layout (cr, l);
+    }
+
+  set_color (cr, &colors->frame, 1);
+  cairo_rectangle (cr, f->x + 0.5, f->y + 0.5, f->width - 1, f->height - 1);
+  cairo_stroke (cr);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->x, f->y, f->width, f->height);
+  cairo_clip (cr);
+  /* Overlays first, faint raw losses next, the current curves on top. */
+  for (int pass = 0; pass < 3; pass++)
+    for (guint s = 0; s < self->series->len; s++)
+      {
+        Series *series = g_ptr_array_index (self->series, s);
+        int want = series->overlay ? 0 : series->style == TSU_PLOT_THIN ? 1 : 2;
+        if (want == pass)
+          draw_series (self, cr, f, series);
+      }
+  cairo_restore (cr);
+
+  if (!has_data && self->empty_text)
+    {
+      g_autoptr(PangoLayout) l = make_layout (self, cr, self->empty_text, FALSE, 1.0);
+      text_size (l, &tw, &th);
+      set_color (cr, &colors->text, 0.5);
+      cairo_move_to (cr, f->x + (f->width - tw) / 2, f->y + (f->height - th) / 2);
+      pango_cairo_show_layout (cr, l);
+    }
+
+  if (with_hover)
+    {
+      self->frame = local;
+      draw_hover (self, cr, f, colors);
+    }
+}
+
+void
+tsu_plot_snapshot (GtkWidget   *widget,
+                   GtkSnapshot *snapshot)
+{
+  TsuPlot *self = TSU_PLOT (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  TsuPlotColors colors;
+  GdkRGBA fg;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  colors.text = fg;
+  colors.grid = (GdkRGBA) { fg.red, fg.green, fg.blue, 0.08 };
+  colors.frame = (GdkRGBA) { fg.red, fg.green, fg.blue, 0.22 };
+  colors.background = (GdkRGBA) { 0, 0, 0, 0 };
+  gboolean dark = fg.red + fg.green + fg.blue > 1.5;
+  colors.legend_bg = dark ? (GdkRGBA) { 0.16, 0.16, 0.17, 0.95 } : (GdkRGBA) { 1, 1, 1, 0.95 };
+
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  tsu_plot_draw (self, cr, width, height, &colors, TRUE);
+  cairo_destroy (cr);
+}
+
