@@ -34,12 +34,20 @@ static uint64_t bn_macs(const tsu_node *node)
  * double), the barrier passes, stage 1 combines the partials in thread order
  * (every thread gets identical numbers) and normalises its samples.
  *
- * shared: [n_threads][2][channels] double partials, then the batch mean and
- * 1/std [2][channels] floats saved for backward. work: scale and shift. */
+ * The sums are of x - K with K the running mean as stage 0 found it: close
+ * to the batch mean once training is under way, so the variance
+ * E[(x-K)^2] - E[x-K]^2 does not cancel away for data far from zero. Each
+ * thread keeps its own copy of K, as thread 0 updates the running mean in
+ * stage 1 while others may still need K.
+ *
+ * shared: [n_threads][2][channels] double partials, [n_threads][channels]
+ * shifts K, then the batch mean and 1/std [2][channels] saved for backward.
+ * work: mean and scale. */
 typedef struct {
     int channels;
     size_t spatial;
     double *partials;
+    float *shifts;
     float *mean, *inv_std;
     float *gamma, *beta, *running_mean, *running_var;
 } bn_view;
@@ -50,7 +58,8 @@ static bn_view bn_view_of(const tsu_layer_run *run, const tsu_exec *ex)
     v.channels = run->node->shape.d[0];
     v.spatial = run->out_size / (size_t)v.channels;
     v.partials = run->shared;
-    v.mean = (float *)(v.partials + (size_t)ex->n_threads * 2 * v.channels);
+    v.shifts = (float *)(v.partials + (size_t)ex->n_threads * 2 * v.channels);
+    v.mean = v.shifts + (size_t)ex->n_threads * v.channels;
     v.inv_std = v.mean + v.channels;
     v.gamma = run->data[0];
     v.beta = run->data[1];
@@ -62,7 +71,7 @@ static bn_view bn_view_of(const tsu_layer_run *run, const tsu_exec *ex)
 static size_t bn_shared(const tsu_node *node, int n_threads)
 {
     size_t c = (size_t)node->shape.d[0];
-    return (size_t)n_threads * 2 * c * sizeof(double) + 2 * c * sizeof(float);
+    return (size_t)n_threads * 2 * c * sizeof(double) + ((size_t)n_threads + 2) * c * sizeof(float);
 }
 
 static size_t bn_work(const tsu_node *node)
@@ -70,35 +79,37 @@ static size_t bn_work(const tsu_node *node)
     return 2 * (size_t)node->shape.d[0];
 }
 
-/* Sums of a[j] and a[j] * (b[j] - shift) * scale over one row, in float
- * lanes the compiler can vectorise; rows are short enough that float
- * partials lose nothing that matters, and they are summed in double. */
+/* Sums of a' = a[j] - a_shift and a' * (b[j] - b_shift) * scale over one
+ * row, in float lanes the compiler can vectorise; rows are short enough that
+ * float partials lose nothing that matters, and they are summed in double. */
 #define BN_LANES 8
-static void bn_row_sums(const float *restrict a, const float *restrict b, size_t n, float shift,
-                        float scale, double *sum, double *dot)
+static void bn_row_sums(const float *restrict a, const float *restrict b, size_t n, float a_shift,
+                        float b_shift, float scale, double *sum, double *dot)
 {
     float sa[BN_LANES] = {0}, sab[BN_LANES] = {0};
     size_t j = 0;
     for (; j + BN_LANES <= n; j += BN_LANES)
         for (int k = 0; k < BN_LANES; k++) {
-            sa[k] += a[j + k];
-            sab[k] += a[j + k] * ((b[j + k] - shift) * scale);
+            float ak = a[j + k] - a_shift;
+            sa[k] += ak;
+            sab[k] += ak * ((b[j + k] - b_shift) * scale);
         }
     double ta = 0.0, tab = 0.0;
     for (; j < n; j++) {
-        ta += a[j];
-        tab += (double)a[j] * ((b[j] - shift) * scale);
+        float aj = a[j] - a_shift;
+        ta += aj;
+        tab += (double)aj * ((b[j] - b_shift) * scale);
     }
     for (int k = 0; k < BN_LANES; k++) ta += sa[k], tab += sab[k];
     *sum += ta;
     *dot += tab;
 }
 
-/* Per-channel sums of a and a*b over this thread's samples (b normalised
- * with b_mean and b_scale when given). */
+/* Per-channel sums of a and a*b over this thread's samples, a and b shifted
+ * by a_shift and b_shift, b scaled by b_scale (each NULL for none). */
 static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const tsu_exec *ex,
-                            const float *a_all, const float *b_all, const float *b_mean,
-                            const float *b_scale)
+                            const float *a_all, const float *a_shift, const float *b_all,
+                            const float *b_shift, const float *b_scale)
 {
     double *sum = v->partials + (size_t)ex->thread * 2 * v->channels;
     double *dot = sum + v->channels;
@@ -107,8 +118,9 @@ static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const ts
     for (int s = ex->n0; s < ex->n1; s++)
         for (int c = 0; c < v->channels; c++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v->spatial;
-            bn_row_sums(a_all + at, b_all + at, v->spatial, b_mean ? b_mean[c] : 0.0f,
-                        b_scale ? b_scale[c] : 1.0f, &sum[c], &dot[c]);
+            bn_row_sums(a_all + at, b_all + at, v->spatial, a_shift ? a_shift[c] : 0.0f,
+                        b_shift ? b_shift[c] : 0.0f, b_scale ? b_scale[c] : 1.0f, &sum[c],
+                        &dot[c]);
         }
 }
 
@@ -127,10 +139,13 @@ static void bn_batch_statistics(const bn_view *v, const tsu_layer_run *run, cons
     const double count = (double)ex->batch * (double)v->spatial;
     const double eps = tsu_node_value(run->node, BN_EPS)->number;
     const double momentum = tsu_node_value(run->node, BN_MOMENTUM)->number;
+    const float *shift = v->shifts + (size_t)ex->thread * v->channels;
     for (int c = 0; c < v->channels; c++) {
         double sum, squares;
         bn_combine(v, ex, c, &sum, &squares);
-        double m = sum / count, var = fmax(squares / count - m * m, 0.0);
+        double shifted_mean = sum / count;
+        double var = fmax(squares / count - shifted_mean * shifted_mean, 0.0);
+        double m = shift[c] + shifted_mean;
         mean[c] = (float)m;
         inv_std[c] = (float)(1.0 / sqrt(var + eps));
         if (ex->thread != 0 || !ex->first_chunk) continue;
@@ -157,25 +172,28 @@ static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     bn_view v = bn_view_of(run, ex);
     if (stage == 0) {
-        if (ex->training) bn_partial_sums(&v, run, ex, run->in[0], run->in[0], NULL, NULL);
+        if (!ex->training) return;
+        float *shift = v.shifts + (size_t)ex->thread * v.channels;
+        if (ex->first_chunk)
+            for (int c = 0; c < v.channels; c++) shift[c] = v.running_mean[c];
+        bn_partial_sums(&v, run, ex, run->in[0], shift, run->in[0], shift, NULL);
         return;
     }
-    float *scale = ex->work, *shift = ex->work + v.channels;
+    float *mean = ex->work, *scale = ex->work + v.channels;
     if (ex->training)
-        bn_batch_statistics(&v, run, ex, shift, scale);
+        bn_batch_statistics(&v, run, ex, mean, scale);
     else
-        bn_running_statistics(&v, run, shift, scale);
-    for (int c = 0; c < v.channels; c++) {
-        scale[c] *= v.gamma[c];
-        shift[c] = v.beta[c] - shift[c] * scale[c];
-    }
+        bn_running_statistics(&v, run, mean, scale);
+    for (int c = 0; c < v.channels; c++) scale[c] *= v.gamma[c];
+    /* (x - mean) * scale + beta rather than x * scale + folded shift: the
+     * subtraction is exact for data near its mean, the folded form is not. */
     for (int s = ex->n0; s < ex->n1; s++)
         for (int c = 0; c < v.channels; c++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v.spatial;
             const float *restrict x = run->in[0] + at;
             float *restrict y = run->out + at;
-            const float k = scale[c], b = shift[c];
-            for (size_t j = 0; j < v.spatial; j++) y[j] = x[j] * k + b;
+            const float m = mean[c], k = scale[c], b = v.beta[c];
+            for (size_t j = 0; j < v.spatial; j++) y[j] = (x[j] - m) * k + b;
         }
 }
 
@@ -196,7 +214,7 @@ static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     float *mean = ex->work, *inv_std = ex->work + v.channels;
     bn_used_statistics(&v, run, ex, mean, inv_std);
     if (stage == 0) {
-        bn_partial_sums(&v, run, ex, run->dout, run->in[0], mean, inv_std);
+        bn_partial_sums(&v, run, ex, run->dout, NULL, run->in[0], mean, inv_std);
         return;
     }
     const double count = (double)ex->batch * (double)v.spatial;

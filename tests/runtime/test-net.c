@@ -372,6 +372,40 @@ static void test_fused_losses_are_stable(void)
     }
 }
 
+/* Data far from zero with a small spread: once the running mean is near the
+ * data, batch statistics do not cancel away. */
+static void test_batchnorm_offset_data(void)
+{
+    test_graph t;
+    test_graph_build(&t, "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [2, 10]}},"
+                         "{\"id\": \"bn\", \"type\": \"BatchNormalization\", \"inputs\": [\"x\"]},"
+                         "{\"id\": \"loss\", \"type\": \"SquaredError\", \"inputs\": [\"bn\"]}");
+    tsu_net_config cfg = {.max_batch = 16, .threads = 2, .seed = 1, .training = true};
+    tsu_net *net = tsu_net_new(t.graph, &cfg, &t.diag);
+    float *mean = tsu_net_tensor_find(net, "bn.running_mean")->data;
+    mean[0] = mean[1] = 3000.0f;
+    GRand *rand = g_rand_new_with_seed(5);
+    float *x = tsu_net_input(net, "x");
+    for (int i = 0; i < 16 * 20; i++)
+        x[i] = 3000.0f + (float)g_rand_double_range(rand, -1, 1);
+    g_assert_cmpint(tsu_net_forward(net, 16, true, &t.diag), ==, TSU_OK);
+    const float *y = tsu_net_output(net, "bn");
+    for (int c = 0; c < 2; c++) {
+        double sum = 0.0, squares = 0.0;
+        for (int s = 0; s < 16; s++)
+            for (int j = 0; j < 10; j++) {
+                double v = y[s * 20 + c * 10 + j];
+                sum += v;
+                squares += v * v;
+            }
+        g_assert_cmpfloat_with_epsilon(sum / 160, 0.0, 1e-3);
+        g_assert_cmpfloat_with_epsilon(squares / 160, 1.0, 1e-3);
+    }
+    g_rand_free(rand);
+    tsu_net_free(net);
+    test_graph_free(&t);
+}
+
 /* More threads than samples: idle workers still meet at every barrier. */
 static void test_tiny_batches(void)
 {
@@ -413,6 +447,7 @@ int main(int argc, char **argv)
     g_test_add_func("/runtime/net/safetensors-python", test_safetensors_independent_reader);
     g_test_add_func("/runtime/net/nonfinite-and-labels", test_nonfinite_and_labels);
     g_test_add_func("/runtime/net/tiny-batches", test_tiny_batches);
+    g_test_add_func("/runtime/net/batchnorm-offset-data", test_batchnorm_offset_data);
     g_test_add_func("/runtime/net/fused-losses-stable", test_fused_losses_are_stable);
     return g_test_run();
 }
