@@ -19,6 +19,14 @@ struct _TsuApplication
 
 G_DEFINE_FINAL_TYPE (TsuApplication, tsu_application, GTK_TYPE_APPLICATION)
 
+static gint64 started_us;
+
+gint64
+tsu_application_get_start_time (void)
+{
+  return started_us;
+}
+
 void
 tsu_resources_ensure (void)
 {
@@ -265,6 +273,7 @@ tsu_application_init (TsuApplication *self)
 TsuApplication *
 tsu_application_new (void)
 {
+  started_us = g_get_monotonic_time ();
   tsu_resources_ensure ();
   /* Not unique: each `tsumiki` is its own process, so tests and scripts can
    * run several at once; the clipboard still carries layers across. */

@@ -15,4 +15,8 @@ TsuApplication *tsu_application_new (void);
  * tests call it too. */
 void tsu_resources_ensure (void);
 
+/* Monotonic time (µs) when the application object was made: start-up
+ * measurements count from here. */
+gint64 tsu_application_get_start_time (void);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
  * network is generated: chains of Affine/ReLU side by side, every box on
  * screen at the start (zoomed to fit), which is the worst case for paint. */
 #include "tsu-bench.h"
+#include "tsu-application.h"
 
 #include <stdio.h>
 
@@ -73,6 +74,9 @@ bench_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   gint64 paint = tsu_canvas_get_last_paint_us (canvas);
 
   int half = bench->frames / 2;
+
+  if (bench->frame == 0)
+    printf ("first frame %.0f ms after start-up began\n", (g_get_monotonic_time () - tsu_application_get_start_time ()) / 1000.0);
   int phase = bench->frame - 12 < half ? 0 : 1;
 
   /* The first frames include startup; measure the steady state. Phase 0
