@@ -241,3 +241,32 @@ tsu_window_get_palette (TsuWindow *self)
 {
   return self->palette;
 }
+
+void
+tsu_window_set_view_page (TsuWindow *self, const char *name, GtkWidget *page)
+{
+  GtkWidget *old = gtk_stack_get_child_by_name (self->views, name);
+  g_autofree char *title = NULL;
+  gboolean visible;
+
+  g_return_if_fail (old != NULL && name != NULL && page != NULL);
+  title = g_strdup (gtk_stack_page_get_title (gtk_stack_get_page (self->views, old)));
+  visible = gtk_stack_get_visible_child (self->views) == old;
+  gtk_stack_remove (self->views, old);
+  gtk_stack_add_titled (self->views, page, name, title);
+  /* Keep Edit | Training | Evaluation in that order. */
+  if (g_strcmp0 (name, "training") == 0)
+    {
+      GtkWidget *evaluation = gtk_stack_get_child_by_name (self->views, "evaluation");
+      if (evaluation != NULL)
+        {
+          g_autofree char *evaluation_title = g_strdup (gtk_stack_page_get_title (gtk_stack_get_page (self->views, evaluation)));
+          g_object_ref (evaluation);
+          gtk_stack_remove (self->views, evaluation);
+          gtk_stack_add_titled (self->views, evaluation, "evaluation", evaluation_title);
+          g_object_unref (evaluation);
+        }
+    }
+  if (visible)
+    gtk_stack_set_visible_child (self->views, page);
+}

@@ -34,6 +34,12 @@ gboolean       tsu_window_new_from_template (TsuWindow      *self,
 gboolean       tsu_window_save_to_path      (TsuWindow      *self,
                                              const char     *path,
                                              GError        **error);
+/* Puts `page` in place of the placeholder of a view ("training",
+ * "evaluation"), keeping its title in the view switcher. For the pages of
+ * the next issue; the window does not otherwise know them. */
+void           tsu_window_set_view_page     (TsuWindow      *self,
+                                             const char     *name,
+                                             GtkWidget      *page);
 /* Turns off autosave, the recovery file and the state file (screenshots). */
 void           tsu_window_set_ephemeral     (TsuWindow      *self,
                                              gboolean        ephemeral);

@@ -256,6 +256,25 @@ test_export_diagram (void)
   settle ();
 }
 
+static void
+test_view_pages_replaceable (void)
+{
+  TsuWindow *window = open_window ("two-class.tsumiki");
+  GtkWidget *training = gtk_label_new ("training page");
+  GtkWidget *stack;
+
+  tsu_window_set_view_page (window, "training", training);
+  stack = gtk_widget_get_ancestor (training, GTK_TYPE_STACK);
+  g_assert_nonnull (stack);
+  g_assert_true (gtk_stack_get_child_by_name (GTK_STACK (stack), "training") == training);
+  g_assert_cmpstr (gtk_stack_page_get_title (gtk_stack_get_page (GTK_STACK (stack), training)), ==, "Training");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "training");
+  settle ();
+  g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == training);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -267,5 +286,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/palette-adds-below-selection", test_palette_adds_below_selection);
   g_test_add_func ("/widgets/save-writes-file", test_save_writes_file);
   g_test_add_func ("/widgets/export-diagram", test_export_diagram);
+  g_test_add_func ("/widgets/view-pages-replaceable", test_view_pages_replaceable);
   return g_test_run ();
 }
