@@ -131,6 +131,9 @@ tsu_plot_log_ticks (double  min,
   int hi = (int) ceil (log10 (max) - 1e-9);
   int decades = hi - lo;
   int stride = MAX (1, (decades + 7) / 8); /* at most ~8 decade labels */
+  /* What is visible, not the decades it touches: 0.09..1.1 is one decade
+   * and wants 0.1 0.2 0.5 1. */
+  gboolean fill_in = log10 (max / min) < 2.5;
   static const double between[] = { 1, 2, 5 };
   int n = 0;
 
@@ -138,7 +141,7 @@ tsu_plot_log_ticks (double  min,
     {
       for (guint m = 0; m < G_N_ELEMENTS (between); m++)
         {
-          if (m > 0 && decades >= 3)
+          if (m > 0 && !fill_in)
             break;
           if (m == 0 && (e - lo) % stride != 0)
             continue;

@@ -107,8 +107,9 @@ tsu_training_view_update_plots (TsuTrainingView *self)
 
   /* The accuracy plot only changes with an epoch, an overlay or the
    * error toggle: leave it (and its cached rendering) alone otherwise. */
-  g_autofree char *accuracy_key = g_strdup_printf ("%u/%u/%d/%d/%s", n_epochs, self->overlay_generation,
+  g_autofree char *accuracy_key = g_strdup_printf ("%u/%u/%d/%d/%d/%s", n_epochs, self->overlay_generation,
                                                    self->show_error, progress->epochs,
+                                                   tsu_training_state_is_active (tsu_training_history_get_state (history)),
                                                    run_dir ? run_dir : "");
   gboolean accuracy_changed = g_strcmp0 (accuracy_key, self->accuracy_key) != 0;
   TsuPlot *accuracy_plot = accuracy_changed ? self->accuracy_plot : NULL;
@@ -140,8 +141,10 @@ tsu_training_view_update_plots (TsuTrainingView *self)
                     G_STRUCT_OFFSET (TsuEpochRecord, train_loss), FALSE);
   add_epoch_series (self->loss_plot, "validation", &valid_color, FALSE, epochs, n_epochs,
                     G_STRUCT_OFFSET (TsuEpochRecord, validation_loss), FALSE);
-  /* A fixed epoch axis while training: the curve grows across it. */
-  double extent = progress->epochs > 0 ? progress->epochs : 0;
+  /* A fixed epoch axis while training: the curve grows across it. After
+   * the run (stopped early, say) the axis fits what was done. */
+  gboolean active = tsu_training_state_is_active (tsu_training_history_get_state (history));
+  double extent = active && progress->epochs > 0 ? progress->epochs : 0;
   tsu_plot_set_x_extent (self->loss_plot, 0, extent);
 
   if (accuracy_plot)

@@ -3,9 +3,12 @@
  * to take the README's screenshots:
  *
  *   tsumiki-training-demo PROJECT [--train] [--epochs N] [--limit N]
- *                         [--run-dir DIR] [--screenshots DIR]
+ *                         [--run-dir DIR] [--page NAME] [--exit-when-done]
+ *                         [--screenshots DIR]
  *
- * --train starts a run at once; --screenshots walks the three pages, waits
+ * --train starts a run at once; --exit-when-done prints "state=done
+ * run_dir=DIR" (or stopped, failed) when a run ends and quits, for the
+ * end-to-end test that presses F5; --screenshots walks the three pages, waits
  * for each to finish its work, saves data.png, training.png and
  * evaluation.png there, and quits. Configuration edits apply to the
  * in-memory project only (the designer owns saving). */
@@ -28,6 +31,9 @@ typedef struct
   char              *screenshots;
   gboolean           train;
   char              *run_dir;
+  char              *page;
+  gboolean           exit_when_done;
+  int                status;
   int                step;
   int                settle;
   GMainLoop         *loop;
@@ -64,10 +70,23 @@ on_training_state (TsuTrainingHistory *history,
                    GParamSpec         *pspec,
                    Demo               *demo)
 {
-  if (tsu_training_history_get_state (history) == TSU_TRAINING_DONE
-      && tsu_training_history_get_run_dir (history))
-    tsu_evaluation_view_set_run_dir (demo->evaluation, tsu_training_history_get_run_dir (history),
-                                     FALSE);
+  TsuTrainingState state = tsu_training_history_get_state (history);
+  const char *run_dir = tsu_training_history_get_run_dir (history);
+
+  if (state == TSU_TRAINING_DONE && run_dir)
+    tsu_evaluation_view_set_run_dir (demo->evaluation, run_dir, FALSE);
+  if (demo->exit_when_done && (state == TSU_TRAINING_DONE || state == TSU_TRAINING_STOPPED
+                               || state == TSU_TRAINING_FAILED))
+    {
+      GEnumClass *states = g_type_class_ref (TSU_TYPE_TRAINING_STATE);
+      g_print ("state=%s run_dir=%s\n", g_enum_get_value (states, state)->value_nick,
+               run_dir ? run_dir : "");
+      g_type_class_unref (states);
+      if (state == TSU_TRAINING_FAILED)
+        g_print ("message=%s\n", tsu_training_history_get_message (history));
+      demo->status = state == TSU_TRAINING_FAILED ? 1 : 0;
+      g_main_loop_quit (demo->loop);
+    }
 }
 
 static void
@@ -161,6 +180,8 @@ main (int    argc,
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Override the epochs", "N" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Train on the first N samples", "N" },
     { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &demo.run_dir, "A run to evaluate", "DIR" },
+    { "page", 0, 0, G_OPTION_ARG_STRING, &demo.page, "Start on data, training or evaluation", "NAME" },
+    { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &demo.exit_when_done, "Quit when a run ends", NULL },
     { "screenshots", 0, 0, G_OPTION_ARG_FILENAME, &demo.screenshots, "Save the pages and quit", "DIR" },
     { NULL },
   };
@@ -219,6 +240,8 @@ main (int    argc,
   if (demo.run_dir)
     tsu_evaluation_view_set_run_dir (demo.evaluation, demo.run_dir, FALSE);
 
+  if (demo.page)
+    gtk_stack_set_visible_child_name (demo.stack, demo.page);
   gtk_window_present (demo.window);
   if (demo.screenshots)
     {
@@ -236,5 +259,5 @@ main (int    argc,
   gtk_window_destroy (demo.window);
   tsu_project_free (demo.project);
   g_main_loop_unref (demo.loop);
-  return 0;
+  return demo.status;
 }
