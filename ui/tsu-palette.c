@@ -3,6 +3,8 @@
 
 #include "tsumiki.h"
 
+#include <string.h>
+
 struct _TsuPalette
 {
   GtkWidget parent_instance;
@@ -101,9 +103,8 @@ update_header (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
 }
 
 static gboolean
-filter_row (GtkListBoxRow *row, gpointer user_data)
+filter_row (GtkListBoxRow *row, TsuPalette *self)
 {
-  TsuPalette *self = user_data;
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search));
   const tsu_layer_kind *kind = row_kind (row);
   g_autofree char *needle = NULL;
@@ -144,19 +145,24 @@ sort_rows (GtkListBoxRow *a, GtkListBoxRow *b, gpointer user_data)
 static GtkListBoxRow *
 first_visible_row (TsuPalette *self)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child) && filter_row (GTK_LIST_BOX_ROW (child), self))
-      return GTK_LIST_BOX_ROW (child);
+  GtkListBoxRow *row;
+
+  /* Row indices follow the sort order, unlike the widget tree. */
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    if (filter_row (row, self))
+      return row;
   return NULL;
 }
 
 static void
 on_search_changed (TsuPalette *self)
 {
-  GtkListBoxRow *first;
+  GtkListBoxRow *first, *row;
 
-  gtk_list_box_invalidate_filter (self->list);
+  /* Hiding rows (rather than a filter func) keeps keyboard navigation and
+   * headers in step with what is shown. */
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    gtk_widget_set_visible (GTK_WIDGET (row), filter_row (row, self));
   gtk_list_box_invalidate_headers (self->list);
   first = first_visible_row (self);
   if (first != NULL && gtk_editable_get_text (GTK_EDITABLE (self->search))[0] != '\0')
@@ -170,6 +176,23 @@ on_search_activate (TsuPalette *self)
 
   if (first != NULL)
     g_signal_emit (self, signals[SIGNAL_LAYER_ACTIVATED], 0, tsu_layer_kind_name (row_kind (first)));
+}
+
+/* Down from the search entry walks into the (filtered) list. */
+static gboolean
+on_search_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+               TsuPalette *self)
+{
+  GtkListBoxRow *first;
+
+  if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
+    return FALSE;
+  first = first_visible_row (self);
+  if (first == NULL)
+    return FALSE;
+  gtk_list_box_select_row (self->list, first);
+  gtk_widget_grab_focus (GTK_WIDGET (first));
+  return TRUE;
 }
 
 static void
@@ -231,8 +254,13 @@ tsu_palette_init (TsuPalette *self)
     }
   gtk_list_box_set_sort_func (self->list, sort_rows, NULL, NULL);
   gtk_list_box_set_header_func (self->list, update_header, NULL, NULL);
-  gtk_list_box_set_filter_func (self->list, filter_row, self, NULL);
-  gtk_search_entry_set_key_capture_widget (self->search, NULL);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    /* Before the entry's text, which would use Down for focus moves. */
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_search_key), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search), keys);
+  }
 }
 
 GtkWidget *
