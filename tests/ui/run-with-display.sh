@@ -15,6 +15,10 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/tsumiki-test-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
 export XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache" XDG_CONFIG_HOME="$scratch/config"
 export TSU_TEST_SCRATCH="$scratch"
+if { [ -z "$DISPLAY" ] || [ "$private" = yes ]; } && ! command -v xvfb-run >/dev/null 2>&1; then
+  echo "SKIP: no display and no xvfb-run (apt install xvfb)"
+  exit 77
+fi
 if [ -n "$DISPLAY" ] && [ "$private" = no ]; then
   "$@"
 else

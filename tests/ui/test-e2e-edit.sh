@@ -10,6 +10,9 @@
 # relies on before acting, so a layout change fails loudly, not oddly.
 set -eu
 tsumiki=$1
+for tool in xdotool import python3; do
+  command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
+done
 work="${TSU_TEST_SCRATCH:?run through run-with-display.sh}/e2e"
 shots="${TSU_BUILD_DIR:-$work}/tests/ui"
 mkdir -p "$work" "$shots"
