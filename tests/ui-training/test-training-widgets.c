@@ -306,6 +306,9 @@ test_training_page (void)
                   tsu_training_controller_get_latency_ms (controller, 0.5),
                   tsu_training_controller_get_latency_ms (controller, 0.99));
   save_screenshot (GTK_WIDGET (window), "training.png");
+  tsu_training_view_show_sidebar (view, "layers");
+  save_screenshot (GTK_WIDGET (window), "training-layers.png");
+  tsu_training_view_show_sidebar (view, "config");
 
   /* History export matches the trainer's history.csv. */
   g_autofree char *exported = screenshot_path ("history-export.csv");
@@ -413,6 +416,9 @@ test_evaluation_page (void)
 
   TsuEvaluationView *view = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
   GtkWindow *window = show_in_window (GTK_WIDGET (view), 1280, 800);
+  /* The run chooser lists the project's runs and picks the newest. */
+  tsu_evaluation_view_set_project_path (view, tsu_project_path (doc->project));
+  g_assert_cmpstr (tsu_evaluation_view_get_run_dir (view), ==, run_dir);
   tsu_evaluation_view_set_run_dir (view, run_dir, TRUE);
   g_assert_true (tsu_evaluation_view_get_busy (view));
   g_assert_true (wait_until (not_busy_eval, view, 60));

@@ -3,6 +3,7 @@
 #include "tsu-evaluation-view.h"
 #include "tsu-confusion-view.h"
 #include "tsu-evaluation-table.h"
+#include "tsu-run-list.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -15,6 +16,8 @@ struct _TsuEvaluationView
   GtkWidget         parent_instance;
 
   GtkLabel         *run_label;
+  GtkDropDown      *run_choice;
+  GtkStringList    *run_names;
   GtkDropDown      *split_choice;
   GtkSpinner       *spinner;
   GtkRevealer      *message_revealer;
@@ -30,6 +33,8 @@ struct _TsuEvaluationView
   GtkColumnView    *table;
 
   GSimpleActionGroup *actions;
+  GPtrArray        *runs;          /* TsuRunInfo behind run_choice */
+  gboolean          filling_runs;  /* run_choice changes that are not the user's */
   char             *run_dir;
   GCancellable     *cancellable;
   gboolean          busy;
@@ -319,6 +324,19 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
 
 /* ------------------------------------------------------------ public */
 
+static void
+select_run_in_chooser (TsuEvaluationView *self)
+{
+  for (guint i = 0; self->runs && i < self->runs->len; i++)
+    if (g_strcmp0 (((TsuRunInfo *) g_ptr_array_index (self->runs, i))->dir, self->run_dir) == 0)
+      {
+        self->filling_runs = TRUE;
+        gtk_drop_down_set_selected (self->run_choice, i);
+        self->filling_runs = FALSE;
+        return;
+      }
+}
+
 void
 tsu_evaluation_view_set_run_dir (TsuEvaluationView *self,
                                  const char        *run_dir,
@@ -339,9 +357,54 @@ tsu_evaluation_view_set_run_dir (TsuEvaluationView *self,
     }
   else
     gtk_label_set_text (self->run_label, "No run selected");
+  select_run_in_chooser (self);
   set_busy (self, self->busy);
   if (evaluate)
     tsu_evaluation_view_evaluate (self);
+}
+
+static void
+on_run_chosen (TsuEvaluationView *self)
+{
+  guint i = gtk_drop_down_get_selected (self->run_choice);
+
+  if (self->filling_runs || !self->runs || i >= self->runs->len)
+    return;
+  tsu_evaluation_view_set_run_dir (self, ((TsuRunInfo *) g_ptr_array_index (self->runs, i))->dir, FALSE);
+}
+
+void
+tsu_evaluation_view_set_project_path (TsuEvaluationView *self,
+                                      const char        *project_path)
+{
+  g_autofree char *runs_dir = tsu_run_list_dir_for_project (project_path);
+  g_autoptr(GPtrArray) runs = tsu_run_list_scan (runs_dir);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  g_return_if_fail (TSU_IS_EVALUATION_VIEW (self));
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      TsuRunInfo *run = g_ptr_array_index (runs, i);
+      if (run->has_weights)
+        g_ptr_array_add (labels, run->label);
+      else
+        g_ptr_array_remove_index (runs, i--); /* nothing to evaluate */
+    }
+  g_ptr_array_add (labels, NULL);
+
+  self->filling_runs = TRUE;
+  gtk_string_list_splice (self->run_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->run_names)),
+                          (const char * const *) labels->pdata);
+  self->filling_runs = FALSE;
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  self->runs = g_steal_pointer (&runs);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_choice), self->runs->len > 0);
+
+  if (self->run_dir)
+    select_run_in_chooser (self);
+  else if (self->runs->len > 0)
+    on_run_chosen (self);
 }
 
 const char *
@@ -446,6 +509,7 @@ tsu_evaluation_view_finalize (GObject *object)
 
   g_free (self->run_dir);
   g_free (self->error);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
   tsu_eval_outputs_free (self->outputs);
   G_OBJECT_CLASS (tsu_evaluation_view_parent_class)->finalize (object);
 }
@@ -485,12 +549,13 @@ tsu_evaluation_view_class_init (TsuEvaluationViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/tsumiki/Tsumiki/training/ui/evaluation-view.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, TsuEvaluationView, name)
-  CHILD (run_label); CHILD (split_choice); CHILD (spinner); CHILD (message_revealer);
+  CHILD (run_label); CHILD (run_choice); CHILD (run_names); CHILD (split_choice); CHILD (spinner); CHILD (message_revealer);
   CHILD (message_label); CHILD (score_label); CHILD (details_label); CHILD (confusion_title);
   CHILD (confusion); CHILD (metrics_title); CHILD (metrics_grid); CHILD (rows_label);
   CHILD (mistakes_toggle); CHILD (table);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_mistakes_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_run_chosen);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

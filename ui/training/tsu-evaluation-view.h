@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE (TsuEvaluationView, tsu_evaluation_view, TSU, EVALUATION_VI
 
 GtkWidget  *tsu_evaluation_view_new          (void);
 
+/* Lists the runs of the project at project_path (NAME.runs/) in the page's
+ * run chooser and selects the newest unless a run is already selected;
+ * NULL empties the chooser. Call it again after a run finishes. */
+void        tsu_evaluation_view_set_project_path (TsuEvaluationView *self,
+                                                  const char        *project_path);
 /* Selects a run; with `evaluate` it starts at once. */
 void        tsu_evaluation_view_set_run_dir  (TsuEvaluationView *self,
                                               const char        *run_dir,

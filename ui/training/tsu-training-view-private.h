@@ -3,6 +3,7 @@
  * (curves and the run list). */
 #pragma once
 
+#include "tsu-layer-stats-view.h"
 #include "tsu-run-list.h"
 #include "tsu-training-config.h"
 #include "tsu-training-view.h"
@@ -30,6 +31,7 @@ struct _TsuTrainingView
   GtkStack              *side_stack;
   TsuTrainingConfig     *config;
   GtkListBox            *run_list;
+  TsuLayerStatsView     *layer_stats;
   GtkLabel              *summary_label;
   TsuPlot               *loss_plot;
   TsuPlot               *accuracy_plot;

@@ -385,6 +385,13 @@ tsu_training_view_reload (TsuTrainingView *self)
   update_state (self);
 }
 
+void
+tsu_training_view_show_sidebar (TsuTrainingView *self,
+                                const char      *page)
+{
+  gtk_stack_set_visible_child_name (self->side_stack, page);
+}
+
 GActionGroup *
 tsu_training_view_get_actions (TsuTrainingView *self)
 {
@@ -475,6 +482,7 @@ tsu_training_view_class_init (TsuTrainingViewClass *klass)
 
   g_type_ensure (TSU_TYPE_PLOT);
   g_type_ensure (TSU_TYPE_TRAINING_CONFIG);
+  g_type_ensure (TSU_TYPE_LAYER_STATS_VIEW);
   tsu_training_ui_init ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/tsumiki/Tsumiki/training/ui/training-view.ui");
@@ -482,7 +490,7 @@ tsu_training_view_class_init (TsuTrainingViewClass *klass)
   CHILD (run_button); CHILD (pause_button); CHILD (stop_button); CHILD (pause_icon);
   CHILD (pause_label); CHILD (state_label); CHILD (progress); CHILD (progress_label); CHILD (speed_label);
   CHILD (eta_label); CHILD (message_revealer); CHILD (message_icon); CHILD (message_label);
-  CHILD (side_stack); CHILD (config); CHILD (run_list); CHILD (summary_label);
+  CHILD (side_stack); CHILD (config); CHILD (run_list); CHILD (layer_stats); CHILD (summary_label);
   CHILD (loss_plot); CHILD (accuracy_plot);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_run_activated);
@@ -516,6 +524,7 @@ tsu_training_view_init (TsuTrainingView *self)
   g_signal_connect_swapped (history, "notify::message", G_CALLBACK (on_running_changed), self);
   g_signal_connect_swapped (self->controller, "notify::running", G_CALLBACK (on_running_changed), self);
   g_signal_connect_swapped (self->config, "edited", G_CALLBACK (on_config_edited), self);
+  tsu_layer_stats_view_set_history (self->layer_stats, history);
 
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,

@@ -48,6 +48,9 @@ void                   tsu_training_view_set_run_options  (TsuTrainingView      
 void                   tsu_training_view_set_overlay      (TsuTrainingView *self,
                                                            const char      *run_dir,
                                                            gboolean         overlay);
+/* Shows a sidebar page: "config", "runs" or "layers". */
+void                   tsu_training_view_show_sidebar     (TsuTrainingView *self,
+                                                           const char      *page);
 /* what: "loss.png", "loss.svg", "accuracy.png", "accuracy.svg", "history.csv". */
 gboolean               tsu_training_view_export           (TsuTrainingView  *self,
                                                            const char       *what,

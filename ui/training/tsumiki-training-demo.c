@@ -73,6 +73,8 @@ on_training_state (TsuTrainingHistory *history,
   TsuTrainingState state = tsu_training_history_get_state (history);
   const char *run_dir = tsu_training_history_get_run_dir (history);
 
+  if (state == TSU_TRAINING_DONE || state == TSU_TRAINING_STOPPED)
+    tsu_evaluation_view_set_project_path (demo->evaluation, tsu_project_path (demo->project));
   if (state == TSU_TRAINING_DONE && run_dir)
     tsu_evaluation_view_set_run_dir (demo->evaluation, run_dir, FALSE);
   if (demo->exit_when_done && (state == TSU_TRAINING_DONE || state == TSU_TRAINING_STOPPED
@@ -131,15 +133,22 @@ tick (gpointer data)
       if (tsu_training_controller_is_running (controller))
         return G_SOURCE_CONTINUE;
       tsu_training_history_flush (tsu_training_controller_get_history (controller));
+      tsu_training_view_show_sidebar (demo->training, "layers");
       demo->step++;
       demo->settle = 4;
       return G_SOURCE_CONTINUE;
     case 2:
+      save (demo, "training-layers.png");
+      tsu_training_view_show_sidebar (demo->training, "config");
+      demo->step = 10;
+      demo->settle = 3;
+      return G_SOURCE_CONTINUE;
+    case 10:
       save (demo, "training.png");
       gtk_stack_set_visible_child_name (demo->stack, "evaluation");
       if (tsu_evaluation_view_get_run_dir (demo->evaluation))
         tsu_evaluation_view_evaluate (demo->evaluation);
-      demo->step++;
+      demo->step = 3;
       demo->settle = 3;
       return G_SOURCE_CONTINUE;
     case 3:
@@ -239,6 +248,7 @@ main (int    argc,
                                        &(tsu_train_options) { .epochs = epochs, .limit = limit });
   if (demo.run_dir)
     tsu_evaluation_view_set_run_dir (demo.evaluation, demo.run_dir, FALSE);
+  tsu_evaluation_view_set_project_path (demo.evaluation, tsu_project_path (demo.project));
 
   if (demo.page)
     gtk_stack_set_visible_child_name (demo.stack, demo.page);
