@@ -227,4 +227,17 @@ tsu_window_update_actions (TsuWindow *self)
     return;
   set_enabled (G_ACTION_MAP (self->graph_actions), "undo", tsu_graph_model_can_undo (self->model));
   set_enabled (G_ACTION_MAP (self->graph_actions), "redo", tsu_graph_model_can_redo (self->model));
+
+  /* Say what would be undone: "Undo Change outmaps (Ctrl+Z)". */
+  {
+    const char *undo = tsu_graph_model_get_undo_label (self->model);
+    const char *redo = tsu_graph_model_get_redo_label (self->model);
+    g_autofree char *undo_text = g_strdup_printf ("Undo%s%s (Ctrl+Z)", undo ? " " : "", undo ? undo : "");
+    g_autofree char *redo_text = g_strdup_printf ("Redo%s%s (Ctrl+Shift+Z)", redo ? " " : "", redo ? redo : "");
+
+    if (self->undo_button != NULL)
+      gtk_widget_set_tooltip_text (self->undo_button, undo_text);
+    if (self->redo_button != NULL)
+      gtk_widget_set_tooltip_text (self->redo_button, redo_text);
+  }
 }

@@ -95,6 +95,9 @@ tsu_window_update_recent (TsuWindow *self)
       g_menu_item_set_action_and_target (item, "win.open-recent", "s", recent[i]);
       g_menu_append_item (self->recent_section, item);
     }
+  /* An action that does not exist shows the placeholder greyed out. */
+  if (recent == NULL || recent[0] == NULL)
+    g_menu_append (self->recent_section, "No recent projects", "win.no-recent-projects");
 }
 
 static void

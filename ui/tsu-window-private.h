@@ -18,6 +18,8 @@ struct _TsuWindow
   char *recovery_path_shown;
 
   GtkMenuButton *new_button;
+  GtkWidget *undo_button;
+  GtkWidget *redo_button;
   GtkLabel *title_label;
   GtkLabel *subtitle_label;
   GtkRevealer *recovery_revealer;

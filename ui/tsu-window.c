@@ -174,6 +174,8 @@ tsu_window_class_init (TsuWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/tsumiki/Tsumiki/ui/window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, TsuWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, TsuWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, recovery_revealer);
