@@ -48,6 +48,17 @@ static tsu_status check_names(const tsu_xplan *plan, tsu_diag *diag)
     return st;
 }
 
+/* The shortest text that reads back as the same double: 0.2, not
+ * 0.20000000000000001. */
+static const char *py_num(double v, char *buf, size_t size)
+{
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    return buf;
+}
+
 static void py_pair(tsu_xbuf *b, const int *v)
 {
     tsu_xbuf_printf(b, "(%d, %d)", v[0], v[1]);
@@ -81,8 +92,10 @@ static void emit_module(tsu_xbuf *b, const tsu_node *node, const tsu_node *input
         py_pair(b, tsu_x_ints(node, "pad"));
         tsu_xbuf_printf(b, ", bias=%s)", tsu_x_bool(node, "with_bias") ? "True" : "False");
     } else if (tsu_x_is(node, "BatchNormalization")) {
-        tsu_xbuf_printf(b, "BatchNorm(%d, eps=%.17g, momentum=%.17g)", tsu_node_shape(node)->d[0],
-                        tsu_x_float(node, "eps"), tsu_x_float(node, "momentum"));
+        char eps[32], momentum[32];
+        tsu_xbuf_printf(b, "BatchNorm(%d, eps=%s, momentum=%s)", tsu_node_shape(node)->d[0],
+                        py_num(tsu_x_float(node, "eps"), eps, sizeof eps),
+                        py_num(tsu_x_float(node, "momentum"), momentum, sizeof momentum));
     } else {
         tsu_assert(!"a layer with weights the PyTorch exporter does not know");
     }
@@ -109,7 +122,7 @@ static void emit_pool(tsu_xbuf *b, const tsu_node *node, const char *src)
 static void emit_forward_line(tsu_xbuf *b, const tsu_node *node)
 {
     const char *id = tsu_node_id(node);
-    char src[TSU_ID_MAX + 8];
+    char src[TSU_ID_MAX + 8], num[32];
     if (tsu_node_input_count(node) > 0)
         snprintf(src, sizeof src, T "%s", tsu_node_id(tsu_node_input(node, 0)));
     tsu_xbuf_printf(b, "        " T "%s = ", id);
@@ -128,13 +141,13 @@ static void emit_forward_line(tsu_xbuf *b, const tsu_node *node)
     else if (tsu_x_is(node, "Tanh"))
         tsu_xbuf_printf(b, "torch.tanh(%s)", src);
     else if (tsu_x_is(node, "LeakyReLU"))
-        tsu_xbuf_printf(b, "F.leaky_relu(%s, %.17g)", src, tsu_x_float(node, "alpha"));
+        tsu_xbuf_printf(b, "F.leaky_relu(%s, %s)", src, py_num(tsu_x_float(node, "alpha"), num, sizeof num));
     else if (tsu_x_is(node, "ELU"))
-        tsu_xbuf_printf(b, "F.elu(%s, %.17g)", src, tsu_x_float(node, "alpha"));
+        tsu_xbuf_printf(b, "F.elu(%s, %s)", src, py_num(tsu_x_float(node, "alpha"), num, sizeof num));
     else if (tsu_x_is(node, "Softmax"))
         tsu_xbuf_printf(b, "torch.softmax(%s, dim=1)", src);
     else if (tsu_x_is(node, "Dropout"))
-        tsu_xbuf_printf(b, "F.dropout(%s, %.17g, self.training)", src, tsu_x_float(node, "p"));
+        tsu_xbuf_printf(b, "F.dropout(%s, %s, self.training)", src, py_num(tsu_x_float(node, "p"), num, sizeof num));
     else if (tsu_x_is(node, "Flatten"))
         tsu_xbuf_printf(b, "torch.flatten(%s, 1)", src);
     else if (tsu_x_is(node, "Reshape")) {
@@ -292,7 +305,10 @@ static void emit_readme(tsu_xbuf *b, const tsu_project *project, const tsu_xplan
                   "Each epoch rank 0 writes `run/weights.safetensors` and `run/history.csv` in\n"
                   "Tsumiki's formats: open the project in Tsumiki and load those weights to\n"
                   "evaluate or export them again.\n\n"
-                  "Needs: Python 3, PyTorch, numpy; Pillow (or OpenCV) for PNG datasets.\n");
+                  "Needs: Python 3, PyTorch, numpy; Pillow (or OpenCV) for PNG datasets.\n\n"
+                  "Debian 12's torch 1.13 under Python 3.11 has a torchrun that cannot parse\n"
+                  "its own defaults (`'NoneType' object has no attribute 'get'`); add\n"
+                  "`--redirects 1 --tee 1` to the torchrun command there.\n");
 }
 
 tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph, tsu_net *net,

@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -216,7 +217,16 @@ def check_ddp(cases):
                # these two (its Std flag enum lost NONE from iteration).
                "--redirects", "1", "--tee", "1",
                "train.py", "--epochs", "1", "--out", run]
-        r = subprocess.run(cmd, cwd=tdir, env=env, capture_output=True, text=True, timeout=240)
+        # Its own session, so that a hang is cleaned up with every worker.
+        proc = subprocess.Popen(cmd, cwd=tdir, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            err += "\ntorchrun did not finish in 180 s (killed)"
+        r = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
         print(r.stdout.strip())
         history = os.path.join(run, "history.csv")
         rows = open(history).read().strip().split("\n") if os.path.exists(history) else []

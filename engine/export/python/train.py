@@ -16,6 +16,7 @@ Processes use gloo on CPUs and nccl on GPUs. --batch-size is the global
 batch: each of the N processes takes batch_size / N samples per step.
 """
 import argparse
+import gc
 import json
 import math
 import os
@@ -229,11 +230,20 @@ def main():
                                         os.path.join(args.out, "weights.safetensors"))
             with open(os.path.join(args.out, "history.csv"), "w", encoding="utf-8") as f:
                 f.write("\n".join(history) + "\n")
-    if distributed:
-        dist.barrier()
-        dist.destroy_process_group()
     if rank == 0:
         print(f"wrote {os.path.join(args.out, 'weights.safetensors')}", flush=True)
+    if distributed:
+        # torch 1.13 can deadlock when DDP's reducer and the gloo group are
+        # torn down during interpreter shutdown (a gloo thread waits for the
+        # GIL the finalizer holds): free them now, then leave without the
+        # finalizer; every file is written and closed by this point.
+        del net, optimizer
+        gc.collect()
+        dist.barrier()
+        dist.destroy_process_group()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":
