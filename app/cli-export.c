@@ -31,6 +31,10 @@ static bool parse_export(int argc, char **argv, export_options *o)
         else if (!strcmp(argv[i], "--name") && value) o->name = argv[++i];
         else if (!strcmp(argv[i], "--history") && value) o->history = argv[++i];
         else if (!strcmp(argv[i], "--untrained")) o->untrained = true;
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(export_usage, stdout);
+            exit(0);
+        }
         else if (argv[i][0] != '-' && !o->path) o->path = argv[i];
         else {
             fputs(export_usage, stderr);

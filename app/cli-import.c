@@ -8,7 +8,8 @@
 
 static const char import_usage[] =
     "usage: tsumiki-cli import MODEL.onnx --out PROJECT.tsumiki [--weights W.safetensors]\n"
-    "  The weights go to PROJECT.safetensors unless --weights says otherwise.\n";
+    "  The weights go to PROJECT.safetensors unless --weights says otherwise.\n"
+    "  tsumiki-cli import --list-operators: the ONNX operators Tsumiki imports.\n";
 
 int cli_import(int argc, char **argv)
 {
@@ -17,7 +18,10 @@ int cli_import(int argc, char **argv)
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(argv[i], "--out") && value) out = argv[++i];
         else if (!strcmp(argv[i], "--weights") && value) weights = argv[++i];
-        else if (!strcmp(argv[i], "--list-operators")) {
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(import_usage, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--list-operators")) {
             for (const char *const *op = tsu_import_onnx_operators(); *op; op++) printf("%s\n", *op);
             return 0;
         } else if (argv[i][0] != '-' && !model) model = argv[i];
