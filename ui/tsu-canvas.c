@@ -214,6 +214,22 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     self->last_paint_us = g_get_monotonic_time () - start;
   }
   cairo_destroy (cr);
+
+  /* An empty canvas says how to start. */
+  if (layout->n_nodes == 0)
+    {
+      g_autoptr(PangoLayout) hint = gtk_widget_create_pango_layout (
+        GTK_WIDGET (self), "Drag layers here from the palette,\nor double-click one to add it");
+      int text_width, text_height;
+      GdkRGBA grey = { 0.45, 0.47, 0.5, 1 };
+
+      pango_layout_set_alignment (hint, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (hint, &text_width, &text_height);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - text_width) / 2.0, (height - text_height) / 2.0));
+      gtk_snapshot_append_layout (snapshot, hint, &grey);
+      gtk_snapshot_restore (snapshot);
+    }
 }
 
 static void

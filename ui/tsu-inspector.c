@@ -97,7 +97,13 @@ update_network_page (TsuInspector *self)
   activations = format_bytes (stats.activation_bytes);
   memory_label = g_strdup_printf ("Training memory\n(batch %d, %s)", batch, optimizer_name (optimizer));
 
-  if (diag->count == 0)
+  if (graph == NULL || tsu_graph_node_count (graph) == 0)
+    {
+      gtk_label_set_text (self->status_label, "The network is empty: start with an Input layer");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+    }
+  else if (diag->count == 0)
     {
       gtk_label_set_text (self->status_label, "✓ Ready to train: no problems found");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
