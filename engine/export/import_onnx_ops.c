@@ -483,10 +483,14 @@ static bool import_alias(ictx *c, const Onnx__NodeProto *n)
     return true;
 }
 
-bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *n)
+bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *node)
 {
+    /* Unnamed nodes go by their first output in messages and ids. A shallow
+     * copy: the unpacked message must keep its own pointers for freeing. */
+    Onnx__NodeProto named = *node;
+    if (!named.name || !*named.name) named.name = named.n_output ? named.output[0] : named.op_type;
+    const Onnx__NodeProto *n = &named;
     const char *op = n->op_type;
-    if (!n->name || !*n->name) ((Onnx__NodeProto *)n)->name = (char *)(n->n_output ? n->output[0] : op);
     if (!strcmp(op, "Conv")) return import_conv(c, n, false);
     if (!strcmp(op, "ConvTranspose")) return import_conv(c, n, true);
     if (!strcmp(op, "Gemm")) return import_gemm(c, n);
