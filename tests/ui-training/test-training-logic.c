@@ -202,6 +202,11 @@ test_run_list_scan (void)
   const char *names[] = { "20261127-101500", "20261128-090000", "20261126-235959" };
 
   g_assert_cmpstr (runs, ==, expected_runs);
+  g_assert_true (tsu_run_dir_equal ("/a/b/../b/c", "/a/b/c"));
+  g_assert_false (tsu_run_dir_equal ("/a/b", "/a/c"));
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *absolute = g_build_filename (cwd, "x.runs", "1", NULL);
+  g_assert_true (tsu_run_dir_equal ("x.runs/1", absolute));
   g_assert_null (tsu_run_list_dir_for_project (NULL));
 
   /* A missing runs directory is just an empty list. */

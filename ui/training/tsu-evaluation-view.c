@@ -3,6 +3,7 @@
 #include "tsu-evaluation-view.h"
 #include "tsu-confusion-view.h"
 #include "tsu-evaluation-table.h"
+#include "tsu-plot.h"
 #include "tsu-run-list.h"
 
 #include <gio/gio.h>
@@ -24,6 +25,7 @@ struct _TsuEvaluationView
   GtkLabel         *message_label;
   GtkLabel         *score_label;
   GtkLabel         *details_label;
+  TsuPlot          *regression_plot;
   GtkWidget        *confusion_title;
   TsuConfusionView *confusion;
   GtkWidget        *metrics_title;
@@ -230,6 +232,40 @@ update_rows_label (TsuEvaluationView *self)
   gtk_label_set_text (self->rows_label, total ? text : "");
 }
 
+/* Output against target: points on the diagonal are right. */
+static void
+show_regression_plot (TsuEvaluationView *self)
+{
+  static const GdkRGBA point_color = { 0.21, 0.52, 0.89, 1 };
+  static const GdkRGBA ideal_color = { 0.47, 0.46, 0.48, 1 };
+  guint n = self->outputs->rows->len;
+  g_autofree double *xs = g_new (double, MAX (n, 1));
+  g_autofree double *ys = g_new (double, MAX (n, 1));
+  double lo = INFINITY, hi = -INFINITY;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const TsuEvalRow *row = &g_array_index (self->outputs->rows, TsuEvalRow, i);
+      xs[i] = row->target;
+      ys[i] = row->output;
+      lo = MIN (lo, MIN (xs[i], ys[i]));
+      hi = MAX (hi, MAX (xs[i], ys[i]));
+    }
+  tsu_plot_clear (self->regression_plot);
+  tsu_plot_set_title (self->regression_plot, "Output against target");
+  tsu_plot_set_x_label (self->regression_plot, "target");
+  tsu_plot_set_y_label (self->regression_plot, "output");
+  if (n == 0)
+    return;
+  double line_x[2] = { lo, hi };
+  guint ideal = tsu_plot_add_series (self->regression_plot, "output = target", &ideal_color,
+                                     TSU_PLOT_LINE, FALSE);
+  tsu_plot_set_series_data (self->regression_plot, ideal, line_x, line_x, 2);
+  guint points = tsu_plot_add_series (self->regression_plot, "samples", &point_color,
+                                      TSU_PLOT_POINTS, FALSE);
+  tsu_plot_set_series_data (self->regression_plot, points, xs, ys, n);
+}
+
 static void
 show_result (TsuEvaluationView *self,
              EvalJob           *job)
@@ -269,7 +305,11 @@ show_result (TsuEvaluationView *self,
                   r->samples, job->split, r->loss, r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       tsu_confusion_view_set_matrix (self->confusion, NULL, NULL);
+      show_regression_plot (self);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->regression_plot), !r->classification);
+  gtk_button_set_label (GTK_BUTTON (self->mistakes_toggle),
+                        r->classification ? "_Mistakes only" : "_Largest errors first");
   gtk_widget_set_visible (self->confusion_title, r->classification);
   gtk_widget_set_visible (GTK_WIDGET (self->confusion), r->classification);
   gtk_widget_set_visible (self->metrics_title, r->classification);
@@ -328,7 +368,7 @@ static void
 select_run_in_chooser (TsuEvaluationView *self)
 {
   for (guint i = 0; self->runs && i < self->runs->len; i++)
-    if (g_strcmp0 (((TsuRunInfo *) g_ptr_array_index (self->runs, i))->dir, self->run_dir) == 0)
+    if (tsu_run_dir_equal (((TsuRunInfo *) g_ptr_array_index (self->runs, i))->dir, self->run_dir))
       {
         self->filling_runs = TRUE;
         gtk_drop_down_set_selected (self->run_choice, i);
@@ -445,6 +485,18 @@ tsu_evaluation_view_get_n_shown (TsuEvaluationView *self)
     ? g_list_model_get_n_items (G_LIST_MODEL (self->table_model.filtered)) : 0;
 }
 
+static gboolean
+scroll_table_to_top (gpointer data)
+{
+  TsuEvaluationView *self = data;
+  GtkWidget *scrolled = self->table
+    ? gtk_widget_get_ancestor (GTK_WIDGET (self->table), GTK_TYPE_SCROLLED_WINDOW) : NULL;
+
+  if (scrolled)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+  return G_SOURCE_REMOVE;
+}
+
 void
 tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
                                        gboolean           mistakes_only)
@@ -461,10 +513,9 @@ tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
                                     GTK_SORT_DESCENDING);
   update_rows_label (self);
 
-  /* Start at the top of the new list, not where the old one was. */
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->table), GTK_TYPE_SCROLLED_WINDOW);
-  if (scrolled)
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+  /* Start at the top of the new list, not where the old one was; after
+   * the list view has laid the new rows out, or it restores its anchor. */
+  g_idle_add_full (G_PRIORITY_LOW, scroll_table_to_top, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -545,13 +596,14 @@ tsu_evaluation_view_class_init (TsuEvaluationViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TSU_TYPE_CONFUSION_VIEW);
+  g_type_ensure (TSU_TYPE_PLOT);
   tsu_training_ui_init ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/tsumiki/Tsumiki/training/ui/evaluation-view.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, TsuEvaluationView, name)
   CHILD (run_label); CHILD (run_choice); CHILD (run_names); CHILD (split_choice); CHILD (spinner); CHILD (message_revealer);
   CHILD (message_label); CHILD (score_label); CHILD (details_label); CHILD (confusion_title);
-  CHILD (confusion); CHILD (metrics_title); CHILD (metrics_grid); CHILD (rows_label);
+  CHILD (confusion); CHILD (regression_plot); CHILD (metrics_title); CHILD (metrics_grid); CHILD (rows_label);
   CHILD (mistakes_toggle); CHILD (table);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_mistakes_toggled);

@@ -194,6 +194,17 @@ tsu_run_list_dir_for_project (const char *project_path)
   return g_build_filename (dir, runs, NULL);
 }
 
+gboolean
+tsu_run_dir_equal (const char *a,
+                   const char *b)
+{
+  if (!a || !b)
+    return a == b;
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  return strcmp (ca, cb) == 0;
+}
+
 double
 tsu_run_info_final_accuracy (const TsuRunInfo *info)
 {

@@ -63,6 +63,12 @@ char       *tsu_run_list_dir_for_project (const char *project_path);
  * runs_dir is an empty list, not an error. Elements are TsuRunInfo. */
 GPtrArray  *tsu_run_list_scan   (const char *runs_dir);
 
+/* Whether two run directory paths name the same directory, one relative
+ * (as the trainer reports it for a project opened by a relative path) and
+ * one absolute (as the scan lists it). */
+gboolean    tsu_run_dir_equal (const char *a,
+                               const char *b);
+
 /* The final epoch's validation accuracy, falling back to training
  * accuracy; NAN for regression. */
 double      tsu_run_info_final_accuracy (const TsuRunInfo *info);

@@ -78,7 +78,7 @@ add_overlays (TsuTrainingView *self,
   for (guint r = 0; r < self->runs->len; r++)
     {
       TsuRunInfo *run = g_ptr_array_index (self->runs, r);
-      if (!g_hash_table_contains (self->overlaid, run->dir) || g_strcmp0 (run->dir, current_run) == 0)
+      if (!g_hash_table_contains (self->overlaid, run->dir) || tsu_run_dir_equal (run->dir, current_run))
         continue;
       const TsuEpochRecord *rec = (const TsuEpochRecord *) (gpointer) run->epochs->data;
       guint n = run->epochs->len;
@@ -157,9 +157,9 @@ tsu_training_view_update_plots (TsuTrainingView *self)
       tsu_plot_set_x_extent (accuracy_plot, extent > 0 ? 1 : 0, extent);
       tsu_plot_set_title (accuracy_plot, self->show_error ? "Error" : "Accuracy");
       tsu_plot_set_y_label (accuracy_plot, self->show_error ? "error" : "accuracy");
-      tsu_plot_set_empty_text (accuracy_plot,
-                               regression ? "A regression has no accuracy: see the loss"
-                                          : "Accuracy per epoch appears after the first epoch");
+      tsu_plot_set_empty_text (accuracy_plot, "Accuracy per epoch appears after the first epoch");
+      /* A regression has no accuracy: give the loss the whole height. */
+      gtk_widget_set_visible (GTK_WIDGET (accuracy_plot), !regression);
     }
 
   /* One line under the toolbar with what a person looks for first. */
