@@ -315,7 +315,22 @@ on_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkToolt
 static gboolean
 on_drop (GtkDropTarget *target, const GValue *value, double wx, double wy, TsuCanvas *self)
 {
-  const char *type = g_value_get_string (value);
+  const char *type;
+
+  /* A project file dropped on the canvas opens, as on the rest of the
+   * window (whose own drop target the canvas would otherwise shadow). */
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+        {
+          g_autofree char *path = g_file_get_path (l->data);
+
+          if (path != NULL && g_str_has_suffix (path, ".tsumiki"))
+            return gtk_widget_activate_action (GTK_WIDGET (self), "win.open-recent", "s", path);
+        }
+      return FALSE;
+    }
+  type = g_value_get_string (value);
 
   if (self->model == NULL || type == NULL || tsu_layer_kind_find (type) == NULL)
     return FALSE;
@@ -556,7 +571,7 @@ tsu_canvas_setup_input (TsuCanvas *self)
   GtkGesture *secondary = gtk_gesture_click_new ();
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (primary), GDK_BUTTON_PRIMARY);
   g_signal_connect (primary, "drag-begin", G_CALLBACK (on_primary_begin), self);
@@ -581,6 +596,8 @@ tsu_canvas_setup_input (TsuCanvas *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (widget, motion);
 
+  /* Palette entries carry their layer type as a string. */
+  gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_STRING }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drop));
 
