@@ -17,6 +17,7 @@
 #include "tsu-confusion-view.h"
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
+#include "tsu-layer-stats-view.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"
 #include "tsu-training-ui.h"
@@ -156,6 +157,24 @@ test_plot (void)
   g_assert_nonnull (error);
 
   gtk_window_destroy (window);
+}
+
+/* ------------------------------------------------------------ layer stats */
+
+static void
+test_layer_warnings (void)
+{
+  TsuLayerSample healthy = { .node = "fc1", .activation_std = 1, .weight_norm = 3, .gradient_norm = 0.1f };
+  TsuLayerSample dead = { .node = "relu1", .zero_fraction = 0.97f };
+  TsuLayerSample vanishing = { .node = "fc9", .weight_norm = 2, .gradient_norm = 1e-9f };
+  TsuLayerSample exploding = { .node = "fc2", .weight_norm = 2, .gradient_norm = 5e4f };
+  TsuLayerSample nan = { .node = "fc3", .activation_mean = NAN };
+
+  g_assert_null (tsu_layer_stats_warning (&healthy));
+  g_assert_cmpstr (tsu_layer_stats_warning (&dead), ==, "dead");
+  g_assert_cmpstr (tsu_layer_stats_warning (&vanishing), ==, "vanishing");
+  g_assert_cmpstr (tsu_layer_stats_warning (&exploding), ==, "exploding");
+  g_assert_cmpstr (tsu_layer_stats_warning (&nan), ==, "exploding");
 }
 
 /* ------------------------------------------------------------ confusion */
@@ -540,6 +559,7 @@ main (int    argc,
 
   g_test_add_func ("/training-ui/plot", test_plot);
   g_test_add_func ("/training-ui/confusion", test_confusion_view);
+  g_test_add_func ("/training-ui/layer-warnings", test_layer_warnings);
   g_test_add_func ("/training-ui/training-page", test_training_page);
   g_test_add_func ("/training-ui/config-edit", test_config_edit);
   g_test_add_func ("/training-ui/evaluation-page", test_evaluation_page);
