@@ -275,6 +275,65 @@ test_view_pages_replaceable (void)
   settle ();
 }
 
+static void
+wait_ms (int ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, waited, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Unsaved work survives a crash: the autosave writes the recovery file,
+ * the next start offers it, and Recover brings the edit back, unsaved. */
+static void
+test_recovery_after_crash (void)
+{
+  g_autofree char *path = example_path ("fashion-mnist-cnn.tsumiki");
+  g_autofree char *recovery = NULL;
+  TsuWindow *crashed, *next;
+  GtkRevealer *banner;
+
+  /* Only run with private state directories (run-with-display.sh). */
+  if (g_getenv ("TSU_TEST_SCRATCH") == NULL)
+    {
+      g_test_skip ("needs the scratch XDG directories of run-with-display.sh");
+      return;
+    }
+  g_setenv ("TSUMIKI_AUTOSAVE_SECONDS", "1", TRUE);
+
+  crashed = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_assert_true (tsu_window_open_path (crashed, path, NULL));
+  tsu_graph_model_set_param (tsu_window_get_model (crashed), "fc", "outmaps", json_object_new_int (7));
+  /* g_timeout_add_seconds fires within a second of its period. */
+  wait_ms (2600);
+  recovery = g_build_filename (g_get_user_cache_dir (), "tsumiki", "recovery.tsumiki", NULL);
+  g_assert_true (g_file_test (recovery, G_FILE_TEST_EXISTS));
+  /* A crash: the window goes without its close handler. */
+  gtk_window_destroy (GTK_WINDOW (crashed));
+  settle ();
+  g_assert_true (g_file_test (recovery, G_FILE_TEST_EXISTS));
+
+  next = g_object_new (TSU_TYPE_WINDOW, NULL);
+  tsu_window_open_startup (next);
+  gtk_window_present (GTK_WINDOW (next));
+  settle ();
+  banner = GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (next), TSU_TYPE_WINDOW, "recovery_revealer"));
+  g_assert_true (gtk_revealer_get_reveal_child (banner));
+  gtk_widget_activate_action (GTK_WIDGET (next), "win.recover", NULL);
+  settle ();
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+  g_assert_cmpint (param_int (tsu_window_get_model (next), "fc", "outmaps"), ==, 7);
+  g_assert_true (tsu_graph_model_get_dirty (tsu_window_get_model (next)));
+  g_assert_cmpstr (tsu_graph_model_get_path (tsu_window_get_model (next)), ==, path);
+
+  tsu_window_set_ephemeral (next, TRUE);
+  gtk_window_destroy (GTK_WINDOW (next));
+  settle ();
+  g_unsetenv ("TSUMIKI_AUTOSAVE_SECONDS");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -287,5 +346,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/save-writes-file", test_save_writes_file);
   g_test_add_func ("/widgets/export-diagram", test_export_diagram);
   g_test_add_func ("/widgets/view-pages-replaceable", test_view_pages_replaceable);
+  g_test_add_func ("/widgets/recovery-after-crash", test_recovery_after_crash);
   return g_test_run ();
 }
