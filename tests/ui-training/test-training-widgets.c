@@ -18,6 +18,7 @@
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-layer-stats-view.h"
+#include "tsu-mini-loss-view.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"
 #include "tsu-training-ui.h"
@@ -328,6 +329,21 @@ test_training_page (void)
   tsu_training_view_show_sidebar (view, "layers");
   save_screenshot (GTK_WIDGET (window), "training-layers.png");
   tsu_training_view_show_sidebar (view, "config");
+
+  /* The corner curve for the Edit view follows the same history. */
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+    GtkWidget *canvas_stand_in = gtk_label_new ("(the canvas)");
+    GtkWidget *mini = tsu_mini_loss_view_new ();
+    tsu_mini_loss_view_set_history (TSU_MINI_LOSS_VIEW (mini), tsu_training_controller_get_history (controller));
+    gtk_widget_set_halign (mini, GTK_ALIGN_END);
+    gtk_widget_set_valign (mini, GTK_ALIGN_END);
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), canvas_stand_in);
+    gtk_overlay_add_overlay (GTK_OVERLAY (overlay), mini);
+    GtkWindow *edit = show_in_window (overlay, 700, 400);
+    save_screenshot (GTK_WIDGET (edit), "edit-corner-loss.png");
+    gtk_window_destroy (edit);
+  }
 
   /* History export matches the trainer's history.csv. */
   g_autofree char *exported = screenshot_path ("history-export.csv");

@@ -145,6 +145,13 @@ tsu_training_view_update_plots (TsuTrainingView *self)
    * the run (stopped early, say) the axis fits what was done. */
   gboolean active = tsu_training_state_is_active (tsu_training_history_get_state (history));
   double extent = active && progress->epochs > 0 ? progress->epochs : 0;
+  if (!active && n_losses == 0 && n_epochs == 0)
+    {
+      /* Nothing run yet: an axis as long as the configured run. */
+      tsu_train_config config;
+      tsu_training_config_get (self->config, &config);
+      extent = config.epochs;
+    }
   tsu_plot_set_x_extent (self->loss_plot, 0, extent);
 
   if (accuracy_plot)
