@@ -36,10 +36,21 @@ struct _TsuInspector
   GtkLabel *node_error;
   GtkEntry *id_entry;
   GtkLabel *id_message;
+  GtkWidget *inputs_title;
+  GtkGrid *inputs_grid;
+  char *inputs_signature;          /* what the input pickers were built for */
+  guint inputs_idle;
+  int pending_slot;                /* a picker choice waiting to be applied */
+  char *pending_source;            /* "" for none */
   GtkWidget *params_title;
   GtkGrid *params_grid;
   GtkGrid *output_grid;
 };
+
+/* tsu-inspector-inputs.c: one drop-down per input port, so links can be
+ * made and changed from the keyboard. */
+void tsu_inspector_update_inputs  (TsuInspector *self);
+void tsu_inspector_clear_inputs   (TsuInspector *self);
 
 void tsu_inspector_build_params   (TsuInspector *self,
                                    const tsu_layer_kind *kind);

@@ -205,6 +205,7 @@ update_node_page (TsuInspector *self)
   gtk_label_set_text (self->node_error, error ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->node_error), error != NULL);
 
+  tsu_inspector_update_inputs (self);
   tsu_inspector_update_params (self);
   update_output_grid (self, box);
 }
@@ -363,6 +364,7 @@ tsu_inspector_dispose (GObject *object)
   TsuInspector *self = TSU_INSPECTOR (object);
 
   tsu_inspector_set_model (self, NULL);
+  g_clear_handle_id (&self->inputs_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_INSPECTOR);
   G_OBJECT_CLASS (tsu_inspector_parent_class)->dispose (object);
 }
@@ -374,6 +376,8 @@ tsu_inspector_finalize (GObject *object)
 
   g_free (self->node_id);
   g_free (self->node_type);
+  g_free (self->inputs_signature);
+  g_free (self->pending_source);
   g_array_unref (self->editors);
   G_OBJECT_CLASS (tsu_inspector_parent_class)->finalize (object);
 }
@@ -400,6 +404,8 @@ tsu_inspector_class_init (TsuInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsuInspector, node_error);
   gtk_widget_class_bind_template_child (widget_class, TsuInspector, id_entry);
   gtk_widget_class_bind_template_child (widget_class, TsuInspector, id_message);
+  gtk_widget_class_bind_template_child (widget_class, TsuInspector, inputs_title);
+  gtk_widget_class_bind_template_child (widget_class, TsuInspector, inputs_grid);
   gtk_widget_class_bind_template_child (widget_class, TsuInspector, params_title);
   gtk_widget_class_bind_template_child (widget_class, TsuInspector, params_grid);
   gtk_widget_class_bind_template_child (widget_class, TsuInspector, output_grid);

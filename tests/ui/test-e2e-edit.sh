@@ -81,7 +81,7 @@ stripe=$(pixel 549 255)
 near "$stripe" "54,120,217" || fail "no Convolution box under Input (pixel $stripe)"
 
 # 2. outmaps 16 → 32, typed into the inspector's spin button.
-xdotool mousemove 1221 227 click 1
+xdotool mousemove 1221 301 click 1
 sleep 0.2
 xdotool key ctrl+a
 xdotool type --delay 40 "32"
