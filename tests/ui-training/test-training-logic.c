@@ -668,6 +668,29 @@ test_dataset_report (void)
   tsu_fixture_remove_tree (dir);
 }
 
+static void
+test_dataset_spec_editing (void)
+{
+  g_autofree char *a = tsu_dataset_spec_set_source ("{\"source\":\"csv\",\"path\":\"d.csv\",\"limit\":500}",
+                                                    "validation", "fashion-mnist");
+  g_assert_cmpstr (a, ==, "{\"source\":\"fashion-mnist\",\"limit\":500,\"split\":\"test\"}");
+  g_autofree char *b = tsu_dataset_spec_set_source (a, "validation", "csv");
+  g_assert_cmpstr (b, ==, "{\"source\":\"csv\",\"limit\":500}");
+  g_autofree char *c = tsu_dataset_spec_set_string (b, "path", "data/train.csv");
+  g_assert_cmpstr (c, ==, "{\"source\":\"csv\",\"limit\":500,\"path\":\"data/train.csv\"}");
+  g_autofree char *d = tsu_dataset_spec_set_limit (c, 0);
+  g_assert_null (strstr (d, "limit"));
+  g_autofree char *e = tsu_dataset_spec_set_source (NULL, "training", "mnist");
+  g_assert_cmpstr (e, ==, "{\"source\":\"mnist\",\"split\":\"train\"}");
+
+  g_autofree char *inside = tsu_dataset_relative_path ("/home/a/proj", "/home/a/proj/data/x.csv");
+  g_assert_cmpstr (inside, ==, "data/x.csv");
+  g_autofree char *outside = tsu_dataset_relative_path ("/home/a/proj", "/srv/x.csv");
+  g_assert_cmpstr (outside, ==, "/srv/x.csv");
+  g_autofree char *sibling = tsu_dataset_relative_path ("/home/a/proj", "/home/a/project2/x.csv");
+  g_assert_cmpstr (sibling, ==, "/home/a/project2/x.csv");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -691,5 +714,6 @@ main (int    argc,
   g_test_add_func ("/training/metrics/sigmoid-regression", test_eval_outputs_sigmoid_and_regression);
   g_test_add_func ("/training/config/json", test_training_json);
   g_test_add_func ("/training/dataset/report", test_dataset_report);
+  g_test_add_func ("/training/dataset/spec-editing", test_dataset_spec_editing);
   return g_test_run ();
 }

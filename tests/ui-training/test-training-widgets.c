@@ -93,6 +93,23 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* Depth-first search for the first widget matching. */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             gboolean (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, match, data);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 png_has_size (const char *path,
               int         width,
@@ -393,6 +410,13 @@ test_training_page (void)
   doc_free (doc);
 }
 
+static gboolean
+is_spin_with_value (GtkWidget     *w,
+                    gconstpointer  value)
+{
+  return GTK_IS_SPIN_BUTTON (w) && gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (w)) == GPOINTER_TO_INT (value);
+}
+
 static void
 test_config_edit (void)
 {
@@ -403,25 +427,8 @@ test_config_edit (void)
   g_signal_connect (view, "training-edited", G_CALLBACK (on_edited), doc);
   GtkWindow *window = show_in_window (GTK_WIDGET (view), 1000, 700);
 
-  /* Find the Epochs spin button through the accessible tree's labels. */
-  GtkWidget *epochs = NULL;
-  for (GtkWidget *w = GTK_WIDGET (view); w; )
-    {
-      if (GTK_IS_SPIN_BUTTON (w) && gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (w)) == 3)
-        {
-          epochs = w;
-          break;
-        }
-      /* depth-first walk */
-      GtkWidget *next = gtk_widget_get_first_child (w);
-      while (!next && w)
-        {
-          next = gtk_widget_get_next_sibling (w);
-          if (!next)
-            w = gtk_widget_get_parent (w) == GTK_WIDGET (view) ? NULL : gtk_widget_get_parent (w);
-        }
-      w = next;
-    }
+  /* The Epochs spin button is the one showing the project's 3 epochs. */
+  GtkWidget *epochs = find_widget (GTK_WIDGET (view), is_spin_with_value, GINT_TO_POINTER (3));
   g_assert_nonnull (epochs);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 12);
   g_assert_nonnull (doc->edited);
@@ -488,6 +495,24 @@ test_evaluation_page (void)
 
 /* ------------------------------------------------------------ data */
 
+static gboolean
+is_source_choice (GtkWidget     *w,
+                  gconstpointer  key)
+{
+  return GTK_IS_DROP_DOWN (w) && g_strcmp0 (g_object_get_data (G_OBJECT (w), "split-key"), key) == 0
+         && g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (w))) == 5;
+}
+
+static void
+on_dataset_edited (TsuDatasetView *view,
+                   const char     *key,
+                   const char     *json,
+                   char          **out)
+{
+  g_free (*out);
+  *out = g_strdup_printf ("%s=%s", key, json ? json : "null");
+}
+
 static void
 test_dataset_page (void)
 {
@@ -513,6 +538,15 @@ test_dataset_page (void)
   report = tsu_dataset_view_get_report (view);
   g_assert_cmpuint (report->problems->len, ==, 2); /* training and validation */
   save_screenshot (GTK_WIDGET (window), "data-problems.png");
+
+  /* Picking a built-in source for the validation data goes to the owner. */
+  g_autofree char *edited = NULL;
+  g_signal_connect (view, "dataset-edited", G_CALLBACK (on_dataset_edited), &edited);
+  GtkWidget *source = find_widget (GTK_WIDGET (view), is_source_choice, "validation");
+  g_assert_nonnull (source);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (source)), ==, 4); /* CSV */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (source), 1);
+  g_assert_cmpstr (edited, ==, "validation={\"source\":\"fashion-mnist\",\"split\":\"test\"}");
 
   gtk_window_destroy (window);
   doc_free (doc);

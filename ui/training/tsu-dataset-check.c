@@ -224,3 +224,92 @@ tsu_dataset_report_free (TsuDatasetReport *report)
   g_ptr_array_unref (report->problems);
   g_free (report);
 }
+
+/* ------------------------------------------------------------ editing */
+
+static struct json_object *
+parse_spec (const char *spec_json)
+{
+  struct json_object *spec = spec_json ? json_tokener_parse (spec_json) : NULL;
+
+  if (!spec || !json_object_is_type (spec, json_type_object))
+    {
+      json_object_put (spec);
+      spec = json_object_new_object ();
+    }
+  return spec;
+}
+
+static char *
+spec_text (struct json_object *spec)
+{
+  char *text = g_strdup (json_object_to_json_string_ext (spec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put (spec);
+  return text;
+}
+
+char *
+tsu_dataset_spec_set_source (const char *spec_json,
+                             const char *key,
+                             const char *source)
+{
+  struct json_object *spec = parse_spec (spec_json);
+  gboolean builtin = !strcmp (source, "fashion-mnist") || !strcmp (source, "mnist");
+  static const char *const source_keys[] = { "split", "dir", "path", "images", "labels" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (source_keys); i++)
+    {
+      const char *k = source_keys[i];
+      gboolean keep = builtin ? !strcmp (k, "split")
+                    : !strcmp (source, "csv") ? !strcmp (k, "path")
+                    : !strcmp (source, "idx") ? (!strcmp (k, "images") || !strcmp (k, "labels"))
+                    : FALSE;
+      if (!keep)
+        json_object_object_del (spec, k);
+    }
+  json_object_object_add (spec, "source", json_object_new_string (source));
+  if (builtin && !json_object_object_get_ex (spec, "split", NULL))
+    json_object_object_add (spec, "split",
+                            json_object_new_string (g_strcmp0 (key, "validation") == 0 ? "test" : "train"));
+  return spec_text (spec);
+}
+
+char *
+tsu_dataset_spec_set_string (const char *spec_json,
+                             const char *member,
+                             const char *value)
+{
+  struct json_object *spec = parse_spec (spec_json);
+
+  if (value)
+    json_object_object_add (spec, member, json_object_new_string (value));
+  else
+    json_object_object_del (spec, member);
+  return spec_text (spec);
+}
+
+char *
+tsu_dataset_spec_set_limit (const char *spec_json,
+                            int         limit)
+{
+  struct json_object *spec = parse_spec (spec_json);
+
+  if (limit > 0)
+    json_object_object_add (spec, "limit", json_object_new_int (limit));
+  else
+    json_object_object_del (spec, "limit");
+  return spec_text (spec);
+}
+
+char *
+tsu_dataset_relative_path (const char *project_dir,
+                           const char *path)
+{
+  g_autofree char *dir = project_dir ? g_canonicalize_filename (project_dir, NULL) : NULL;
+  g_autofree char *file = g_canonicalize_filename (path, NULL);
+  gsize n = dir ? strlen (dir) : 0;
+
+  if (dir && g_str_has_prefix (file, dir) && file[n] == '/')
+    return g_strdup (file + n + 1);
+  return g_strdup (path);
+}

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <json-c/json.h>
+#include <string.h>
 
 #define MAX_THUMBNAILS 40
 
@@ -29,6 +30,13 @@ G_DEFINE_FINAL_TYPE (TsuDatasetView, tsu_dataset_view, GTK_TYPE_WIDGET)
 
 enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+enum { DATASET_EDITED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The source drop-down's entries and the "source" values they stand for. */
+static const char *const source_labels[] = { "None", "Fashion-MNIST", "MNIST", "IDX files", "CSV (NNC)", NULL };
+static const char *const source_values[] = { NULL, "fashion-mnist", "mnist", "idx", "csv" };
 
 static void
 set_busy (TsuDatasetView *self,
@@ -220,6 +228,195 @@ split_source (const tsu_project *project,
   return NULL;
 }
 
+/* ------------------------------------------------------------ source row */
+
+/* The entry's JSON text in the shown project, or NULL. */
+static char *
+dup_spec_json (TsuDatasetView *self,
+               const char     *key)
+{
+  struct json_object *all = NULL, *spec = NULL;
+
+  if (self->project && json_object_object_get_ex (tsu_project_root (self->project), "dataset", &all)
+      && json_object_object_get_ex (all, key, &spec))
+    return g_strdup (json_object_to_json_string_ext (spec, JSON_C_TO_STRING_PLAIN
+                                                           | JSON_C_TO_STRING_NOSLASHESCAPE));
+  return NULL;
+}
+
+static void
+emit_edited (TsuDatasetView *self,
+             const char     *key,
+             const char     *json)
+{
+  g_signal_emit (self, signals[DATASET_EDITED], 0, key, json);
+}
+
+static void
+on_source_selected (GtkDropDown    *drop,
+                    GParamSpec     *pspec,
+                    TsuDatasetView *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (drop), "split-key");
+  guint i = gtk_drop_down_get_selected (drop);
+  g_autofree char *old = dup_spec_json (self, key);
+
+  if (i == 0 || i >= G_N_ELEMENTS (source_values))
+    {
+      emit_edited (self, key, NULL);
+      return;
+    }
+  g_autofree char *json = tsu_dataset_spec_set_source (old, key, source_values[i]);
+  emit_edited (self, key, json);
+}
+
+static void
+on_split_selected (GtkDropDown    *drop,
+                   GParamSpec     *pspec,
+                   TsuDatasetView *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (drop), "split-key");
+  g_autofree char *old = dup_spec_json (self, key);
+  g_autofree char *json = tsu_dataset_spec_set_string (old, "split",
+                                                       gtk_drop_down_get_selected (drop) ? "test" : "train");
+  emit_edited (self, key, json);
+}
+
+static void
+on_limit_changed (GtkSpinButton  *spin,
+                  TsuDatasetView *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (spin), "split-key");
+  g_autofree char *old = dup_spec_json (self, key);
+  g_autofree char *json = tsu_dataset_spec_set_limit (old, gtk_spin_button_get_value_as_int (spin));
+  emit_edited (self, key, json);
+}
+
+static void
+on_file_chosen (GtkNativeDialog *dialog,
+                int              response,
+                TsuDatasetView  *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (dialog), "split-key");
+  const char *member = g_object_get_data (G_OBJECT (dialog), "member");
+
+  if (response == GTK_RESPONSE_ACCEPT && self->project)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      char *engine_dir = tsu_project_dir (self->project);
+      g_autofree char *relative = tsu_dataset_relative_path (engine_dir, path);
+      free (engine_dir);
+      g_autofree char *old = dup_spec_json (self, key);
+      g_autofree char *json = tsu_dataset_spec_set_string (old, member, relative);
+      emit_edited (self, key, json);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+on_choose_file (GtkButton      *button,
+                TsuDatasetView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *member = g_object_get_data (G_OBJECT (button), "member");
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (!strcmp (member, "path") ? "Choose an NNC-style CSV"
+                                 : !strcmp (member, "images") ? "Choose the IDX images"
+                                 : "Choose the IDX labels",
+                                 GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, "_Choose", "_Cancel");
+
+  g_object_set_data_full (G_OBJECT (dialog), "split-key",
+                          g_strdup (g_object_get_data (G_OBJECT (button), "split-key")), g_free);
+  g_object_set_data (G_OBJECT (dialog), "member", (gpointer) member);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static GtkWidget *
+file_button (const char *key,
+             const char *member,
+             const char *current,
+             const char *placeholder)
+{
+  g_autofree char *base = current ? g_path_get_basename (current) : NULL;
+  GtkWidget *button = gtk_button_new_with_label (base ? base : placeholder);
+
+  gtk_widget_set_tooltip_text (button, current ? current : placeholder);
+  g_object_set_data_full (G_OBJECT (button), "split-key", g_strdup (key), g_free);
+  g_object_set_data (G_OBJECT (button), "member", (gpointer) member);
+  return button;
+}
+
+/* Source, split or files, and limit of one entry, editable. */
+static GtkWidget *
+make_source_row (TsuDatasetView *self,
+                 const char     *key)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  struct json_object *all = NULL, *spec = NULL, *v = NULL;
+  const char *source = NULL;
+  guint selected = 0;
+
+  if (self->project && json_object_object_get_ex (tsu_project_root (self->project), "dataset", &all))
+    json_object_object_get_ex (all, key, &spec);
+  if (spec && json_object_object_get_ex (spec, "source", &v))
+    source = json_object_get_string (v);
+  for (guint i = 1; i < G_N_ELEMENTS (source_values); i++)
+    if (g_strcmp0 (source, source_values[i]) == 0)
+      selected = i;
+
+  GtkWidget *drop = gtk_drop_down_new_from_strings (source_labels);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop), selected);
+  gtk_widget_set_tooltip_text (drop, "Where the samples come from");
+  g_object_set_data_full (G_OBJECT (drop), "split-key", g_strdup (key), g_free);
+  g_signal_connect (drop, "notify::selected", G_CALLBACK (on_source_selected), self);
+  gtk_box_append (GTK_BOX (row), drop);
+
+  if (selected == 1 || selected == 2)
+    {
+      static const char *const splits[] = { "train (60 000)", "test (10 000)", NULL };
+      GtkWidget *split = gtk_drop_down_new_from_strings (splits);
+      const char *current = spec && json_object_object_get_ex (spec, "split", &v) ? json_object_get_string (v) : "train";
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (split), g_strcmp0 (current, "test") == 0);
+      g_object_set_data_full (G_OBJECT (split), "split-key", g_strdup (key), g_free);
+      g_signal_connect (split, "notify::selected", G_CALLBACK (on_split_selected), self);
+      gtk_box_append (GTK_BOX (row), split);
+    }
+  else if (selected == 3 || selected == 4)
+    {
+      const char *members[2] = { selected == 4 ? "path" : "images", selected == 4 ? NULL : "labels" };
+      const char *placeholders[2] = { selected == 4 ? "Choose CSV…" : "Images…", "Labels…" };
+      for (int m = 0; m < 2 && members[m]; m++)
+        {
+          const char *current = json_object_object_get_ex (spec, members[m], &v) ? json_object_get_string (v) : NULL;
+          GtkWidget *button = file_button (key, members[m], current, placeholders[m]);
+          g_signal_connect (button, "clicked", G_CALLBACK (on_choose_file), self);
+          gtk_box_append (GTK_BOX (row), button);
+        }
+    }
+
+  if (selected > 0)
+    {
+      GtkWidget *label = gtk_label_new ("limit");
+      GtkWidget *limit = gtk_spin_button_new_with_range (0, 10000000, 100);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_set_tooltip_text (limit, "Use only the first N samples; 0 uses all");
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (limit),
+                                 json_object_object_get_ex (spec, "limit", &v) ? json_object_get_int (v) : 0);
+      g_object_set_data_full (G_OBJECT (limit), "split-key", g_strdup (key), g_free);
+      g_signal_connect (limit, "value-changed", G_CALLBACK (on_limit_changed), self);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), limit);
+    }
+  return row;
+}
+
 static GtkWidget *
 make_card (TsuDatasetView        *self,
            const TsuDatasetSplit *split)
@@ -231,6 +428,7 @@ make_card (TsuDatasetView        *self,
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "tsu-dataset-card");
   gtk_box_append (GTK_BOX (card), make_label (title, "heading"));
+  gtk_box_append (GTK_BOX (card), make_source_row (self, split->key));
   gtk_box_append (GTK_BOX (card), make_label (split->description, NULL));
   if (!split->dataset)
     return card;
@@ -441,6 +639,13 @@ tsu_dataset_view_class_init (TsuDatasetViewClass *klass)
                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
                                                 | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The user changed an entry of "dataset": the split key ("training",
+   * "validation") and the entry's new JSON text, NULL to remove it. The
+   * owner applies it to its document and calls set_project again. */
+  signals[DATASET_EDITED] = g_signal_new ("dataset-edited", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   tsu_training_ui_init ();
   gtk_widget_class_set_template_from_resource (widget_class,

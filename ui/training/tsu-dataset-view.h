@@ -2,7 +2,10 @@
  * sample counts, variable shapes, a label histogram and a grid of samples
  * with their labels, and above them every problem that would stop a run
  * (unreadable files, an Input layer the data does not fit, labels beyond
- * the network's outputs). Reading the data happens in a worker thread. */
+ * the network's outputs). Reading the data happens in a worker thread.
+ * Each card's first row picks the source (built-in Fashion-MNIST/MNIST and
+ * split, IDX files, an NNC-style CSV) and a limit; edits are reported with
+ * "dataset-edited" (key, JSON) for the owner to apply. */
 #pragma once
 
 #include <gtk/gtk.h>

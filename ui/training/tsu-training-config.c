@@ -165,7 +165,7 @@ tsu_training_config_dup_json (TsuTrainingConfig *self)
 
   tsu_training_config_get (self, &c);
   struct json_object *training = tsu_training_json_from_config (&c, self->loaded);
-  char *text = g_strdup (json_object_to_json_string_ext (training, JSON_C_TO_STRING_PLAIN));
+  char *text = g_strdup (json_object_to_json_string_ext (training, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put (training);
   return text;
 }

@@ -57,6 +57,26 @@ on_training_edited (TsuTrainingView *view,
 }
 
 static void
+on_dataset_edited (TsuDatasetView *view,
+                   const char     *key,
+                   const char     *json,
+                   Demo           *demo)
+{
+  struct json_object *all = NULL;
+
+  if (!json_object_object_get_ex (tsu_project_root (demo->project), "dataset", &all))
+    {
+      all = json_object_new_object ();
+      json_object_object_add (tsu_project_root (demo->project), "dataset", all);
+    }
+  if (json)
+    json_object_object_add (all, key, json_tokener_parse (json));
+  else
+    json_object_object_del (all, key);
+  tsu_dataset_view_set_project (view, demo->project);
+}
+
+static void
 on_run_activated (TsuTrainingView *view,
                   const char      *run_dir,
                   Demo            *demo)
@@ -242,6 +262,7 @@ main (int    argc,
   g_signal_connect (demo.training, "run-activated", G_CALLBACK (on_run_activated), &demo);
   g_signal_connect (tsu_training_controller_get_history (tsu_training_view_get_controller (demo.training)),
                     "notify::state", G_CALLBACK (on_training_state), &demo);
+  g_signal_connect (demo.data, "dataset-edited", G_CALLBACK (on_dataset_edited), &demo);
   tsu_dataset_view_set_project (demo.data, demo.project);
   if (epochs > 0 || limit > 0)
     tsu_training_view_set_run_options (demo.training,
