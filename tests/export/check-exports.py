@@ -29,6 +29,7 @@ import tempfile
 import numpy as np
 
 TOLERANCE = 1e-4
+FIXTURE = None
 NETWORKS = ["cnn", "branch", "mlp"]
 
 
@@ -236,6 +237,12 @@ def check_ddp(cases):
             io = sys.modules["tsumiki_io"]
             module.TsumikiModel().load_state_dict(
                 io.load_safetensors(os.path.join(run, "weights.safetensors")), strict=True)
+            # ... and the trained weights open in Tsumiki again.
+            back = subprocess.run([FIXTURE, "--load", os.path.join(tdir, "project.tsumiki"),
+                                   os.path.join(run, "weights.safetensors")],
+                                  capture_output=True, text=True)
+            print((back.stdout + back.stderr).strip())
+            ok = back.returncode == 0
         print(f"{'ok  ' if ok else 'FAIL'} {case.name}: torchrun --nproc_per_node=2 (gloo, CPU), "
               f"one epoch; history {rows[-1] if rows else '(none)'}")
         if not ok:
@@ -295,7 +302,9 @@ def check_import(fixture):
 
 
 def main():
+    global FIXTURE
     check, fixture = sys.argv[1], sys.argv[2]
+    FIXTURE = fixture
     checks = {"onnx": check_onnx, "opencv": check_opencv, "c": check_c, "pytorch": check_pytorch,
               "ddp": check_ddp}
     if check not in checks and check != "import":

@@ -9,7 +9,10 @@
  * usage: export-fixture DIR [NAME...]
  *        export-fixture --import MODEL.onnx DIR
  *   imports MODEL.onnx to DIR/model.tsumiki + DIR/model.safetensors and runs
- *   Tsumiki's inference on DIR/input.f32 (n samples) into DIR/output.f32. */
+ *   Tsumiki's inference on DIR/input.f32 (n samples) into DIR/output.f32.
+ *        export-fixture --load PROJECT WEIGHTS
+ *   checks that Tsumiki loads WEIGHTS (e.g. written by the exported train.py)
+ *   into PROJECT's network. */
 #include "fixture.h"
 
 #include <stdlib.h>
@@ -126,8 +129,26 @@ static int import_and_run(const char *model, const char *dir)
     return 0;
 }
 
+static int load_weights(const char *project_path, const char *weights)
+{
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *p = tsu_project_load(project_path, &diag);
+    tsu_graph *g = p ? tsu_graph_build(p, &diag) : NULL;
+    tsu_net_config cfg = {.max_batch = 1, .threads = 1, .seed = 1, .training = false};
+    tsu_net *net = g && tsu_graph_valid(g) ? tsu_net_new(g, &cfg, &diag) : NULL;
+    check(net ? tsu_net_load_safetensors(net, weights, &diag) : TSU_E_GRAPH, &diag, "loading weights");
+    printf("Tsumiki loads %s into %s\n", weights, project_path);
+    tsu_net_free(net);
+    tsu_graph_free(g);
+    tsu_project_free(p);
+    tsu_diag_free(&diag);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "--load")) return load_weights(argv[2], argv[3]);
     if (argc == 4 && !strcmp(argv[1], "--import")) return import_and_run(argv[2], argv[3]);
     if (argc < 2) {
         fprintf(stderr, "usage: export-fixture DIR [NAME...]\n");
