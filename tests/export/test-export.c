@@ -39,12 +39,12 @@ static void test_plan(void)
     }
     g_assert_cmpint(plan.n_inputs, ==, 1);
     g_assert_cmpint(plan.n_outputs, ==, 2);
-    bool sm = false, psm = false;
+    bool sm = false, wide = false;
     for (int i = 0; i < plan.n_outputs; i++) {
         sm |= !strcmp(tsu_node_id(plan.outputs[i]), "sm");
-        psm |= !strcmp(tsu_node_id(plan.outputs[i]), "psm");
+        wide |= !strcmp(tsu_node_id(plan.outputs[i]), "wide");
     }
-    g_assert_true(sm && psm);
+    g_assert_true(sm && wide);
     tsu_xplan_free(&plan);
     fx_free(&fx);
 }
