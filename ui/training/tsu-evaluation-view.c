@@ -61,6 +61,7 @@ typedef struct
   TsuEvalOutputs  *outputs;
   tsu_dataset     *dataset;
   char            *source_name;   /* dataset "source", for class names */
+  gboolean         best_weights;  /* best.safetensors rather than the last epoch's */
 } EvalJob;
 
 static void
@@ -89,7 +90,8 @@ evaluate_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   tsu_diag diag;
 
-  if (!g_file_test (weights, G_FILE_TEST_EXISTS))
+  job->best_weights = g_file_test (weights, G_FILE_TEST_EXISTS);
+  if (!job->best_weights)
     {
       g_free (weights);
       weights = g_build_filename (job->run_dir, "weights.safetensors", NULL);
@@ -287,10 +289,10 @@ show_result (TsuEvaluationView *self,
       gint64 correct = 0;
       for (int c = 0; c < r->confusion.classes; c++)
         correct += r->confusion.counts[(gsize) c * r->confusion.classes + c];
-      g_snprintf (buf, sizeof buf, "accuracy on %d %s samples\n%" G_GINT64_FORMAT
+      g_snprintf (buf, sizeof buf, "accuracy on %d %s samples, %s weights\n%" G_GINT64_FORMAT
                   " mistakes · loss %.4f · %.0f images/s",
-                  r->samples, job->split, r->confusion.total - correct, r->loss,
-                  r->images_per_second);
+                  r->samples, job->split, job->best_weights ? "best" : "last epoch's",
+                  r->confusion.total - correct, r->loss, r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       /* The engine's matrix is authoritative; the table's agrees with it. */
       tsu_confusion_view_set_matrix (self->confusion, &r->confusion, names);
@@ -301,8 +303,9 @@ show_result (TsuEvaluationView *self,
     {
       g_snprintf (buf, sizeof buf, "%.4g", r->mean_squared_error);
       gtk_label_set_text (self->score_label, buf);
-      g_snprintf (buf, sizeof buf, "mean squared error on %d %s samples\nloss %.4g · %.0f samples/s",
-                  r->samples, job->split, r->loss, r->images_per_second);
+      g_snprintf (buf, sizeof buf, "mean squared error on %d %s samples, %s weights\nloss %.4g · %.0f samples/s",
+                  r->samples, job->split, job->best_weights ? "best" : "last epoch's", r->loss,
+                  r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       tsu_confusion_view_set_matrix (self->confusion, NULL, NULL);
       show_regression_plot (self);
