@@ -3,14 +3,10 @@
 #ifndef TSU_LAYER_UTIL_H
 #define TSU_LAYER_UTIL_H
 
+#include "runtime/vectorize.h"
+
 #include "tsu-internal.h"
 #include "runtime/runtime.h"
-
-/* The layer loops are written to vectorise (restrict pointers, no calls,
- * no branches on data); GCC does that at -O2 only when asked. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize")
-#endif
 
 /* Upper bound for sizes in files; large enough for any real network, small
  * enough that products of a few of them cannot overflow. */

@@ -1,10 +1,8 @@
 /* im2col.c — window unfolding. Rows of zeros come from padding; the inner
  * loops are split so the common stride-1 case is a plain copy. */
-#include "runtime/im2col.h"
+#include "runtime/vectorize.h"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize")
-#endif
+#include "runtime/im2col.h"
 
 #include <string.h>
 
