@@ -53,8 +53,6 @@ ivalue *tsu_imp_add_value(ictx *c, const char *name)
     return v;
 }
 
-bool tsu_imp_fail(ictx *c, const char *node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 bool tsu_imp_fail(ictx *c, const char *node, const char *fmt, ...)
 {
     char msg[512];

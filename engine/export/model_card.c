@@ -92,7 +92,10 @@ static bool history_section(tsu_xbuf *b, const char *csv, tsu_diag *diag)
     int rows = 0;
     for (char *line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
         tsu_xbuf_puts(b, "|");
-        for (char *p = line; *p; p++) tsu_xbuf_printf(b, "%s", *p == ',' ? " | " : (char[2]){*p, 0});
+        for (char *p = line; *p; p++) {
+            if (*p == ',') tsu_xbuf_puts(b, " | ");
+            else tsu_xbuf_printf(b, "%c", *p);
+        }
         tsu_xbuf_puts(b, " |\n");
         if (rows++ == 0) {
             tsu_xbuf_puts(b, "|");
