@@ -31,6 +31,8 @@ on_primary_begin (GtkGestureDrag *gesture, double wx, double wy, TsuCanvas *self
   layout = tsu_graph_model_get_layout (self->model);
   gtk_widget_grab_focus (GTK_WIDGET (self));
   tsu_canvas_widget_to_canvas (self, wx, wy, &cx, &cy);
+  self->drag_widget_x = wx;
+  self->drag_widget_y = wy;
   self->drag_x = self->pointer_x = cx;
   self->drag_y = self->pointer_y = cy;
   self->drag_dx = self->drag_dy = 0;
@@ -86,20 +88,19 @@ on_primary_begin (GtkGestureDrag *gesture, double wx, double wy, TsuCanvas *self
     }
 }
 
+/* Recomputes the drag from the pointer's widget position; the view may
+ * have scrolled under it since the last event. */
 static void
-on_primary_update (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *self)
+update_primary_drag (TsuCanvas *self)
 {
-  double start_x, start_y;
-
-  gtk_gesture_drag_get_start_point (gesture, &start_x, &start_y);
-  tsu_canvas_widget_to_canvas (self, start_x + ox, start_y + oy, &self->pointer_x, &self->pointer_y);
+  tsu_canvas_widget_to_canvas (self, self->drag_widget_x, self->drag_widget_y, &self->pointer_x, &self->pointer_y);
 
   switch (self->drag)
     {
     case DRAG_MOVE:
       /* Positions are on the grid already, so a snapped offset keeps them there. */
-      self->drag_dx = tsu_layout_snap (ox / self->zoom);
-      self->drag_dy = tsu_layout_snap (oy / self->zoom);
+      self->drag_dx = tsu_layout_snap (self->pointer_x - self->drag_x);
+      self->drag_dy = tsu_layout_snap (self->pointer_y - self->drag_y);
       break;
     case DRAG_LINK_FROM_OUTPUT:
     case DRAG_LINK_FROM_INPUT:
@@ -109,6 +110,57 @@ on_primary_update (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *sel
       break;
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+#define AUTOSCROLL_MARGIN 36.0
+
+/* Dragging near an edge scrolls the view, faster closer to the edge, so
+ * boxes and links can travel further than the visible part. */
+static double
+edge_speed (double position, double size)
+{
+  /* Up to 9 px a frame, reached at the edge and beyond it. */
+  if (position < AUTOSCROLL_MARGIN)
+    return (AUTOSCROLL_MARGIN - MAX (position, 0)) / 4;
+  if (position > size - AUTOSCROLL_MARGIN)
+    return -(MIN (position, size) - (size - AUTOSCROLL_MARGIN)) / 4;
+  return 0;
+}
+
+static gboolean
+autoscroll_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  TsuCanvas *self = TSU_CANVAS (widget);
+  double vx = edge_speed (self->drag_widget_x, gtk_widget_get_width (widget));
+  double vy = edge_speed (self->drag_widget_y, gtk_widget_get_height (widget));
+
+  if (self->drag == DRAG_NONE || self->drag == DRAG_PAN || (vx == 0 && vy == 0))
+    {
+      self->autoscroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->auto_fit = FALSE;
+  self->offset_x += vx;
+  self->offset_y += vy;
+  update_primary_drag (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_primary_update (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *self)
+{
+  double start_x, start_y;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_gesture_drag_get_start_point (gesture, &start_x, &start_y);
+  self->drag_widget_x = start_x + ox;
+  self->drag_widget_y = start_y + oy;
+  update_primary_drag (self);
+
+  if (self->drag != DRAG_NONE && self->autoscroll_tick == 0
+      && (edge_speed (self->drag_widget_x, gtk_widget_get_width (widget)) != 0
+          || edge_speed (self->drag_widget_y, gtk_widget_get_height (widget)) != 0))
+    self->autoscroll_tick = gtk_widget_add_tick_callback (widget, autoscroll_tick, NULL, NULL);
 }
 
 /* A link dragged out of a port ends on a box or a port of the other kind. */
@@ -155,6 +207,11 @@ on_primary_end (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *self)
 {
   DragMode mode = self->drag;
 
+  if (self->autoscroll_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoscroll_tick);
+      self->autoscroll_tick = 0;
+    }
   self->drag = DRAG_NONE;
   self->hover_port.kind = TSU_HIT_NONE;
   switch (mode)
@@ -257,8 +314,21 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, TsuCanvas
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   else if (hit.kind == TSU_HIT_NODE)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
+  else if (hit.kind == TSU_HIT_LINK)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
   else
     gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+  {
+    int link_node = hit.kind == TSU_HIT_LINK ? hit.node : -1, link_slot = hit.kind == TSU_HIT_LINK ? hit.slot : -1;
+
+    /* The link under the pointer lights up: it is what a click selects. */
+    if (link_node != self->hover_link_node || link_slot != self->hover_link_slot)
+      {
+        self->hover_link_node = link_node;
+        self->hover_link_slot = link_slot;
+        gtk_widget_queue_draw (GTK_WIDGET (self));
+      }
+  }
   if (hover != self->hover_node || hit.kind != self->hover_port.kind || hit.slot != self->hover_port.slot)
     {
       self->hover_node = hover;
@@ -273,6 +343,7 @@ on_leave (GtkEventControllerMotion *controller, TsuCanvas *self)
 {
   self->pointer_inside = FALSE;
   self->hover_node = -1;
+  self->hover_link_node = self->hover_link_slot = -1;
   self->hover_port.kind = TSU_HIT_NONE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -53,6 +53,7 @@ tsu_paint_options_init (TsuPaintOptions *options)
   memset (options, 0, sizeof *options);
   options->link_node = options->link_slot = -1;
   options->hover_node = -1;
+  options->hover_link_node = options->hover_link_slot = -1;
   options->hover_port.kind = TSU_HIT_NONE;
   options->clip_x0 = options->clip_y0 = -G_MAXDOUBLE;
   options->clip_x1 = options->clip_y1 = G_MAXDOUBLE;
@@ -170,12 +171,13 @@ paint_links (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *option
       {
         double p[8];
         gboolean selected = options->link_node == i && options->link_slot == slot;
+        gboolean hovered = options->hover_link_node == i && options->hover_link_slot == slot;
 
         if (!tsu_layout_link_curve (layout, i, slot, p))
           continue;
-        if (selected)
+        if (selected || hovered)
           {
-            set_rgb (cr, accent, 0.25);
+            set_rgb (cr, accent, selected ? 0.25 : 0.15);
             cairo_set_line_width (cr, 8);
             stroke_curve (cr, p);
           }

@@ -25,6 +25,7 @@ typedef struct {
   GHashTable *selection;          /* ids, or NULL */
   int link_node, link_slot;       /* the selected link, or -1 */
   int hover_node;                 /* -1: none */
+  int hover_link_node, hover_link_slot; /* the link under the pointer, or -1 */
   TsuHit hover_port;              /* highlighted while linking */
   TsuStatMode stat_mode;
   /* Visible canvas rectangle: boxes outside are skipped. */

@@ -37,11 +37,14 @@ struct _TsuCanvas
   double drag_x, drag_y;           /* where the drag started, canvas units */
   double drag_dx, drag_dy;         /* snapped move offset */
   double pointer_x, pointer_y;     /* last pointer position, canvas units */
+  double drag_widget_x, drag_widget_y; /* pointer during a drag, widget pixels */
+  guint autoscroll_tick;
   gboolean pointer_inside;
   double pan_start_x, pan_start_y;
   int link_source, link_source_slot;
   gboolean rubber_extends;
   int hover_node;
+  int hover_link_node, hover_link_slot;
   gint64 last_paint_us;             /* cost of the last diagram paint */
   TsuHit hover_port;
 };

@@ -183,6 +183,8 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   options.stat_mode = self->stat_mode;
   options.hover_node = self->hover_node;
   options.hover_port = self->hover_port;
+  options.hover_link_node = self->hover_link_node;
+  options.hover_link_slot = self->hover_link_slot;
   if (self->link_to != NULL)
     {
       options.link_node = tsu_layout_find (layout, self->link_to);
@@ -302,6 +304,7 @@ tsu_canvas_init (TsuCanvas *self)
   self->fit_min_zoom = 0.7;
   self->offset_x = self->offset_y = 0;
   self->hover_node = -1;
+  self->hover_link_node = self->hover_link_slot = -1;
   self->link_source = -1;
   tsu_canvas_setup_input (self);
 }
