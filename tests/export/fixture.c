@@ -10,7 +10,8 @@ const char *const fx_names[] = {"cnn", "branch", "mlp", NULL};
 
 /* Every layer kind on two paths that meet again (Concatenate, Add2), a
  * second output that no loss reads (wide: a Softmax over the channels of an
- * image joined along the width) and Dropout before the classifier. */
+ * image joined along the width with a max pooling padded wider than half its
+ * kernel) and Dropout before the classifier. */
 static const char branch_nodes[] =
     "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3, 12, 12]}},"
     "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
@@ -26,7 +27,8 @@ static const char branch_nodes[] =
     "{\"id\": \"mp\", \"type\": \"MaxPooling\", \"inputs\": [\"ap\"], \"params\": {\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]}},"
     "{\"id\": \"dc\", \"type\": \"Deconvolution\", \"inputs\": [\"mp\"], \"params\": {\"outmaps\": 4, \"kernel\": [4, 4], \"stride\": [2, 2], \"pad\": [1, 1]}},"
     "{\"id\": \"psm\", \"type\": \"Softmax\", \"inputs\": [\"dc\"]},"
-    "{\"id\": \"wide\", \"type\": \"Concatenate\", \"inputs\": [\"psm\", \"dc\"], \"params\": {\"axis\": 2}},"
+    "{\"id\": \"mpad\", \"type\": \"MaxPooling\", \"inputs\": [\"dc\"], \"params\": {\"kernel\": [3, 3], \"stride\": [1, 1], \"pad\": [1, 2]}},"
+    "{\"id\": \"wide\", \"type\": \"Concatenate\", \"inputs\": [\"psm\", \"mpad\"], \"params\": {\"axis\": 2}},"
     "{\"id\": \"rs\", \"type\": \"Reshape\", \"inputs\": [\"dc\"], \"params\": {\"shape\": [4, 36]}},"
     "{\"id\": \"fl\", \"type\": \"Flatten\", \"inputs\": [\"rs\"]},"
     "{\"id\": \"gap\", \"type\": \"GlobalAveragePooling\", \"inputs\": [\"t\"]},"
