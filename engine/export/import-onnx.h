@@ -18,6 +18,8 @@ typedef struct {
     const char *pad_of;            /* a pending zero Pad of this node, folded into the
                                       AveragePool or Conv that reads it */
     int pad[2];
+    const char *bias_free;         /* an Affine from MatMul still without bias: the
+                                      Add of a constant that follows becomes its bias */
 } ivalue;
 
 typedef struct {
@@ -30,6 +32,7 @@ typedef struct {
     const char *path;
     tsu_diag *diag;
     int opset;
+    const Onnx__GraphProto *graph;
     tsu_project *project;
     tsu_project *stored;           /* the project our own export embedded, or NULL */
     ivalue *values;

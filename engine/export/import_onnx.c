@@ -17,6 +17,7 @@ static const char *const supported_ops[] = {
     "Conv", "ConvTranspose", "Gemm", "MaxPool", "AveragePool", "GlobalAveragePool",
     "BatchNormalization", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softmax", "Flatten",
     "Reshape", "Concat", "Add", "Dropout", "Identity", "Constant",
+    "MatMul (constant 2-D B; a following Add of a constant is its bias)",
     "Pad (zeros, before AveragePool or Conv)", NULL,
 };
 
@@ -404,6 +405,7 @@ tsu_project *tsu_import_onnx(const char *path, const char *weights_path, tsu_dia
         if (!m->opset_import[i]->domain || !*m->opset_import[i]->domain)
             c.opset = (int)m->opset_import[i]->version;
     const Onnx__GraphProto *g = m->graph;
+    c.graph = g;
     c.project = tsu_project_new(g->name && *g->name ? g->name : "Imported ONNX model");
     restore_settings(&c, m);
 

@@ -436,11 +436,77 @@ static bool import_concat(ictx *c, const Onnx__NodeProto *n)
     return ok;
 }
 
+/* How many nodes (and graph outputs) read the value `name`. */
+static int readers(const ictx *c, const char *name)
+{
+    int n = 0;
+    for (size_t i = 0; i < c->graph->n_node; i++)
+        for (size_t k = 0; k < c->graph->node[i]->n_input; k++)
+            n += !strcmp(c->graph->node[i]->input[k], name);
+    for (size_t i = 0; i < c->graph->n_output; i++) n += !strcmp(c->graph->output[i]->name, name);
+    return n;
+}
+
+/* MatMul by a constant [in, out] matrix: an Affine without bias (yet). */
+static bool import_matmul(ictx *c, const Onnx__NodeProto *n)
+{
+    ivalue *a = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
+    const Onnx__TensorProto *w = tsu_imp_constant(c, n, 1);
+    if (!w || w->n_dims != 2) return tsu_imp_fail(c, n->name, "B must be a 2-D initializer");
+    const char *src = a && a->flat_of ? a->flat_of : tsu_imp_input_node(c, n, 0);
+    tsu_shape in;
+    if (!src || !tsu_imp_shape_of(c, src, &in)) return false;
+    if (!(a && a->flat_of) && in.ndim != 1)
+        return tsu_imp_fail(c, n->name, "MatMul is supported on [N, features] inputs only");
+    int rows = (int)w->dims[0], outmaps = (int)w->dims[1];
+    const char *id = tsu_imp_make_id(c, n, "Affine");
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "outmaps", json_object_new_int(outmaps));
+    json_object_object_add(p, "with_bias", json_object_new_boolean(false));
+    tsu_imp_add_node(c, id, "Affine", 1, &src, p);
+    float *wd = tsu_imp_tensor_floats(c, n->name, w);
+    if (!wd) return false;
+    float *weight = tsu_xmalloc((size_t)outmaps * (size_t)rows * sizeof *weight);
+    for (int o = 0; o < outmaps; o++)
+        for (int i = 0; i < rows; i++) weight[(size_t)o * rows + i] = wd[(size_t)i * outmaps + o];
+    free(wd);
+    tsu_imp_add_weight(c, id, "weight", weight, (size_t)outmaps * rows);
+    tsu_imp_produce(c, n, id);
+    c->values[c->n_values - 1].bias_free = id;
+    return true;
+}
+
+/* x + b right after MatMul (and nothing else reading the MatMul): the bias. */
+static bool fold_bias(ictx *c, const Onnx__NodeProto *n, int value_at)
+{
+    ivalue *v = tsu_imp_find_value(c, n->input[value_at]);
+    const Onnx__TensorProto *b = tsu_imp_constant(c, n, (size_t)(1 - value_at));
+    if (!v || !v->bias_free || readers(c, n->input[value_at]) != 1) return false;
+    struct json_object *node = tsu_project_find_node(c->project, v->bias_free), *params, *outmaps;
+    if (!json_object_object_get_ex(node, "params", &params) ||
+        !json_object_object_get_ex(params, "outmaps", &outmaps) ||
+        tsu_imp_tensor_count(b) != (size_t)json_object_get_int(outmaps))
+        return false;
+    float *bias = tsu_imp_tensor_floats(c, n->name, b);
+    if (!bias) return false;
+    json_object_object_del(params, "with_bias"); /* true is the default */
+    tsu_imp_add_weight(c, v->bias_free, "bias", bias, tsu_imp_tensor_count(b));
+    const char *id = v->bias_free;
+    v->bias_free = NULL;
+    tsu_imp_add_value(c, n->output[0])->node = id;
+    return true;
+}
+
 static bool import_add(ictx *c, const Onnx__NodeProto *n)
 {
+    bool const0 = n->n_input == 2 && tsu_imp_constant(c, n, 0);
+    bool const1 = n->n_input == 2 && tsu_imp_constant(c, n, 1);
+    if (const0 != const1 && fold_bias(c, n, const0 ? 1 : 0)) return true;
+    if (c->failed) return false;
     if (n->n_input != 2 || tsu_imp_constant(c, n, 0) || tsu_imp_constant(c, n, 1))
-        return tsu_imp_fail(c, n->name, "Add is supported between two computed tensors (Add2), not with "
-                                "a constant");
+        return tsu_imp_fail(c, n->name, "Add is supported between two computed tensors (Add2) "
+                                        "or as the bias right after MatMul, not with another "
+                                        "constant");
     const char *srcs[2] = {tsu_imp_input_node(c, n, 0), tsu_imp_input_node(c, n, 1)};
     if (!srcs[0] || !srcs[1]) return false;
     const char *id = tsu_imp_make_id(c, n, "Add2");
@@ -494,6 +560,7 @@ bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *node)
     if (!strcmp(op, "Conv")) return import_conv(c, n, false);
     if (!strcmp(op, "ConvTranspose")) return import_conv(c, n, true);
     if (!strcmp(op, "Gemm")) return import_gemm(c, n);
+    if (!strcmp(op, "MatMul")) return import_matmul(c, n);
     if (!strcmp(op, "MaxPool")) return import_pool(c, n, true);
     if (!strcmp(op, "AveragePool")) return import_pool(c, n, false);
     if (!strcmp(op, "GlobalAveragePool")) return import_simple(c, n, "GlobalAveragePooling", NULL, 0, 0);

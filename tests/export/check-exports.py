@@ -298,7 +298,48 @@ def check_import(fixture):
     ops = sorted({n.op_type for n in importlib.import_module("onnx").load(path).graph.node})
     print(f"ok   torch.onnx {torch.__version__} model ({', '.join(ops)}) imports")
     compare("torch.onnx model: Tsumiki inference after import vs PyTorch, batch 3", got, want)
+    check_import_matmul(fixture, root)
     return root
+
+
+def check_import_matmul(fixture, root):
+    """Dense layers as other converters (tf2onnx) write them: MatMul + Add,
+    without node names."""
+    onnx = importlib.import_module("onnx")
+    from onnx import helper, numpy_helper, TensorProto
+    rng = np.random.default_rng(3)
+    w1, b1 = rng.normal(size=(4, 6)).astype(np.float32), rng.normal(size=6).astype(np.float32)
+    w2, b2 = rng.normal(size=(6, 2)).astype(np.float32), rng.normal(size=2).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["in", "w1"], ["h1"]),
+             helper.make_node("Add", ["h1", "b1"], ["h2"]),
+             helper.make_node("Relu", ["h2"], ["h3"]),
+             helper.make_node("MatMul", ["h3", "w2"], ["h4"]),
+             helper.make_node("Add", ["b2", "h4"], ["h5"]),
+             helper.make_node("Sigmoid", ["h5"], ["out"])]
+    inits = [numpy_helper.from_array(a, n) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
+    graph = helper.make_graph(nodes, "dense", [helper.make_tensor_value_info("in", TensorProto.FLOAT, ["N", 4])],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N", 2])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    sub = os.path.join(root, "dense")
+    os.makedirs(sub)
+    path = os.path.join(sub, "dense.onnx")
+    onnx.save(model, path)
+    x = rng.random((5, 4), dtype=np.float32)
+    x.astype("<f4").tofile(os.path.join(sub, "input.f32"))
+    r = subprocess.run([fixture, "--import", path, sub], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"FAIL MatMul + Add model did not import:\n{r.stderr}")
+        failures.append("import-dense")
+        return
+    with open(os.path.join(sub, "model.tsumiki")) as f:
+        types = [n["type"] for n in json.load(f)["network"]["nodes"]]
+    if types != ["Input", "Affine", "ReLU", "Affine", "Sigmoid", "BinaryCrossEntropy"]:
+        print(f"FAIL MatMul + Add imported as {types}")
+        failures.append("import-dense")
+    want = 1 / (1 + np.exp(-(np.maximum(x @ w1 + b1, 0) @ w2 + b2)))
+    got = np.fromfile(os.path.join(sub, "output.f32"), dtype="<f4")
+    compare("MatMul + Add model: Tsumiki inference after import vs numpy, batch 5", got, want)
 
 
 def main():
