@@ -18,7 +18,7 @@ struct _TsuCanvas
   GtkWidget parent_instance;
 
   TsuGraphModel *model;
-  gulong changed_handler, reset_handler;
+  gulong changed_handler, reset_handler, renamed_handler;
 
   /* widget = canvas * zoom + offset */
   double zoom, offset_x, offset_y;
@@ -29,6 +29,7 @@ struct _TsuCanvas
   gboolean auto_fit;                /* the view follows size changes until touched */
 
   GHashTable *selection;           /* owned id strings */
+  GStrv known_ids;                 /* ids at the last change, document order */
   char *link_to;                   /* selected link: consumer id and slot */
   int link_slot;
   TsuStatMode stat_mode;

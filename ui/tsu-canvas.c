@@ -58,11 +58,15 @@ tsu_canvas_select_only (TsuCanvas *self, const char *id)
     g_hash_table_add (self->selection, g_strdup (id));
 }
 
-/* Boxes and links can vanish under the selection (undo, delete). */
+/* Boxes and links can vanish under the selection (undo, delete). A box
+ * whose id changed in place (undoing a rename) stays selected: same
+ * document position, same number of boxes. */
 static void
 prune_selection (TsuCanvas *self)
 {
   const TsuLayout *layout = tsu_graph_model_get_layout (self->model);
+  guint known = self->known_ids ? g_strv_length (self->known_ids) : 0;
+  g_autoptr(GPtrArray) vanished = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer id;
   gboolean changed = FALSE;
@@ -71,9 +75,15 @@ prune_selection (TsuCanvas *self)
   while (g_hash_table_iter_next (&iter, &id, NULL))
     if (tsu_layout_find (layout, id) < 0)
       {
+        g_ptr_array_add (vanished, g_strdup (id));
         g_hash_table_iter_remove (&iter);
         changed = TRUE;
       }
+  for (guint i = 0; i < vanished->len && known == (guint) layout->n_nodes; i++)
+    for (guint k = 0; k < known; k++)
+      if (g_strcmp0 (self->known_ids[k], g_ptr_array_index (vanished, i)) == 0)
+        g_hash_table_add (self->selection, g_strdup (layout->nodes[k].id));
+
   if (self->link_to != NULL)
     {
       int node = tsu_layout_find (layout, self->link_to);
@@ -83,6 +93,12 @@ prune_selection (TsuCanvas *self)
           changed = TRUE;
         }
     }
+
+  g_strfreev (self->known_ids);
+  self->known_ids = g_new0 (char *, layout->n_nodes + 1);
+  for (int i = 0; i < layout->n_nodes; i++)
+    self->known_ids[i] = g_strdup (layout->nodes[i].id);
+
   if (changed)
     g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
@@ -98,6 +114,19 @@ on_model_changed (TsuCanvas *self)
     self->auto_fit = FALSE;
   prune_selection (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* A renamed box stays selected under its new id. */
+static void
+on_node_renamed (TsuCanvas *self, const char *old_id, const char *new_id)
+{
+  if (g_hash_table_remove (self->selection, old_id))
+    g_hash_table_add (self->selection, g_strdup (new_id));
+  if (g_strcmp0 (self->link_to, old_id) == 0)
+    {
+      g_free (self->link_to);
+      self->link_to = g_strdup (new_id);
+    }
 }
 
 static void
@@ -122,6 +151,7 @@ tsu_canvas_set_model (TsuCanvas *self, TsuGraphModel *model)
     {
       g_clear_signal_handler (&self->changed_handler, self->model);
       g_clear_signal_handler (&self->reset_handler, self->model);
+      g_clear_signal_handler (&self->renamed_handler, self->model);
       g_clear_object (&self->model);
     }
   if (model == NULL)
@@ -129,6 +159,7 @@ tsu_canvas_set_model (TsuCanvas *self, TsuGraphModel *model)
   self->model = g_object_ref (model);
   self->changed_handler = g_signal_connect_swapped (model, "changed", G_CALLBACK (on_model_changed), self);
   self->reset_handler = g_signal_connect_swapped (model, "reset", G_CALLBACK (on_model_reset), self);
+  self->renamed_handler = g_signal_connect_swapped (model, "node-renamed", G_CALLBACK (on_node_renamed), self);
   on_model_reset (self);
 }
 
@@ -267,6 +298,7 @@ tsu_canvas_finalize (GObject *object)
 
   g_hash_table_unref (self->selection);
   g_free (self->link_to);
+  g_strfreev (self->known_ids);
   G_OBJECT_CLASS (tsu_canvas_parent_class)->finalize (object);
 }
 

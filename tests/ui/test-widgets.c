@@ -132,6 +132,21 @@ test_inspector_edits_param (void)
     g_assert_cmpstr (shape_of (model, "conv1"), ==, "32×30×30");
   }
 
+  /* Renaming through the id field keeps the layer selected and linked. */
+  {
+    GtkWidget *id_entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (inspector), TSU_TYPE_INSPECTOR, "id_entry"));
+
+    gtk_editable_set_text (GTK_EDITABLE (id_entry), "features");
+    g_signal_emit_by_name (id_entry, "activate");
+    settle ();
+    g_assert_cmpstr (tsu_canvas_get_single_selection (tsu_window_get_canvas (window)), ==, "features");
+    g_assert_cmpstr (tsu_inspector_get_node_id (inspector), ==, "features");
+    g_assert_cmpstr (shape_of (model, "bn1"), ==, "32×30×30");
+    gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
+    settle ();
+    g_assert_nonnull (tsu_graph_model_get_node_json (model, "conv1"));
+  }
+
   /* Undo through the window's action, as Ctrl+Z does. */
   gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
