@@ -626,6 +626,9 @@ tsu_canvas_class_setup_bindings (GtkWidgetClass *widget_class)
   /* Insert splices the palette's highlighted layer above the selected box;
    * the window owns the palette, so this is a window action. */
   bind_key (widget_class, GDK_KEY_Insert, 0, "win.insert-layer");
+  /* Enter edits the selected layer's params in the inspector. */
+  bind_key (widget_class, GDK_KEY_Return, 0, "win.edit-layer");
+  bind_key (widget_class, GDK_KEY_KP_Enter, 0, "win.edit-layer");
   bind_key (widget_class, GDK_KEY_KP_Insert, 0, "win.insert-layer");
   bind_nudge (widget_class, GDK_KEY_Left, -TSU_GRID, 0);
   bind_nudge (widget_class, GDK_KEY_Right, TSU_GRID, 0);

@@ -433,3 +433,14 @@ tsu_inspector_new (void)
 {
   return g_object_new (TSU_TYPE_INSPECTOR, NULL);
 }
+
+void
+tsu_inspector_focus_editor (TsuInspector *self)
+{
+  if (self->node_id == NULL)
+    return;
+  if (self->editors->len > 0)
+    gtk_widget_child_focus (g_array_index (self->editors, ParamEditor, 0).editor, GTK_DIR_TAB_FORWARD);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->id_entry));
+}

@@ -26,4 +26,7 @@ const char *tsu_inspector_get_node_id (TsuInspector  *self);
 GtkWidget  *tsu_inspector_get_param_editor (TsuInspector *self,
                                             const char   *name);
 
+/* Moves keyboard focus to the first param editor (or the id field). */
+void        tsu_inspector_focus_editor (TsuInspector *self);
+
 G_END_DECLS

@@ -174,6 +174,13 @@ on_add_layer (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   tsu_canvas_add_below_selection (self->canvas, g_variant_get_string (parameter, NULL));
 }
 
+static void
+on_edit_layer (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TsuWindow *self = user_data;
+  tsu_inspector_focus_editor (self->inspector);
+}
+
 static const GActionEntry window_entries[] = {
   { "new", on_new, NULL, NULL, NULL },
   { "new-from-template", on_new_from_template, "s", NULL, NULL },
@@ -193,6 +200,7 @@ static const GActionEntry window_entries[] = {
   { "view", on_view, "s", NULL, NULL },
   { "insert-layer", on_insert_layer, NULL, NULL, NULL },
   { "add-layer", on_add_layer, "s", NULL, NULL },
+  { "edit-layer", on_edit_layer, NULL, NULL, NULL },
 };
 
 static const GActionEntry graph_entries[] = {
