@@ -383,11 +383,43 @@ on_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkToolt
   return TRUE;
 }
 
+/* While a palette entry is dragged over the canvas, show where its box will
+ * land and which links the drop will make. */
+static GdkDragAction
+on_drop_motion (GtkDropTarget *target, double wx, double wy, TsuCanvas *self)
+{
+  const GValue *value = gtk_drop_target_get_value (target);
+  const tsu_layer_kind *kind;
+  double cx, cy;
+
+  if (self->model == NULL || value == NULL || !G_VALUE_HOLDS_STRING (value)
+      || (kind = tsu_layer_kind_find (g_value_get_string (value))) == NULL)
+    {
+      self->drop_preview = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return GDK_ACTION_COPY;
+    }
+  tsu_canvas_widget_to_canvas (self, wx, wy, &cx, &cy);
+  self->drop_plan = tsu_layout_plan_drop (tsu_graph_model_get_layout (self->model), kind,
+                                          cx - TSU_BOX_WIDTH / 2, cy - TSU_BOX_HEIGHT / 2);
+  self->drop_preview = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return GDK_ACTION_COPY;
+}
+
+static void
+on_drop_leave (GtkDropTarget *target, TsuCanvas *self)
+{
+  self->drop_preview = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static gboolean
 on_drop (GtkDropTarget *target, const GValue *value, double wx, double wy, TsuCanvas *self)
 {
   const char *type;
 
+  self->drop_preview = FALSE;
   /* A project file dropped on the canvas opens, as on the rest of the
    * window (whose own drop target the canvas would otherwise shadow). */
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
@@ -672,6 +704,10 @@ tsu_canvas_setup_input (TsuCanvas *self)
 
   /* Palette entries carry their layer type as a string. */
   gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_STRING }, 2);
+  /* The value is needed before the drop, for the landing preview. */
+  gtk_drop_target_set_preload (drop, TRUE);
+  g_signal_connect (drop, "motion", G_CALLBACK (on_drop_motion), self);
+  g_signal_connect (drop, "leave", G_CALLBACK (on_drop_leave), self);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drop));
 

@@ -394,6 +394,38 @@ tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *
       cairo_set_dash (cr, NULL, 0, 0);
     }
 
+  if (options->drop_preview)
+    {
+      const TsuDropPlan *plan = &options->drop_plan;
+      double x = plan->x, y = plan->y;
+
+      cairo_set_dash (cr, (double[]) { 5, 4 }, 2, 0);
+      set_rgb (cr, accent, 0.9);
+      cairo_set_line_width (cr, 2);
+      if (plan->above >= 0)
+        {
+          double p[8];
+          tsu_layout_output_port (layout, plan->above, &p[0], &p[1]);
+          p[6] = x + TSU_BOX_WIDTH / 2; p[7] = y;
+          p[2] = p[0]; p[3] = p[1] + 20; p[4] = p[6]; p[5] = p[7] - 20;
+          stroke_curve (cr, p);
+        }
+      if (plan->below >= 0)
+        {
+          double p[8];
+          p[0] = x + TSU_BOX_WIDTH / 2; p[1] = y + TSU_BOX_HEIGHT;
+          tsu_layout_input_port (layout, plan->below, MAX (plan->below_slot, 0), &p[6], &p[7]);
+          p[2] = p[0]; p[3] = p[1] + 20; p[4] = p[6]; p[5] = p[7] - 20;
+          stroke_curve (cr, p);
+        }
+      rounded_rect (cr, x, y, TSU_BOX_WIDTH, TSU_BOX_HEIGHT, CORNER);
+      set_rgb (cr, accent, 0.10);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, accent, 0.9);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
   if (options->rubber)
     {
       cairo_rectangle (cr, MIN (options->rubber_x0, options->rubber_x1), MIN (options->rubber_y0, options->rubber_y1),

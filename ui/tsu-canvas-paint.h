@@ -34,6 +34,9 @@ typedef struct {
   gboolean pending_link;
   double pending_x0, pending_y0, pending_x1, pending_y1;
   gboolean pending_downwards;     /* started at an output port */
+  /* Where a dragged palette entry would land, with its links. */
+  gboolean drop_preview;
+  TsuDropPlan drop_plan;
   /* Rubber band. */
   gboolean rubber;
   double rubber_x0, rubber_y0, rubber_x1, rubber_y1;

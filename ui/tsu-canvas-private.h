@@ -45,6 +45,8 @@ struct _TsuCanvas
   int link_source, link_source_slot;
   gboolean rubber_extends;
   int hover_node;
+  gboolean drop_preview;            /* a palette entry hovers over the canvas */
+  TsuDropPlan drop_plan;
   int hover_link_node, hover_link_slot;
   gint64 last_paint_us;             /* cost of the last diagram paint */
   TsuHit hover_port;

@@ -215,6 +215,8 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   options.hover_node = self->hover_node;
   options.hover_port = self->hover_port;
   options.hover_link_node = self->hover_link_node;
+  options.drop_preview = self->drop_preview;
+  options.drop_plan = self->drop_plan;
   options.hover_link_slot = self->hover_link_slot;
   if (self->link_to != NULL)
     {

@@ -1,5 +1,6 @@
 /* tsu-palette.c — the layer palette. */
 #include "tsu-palette.h"
+#include "tsu-canvas-paint.h"
 
 #include "tsumiki.h"
 
@@ -44,12 +45,56 @@ on_drag_prepare (GtkDragSource *source, double x, double y, GtkListBoxRow *row)
   return gdk_content_provider_new_typed (G_TYPE_STRING, tsu_layer_kind_name (row_kind (row)));
 }
 
+/* The drag icon is a small box like the one the drop will make: the
+ * category stripe and the type. Square corners, so no alpha is needed where
+ * there is no compositor. */
+static GdkTexture *
+make_drag_icon (const tsu_layer_kind *kind)
+{
+  const int width = 170, height = 30;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *text = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9.5");
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+  double r, g, b;
+  int text_height;
+
+  tsu_category_color (tsu_layer_kind_category (kind), &r, &g, &b);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_rectangle (cr, 0, 0, 6, height);
+  cairo_fill (cr);
+  cairo_rectangle (cr, 0.5, 0.5, width - 1, height - 1);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  pango_layout_set_font_description (text, font);
+  pango_layout_set_text (text, tsu_layer_kind_name (kind), -1);
+  pango_layout_get_pixel_size (text, NULL, &text_height);
+  cairo_set_source_rgb (cr, 0.14, 0.15, 0.17);
+  cairo_move_to (cr, 14, (height - text_height) / 2.0);
+  pango_cairo_show_layout (cr, text);
+  cairo_surface_flush (surface);
+
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  pango_font_description_free (font);
+  g_object_unref (text);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return texture;
+}
+
 static void
 on_drag_begin (GtkDragSource *source, GdkDrag *drag, GtkListBoxRow *row)
 {
-  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (GTK_WIDGET (row));
+  g_autoptr(GdkTexture) icon = make_drag_icon (row_kind (row));
 
-  gtk_drag_source_set_icon (source, icon, 16, 12);
+  gtk_drag_source_set_icon (source, GDK_PAINTABLE (icon), 20, 15);
 }
 
 static GtkWidget *
