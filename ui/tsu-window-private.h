@@ -28,6 +28,7 @@ struct _TsuWindow
   TsuPalette *palette;
   GtkPaned *inner_paned;
   guint inspector_idle;
+  GtkOverlay *canvas_overlay;
   TsuCanvas *canvas;
   TsuInspector *inspector;
   GtkButton *zoom_button;
@@ -35,11 +36,27 @@ struct _TsuWindow
   GtkLabel *problems_title;
   GtkListBox *problems_list;
   GMenu *recent_section;
+
+  /* tsu-window-training.c */
+  GtkWidget *data_view;
+  GtkWidget *training_view;
+  GtkWidget *evaluation_view;
+  GtkWidget *mini_loss;
+  gboolean mini_loss_shown;
+  gboolean run_close_confirmed;
+  char *shown_path;
+  char *shown_training;
+  char *shown_dataset;
+  char *evaluated_run;
 };
 
 /* tsu-window-actions.c */
 void tsu_window_setup_actions      (TsuWindow *self);
 void tsu_window_update_actions     (TsuWindow *self);
+
+/* tsu-window-training.c: the Data, Training and Evaluation pages */
+void tsu_window_setup_training     (TsuWindow *self);
+void tsu_window_finalize_training  (TsuWindow *self);
 
 /* tsu-window-files.c */
 void     tsu_window_setup_files    (TsuWindow *self);

@@ -156,6 +156,7 @@ tsu_window_finalize (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->graph_actions);
   g_free (self->recovery_path_shown);
+  tsu_window_finalize_training (self);
   G_OBJECT_CLASS (tsu_window_parent_class)->finalize (object);
 }
 
@@ -183,6 +184,7 @@ tsu_window_class_init (TsuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, views);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, palette);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, TsuWindow, canvas_overlay);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, zoom_button);
@@ -207,6 +209,7 @@ tsu_window_init (TsuWindow *self)
   tsu_inspector_set_model (self->inspector, self->model);
 
   tsu_window_setup_actions (self);
+  tsu_window_setup_training (self);
   tsu_window_setup_files (self);
   on_model_changed (self);
   on_canvas_view_changed (self);

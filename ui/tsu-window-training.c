@@ -1,0 +1,245 @@
+/* tsu-window-training.c — the Data, Training and Evaluation pages of the
+ * window (ui/training/) fed from the window's document. The pages never own
+ * the document: they ask for it, and hand edits back as undoable commands. */
+#include "tsu-window-private.h"
+
+#include <json-c/json.h>
+
+#include "tsu-dataset-view.h"
+#include "tsu-evaluation-view.h"
+#include "tsu-mini-loss-view.h"
+#include "tsu-training-ui.h"
+#include "tsu-training-view.h"
+
+static const tsu_project *
+get_project (gpointer data)
+{
+  return tsu_graph_model_get_project (TSU_GRAPH_MODEL (data));
+}
+
+/* The canonical text of a top-level section, to notice when it changed. */
+static char *
+dup_section_text (TsuWindow *self, const char *key)
+{
+  struct json_object *root = tsu_project_root (tsu_graph_model_get_project (self->model));
+  struct json_object *value = NULL;
+
+  if (!json_object_object_get_ex (root, key, &value))
+    return g_strdup ("");
+  return g_strdup (json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN));
+}
+
+static void
+set_member (struct json_object *object, const char *key, const char *json_text)
+{
+  struct json_object *value = json_text != NULL ? json_tokener_parse (json_text) : NULL;
+
+  if (value != NULL)
+    json_object_object_add (object, key, value);
+  else
+    json_object_object_del (object, key);
+}
+
+static void
+on_training_edited (TsuWindow *self, const char *json_text)
+{
+  struct json_object *root = tsu_project_root (tsu_graph_model_get_project (self->model));
+
+  tsu_graph_model_begin (self->model, "Change training settings");
+  set_member (root, "training", json_text);
+  tsu_graph_model_end (self->model);
+}
+
+static void
+on_dataset_edited (TsuWindow *self, const char *key, const char *json_text)
+{
+  struct json_object *root = tsu_project_root (tsu_graph_model_get_project (self->model));
+  struct json_object *dataset = NULL;
+
+  tsu_graph_model_begin (self->model, "Change dataset");
+  if (!json_object_object_get_ex (root, "dataset", &dataset) ||
+      !json_object_is_type (dataset, json_type_object))
+    {
+      dataset = json_object_new_object ();
+      json_object_object_add (root, "dataset", dataset);
+    }
+  set_member (dataset, key, json_text);
+  tsu_graph_model_end (self->model);
+}
+
+static void
+on_run_activated (TsuWindow *self, const char *run_dir)
+{
+  tsu_evaluation_view_set_run_dir (TSU_EVALUATION_VIEW (self->evaluation_view), run_dir, TRUE);
+  gtk_stack_set_visible_child_name (self->views, "evaluation");
+}
+
+/* Keeps the pages in step with the document, doing the expensive part
+ * (re-reading runs, re-checking data) only when its input changed. */
+static void
+on_model_changed (TsuWindow *self)
+{
+  const tsu_project *project = tsu_graph_model_get_project (self->model);
+  const char *path = tsu_graph_model_get_path (self->model);
+  g_autofree char *training = dup_section_text (self, "training");
+  g_autofree char *dataset = dup_section_text (self, "dataset");
+  gboolean path_changed = g_strcmp0 (path, self->shown_path) != 0;
+
+  if (path_changed)
+    {
+      g_free (self->shown_path);
+      self->shown_path = g_strdup (path);
+      tsu_evaluation_view_set_project_path (TSU_EVALUATION_VIEW (self->evaluation_view), path);
+    }
+  if (path_changed || g_strcmp0 (training, self->shown_training) != 0)
+    {
+      g_free (self->shown_training);
+      self->shown_training = g_steal_pointer (&training);
+      tsu_training_view_reload (TSU_TRAINING_VIEW (self->training_view));
+    }
+  if (path_changed || g_strcmp0 (dataset, self->shown_dataset) != 0)
+    {
+      g_free (self->shown_dataset);
+      self->shown_dataset = g_steal_pointer (&dataset);
+      tsu_dataset_view_set_project (TSU_DATASET_VIEW (self->data_view), project);
+    }
+}
+
+static void
+on_training_state (TsuWindow *self)
+{
+  TsuTrainingController *controller =
+    tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view));
+  gboolean running = tsu_training_controller_is_running (controller);
+
+  gtk_widget_set_visible (self->mini_loss, running || self->mini_loss_shown);
+  self->mini_loss_shown |= running;
+}
+
+/* A finished run is a new entry in the Evaluation page's run list, and the
+ * one a person wants to see evaluated next. */
+static void
+on_history_changed (TsuWindow *self, TsuTrainingHistory *history)
+{
+  const char *run_dir = tsu_training_history_get_run_dir (history);
+
+  if (tsu_training_history_get_state (history) != TSU_TRAINING_DONE || run_dir == NULL ||
+      g_strcmp0 (run_dir, self->evaluated_run) == 0)
+    return;
+  g_free (self->evaluated_run);
+  self->evaluated_run = g_strdup (run_dir);
+  tsu_evaluation_view_set_project_path (TSU_EVALUATION_VIEW (self->evaluation_view),
+                                        tsu_graph_model_get_path (self->model));
+  tsu_evaluation_view_set_run_dir (TSU_EVALUATION_VIEW (self->evaluation_view), run_dir, TRUE);
+}
+
+/* Data goes between Edit and Training, in the order NNC's tabs have. */
+static void
+move_page_to_end (GtkStack *stack, const char *name)
+{
+  GtkWidget *child = gtk_stack_get_child_by_name (stack, name);
+  g_autofree char *title = g_strdup (gtk_stack_page_get_title (gtk_stack_get_page (stack, child)));
+
+  g_object_ref (child);
+  gtk_stack_remove (stack, child);
+  gtk_stack_add_titled (stack, child, name, title);
+  g_object_unref (child);
+}
+
+/* The compact loss curve over the canvas, so a person can keep designing
+ * while a run goes on. */
+static void
+add_mini_loss (TsuWindow *self, TsuTrainingHistory *history)
+{
+  self->mini_loss = tsu_mini_loss_view_new ();
+  tsu_mini_loss_view_set_history (TSU_MINI_LOSS_VIEW (self->mini_loss), history);
+  gtk_widget_set_halign (self->mini_loss, GTK_ALIGN_END);
+  gtk_widget_set_valign (self->mini_loss, GTK_ALIGN_END);
+  gtk_widget_set_margin_end (self->mini_loss, 12);
+  gtk_widget_set_margin_bottom (self->mini_loss, 12);
+  gtk_widget_set_visible (self->mini_loss, FALSE);
+  gtk_widget_set_can_target (self->mini_loss, FALSE);
+  gtk_overlay_add_overlay (self->canvas_overlay, self->mini_loss);
+}
+
+enum { RESPONSE_STOP_AND_CLOSE = 1 };
+
+static void
+on_stop_and_close (GtkDialog *dialog, int response, gpointer user_data)
+{
+  TsuWindow *self = user_data;
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response != RESPONSE_STOP_AND_CLOSE)
+    return;
+  tsu_training_controller_stop (tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view)));
+  self->run_close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Runs before the unsaved-changes prompt: a run is work too. */
+static gboolean
+on_close_request (TsuWindow *self)
+{
+  TsuTrainingController *controller =
+    tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view));
+  GtkWidget *dialog;
+
+  if (self->run_close_confirmed || !tsu_training_controller_is_running (controller))
+    return FALSE;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "A training run is in progress");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "Closing stops it. The epochs that finished stay "
+                                            "saved in the run directory.");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Keep Training", GTK_RESPONSE_CANCEL,
+                          "_Stop and Close", RESPONSE_STOP_AND_CLOSE, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_stop_and_close), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+void
+tsu_window_setup_training (TsuWindow *self)
+{
+  TsuTrainingController *controller;
+
+  tsu_training_ui_init ();
+  self->data_view = tsu_dataset_view_new ();
+  self->training_view = tsu_training_view_new ();
+  self->evaluation_view = tsu_evaluation_view_new ();
+
+  gtk_stack_add_titled (self->views, self->data_view, "data", "Data");
+  move_page_to_end (self->views, "training");
+  move_page_to_end (self->views, "evaluation");
+  tsu_window_set_view_page (self, "training", self->training_view);
+  tsu_window_set_view_page (self, "evaluation", self->evaluation_view);
+
+  tsu_training_view_set_project_func (TSU_TRAINING_VIEW (self->training_view), get_project,
+                                      g_object_ref (self->model), g_object_unref);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "training",
+                                  tsu_training_view_get_actions (TSU_TRAINING_VIEW (self->training_view)));
+  g_signal_connect_swapped (self->training_view, "training-edited", G_CALLBACK (on_training_edited), self);
+  g_signal_connect_swapped (self->training_view, "run-activated", G_CALLBACK (on_run_activated), self);
+  g_signal_connect_swapped (self->data_view, "dataset-edited", G_CALLBACK (on_dataset_edited), self);
+  g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
+
+  controller = tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view));
+  add_mini_loss (self, tsu_training_controller_get_history (controller));
+  g_signal_connect_swapped (controller, "notify::running", G_CALLBACK (on_training_state), self);
+  g_signal_connect_swapped (tsu_training_controller_get_history (controller), "changed",
+                            G_CALLBACK (on_history_changed), self);
+  on_model_changed (self);
+}
+
+void
+tsu_window_finalize_training (TsuWindow *self)
+{
+  g_clear_pointer (&self->shown_path, g_free);
+  g_clear_pointer (&self->shown_training, g_free);
+  g_clear_pointer (&self->shown_dataset, g_free);
+  g_clear_pointer (&self->evaluated_run, g_free);
+}
