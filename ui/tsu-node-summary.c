@@ -108,6 +108,16 @@ tsu_node_summary (const tsu_layer_kind *kind, struct json_object *node_json)
       /* Input's shape is what the box shows as its output shape anyway. */
       if (tsu_layer_kind_is_input (kind) && strcmp (desc->name, "shape") == 0)
         continue;
+      /* The kernel says most about convolutions and poolings: always shown,
+       * default or not (NNC shows it too). */
+      if (strcmp (desc->name, "kernel") == 0 && desc->type == TSU_PARAM_INTS
+          && (params == NULL || !json_object_object_get_ex (params, desc->name, &value)) && desc->def.n > 0)
+        {
+          g_string_append (out, out->len ? " · " : "");
+          for (int k = 0; k < desc->def.n; k++)
+            g_string_append_printf (out, "%s%d", k ? "×" : "", desc->def.ints[k]);
+          continue;
+        }
       if (params == NULL || !json_object_object_get_ex (params, desc->name, &value))
         {
           /* Defaults are implied, except names of dataset variables. */
@@ -115,7 +125,8 @@ tsu_node_summary (const tsu_layer_kind *kind, struct json_object *node_json)
             g_string_append_printf (out, "%s%s %s", out->len ? " · " : "", desc->name, desc->def.string);
           continue;
         }
-      if (!desc->required && desc->same_as == NULL && equals_default (desc, value))
+      if (!desc->required && desc->same_as == NULL && strcmp (desc->name, "kernel") != 0
+          && equals_default (desc, value))
         continue;
       if (desc->same_as != NULL && json_object_object_get_ex (params, desc->same_as, &twin)
           && json_object_equal (twin, value))
