@@ -81,35 +81,81 @@ static size_t bn_work(const tsu_node *node)
 
 /* Sums of a' = a[j] - a_shift and a' * (b[j] - b_shift) * scale over one
  * row, in float lanes the compiler can vectorise; rows are short enough that
- * float partials lose nothing that matters, and they are summed in double. */
+ * float partials lose nothing that matters, and they are summed in double.
+ * With `mask`, a[j] counts only where mask[j] > 0 (the output gradient of a
+ * fused ReLU, mask being that ReLU's output). */
 #define BN_LANES 8
-static void bn_row_sums(const float *restrict a, const float *restrict b, size_t n, float a_shift,
-                        float b_shift, float scale, double *sum, double *dot)
+/* The eight float lanes as two 4-float vectors (GCC vector extension, one
+ * SSE register each), so they stay in registers: plain float arrays as lanes
+ * were kept on the stack, a store and reload per step. Lane k is
+ * lo[k] for k < 4, hi[k - 4] after. */
+typedef float bn_v4 __attribute__((vector_size(16)));
+typedef int bn_i4 __attribute__((vector_size(16)));
+#define BN_LOAD(v, p) __builtin_memcpy(&(v), (p), sizeof(v))
+
+/* g where m > 0, else +0 (as the ReLU's backward). */
+static inline __attribute__((always_inline)) bn_v4 bn_mask(bn_v4 g, bn_v4 m)
 {
-    float sa[BN_LANES] = {0}, sab[BN_LANES] = {0};
+    const bn_v4 zero = {0};
+    return (bn_v4)((bn_i4)g & (m > zero));
+}
+
+static inline __attribute__((always_inline)) void
+bn_row_sums_impl(const float *restrict a, const float *restrict mask, const float *restrict b,
+                 size_t n, float a_shift, float b_shift, float scale, double *sum, double *dot,
+                 bool masked)
+{
+    bn_v4 sa_lo = {0}, sa_hi = {0}, sab_lo = {0}, sab_hi = {0};
     size_t j = 0;
-    for (; j + BN_LANES <= n; j += BN_LANES)
-        for (int k = 0; k < BN_LANES; k++) {
-            float ak = a[j + k] - a_shift;
-            sa[k] += ak;
-            sab[k] += ak * ((b[j + k] - b_shift) * scale);
+    for (; j + BN_LANES <= n; j += BN_LANES) {
+        bn_v4 g_lo, g_hi, b_lo, b_hi;
+        BN_LOAD(g_lo, a + j);
+        BN_LOAD(g_hi, a + j + 4);
+        BN_LOAD(b_lo, b + j);
+        BN_LOAD(b_hi, b + j + 4);
+        if (masked) {
+            bn_v4 m_lo, m_hi;
+            BN_LOAD(m_lo, mask + j);
+            BN_LOAD(m_hi, mask + j + 4);
+            g_lo = bn_mask(g_lo, m_lo);
+            g_hi = bn_mask(g_hi, m_hi);
         }
+        bn_v4 ak_lo = g_lo - a_shift, ak_hi = g_hi - a_shift;
+        sa_lo += ak_lo;
+        sa_hi += ak_hi;
+        sab_lo += ak_lo * ((b_lo - b_shift) * scale);
+        sab_hi += ak_hi * ((b_hi - b_shift) * scale);
+    }
     double ta = 0.0, tab = 0.0;
     for (; j < n; j++) {
-        float aj = a[j] - a_shift;
+        float g = a[j];
+        if (masked) g = mask[j] > 0.0f ? g : 0.0f;
+        float aj = g - a_shift;
         ta += aj;
         tab += (double)aj * ((b[j] - b_shift) * scale);
     }
-    for (int k = 0; k < BN_LANES; k++) ta += sa[k], tab += sab[k];
+    for (int k = 0; k < 4; k++) ta += sa_lo[k], tab += sab_lo[k];
+    for (int k = 0; k < 4; k++) ta += sa_hi[k], tab += sab_hi[k];
     *sum += ta;
     *dot += tab;
 }
 
+static void bn_row_sums(const float *restrict a, const float *restrict mask,
+                        const float *restrict b, size_t n, float a_shift, float b_shift,
+                        float scale, double *sum, double *dot)
+{
+    if (mask)
+        bn_row_sums_impl(a, mask, b, n, a_shift, b_shift, scale, sum, dot, true);
+    else
+        bn_row_sums_impl(a, NULL, b, n, a_shift, b_shift, scale, sum, dot, false);
+}
+
 /* Per-channel sums of a and a*b over this thread's samples, a and b shifted
- * by a_shift and b_shift, b scaled by b_scale (each NULL for none). */
+ * by a_shift and b_shift, b scaled by b_scale (each NULL for none); a masked
+ * by mask_all (NULL: none). */
 static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const tsu_exec *ex,
-                            const float *a_all, const float *a_shift, const float *b_all,
-                            const float *b_shift, const float *b_scale)
+                            const float *a_all, const float *mask_all, const float *a_shift,
+                            const float *b_all, const float *b_shift, const float *b_scale)
 {
     double *sum = v->partials + (size_t)ex->thread * 2 * v->channels;
     double *dot = sum + v->channels;
@@ -118,9 +164,9 @@ static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const ts
     for (int s = ex->n0; s < ex->n1; s++)
         for (int c = 0; c < v->channels; c++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v->spatial;
-            bn_row_sums(a_all + at, b_all + at, v->spatial, a_shift ? a_shift[c] : 0.0f,
-                        b_shift ? b_shift[c] : 0.0f, b_scale ? b_scale[c] : 1.0f, &sum[c],
-                        &dot[c]);
+            bn_row_sums(a_all + at, mask_all ? mask_all + at : NULL, b_all + at, v->spatial,
+                        a_shift ? a_shift[c] : 0.0f, b_shift ? b_shift[c] : 0.0f,
+                        b_scale ? b_scale[c] : 1.0f, &sum[c], &dot[c]);
         }
 }
 
@@ -176,7 +222,7 @@ static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         float *shift = v.shifts + (size_t)ex->thread * v.channels;
         if (ex->first_chunk)
             for (int c = 0; c < v.channels; c++) shift[c] = v.running_mean[c];
-        bn_partial_sums(&v, run, ex, run->in[0], shift, run->in[0], shift, NULL);
+        bn_partial_sums(&v, run, ex, run->in[0], NULL, shift, run->in[0], shift, NULL);
         return;
     }
     float *mean = ex->work, *scale = ex->work + v.channels;
@@ -187,13 +233,25 @@ static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
     for (int c = 0; c < v.channels; c++) scale[c] *= v.gamma[c];
     /* (x - mean) * scale + beta rather than x * scale + folded shift: the
      * subtraction is exact for data near its mean, the folded form is not. */
+    float *relu_all = run->relu_after ? run->relu_after->out : NULL;
     for (int s = ex->n0; s < ex->n1; s++)
         for (int c = 0; c < v.channels; c++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v.spatial;
             const float *restrict x = run->in[0] + at;
             float *restrict y = run->out + at;
             const float m = mean[c], k = scale[c], b = v.beta[c];
-            for (size_t j = 0; j < v.spatial; j++) y[j] = (x[j] - m) * k + b;
+            if (relu_all) {
+                /* The fused ReLU's output in the same pass (NaN passes, as
+                 * in relu_forward). */
+                float *restrict r = relu_all + at;
+                for (size_t j = 0; j < v.spatial; j++) {
+                    float t = (x[j] - m) * k + b;
+                    y[j] = t;
+                    r[j] = t < 0.0f ? 0.0f : t;
+                }
+            } else {
+                for (size_t j = 0; j < v.spatial; j++) y[j] = (x[j] - m) * k + b;
+            }
         }
 }
 
@@ -208,13 +266,31 @@ static void bn_used_statistics(const bn_view *v, const tsu_layer_run *run, const
     for (int c = 0; c < v->channels; c++) mean[c] = v->mean[c], inv_std[c] = v->inv_std[c];
 }
 
+/* dx from the output gradient dy (masked by the fused ReLU's output when
+ * mask is not NULL). */
+static inline __attribute__((always_inline)) void
+bn_dx_row(float *restrict dx, const float *restrict dy, const float *restrict mask,
+          const float *restrict x, size_t n, float k, float m, float inv, float mean_dy,
+          float mean_dy_xhat, bool acc, bool masked)
+{
+    for (size_t j = 0; j < n; j++) {
+        float g = dy[j];
+        if (masked) g = mask[j] > 0.0f ? g : 0.0f;
+        float v = k * (g - mean_dy - (x[j] - m) * inv * mean_dy_xhat);
+        dx[j] = acc ? dx[j] + v : v;
+    }
+}
+
 static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     bn_view v = bn_view_of(run, ex);
     float *mean = ex->work, *inv_std = ex->work + v.channels;
     bn_used_statistics(&v, run, ex, mean, inv_std);
+    /* With a fused ReLU, our output gradient is the ReLU's, masked. */
+    const float *dy_all = run->relu_after ? run->relu_after->dout : run->dout;
+    const float *mask_all = run->relu_after ? run->relu_after->out : NULL;
     if (stage == 0) {
-        bn_partial_sums(&v, run, ex, run->dout, NULL, run->in[0], mean, inv_std);
+        bn_partial_sums(&v, run, ex, dy_all, mask_all, NULL, run->in[0], mean, inv_std);
         return;
     }
     const double count = (double)ex->batch * (double)v.spatial;
@@ -234,15 +310,24 @@ static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
         const float mean_dy_xhat = ex->training ? (float)(sum_dy_xhat / count) : 0.0f;
         for (int s = ex->n0; s < ex->n1; s++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v.spatial;
-            const float *restrict x = run->in[0] + at, *restrict dy = run->dout + at;
-            float *restrict dx = dx_all + at;
+            const float *x = run->in[0] + at, *dy = dy_all + at;
+            float *dx = dx_all + at;
             const float m = mean[c], inv = inv_std[c];
-            if (acc)
-                for (size_t j = 0; j < v.spatial; j++)
-                    dx[j] += k * (dy[j] - mean_dy - (x[j] - m) * inv * mean_dy_xhat);
-            else
-                for (size_t j = 0; j < v.spatial; j++)
-                    dx[j] = k * (dy[j] - mean_dy - (x[j] - m) * inv * mean_dy_xhat);
+            if (mask_all) {
+                if (acc)
+                    bn_dx_row(dx, dy, mask_all + at, x, v.spatial, k, m, inv, mean_dy,
+                              mean_dy_xhat, true, true);
+                else
+                    bn_dx_row(dx, dy, mask_all + at, x, v.spatial, k, m, inv, mean_dy,
+                              mean_dy_xhat, false, true);
+            } else {
+                if (acc)
+                    bn_dx_row(dx, dy, NULL, x, v.spatial, k, m, inv, mean_dy, mean_dy_xhat,
+                              true, false);
+                else
+                    bn_dx_row(dx, dy, NULL, x, v.spatial, k, m, inv, mean_dy, mean_dy_xhat,
+                              false, false);
+            }
         }
     }
 }
@@ -250,6 +335,7 @@ static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 static const tsu_layer_ops bn_ops = {
     .forward_stages = 2,
     .backward_stages = 2,
+    .stages_train_only = true,
     .work_floats = bn_work,
     .shared_bytes = bn_shared,
     .forward = bn_forward,

@@ -154,13 +154,45 @@ static void max_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
     }
 }
 
+/* 2x2 stride 2 over an input of even size, storing: every input value
+ * belongs to exactly one window, so each window's four gradients are written
+ * in one go (the winner's dy, zeros elsewhere), with no clearing pass and no
+ * scattered adds. */
+static void max_pool_2x2_backward_set(const pool_plan *p, const float *restrict dy,
+                                      const int32_t *restrict from, float *restrict dx)
+{
+    const int width = p->width, plane = p->height * width;
+    for (int c = 0; c < p->channels; c++)
+        for (int oy = 0; oy < p->out_h; oy++) {
+            const int base = c * plane + 2 * oy * width;
+            float *r0 = dx + base, *r1 = r0 + width;
+            for (int ox = 0; ox < p->out_w; ox++) {
+                const int at = base + 2 * ox, f = from[ox];
+                const float g = dy[ox];
+                r0[2 * ox] = f == at ? g : 0.0f;
+                r0[2 * ox + 1] = f == at + 1 ? g : 0.0f;
+                r1[2 * ox] = f == at + width ? g : 0.0f;
+                r1[2 * ox + 1] = f == at + width + 1 ? g : 0.0f;
+            }
+            dy += p->out_w;
+            from += p->out_w;
+        }
+}
+
 static void max_pool_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     if (!run->din[0]) return;
+    const pool_plan p = pool_plan_of(run->node);
+    const bool direct = !run->din_accumulate[0] && is_2x2_stride_2(&p) && p.height % 2 == 0 &&
+                        p.width % 2 == 0;
     for (int s = ex->n0; s < ex->n1; s++) {
         float *dx = run->din[0] + (size_t)s * run->in_size[0];
         const float *dy = run->dout + (size_t)s * run->out_size;
         const int32_t *from = (const int32_t *)(run->aux + (size_t)s * run->aux_bytes);
+        if (direct) {
+            max_pool_2x2_backward_set(&p, dy, from, dx);
+            continue;
+        }
         if (!run->din_accumulate[0]) memset(dx, 0, run->in_size[0] * sizeof *dx);
         for (size_t i = 0; i < run->out_size; i++)
             if (from[i] >= 0) dx[from[i]] += dy[i];

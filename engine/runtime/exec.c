@@ -25,15 +25,16 @@ static int stage_count(int stages)
 
 static bool runs_backward(const tsu_layer_run *run)
 {
-    return run->backward_needed && !run->fused_into_loss && run->node->kind->ops->backward &&
-           !tsu_layer_kind_is_input(run->node->kind);
+    return run->backward_needed && !run->fused_into_loss && !run->fused_into_producer &&
+           run->node->kind->ops->backward && !tsu_layer_kind_is_input(run->node->kind);
 }
 
 static void add_steps(tsu_step *steps, int *count, int run, const tsu_layer_ops *ops,
-                      int stages)
+                      int first_stage, int stages)
 {
-    for (int s = 0; s < stage_count(stages); s++)
-        steps[(*count)++] = (tsu_step){.run = run, .stage = s, .barrier_before = s > 0,
+    for (int s = first_stage; s < stage_count(stages); s++)
+        steps[(*count)++] = (tsu_step){.run = run, .stage = s,
+                                       .barrier_before = s > first_stage,
                                        .whole_range = ops->whole_range};
 }
 
@@ -46,18 +47,23 @@ void tsu_net_schedule(tsu_net *net)
     }
     free(net->forward_steps);
     free(net->backward_steps);
+    free(net->infer_steps);
     net->forward_steps = tsu_xcalloc((size_t)total + 1, sizeof *net->forward_steps);
     net->backward_steps = tsu_xcalloc((size_t)total + 1, sizeof *net->backward_steps);
-    net->n_forward_steps = net->n_backward_steps = 0;
+    net->infer_steps = tsu_xcalloc((size_t)total + 1, sizeof *net->infer_steps);
+    net->n_forward_steps = net->n_backward_steps = net->n_infer_steps = 0;
     for (int i = 0; i < net->n_runs; i++) {
         const tsu_layer_ops *ops = net->runs[i].node->kind->ops;
-        if (ops->forward)
-            add_steps(net->forward_steps, &net->n_forward_steps, i, ops, ops->forward_stages);
+        if (!ops->forward || net->runs[i].fused_into_producer) continue;
+        add_steps(net->forward_steps, &net->n_forward_steps, i, ops, 0, ops->forward_stages);
+        int last = stage_count(ops->forward_stages) - 1;
+        add_steps(net->infer_steps, &net->n_infer_steps, i, ops,
+                  ops->stages_train_only ? last : 0, ops->forward_stages);
     }
     for (int i = net->n_runs - 1; i >= 0; i--)
         if (runs_backward(&net->runs[i]))
             add_steps(net->backward_steps, &net->n_backward_steps, i, net->runs[i].node->kind->ops,
-                      net->runs[i].node->kind->ops->backward_stages);
+                      0, net->runs[i].node->kind->ops->backward_stages);
 }
 
 static void prepare_exec(tsu_net *net, int batch, bool training, uint64_t step)
@@ -133,7 +139,11 @@ static void run_schedule(tsu_net *net, tsu_exec *ex, const tsu_step *steps, int 
 static void forward_thread(void *arg, int thread)
 {
     tsu_net *net = arg;
-    run_schedule(net, &net->exec[thread], net->forward_steps, net->n_forward_steps, false);
+    tsu_exec *ex = &net->exec[thread];
+    if (ex->training)
+        run_schedule(net, ex, net->forward_steps, net->n_forward_steps, false);
+    else
+        run_schedule(net, ex, net->infer_steps, net->n_infer_steps, false);
 }
 
 static double batch_mean_loss(const tsu_net *net, int batch)

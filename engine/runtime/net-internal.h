@@ -42,8 +42,8 @@ struct tsu_net {
     bool input_gradients;
     double loss;
     int first_loss;                 /* run index, -1 if none */
-    tsu_step *forward_steps, *backward_steps;
-    int n_forward_steps, n_backward_steps;
+    tsu_step *forward_steps, *backward_steps, *infer_steps;
+    int n_forward_steps, n_backward_steps, n_infer_steps;
     int chunk_samples;              /* samples per chunk between barriers */
 };
 

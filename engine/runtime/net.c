@@ -85,6 +85,20 @@ static void find_fusions(tsu_net *net)
         run->fused = fused;
         fused->fused_into_loss = true;
     }
+    /* BatchNormalization -> ReLU: one pass computes both outputs, and one
+     * backward pass goes from the ReLU's output gradient to the BN's input
+     * gradient, never writing the BN's own output gradient. */
+    for (int i = 0; i < net->n_runs; i++) {
+        tsu_layer_run *run = &net->runs[i];
+        const tsu_node *node = run->node;
+        if (!is_kind(node, &tsu_kind_relu)) continue;
+        const tsu_node *producer = node->inputs[0];
+        if (!is_kind(producer, &tsu_kind_batch_normalization) ||
+            consumer_count(net, producer) != 1)
+            continue;
+        net->runs[producer->topo_index].relu_after = run;
+        run->fused_into_producer = true;
+    }
 }
 
 /* Backward visits runs in reverse order; the first to reach an input writes
@@ -361,6 +375,7 @@ void tsu_net_free(tsu_net *net)
     free(net->runs);
     free(net->forward_steps);
     free(net->backward_steps);
+    free(net->infer_steps);
     free(net->arena);
     free(net->tensors);
     free(net->thread_work);

@@ -42,6 +42,12 @@ struct tsu_layer_run {
     size_t target_size;
     const tsu_layer_run *fused; /* loss: the Softmax/Sigmoid it differentiates through */
     bool fused_into_loss;       /* Softmax/Sigmoid: the loss writes our input gradient */
+    /* BatchNormalization whose output feeds only a ReLU: the BN computes the
+     * ReLU's output in the same pass, and its backward takes the ReLU's
+     * output gradient (masked by the ReLU's output) instead of its own
+     * dout, which stays unwritten. The ReLU's own passes are skipped. */
+    const tsu_layer_run *relu_after;
+    bool fused_into_producer;   /* ReLU: its BatchNormalization runs it (relu_after) */
     bool backward_needed;       /* on a path from a trainable tensor to a loss */
 };
 
@@ -74,6 +80,9 @@ struct tsu_layer_ops {
     /* Called once per stage with all the thread's samples rather than per
      * chunk: layers whose sgemm packs a large weight matrix per call. */
     bool whole_range;
+    /* In inference, forward stages before the last do nothing (they gather
+     * training statistics): only the last runs, with no barrier. */
+    bool stages_train_only;
     /* Per-thread scratch floats (NULL: none). */
     size_t (*work_floats)(const tsu_node *node);
     /* Bytes per sample kept from forward for backward (NULL: none); nets

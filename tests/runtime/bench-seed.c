@@ -78,18 +78,36 @@ int main(int argc, char **argv)
         phases[1] += now() - t1;
     }
     double seconds = now() - start, cpu = cpu_now() - cpu_start;
+    /* A checksum of the gradients: optimisations must keep it bit for bit
+     * (for the same batch and thread count). */
+    unsigned long long sum = 1469598103934665603ull;
+    for (int i = 0; i < tsu_net_tensor_count(net); i++) {
+        const tsu_net_tensor *t = tsu_net_tensor_at(net, i);
+        for (size_t j = 0; t->grad && j < t->size; j++) {
+            unsigned bits;
+            memcpy(&bits, &t->grad[j], sizeof bits);
+            sum = (sum ^ bits) * 1099511628211ull;
+        }
+    }
     if (iterations > 0)
         printf("training: %.0f images/s, %.0f images per CPU-second (forward %.1f%%, backward "
-           "%.1f%%), loss %.4f\n",
+           "%.1f%%), loss %.4f, gradients %016llx\n",
            iterations * batch / seconds, iterations * batch / cpu, 100 * phases[0] / seconds,
-           100 * phases[1] / seconds, tsu_net_loss(net));
+           100 * phases[1] / seconds, tsu_net_loss(net), sum);
     start = now();
     cpu_start = cpu_now();
     for (int it = 0; it < inference_iterations; it++) tsu_net_forward(net, batch, false, &diag);
+    unsigned long long osum = 1469598103934665603ull;
+    const float *out = tsu_net_output(net, "prob");
+    for (int j = 0; j < batch * 10; j++) {
+        unsigned bits;
+        memcpy(&bits, &out[j], sizeof bits);
+        osum = (osum ^ bits) * 1099511628211ull;
+    }
     if (inference_iterations > 0)
-        printf("inference: %.0f images/s, %.0f images per CPU-second\n",
+        printf("inference: %.0f images/s, %.0f images per CPU-second, outputs %016llx\n",
                inference_iterations * batch / (now() - start),
-               inference_iterations * batch / (cpu_now() - cpu_start));
+               inference_iterations * batch / (cpu_now() - cpu_start), osum);
     tsu_net_free(net);
     tsu_graph_free(graph);
     tsu_project_free(project);

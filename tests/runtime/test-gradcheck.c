@@ -51,6 +51,9 @@ static const grad_recipe recipes[] = {
      VALUES_SIGNED, 2},
     {"MaxPooling", IN("x", "[2, 5, 5]") T("MaxPooling", "[\"x\"]", "") SQ("t"),
      VALUES_DISTINCT, 2},
+    /* Even sizes: the backward that stores whole windows. */
+    {"MaxPooling", IN("x", "[2, 4, 6]") T("MaxPooling", "[\"x\"]", "") SQ("t"),
+     VALUES_DISTINCT, 2},
     {"MaxPooling", IN("x", "[2, 5, 5]") T("MaxPooling", "[\"x\"]",
      "\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]") SQ("t"), VALUES_DISTINCT, 1},
     {"AveragePooling", IN("x", "[2, 5, 5]") T("AveragePooling", "[\"x\"]",
@@ -68,6 +71,11 @@ static const grad_recipe recipes[] = {
      SQ("t"), VALUES_SIGNED, 2},
     {"BatchNormalization", IN("x", "[5]") T("BatchNormalization", "[\"x\"]",
      "\"eps\": 0.01") SQ("t"), VALUES_SIGNED, 1},
+    /* BatchNormalization -> ReLU run fused (one pass each way). With these
+     * values no output sits within EPS of the ReLU kink ([3, 2, 3] has one). */
+    {"BatchNormalization", IN("x", "[2, 3, 2]")
+     "{\"id\": \"bn\", \"type\": \"BatchNormalization\", \"inputs\": [\"x\"]}, "
+     T("ReLU", "[\"bn\"]", "") SQ("t"), VALUES_SIGNED, 2},
     {"Dropout", IN("x", "[12]") T("Dropout", "[\"x\"]", "\"p\": 0.4") SQ("t"), VALUES_SIGNED,
      2},
     {"Flatten", IN("x", "[2, 2, 2]") T("Flatten", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
