@@ -213,6 +213,8 @@ tsu_application_open (GApplication *application, GFile **files, int n_files, con
           g_printerr ("tsumiki: %s: %s\n", path ? path : "?", error ? error->message : "not a local file");
           if (self->screenshot_path != NULL)
             exit (1);
+          /* Still open a window worth having: what a plain start shows. */
+          tsu_window_open_startup (window);
         }
       gtk_window_present (GTK_WINDOW (window));
     }
