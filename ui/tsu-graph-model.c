@@ -220,8 +220,11 @@ tsu_graph_model_load_text (TsuGraphModel *self, const char *text, const char *so
 }
 
 gboolean
-tsu_graph_model_save (TsuGraphModel *self, const char *path, GError **error)
+tsu_graph_model_save (TsuGraphModel *self, const char *path_in, GError **error)
 {
+  /* path_in may be the project's own path string, which setting the path
+   * frees: work on a copy. */
+  g_autofree char *path = g_strdup (path_in);
   tsu_diag diag;
 
   tsu_diag_init (&diag);

@@ -277,8 +277,11 @@ save_to (TsuWindow *self, const char *path)
 }
 
 gboolean
-tsu_window_save_to_path (TsuWindow *self, const char *path, GError **error)
+tsu_window_save_to_path (TsuWindow *self, const char *path_in, GError **error)
 {
+  /* Often the model's own path, which saving replaces: keep a copy. */
+  g_autofree char *path = g_strdup (path_in);
+
   if (!tsu_graph_model_save (self->model, path, error))
     return FALSE;
   delete_recovery (self);
@@ -392,7 +395,7 @@ tsu_window_save_as_dialog (TsuWindow *self)
 void
 tsu_window_save (TsuWindow *self)
 {
-  const char *path = tsu_graph_model_get_path (self->model);
+  g_autofree char *path = g_strdup (tsu_graph_model_get_path (self->model));
 
   if (path == NULL)
     tsu_window_save_as_dialog (self);
@@ -500,7 +503,7 @@ on_discard_response (GtkDialog *dialog, int response, gpointer user_data)
     }
   else if (response == GTK_RESPONSE_ACCEPT)
     {
-      const char *path = tsu_graph_model_get_path (self->model);
+      g_autofree char *path = g_strdup (tsu_graph_model_get_path (self->model));
 
       if (path == NULL)
         save_as_then (self, next);
