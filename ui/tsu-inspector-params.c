@@ -102,6 +102,15 @@ show_message (ParamEditor *editor, const char *message)
     gtk_widget_remove_css_class (editor->editor, "error");
 }
 
+/* 65536, not 6.5536e+04: bounds of integer params read as integers. */
+static char *
+format_bound (double value)
+{
+  if (value == (double) (long long) value && fabs (value) < 1e15)
+    return g_strdup_printf ("%lld", (long long) value);
+  return g_strdup_printf ("%g", value);
+}
+
 /* "1, 28, 28" → [1, 28, 28]; NULL with a message when it is not that. */
 static struct json_object *
 parse_int_list (const char *text, const tsu_param_desc *desc, char **message)
@@ -119,7 +128,8 @@ parse_int_list (const char *text, const tsu_param_desc *desc, char **message)
       value = strtol (parts[i], &end, 10);
       if (*end != '\0' || value < desc->min || value > desc->max)
         {
-          *message = g_strdup_printf ("Enter whole numbers from %g to %g, separated by commas", desc->min, desc->max);
+          g_autofree char *low = format_bound (desc->min), *high = format_bound (desc->max);
+          *message = g_strdup_printf ("Enter whole numbers from %s to %s, separated by commas", low, high);
           json_object_put (array);
           return NULL;
         }
@@ -196,12 +206,35 @@ on_spin_text_changed (GtkEditable *spin, TsuInspector *self)
     show_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? "Enter a number" : "Enter a whole number");
   else if (value < editor->desc->min || value > editor->desc->max)
     {
-      g_autofree char *message = g_strdup_printf ("%s takes values from %g to %g", editor->desc->name,
-                                                  editor->desc->min, editor->desc->max);
+      g_autofree char *low = format_bound (editor->desc->min), *high = format_bound (editor->desc->max);
+      g_autofree char *message = g_strdup_printf ("%s takes values from %s to %s", editor->desc->name, low, high);
       show_message (editor, message);
     }
   else
     show_message (editor, engine_message (self, editor->desc->name));
+}
+
+static char *entry_text (TsuInspector *self, ParamEditor *editor);
+static const char *engine_message (TsuInspector *self, const char *name);
+
+/* Leaving an entry whose text was never valid shows the value in effect
+ * again, rather than leaving a stale complaint behind. */
+static void
+on_entry_focus_leave (GtkEventControllerFocus *controller, TsuInspector *self)
+{
+  GtkWidget *entry = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  ParamEditor *editor = find_editor_for (self, entry);
+
+  if (editor == NULL || !gtk_widget_get_visible (editor->message))
+    return;
+  {
+    g_autofree char *text = entry_text (self, editor);
+
+    self->updating = TRUE;
+    gtk_editable_set_text (GTK_EDITABLE (entry), text);
+    self->updating = FALSE;
+  }
+  show_message (editor, engine_message (self, editor->desc->name));
 }
 
 static double
@@ -288,6 +321,11 @@ build_editor (TsuInspector *self, ParamEditor *editor)
         gtk_entry_set_placeholder_text (GTK_ENTRY (editor->editor), "e.g. 1, 28, 28");
       label_editor (editor->editor, desc->name, 0, 1);
       g_signal_connect (editor->editor, "changed", G_CALLBACK (on_entry_changed), self);
+      {
+        GtkEventController *focus = gtk_event_controller_focus_new ();
+        g_signal_connect (focus, "leave", G_CALLBACK (on_entry_focus_leave), self);
+        gtk_widget_add_controller (editor->editor, focus);
+      }
       break;
     case TSU_PARAM_BOOL:
     default:
@@ -365,6 +403,25 @@ resolved_ints (TsuInspector *self, const tsu_param_desc *desc, int *out, int n)
     }
 }
 
+/* What an entry editor shows for the value in effect: "1, 28, 28", "x". */
+static char *
+entry_text (TsuInspector *self, ParamEditor *editor)
+{
+  const tsu_param_desc *desc = editor->desc;
+  struct json_object *value = node_param_json (self, desc->name);
+  GString *text = g_string_new (NULL);
+
+  if (desc->type == TSU_PARAM_STRING)
+    g_string_append (text, value ? json_object_get_string (value) : (desc->def.string ? desc->def.string : ""));
+  else if (value != NULL && json_object_is_type (value, json_type_array))
+    for (size_t k = 0; k < json_object_array_length (value); k++)
+      g_string_append_printf (text, "%s%d", k ? ", " : "", json_object_get_int (json_object_array_get_idx (value, k)));
+  else
+    for (int k = 0; k < desc->def.n; k++)
+      g_string_append_printf (text, "%s%d", k ? ", " : "", desc->def.ints[k]);
+  return g_string_free (text, FALSE);
+}
+
 static void
 update_editor (TsuInspector *self, ParamEditor *editor)
 {
@@ -402,18 +459,9 @@ update_editor (TsuInspector *self, ParamEditor *editor)
       /* Never rewrite an entry under the user's fingers. */
       if (!tsu_inspector_widget_has_focus (editor->editor))
         {
-          g_autoptr(GString) text = g_string_new (NULL);
-
-          if (desc->type == TSU_PARAM_STRING)
-            g_string_append (text, value ? json_object_get_string (value) : (desc->def.string ? desc->def.string : ""));
-          else if (value != NULL && json_object_is_type (value, json_type_array))
-            for (size_t k = 0; k < json_object_array_length (value); k++)
-              g_string_append_printf (text, "%s%d", k ? ", " : "", json_object_get_int (json_object_array_get_idx (value, k)));
-          else
-            for (int k = 0; k < desc->def.n; k++)
-              g_string_append_printf (text, "%s%d", k ? ", " : "", desc->def.ints[k]);
-          if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (editor->editor)), text->str) != 0)
-            gtk_editable_set_text (GTK_EDITABLE (editor->editor), text->str);
+          g_autofree char *text = entry_text (self, editor);
+          if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (editor->editor)), text) != 0)
+            gtk_editable_set_text (GTK_EDITABLE (editor->editor), text);
         }
       break;
     }
