@@ -74,16 +74,21 @@ static size_t bn_shared(const tsu_node *node, int n_threads)
     return (size_t)n_threads * 2 * c * sizeof(double) + ((size_t)n_threads + 2) * c * sizeof(float);
 }
 
+/* mean, scale (or 1/std) and, in backward, the forward's scale. */
 static size_t bn_work(const tsu_node *node)
 {
-    return 2 * (size_t)node->shape.d[0];
+    return 3 * (size_t)node->shape.d[0];
 }
 
 /* Sums of a' = a[j] - a_shift and a' * (b[j] - b_shift) * scale over one
  * row, in float lanes the compiler can vectorise; rows are short enough that
  * float partials lose nothing that matters, and they are summed in double.
- * With `mask`, a[j] counts only where mask[j] > 0 (the output gradient of a
- * fused ReLU, mask being that ReLU's output). */
+ *
+ * Masked (backward through a fused ReLU): a is the ReLU's output gradient, b
+ * the BN input x, and a[j] counts only where the ReLU passed its input, that
+ * is where (x - b_shift) * relu_k + relu_b > 0 -- the forward's own
+ * arithmetic, so the same values pass; reading x again beats reading the
+ * ReLU's output as a mask (one stream less from cache). */
 #define BN_LANES 8
 /* The eight float lanes as two 4-float vectors (GCC vector extension, one
  * SSE register each), so they stay in registers: plain float arrays as lanes
@@ -93,16 +98,20 @@ typedef float bn_v4 __attribute__((vector_size(16)));
 typedef int bn_i4 __attribute__((vector_size(16)));
 #define BN_LOAD(v, p) __builtin_memcpy(&(v), (p), sizeof(v))
 
-/* g where m > 0, else +0 (as the ReLU's backward). */
-static inline __attribute__((always_inline)) bn_v4 bn_mask(bn_v4 g, bn_v4 m)
+/* g where t > 0, else +0 (as the ReLU's backward; NaN t gives 0). */
+static inline __attribute__((always_inline)) bn_v4 bn_mask(bn_v4 g, bn_v4 t)
 {
     const bn_v4 zero = {0};
-    return (bn_v4)((bn_i4)g & (m > zero));
+    return (bn_v4)((bn_i4)g & (t > zero));
 }
 
+typedef struct {
+    float k, b;     /* the forward's scale and shift: y = (x - mean) * k + b */
+} bn_relu_mask;
+
 static inline __attribute__((always_inline)) void
-bn_row_sums_impl(const float *restrict a, const float *restrict mask, const float *restrict b,
-                 size_t n, float a_shift, float b_shift, float scale, double *sum, double *dot,
+bn_row_sums_impl(const float *restrict a, const float *restrict b, size_t n, float a_shift,
+                 float b_shift, float scale, bn_relu_mask rm, double *sum, double *dot,
                  bool masked)
 {
     bn_v4 sa_lo = {0}, sa_hi = {0}, sab_lo = {0}, sab_hi = {0};
@@ -113,26 +122,24 @@ bn_row_sums_impl(const float *restrict a, const float *restrict mask, const floa
         BN_LOAD(g_hi, a + j + 4);
         BN_LOAD(b_lo, b + j);
         BN_LOAD(b_hi, b + j + 4);
+        bn_v4 d_lo = b_lo - b_shift, d_hi = b_hi - b_shift;
         if (masked) {
-            bn_v4 m_lo, m_hi;
-            BN_LOAD(m_lo, mask + j);
-            BN_LOAD(m_hi, mask + j + 4);
-            g_lo = bn_mask(g_lo, m_lo);
-            g_hi = bn_mask(g_hi, m_hi);
+            g_lo = bn_mask(g_lo, d_lo * rm.k + rm.b);
+            g_hi = bn_mask(g_hi, d_hi * rm.k + rm.b);
         }
         bn_v4 ak_lo = g_lo - a_shift, ak_hi = g_hi - a_shift;
         sa_lo += ak_lo;
         sa_hi += ak_hi;
-        sab_lo += ak_lo * ((b_lo - b_shift) * scale);
-        sab_hi += ak_hi * ((b_hi - b_shift) * scale);
+        sab_lo += ak_lo * (d_lo * scale);
+        sab_hi += ak_hi * (d_hi * scale);
     }
     double ta = 0.0, tab = 0.0;
     for (; j < n; j++) {
-        float g = a[j];
-        if (masked) g = mask[j] > 0.0f ? g : 0.0f;
+        float g = a[j], d = b[j] - b_shift;
+        if (masked) g = d * rm.k + rm.b > 0.0f ? g : 0.0f;
         float aj = g - a_shift;
         ta += aj;
-        tab += (double)aj * ((b[j] - b_shift) * scale);
+        tab += (double)aj * (d * scale);
     }
     for (int k = 0; k < 4; k++) ta += sa_lo[k], tab += sab_lo[k];
     for (int k = 0; k < 4; k++) ta += sa_hi[k], tab += sab_hi[k];
@@ -140,22 +147,23 @@ bn_row_sums_impl(const float *restrict a, const float *restrict mask, const floa
     *dot += tab;
 }
 
-static void bn_row_sums(const float *restrict a, const float *restrict mask,
-                        const float *restrict b, size_t n, float a_shift, float b_shift,
-                        float scale, double *sum, double *dot)
+static void bn_row_sums(const float *restrict a, const float *restrict b, size_t n,
+                        float a_shift, float b_shift, float scale, const bn_relu_mask *rm,
+                        double *sum, double *dot)
 {
-    if (mask)
-        bn_row_sums_impl(a, mask, b, n, a_shift, b_shift, scale, sum, dot, true);
+    if (rm)
+        bn_row_sums_impl(a, b, n, a_shift, b_shift, scale, *rm, sum, dot, true);
     else
-        bn_row_sums_impl(a, NULL, b, n, a_shift, b_shift, scale, sum, dot, false);
+        bn_row_sums_impl(a, b, n, a_shift, b_shift, scale, (bn_relu_mask){0}, sum, dot, false);
 }
 
 /* Per-channel sums of a and a*b over this thread's samples, a and b shifted
- * by a_shift and b_shift, b scaled by b_scale (each NULL for none); a masked
- * by mask_all (NULL: none). */
+ * by a_shift and b_shift, b scaled by b_scale (each NULL for none); masked
+ * by a fused ReLU when relu_k is not NULL (its scale per channel; the shift
+ * is beta). */
 static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const tsu_exec *ex,
-                            const float *a_all, const float *mask_all, const float *a_shift,
-                            const float *b_all, const float *b_shift, const float *b_scale)
+                            const float *a_all, const float *a_shift, const float *b_all,
+                            const float *b_shift, const float *b_scale, const float *relu_k)
 {
     double *sum = v->partials + (size_t)ex->thread * 2 * v->channels;
     double *dot = sum + v->channels;
@@ -164,9 +172,10 @@ static void bn_partial_sums(const bn_view *v, const tsu_layer_run *run, const ts
     for (int s = ex->n0; s < ex->n1; s++)
         for (int c = 0; c < v->channels; c++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v->spatial;
-            bn_row_sums(a_all + at, mask_all ? mask_all + at : NULL, b_all + at, v->spatial,
-                        a_shift ? a_shift[c] : 0.0f, b_shift ? b_shift[c] : 0.0f,
-                        b_scale ? b_scale[c] : 1.0f, &sum[c], &dot[c]);
+            bn_relu_mask rm = {relu_k ? relu_k[c] : 0.0f, v->beta[c]};
+            bn_row_sums(a_all + at, b_all + at, v->spatial, a_shift ? a_shift[c] : 0.0f,
+                        b_shift ? b_shift[c] : 0.0f, b_scale ? b_scale[c] : 1.0f,
+                        relu_k ? &rm : NULL, &sum[c], &dot[c]);
         }
 }
 
@@ -222,7 +231,7 @@ static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         float *shift = v.shifts + (size_t)ex->thread * v.channels;
         if (ex->first_chunk)
             for (int c = 0; c < v.channels; c++) shift[c] = v.running_mean[c];
-        bn_partial_sums(&v, run, ex, run->in[0], NULL, shift, run->in[0], shift, NULL);
+        bn_partial_sums(&v, run, ex, run->in[0], shift, run->in[0], shift, NULL, NULL);
         return;
     }
     float *mean = ex->work, *scale = ex->work + v.channels;
@@ -266,17 +275,17 @@ static void bn_used_statistics(const bn_view *v, const tsu_layer_run *run, const
     for (int c = 0; c < v->channels; c++) mean[c] = v->mean[c], inv_std[c] = v->inv_std[c];
 }
 
-/* dx from the output gradient dy (masked by the fused ReLU's output when
- * mask is not NULL). */
+/* dx from the output gradient dy; masked (fused ReLU) where the forward's
+ * (x - m) * k + beta was not positive (see bn_row_sums_impl). */
 static inline __attribute__((always_inline)) void
-bn_dx_row(float *restrict dx, const float *restrict dy, const float *restrict mask,
-          const float *restrict x, size_t n, float k, float m, float inv, float mean_dy,
-          float mean_dy_xhat, bool acc, bool masked)
+bn_dx_row(float *restrict dx, const float *restrict dy, const float *restrict x, size_t n,
+          float k, float m, float beta, float inv, float mean_dy, float mean_dy_xhat, bool acc,
+          bool masked)
 {
     for (size_t j = 0; j < n; j++) {
-        float g = dy[j];
-        if (masked) g = mask[j] > 0.0f ? g : 0.0f;
-        float v = k * (g - mean_dy - (x[j] - m) * inv * mean_dy_xhat);
+        float g = dy[j], d = x[j] - m;
+        if (masked) g = d * k + beta > 0.0f ? g : 0.0f;
+        float v = k * (g - mean_dy - d * inv * mean_dy_xhat);
         dx[j] = acc ? dx[j] + v : v;
     }
 }
@@ -286,11 +295,18 @@ static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     bn_view v = bn_view_of(run, ex);
     float *mean = ex->work, *inv_std = ex->work + v.channels;
     bn_used_statistics(&v, run, ex, mean, inv_std);
-    /* With a fused ReLU, our output gradient is the ReLU's, masked. */
-    const float *dy_all = run->relu_after ? run->relu_after->dout : run->dout;
-    const float *mask_all = run->relu_after ? run->relu_after->out : NULL;
+    /* With a fused ReLU, our output gradient is the ReLU's, masked where the
+     * ReLU did not pass (recomputed from x with the forward's arithmetic). */
+    const bool masked = run->relu_after != NULL;
+    const float *dy_all = masked ? run->relu_after->dout : run->dout;
     if (stage == 0) {
-        bn_partial_sums(&v, run, ex, dy_all, mask_all, NULL, run->in[0], mean, inv_std);
+        float *relu_k = NULL;
+        if (masked) {
+            /* The forward's scale: inv_std * gamma, in that order. */
+            relu_k = ex->work + 2 * v.channels;
+            for (int c = 0; c < v.channels; c++) relu_k[c] = inv_std[c] * v.gamma[c];
+        }
+        bn_partial_sums(&v, run, ex, dy_all, NULL, run->in[0], mean, inv_std, relu_k);
         return;
     }
     const double count = (double)ex->batch * (double)v.spatial;
@@ -304,28 +320,28 @@ static void bn_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
             tsu_run_grad(run, ex, 1)[c] += (float)sum_dy;
         }
         if (!dx_all) continue;
-        const float k = v.gamma[c] * inv_std[c];
+        const float k = inv_std[c] * v.gamma[c];
         /* In training the batch statistics depend on x too. */
         const float mean_dy = ex->training ? (float)(sum_dy / count) : 0.0f;
         const float mean_dy_xhat = ex->training ? (float)(sum_dy_xhat / count) : 0.0f;
+        const float m = mean[c], inv = inv_std[c], beta = v.beta[c];
         for (int s = ex->n0; s < ex->n1; s++) {
             size_t at = (size_t)s * run->out_size + (size_t)c * v.spatial;
             const float *x = run->in[0] + at, *dy = dy_all + at;
             float *dx = dx_all + at;
-            const float m = mean[c], inv = inv_std[c];
-            if (mask_all) {
+            if (masked) {
                 if (acc)
-                    bn_dx_row(dx, dy, mask_all + at, x, v.spatial, k, m, inv, mean_dy,
-                              mean_dy_xhat, true, true);
+                    bn_dx_row(dx, dy, x, v.spatial, k, m, beta, inv, mean_dy, mean_dy_xhat,
+                              true, true);
                 else
-                    bn_dx_row(dx, dy, mask_all + at, x, v.spatial, k, m, inv, mean_dy,
-                              mean_dy_xhat, false, true);
+                    bn_dx_row(dx, dy, x, v.spatial, k, m, beta, inv, mean_dy, mean_dy_xhat,
+                              false, true);
             } else {
                 if (acc)
-                    bn_dx_row(dx, dy, NULL, x, v.spatial, k, m, inv, mean_dy, mean_dy_xhat,
+                    bn_dx_row(dx, dy, x, v.spatial, k, m, beta, inv, mean_dy, mean_dy_xhat,
                               true, false);
                 else
-                    bn_dx_row(dx, dy, NULL, x, v.spatial, k, m, inv, mean_dy, mean_dy_xhat,
+                    bn_dx_row(dx, dy, x, v.spatial, k, m, beta, inv, mean_dy, mean_dy_xhat,
                               false, false);
             }
         }
