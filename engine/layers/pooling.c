@@ -89,13 +89,15 @@ static void clip_window(const pool_plan *p, int oy, int ox, int *y0, int *y1, in
  * window made only of padding), so backward routes the gradient there. */
 static size_t max_pool_aux(const tsu_node *node, bool training)
 {
-    return tsu_shape_size(&node->shape) * sizeof(int32_t);
+    return training ? tsu_shape_size(&node->shape) * sizeof(int32_t) : 0;
 }
 
 /* The common 2x2 stride-2 unpadded case, branch-free. Ties keep the first
- * value in scan order, like the general loop. */
-static void max_pool_2x2(const pool_plan *p, const float *restrict x, float *restrict y,
-                         int32_t *restrict from)
+ * value in scan order, like the general loop. Without `from` (nets made for
+ * inference only keep no indices), only the maxima. */
+static inline __attribute__((always_inline)) void
+max_pool_2x2_impl(const pool_plan *p, const float *restrict x, float *restrict y,
+                  int32_t *restrict from, bool indices)
 {
     const int width = p->width, plane = p->height * width;
     for (int c = 0; c < p->channels; c++)
@@ -104,15 +106,24 @@ static void max_pool_2x2(const pool_plan *p, const float *restrict x, float *res
             const float *r0 = x + base, *r1 = r0 + width;
             for (int ox = 0; ox < p->out_w; ox++) {
                 float a = r0[2 * ox], b = r0[2 * ox + 1], l = r1[2 * ox], r = r1[2 * ox + 1];
-                int at = base + 2 * ox;
                 float top = b > a ? b : a, bottom = r > l ? r : l;
-                int top_at = b > a ? at + 1 : at, bottom_at = r > l ? at + width + 1 : at + width;
                 y[ox] = bottom > top ? bottom : top;
+                if (!indices) continue;
+                int at = base + 2 * ox;
+                int top_at = b > a ? at + 1 : at, bottom_at = r > l ? at + width + 1 : at + width;
                 from[ox] = bottom > top ? bottom_at : top_at;
             }
             y += p->out_w;
-            from += p->out_w;
+            if (indices) from += p->out_w;
         }
+}
+
+static void max_pool_2x2(const pool_plan *p, const float *x, float *y, int32_t *from)
+{
+    if (from)
+        max_pool_2x2_impl(p, x, y, from, true);
+    else
+        max_pool_2x2_impl(p, x, y, NULL, false);
 }
 
 static bool is_2x2_stride_2(const pool_plan *p)
@@ -130,16 +141,16 @@ static void max_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         for (int s = ex->n0; s < ex->n1; s++)
             max_pool_2x2(&p, run->in[0] + (size_t)s * run->in_size[0],
                          run->out + (size_t)s * run->out_size,
-                         (int32_t *)(run->aux + (size_t)s * run->aux_bytes));
+                         run->aux ? (int32_t *)(run->aux + (size_t)s * run->aux_bytes) : NULL);
         return;
     }
     for (int s = ex->n0; s < ex->n1; s++) {
         const float *x = run->in[0] + (size_t)s * run->in_size[0];
         float *y = run->out + (size_t)s * run->out_size;
-        int32_t *from = (int32_t *)(run->aux + (size_t)s * run->aux_bytes);
+        int32_t *from = run->aux ? (int32_t *)(run->aux + (size_t)s * run->aux_bytes) : NULL;
         for (int c = 0; c < p.channels; c++)
             for (int oy = 0; oy < p.out_h; oy++)
-                for (int ox = 0; ox < p.out_w; ox++, y++, from++) {
+                for (int ox = 0; ox < p.out_w; ox++, y++) {
                     int y0, y1, x0, x1, best_at = -1;
                     clip_window(&p, oy, ox, &y0, &y1, &x0, &x1);
                     float best = -INFINITY;
@@ -149,7 +160,7 @@ static void max_pool_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
                             if (x[at] > best || best_at < 0) best = x[at], best_at = at;
                         }
                     *y = best_at < 0 ? 0.0f : best;
-                    *from = best_at;
+                    if (from) *from++ = best_at;
                 }
     }
 }
