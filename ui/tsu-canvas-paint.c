@@ -233,6 +233,60 @@ paint_stat_bar (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLa
 }
 
 static void
+paint_sparkline (cairo_t *cr, const TsuLiveIndicator *live, double x, double y, double w, double h)
+{
+  float lo = G_MAXFLOAT, hi = -G_MAXFLOAT;
+
+  for (int i = 0; i < live->n; i++)
+    if (isfinite (live->values[i]))
+      {
+        lo = MIN (lo, live->values[i]);
+        hi = MAX (hi, live->values[i]);
+      }
+  if (lo > hi)
+    return;
+  if (hi - lo < 1e-6f)
+    {
+      lo -= 0.5f;
+      hi += 0.5f;
+    }
+  cairo_new_path (cr);
+  for (int i = 0; i < live->n; i++)
+    {
+      double px = x + (live->n > 1 ? w * i / (live->n - 1) : w);
+      double v = isfinite (live->values[i]) ? live->values[i] : hi;
+      double py = y + h - h * (v - lo) / (hi - lo);
+      if (i == 0)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+    }
+  cairo_set_line_width (cr, 1.4);
+  cairo_stroke (cr);
+}
+
+/* The live indicator replaces the statistic bar while a run has data. */
+static void
+paint_live (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLiveIndicator *live, Rgb color)
+{
+  static const Rgb warning = { 0.90, 0.45, 0.05 };
+  Rgb line = live->level == TSU_LIVE_WARNING ? warning : color;
+  double track_x = box->x + TSU_BOX_WIDTH - 78, track_w = 66;
+  double track_y = box->y + TSU_BOX_HEIGHT - 22, track_h = 14;
+
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.05);
+  rounded_rect (cr, track_x - 2, track_y - 2, track_w + 4, track_h + 4, 3);
+  cairo_fill (cr);
+  set_rgb (cr, line, 1);
+  paint_sparkline (cr, live, track_x, track_y, track_w, track_h);
+  if (live->note != NULL)
+    {
+      set_rgb (cr, live->level == TSU_LIVE_WARNING ? warning : ink_dim, 1);
+      draw_text (cr, fonts, fonts->small, live->note, track_x - 6, box->y + TSU_BOX_HEIGHT - 19, 70, TRUE);
+    }
+}
+
+static void
 paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const TsuPaintOptions *options)
 {
   const TsuLayoutNode *box = &layout->nodes[index];
@@ -318,7 +372,14 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
   draw_text (cr, fonts, fonts->mono, box->shape[0] ? box->shape : (broken ? "error" : "?"),
              text_x, y + h - 20, 100, FALSE);
   if (!broken)
-    paint_stat_bar (cr, fonts, box, layout, options->stat_mode, color);
+    {
+      TsuLiveIndicator live = { 0 };
+
+      if (options->live_func != NULL && options->live_func (box->id, &live, options->live_data))
+        paint_live (cr, fonts, box, &live, color);
+      else
+        paint_stat_bar (cr, fonts, box, layout, options->stat_mode, color);
+    }
 
   if (broken)
     {

@@ -20,8 +20,29 @@ typedef enum {
 /* Below this zoom boxes are drawn without text. */
 #define TSU_PAINT_TEXT_MIN_ZOOM 0.42
 
+/* What a layer is doing during a training run, drawn on its box in place of
+ * the statistic bar: the spread of its activations over the last samples,
+ * and a colour for its state. */
+typedef enum {
+  TSU_LIVE_OK,
+  TSU_LIVE_WARNING,               /* dead, vanishing or exploding */
+} TsuLiveLevel;
+
+typedef struct {
+  int n;                          /* sparkline values, oldest first */
+  const float *values;
+  TsuLiveLevel level;
+  const char *note;               /* "σ 0.82", "dead", ...: a few characters */
+} TsuLiveIndicator;
+
+/* Fills `out` for node `id` and returns TRUE, or FALSE when there is nothing
+ * to show for it. */
+typedef gboolean (*TsuLiveIndicatorFunc) (const char *id, TsuLiveIndicator *out, gpointer data);
+
 typedef struct {
   double zoom;                    /* for the level of detail; 1 by default */
+  TsuLiveIndicatorFunc live_func; /* NULL: no run to show */
+  gpointer live_data;
   GHashTable *selection;          /* ids, or NULL */
   int link_node, link_slot;       /* the selected link, or -1 */
   int hover_node;                 /* -1: none */

@@ -33,6 +33,9 @@ struct _TsuCanvas
   char *link_to;                   /* selected link: consumer id and slot */
   int link_slot;
   TsuStatMode stat_mode;
+  TsuLiveIndicatorFunc live_func;
+  gpointer live_data;
+  GDestroyNotify live_destroy;
 
   DragMode drag;
   double drag_x, drag_y;           /* where the drag started, canvas units */

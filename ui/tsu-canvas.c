@@ -212,6 +212,8 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   options.zoom = self->zoom;
   options.selection = self->selection;
   options.stat_mode = self->stat_mode;
+  options.live_func = self->live_func;
+  options.live_data = self->live_data;
   options.hover_node = self->hover_node;
   options.hover_port = self->hover_port;
   options.hover_link_node = self->hover_link_node;
@@ -298,6 +300,7 @@ tsu_canvas_finalize (GObject *object)
 {
   TsuCanvas *self = TSU_CANVAS (object);
 
+  tsu_canvas_set_live_indicators (self, NULL, NULL, NULL);
   g_hash_table_unref (self->selection);
   g_free (self->link_to);
   g_strfreev (self->known_ids);
@@ -557,6 +560,18 @@ tsu_canvas_set_stat_mode (TsuCanvas *self, TsuStatMode mode)
   self->stat_mode = mode;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
+}
+
+void
+tsu_canvas_set_live_indicators (TsuCanvas *self, TsuLiveIndicatorFunc func, gpointer data,
+                                GDestroyNotify destroy)
+{
+  if (self->live_destroy != NULL)
+    self->live_destroy (self->live_data);
+  self->live_func = func;
+  self->live_data = data;
+  self->live_destroy = destroy;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 TsuStatMode

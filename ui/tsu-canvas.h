@@ -41,6 +41,13 @@ void           tsu_canvas_zoom_reset        (TsuCanvas     *self);
 void           tsu_canvas_set_stat_mode     (TsuCanvas     *self,
                                              TsuStatMode    mode);
 TsuStatMode    tsu_canvas_get_stat_mode     (TsuCanvas     *self);
+/* While a run trains: boxes show what func says of their layer instead of
+ * the statistic bar (NULL func: back to the bar). Redraw with
+ * gtk_widget_queue_draw when the data changes. */
+void           tsu_canvas_set_live_indicators (TsuCanvas           *self,
+                                               TsuLiveIndicatorFunc func,
+                                               gpointer             data,
+                                               GDestroyNotify       destroy);
 
 /* Editing the selection. */
 void           tsu_canvas_delete_selection  (TsuCanvas     *self,

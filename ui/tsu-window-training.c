@@ -7,6 +7,7 @@
 
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
+#include "tsu-layer-stats-view.h"
 #include "tsu-mini-loss-view.h"
 #include "tsu-training-ui.h"
 #include "tsu-training-view.h"
@@ -105,6 +106,30 @@ on_model_changed (TsuWindow *self)
     }
 }
 
+/* The canvas's live indicator of one layer: the spread of its activations
+ * over the last samples, orange with a word when the layer needs a look. */
+static gboolean
+live_indicator (const char *id, TsuLiveIndicator *out, gpointer data)
+{
+  static char note[32];
+  TsuTrainingHistory *history = data;
+  const TsuLayerTrace *trace = tsu_training_history_get_layer (history, id);
+  const char *warning;
+
+  if (trace == NULL || trace->n_history == 0)
+    return FALSE;
+  warning = tsu_layer_stats_warning (&trace->latest);
+  out->n = (int) trace->n_history;
+  out->values = trace->activation_std;
+  out->level = warning != NULL ? TSU_LIVE_WARNING : TSU_LIVE_OK;
+  if (warning != NULL)
+    g_strlcpy (note, warning, sizeof note);
+  else
+    g_snprintf (note, sizeof note, "σ %.2g", trace->latest.activation_std);
+  out->note = note;
+  return TRUE;
+}
+
 static void
 on_training_state (TsuWindow *self)
 {
@@ -114,6 +139,14 @@ on_training_state (TsuWindow *self)
 
   gtk_widget_set_visible (self->mini_loss, running || self->mini_loss_shown);
   self->mini_loss_shown |= running;
+  /* The boxes show their layers live during a run, their parameters again
+   * after it. */
+  if (running)
+    tsu_canvas_set_live_indicators (self->canvas, live_indicator,
+                                    g_object_ref (tsu_training_controller_get_history (controller)),
+                                    g_object_unref);
+  else
+    tsu_canvas_set_live_indicators (self->canvas, NULL, NULL, NULL);
 }
 
 /* A finished run is a new entry in the Evaluation page's run list, and the
@@ -123,6 +156,7 @@ on_history_changed (TsuWindow *self, TsuTrainingHistory *history)
 {
   const char *run_dir = tsu_training_history_get_run_dir (history);
 
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
   if (tsu_training_history_get_state (history) != TSU_TRAINING_DONE || run_dir == NULL ||
       g_strcmp0 (run_dir, self->evaluated_run) == 0)
     return;
