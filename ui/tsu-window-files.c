@@ -9,6 +9,8 @@
 #include "tsu-canvas-paint.h"
 
 #include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <string.h>
 
 #define AUTOSAVE_SECONDS 30
 #define RECENT_LIMIT 8
@@ -136,17 +138,67 @@ tsu_window_open_path (TsuWindow *self, const char *path, GError **error)
   return TRUE;
 }
 
+/* Where the examples' data lives: installed, or beside the sources when
+ * running from a build directory. */
+static const char *
+examples_dir (void)
+{
+  return g_file_test (TSU_EXAMPLES_INSTALLED_DIR, G_FILE_TEST_IS_DIR) ? TSU_EXAMPLES_INSTALLED_DIR
+                                                                      : TSU_EXAMPLES_SOURCE_DIR;
+}
+
+/* A template is a new, unsaved project: its dataset paths, relative to the
+ * example it came from, become absolute so it trains before it is saved. */
+static char *
+dup_template_with_data_paths (const char *text, const char *name)
+{
+  static const char *const keys[] = { "path", "images", "labels", "dir" };
+  tsu_diag diag;
+  tsu_project *project;
+  struct json_object *datasets = NULL;
+  char *result;
+
+  tsu_diag_init (&diag);
+  project = tsu_project_parse (text, strlen (text), name, &diag);
+  tsu_diag_free (&diag);
+  if (project == NULL)
+    return g_strdup (text);
+  if (json_object_object_get_ex (tsu_project_root (project), "dataset", &datasets) &&
+      json_object_is_type (datasets, json_type_object))
+    {
+      json_object_object_foreach (datasets, split, spec)
+        {
+          (void) split;
+          for (guint i = 0; i < G_N_ELEMENTS (keys) && json_object_is_type (spec, json_type_object); i++)
+            {
+              struct json_object *value = NULL;
+              if (!json_object_object_get_ex (spec, keys[i], &value) ||
+                  !json_object_is_type (value, json_type_string) ||
+                  g_path_is_absolute (json_object_get_string (value)))
+                continue;
+              g_autofree char *absolute = g_build_filename (examples_dir (), json_object_get_string (value), NULL);
+              json_object_object_add (spec, keys[i], json_object_new_string (absolute));
+            }
+        }
+    }
+  result = tsu_project_to_string (project);
+  tsu_project_free (project);
+  return result;
+}
+
 gboolean
 tsu_window_new_from_template (TsuWindow *self, const char *name, GError **error)
 {
   g_autofree char *resource = g_strdup_printf ("/org/tsumiki/Tsumiki/templates/%s.tsumiki", name);
   g_autoptr(GBytes) bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   g_autofree char *text = NULL;
+  g_autofree char *resolved = NULL;
 
   if (bytes == NULL)
     return FALSE;
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return tsu_graph_model_load_text (self->model, text, name, error);
+  resolved = dup_template_with_data_paths (text, name);
+  return tsu_graph_model_load_text (self->model, resolved, name, error);
 }
 
 static void

@@ -349,6 +349,29 @@ test_recovery_after_crash (void)
   g_unsetenv ("TSUMIKI_AUTOSAVE_SECONDS");
 }
 
+/* A template is unsaved: its data must still be found, wherever the
+ * program is started from. */
+static void
+test_template_data_paths_resolve (void)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_autoptr(GError) error = NULL;
+  struct json_object *datasets = NULL, *training = NULL, *path = NULL;
+  const tsu_project *project;
+
+  tsu_window_set_ephemeral (window, TRUE);
+  g_assert_true (tsu_window_new_from_template (window, "two-class", &error));
+  g_assert_no_error (error);
+  project = tsu_graph_model_get_project (tsu_window_get_model (window));
+  g_assert_true (json_object_object_get_ex (tsu_project_root (project), "dataset", &datasets));
+  g_assert_true (json_object_object_get_ex (datasets, "training", &training));
+  g_assert_true (json_object_object_get_ex (training, "path", &path));
+  g_assert_true (g_path_is_absolute (json_object_get_string (path)));
+  g_assert_true (g_file_test (json_object_get_string (path), G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -362,5 +385,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/export-diagram", test_export_diagram);
   g_test_add_func ("/widgets/view-pages-replaceable", test_view_pages_replaceable);
   g_test_add_func ("/widgets/recovery-after-crash", test_recovery_after_crash);
+  g_test_add_func ("/widgets/template-data-paths-resolve", test_template_data_paths_resolve);
   return g_test_run ();
 }
