@@ -100,14 +100,22 @@ static void col2im_padded(const tsu_conv_geometry *g, const float *restrict col,
 {
     const int pw = g->width + 2 * g->pad_w, ph = g->height + 2 * g->pad_h;
     const int ow = g->out_w;
+    const int oh = g->out_h, kh = g->kernel_h, kw = g->kernel_w;
     memset(padded, 0, sizeof(float) * (size_t)g->channels * (size_t)(ph * pw));
+    /* kx outside ky: a padded row is next updated at the same column offset
+     * (the next ky), so the reads find the stores still in flight at the
+     * same addresses. With ky outside kx the next update of a row was one
+     * float over, and reads that partly overlap pending stores stall
+     * (measured: col2im 7% of training time before). */
     for (int c = 0; c < g->channels; c++)
-        for (int ky = 0; ky < g->kernel_h; ky++)
-            for (int kx = 0; kx < g->kernel_w; kx++)
-                for (int oy = 0; oy < g->out_h; oy++, col += ow) {
+        for (int kx = 0; kx < kw; kx++)
+            for (int ky = 0; ky < kh; ky++) {
+                const float *src = col + ((size_t)(c * kh + ky) * kw + kx) * (size_t)(oh * ow);
+                for (int oy = 0; oy < oh; oy++, src += ow) {
                     float *restrict dst = padded + ((size_t)c * ph + oy + ky) * pw + kx;
-                    for (int ox = 0; ox < ow; ox++) dst[ox] += col[ox];
+                    for (int ox = 0; ox < ow; ox++) dst[ox] += src[ox];
                 }
+            }
     for (int c = 0; c < g->channels; c++)
         for (int y = 0; y < g->height; y++) {
             const float *restrict src = padded + ((size_t)c * ph + y + g->pad_h) * pw + g->pad_w;
