@@ -92,6 +92,12 @@ on_export (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 }
 
 static void
+on_export_model (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  tsu_window_export_model_dialog (user_data);
+}
+
+static void
 on_recover (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   tsu_window_recover (user_data);
@@ -189,6 +195,7 @@ static const GActionEntry window_entries[] = {
   { "save", on_save, NULL, NULL, NULL },
   { "save-as", on_save_as, NULL, NULL, NULL },
   { "export", on_export, NULL, NULL, NULL },
+  { "export-model", on_export_model, NULL, NULL, NULL },
   { "recover", on_recover, NULL, NULL, NULL },
   { "discard-recovery", on_discard_recovery, NULL, NULL, NULL },
   { "zoom-in", on_zoom_in, NULL, NULL, NULL },

@@ -58,6 +58,9 @@ void tsu_window_update_actions     (TsuWindow *self);
 void tsu_window_setup_training     (TsuWindow *self);
 void tsu_window_finalize_training  (TsuWindow *self);
 
+/* tsu-window-export.c: File → Export Trained Model */
+void tsu_window_export_model_dialog (TsuWindow *self);
+
 /* tsu-window-files.c */
 void     tsu_window_setup_files    (TsuWindow *self);
 void     tsu_window_open_dialog    (TsuWindow *self);

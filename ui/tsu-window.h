@@ -44,4 +44,12 @@ void           tsu_window_set_view_page     (TsuWindow      *self,
 void           tsu_window_set_ephemeral     (TsuWindow      *self,
                                              gboolean        ephemeral);
 
+/* Exports the weights of the run shown on the Evaluation page (else the
+ * newest run) as format "onnx", "c", "pytorch" or "card" to out, as
+ * File → Export Trained Model does without its dialogs. */
+gboolean       tsu_window_export_model     (TsuWindow   *self,
+                                            const char  *format,
+                                            const char  *out,
+                                            GError     **error);
+
 G_END_DECLS

@@ -372,6 +372,59 @@ test_template_data_paths_resolve (void)
   settle ();
 }
 
+/* File → Export Trained Model takes the newest run's weights. */
+static void
+test_export_trained_model (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsumiki-export-XXXXXX", NULL);
+  g_autofree char *source = example_path ("two-class.tsumiki");
+  g_autofree char *project_path = g_build_filename (dir, "moons.tsumiki", NULL);
+  g_autofree char *onnx = g_build_filename (dir, "moons.onnx", NULL);
+  g_autofree char *c_dir = g_build_filename (dir, "moons-c", NULL);
+  g_autofree char *c_file = g_build_filename (c_dir, "moons_c.c", NULL);
+  g_autoptr(GError) error = NULL;
+  tsu_diag diag;
+  tsu_project *project;
+  TsuWindow *window;
+  tsu_train_options options = { .epochs = 2 };
+
+  /* A project beside its runs: trained by the engine, as the CLI would. */
+  tsu_diag_init (&diag);
+  project = tsu_project_load (source, &diag);
+  g_assert_nonnull (project);
+  {
+    struct json_object *datasets = NULL;
+    json_object_object_get_ex (tsu_project_root (project), "dataset", &datasets);
+    json_object_object_foreach (datasets, key, spec)
+      {
+        struct json_object *path = NULL;
+        json_object_object_get_ex (spec, "path", &path);
+        g_autofree char *absolute = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "resources", "examples",
+                                                      json_object_get_string (path), NULL);
+        (void) key;
+        json_object_object_add (spec, "path", json_object_new_string (absolute));
+      }
+  }
+  g_assert_cmpint (tsu_project_save (project, project_path, &diag), ==, TSU_OK);
+
+  window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  tsu_window_set_ephemeral (window, TRUE);
+  g_assert_false (tsu_window_export_model (window, "onnx", onnx, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (tsu_train_run (project, &options, NULL, NULL, &diag), ==, TSU_OK);
+  g_assert_true (tsu_window_open_path (window, project_path, &error));
+  g_assert_true (tsu_window_export_model (window, "onnx", onnx, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (onnx, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (tsu_window_export_model (window, "c", c_dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (c_file, G_FILE_TEST_IS_REGULAR));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  tsu_project_free (project);
+  tsu_diag_free (&diag);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -386,5 +439,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/view-pages-replaceable", test_view_pages_replaceable);
   g_test_add_func ("/widgets/recovery-after-crash", test_recovery_after_crash);
   g_test_add_func ("/widgets/template-data-paths-resolve", test_template_data_paths_resolve);
+  g_test_add_func ("/widgets/export-trained-model", test_export_trained_model);
   return g_test_run ();
 }
