@@ -1,0 +1,91 @@
+#!/bin/sh
+# End to end in the real program, as a person would: open a small project,
+# go to the Training page (Alt+3), press F5 and wait for the run directory
+# to be complete; the Evaluation page then shows the run. Then a long run:
+# F5, Shift+F5, and the window closes at once (no "a run is in progress"
+# question, so the run had stopped).
+# Usage: test-e2e-train-app.sh TSUMIKI   (under run-with-display.sh --private)
+set -eu
+app=$1
+dir=$(mktemp -d "${TSU_TEST_SCRATCH:-${TMPDIR:-/tmp}}/e2e-train-app-XXXXXX")
+shots=${MESON_BUILD_ROOT:-${TSU_BUILD_DIR:-$dir}}/tests/ui
+mkdir -p "$shots"
+export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo
+fail() { echo "FAIL: $*"; exit 1; }
+
+awk 'BEGIN { srand(5); print "x__0,x__1,y";
+  for (i = 0; i < 2000; i++) { y = i % 2; printf "%.4f,%.4f,%d\n", (y ? 1.5 : -1.5) + rand() - 0.5, (y ? 1 : -1) + rand() - 0.5, y } }' > "$dir/train.csv"
+head -n 401 "$dir/train.csv" > "$dir/valid.csv"
+write_project () {
+  cat > "$dir/blobs.tsumiki" <<JSON
+{"format": "tsumiki-project", "version": 1, "name": "Blobs app",
+ "network": {"nodes": [
+  {"id": "x", "type": "Input", "params": {"shape": [2]}},
+  {"id": "fc1", "type": "Affine", "inputs": ["x"], "params": {"outmaps": 8}},
+  {"id": "relu1", "type": "ReLU", "inputs": ["fc1"]},
+  {"id": "fc2", "type": "Affine", "inputs": ["relu1"], "params": {"outmaps": 2}},
+  {"id": "prob", "type": "Softmax", "inputs": ["fc2"]},
+  {"id": "loss", "type": "CategoricalCrossEntropy", "inputs": ["prob"]}]},
+ "dataset": {"training": {"source": "csv", "path": "train.csv"},
+             "validation": {"source": "csv", "path": "valid.csv"}},
+ "training": {"epochs": $1, "batch_size": $2, "seed": 1, "threads": 1,
+              "optimizer": {"type": "Adam", "learning_rate": 0.01}}}
+JSON
+}
+
+wait_window () {
+  for _ in $(seq 150); do
+    win=$(xdotool search --name "Blobs app" 2>/dev/null | head -n 1 || true)
+    # Keys go to the focused window: click the header bar's title once.
+    [ -n "$win" ] && { sleep 1; xdotool mousemove 700 14 click 1; sleep 0.3; echo "$win"; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+# 1. F5 on the Training page trains to the end.
+write_project 5 32
+"$app" "$dir/blobs.tsumiki" &
+pid=$!
+win=$(wait_window) || fail "no window"
+xdotool key alt+3
+sleep 0.5
+xdotool key F5
+history=""
+for _ in $(seq 600); do
+  history=$(ls "$dir"/blobs.runs/*/history.csv 2>/dev/null | head -n 1 || true)
+  [ -n "$history" ] && [ "$(wc -l < "$history")" -eq 6 ] && break
+  sleep 0.1
+done
+[ -n "$history" ] || fail "no run directory after F5"
+[ "$(wc -l < "$history")" -eq 6 ] || fail "the run did not finish its 5 epochs"
+run_dir=$(dirname "$history")
+[ -f "$run_dir/weights.safetensors" ] || fail "no weights in $run_dir"
+sleep 2
+import -window root "$shots/e2e-train-app-training.png" 2>/dev/null || true
+xdotool key alt+4
+sleep 3
+import -window root "$shots/e2e-train-app-evaluation.png" 2>/dev/null || true
+xdotool key ctrl+q
+for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -0 $pid 2>/dev/null && { kill $pid; fail "the window did not close after a finished run"; }
+
+# 2. Shift+F5 stops a long run: closing then asks nothing and exits.
+write_project 2000 2
+"$app" "$dir/blobs.tsumiki" &
+pid=$!
+win=$(wait_window) || fail "no window (second run)"
+xdotool key alt+3
+sleep 0.5
+xdotool key F5
+sleep 2
+xdotool key shift+F5
+sleep 1
+xdotool key ctrl+q
+for _ in $(seq 30); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then
+  import -window root "$shots/e2e-train-app-not-closed.png" 2>/dev/null || true
+  kill $pid
+  fail "the window did not close within 3 s of Shift+F5 and Ctrl+Q"
+fi
+echo "e2e training in the app: ok"
