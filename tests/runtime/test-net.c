@@ -352,6 +352,7 @@ static void test_fused_losses_are_stable(void)
         tsu_net *net = tsu_net_new(t.graph, &cfg, &t.diag);
         float *w = tsu_net_tensor_find(net, "fc.weight")->data;
         memset(w, 0, 9 * sizeof *w);
+        memset(tsu_net_tensor_find(net, "fc.bias")->data, 0, 3 * sizeof(float));
         w[0] = 1.0f; /* logits = (x0, 0, 0) */
         float *x = tsu_net_input(net, "x"), *y = tsu_net_target(net, "y");
         x[0] = 1000.0f;
