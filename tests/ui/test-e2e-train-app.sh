@@ -13,25 +13,8 @@ mkdir -p "$shots"
 export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo
 fail() { echo "FAIL: $*"; exit 1; }
 
-awk 'BEGIN { srand(5); print "x__0,x__1,y";
-  for (i = 0; i < 2000; i++) { y = i % 2; printf "%.4f,%.4f,%d\n", (y ? 1.5 : -1.5) + rand() - 0.5, (y ? 1 : -1) + rand() - 0.5, y } }' > "$dir/train.csv"
-head -n 401 "$dir/train.csv" > "$dir/valid.csv"
-write_project () {
-  cat > "$dir/blobs.tsumiki" <<JSON
-{"format": "tsumiki-project", "version": 1, "name": "Blobs app",
- "network": {"nodes": [
-  {"id": "x", "type": "Input", "params": {"shape": [2]}},
-  {"id": "fc1", "type": "Affine", "inputs": ["x"], "params": {"outmaps": 8}},
-  {"id": "relu1", "type": "ReLU", "inputs": ["fc1"]},
-  {"id": "fc2", "type": "Affine", "inputs": ["relu1"], "params": {"outmaps": 2}},
-  {"id": "prob", "type": "Softmax", "inputs": ["fc2"]},
-  {"id": "loss", "type": "CategoricalCrossEntropy", "inputs": ["prob"]}]},
- "dataset": {"training": {"source": "csv", "path": "train.csv"},
-             "validation": {"source": "csv", "path": "valid.csv"}},
- "training": {"epochs": $1, "batch_size": $2, "seed": 1, "threads": 1,
-              "optimizer": {"type": "Adam", "learning_rate": 0.01}}}
-JSON
-}
+make_blobs="${TSU_SOURCE_DIR:?}/tests/data/make-blobs-project.sh"
+write_project () { "$make_blobs" "$dir" "Blobs app" "$1" "$2"; }
 
 wait_window () {
   for _ in $(seq 150); do
