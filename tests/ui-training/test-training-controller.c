@@ -44,38 +44,6 @@ fixture_tear_down (Fixture *f)
   g_free (f->path);
 }
 
-/* Runs the default main context until cond holds or seconds pass. */
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer  data,
-               double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
-}
-
-static gboolean
-finished (gpointer data)
-{
-  return !tsu_training_controller_is_running (data);
-}
-
-static gboolean
-has_an_epoch (gpointer data)
-{
-  guint n;
-  tsu_training_history_get_epochs (tsu_training_controller_get_history (data), &n);
-  return n >= 1 || !tsu_training_controller_is_running (data);
-}
-
 static gboolean
 has_losses (gpointer data)
 {
@@ -103,7 +71,7 @@ test_train_to_completion (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
   g_clear_error (&error);
 
-  g_assert_true (iterate_until (finished, controller, 60));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 60));
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_DONE);
   g_assert_null (tsu_training_history_get_message (history));
 
@@ -152,13 +120,13 @@ test_stop_within_a_second (void)
 
   fixture_set_up (&f, 4000, 500, 4);
   g_assert_true (tsu_training_controller_run (controller, f.project, NULL, &error));
-  g_assert_true (iterate_until (has_an_epoch, controller, 60));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_has_an_epoch, controller, 60));
   g_assert_true (tsu_training_controller_is_running (controller));
 
   gint64 start = g_get_monotonic_time ();
   tsu_training_controller_stop (controller);
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_STOPPING);
-  g_assert_true (iterate_until (finished, controller, 5));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 5));
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("stopped in %.3f s", seconds);
   g_assert_cmpfloat (seconds, <, 1.0);
@@ -180,7 +148,7 @@ test_pause_resume (void)
 
   fixture_set_up (&f, 4000, 500, 4);
   g_assert_true (tsu_training_controller_run (controller, f.project, NULL, NULL));
-  g_assert_true (iterate_until (has_losses, controller, 60));
+  g_assert_true (tsu_fixture_wait_until (has_losses, controller, 60));
 
   tsu_training_controller_pause (controller);
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_PAUSED);
@@ -207,7 +175,7 @@ test_pause_resume (void)
   /* Stop while paused must wake the trainer up. */
   tsu_training_controller_pause (controller);
   tsu_training_controller_stop (controller);
-  g_assert_true (iterate_until (finished, controller, 2));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 2));
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_STOPPED);
   fixture_tear_down (&f);
 }
@@ -220,7 +188,7 @@ test_dispose_while_running (void)
 
   fixture_set_up (&f, 4000, 500, 4);
   g_assert_true (tsu_training_controller_run (controller, f.project, NULL, NULL));
-  g_assert_true (iterate_until (has_losses, controller, 60));
+  g_assert_true (tsu_fixture_wait_until (has_losses, controller, 60));
 
   gint64 start = g_get_monotonic_time ();
   g_object_unref (controller); /* stops and joins the worker */
@@ -244,7 +212,7 @@ test_failure_names_the_file (void)
   g_file_set_contents (train, "x__0,x__1,y\n0.1,0.2,0\n0.3,oops,1\n", -1, NULL);
 
   g_assert_true (tsu_training_controller_run (controller, f.project, NULL, NULL));
-  g_assert_true (iterate_until (finished, controller, 30));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 30));
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_FAILED);
   const char *message = tsu_training_history_get_message (history);
   g_test_message ("%s", message);

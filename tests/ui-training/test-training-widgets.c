@@ -26,23 +26,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static gboolean
-wait_until (gboolean (*cond) (gpointer),
-            gpointer  data,
-            double    seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
 static void
 settle (int ms)
 {
@@ -264,20 +247,6 @@ on_edited (TsuTrainingView *view,
 }
 
 static gboolean
-not_running (gpointer data)
-{
-  return !tsu_training_controller_is_running (data);
-}
-
-static gboolean
-has_an_epoch (gpointer data)
-{
-  guint n;
-  tsu_training_history_get_epochs (tsu_training_controller_get_history (data), &n);
-  return n >= 1 || !tsu_training_controller_is_running (data);
-}
-
-static gboolean
 not_busy_eval (gpointer data)
 {
   return !tsu_evaluation_view_get_busy (data);
@@ -336,7 +305,7 @@ test_training_page (void)
   g_action_group_activate_action (actions, "run", NULL);
   g_assert_true (tsu_training_controller_is_running (controller));
   g_assert_false (g_action_group_get_action_enabled (actions, "run"));
-  g_assert_true (wait_until (not_running, controller, 120));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 120));
   settle (400);
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_DONE);
 
@@ -401,7 +370,7 @@ test_training_page (void)
   tsu_training_view_reload (view);
   tsu_training_view_set_overlay (view, first_run, TRUE);
   g_action_group_activate_action (actions, "run", NULL);
-  g_assert_true (wait_until (has_an_epoch, controller, 60));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_has_an_epoch, controller, 60));
   settle (300);
   /* The overlay adds the earlier run's dimmed curves. */
   g_assert_cmpuint (tsu_plot_get_n_series (loss), >, 4);
@@ -409,7 +378,7 @@ test_training_page (void)
 
   gint64 start = g_get_monotonic_time ();
   g_action_group_activate_action (actions, "stop", NULL);
-  g_assert_true (wait_until (not_running, controller, 5));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 5));
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("Stop took %.3f s", seconds);
   g_assert_cmpfloat (seconds, <, 1.0);
@@ -464,7 +433,7 @@ test_evaluation_page (void)
   g_autoptr(TsuTrainingController) controller = tsu_training_controller_new ();
 
   g_assert_true (tsu_training_controller_run (controller, doc->project, NULL, NULL));
-  g_assert_true (wait_until (not_running, controller, 60));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 60));
   const char *run_dir = tsu_training_history_get_run_dir (tsu_training_controller_get_history (controller));
 
   TsuEvaluationView *view = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
@@ -474,7 +443,7 @@ test_evaluation_page (void)
   g_assert_cmpstr (tsu_evaluation_view_get_run_dir (view), ==, run_dir);
   tsu_evaluation_view_set_run_dir (view, run_dir, TRUE);
   g_assert_true (tsu_evaluation_view_get_busy (view));
-  g_assert_true (wait_until (not_busy_eval, view, 60));
+  g_assert_true (tsu_fixture_wait_until (not_busy_eval, view, 60));
   g_assert_null (tsu_evaluation_view_get_error (view));
 
   const TsuEvalOutputs *outputs = tsu_evaluation_view_get_outputs (view);
@@ -496,7 +465,7 @@ test_evaluation_page (void)
 
   /* A run directory without weights fails with a message, not silently. */
   tsu_evaluation_view_set_run_dir (view, doc->dir, TRUE);
-  g_assert_true (wait_until (not_busy_eval, view, 30));
+  g_assert_true (tsu_fixture_wait_until (not_busy_eval, view, 30));
   g_assert_nonnull (tsu_evaluation_view_get_error (view));
   g_test_message ("%s", tsu_evaluation_view_get_error (view));
 
@@ -532,7 +501,7 @@ test_dataset_page (void)
   GtkWindow *window = show_in_window (GTK_WIDGET (view), 1200, 760);
 
   tsu_dataset_view_set_project (view, doc->project);
-  g_assert_true (wait_until (not_busy_data, view, 30));
+  g_assert_true (tsu_fixture_wait_until (not_busy_data, view, 30));
   const TsuDatasetReport *report = tsu_dataset_view_get_report (view);
   g_assert_nonnull (report);
   g_assert_cmpuint (report->problems->len, ==, 0);
@@ -545,7 +514,7 @@ test_dataset_page (void)
   json_object_array_add (shape, json_object_new_int (3));
   json_object_object_add (params, "shape", shape);
   tsu_dataset_view_set_project (view, doc->project);
-  g_assert_true (wait_until (not_busy_data, view, 30));
+  g_assert_true (tsu_fixture_wait_until (not_busy_data, view, 30));
   report = tsu_dataset_view_get_report (view);
   g_assert_cmpuint (report->problems->len, ==, 2); /* training and validation */
   save_screenshot (GTK_WIDGET (window), "data-problems.png");
@@ -593,7 +562,7 @@ test_seed_example_latency (void)
 
   gint64 start = g_get_monotonic_time ();
   g_action_group_activate_action (tsu_training_view_get_actions (view), "run", NULL);
-  g_assert_true (wait_until (not_running, controller, 600));
+  g_assert_true (tsu_fixture_wait_until (tsu_fixture_not_running, controller, 600));
   double seconds = (g_get_monotonic_time () - start) / 1e6;
   g_assert_cmpint (tsu_training_controller_get_state (controller), ==, TSU_TRAINING_DONE);
   double p50 = tsu_training_controller_get_latency_ms (controller, 0.5);

@@ -98,3 +98,33 @@ tsu_fixture_remove_tree (const char *dir)
     }
   g_rmdir (dir);
 }
+
+gboolean
+tsu_fixture_wait_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  return TRUE;
+}
+
+gboolean
+tsu_fixture_not_running (gpointer controller)
+{
+  return !tsu_training_controller_is_running (controller);
+}
+
+gboolean
+tsu_fixture_has_an_epoch (gpointer controller)
+{
+  guint n;
+
+  tsu_training_history_get_epochs (tsu_training_controller_get_history (controller), &n);
+  return n >= 1 || !tsu_training_controller_is_running (controller);
+}
