@@ -158,36 +158,10 @@ tsu_project *tsu_project_parse(const char *text, size_t length, const char *sour
     return p;
 }
 
-static char *read_whole_file(const char *path, size_t *length, tsu_diag *diag)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *data = tsu_xmalloc(cap);
-    size_t got;
-    while ((got = fread(data + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) data = tsu_xrealloc(data, cap *= 2);
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "read error");
-        free(data);
-        return NULL;
-    }
-    data[n] = '\0';
-    *length = n;
-    return data;
-}
-
 tsu_project *tsu_project_load(const char *path, tsu_diag *diag)
 {
     size_t length = 0;
-    char *text = read_whole_file(path, &length, diag);
+    char *text = (char *)tsu_read_file(path, TSU_READ_FILE_LIMIT, &length, diag);
     if (!text) return NULL;
     tsu_project *p = tsu_project_parse(text, length, path, diag);
     free(text);

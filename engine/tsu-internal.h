@@ -18,6 +18,33 @@
 _Noreturn void tsu_abort_at(const char *file, int line, const char *what);
 
 void *tsu_xmalloc(size_t size);
+/* Checked arithmetic for every size computed from input (file dimensions,
+ * element counts, byte lengths): false when the exact result does not fit,
+ * and then *out is unspecified. Callers turn false into a located error. */
+static inline bool tsu_size_mul(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+static inline bool tsu_size_add(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_add_overflow(a, b, out);
+}
+/* The product of n dimensions read from input: false when one is negative or
+ * the product exceeds limit (pass SIZE_MAX for no limit but size_t's). */
+bool tsu_size_product(const int64_t *dims, size_t n, size_t limit, size_t *out);
+
+/* The most bytes tsu_read_file reads when the caller sets no lower bound:
+ * larger than any project, dataset file or weights file Tsumiki writes, and
+ * small enough that a wrong path (/dev/zero) fails in a second. */
+#define TSU_READ_FILE_LIMIT ((size_t)1 << 34)
+/* What is read from something that is not a regular file (a pipe, a device):
+ * its size is unknown, so a smaller bound keeps /dev/zero to a quick error. */
+#define TSU_READ_STREAM_LIMIT ((size_t)1 << 28)
+/* Reads a whole file into a malloc'd buffer with a NUL after the data
+ * (*length excludes it). A regular file is read to its real size; anything
+ * larger than max_bytes, including a device or pipe that never ends, is an
+ * error naming the file, as are open and read errors. */
+unsigned char *tsu_read_file(const char *path, size_t max_bytes, size_t *length, tsu_diag *diag);
 void *tsu_xcalloc(size_t count, size_t size);
 void *tsu_xrealloc(void *ptr, size_t size);
 char *tsu_xstrdup(const char *s);

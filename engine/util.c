@@ -1,8 +1,12 @@
-/* util.c — allocation that aborts on exhaustion, and programmer-error aborts. */
+/* util.c — allocation that aborts on exhaustion, programmer-error aborts,
+ * checked size arithmetic and the one whole-file reader. */
 #include "tsu-internal.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 _Noreturn void tsu_abort_at(const char *file, int line, const char *what)
 {
@@ -35,4 +39,70 @@ char *tsu_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
     return memcpy(tsu_xmalloc(n), s, n);
+}
+
+bool tsu_size_product(const int64_t *dims, size_t n, size_t limit, size_t *out)
+{
+    size_t product = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (dims[i] < 0 || (uint64_t)dims[i] > SIZE_MAX) return false;
+        if (!tsu_size_mul(product, (size_t)dims[i], &product)) return false;
+    }
+    if (product > limit) return false;
+    *out = product;
+    return true;
+}
+
+unsigned char *tsu_read_file(const char *path, size_t max_bytes, size_t *length, tsu_diag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot read: %s", strerror(EISDIR));
+        return NULL;
+    }
+    /* A regular file's size is known: one allocation. Anything else grows
+     * by doubling up to max_bytes. */
+    size_t capacity = 1 << 16;
+    if (!S_ISREG(st.st_mode) && max_bytes > TSU_READ_STREAM_LIMIT) max_bytes = TSU_READ_STREAM_LIMIT;
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < max_bytes)
+        capacity = (size_t)st.st_size + 2; /* +2: EOF is seen without growing */
+    unsigned char *data = tsu_xmalloc(capacity);
+    size_t used = 0;
+    bool too_large = false;
+    for (;;) {
+        if (used + 1 >= capacity) {
+            if (capacity > max_bytes) {
+                too_large = true;
+                break;
+            }
+            capacity = capacity > max_bytes / 2 ? max_bytes + 2 : capacity * 2;
+            data = tsu_xrealloc(data, capacity);
+        }
+        size_t got = fread(data + used, 1, capacity - used - 1, f);
+        used += got;
+        if (got == 0) break;
+    }
+    if (used > max_bytes) too_large = true;
+    int failed = ferror(f) ? errno : 0;
+    fclose(f);
+    if (too_large || failed) {
+        free(data);
+        if (too_large)
+            tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0,
+                            "cannot read: larger than %zu bytes (not a file Tsumiki reads)",
+                            max_bytes);
+        else
+            tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot read: %s",
+                            strerror(failed ? failed : EIO));
+        return NULL;
+    }
+    data[used] = '\0';
+    *length = used;
+    return data;
 }

@@ -84,29 +84,8 @@ static void csv_error(csv_doc *d, int line, int col, const char *fmt, ...)
 
 static bool read_file(csv_doc *d)
 {
-    FILE *fp = fopen(d->path, "rb");
-    if (!fp) {
-        tsu_diag_add_at(d->diag, TSU_E_IO, d->path, 0, 0, "cannot open: %s", strerror(errno));
-        return false;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = tsu_xmalloc(cap);
-    for (;;) {
-        if (len == cap) buf = tsu_xrealloc(buf, cap *= 2);
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0) break;
-    }
-    int failed = ferror(fp) ? errno : 0;
-    fclose(fp);
-    if (failed) {
-        free(buf);
-        tsu_diag_add_at(d->diag, TSU_E_IO, d->path, 0, 0, "cannot read: %s", strerror(failed));
-        return false;
-    }
-    d->src = buf;
-    d->len = len;
-    return true;
+    d->src = (char *)tsu_read_file(d->path, TSU_READ_FILE_LIMIT, &d->len, d->diag);
+    return d->src != NULL;
 }
 
 static void push_cell(csv_doc *d, const char *text, int line, int col, bool quoted)

@@ -352,25 +352,11 @@ static tsu_status save_weights(ictx *c, const tsu_graph *graph, const char *path
 
 static Onnx__ModelProto *read_model(const char *path, tsu_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    tsu_xbuf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n + 1 > b.cap) {
-            b.cap = (b.len + n + 1) * 2;
-            b.data = tsu_xrealloc(b.data, b.cap);
-        }
-        memcpy(b.data + b.len, chunk, n);
-        b.len += n;
-    }
-    fclose(f);
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, b.len, (const uint8_t *)b.data);
-    tsu_xbuf_free(&b);
+    size_t length = 0;
+    unsigned char *data = tsu_read_file(path, TSU_READ_FILE_LIMIT, &length, diag);
+    if (!data) return NULL;
+    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, length, data);
+    free(data);
     if (!m || !m->graph)
         tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, "not an ONNX model (protobuf did not parse)");
     return m;

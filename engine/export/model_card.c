@@ -7,22 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_text(const char *path, tsu_diag *diag)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    tsu_xbuf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) tsu_xbuf_printf(&b, "%.*s", (int)n, chunk);
-    fclose(f);
-    if (!b.data) tsu_xbuf_puts(&b, "");
-    return b.data;
-}
-
 /* "1,234,567" */
 static const char *grouped(uint64_t v, char *buf, size_t size)
 {
@@ -85,7 +69,8 @@ static void training_section(tsu_xbuf *b, const tsu_project *project)
 /* The history as a table, and the last epoch's figures as the headline. */
 static bool history_section(tsu_xbuf *b, const char *csv, tsu_diag *diag)
 {
-    char *text = read_text(csv, diag);
+    size_t length = 0;
+    char *text = (char *)tsu_read_file(csv, TSU_READ_FILE_LIMIT, &length, diag);
     if (!text) return false;
     tsu_xbuf_puts(b, "## Training history\n\n");
     char *save = NULL, *last = NULL;

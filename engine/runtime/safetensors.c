@@ -127,35 +127,6 @@ tsu_status tsu_net_save_safetensors(const tsu_net *net, const char *path, tsu_di
 
 /* ------------------------------------------------------------------ load */
 
-static unsigned char *read_file(const char *path, size_t *size, tsu_diag *diag)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    unsigned char *data = NULL;
-    size_t length = 0, capacity = 0;
-    for (;;) {
-        if (length == capacity) {
-            capacity = capacity ? capacity * 2 : 1 << 16;
-            data = tsu_xrealloc(data, capacity);
-        }
-        size_t n = fread(data + length, 1, capacity - length, f);
-        length += n;
-        if (n == 0) break;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(data);
-        tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot read", path);
-        return NULL;
-    }
-    *size = length;
-    return data;
-}
-
 /* "[5, 64]" like tsu_shape_format_list, from the file's JSON array. */
 static const char *json_shape_text(struct json_object *shape, char *buf, size_t size)
 {
@@ -258,7 +229,7 @@ static struct json_object *parse_header(const char *path, const unsigned char *f
 tsu_status tsu_net_load_safetensors(tsu_net *net, const char *path, tsu_diag *diag)
 {
     size_t size = 0, data_start = 0;
-    unsigned char *file = read_file(path, &size, diag);
+    unsigned char *file = tsu_read_file(path, TSU_READ_FILE_LIMIT, &size, diag);
     if (!file) return TSU_E_IO;
     struct json_object *header = parse_header(path, file, size, &data_start, diag);
     if (!header) {
