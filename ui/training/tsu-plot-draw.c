@@ -256,128 +256,178 @@ draw_legend (TsuPlot             *self,
     }
 }
 
+/* Screen position of a data point; FALSE for gaps (NaN, infinite). */
+static gboolean
+point_at (TsuPlot     *self,
+          const Frame *f,
+          Series      *series,
+          guint        i,
+          double      *px,
+          double      *py)
+{
+  double x = g_array_index (series->xs, double, i);
+  double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
+  if (!isfinite (x) || !isfinite (y))
+    return FALSE;
+  *px = f->x + (x - f->x0) * (f->width / (f->x1 - f->x0));
+  *py = f->y + f->height - (y - f->y0) * (f->height / (f->y1 - f->y0));
+  return TRUE;
+}
+
+/* A dot at every finite point. */
+static void
+draw_dots (TsuPlot     *self,
+           cairo_t     *cr,
+           const Frame *f,
+           Series      *series,
+           double       radius)
+{
+  double px, py;
+  for (guint i = 0; i < series->xs->len; i++)
+    {
+      if (!point_at (self, f, series, i, &px, &py))
+        continue;
+      cairo_arc (cr, px, py, radius, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+/* The polyline under construction: stroked in short runs, because cairo's
+ * cost for one long self-crossing path grows much faster than linearly. */
+typedef struct {
+  cairo_t *cr;
+  gboolean pen_down;
+  guint segments;
+  double last_px, last_py;
+} Pen;
+
+static void
+pen_to (Pen   *pen,
+        double px,
+        double py)
+{
+  if (pen->pen_down)
+    cairo_line_to (pen->cr, px, py);
+  else
+    cairo_move_to (pen->cr, px, py);
+  pen->pen_down = TRUE;
+  pen->last_px = px, pen->last_py = py;
+  if (++pen->segments % 128 == 0)
+    {
+      cairo_stroke (pen->cr);
+      cairo_move_to (pen->cr, pen->last_px, pen->last_py);
+    }
+}
+
+static void
+pen_lift (Pen *pen)
+{
+  if (pen->pen_down)
+    cairo_stroke (pen->cr);
+  pen->pen_down = FALSE;
+}
+
+/* One pixel column's points, reduced to first, lowest, highest and last. */
+typedef struct {
+  double x, first_y, low, high, last_y;
+  guint count;
+} Column;
+
+/* Draws a finished column: a bar for a dense noise band (one filled bar is
+ * far cheaper than stroking a zigzag through it), a point for a dense smooth
+ * curve, and the column's M4 points otherwise. Returns the bars added. */
+static guint
+flush_column (Pen          *pen,
+              const Column *c,
+              gboolean      dense,
+              gboolean      thin)
+{
+  if (dense && thin)
+    {
+      cairo_rectangle (pen->cr, c->x, c->low - 0.5, 1, MAX (1, c->high - c->low + 1));
+      return 1;
+    }
+  if (dense)
+    {
+      pen_to (pen, c->x + 0.5, c->last_y);
+      return 0;
+    }
+  pen_to (pen, c->x + 0.5, c->first_y);
+  if (c->count > 1)
+    {
+      pen_to (pen, c->x + 0.5, c->low);
+      pen_to (pen, c->x + 0.5, c->high);
+      pen_to (pen, c->x + 0.5, c->last_y);
+    }
+  return 0;
+}
+
+/* Thousands of batch losses on a few hundred pixels: per pixel column keep
+ * the first, lowest, highest and last point (the M4 reduction), which draws
+ * the same picture from at most four points a column. */
+static void
+draw_polyline (TsuPlot     *self,
+               cairo_t     *cr,
+               const Frame *f,
+               Series      *series)
+{
+  Pen pen = { .cr = cr };
+  Column column = { 0 };
+  guint bars = 0;
+  gboolean dense = series->xs->len > 2 * f->width;
+  gboolean thin = series->style == TSU_PLOT_THIN;
+
+  for (guint i = 0; i <= series->xs->len; i++)
+    {
+      double px = 0, py = 0;
+      gboolean gap = i == series->xs->len || !point_at (self, f, series, i, &px, &py);
+      double col = gap ? -1 : floor (px);
+
+      if (column.count && (gap || col != column.x))
+        {
+          bars += flush_column (&pen, &column, dense, thin);
+          column.count = 0;
+        }
+      if (gap)
+        {
+          pen_lift (&pen);
+          continue;
+        }
+      if (column.count == 0)
+        {
+          column.x = col;
+          column.first_y = column.low = column.high = py;
+        }
+      column.low = MIN (column.low, py);
+      column.high = MAX (column.high, py);
+      column.last_y = py;
+      column.count++;
+    }
+  pen_lift (&pen);
+  if (bars)
+    cairo_fill (cr);
+}
+
 static void
 draw_series (TsuPlot     *self,
              cairo_t     *cr,
              const Frame *f,
              Series      *series)
 {
-  double sx = f->width / (f->x1 - f->x0);
-  double sy = f->height / (f->y1 - f->y0);
-  gboolean pen_down = FALSE;
   double alpha = series->overlay ? 0.4 : series->style == TSU_PLOT_THIN ? 0.35 : 1;
 
-  set_color (cr, &series->color, alpha);
   if (series->style == TSU_PLOT_POINTS)
     {
       set_color (cr, &series->color, 0.75);
-      for (guint i = 0; i < series->xs->len; i++)
-        {
-          double x = g_array_index (series->xs, double, i);
-          double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
-          if (!isfinite (x) || !isfinite (y))
-            continue;
-          cairo_arc (cr, f->x + (x - f->x0) * sx, f->y + f->height - (y - f->y0) * sy, 2.2, 0, 2 * G_PI);
-          cairo_fill (cr);
-        }
+      draw_dots (self, cr, f, series, 2.2);
       return;
     }
+  set_color (cr, &series->color, alpha);
   cairo_set_line_width (cr, series->style == TSU_PLOT_THIN ? 1 : series->overlay ? 1.5 : 2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-
-  /* Thousands of batch losses on a few hundred pixels: per pixel column
-   * keep the first, lowest, highest and last point (the M4 reduction),
-   * which draws the same picture from at most four points a column. And
-   * stroke in short runs: cairo's cost for one long self-crossing path
-   * grows much faster than linearly. */
-  double column = -1, first_y = 0, low = 0, high = 0, last_y = 0;
-  guint in_column = 0, segments = 0, bars = 0;
-  gboolean dense = series->xs->len > 2 * f->width;
-  double last_px = 0, last_py = 0;
-
-#define EMIT(px_, py_) G_STMT_START {                                   \
-    if (pen_down)                                                       \
-      cairo_line_to (cr, (px_), (py_));                                 \
-    else                                                                \
-      cairo_move_to (cr, (px_), (py_));                                 \
-    pen_down = TRUE;                                                    \
-    last_px = (px_), last_py = (py_);                                   \
-    if (++segments % 128 == 0)                                          \
-      {                                                                 \
-        cairo_stroke (cr);                                              \
-        cairo_move_to (cr, last_px, last_py);                           \
-      }                                                                 \
-  } G_STMT_END
-
-  for (guint i = 0; i <= series->xs->len; i++)
-    {
-      gboolean end = i == series->xs->len;
-      double x = end ? NAN : g_array_index (series->xs, double, i);
-      double y = end ? NAN : tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
-      gboolean gap = !isfinite (x) || !isfinite (y);
-      double px = gap ? 0 : f->x + (x - f->x0) * sx;
-      double py = gap ? 0 : f->y + f->height - (y - f->y0) * sy;
-      double col = gap ? -1 : floor (px);
-
-      /* Flush the finished column. */
-      if (in_column && (gap || col != column))
-        {
-          if (dense && series->style == TSU_PLOT_THIN)
-            {
-              /* A noise band: one filled bar per column is far cheaper
-               * than stroking a zigzag through it. */
-              cairo_rectangle (cr, column, low - 0.5, 1, MAX (1, high - low + 1));
-              bars++;
-            }
-          else if (dense)
-            EMIT (column + 0.5, last_y); /* smooth curves: a point a column */
-          else
-            {
-              EMIT (column + 0.5, first_y);
-              if (in_column > 1)
-                {
-                  EMIT (column + 0.5, low);
-                  EMIT (column + 0.5, high);
-                  EMIT (column + 0.5, last_y);
-                }
-            }
-          in_column = 0;
-        }
-      if (gap)
-        {
-          if (pen_down)
-            cairo_stroke (cr);
-          pen_down = FALSE;
-          continue;
-        }
-      if (in_column == 0)
-        {
-          column = col;
-          first_y = low = high = py;
-        }
-      low = MIN (low, py);
-      high = MAX (high, py);
-      last_y = py;
-      in_column++;
-    }
-#undef EMIT
-  if (pen_down)
-    cairo_stroke (cr);
-  if (bars)
-    cairo_fill (cr);
-
-  if (series->style != TSU_PLOT_LINE_MARKERS)
-    return;
-  for (guint i = 0; i < series->xs->len; i++)
-    {
-      double x = g_array_index (series->xs, double, i);
-      double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
-      if (!isfinite (x) || !isfinite (y))
-        continue;
-      cairo_arc (cr, f->x + (x - f->x0) * sx, f->y + f->height - (y - f->y0) * sy,
-                 series->overlay ? 2.5 : 3.5, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
+  draw_polyline (self, cr, f, series);
+  if (series->style == TSU_PLOT_LINE_MARKERS)
+    draw_dots (self, cr, f, series, series->overlay ? 2.5 : 3.5);
 }
 
 static void
@@ -440,6 +490,123 @@ draw_hover (TsuPlot             *self,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* Text placed at (x, y) by its alignment (0 = left/top, 1 = right/bottom),
+ * in the given colour and alpha. */
+static void
+show_text (TsuPlot       *self,
+           cairo_t       *cr,
+           const char    *text,
+           double         scale,
+           const GdkRGBA *color,
+           double         alpha,
+           double         x,
+           double         y,
+           double         x_align,
+           double         y_align)
+{
+  double tw, th;
+  g_autoptr(PangoLayout) l = make_layout (self, cr, text, FALSE, scale);
+  text_size (l, &tw, &th);
+  set_color (cr, color, alpha);
+  cairo_move_to (cr, x - x_align * tw, y - y_align * th);
+  pango_cairo_show_layout (cr, l);
+}
+
+/* The widest y tick label: the left margin fits it. */
+static double
+y_labels_width (TsuPlot      *self,
+                cairo_t      *cr,
+                const double *yticks,
+                int           n_y,
+                double        ystep)
+{
+  double label_w = 0, tw, th;
+  char label[64];
+  for (int i = 0; i < n_y; i++)
+    {
+      format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
+      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
+      text_size (l, &tw, &th);
+      label_w = MAX (label_w, tw);
+    }
+  return label_w;
+}
+
+static void
+draw_y_grid (TsuPlot             *self,
+             cairo_t             *cr,
+             const Frame         *f,
+             const TsuPlotColors *colors,
+             const double        *yticks,
+             int                  n_y,
+             double               ystep)
+{
+  char label[64];
+  cairo_set_line_width (cr, 1);
+  for (int i = 0; i < n_y; i++)
+    {
+      double v = tsu_plot_to_axis (self, yticks[i]);
+      double py = round (f->y + f->height - (v - f->y0) / (f->y1 - f->y0) * f->height) + 0.5;
+      set_color (cr, &colors->grid, 1);
+      cairo_move_to (cr, f->x, py);
+      cairo_line_to (cr, f->x + f->width, py);
+      cairo_stroke (cr);
+      format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
+      show_text (self, cr, label, 0.85, &colors->text, 0.75, f->x - 6, py, 1, 0.5);
+    }
+}
+
+static void
+draw_x_grid (TsuPlot             *self,
+             cairo_t             *cr,
+             const Frame         *f,
+             const TsuPlotColors *colors)
+{
+  double xticks[TSU_PLOT_MAX_TICKS], xstep = 0;
+  char label[64];
+  int n_x = compute_ticks (self, f->x0, f->x1, MAX (2, (int) (f->width / 70)), FALSE, xticks, &xstep);
+  for (int i = 0; i < n_x; i++)
+    {
+      double px = round (f->x + (xticks[i] - f->x0) / (f->x1 - f->x0) * f->width) + 0.5;
+      set_color (cr, &colors->grid, 1);
+      cairo_move_to (cr, px, f->y);
+      cairo_line_to (cr, px, f->y + f->height);
+      cairo_stroke (cr);
+      tsu_plot_format_tick (xticks[i], xstep, label, sizeof label);
+      show_text (self, cr, label, 0.85, &colors->text, 0.75, px, f->y + f->height + 4, 0.5, 0);
+    }
+  if (self->x_label)
+    {
+      double tw, th;
+      g_autoptr(PangoLayout) l = make_layout (self, cr, self->x_label, FALSE, 0.85);
+      text_size (l, &tw, &th);
+      set_color (cr, &colors->text, 0.6);
+      cairo_move_to (cr, f->x + f->width / 2 - tw / 2, f->y + f->height + 4 + th + 2);
+      pango_cairo_show_layout (cr, l);
+    }
+}
+
+/* Overlays first, faint raw losses next, the current curves on top; all
+ * clipped to the frame. */
+static void
+draw_all_series (TsuPlot     *self,
+                 cairo_t     *cr,
+                 const Frame *f)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, f->x, f->y, f->width, f->height);
+  cairo_clip (cr);
+  for (int pass = 0; pass < 3; pass++)
+    for (guint s = 0; s < self->series->len; s++)
+      {
+        Series *series = g_ptr_array_index (self->series, s);
+        int want = series->overlay ? 0 : series->style == TSU_PLOT_THIN ? 1 : 2;
+        if (want == pass)
+          draw_series (self, cr, f, series);
+      }
+  cairo_restore (cr);
+}
+
 void
 tsu_plot_draw (TsuPlot             *self,
                cairo_t             *cr,
@@ -450,9 +617,7 @@ tsu_plot_draw (TsuPlot             *self,
 {
   double x0, x1, y0, y1;
   gboolean has_data = tsu_plot_view_range (self, &x0, &x1, &y0, &y1);
-  double yticks[TSU_PLOT_MAX_TICKS], xticks[TSU_PLOT_MAX_TICKS], ystep = 0, xstep = 0;
-  char label[64];
-  double tw, th;
+  double yticks[TSU_PLOT_MAX_TICKS], ystep = 0;
 
   /* Header: title on the left, legend on the right. */
   g_autoptr(PangoLayout) title = make_layout (self, cr, self->title ? self->title : "", TRUE, 1.0);
@@ -460,17 +625,9 @@ tsu_plot_draw (TsuPlot             *self,
   text_size (title, &title_w, &title_h);
   double header = title_h + 10;
 
-  /* The left margin fits the widest y label. */
   int n_y = compute_ticks (self, y0, y1, MAX (2, (int) ((height - header - 40) / 36)), TRUE,
                            yticks, &ystep);
-  double label_w = 0;
-  for (int i = 0; i < n_y; i++)
-    {
-      format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
-      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
-      text_size (l, &tw, &th);
-      label_w = MAX (label_w, tw);
-    }
+  double label_w = y_labels_width (self, cr, yticks, n_y, ystep);
 
   /* Exports draw at another size: only the on-screen frame is kept for
    * picking and zooming. */
@@ -495,75 +652,18 @@ tsu_plot_draw (TsuPlot             *self,
       cairo_fill (cr);
     }
 
-  /* Grid and tick labels. */
-  cairo_set_line_width (cr, 1);
-  for (int i = 0; i < n_y; i++)
-    {
-      double v = tsu_plot_to_axis (self, yticks[i]);
-      double py = round (f->y + f->height - (v - y0) / (y1 - y0) * f->height) + 0.5;
-      set_color (cr, &colors->grid, 1);
-      cairo_move_to (cr, f->x, py);
-      cairo_line_to (cr, f->x + f->width, py);
-      cairo_stroke (cr);
-      format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
-      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
-      text_size (l, &tw, &th);
-      set_color (cr, &colors->text, 0.75);
-      cairo_move_to (cr, f->x - 6 - tw, py - th / 2);
-      pango_cairo_show_layout (cr, l);
-    }
-
-  int n_x = compute_ticks (self, x0, x1, MAX (2, (int) (f->width / 70)), FALSE, xticks, &xstep);
-  for (int i = 0; i < n_x; i++)
-    {
-      double px = round (f->x + (xticks[i] - x0) / (x1 - x0) * f->width) + 0.5;
-      set_color (cr, &colors->grid, 1);
-      cairo_move_to (cr, px, f->y);
-      cairo_line_to (cr, px, f->y + f->height);
-      cairo_stroke (cr);
-      tsu_plot_format_tick (xticks[i], xstep, label, sizeof label);
-      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
-      text_size (l, &tw, &th);
-      set_color (cr, &colors->text, 0.75);
-      cairo_move_to (cr, px - tw / 2, f->y + f->height + 4);
-      pango_cairo_show_layout (cr, l);
-    }
-
-  if (self->x_label)
-    {
-      g_autoptr(PangoLayout) l = make_layout (self, cr, self->x_label, FALSE, 0.85);
-      text_size (l, &tw, &th);
-      set_color (cr, &colors->text, 0.6);
-      cairo_move_to (cr, f->x + f->width / 2 - tw / 2, f->y + f->height + 4 + th + 2);
-      pango_cairo_show_layout (cr, l);
-    }
+  draw_y_grid (self, cr, f, colors, yticks, n_y, ystep);
+  draw_x_grid (self, cr, f, colors);
 
   set_color (cr, &colors->frame, 1);
   cairo_rectangle (cr, f->x + 0.5, f->y + 0.5, f->width - 1, f->height - 1);
   cairo_stroke (cr);
 
-  cairo_save (cr);
-  cairo_rectangle (cr, f->x, f->y, f->width, f->height);
-  cairo_clip (cr);
-  /* Overlays first, faint raw losses next, the current curves on top. */
-  for (int pass = 0; pass < 3; pass++)
-    for (guint s = 0; s < self->series->len; s++)
-      {
-        Series *series = g_ptr_array_index (self->series, s);
-        int want = series->overlay ? 0 : series->style == TSU_PLOT_THIN ? 1 : 2;
-        if (want == pass)
-          draw_series (self, cr, f, series);
-      }
-  cairo_restore (cr);
+  draw_all_series (self, cr, f);
 
   if (!has_data && self->empty_text)
-    {
-      g_autoptr(PangoLayout) l = make_layout (self, cr, self->empty_text, FALSE, 1.0);
-      text_size (l, &tw, &th);
-      set_color (cr, &colors->text, 0.5);
-      cairo_move_to (cr, f->x + (f->width - tw) / 2, f->y + (f->height - th) / 2);
-      pango_cairo_show_layout (cr, l);
-    }
+    show_text (self, cr, self->empty_text, 1.0, &colors->text, 0.5,
+               f->x + f->width / 2, f->y + f->height / 2, 0.5, 0.5);
 
   if (with_hover)
     {
