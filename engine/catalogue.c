@@ -4,18 +4,13 @@
 #include <ctype.h>
 #include <string.h>
 
-int tsu_layer_kind_count(void) { return tsu_layer_registry_count; }
-
-const tsu_layer_kind *tsu_layer_kind_at(int index)
-{
-    if (index < 0 || index >= tsu_layer_registry_count) return NULL;
-    return tsu_layer_registry[index];
-}
+/* tsu_layer_kind_count and tsu_layer_kind_at are the registry's:
+ * engine/layers/registry.c. */
 
 const tsu_layer_kind *tsu_layer_kind_find(const char *name)
 {
-    for (int i = 0; i < tsu_layer_registry_count; i++)
-        if (strcmp(tsu_layer_registry[i]->name, name) == 0) return tsu_layer_registry[i];
+    for (int i = 0; i < tsu_layer_kind_count(); i++)
+        if (strcmp(tsu_layer_kind_at(i)->name, name) == 0) return tsu_layer_kind_at(i);
     return NULL;
 }
 
@@ -61,8 +56,8 @@ const char *tsu_layer_kind_suggest(const char *name)
 {
     const char *names[128];
     int n = 0;
-    for (int i = 0; i < tsu_layer_registry_count && n < 128; i++)
-        names[n++] = tsu_layer_registry[i]->name;
+    for (int i = 0; i < tsu_layer_kind_count() && n < 128; i++)
+        names[n++] = tsu_layer_kind_at(i)->name;
     return tsu_suggest_name(name, names, n);
 }
 

@@ -52,11 +52,33 @@ char *tsu_xstrdup(const char *s);
 enum {
     TSU_KIND_INPUT = 1u << 0, /* feeds a dataset variable; no inputs */
     TSU_KIND_LOSS = 1u << 1,  /* a loss: reads a dataset variable as target */
+    /* The identity at inference (Dropout): exports read through it. */
+    TSU_KIND_INFERENCE_IDENTITY = 1u << 2,
 };
 
 /* Runtime operations (forward, backward, init, ...) live in a separate
  * struct so the graph model does not depend on the runtime; see runtime.h. */
 typedef struct tsu_layer_ops tsu_layer_ops;
+/* How the kind is written to ONNX, C and PyTorch: export/layer-export.h. */
+typedef struct tsu_layer_export tsu_layer_export;
+
+/* The runtime fusions a kind's ops implement (engine/runtime/net.c applies
+ * them when the other node's output is read by nothing else). */
+typedef struct {
+    /* A loss: when its input comes from this kind, it differentiates
+     * straight to that layer's input (run->fused). */
+    const tsu_layer_kind *through;
+    /* When only this kind reads our output, our forward computes its output
+     * too and our backward starts from its output gradient (run->relu_after). */
+    const tsu_layer_kind *absorbs;
+} tsu_layer_fusion;
+
+/* A kind's parameter index enum ends with a count that must equal its
+ * table's length: `enum { CONV_OUTMAPS, ..., CONV_N_PARAMS };` and
+ * TSU_PARAMS_MATCH(conv_params, CONV_N_PARAMS) after the table. */
+#define TSU_PARAMS_MATCH(table, count)                                                  \
+    _Static_assert(TSU_ARRAY_LEN(table) == (count),                                    \
+                   #table " must have one entry per index of its enum")
 
 struct tsu_layer_kind {
     const char *name;
@@ -74,6 +96,9 @@ struct tsu_layer_kind {
     /* Multiply-adds per sample for one forward pass (after infer). */
     uint64_t (*macs)(const tsu_node *node);
     const tsu_layer_ops *ops; /* NULL until the runtime supports the kind */
+    tsu_layer_fusion fusion;
+    /* NULL: no format can write the kind (Inputs and losses need none). */
+    const tsu_layer_export *exports;
 };
 
 struct tsu_node {
@@ -139,9 +164,5 @@ const char *tsu_suggest_name(const char *name, const char *const *candidates, in
  * sees the old file or the new one, never half of either. */
 tsu_status tsu_write_file_atomic(const char *path, const void *data, size_t length,
                                  tsu_diag *diag);
-
-/* The registry: every layer kind, in palette order. */
-extern const tsu_layer_kind *const tsu_layer_registry[];
-extern const int tsu_layer_registry_count;
 
 #endif

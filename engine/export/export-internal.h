@@ -3,20 +3,14 @@
 #ifndef TSU_EXPORT_INTERNAL_H
 #define TSU_EXPORT_INTERNAL_H
 
+#include "export/layer-export.h"
 #include "tsu-internal.h"
 #include "tsumiki-export.h"
 
 #include <stdarg.h>
 
-/* One node of the inference graph: a layer with its inputs resolved through
- * Dropout (which inference drops). */
-typedef struct {
-    const tsu_node *node;
-    int n_inputs;
-    const tsu_node **inputs;
-} tsu_xnode;
-
-/* The inference graph: no losses, no Dropout, topological order. */
+/* The inference graph: no losses, none of the kinds that are the identity
+ * at inference, topological order. */
 typedef struct {
     int n_nodes;
     tsu_xnode *nodes;          /* Input nodes included */
@@ -33,16 +27,12 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
 void tsu_xplan_free(tsu_xplan *plan);
 /* Position of node in plan->nodes, or -1. */
 int tsu_xplan_index(const tsu_xplan *plan, const tsu_node *node);
-/* The node itself, or the first non-Dropout node up its inputs. */
+/* The node itself, or the first node up its inputs that inference keeps. */
 const tsu_node *tsu_x_resolve(const tsu_node *node);
-
-/* true when the node's type is `type`. */
-bool tsu_x_is(const tsu_node *node, const char *type);
-/* Parameter shorthands (the graph is valid, so every param resolves). */
-int tsu_x_int(const tsu_node *node, const char *param);
-const int *tsu_x_ints(const tsu_node *node, const char *param);
-double tsu_x_float(const tsu_node *node, const char *param);
-bool tsu_x_bool(const tsu_node *node, const char *param);
+/* The kind's export callbacks, or NULL with an error naming the node when
+ * the kind has no callback for `format` (`has` says whether it does). */
+const tsu_layer_export *tsu_x_exports(const tsu_node *node, const char *format, bool has,
+                                      tsu_diag *diag);
 /* The net's tensor "node.suffix", or NULL with an error naming the node. */
 const tsu_net_tensor *tsu_x_tensor(tsu_net *net, const tsu_node *node, const char *suffix,
                                    tsu_diag *diag);

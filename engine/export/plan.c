@@ -1,7 +1,9 @@
 /* plan.c — the inference graph every exporter writes, and shared helpers.
  *
  * All formats must give the same answers, so they all start from this one
- * plan rather than each walking the training graph with its own rules. */
+ * plan rather than each walking the training graph with its own rules. The
+ * plan knows kinds only by their flags; what a kind writes is its own
+ * (export/layer-export.h). */
 #include "export/export-internal.h"
 
 #include <errno.h>
@@ -9,26 +11,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-bool tsu_x_is(const tsu_node *node, const char *type)
+static bool inference_identity(const tsu_node *node)
 {
-    return strcmp(tsu_node_type(node), type) == 0;
+    return (node->kind->flags & TSU_KIND_INFERENCE_IDENTITY) != 0;
 }
-
-static const tsu_value *param(const tsu_node *node, const char *name)
-{
-    const tsu_value *v = tsu_node_param(node, name);
-    tsu_assert(v != NULL);
-    return v;
-}
-
-int tsu_x_int(const tsu_node *node, const char *name) { return param(node, name)->ints[0]; }
-const int *tsu_x_ints(const tsu_node *node, const char *name) { return param(node, name)->ints; }
-double tsu_x_float(const tsu_node *node, const char *name) { return param(node, name)->number; }
-bool tsu_x_bool(const tsu_node *node, const char *name) { return param(node, name)->boolean; }
 
 const tsu_node *tsu_x_resolve(const tsu_node *node)
 {
-    while (tsu_x_is(node, "Dropout")) node = tsu_node_input(node, 0);
+    while (inference_identity(node)) node = tsu_node_input(node, 0);
     return node;
 }
 
@@ -64,12 +54,13 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
     plan->outputs = tsu_xcalloc((size_t)n, sizeof *plan->outputs);
     plan->last_use = tsu_xcalloc((size_t)n, sizeof *plan->last_use);
 
-    /* A node is read when a kept layer or a loss reads it (through Dropout). */
+    /* A node is read when a kept layer or a loss reads it (through the
+     * layers inference drops). */
     bool *read = tsu_xcalloc((size_t)n, sizeof *read);
     bool *feeds_loss = tsu_xcalloc((size_t)n, sizeof *feeds_loss);
     for (int i = 0; i < n; i++) {
         const tsu_node *node = tsu_graph_node(graph, i);
-        if (tsu_x_is(node, "Dropout")) continue;
+        if (inference_identity(node)) continue;
         for (int k = 0; k < tsu_node_input_count(node); k++) {
             const tsu_node *src = tsu_x_resolve(tsu_node_input(node, k));
             int j = src->topo_index;
@@ -79,7 +70,7 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
     }
     for (int i = 0; i < n; i++) {
         const tsu_node *node = tsu_graph_node(graph, i);
-        if (is_loss(node) || tsu_x_is(node, "Dropout")) continue;
+        if (is_loss(node) || inference_identity(node)) continue;
         tsu_xnode *x = &plan->nodes[plan->n_nodes++];
         x->node = node;
         x->n_inputs = tsu_node_input_count(node);
@@ -97,7 +88,7 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
         tsu_xplan_free(plan);
         return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
                             "the network computes nothing to export (it needs an Input and at "
-                            "least one layer besides losses and Dropout)");
+                            "least one layer besides losses and layers that only act in training)");
     }
     for (int i = 0; i < plan->n_nodes; i++) {
         plan->last_use[i] = i;
@@ -118,6 +109,17 @@ void tsu_xplan_free(tsu_xplan *plan)
     free(plan->outputs);
     free(plan->last_use);
     memset(plan, 0, sizeof *plan);
+}
+
+const tsu_layer_export *tsu_x_exports(const tsu_node *node, const char *format, bool has,
+                                      tsu_diag *diag)
+{
+    const tsu_layer_export *ex = node->kind->exports;
+    if (ex && has) return ex;
+    const char *why = ex && ex->why_not ? ex->why_not : "no exporter is written for it yet";
+    tsu_diag_add(diag, TSU_E_UNSUPPORTED, tsu_node_id(node), NULL,
+                 "%s export cannot write %s layers: %s", format, tsu_node_type(node), why);
+    return NULL;
 }
 
 const tsu_net_tensor *tsu_x_tensor(tsu_net *net, const tsu_node *node, const char *suffix,

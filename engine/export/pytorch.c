@@ -2,13 +2,16 @@
  * tsumiki_io.py and train.py as written in python/ (compiled in by embed.py),
  * the weights, the project and a README.
  *
- * model.py keeps Dropout (train.py trains with it; eval() makes it the
- * identity) but returns the same outputs as the other formats. Layers with
- * weights are registered under their node ids so that the state_dict keys
- * are the safetensors names and load_state_dict(strict=True) just works. */
+ * model.py keeps the layers that act only in training (train.py trains with
+ * them; eval() makes them the identity) but returns the same outputs as the
+ * other formats. Each kind writes its own module and forward expression
+ * (export/layer-export.h). Layers with weights are registered under their
+ * node ids so that the state_dict keys are the safetensors names and
+ * load_state_dict(strict=True) just works. */
 #include "export/export-internal.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const char tsu_py_tsumiki_io[];
@@ -48,9 +51,26 @@ static tsu_status check_names(const tsu_xplan *plan, tsu_diag *diag)
     return st;
 }
 
-/* The shortest text that reads back as the same double: 0.2, not
- * 0.20000000000000001. */
-static const char *py_num(double v, char *buf, size_t size)
+struct tsu_py_emitter {
+    tsu_xbuf *out;
+    bool needs_math;
+};
+
+void tsu_py_printf(tsu_py_emitter *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tsu_xbuf_vprintf(e->out, fmt, ap);
+    va_end(ap);
+}
+
+const char *tsu_py_value(const tsu_node *node, char *buf, size_t size)
+{
+    snprintf(buf, size, T "%s", tsu_node_id(node));
+    return buf;
+}
+
+const char *tsu_py_num(double v, char *buf, size_t size)
 {
     for (int p = 1; p <= 17; p++) {
         snprintf(buf, size, "%.*g", p, v);
@@ -59,112 +79,56 @@ static const char *py_num(double v, char *buf, size_t size)
     return buf;
 }
 
-static void py_pair(tsu_xbuf *b, const int *v)
+void tsu_py_window(tsu_py_emitter *e, const int *kernel, const int *stride, const int *pad)
 {
-    tsu_xbuf_printf(b, "(%d, %d)", v[0], v[1]);
+    tsu_py_printf(e, "(%d, %d), stride=(%d, %d), padding=(%d, %d)", kernel[0], kernel[1],
+                  stride[0], stride[1], pad[0], pad[1]);
 }
 
-static void emit_module(tsu_xbuf *b, const tsu_node *node, const tsu_node *input)
+void tsu_py_call_module(tsu_py_emitter *e, const tsu_node *node, const char *arg)
 {
-    const char *id = tsu_node_id(node);
-    const tsu_shape *in = tsu_node_shape(input);
-    tsu_xbuf_printf(b, "        self.add_module(\"%s\", ", id);
-    if (tsu_x_is(node, "Affine")) {
-        tsu_xbuf_printf(b, "nn.Linear(%zu, %d, bias=%s)", tsu_shape_size(in),
-                        tsu_x_int(node, "outmaps"), tsu_x_bool(node, "with_bias") ? "True" : "False");
-    } else if (tsu_x_is(node, "Convolution")) {
-        tsu_xbuf_printf(b, "nn.Conv2d(%d, %d, ", in->d[0], tsu_x_int(node, "outmaps"));
-        py_pair(b, tsu_x_ints(node, "kernel"));
-        tsu_xbuf_puts(b, ", stride=");
-        py_pair(b, tsu_x_ints(node, "stride"));
-        tsu_xbuf_puts(b, ", padding=");
-        py_pair(b, tsu_x_ints(node, "pad"));
-        tsu_xbuf_puts(b, ", dilation=");
-        py_pair(b, tsu_x_ints(node, "dilation"));
-        tsu_xbuf_printf(b, ", groups=%d, bias=%s)", tsu_x_int(node, "group"),
-                        tsu_x_bool(node, "with_bias") ? "True" : "False");
-    } else if (tsu_x_is(node, "Deconvolution")) {
-        tsu_xbuf_printf(b, "nn.ConvTranspose2d(%d, %d, ", in->d[0], tsu_x_int(node, "outmaps"));
-        py_pair(b, tsu_x_ints(node, "kernel"));
-        tsu_xbuf_puts(b, ", stride=");
-        py_pair(b, tsu_x_ints(node, "stride"));
-        tsu_xbuf_puts(b, ", padding=");
-        py_pair(b, tsu_x_ints(node, "pad"));
-        tsu_xbuf_printf(b, ", bias=%s)", tsu_x_bool(node, "with_bias") ? "True" : "False");
-    } else if (tsu_x_is(node, "BatchNormalization")) {
-        char eps[32], momentum[32];
-        tsu_xbuf_printf(b, "BatchNorm(%d, eps=%s, momentum=%s)", tsu_node_shape(node)->d[0],
-                        py_num(tsu_x_float(node, "eps"), eps, sizeof eps),
-                        py_num(tsu_x_float(node, "momentum"), momentum, sizeof momentum));
-    } else {
-        tsu_assert(!"a layer with weights the PyTorch exporter does not know");
+    tsu_py_printf(e, "m[\"%s\"](%s)", tsu_node_id(node), arg);
+}
+
+void tsu_py_need_math(tsu_py_emitter *e)
+{
+    e->needs_math = true;
+}
+
+/* Layers with weights are modules registered under their node ids. */
+static void emit_module(tsu_py_emitter *e, const tsu_node *node)
+{
+    tsu_py_printf(e, "        self.add_module(\"%s\", ", tsu_node_id(node));
+    node->kind->exports->pytorch_module(e, node);
+    tsu_py_printf(e, ")\n");
+}
+
+static void emit_forward_line(tsu_py_emitter *e, const tsu_node *node)
+{
+    tsu_py_printf(e, "        " T "%s = ", tsu_node_id(node));
+    node->kind->exports->pytorch(e, node);
+    tsu_py_printf(e, "\n");
+}
+
+/* Every node model.py writes: all but Inputs and losses, in topological
+ * order (Dropout-like kinds too). */
+static bool in_model(const tsu_node *node)
+{
+    return !tsu_layer_kind_is_input(tsu_node_kind(node)) &&
+           !tsu_layer_kind_is_loss(tsu_node_kind(node));
+}
+
+static tsu_status check_kinds(const tsu_graph *graph, tsu_diag *diag)
+{
+    tsu_status st = TSU_OK;
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *node = tsu_graph_node(graph, i);
+        if (!in_model(node)) continue;
+        const tsu_layer_export *ex = node->kind->exports;
+        bool has = ex && ex->pytorch && (!has_weights(node) || ex->pytorch_module);
+        if (!tsu_x_exports(node, "PyTorch", has, diag)) st = TSU_E_UNSUPPORTED;
     }
-    tsu_xbuf_puts(b, ")\n");
-}
-
-/* Pooling: PyTorch limits padding to half the kernel; beyond that the
- * padding is made explicit (zeros for average, -inf for max). */
-static void emit_pool(tsu_xbuf *b, const tsu_node *node, const char *src)
-{
-    bool max = tsu_x_is(node, "MaxPooling");
-    const int *k = tsu_x_ints(node, "kernel"), *s = tsu_x_ints(node, "stride");
-    const int *p = tsu_x_ints(node, "pad");
-    const char *fn = max ? "F.max_pool2d" : "F.avg_pool2d";
-    if (2 * p[0] <= k[0] && 2 * p[1] <= k[1]) {
-        tsu_xbuf_printf(b, "%s(%s, (%d, %d), (%d, %d), (%d, %d)%s)", fn, src, k[0], k[1], s[0],
-                        s[1], p[0], p[1], max ? "" : ", count_include_pad=True");
-    } else {
-        tsu_xbuf_printf(b, "%s(F.pad(%s, (%d, %d, %d, %d), value=%s), (%d, %d), (%d, %d))", fn, src,
-                        p[1], p[1], p[0], p[0], max ? "-math.inf" : "0.0", k[0], k[1], s[0], s[1]);
-    }
-}
-
-static void emit_forward_line(tsu_xbuf *b, const tsu_node *node)
-{
-    const char *id = tsu_node_id(node);
-    char src[TSU_ID_MAX + 8], num[32];
-    if (tsu_node_input_count(node) > 0)
-        snprintf(src, sizeof src, T "%s", tsu_node_id(tsu_node_input(node, 0)));
-    tsu_xbuf_printf(b, "        " T "%s = ", id);
-    if (tsu_x_is(node, "Affine"))
-        tsu_xbuf_printf(b, "m[\"%s\"](torch.flatten(%s, 1))", id, src);
-    else if (has_weights(node))
-        tsu_xbuf_printf(b, "m[\"%s\"](%s)", id, src);
-    else if (tsu_x_is(node, "MaxPooling") || tsu_x_is(node, "AveragePooling"))
-        emit_pool(b, node, src);
-    else if (tsu_x_is(node, "GlobalAveragePooling"))
-        tsu_xbuf_printf(b, "%s.mean(dim=(2, 3), keepdim=True)", src);
-    else if (tsu_x_is(node, "ReLU"))
-        tsu_xbuf_printf(b, "F.relu(%s)", src);
-    else if (tsu_x_is(node, "Sigmoid"))
-        tsu_xbuf_printf(b, "torch.sigmoid(%s)", src);
-    else if (tsu_x_is(node, "Tanh"))
-        tsu_xbuf_printf(b, "torch.tanh(%s)", src);
-    else if (tsu_x_is(node, "LeakyReLU"))
-        tsu_xbuf_printf(b, "F.leaky_relu(%s, %s)", src, py_num(tsu_x_float(node, "alpha"), num, sizeof num));
-    else if (tsu_x_is(node, "ELU"))
-        tsu_xbuf_printf(b, "F.elu(%s, %s)", src, py_num(tsu_x_float(node, "alpha"), num, sizeof num));
-    else if (tsu_x_is(node, "Softmax"))
-        tsu_xbuf_printf(b, "torch.softmax(%s, dim=1)", src);
-    else if (tsu_x_is(node, "Dropout"))
-        tsu_xbuf_printf(b, "F.dropout(%s, %s, self.training)", src, py_num(tsu_x_float(node, "p"), num, sizeof num));
-    else if (tsu_x_is(node, "Flatten"))
-        tsu_xbuf_printf(b, "torch.flatten(%s, 1)", src);
-    else if (tsu_x_is(node, "Reshape")) {
-        const tsu_shape *s = tsu_node_shape(node);
-        tsu_xbuf_printf(b, "%s.reshape(%s.shape[0]", src, src);
-        for (int i = 0; i < s->ndim; i++) tsu_xbuf_printf(b, ", %d", s->d[i]);
-        tsu_xbuf_puts(b, ")");
-    } else if (tsu_x_is(node, "Concatenate")) {
-        tsu_xbuf_puts(b, "torch.cat([");
-        for (int i = 0; i < tsu_node_input_count(node); i++)
-            tsu_xbuf_printf(b, "%s" T "%s", i ? ", " : "", tsu_node_id(tsu_node_input(node, i)));
-        tsu_xbuf_printf(b, "], dim=%d)", tsu_x_int(node, "axis") + 1);
-    } else if (tsu_x_is(node, "Add2"))
-        tsu_xbuf_printf(b, "%s + " T "%s", src, tsu_node_id(tsu_node_input(node, 1)));
-    else
-        tsu_assert(!"a layer type the PyTorch exporter does not know");
-    tsu_xbuf_puts(b, "\n");
+    return st;
 }
 
 static int output_index(const tsu_xplan *plan, const tsu_node *node)
@@ -188,16 +152,24 @@ static void py_string(tsu_xbuf *b, const char *s)
 static void emit_model(tsu_xbuf *b, const tsu_project *project, const tsu_graph *graph,
                        const tsu_xplan *plan, const char *data_root)
 {
-    tsu_xbuf_puts(b, "\"\"\"model.py - generated by Tsumiki's PyTorch export from the project ");
-    py_string(b, tsu_project_name(project));
-    /* math only for the -inf of explicit max-pooling padding. */
-    bool needs_math = false;
+    /* The class first: its layers say whether model.py needs math. */
+    tsu_xbuf cls = {0};
+    tsu_py_emitter e = {.out = &cls};
     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
         const tsu_node *node = tsu_graph_node(graph, i);
-        if (!tsu_x_is(node, "MaxPooling")) continue;
-        const int *k = tsu_x_ints(node, "kernel"), *p = tsu_x_ints(node, "pad");
-        if (2 * p[0] > k[0] || 2 * p[1] > k[1]) needs_math = true;
+        if (in_model(node) && has_weights(node)) emit_module(&e, node);
     }
+    tsu_py_printf(&e, "\n    def forward(self");
+    for (int i = 0; i < plan->n_inputs; i++)
+        tsu_py_printf(&e, ", " T "%s", tsu_node_id(plan->inputs[i]));
+    tsu_py_printf(&e, "):\n        m = self._modules\n");
+    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
+        const tsu_node *node = tsu_graph_node(graph, i);
+        if (in_model(node)) emit_forward_line(&e, node);
+    }
+
+    tsu_xbuf_puts(b, "\"\"\"model.py - generated by Tsumiki's PyTorch export from the project ");
+    py_string(b, tsu_project_name(project));
     tsu_xbuf_printf(b,
                   ".\n\n"
                   "    from model import load_model\n"
@@ -209,7 +181,7 @@ static void emit_model(tsu_xbuf *b, const tsu_project *project, const tsu_graph 
                   "import torch\nimport torch.nn.functional as F  # noqa: F401\n"
                   "from torch import nn\n\n"
                   "from tsumiki_io import BatchNorm, load_safetensors  # noqa: F401\n\n",
-                    needs_math ? "import math\n" : "");
+                    e.needs_math ? "import math\n" : "");
     tsu_xbuf_puts(b, "# (node id, dataset variable, shape of one sample), in forward()'s order\n"
                      "INPUTS = [\n");
     for (int i = 0; i < plan->n_inputs; i++) {
@@ -239,21 +211,8 @@ static void emit_model(tsu_xbuf *b, const tsu_project *project, const tsu_graph 
     py_string(b, data_root);
     tsu_xbuf_puts(b, "\n\n\nclass TsumikiModel(nn.Module):\n    def __init__(self):\n"
                      "        super().__init__()\n");
-    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
-        const tsu_node *node = tsu_graph_node(graph, i);
-        if (has_weights(node) && !tsu_layer_kind_is_loss(tsu_node_kind(node)))
-            emit_module(b, node, tsu_node_input(node, 0));
-    }
-    tsu_xbuf_puts(b, "\n    def forward(self");
-    for (int i = 0; i < plan->n_inputs; i++) tsu_xbuf_printf(b, ", " T "%s", tsu_node_id(plan->inputs[i]));
-    tsu_xbuf_puts(b, "):\n        m = self._modules\n");
-    /* Every node but Inputs and losses, in topological order (Dropout too). */
-    for (int i = 0; i < tsu_graph_node_count(graph); i++) {
-        const tsu_node *node = tsu_graph_node(graph, i);
-        if (tsu_layer_kind_is_input(tsu_node_kind(node)) || tsu_layer_kind_is_loss(tsu_node_kind(node)))
-            continue;
-        emit_forward_line(b, node);
-    }
+    tsu_xbuf_puts(b, cls.data);
+    tsu_xbuf_free(&cls);
     tsu_xbuf_puts(b, "        return ");
     if (plan->n_outputs > 1) tsu_xbuf_puts(b, "(");
     for (int i = 0; i < plan->n_outputs; i++)
@@ -327,6 +286,7 @@ tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph
     tsu_status st = tsu_xplan_build(graph, &plan, diag);
     if (st != TSU_OK) return st;
     st = check_names(&plan, diag);
+    if (st == TSU_OK) st = check_kinds(graph, diag);
     if (st == TSU_OK) st = tsu_x_check_weights(&plan, net, diag);
     if (st == TSU_OK) st = tsu_x_mkdir(dir, diag);
     if (st != TSU_OK) {

@@ -1,18 +1,22 @@
 /* activation.c — element-wise activations and Softmax (over axis 0). */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <math.h>
 
-enum { ALPHA };
+/* LeakyReLU's and ELU's one parameter. */
+enum { ALPHA, ALPHA_N_PARAMS };
 
 static const tsu_param_desc leaky_relu_params[] = {
-    TSU_PARAM_FLOAT_DEF("alpha", 0.1, 0.0, 1e6, "Slope for negative inputs"),
+    [ALPHA] = TSU_PARAM_FLOAT_DEF("alpha", 0.1, 0.0, 1e6, "Slope for negative inputs"),
 };
+TSU_PARAMS_MATCH(leaky_relu_params, ALPHA_N_PARAMS);
 
 static const tsu_param_desc elu_params[] = {
-    TSU_PARAM_FLOAT_DEF("alpha", 1.0, 0.0, 1e6, "Value approached for very negative inputs"),
+    [ALPHA] = TSU_PARAM_FLOAT_DEF("alpha", 1.0, 0.0, 1e6,
+                                  "Value approached for very negative inputs"),
 };
+TSU_PARAMS_MATCH(elu_params, ALPHA_N_PARAMS);
 
 /* Loops over this thread's values; `x`, `y`, `dy` and `alpha` are in scope
  * of the body, which assigns `v`. */
@@ -147,7 +151,107 @@ static const tsu_layer_ops softmax_ops = {
     .backward = softmax_backward,
 };
 
-#define ACTIVATION_KIND(var, kname, khelp, prefix, kparams, kn_params, kops)            \
+/* ------------------------------------------------------------- exports */
+
+/* ONNX: one op of the same name reading the input, with an optional float
+ * attribute; alpha_attr NULL for none. */
+static bool unary_onnx(tsu_onnx_emitter *e, const tsu_xnode *x, const char *op,
+                       const char *alpha_attr)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    tsu_onnx_node *o = tsu_onnx_node_add(e, op, id, 1, &in, id);
+    if (alpha_attr) tsu_onnx_attr_float(e, o, alpha_attr, tsu_node_value(x->node, ALPHA)->number);
+    return true;
+}
+
+/* C: the expression of v, with alpha as a float literal between `before`
+ * and `after` for the kinds that have it. */
+static void unary_c(tsu_c_emitter *e, const tsu_xnode *x, const char *before, const char *after)
+{
+    char lit[48] = "", expr[160];
+    if (x->node->kind->n_params)
+        tsu_c_float((float)tsu_node_value(x->node, ALPHA)->number, lit, sizeof lit);
+    snprintf(expr, sizeof expr, "%s%s%s", before, lit, after);
+    tsu_c_elementwise(e, x, expr);
+}
+
+/* PyTorch: fn(t_input) or fn(t_input, alpha). */
+static void unary_pytorch(tsu_py_emitter *e, const tsu_node *node, const char *fn)
+{
+    char src[TSU_ID_MAX + 8], num[32];
+    tsu_py_value(node->inputs[0], src, sizeof src);
+    if (node->kind->n_params)
+        tsu_py_printf(e, "%s(%s, %s)", fn, src,
+                      tsu_py_num(tsu_node_value(node, ALPHA)->number, num, sizeof num));
+    else
+        tsu_py_printf(e, "%s(%s)", fn, src);
+}
+
+/* The three callbacks of one element-wise activation. */
+#define UNARY_EXPORT(var, onnx_op, onnx_alpha, c_before, c_after, py_fn)                         \
+    static bool var##_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)                     \
+    {                                                                                   \
+        return unary_onnx(e, x, onnx_op, onnx_alpha);                                   \
+    }                                                                                   \
+    static void var##_c(tsu_c_emitter *e, const tsu_xnode *x)                           \
+    {                                                                                   \
+        unary_c(e, x, c_before, c_after);                                               \
+    }                                                                                   \
+    static void var##_pytorch(tsu_py_emitter *e, const tsu_node *node)                  \
+    {                                                                                   \
+        unary_pytorch(e, node, py_fn);                                                  \
+    }                                                                                   \
+    static const tsu_layer_export var = {                                               \
+        .onnx = var##_onnx, .c = var##_c, .pytorch = var##_pytorch}
+
+UNARY_EXPORT(relu_export, "Relu", NULL, "v > 0.0f ? v : 0.0f", "", "F.relu");
+UNARY_EXPORT(sigmoid_export, "Sigmoid", NULL, "1.0f / (1.0f + expf(-v))", "", "torch.sigmoid");
+UNARY_EXPORT(tanh_export, "Tanh", NULL, "tanhf(v)", "", "torch.tanh");
+UNARY_EXPORT(leaky_relu_export, "LeakyRelu", "alpha", "v > 0.0f ? v : ", " * v", "F.leaky_relu");
+UNARY_EXPORT(elu_export, "Elu", "alpha", "v > 0.0f ? v : ", " * (expf(v) - 1.0f)", "F.elu");
+
+/* Opset 13 Softmax takes one axis (not "everything after"): always given. */
+static bool softmax_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    tsu_onnx_attr_int(e, tsu_onnx_node_add(e, "Softmax", id, 1, &in, id), "axis", 1);
+    return true;
+}
+
+static const char softmax_c_kernel[] =
+    "/* Over the channels (axis 0), separately at each of the n positions. */\n"
+    "static void softmax(const float *x, int c, long n, float *y)\n"
+    "{\n"
+    "    for (long i = 0; i < n; i++) {\n"
+    "        float m = x[i], s = 0.0f;\n"
+    "        for (int ch = 1; ch < c; ch++)\n"
+    "            if (x[ch * n + i] > m) m = x[ch * n + i];\n"
+    "        for (int ch = 0; ch < c; ch++) s += y[ch * n + i] = expf(x[ch * n + i] - m);\n"
+    "        for (int ch = 0; ch < c; ch++) y[ch * n + i] /= s;\n"
+    "    }\n"
+    "}\n\n";
+
+static void softmax_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const tsu_shape *s = tsu_node_shape(x->node);
+    long spatial = s->ndim > 1 ? (long)tsu_shape_size(s) / s->d[0] : 1;
+    char src[64], dst[64];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_kernel(e, softmax_c_kernel);
+    tsu_c_printf(e, "    softmax(%s, %d, %ld, %s);\n", src, s->d[0], spatial, dst);
+}
+
+static void softmax_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_printf(e, "torch.softmax(%s, dim=1)", tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
+static const tsu_layer_export softmax_export = {
+    .onnx = softmax_onnx, .c = softmax_c, .pytorch = softmax_pytorch};
+
+#define ACTIVATION_KIND(var, kname, khelp, prefix, kparams, kn_params, kops, kexport)   \
     const tsu_layer_kind var = {                                                       \
         .name = kname,                                                                 \
         .category = "Activation",                                                      \
@@ -160,16 +264,19 @@ static const tsu_layer_ops softmax_ops = {
         .infer = tsu_infer_same_shape,                                                 \
         .macs = tsu_macs_none,                                                         \
         .ops = &kops,                                                                  \
+        .exports = &kexport,                                                           \
     }
 
-ACTIVATION_KIND(tsu_kind_relu, "ReLU", "max(x, 0)", "relu", NULL, 0, relu_ops);
+ACTIVATION_KIND(tsu_kind_relu, "ReLU", "max(x, 0)", "relu", NULL, 0, relu_ops, relu_export);
 ACTIVATION_KIND(tsu_kind_sigmoid, "Sigmoid", "1 / (1 + exp(-x))", "sigmoid", NULL, 0,
-                sigmoid_ops);
-ACTIVATION_KIND(tsu_kind_tanh, "Tanh", "Hyperbolic tangent", "tanh", NULL, 0, tanh_ops);
+                sigmoid_ops, sigmoid_export);
+ACTIVATION_KIND(tsu_kind_tanh, "Tanh", "Hyperbolic tangent", "tanh", NULL, 0, tanh_ops,
+                tanh_export);
 ACTIVATION_KIND(tsu_kind_leaky_relu, "LeakyReLU", "x for x > 0, alpha * x otherwise",
-                "lrelu", leaky_relu_params, TSU_ARRAY_LEN(leaky_relu_params), leaky_relu_ops);
+                "lrelu", leaky_relu_params, TSU_ARRAY_LEN(leaky_relu_params), leaky_relu_ops,
+                leaky_relu_export);
 ACTIVATION_KIND(tsu_kind_elu, "ELU", "x for x > 0, alpha * (exp(x) - 1) otherwise", "elu",
-                elu_params, TSU_ARRAY_LEN(elu_params), elu_ops);
+                elu_params, TSU_ARRAY_LEN(elu_params), elu_ops, elu_export);
 ACTIVATION_KIND(tsu_kind_softmax, "Softmax",
                 "Normalised exponentials over axis 0 (the channels)", "softmax", NULL, 0,
-                softmax_ops);
+                softmax_ops, softmax_export);

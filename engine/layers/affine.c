@@ -1,16 +1,17 @@
 /* affine.c — Affine (fully connected): y = W x + b over all non-batch axes. */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <cblas.h>
 #include <string.h>
 
-enum { AFFINE_OUTMAPS, AFFINE_WITH_BIAS };
+enum { AFFINE_OUTMAPS, AFFINE_WITH_BIAS, AFFINE_N_PARAMS };
 
 static const tsu_param_desc affine_params[] = {
-    TSU_PARAM_INT_REQ("outmaps", 1, 1 << 24, "Number of outputs"),
-    TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias to each output"),
+    [AFFINE_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, 1 << 24, "Number of outputs"),
+    [AFFINE_WITH_BIAS] = TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias to each output"),
 };
+TSU_PARAMS_MATCH(affine_params, AFFINE_N_PARAMS);
 
 static bool affine_infer(tsu_node *node, tsu_diag *diag)
 {
@@ -82,6 +83,72 @@ static const tsu_layer_ops affine_ops = {
     .backward = affine_backward,
 };
 
+/* OpenCV 4.6's DNN importer maps Gemm to its fully connected layer only with
+ * a constant B, transB=1 and alpha=beta=1, so Affine is Flatten + Gemm. */
+static bool affine_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *id = tsu_node_id(x->node);
+    const char *args[3] = {tsu_node_id(x->inputs[0])};
+    if (tsu_node_shape(x->inputs[0])->ndim != 1) {
+        char *flat = tsu_onnx_name(e, "%s/flatten", id);
+        tsu_onnx_attr_int(e, tsu_onnx_node_add(e, "Flatten", flat, 1, args, flat), "axis", 1);
+        args[0] = flat;
+    }
+    int n = tsu_onnx_weights(e, x->node, tsu_node_value(x->node, AFFINE_WITH_BIAS)->boolean,
+                             args + 1);
+    if (n < 0) return false;
+    tsu_onnx_node *o = tsu_onnx_node_add(e, "Gemm", id, 1 + n, args, id);
+    tsu_onnx_attr_float(e, o, "alpha", 1.0);
+    tsu_onnx_attr_float(e, o, "beta", 1.0);
+    tsu_onnx_attr_int(e, o, "transB", 1);
+    return true;
+}
+
+static const char affine_c_kernel[] =
+    "/* y = W x + b with W [o, n], row-major as PyTorch's Linear. */\n"
+    "static void affine(const float *x, long n, const float *wt, const float *b, int o, float *y)\n"
+    "{\n"
+    "    for (int j = 0; j < o; j++) {\n"
+    "        const float *row = wt + (long)j * n;\n"
+    "        float s = b ? b[j] : 0.0f;\n"
+    "        for (long i = 0; i < n; i++) s += row[i] * x[i];\n"
+    "        y[j] = s;\n"
+    "    }\n"
+    "}\n\n";
+
+static void affine_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    char src[64], dst[64], w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_kernel(e, affine_c_kernel);
+    tsu_c_printf(e, "    affine(%s, %zu, %s, %s, %d, %s);\n", src,
+                 tsu_shape_size(tsu_node_shape(x->inputs[0])),
+                 tsu_c_tensor(e, x->node, "weight", w, sizeof w),
+                 tsu_c_tensor(e, x->node, "bias", b, sizeof b), tsu_node_shape(x->node)->d[0], dst);
+}
+
+static void affine_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
+{
+    tsu_py_printf(e, "nn.Linear(%zu, %d, bias=%s)", tsu_shape_size(tsu_input_shape(node, 0)),
+                  tsu_param_int(node, AFFINE_OUTMAPS),
+                  tsu_node_value(node, AFFINE_WITH_BIAS)->boolean ? "True" : "False");
+}
+
+static void affine_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8], arg[TSU_ID_MAX + 32];
+    snprintf(arg, sizeof arg, "torch.flatten(%s, 1)", tsu_py_value(node->inputs[0], src, sizeof src));
+    tsu_py_call_module(e, node, arg);
+}
+
+static const tsu_layer_export affine_export = {
+    .onnx = affine_onnx,
+    .c = affine_c,
+    .pytorch_module = affine_pytorch_module,
+    .pytorch = affine_pytorch,
+};
+
 const tsu_layer_kind tsu_kind_affine = {
     .name = "Affine",
     .category = "Basic",
@@ -94,4 +161,5 @@ const tsu_layer_kind tsu_kind_affine = {
     .infer = affine_infer,
     .macs = affine_macs,
     .ops = &affine_ops,
+    .exports = &affine_export,
 };

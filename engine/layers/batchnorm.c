@@ -1,18 +1,24 @@
 /* batchnorm.c — BatchNormalization over channels (axis 0). */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <xmmintrin.h>
 
-enum { BN_MOMENTUM, BN_EPS };
+enum { BN_MOMENTUM, BN_EPS, BN_N_PARAMS };
 
 static const tsu_param_desc bn_params[] = {
-    TSU_PARAM_FLOAT_DEF("momentum", 0.9, 0.0, 1.0,
-                        "Running statistics keep this share of their old value per batch"),
-    TSU_PARAM_FLOAT_DEF("eps", 1e-5, 1e-12, 1.0, "Added to the variance before the square root"),
+    [BN_MOMENTUM] =
+        TSU_PARAM_FLOAT_DEF("momentum", 0.9, 0.0, 1.0,
+                            "Running statistics keep this share of their old value per batch"),
+    [BN_EPS] = TSU_PARAM_FLOAT_DEF("eps", 1e-5, 1e-12, 1.0,
+                                   "Added to the variance before the square root"),
 };
+TSU_PARAMS_MATCH(bn_params, BN_N_PARAMS);
+
+/* The ReLU after a BatchNormalization runs in the BN's passes (activation.c). */
+extern const tsu_layer_kind tsu_kind_relu;
 
 static bool bn_infer(tsu_node *node, tsu_diag *diag)
 {
@@ -379,6 +385,68 @@ static const tsu_layer_ops bn_ops = {
     .backward = bn_backward,
 };
 
+/* Inference uses the running statistics: scale, shift, mean and variance. */
+static const char *const bn_tensors[4] = {"weight", "bias", "running_mean", "running_var"};
+
+static bool bn_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *id = tsu_node_id(x->node), *args[5] = {tsu_node_id(x->inputs[0])};
+    for (int i = 0; i < 4; i++)
+        if (!(args[1 + i] = tsu_onnx_tensor(e, x->node, bn_tensors[i]))) return false;
+    tsu_onnx_node *o = tsu_onnx_node_add(e, "BatchNormalization", id, 5, args, id);
+    tsu_onnx_attr_float(e, o, "epsilon", tsu_node_value(x->node, BN_EPS)->number);
+    tsu_onnx_attr_float(e, o, "momentum", tsu_node_value(x->node, BN_MOMENTUM)->number);
+    return true;
+}
+
+static const char bn_c_kernel[] =
+    "/* Inference form: running statistics instead of batch statistics. */\n"
+    "static void batchnorm(const float *x, int c, long n, const float *gamma, const float *beta,\n"
+    "                      const float *mean, const float *var, float eps, float *y)\n"
+    "{\n"
+    "    for (int ch = 0; ch < c; ch++) {\n"
+    "        float scale = gamma[ch] / sqrtf(var[ch] + eps);\n"
+    "        for (long i = 0; i < n; i++)\n"
+    "            y[ch * n + i] = (x[ch * n + i] - mean[ch]) * scale + beta[ch];\n"
+    "    }\n"
+    "}\n\n";
+
+static void bn_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const tsu_shape *s = tsu_node_shape(x->node);
+    long spatial = s->ndim > 1 ? (long)tsu_shape_size(s) / s->d[0] : 1;
+    char src[64], dst[64], eps[48], t[4][3 * TSU_ID_MAX];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_float((float)tsu_node_value(x->node, BN_EPS)->number, eps, sizeof eps);
+    for (int i = 0; i < 4; i++) tsu_c_tensor(e, x->node, bn_tensors[i], t[i], sizeof t[i]);
+    tsu_c_kernel(e, bn_c_kernel);
+    tsu_c_printf(e, "    batchnorm(%s, %d, %ld, %s, %s, %s, %s, %s, %s);\n", src, s->d[0], spatial,
+                 t[0], t[1], t[2], t[3], eps, dst);
+}
+
+/* tsumiki_io.BatchNorm: the same statistics and momentum convention. */
+static void bn_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
+{
+    char eps[32], momentum[32];
+    tsu_py_printf(e, "BatchNorm(%d, eps=%s, momentum=%s)", tsu_node_shape(node)->d[0],
+                  tsu_py_num(tsu_node_value(node, BN_EPS)->number, eps, sizeof eps),
+                  tsu_py_num(tsu_node_value(node, BN_MOMENTUM)->number, momentum, sizeof momentum));
+}
+
+static void bn_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_call_module(e, node, tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
+static const tsu_layer_export bn_export = {
+    .onnx = bn_onnx,
+    .c = bn_c,
+    .pytorch_module = bn_pytorch_module,
+    .pytorch = bn_pytorch,
+};
+
 const tsu_layer_kind tsu_kind_batch_normalization = {
     .name = "BatchNormalization",
     .category = "Normalization",
@@ -391,4 +459,6 @@ const tsu_layer_kind tsu_kind_batch_normalization = {
     .infer = bn_infer,
     .macs = bn_macs,
     .ops = &bn_ops,
+    .fusion = {.absorbs = &tsu_kind_relu},
+    .exports = &bn_export,
 };

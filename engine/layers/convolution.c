@@ -1,24 +1,28 @@
 /* convolution.c — 2-D Convolution with stride, pad, dilation and groups. */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 #include "runtime/im2col.h"
 
 #include <cblas.h>
 #include <string.h>
 
 enum { CONV_OUTMAPS, CONV_KERNEL, CONV_STRIDE, CONV_PAD, CONV_DILATION, CONV_GROUP,
-       CONV_WITH_BIAS };
+       CONV_WITH_BIAS, CONV_N_PARAMS };
 
 static const tsu_param_desc conv_params[] = {
-    TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, "Number of output channels"),
-    TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
-    TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Step between windows (height, width)"),
-    TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Zeros added on each side (height, width)"),
-    TSU_PARAM_PAIR_DEF("dilation", 1, 1, 1, 1024, "Spacing between kernel taps"),
-    TSU_PARAM_INT_DEF("group", 1, 1, TSU_DIM_MAX,
-                      "Channel groups; input and output channels must be multiples"),
-    TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
+    [CONV_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, "Number of output channels"),
+    [CONV_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
+    [CONV_STRIDE] =
+        TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Step between windows (height, width)"),
+    [CONV_PAD] =
+        TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Zeros added on each side (height, width)"),
+    [CONV_DILATION] = TSU_PARAM_PAIR_DEF("dilation", 1, 1, 1, 1024, "Spacing between kernel taps"),
+    [CONV_GROUP] = TSU_PARAM_INT_DEF("group", 1, 1, TSU_DIM_MAX,
+                                     "Channel groups; input and output channels must be multiples"),
+    [CONV_WITH_BIAS] =
+        TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
 };
+TSU_PARAMS_MATCH(conv_params, CONV_N_PARAMS);
 
 static tsu_window conv_window(const tsu_node *node)
 {
@@ -250,6 +254,93 @@ static const tsu_layer_ops conv_ops = {
     .backward = conv_backward,
 };
 
+static bool conv_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const tsu_node *node = x->node;
+    const char *args[3] = {tsu_node_id(x->inputs[0])};
+    int n = tsu_onnx_weights(e, node, tsu_node_value(node, CONV_WITH_BIAS)->boolean, args + 1);
+    if (n < 0) return false;
+    tsu_onnx_node *o = tsu_onnx_node_add(e, "Conv", tsu_node_id(node), 1 + n, args, tsu_node_id(node));
+    tsu_onnx_attr_window(e, o, tsu_param_ints(node, CONV_KERNEL), tsu_param_ints(node, CONV_STRIDE),
+                         tsu_param_ints(node, CONV_PAD));
+    tsu_onnx_attr_pair(e, o, "dilations", tsu_param_ints(node, CONV_DILATION));
+    tsu_onnx_attr_int(e, o, "group", tsu_param_int(node, CONV_GROUP));
+    return true;
+}
+
+static const char conv_c_kernel[] =
+    "/* y[o][oy][ox] = b[o] + sum over the group's channels and taps of x * k. */\n"
+    "static void conv2d(const float *x, int c, int h, int w, const float *k, const float *b,\n"
+    "                   int o, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,\n"
+    "                   int groups, float *y, int oh, int ow)\n"
+    "{\n"
+    "    int cg = c / groups, og = o / groups;\n"
+    "    for (int oc = 0; oc < o; oc++) {\n"
+    "        int g = oc / og;\n"
+    "        for (int oy = 0; oy < oh; oy++)\n"
+    "            for (int ox = 0; ox < ow; ox++) {\n"
+    "                float s = b ? b[oc] : 0.0f;\n"
+    "                for (int ic = 0; ic < cg; ic++) {\n"
+    "                    const float *xc = x + (long)(g * cg + ic) * h * w;\n"
+    "                    const float *kc = k + ((long)oc * cg + ic) * kh * kw;\n"
+    "                    for (int ky = 0; ky < kh; ky++) {\n"
+    "                        int iy = oy * sh - ph + ky * dh;\n"
+    "                        if (iy < 0 || iy >= h) continue;\n"
+    "                        for (int kx = 0; kx < kw; kx++) {\n"
+    "                            int ix = ox * sw - pw + kx * dw;\n"
+    "                            if (ix < 0 || ix >= w) continue;\n"
+    "                            s += xc[iy * w + ix] * kc[ky * kw + kx];\n"
+    "                        }\n"
+    "                    }\n"
+    "                }\n"
+    "                y[((long)oc * oh + oy) * ow + ox] = s;\n"
+    "            }\n"
+    "    }\n"
+    "}\n\n";
+
+static void conv_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const tsu_node *node = x->node;
+    const tsu_shape *s = tsu_node_shape(node), *in = tsu_node_shape(x->inputs[0]);
+    const int *k = tsu_param_ints(node, CONV_KERNEL), *st = tsu_param_ints(node, CONV_STRIDE);
+    const int *p = tsu_param_ints(node, CONV_PAD), *d = tsu_param_ints(node, CONV_DILATION);
+    char src[64], dst[64], w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, node, dst, sizeof dst);
+    tsu_c_kernel(e, conv_c_kernel);
+    tsu_c_printf(e,
+                 "    conv2d(%s, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, "
+                 "%d, %d);\n",
+                 src, in->d[0], in->d[1], in->d[2], tsu_c_tensor(e, node, "weight", w, sizeof w),
+                 tsu_c_tensor(e, node, "bias", b, sizeof b), s->d[0], k[0], k[1], st[0], st[1],
+                 p[0], p[1], d[0], d[1], tsu_param_int(node, CONV_GROUP), dst, s->d[1], s->d[2]);
+}
+
+static void conv_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
+{
+    const int *d = tsu_param_ints(node, CONV_DILATION);
+    tsu_py_printf(e, "nn.Conv2d(%d, %d, ", tsu_input_shape(node, 0)->d[0],
+                  tsu_param_int(node, CONV_OUTMAPS));
+    tsu_py_window(e, tsu_param_ints(node, CONV_KERNEL), tsu_param_ints(node, CONV_STRIDE),
+                  tsu_param_ints(node, CONV_PAD));
+    tsu_py_printf(e, ", dilation=(%d, %d), groups=%d, bias=%s)", d[0], d[1],
+                  tsu_param_int(node, CONV_GROUP),
+                  tsu_node_value(node, CONV_WITH_BIAS)->boolean ? "True" : "False");
+}
+
+static void conv_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_call_module(e, node, tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
+static const tsu_layer_export conv_export = {
+    .onnx = conv_onnx,
+    .c = conv_c,
+    .pytorch_module = conv_pytorch_module,
+    .pytorch = conv_pytorch,
+};
+
 const tsu_layer_kind tsu_kind_convolution = {
     .name = "Convolution",
     .category = "Basic",
@@ -262,4 +353,5 @@ const tsu_layer_kind tsu_kind_convolution = {
     .infer = conv_infer,
     .macs = conv_macs,
     .ops = &conv_ops,
+    .exports = &conv_export,
 };

@@ -1,20 +1,25 @@
 /* deconvolution.c — Deconvolution (transposed 2-D convolution). The weight
  * is [in, out, kh, kw], as PyTorch's ConvTranspose2d stores it. */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 #include "runtime/im2col.h"
 
 #include <cblas.h>
 
-enum { DECONV_OUTMAPS, DECONV_KERNEL, DECONV_STRIDE, DECONV_PAD, DECONV_WITH_BIAS };
+enum { DECONV_OUTMAPS, DECONV_KERNEL, DECONV_STRIDE, DECONV_PAD, DECONV_WITH_BIAS,
+       DECONV_N_PARAMS };
 
 static const tsu_param_desc deconv_params[] = {
-    TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, "Number of output channels"),
-    TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
-    TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Upsampling step (height, width)"),
-    TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Rows and columns cropped from each side"),
-    TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
+    [DECONV_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, "Number of output channels"),
+    [DECONV_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
+    [DECONV_STRIDE] =
+        TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Upsampling step (height, width)"),
+    [DECONV_PAD] =
+        TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Rows and columns cropped from each side"),
+    [DECONV_WITH_BIAS] =
+        TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
 };
+TSU_PARAMS_MATCH(deconv_params, DECONV_N_PARAMS);
 
 static bool deconv_infer(tsu_node *node, tsu_diag *diag)
 {
@@ -131,6 +136,86 @@ static const tsu_layer_ops deconv_ops = {
     .backward = deconv_backward,
 };
 
+static bool deconv_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const tsu_node *node = x->node;
+    const char *args[3] = {tsu_node_id(x->inputs[0])};
+    int n = tsu_onnx_weights(e, node, tsu_node_value(node, DECONV_WITH_BIAS)->boolean, args + 1);
+    if (n < 0) return false;
+    tsu_onnx_node *o =
+        tsu_onnx_node_add(e, "ConvTranspose", tsu_node_id(node), 1 + n, args, tsu_node_id(node));
+    tsu_onnx_attr_window(e, o, tsu_param_ints(node, DECONV_KERNEL),
+                         tsu_param_ints(node, DECONV_STRIDE), tsu_param_ints(node, DECONV_PAD));
+    return true;
+}
+
+static const char deconv_c_kernel[] =
+    "/* Transposed convolution: every input value spreads over a window of the\n"
+    " * output; k is [c, o, kh, kw]; pad crops the output. */\n"
+    "static void deconv2d(const float *x, int c, int h, int w, const float *k, const float *b,\n"
+    "                     int o, int kh, int kw, int sh, int sw, int ph, int pw, float *y,\n"
+    "                     int oh, int ow)\n"
+    "{\n"
+    "    for (int oc = 0; oc < o; oc++)\n"
+    "        for (long i = 0; i < (long)oh * ow; i++) y[oc * (long)oh * ow + i] = b ? b[oc] : 0.0f;\n"
+    "    for (int ic = 0; ic < c; ic++)\n"
+    "        for (int iy = 0; iy < h; iy++)\n"
+    "            for (int ix = 0; ix < w; ix++) {\n"
+    "                float v = x[((long)ic * h + iy) * w + ix];\n"
+    "                for (int oc = 0; oc < o; oc++) {\n"
+    "                    const float *kc = k + ((long)ic * o + oc) * kh * kw;\n"
+    "                    for (int ky = 0; ky < kh; ky++) {\n"
+    "                        int oy = iy * sh - ph + ky;\n"
+    "                        if (oy < 0 || oy >= oh) continue;\n"
+    "                        for (int kx = 0; kx < kw; kx++) {\n"
+    "                            int ox = ix * sw - pw + kx;\n"
+    "                            if (ox < 0 || ox >= ow) continue;\n"
+    "                            y[((long)oc * oh + oy) * ow + ox] += v * kc[ky * kw + kx];\n"
+    "                        }\n"
+    "                    }\n"
+    "                }\n"
+    "            }\n"
+    "}\n\n";
+
+static void deconv_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const tsu_node *node = x->node;
+    const tsu_shape *s = tsu_node_shape(node), *in = tsu_node_shape(x->inputs[0]);
+    const int *k = tsu_param_ints(node, DECONV_KERNEL), *st = tsu_param_ints(node, DECONV_STRIDE);
+    const int *p = tsu_param_ints(node, DECONV_PAD);
+    char src[64], dst[64], w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, node, dst, sizeof dst);
+    tsu_c_kernel(e, deconv_c_kernel);
+    tsu_c_printf(e,
+                 "    deconv2d(%s, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %s, %d, %d);\n",
+                 src, in->d[0], in->d[1], in->d[2], tsu_c_tensor(e, node, "weight", w, sizeof w),
+                 tsu_c_tensor(e, node, "bias", b, sizeof b), s->d[0], k[0], k[1], st[0], st[1],
+                 p[0], p[1], dst, s->d[1], s->d[2]);
+}
+
+static void deconv_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
+{
+    tsu_py_printf(e, "nn.ConvTranspose2d(%d, %d, ", tsu_input_shape(node, 0)->d[0],
+                  tsu_param_int(node, DECONV_OUTMAPS));
+    tsu_py_window(e, tsu_param_ints(node, DECONV_KERNEL), tsu_param_ints(node, DECONV_STRIDE),
+                  tsu_param_ints(node, DECONV_PAD));
+    tsu_py_printf(e, ", bias=%s)", tsu_node_value(node, DECONV_WITH_BIAS)->boolean ? "True" : "False");
+}
+
+static void deconv_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_call_module(e, node, tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
+static const tsu_layer_export deconv_export = {
+    .onnx = deconv_onnx,
+    .c = deconv_c,
+    .pytorch_module = deconv_pytorch_module,
+    .pytorch = deconv_pytorch,
+};
+
 const tsu_layer_kind tsu_kind_deconvolution = {
     .name = "Deconvolution",
     .category = "Basic",
@@ -143,4 +228,5 @@ const tsu_layer_kind tsu_kind_deconvolution = {
     .infer = deconv_infer,
     .macs = deconv_macs,
     .ops = &deconv_ops,
+    .exports = &deconv_export,
 };

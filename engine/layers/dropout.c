@@ -1,13 +1,15 @@
 /* dropout.c — Dropout: inverted in training, the identity in inference. */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 #include "runtime/rng.h"
 
-enum { DROPOUT_P };
+enum { DROPOUT_P, DROPOUT_N_PARAMS };
 
 static const tsu_param_desc dropout_params[] = {
-    TSU_PARAM_FLOAT_DEF("p", 0.5, 0.0, 0.99, "Probability of dropping each value in training"),
+    [DROPOUT_P] =
+        TSU_PARAM_FLOAT_DEF("p", 0.5, 0.0, 0.99, "Probability of dropping each value in training"),
 };
+TSU_PARAMS_MATCH(dropout_params, DROPOUT_N_PARAMS);
 
 /* The mask is a hash of (seed, node, step, sample, element): no state to
  * keep, the same for any thread count, and backward recomputes it. */
@@ -58,6 +60,18 @@ static const tsu_layer_ops dropout_ops = {
     .backward = dropout_backward,
 };
 
+/* Inference reads through Dropout (TSU_KIND_INFERENCE_IDENTITY), so ONNX and
+ * C never see it; model.py keeps it for train.py, and eval() disables it. */
+static void dropout_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8], num[32];
+    tsu_py_printf(e, "F.dropout(%s, %s, self.training)",
+                  tsu_py_value(node->inputs[0], src, sizeof src),
+                  tsu_py_num(tsu_node_value(node, DROPOUT_P)->number, num, sizeof num));
+}
+
+static const tsu_layer_export dropout_export = {.pytorch = dropout_pytorch};
+
 const tsu_layer_kind tsu_kind_dropout = {
     .name = "Dropout",
     .category = "Others",
@@ -65,9 +79,11 @@ const tsu_layer_kind tsu_kind_dropout = {
     .id_prefix = "dropout",
     .min_inputs = 1,
     .max_inputs = 1,
+    .flags = TSU_KIND_INFERENCE_IDENTITY,
     .params = dropout_params,
     .n_params = TSU_ARRAY_LEN(dropout_params),
     .infer = tsu_infer_same_shape,
     .macs = tsu_macs_none,
     .ops = &dropout_ops,
+    .exports = &dropout_export,
 };

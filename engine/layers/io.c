@@ -1,14 +1,15 @@
 /* io.c — Input: where a dataset variable enters the network. */
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
-enum { INPUT_SHAPE, INPUT_DATASET };
+enum { INPUT_SHAPE, INPUT_DATASET, INPUT_N_PARAMS };
 
 static const tsu_param_desc input_params[] = {
-    {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true, .min = 1,
-     .max = 1 << 24, .help = "Shape of one sample without the batch axis, e.g. [1, 28, 28]"},
-    TSU_PARAM_STRING_DEF("dataset", "x", "Dataset variable fed to this input"),
+    [INPUT_SHAPE] = {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true,
+                     .min = 1, .max = 1 << 24,
+                     .help = "Shape of one sample without the batch axis, e.g. [1, 28, 28]"},
+    [INPUT_DATASET] = TSU_PARAM_STRING_DEF("dataset", "x", "Dataset variable fed to this input"),
 };
+TSU_PARAMS_MATCH(input_params, INPUT_N_PARAMS);
 
 static bool input_infer(tsu_node *node, tsu_diag *diag)
 {
@@ -17,7 +18,9 @@ static bool input_infer(tsu_node *node, tsu_diag *diag)
     return true;
 }
 
-/* The net places the dataset values straight into the output buffer. */
+/* The net places the dataset values straight into the output buffer. The
+ * exporters write Inputs as the model's inputs (TSU_KIND_INPUT), so the kind
+ * has no export callbacks. */
 static const tsu_layer_ops input_ops = {0};
 
 const tsu_layer_kind tsu_kind_input = {

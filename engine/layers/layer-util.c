@@ -1,6 +1,5 @@
 /* layer-util.c — window arithmetic and small helpers shared by layer files. */
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <stdio.h>
 #include <string.h>

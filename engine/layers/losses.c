@@ -9,18 +9,21 @@
  * log-sum-exp for the value and (probabilities - target) for the gradient,
  * which neither overflows nor divides by a vanishing probability. */
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <math.h>
 
-enum { LOSS_DATASET };
+enum { LOSS_DATASET, LOSS_N_PARAMS };
 
 /* Logarithms of probabilities are clamped here, as PyTorch's BCELoss does. */
 #define LOG_FLOOR (-100.0)
 
 static const tsu_param_desc loss_params[] = {
-    TSU_PARAM_STRING_DEF("dataset", "y", "Dataset variable holding the targets"),
+    [LOSS_DATASET] = TSU_PARAM_STRING_DEF("dataset", "y", "Dataset variable holding the targets"),
 };
+TSU_PARAMS_MATCH(loss_params, LOSS_N_PARAMS);
+
+/* The layers two of the losses differentiate through (activation.c). */
+extern const tsu_layer_kind tsu_kind_softmax, tsu_kind_sigmoid;
 
 static bool loss_infer(tsu_node *node, tsu_diag *diag)
 {
@@ -256,7 +259,8 @@ LOSS_OPS(bce_ops, bce_forward, bce_backward, loss_target_same);
 LOSS_OPS(sigmoid_ce_ops, sigmoid_ce_forward, sigmoid_ce_backward, loss_target_same);
 LOSS_OPS(squared_ops, squared_forward, squared_backward, loss_target_same);
 
-#define LOSS_KIND(var, kname, khelp, kops)                                              \
+/* Exports leave losses out (TSU_KIND_LOSS): they need no callbacks. */
+#define LOSS_KIND(var, kname, khelp, kops, kthrough)                                    \
     const tsu_layer_kind var = {                                                       \
         .name = kname,                                                                 \
         .category = "Loss",                                                            \
@@ -270,16 +274,19 @@ LOSS_OPS(squared_ops, squared_forward, squared_backward, loss_target_same);
         .infer = loss_infer,                                                           \
         .macs = tsu_macs_none,                                                         \
         .ops = &kops,                                                                  \
+        .fusion = {.through = kthrough},                                               \
     }
 
 LOSS_KIND(tsu_kind_categorical_cross_entropy, "CategoricalCrossEntropy",
-          "-log p[label] of probabilities (after Softmax); labels are class indices", cce_ops);
+          "-log p[label] of probabilities (after Softmax); labels are class indices", cce_ops,
+          &tsu_kind_softmax);
 LOSS_KIND(tsu_kind_softmax_cross_entropy, "SoftmaxCrossEntropy",
           "Softmax and cross entropy on logits in one stable step; labels are class indices",
-          softmax_ce_ops);
+          softmax_ce_ops, NULL);
 LOSS_KIND(tsu_kind_binary_cross_entropy, "BinaryCrossEntropy",
-          "Cross entropy of probabilities (after Sigmoid) against 0/1 targets", bce_ops);
+          "Cross entropy of probabilities (after Sigmoid) against 0/1 targets", bce_ops,
+          &tsu_kind_sigmoid);
 LOSS_KIND(tsu_kind_sigmoid_cross_entropy, "SigmoidCrossEntropy",
-          "Sigmoid and binary cross entropy on logits in one stable step", sigmoid_ce_ops);
+          "Sigmoid and binary cross entropy on logits in one stable step", sigmoid_ce_ops, NULL);
 LOSS_KIND(tsu_kind_squared_error, "SquaredError", "Mean of (x - y)^2 over the values",
-          squared_ops);
+          squared_ops, NULL);

@@ -2,21 +2,23 @@
  * Windows that do not fit at the bottom/right edge are dropped (floor, NNC's
  * ignore_border=true). Average pooling divides by the full window, padding
  * included (NNC's including_pad=true, PyTorch's count_include_pad=True). */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-enum { POOL_KERNEL, POOL_STRIDE, POOL_PAD };
+enum { POOL_KERNEL, POOL_STRIDE, POOL_PAD, POOL_N_PARAMS };
 
 static const tsu_param_desc pool_params[] = {
-    TSU_PARAM_PAIR_DEF("kernel", 2, 2, 1, 1024, "Window height and width"),
-    TSU_PARAM_PAIR_SAME("stride", "kernel", 1, 1024,
-                        "Step between windows (height, width); defaults to the kernel"),
-    TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Padding on each side (height, width)"),
+    [POOL_KERNEL] = TSU_PARAM_PAIR_DEF("kernel", 2, 2, 1, 1024, "Window height and width"),
+    [POOL_STRIDE] =
+        TSU_PARAM_PAIR_SAME("stride", "kernel", 1, 1024,
+                            "Step between windows (height, width); defaults to the kernel"),
+    [POOL_PAD] = TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Padding on each side (height, width)"),
 };
+TSU_PARAMS_MATCH(pool_params, POOL_N_PARAMS);
 
 static tsu_window pool_window(const tsu_node *node)
 {
@@ -295,6 +297,183 @@ static const tsu_layer_ops global_pool_ops = {
     .backward = global_pool_backward,
 };
 
+/* ------------------------------------------------------------- exports */
+
+static bool max_pool_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    tsu_onnx_attr_window(e, tsu_onnx_node_add(e, "MaxPool", id, 1, &in, id),
+                         tsu_param_ints(x->node, POOL_KERNEL), tsu_param_ints(x->node, POOL_STRIDE),
+                         tsu_param_ints(x->node, POOL_PAD));
+    return true;
+}
+
+/* OpenCV 4.6 ignores count_include_pad and leaves padding out of the mean;
+ * an explicit zero Pad first means the same to every reader. */
+static bool average_pool_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    const int *pad = tsu_param_ints(x->node, POOL_PAD);
+    if (pad[0] || pad[1]) {
+        char *pads_name = tsu_onnx_name(e, "%s/pads", id), *padded = tsu_onnx_name(e, "%s/pad", id);
+        int64_t pads[8] = {0, 0, pad[0], pad[1], 0, 0, pad[0], pad[1]};
+        tsu_onnx_int64s(e, pads_name, 8, pads);
+        const char *args[2] = {in, pads_name};
+        tsu_onnx_node_add(e, "Pad", padded, 2, args, padded);
+        in = padded;
+    }
+    tsu_onnx_attr_window(e, tsu_onnx_node_add(e, "AveragePool", id, 1, &in, id),
+                         tsu_param_ints(x->node, POOL_KERNEL), tsu_param_ints(x->node, POOL_STRIDE),
+                         NULL);
+    return true;
+}
+
+static const char max_pool_c_kernel[] =
+    "/* Padding never wins a max: out-of-range taps are skipped (a window of\n"
+    " * padding only gives 0). */\n"
+    "static void maxpool2d(const float *x, int c, int h, int w, int kh, int kw, int sh, int sw,\n"
+    "                      int ph, int pw, float *y, int oh, int ow)\n"
+    "{\n"
+    "    for (int ch = 0; ch < c; ch++)\n"
+    "        for (int oy = 0; oy < oh; oy++)\n"
+    "            for (int ox = 0; ox < ow; ox++) {\n"
+    "                float m = 0.0f;\n"
+    "                int any = 0;\n"
+    "                for (int ky = 0; ky < kh; ky++) {\n"
+    "                    int iy = oy * sh - ph + ky;\n"
+    "                    if (iy < 0 || iy >= h) continue;\n"
+    "                    for (int kx = 0; kx < kw; kx++) {\n"
+    "                        int ix = ox * sw - pw + kx;\n"
+    "                        if (ix < 0 || ix >= w) continue;\n"
+    "                        float v = x[((long)ch * h + iy) * w + ix];\n"
+    "                        if (!any || v > m) m = v;\n"
+    "                        any = 1;\n"
+    "                    }\n"
+    "                }\n"
+    "                y[((long)ch * oh + oy) * ow + ox] = m;\n"
+    "            }\n"
+    "}\n\n";
+
+static const char average_pool_c_kernel[] =
+    "/* Padding counts as zeros: the sum is divided by the whole window. */\n"
+    "static void avgpool2d(const float *x, int c, int h, int w, int kh, int kw, int sh, int sw,\n"
+    "                      int ph, int pw, float *y, int oh, int ow)\n"
+    "{\n"
+    "    for (int ch = 0; ch < c; ch++)\n"
+    "        for (int oy = 0; oy < oh; oy++)\n"
+    "            for (int ox = 0; ox < ow; ox++) {\n"
+    "                float s = 0.0f;\n"
+    "                for (int ky = 0; ky < kh; ky++) {\n"
+    "                    int iy = oy * sh - ph + ky;\n"
+    "                    if (iy < 0 || iy >= h) continue;\n"
+    "                    for (int kx = 0; kx < kw; kx++) {\n"
+    "                        int ix = ox * sw - pw + kx;\n"
+    "                        if (ix < 0 || ix >= w) continue;\n"
+    "                        s += x[((long)ch * h + iy) * w + ix];\n"
+    "                    }\n"
+    "                }\n"
+    "                y[((long)ch * oh + oy) * ow + ox] = s / (float)(kh * kw);\n"
+    "            }\n"
+    "}\n\n";
+
+static void pool_c(tsu_c_emitter *e, const tsu_xnode *x, const char *kernel, const char *fn)
+{
+    const tsu_shape *s = tsu_node_shape(x->node), *in = tsu_node_shape(x->inputs[0]);
+    const int *k = tsu_param_ints(x->node, POOL_KERNEL), *st = tsu_param_ints(x->node, POOL_STRIDE);
+    const int *p = tsu_param_ints(x->node, POOL_PAD);
+    char src[64], dst[64];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_kernel(e, kernel);
+    tsu_c_printf(e, "    %s(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %d, %d);\n", fn, src,
+                 in->d[0], in->d[1], in->d[2], k[0], k[1], st[0], st[1], p[0], p[1], dst, s->d[1],
+                 s->d[2]);
+}
+
+static void max_pool_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    pool_c(e, x, max_pool_c_kernel, "maxpool2d");
+}
+
+static void average_pool_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    pool_c(e, x, average_pool_c_kernel, "avgpool2d");
+}
+
+/* PyTorch limits padding to half the kernel; beyond that the padding is
+ * made explicit (zeros for average, -inf for max). */
+static void pool_pytorch(tsu_py_emitter *e, const tsu_node *node, bool max)
+{
+    const int *k = tsu_param_ints(node, POOL_KERNEL), *s = tsu_param_ints(node, POOL_STRIDE);
+    const int *p = tsu_param_ints(node, POOL_PAD);
+    const char *fn = max ? "F.max_pool2d" : "F.avg_pool2d";
+    char src[TSU_ID_MAX + 8];
+    tsu_py_value(node->inputs[0], src, sizeof src);
+    if (2 * p[0] <= k[0] && 2 * p[1] <= k[1]) {
+        tsu_py_printf(e, "%s(%s, (%d, %d), (%d, %d), (%d, %d)%s)", fn, src, k[0], k[1], s[0], s[1],
+                      p[0], p[1], max ? "" : ", count_include_pad=True");
+        return;
+    }
+    if (max) tsu_py_need_math(e);
+    tsu_py_printf(e, "%s(F.pad(%s, (%d, %d, %d, %d), value=%s), (%d, %d), (%d, %d))", fn, src, p[1],
+                  p[1], p[0], p[0], max ? "-math.inf" : "0.0", k[0], k[1], s[0], s[1]);
+}
+
+static void max_pool_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    pool_pytorch(e, node, true);
+}
+
+static void average_pool_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    pool_pytorch(e, node, false);
+}
+
+static bool global_pool_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    tsu_onnx_node_add(e, "GlobalAveragePool", id, 1, &in, id);
+    return true;
+}
+
+static const char global_pool_c_kernel[] =
+    "static void global_avgpool(const float *x, int c, long n, float *y)\n"
+    "{\n"
+    "    for (int ch = 0; ch < c; ch++) {\n"
+    "        float s = 0.0f;\n"
+    "        for (long i = 0; i < n; i++) s += x[ch * n + i];\n"
+    "        y[ch] = s / (float)n;\n"
+    "    }\n"
+    "}\n\n";
+
+static void global_pool_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const tsu_shape *in = tsu_node_shape(x->inputs[0]);
+    char src[64], dst[64];
+    tsu_c_value(e, x->inputs[0], src, sizeof src);
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_kernel(e, global_pool_c_kernel);
+    tsu_c_printf(e, "    global_avgpool(%s, %d, %ld, %s);\n", src, in->d[0],
+                 (long)(tsu_shape_size(in) / (size_t)in->d[0]), dst);
+}
+
+static void global_pool_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_printf(e, "%s.mean(dim=(2, 3), keepdim=True)",
+                  tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
+static const tsu_layer_export max_pool_export = {
+    .onnx = max_pool_onnx, .c = max_pool_c, .pytorch = max_pool_pytorch,
+};
+static const tsu_layer_export average_pool_export = {
+    .onnx = average_pool_onnx, .c = average_pool_c, .pytorch = average_pool_pytorch,
+};
+static const tsu_layer_export global_pool_export = {
+    .onnx = global_pool_onnx, .c = global_pool_c, .pytorch = global_pool_pytorch,
+};
+
 const tsu_layer_kind tsu_kind_max_pooling = {
     .name = "MaxPooling",
     .category = "Pooling",
@@ -307,6 +486,7 @@ const tsu_layer_kind tsu_kind_max_pooling = {
     .infer = pool_infer,
     .macs = tsu_macs_none,
     .ops = &max_pool_ops,
+    .exports = &max_pool_export,
 };
 
 const tsu_layer_kind tsu_kind_average_pooling = {
@@ -321,6 +501,7 @@ const tsu_layer_kind tsu_kind_average_pooling = {
     .infer = pool_infer,
     .macs = average_pool_macs,
     .ops = &average_pool_ops,
+    .exports = &average_pool_export,
 };
 
 const tsu_layer_kind tsu_kind_global_average_pooling = {
@@ -333,4 +514,5 @@ const tsu_layer_kind tsu_kind_global_average_pooling = {
     .infer = global_pool_infer,
     .macs = global_pool_macs,
     .ops = &global_pool_ops,
+    .exports = &global_pool_export,
 };

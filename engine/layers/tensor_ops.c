@@ -1,22 +1,26 @@
 /* tensor_ops.c — Flatten, Reshape, Concatenate, Add2: layers that move or
  * combine values without learning anything. */
+#include "export/layer-export.h"
 #include "layers/layer-util.h"
-#include "layers/kinds.h"
 
 #include <string.h>
 
-enum { RESHAPE_SHAPE };
-enum { CONCAT_AXIS };
+enum { RESHAPE_SHAPE, RESHAPE_N_PARAMS };
+enum { CONCAT_AXIS, CONCAT_N_PARAMS };
 
 static const tsu_param_desc reshape_params[] = {
-    {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true, .min = 1,
-     .max = 1 << 24, .help = "New shape without the batch axis; same number of values"},
+    [RESHAPE_SHAPE] = {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true,
+                       .min = 1, .max = 1 << 24,
+                       .help = "New shape without the batch axis; same number of values"},
 };
+TSU_PARAMS_MATCH(reshape_params, RESHAPE_N_PARAMS);
 
 static const tsu_param_desc concat_params[] = {
-    TSU_PARAM_INT_DEF("axis", 0, 0, TSU_MAX_DIMS - 1,
-                      "Axis to join along (0 = channels; the batch axis is not counted)"),
+    [CONCAT_AXIS] =
+        TSU_PARAM_INT_DEF("axis", 0, 0, TSU_MAX_DIMS - 1,
+                          "Axis to join along (0 = channels; the batch axis is not counted)"),
 };
+TSU_PARAMS_MATCH(concat_params, CONCAT_N_PARAMS);
 
 static bool flatten_infer(tsu_node *node, tsu_diag *diag)
 {
@@ -150,7 +154,135 @@ static const tsu_layer_ops copy_ops = {.forward = tsu_copy_forward, .backward = 
 static const tsu_layer_ops concat_ops = {.forward = concat_forward, .backward = concat_backward};
 static const tsu_layer_ops add2_ops = {.forward = add2_forward, .backward = add2_backward};
 
-#define OTHERS_KIND(var, kname, khelp, prefix, min_in, max_in, kparams, kn_params, kinfer, kops) \
+/* ------------------------------------------------------------- exports */
+
+/* The values of a plan input, unchanged: Flatten and Reshape in C. */
+static void copy_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    tsu_c_elementwise(e, x, "v");
+}
+
+static bool flatten_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    tsu_onnx_attr_int(e, tsu_onnx_node_add(e, "Flatten", id, 1, &in, id), "axis", 1);
+    return true;
+}
+
+static void flatten_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_printf(e, "torch.flatten(%s, 1)", tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
+/* -1 keeps the batch axis dynamic; the other dims are known. */
+static bool reshape_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *id = tsu_node_id(x->node);
+    const tsu_shape *s = tsu_node_shape(x->node);
+    int64_t dims[TSU_MAX_DIMS + 1] = {-1};
+    for (int i = 0; i < s->ndim; i++) dims[i + 1] = s->d[i];
+    const char *args[2] = {tsu_node_id(x->inputs[0]), tsu_onnx_name(e, "%s/shape", id)};
+    tsu_onnx_int64s(e, args[1], s->ndim + 1, dims);
+    tsu_onnx_node_add(e, "Reshape", id, 2, args, id);
+    return true;
+}
+
+static void reshape_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    const tsu_shape *s = tsu_node_shape(node);
+    char src[TSU_ID_MAX + 8];
+    tsu_py_value(node->inputs[0], src, sizeof src);
+    tsu_py_printf(e, "%s.reshape(%s.shape[0]", src, src);
+    for (int i = 0; i < s->ndim; i++) tsu_py_printf(e, ", %d", s->d[i]);
+    tsu_py_printf(e, ")");
+}
+
+/* The batch axis comes first in every format: axis + 1. */
+static bool concat_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char **args = tsu_onnx_alloc(e, (size_t)x->n_inputs * sizeof *args);
+    for (int i = 0; i < x->n_inputs; i++) args[i] = tsu_node_id(x->inputs[i]);
+    const char *id = tsu_node_id(x->node);
+    tsu_onnx_node *o = tsu_onnx_node_add(e, "Concat", id, x->n_inputs, args, id);
+    tsu_onnx_attr_int(e, o, "axis", tsu_param_int(x->node, CONCAT_AXIS) + 1);
+    return true;
+}
+
+static const char concat_c_kernel[] =
+    "/* Appends `inner` values from each of `outer` blocks of x to y, whose\n"
+    " * blocks hold `stride` values; returns y advanced past them. */\n"
+    "static float *concat_part(const float *x, long outer, long inner, long stride, float *y)\n"
+    "{\n"
+    "    for (long i = 0; i < outer; i++)\n"
+    "        for (long j = 0; j < inner; j++) y[i * stride + j] = x[i * inner + j];\n"
+    "    return y + inner;\n"
+    "}\n\n";
+
+static void concat_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const tsu_shape *s = tsu_node_shape(x->node);
+    int axis = tsu_param_int(x->node, CONCAT_AXIS);
+    long outer = 1, stride = 1;
+    for (int d = 0; d < axis; d++) outer *= s->d[d];
+    for (int d = axis; d < s->ndim; d++) stride *= s->d[d];
+    char dst[64];
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_kernel(e, concat_c_kernel);
+    tsu_c_printf(e, "    {\n        float *y = %s;\n", dst);
+    for (int i = 0; i < x->n_inputs; i++) {
+        char part[64];
+        tsu_c_value(e, x->inputs[i], part, sizeof part);
+        long inner = (long)tsu_shape_size(tsu_node_shape(x->inputs[i])) / outer;
+        tsu_c_printf(e, "        y = concat_part(%s, %ld, %ld, %ld, y);\n", part, outer, inner,
+                     stride);
+    }
+    tsu_c_printf(e, "    }\n");
+}
+
+static void concat_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    tsu_py_printf(e, "torch.cat([");
+    for (int i = 0; i < node->n_inputs; i++) {
+        char src[TSU_ID_MAX + 8];
+        tsu_py_printf(e, "%s%s", i ? ", " : "", tsu_py_value(node->inputs[i], src, sizeof src));
+    }
+    tsu_py_printf(e, "], dim=%d)", tsu_param_int(node, CONCAT_AXIS) + 1);
+}
+
+static bool add2_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *args[2] = {tsu_node_id(x->inputs[0]), tsu_node_id(x->inputs[1])};
+    tsu_onnx_node_add(e, "Add", tsu_node_id(x->node), 2, args, tsu_node_id(x->node));
+    return true;
+}
+
+static void add2_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    char second[64], expr[96];
+    tsu_c_value(e, x->inputs[1], second, sizeof second);
+    snprintf(expr, sizeof expr, "v + (%s)[i]", second);
+    tsu_c_elementwise(e, x, expr);
+}
+
+static void add2_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    char a[TSU_ID_MAX + 8], b[TSU_ID_MAX + 8];
+    tsu_py_printf(e, "%s + %s", tsu_py_value(node->inputs[0], a, sizeof a),
+                  tsu_py_value(node->inputs[1], b, sizeof b));
+}
+
+static const tsu_layer_export flatten_export = {
+    .onnx = flatten_onnx, .c = copy_c, .pytorch = flatten_pytorch};
+static const tsu_layer_export reshape_export = {
+    .onnx = reshape_onnx, .c = copy_c, .pytorch = reshape_pytorch};
+static const tsu_layer_export concat_export = {
+    .onnx = concat_onnx, .c = concat_c, .pytorch = concat_pytorch};
+static const tsu_layer_export add2_export = {
+    .onnx = add2_onnx, .c = add2_c, .pytorch = add2_pytorch};
+
+#define OTHERS_KIND(var, kname, khelp, prefix, min_in, max_in, kparams, kn_params, kinfer, kops, \
+                    kexport)                                                           \
     const tsu_layer_kind var = {                                                       \
         .name = kname,                                                                 \
         .category = "Others",                                                          \
@@ -163,13 +295,16 @@ static const tsu_layer_ops add2_ops = {.forward = add2_forward, .backward = add2
         .infer = kinfer,                                                               \
         .macs = tsu_macs_none,                                                         \
         .ops = &kops,                                                                  \
+        .exports = &kexport,                                                           \
     }
 
 OTHERS_KIND(tsu_kind_flatten, "Flatten", "All non-batch axes into one", "flatten", 1, 1, NULL,
-            0, flatten_infer, copy_ops);
+            0, flatten_infer, copy_ops, flatten_export);
 OTHERS_KIND(tsu_kind_reshape, "Reshape", "Same values, another shape", "reshape", 1, 1,
-            reshape_params, TSU_ARRAY_LEN(reshape_params), reshape_infer, copy_ops);
+            reshape_params, TSU_ARRAY_LEN(reshape_params), reshape_infer, copy_ops,
+            reshape_export);
 OTHERS_KIND(tsu_kind_concatenate, "Concatenate", "Joins inputs along an axis", "concat", 2,
-            -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer, concat_ops);
+            -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer, concat_ops,
+            concat_export);
 OTHERS_KIND(tsu_kind_add2, "Add2", "Element-wise sum of two inputs of the same shape", "add",
-            2, 2, NULL, 0, add2_infer, add2_ops);
+            2, 2, NULL, 0, add2_infer, add2_ops, add2_export);

@@ -13,7 +13,6 @@
  * tensor's name, so adding a layer does not change the others' weights. */
 #include "runtime/net-internal.h"
 
-#include "layers/kinds.h"
 #include "runtime/rng.h"
 
 #include <math.h>

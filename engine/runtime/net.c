@@ -2,7 +2,6 @@
  * the graph at creation so nothing allocates while training. */
 #include "runtime/net-internal.h"
 
-#include "layers/kinds.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -27,11 +26,6 @@ static void *take(arena_cursor *cursor, size_t bytes)
 static float *take_floats(arena_cursor *cursor, size_t count)
 {
     return take(cursor, count * sizeof(float));
-}
-
-static bool is_kind(const tsu_node *node, const tsu_layer_kind *kind)
-{
-    return node->kind == kind;
 }
 
 static int consumer_count(const tsu_net *net, const tsu_node *node)
@@ -68,36 +62,27 @@ static void mark_backward(tsu_net *net)
     free(to_loss);
 }
 
-/* Softmax -> CategoricalCrossEntropy and Sigmoid -> BinaryCrossEntropy: the
- * loss differentiates straight to the logits, stable and cheaper. */
+/* The fusions the kinds declare (tsu_layer_kind.fusion): a loss that
+ * differentiates straight through the layer before it (stable and cheaper),
+ * and a layer that computes its only reader's output in its own pass. Each
+ * applies only when the producer's output is read by nothing else. */
 static void find_fusions(tsu_net *net)
 {
     for (int i = 0; i < net->n_runs; i++) {
         tsu_layer_run *run = &net->runs[i];
         const tsu_node *node = run->node;
-        bool cce = is_kind(node, &tsu_kind_categorical_cross_entropy);
-        bool bce = is_kind(node, &tsu_kind_binary_cross_entropy);
-        if (!cce && !bce) continue;
+        if (node->n_inputs < 1) continue;
         const tsu_node *producer = node->inputs[0];
-        const tsu_layer_kind *wanted = cce ? &tsu_kind_softmax : &tsu_kind_sigmoid;
-        if (!is_kind(producer, wanted) || consumer_count(net, producer) != 1) continue;
+        if (consumer_count(net, producer) != 1) continue;
         tsu_layer_run *fused = &net->runs[producer->topo_index];
-        run->fused = fused;
-        fused->fused_into_loss = true;
-    }
-    /* BatchNormalization -> ReLU: one pass computes both outputs, and one
-     * backward pass goes from the ReLU's output gradient to the BN's input
-     * gradient, never writing the BN's own output gradient. */
-    for (int i = 0; i < net->n_runs; i++) {
-        tsu_layer_run *run = &net->runs[i];
-        const tsu_node *node = run->node;
-        if (!is_kind(node, &tsu_kind_relu)) continue;
-        const tsu_node *producer = node->inputs[0];
-        if (!is_kind(producer, &tsu_kind_batch_normalization) ||
-            consumer_count(net, producer) != 1)
-            continue;
-        net->runs[producer->topo_index].relu_after = run;
-        run->fused_into_producer = true;
+        if (tsu_layer_kind_is_loss(node->kind) && node->kind->fusion.through &&
+            producer->kind == node->kind->fusion.through) {
+            run->fused = fused;
+            fused->fused_into_loss = true;
+        } else if (producer->kind->fusion.absorbs && node->kind == producer->kind->fusion.absorbs) {
+            fused->relu_after = run;
+            run->fused_into_producer = true;
+        }
     }
 }
 
