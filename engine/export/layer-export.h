@@ -65,6 +65,8 @@ const char *tsu_onnx_tensor(tsu_onnx_emitter *e, const tsu_node *node, const cha
 int tsu_onnx_weights(tsu_onnx_emitter *e, const tsu_node *node, bool bias, const char **names);
 /* An int64 initializer [n] (shapes, pads). */
 void tsu_onnx_int64s(tsu_onnx_emitter *e, const char *name, int n, const int64_t *v);
+/* A float initializer [n] (constants a kind computes with). */
+void tsu_onnx_floats(tsu_onnx_emitter *e, const char *name, int n, const float *v);
 
 /* --------------------------------------------------------------------- C */
 

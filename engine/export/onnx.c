@@ -181,6 +181,15 @@ void tsu_onnx_int64s(onnx_ctx *c, const char *name, int n, const int64_t *v)
     memcpy(t->int64_data, v, (size_t)n * sizeof(int64_t));
 }
 
+void tsu_onnx_floats(onnx_ctx *c, const char *name, int n, const float *v)
+{
+    int64_t dims[1] = {n};
+    Onnx__TensorProto *t = ox_init(c, name, 1, dims, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT);
+    t->n_float_data = (size_t)n;
+    t->float_data = tsu_onnx_alloc(c, (size_t)n * sizeof(float));
+    memcpy(t->float_data, v, (size_t)n * sizeof(float));
+}
+
 /* A float tensor [N, shape...] with the batch axis named "N". */
 static Onnx__ValueInfoProto *ox_value_info(onnx_ctx *c, const char *name, const tsu_shape *shape)
 {

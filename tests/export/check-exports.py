@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""check-exports.py CHECK FIXTURE - each export, judged by the tool that receives it.
+"""check-exports.py CHECK FIXTURE [NETWORK...] - each export, judged by the tool that receives it.
 
 CHECK is one of:
   onnx     onnx.checker.check_model(full_check=True); opset 13, IR 7, a dynamic
@@ -14,7 +14,9 @@ CHECK is one of:
            PyTorch's outputs
 
 FIXTURE is the export-fixture program; it writes the exports and Tsumiki's
-reference outputs into a temporary directory. Exit 77 = skipped (a Python
+reference outputs into a temporary directory. NETWORK names the fixture's
+networks to check (by default cnn, branch and mlp; "toy" needs the fixture
+linked with tests/engine/toy-layer.c). Exit 77 = skipped (a Python
 module is missing), with the reason on stdout.
 """
 import importlib.util
@@ -357,7 +359,7 @@ def main():
             shutil.rmtree(root, ignore_errors=True)
         print(f"{len(failures)} failure(s)" if failures else "all agree")
         return 1 if failures else 0
-    names = ["mlp"] if check == "ddp" else NETWORKS
+    names = sys.argv[3:] or (["mlp"] if check == "ddp" else NETWORKS)
     root = tempfile.mkdtemp(prefix=f"tsumiki-export-{check}-")
     try:
         subprocess.run([fixture, root] + names, check=True)

@@ -51,6 +51,18 @@ static const char mlp_nodes[] =
     "{\"id\": \"prob\", \"type\": \"Sigmoid\", \"inputs\": [\"fc2\"]},"
     "{\"id\": \"loss\", \"type\": \"BinaryCrossEntropy\", \"inputs\": [\"prob\"]}";
 
+/* Square, the layer kind of tests/engine/toy-layer.c (only programs linked
+ * with it know the type), on an image between a Reshape and a Convolution. */
+static const char toy_nodes[] =
+    "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [2]}},"
+    "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 12}},"
+    "{\"id\": \"rs\", \"type\": \"Reshape\", \"inputs\": [\"fc1\"], \"params\": {\"shape\": [3, 2, 2]}},"
+    "{\"id\": \"sq\", \"type\": \"Square\", \"inputs\": [\"rs\"], \"params\": {\"gain\": 0.75}},"
+    "{\"id\": \"conv\", \"type\": \"Convolution\", \"inputs\": [\"sq\"], \"params\": {\"outmaps\": 2, \"kernel\": [1, 1]}},"
+    "{\"id\": \"fc2\", \"type\": \"Affine\", \"inputs\": [\"conv\"], \"params\": {\"outmaps\": 1}},"
+    "{\"id\": \"prob\", \"type\": \"Sigmoid\", \"inputs\": [\"fc2\"]},"
+    "{\"id\": \"loss\", \"type\": \"BinaryCrossEntropy\", \"inputs\": [\"prob\"]}";
+
 static void die(const char *what, tsu_diag *diag)
 {
     fprintf(stderr, "fixture: %s\n", what);
@@ -71,7 +83,9 @@ static tsu_project *load_project(const char *name, tsu_diag *diag)
         snprintf(path, sizeof path, "%s/resources/examples/fashion-mnist-cnn.tsumiki", source_dir());
         return tsu_project_load(path, diag);
     }
-    const char *nodes = !strcmp(name, "branch") ? branch_nodes : mlp_nodes;
+    const char *nodes = !strcmp(name, "branch") ? branch_nodes
+                        : !strcmp(name, "toy")  ? toy_nodes
+                                                : mlp_nodes;
     size_t cap = strlen(nodes) + 3 * sizeof path + 1024;
     char *text = malloc(cap);
     snprintf(text, cap,

@@ -11,7 +11,7 @@
 #define FX_BATCH 4
 
 typedef struct {
-    const char *name;          /* "cnn", "branch", "mlp" */
+    const char *name;          /* "cnn", "branch", "mlp"; "toy" when linked with toy-layer.c */
     tsu_project *project;
     tsu_graph *graph;
     tsu_net *net;              /* trained, max_batch >= FX_BATCH */
