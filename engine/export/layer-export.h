@@ -12,7 +12,7 @@
 #include <stdarg.h>
 
 /* One node of the inference graph: a layer with its inputs resolved through
- * the kinds that are the identity at inference (Dropout). */
+ * the kinds that are the identity at inference (TSU_KIND_INFERENCE_IDENTITY). */
 typedef struct {
     const tsu_node *node;
     int n_inputs;
@@ -34,7 +34,7 @@ struct tsu_layer_export {
      * kinds with tensors (its state_dict keys are the tensor names). */
     void (*pytorch_module)(tsu_py_emitter *e, const tsu_node *node);
     /* PyTorch: the right-hand side of the node's line in forward(). Called
-     * for every node but Inputs and losses, Dropout-like kinds included:
+     * for every node but Inputs and losses, the inference identities included:
      * model.py keeps them for train.py. */
     void (*pytorch)(tsu_py_emitter *e, const tsu_node *node);
     /* Shown when a format's callback is NULL: why the kind cannot be written. */

@@ -111,7 +111,7 @@ static void emit_forward_line(tsu_py_emitter *e, const tsu_node *node)
 }
 
 /* Every node model.py writes: all but Inputs and losses, in topological
- * order (Dropout-like kinds too). */
+ * order (those inference drops too). */
 static bool in_model(const tsu_node *node)
 {
     return !tsu_layer_kind_is_input(tsu_node_kind(node)) &&
