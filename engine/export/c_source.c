@@ -110,6 +110,14 @@ const char *tsu_c_tensor(const c_ctx *c, const tsu_node *node, const char *suffi
     return buf;
 }
 
+tsu_c_io tsu_c_operands(const c_ctx *c, const tsu_xnode *x)
+{
+    tsu_c_io io = {0};
+    if (x->n_inputs) tsu_c_value(c, x->inputs[0], io.src, sizeof io.src);
+    tsu_c_value(c, x->node, io.dst, sizeof io.dst);
+    return io;
+}
+
 void tsu_c_printf(c_ctx *c, const char *fmt, ...)
 {
     va_list ap;
@@ -128,15 +136,13 @@ void tsu_c_kernel(c_ctx *c, const char *text)
 
 void tsu_c_elementwise(c_ctx *c, const tsu_xnode *x, const char *expr)
 {
-    char src[64], dst[64];
-    tsu_c_value(c, x->inputs[0], src, sizeof src);
-    tsu_c_value(c, x->node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(c, x);
     tsu_c_printf(c,
                  "    for (long i = 0; i < %zu; i++) {\n"
                  "        float v = (%s)[i];\n"
                  "        (%s)[i] = %s;\n"
                  "    }\n",
-                 tsu_shape_size(tsu_node_shape(x->node)), src, dst, expr);
+                 tsu_shape_size(tsu_node_shape(x->node)), io.src, io.dst, expr);
 }
 
 /* A comment naming the node, then what its kind writes. */

@@ -75,6 +75,11 @@ void tsu_c_printf(tsu_c_emitter *e, const char *fmt, ...) __attribute__((format(
 /* Writes `text` (a static function) once, before predict(), in the order
  * the body first asks for them. The pointer identifies the kernel. */
 void tsu_c_kernel(tsu_c_emitter *e, const char *text);
+/* The C expressions of a node's first input (src) and of its output (dst). */
+typedef struct {
+    char src[64], dst[64];
+} tsu_c_io;
+tsu_c_io tsu_c_operands(const tsu_c_emitter *e, const tsu_xnode *x);
 /* The C expression of a plan node's values ("arena + 96", "input + 0"). */
 void tsu_c_value(const tsu_c_emitter *e, const tsu_node *node, char *buf, size_t size);
 /* The array holding the node's tensor `suffix`, or "0" when it has none. */
@@ -97,6 +102,8 @@ const char *tsu_py_num(double v, char *buf, size_t size);
 void tsu_py_window(tsu_py_emitter *e, const int *kernel, const int *stride, const int *pad);
 /* m["id"](arg): the node's registered module applied to arg. */
 void tsu_py_call_module(tsu_py_emitter *e, const tsu_node *node, const char *arg);
+/* A .pytorch callback for kinds whose module takes the first input as it is. */
+void tsu_py_module_forward(tsu_py_emitter *e, const tsu_node *node);
 /* model.py imports math (for math.inf). */
 void tsu_py_need_math(tsu_py_emitter *e);
 

@@ -84,7 +84,7 @@ ELEMENTWISE_BACKWARD(elu_backward, float g = dy[i]; v = x[i] > 0.0f ? g : g * (y
  * read in order; work holds the per-position maximum and sum. */
 static size_t softmax_inner(const tsu_node *node)
 {
-    return tsu_shape_size(&node->shape) / (size_t)node->shape.d[0];
+    return tsu_channel_size(&node->shape);
 }
 
 static size_t softmax_work(const tsu_node *node)
@@ -233,13 +233,10 @@ static const char softmax_c_kernel[] =
 
 static void softmax_c(tsu_c_emitter *e, const tsu_xnode *x)
 {
-    const tsu_shape *s = tsu_node_shape(x->node);
-    long spatial = s->ndim > 1 ? (long)tsu_shape_size(s) / s->d[0] : 1;
-    char src[64], dst[64];
-    tsu_c_value(e, x->inputs[0], src, sizeof src);
-    tsu_c_value(e, x->node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(e, x);
     tsu_c_kernel(e, softmax_c_kernel);
-    tsu_c_printf(e, "    softmax(%s, %d, %ld, %s);\n", src, s->d[0], spatial, dst);
+    tsu_c_printf(e, "    softmax(%s, %d, %zu, %s);\n", io.src, x->node->shape.d[0],
+                 softmax_inner(x->node), io.dst);
 }
 
 static void softmax_pytorch(tsu_py_emitter *e, const tsu_node *node)

@@ -118,14 +118,13 @@ static const char affine_c_kernel[] =
 
 static void affine_c(tsu_c_emitter *e, const tsu_xnode *x)
 {
-    char src[64], dst[64], w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
-    tsu_c_value(e, x->inputs[0], src, sizeof src);
-    tsu_c_value(e, x->node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(e, x);
+    char w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
     tsu_c_kernel(e, affine_c_kernel);
-    tsu_c_printf(e, "    affine(%s, %zu, %s, %s, %d, %s);\n", src,
+    tsu_c_printf(e, "    affine(%s, %zu, %s, %s, %d, %s);\n", io.src,
                  tsu_shape_size(tsu_node_shape(x->inputs[0])),
                  tsu_c_tensor(e, x->node, "weight", w, sizeof w),
-                 tsu_c_tensor(e, x->node, "bias", b, sizeof b), tsu_node_shape(x->node)->d[0], dst);
+                 tsu_c_tensor(e, x->node, "bias", b, sizeof b), tsu_node_shape(x->node)->d[0], io.dst);
 }
 
 static void affine_pytorch_module(tsu_py_emitter *e, const tsu_node *node)

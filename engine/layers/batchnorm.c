@@ -414,15 +414,13 @@ static const char bn_c_kernel[] =
 static void bn_c(tsu_c_emitter *e, const tsu_xnode *x)
 {
     const tsu_shape *s = tsu_node_shape(x->node);
-    long spatial = s->ndim > 1 ? (long)tsu_shape_size(s) / s->d[0] : 1;
-    char src[64], dst[64], eps[48], t[4][3 * TSU_ID_MAX];
-    tsu_c_value(e, x->inputs[0], src, sizeof src);
-    tsu_c_value(e, x->node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(e, x);
+    char eps[48], t[4][3 * TSU_ID_MAX];
     tsu_c_float((float)tsu_node_value(x->node, BN_EPS)->number, eps, sizeof eps);
     for (int i = 0; i < 4; i++) tsu_c_tensor(e, x->node, bn_tensors[i], t[i], sizeof t[i]);
     tsu_c_kernel(e, bn_c_kernel);
-    tsu_c_printf(e, "    batchnorm(%s, %d, %ld, %s, %s, %s, %s, %s, %s);\n", src, s->d[0], spatial,
-                 t[0], t[1], t[2], t[3], eps, dst);
+    tsu_c_printf(e, "    batchnorm(%s, %d, %zu, %s, %s, %s, %s, %s, %s);\n", io.src, s->d[0],
+                 tsu_channel_size(s), t[0], t[1], t[2], t[3], eps, io.dst);
 }
 
 /* tsumiki_io.BatchNorm: the same statistics and momentum convention. */
@@ -434,17 +432,11 @@ static void bn_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
                   tsu_py_num(tsu_node_value(node, BN_MOMENTUM)->number, momentum, sizeof momentum));
 }
 
-static void bn_pytorch(tsu_py_emitter *e, const tsu_node *node)
-{
-    char src[TSU_ID_MAX + 8];
-    tsu_py_call_module(e, node, tsu_py_value(node->inputs[0], src, sizeof src));
-}
-
 static const tsu_layer_export bn_export = {
     .onnx = bn_onnx,
     .c = bn_c,
     .pytorch_module = bn_pytorch_module,
-    .pytorch = bn_pytorch,
+    .pytorch = tsu_py_module_forward,
 };
 
 const tsu_layer_kind tsu_kind_batch_normalization = {

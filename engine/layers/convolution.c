@@ -304,16 +304,15 @@ static void conv_c(tsu_c_emitter *e, const tsu_xnode *x)
     const tsu_shape *s = tsu_node_shape(node), *in = tsu_node_shape(x->inputs[0]);
     const int *k = tsu_param_ints(node, CONV_KERNEL), *st = tsu_param_ints(node, CONV_STRIDE);
     const int *p = tsu_param_ints(node, CONV_PAD), *d = tsu_param_ints(node, CONV_DILATION);
-    char src[64], dst[64], w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
-    tsu_c_value(e, x->inputs[0], src, sizeof src);
-    tsu_c_value(e, node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(e, x);
+    char w[3 * TSU_ID_MAX], b[3 * TSU_ID_MAX];
     tsu_c_kernel(e, conv_c_kernel);
     tsu_c_printf(e,
                  "    conv2d(%s, %d, %d, %d, %s, %s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, "
                  "%d, %d);\n",
-                 src, in->d[0], in->d[1], in->d[2], tsu_c_tensor(e, node, "weight", w, sizeof w),
+                 io.src, in->d[0], in->d[1], in->d[2], tsu_c_tensor(e, node, "weight", w, sizeof w),
                  tsu_c_tensor(e, node, "bias", b, sizeof b), s->d[0], k[0], k[1], st[0], st[1],
-                 p[0], p[1], d[0], d[1], tsu_param_int(node, CONV_GROUP), dst, s->d[1], s->d[2]);
+                 p[0], p[1], d[0], d[1], tsu_param_int(node, CONV_GROUP), io.dst, s->d[1], s->d[2]);
 }
 
 static void conv_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
@@ -328,17 +327,11 @@ static void conv_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
                   tsu_node_value(node, CONV_WITH_BIAS)->boolean ? "True" : "False");
 }
 
-static void conv_pytorch(tsu_py_emitter *e, const tsu_node *node)
-{
-    char src[TSU_ID_MAX + 8];
-    tsu_py_call_module(e, node, tsu_py_value(node->inputs[0], src, sizeof src));
-}
-
 static const tsu_layer_export conv_export = {
     .onnx = conv_onnx,
     .c = conv_c,
     .pytorch_module = conv_pytorch_module,
-    .pytorch = conv_pytorch,
+    .pytorch = tsu_py_module_forward,
 };
 
 const tsu_layer_kind tsu_kind_convolution = {

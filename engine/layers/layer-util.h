@@ -45,6 +45,12 @@ static inline const int *tsu_param_ints(const tsu_node *node, int index)
     return tsu_node_value(node, index)->ints;
 }
 
+/* Values per channel (axis 0): the spatial size of an image, 1 for a vector. */
+static inline size_t tsu_channel_size(const tsu_shape *shape)
+{
+    return tsu_shape_size(shape) / (size_t)shape->d[0];
+}
+
 static inline const tsu_shape *tsu_input_shape(const tsu_node *node, int index)
 {
     return &node->inputs[index]->shape;

@@ -381,12 +381,10 @@ static void pool_c(tsu_c_emitter *e, const tsu_xnode *x, const char *kernel, con
     const tsu_shape *s = tsu_node_shape(x->node), *in = tsu_node_shape(x->inputs[0]);
     const int *k = tsu_param_ints(x->node, POOL_KERNEL), *st = tsu_param_ints(x->node, POOL_STRIDE);
     const int *p = tsu_param_ints(x->node, POOL_PAD);
-    char src[64], dst[64];
-    tsu_c_value(e, x->inputs[0], src, sizeof src);
-    tsu_c_value(e, x->node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(e, x);
     tsu_c_kernel(e, kernel);
-    tsu_c_printf(e, "    %s(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %d, %d);\n", fn, src,
-                 in->d[0], in->d[1], in->d[2], k[0], k[1], st[0], st[1], p[0], p[1], dst, s->d[1],
+    tsu_c_printf(e, "    %s(%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %d, %d);\n", fn, io.src,
+                 in->d[0], in->d[1], in->d[2], k[0], k[1], st[0], st[1], p[0], p[1], io.dst, s->d[1],
                  s->d[2]);
 }
 
@@ -449,12 +447,10 @@ static const char global_pool_c_kernel[] =
 static void global_pool_c(tsu_c_emitter *e, const tsu_xnode *x)
 {
     const tsu_shape *in = tsu_node_shape(x->inputs[0]);
-    char src[64], dst[64];
-    tsu_c_value(e, x->inputs[0], src, sizeof src);
-    tsu_c_value(e, x->node, dst, sizeof dst);
+    const tsu_c_io io = tsu_c_operands(e, x);
     tsu_c_kernel(e, global_pool_c_kernel);
-    tsu_c_printf(e, "    global_avgpool(%s, %d, %ld, %s);\n", src, in->d[0],
-                 (long)(tsu_shape_size(in) / (size_t)in->d[0]), dst);
+    tsu_c_printf(e, "    global_avgpool(%s, %d, %zu, %s);\n", io.src, in->d[0],
+                 tsu_channel_size(in), io.dst);
 }
 
 static void global_pool_pytorch(tsu_py_emitter *e, const tsu_node *node)
