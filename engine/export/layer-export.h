@@ -9,8 +9,6 @@
 
 #include "tsu-internal.h"
 
-#include <stdarg.h>
-
 /* One node of the inference graph: a layer with its inputs resolved through
  * the kinds that are the identity at inference (TSU_KIND_INFERENCE_IDENTITY). */
 typedef struct {

@@ -1,11 +1,10 @@
 /* test-toy-layer.c — a layer kind added in one file (toy-layer.c) reaches
  * the catalogue, the runtime and every exporter without touching the
- * engine; kinds declare the runtime fusions they implement. The exported
+ * engine; kinds declare the runtime fusions they implement; every parameter
+ * table has an entry for each index of its enum. The exported
  * files are checked number by number in tests/export (export-toy-*). */
 #include "runtime/net-internal.h"
 #include "test-helpers.h"
-
-#include <glib/gstdio.h>
 
 static const char square_net[] =
     "[{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3]}},"
@@ -51,6 +50,19 @@ static void test_registered(void)
     g_assert_cmpstr(tsu_layer_kind_name(tsu_layer_kind_at(0)), ==, "Input");
     g_assert_nonnull(tsu_layer_kind_find("Convolution"));
     g_assert_cmpstr(tsu_layer_kind_suggest("Sqare"), ==, "Square");
+}
+
+/* TSU_PARAMS_MATCH checks a table's length against its enum; a gap in the
+ * designated initialisers would still leave an entry without a name. */
+static void test_param_tables_complete(void)
+{
+    for (int i = 0; i < tsu_layer_kind_count(); i++) {
+        const tsu_layer_kind *kind = tsu_layer_kind_at(i);
+        for (int k = 0; k < kind->n_params; k++) {
+            if (!kind->params[k].name) g_error("%s: parameter %d has no entry", kind->name, k);
+            g_assert_nonnull(kind->params[k].help);
+        }
+    }
 }
 
 /* y = 0.5 x^2 for x = (1, -2, 3); SquaredError against 0 is the mean of y^2,
@@ -192,6 +204,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/layers/toy/registered", test_registered);
+    g_test_add_func("/layers/param-tables-complete", test_param_tables_complete);
     g_test_add_func("/layers/toy/forward-backward", test_forward_backward);
     g_test_add_func("/layers/toy/exports", test_exports);
     g_test_add_func("/layers/toy/unexportable", test_unexportable);
