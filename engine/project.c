@@ -17,11 +17,6 @@ struct tsu_project {
     char *path;
 };
 
-static struct json_object *new_double(double v)
-{
-    return json_object_new_double(v);
-}
-
 tsu_project *tsu_project_new(const char *name)
 {
     tsu_project *p = tsu_xcalloc(1, sizeof *p);
@@ -32,28 +27,16 @@ tsu_project *tsu_project_new(const char *name)
     struct json_object *network = json_object_new_object();
     json_object_object_add(network, "nodes", json_object_new_array());
     json_object_object_add(root, "network", network);
-
-    struct json_object *dataset = json_object_new_object();
-    struct json_object *train = json_object_new_object();
-    json_object_object_add(train, "source", json_object_new_string("fashion-mnist"));
-    json_object_object_add(train, "split", json_object_new_string("train"));
-    struct json_object *valid = json_object_new_object();
-    json_object_object_add(valid, "source", json_object_new_string("fashion-mnist"));
-    json_object_object_add(valid, "split", json_object_new_string("test"));
-    json_object_object_add(dataset, "training", train);
-    json_object_object_add(dataset, "validation", valid);
-    json_object_object_add(root, "dataset", dataset);
-
-    struct json_object *training = json_object_new_object();
-    json_object_object_add(training, "epochs", json_object_new_int(5));
-    json_object_object_add(training, "batch_size", json_object_new_int(64));
-    json_object_object_add(training, "seed", json_object_new_int(1));
-    struct json_object *opt = json_object_new_object();
-    json_object_object_add(opt, "type", json_object_new_string("Adam"));
-    json_object_object_add(opt, "learning_rate", new_double(0.001));
-    json_object_object_add(training, "optimizer", opt);
-    json_object_object_add(root, "training", training);
     p->root = root;
+
+    /* Fashion-MNIST's own split, then the training settings' table. */
+    char source[] = "fashion-mnist", train[] = "train", test[] = "test";
+    tsu_dataset_settings data = {
+        .training = {.present = true, .source = source, .split = train},
+        .validation = {.present = true, .source = source, .split = test},
+    };
+    tsu_project_set_dataset(p, &data);
+    tsu_project_write_default_training(p);
     return p;
 }
 

@@ -152,6 +152,9 @@ tsu_shape tsu_shape_2(int a, int b);
 tsu_shape tsu_shape_3(int a, int b, int c);
 tsu_shape tsu_shape_4(int a, int b, int c, int d);
 
+/* Writes the training settings a new project shows (engine/train/config.c). */
+void tsu_project_write_default_training(tsu_project *project);
+
 /* Canonical JSON text of a value (used by the project writer and by
  * messages quoting a bad value). Returns malloc'd. */
 char *tsu_json_to_canonical(struct json_object *value, int indent);

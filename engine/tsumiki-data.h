@@ -44,6 +44,46 @@ tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_d
                                     const char *context, tsu_diag *diag);
 void tsu_dataset_free(tsu_dataset *ds);
 
+/* One entry of the project's "dataset" object, typed (docs/datasets.md
+ * has every key). Strings are malloc'd, NULL when the entry leaves them out. */
+typedef struct {
+    bool present;          /* the project has this entry */
+    char *source;          /* "fashion-mnist", "mnist", "idx", "csv" */
+    char *split;           /* built-ins: "train" or "test" */
+    char *dir;             /* built-ins: where the IDX files are */
+    char *path;            /* csv: the index file */
+    char *images, *labels; /* idx */
+    int skip;              /* samples dropped first: 0 */
+    int limit;             /* samples kept: 0 for all */
+    bool shuffled;         /* select from the permutation of shuffle_seed */
+    uint64_t shuffle_seed;
+} tsu_dataset_spec;
+
+/* The "dataset" object: the data a run trains and validates on. */
+typedef struct {
+    tsu_dataset_spec training, validation;
+} tsu_dataset_settings;
+
+/* Reads "dataset"; every value is type-checked, messages name the key
+ * ("dataset.training.limit: expected an integer >= 1, got 0"). What the
+ * data itself holds is for tsu_project_open_dataset. Free with
+ * tsu_dataset_settings_clear even on failure. */
+tsu_status tsu_project_get_dataset(const tsu_project *project, tsu_dataset_settings *settings,
+                                   tsu_diag *diag);
+/* Writes the entries in place: keys whose value did not change, and keys
+ * this version does not know, stay as they are; an entry not present is
+ * removed. */
+void tsu_project_set_dataset(tsu_project *project, const tsu_dataset_settings *settings);
+void tsu_dataset_settings_clear(tsu_dataset_settings *settings);
+void tsu_dataset_spec_clear(tsu_dataset_spec *spec);
+/* A deep copy into *out (which is overwritten, not freed). */
+void tsu_dataset_spec_copy(tsu_dataset_spec *out, const tsu_dataset_spec *spec);
+/* Opens dataset.<key> ("training", "validation") with paths resolved
+ * against the project's directory; NULL with the reasons in diag, also
+ * when the project names no such data. */
+tsu_dataset *tsu_project_open_dataset(const tsu_project *project, const char *key,
+                                      tsu_diag *diag);
+
 /* Number of samples (after "skip" and "limit"). */
 int tsu_dataset_size(const tsu_dataset *ds);
 /* One line for people: "Fashion-MNIST train (60000 samples)". */

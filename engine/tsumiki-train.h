@@ -9,7 +9,8 @@ typedef enum {
     TSU_SCHEDULE_COSINE,  /* cosine decay to min_lr over all epochs */
 } tsu_schedule_kind;
 
-/* The project's "training" object, with defaults for what it leaves out. */
+/* The project's "training" object, with defaults for what it leaves out.
+ * The settings table below owns every default and bound. */
 typedef struct {
     int epochs;                 /* 5 */
     int batch_size;             /* 64 */
@@ -27,11 +28,90 @@ typedef struct {
     int warmup_epochs;          /* linear warm-up before the schedule: 0 */
 } tsu_train_config;
 
+/* One entry per field of tsu_train_config, in reading order (the optimizer
+ * before the settings whose default or meaning depends on it). */
+typedef enum {
+    TSU_SETTING_EPOCHS,
+    TSU_SETTING_BATCH_SIZE,
+    TSU_SETTING_SEED,
+    TSU_SETTING_THREADS,
+    TSU_SETTING_OPTIMIZER,
+    TSU_SETTING_LEARNING_RATE,
+    TSU_SETTING_MOMENTUM,
+    TSU_SETTING_BETA1,
+    TSU_SETTING_BETA2,
+    TSU_SETTING_EPS,
+    TSU_SETTING_WEIGHT_DECAY,
+    TSU_SETTING_SCHEDULE,
+    TSU_SETTING_STEP_EPOCHS,
+    TSU_SETTING_GAMMA,
+    TSU_SETTING_MIN_LR,
+    TSU_SETTING_WARMUP_EPOCHS,
+    TSU_SETTING_COUNT
+} tsu_train_setting;
+
+typedef enum {
+    TSU_SETTING_INT,    /* an integer (the seed may reach 2^53) */
+    TSU_SETTING_NUMBER, /* a finite double */
+    TSU_SETTING_CHOICE, /* a name from `choices`; the value is its index */
+} tsu_setting_type;
+
+/* One training setting: the single source of truth for its JSON key,
+ * default, bounds and meaning. It drives reading and writing the document,
+ * a new project's defaults, tsumiki-cli check, docs/training.md and the
+ * GUI's configuration panel. */
+typedef struct {
+    const char *name;           /* the field and widget name: "learning_rate" */
+    const char *key;            /* under "training": "optimizer.learning_rate" */
+    tsu_setting_type type;
+    double def, min, max;       /* CHOICE: def is an index into choices */
+    const char *const *choices; /* CHOICE: names as the file spells them */
+    int n_choices;
+    unsigned optimizers;        /* bit (1 << kind) per optimizer it means something to; 0: all */
+    unsigned schedules;         /* bit (1 << kind) per schedule; 0: all */
+    bool always;                /* written even at its default (the file shows it) */
+    const char *label;          /* for people: "Learning rate" */
+    const char *help;           /* one line for tooltips and docs */
+} tsu_setting_desc;
+
+const tsu_setting_desc *tsu_train_setting_desc(tsu_train_setting setting);
+/* The value as a double (a CHOICE's index), and back (no bounds check). */
+double tsu_train_config_get(const tsu_train_config *config, tsu_train_setting setting);
+void tsu_train_config_set(tsu_train_config *config, tsu_train_setting setting, double value);
+/* The default, which for weight_decay depends on the optimizer (AdamW: 0.01). */
+double tsu_train_setting_default(const tsu_train_config *config, tsu_train_setting setting);
+/* Whether the setting means something with this optimizer and schedule. */
+bool tsu_train_setting_applies(const tsu_train_config *config, tsu_train_setting setting);
+/* The value as the file and people read it: "Adam", "64", "0.001". */
+int tsu_train_setting_format(const tsu_train_config *config, tsu_train_setting setting,
+                             char *buf, size_t size);
+/* "training.optimizer.learning_rate": the path messages name. */
+int tsu_train_setting_path(tsu_train_setting setting, char *buf, size_t size);
+/* Every setting at its default. */
+void tsu_train_config_defaults(tsu_train_config *config);
+
 const char *tsu_optimizer_name(tsu_optimizer_kind kind);
 /* Reads "training" from the project; errors name the key
- * ("training.optimizer.type: unknown optimizer "Adm" (did you mean "Adam"?)"). */
+ * ("training.epochs: expected an integer from 1 to 100000, got 0",
+ * "training.optimizer.type: unknown type "Adm" (did you mean "Adam"?)").
+ * Settings that are missing or wrong keep their defaults. */
+tsu_status tsu_project_get_training(const tsu_project *project, tsu_train_config *config,
+                                    tsu_diag *diag);
+/* The same (the older name). */
 tsu_status tsu_train_config_read(const tsu_project *project, tsu_train_config *config,
                                  tsu_diag *diag);
+/* Writes every setting that differs from what the document says, in place:
+ * unknown keys and the order of known ones survive, so setting what was
+ * read leaves the document byte-identical. */
+void tsu_project_set_training(tsu_project *project, const tsu_train_config *config);
+/* Writes one setting (an edit), whatever the document says. Changing the
+ * optimizer or schedule drops the keys that stop meaning something and
+ * adds the ones always shown. Other settings, even invalid ones, stay. */
+void tsu_project_set_training_setting(tsu_project *project, const tsu_train_config *config,
+                                      tsu_train_setting setting);
+/* The canonical text of a top-level section ("training", "dataset"), ""
+ * when absent (malloc'd): to notice that a section changed. */
+char *tsu_project_section_text(const tsu_project *project, const char *section);
 /* The learning rate at a fractional epoch (0-based, e.g. 2.5 = middle of the third). */
 double tsu_train_config_lr_at(const tsu_train_config *config, double epoch);
 

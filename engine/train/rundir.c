@@ -3,7 +3,7 @@
 #include "rundir.h"
 
 #include <errno.h>
-#include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -62,59 +62,46 @@ char *tsu_run_dir_create(const tsu_project *project, const char *out_dir, tsu_di
     return run;
 }
 
-static void set_int(struct json_object *obj, const char *key, int64_t value)
-{
-    json_object_object_add(obj, key, json_object_new_int64(value));
-}
-
-static struct json_object *child_object(struct json_object *parent, const char *key)
-{
-    struct json_object *child = NULL;
-    if (!json_object_object_get_ex(parent, key, &child) ||
-        !json_object_is_type(child, json_type_object)) {
-        child = json_object_new_object();
-        json_object_object_add(parent, key, child);
-    }
-    return child;
-}
-
 /* Dataset paths are relative to the project file; the copy lives elsewhere,
  * so they become absolute there. */
-static void absolutize_paths(struct json_object *spec, const char *project_dir)
+static void absolutize(char **path, const char *abs_dir)
 {
-    static const char *const keys[] = {"path", "images", "labels", "dir"};
-    if (!json_object_is_type(spec, json_type_object)) return;
-    for (size_t i = 0; i < TSU_ARRAY_LEN(keys); i++) {
-        struct json_object *v = NULL;
-        if (!json_object_object_get_ex(spec, keys[i], &v) || !json_object_is_type(v, json_type_string))
-            continue;
-        const char *p = json_object_get_string(v);
-        if (p[0] == '/') continue;
-        char *abs_dir = realpath(project_dir, NULL);
-        size_t cap = strlen(abs_dir ? abs_dir : project_dir) + strlen(p) + 2;
-        char *joined = tsu_xmalloc(cap);
-        snprintf(joined, cap, "%s/%s", abs_dir ? abs_dir : project_dir, p);
-        json_object_object_add(spec, keys[i], json_object_new_string(joined));
-        free(joined);
-        free(abs_dir);
-    }
+    if (!*path || (*path)[0] == '/') return;
+    size_t cap = strlen(abs_dir) + strlen(*path) + 2;
+    char *joined = tsu_xmalloc(cap);
+    snprintf(joined, cap, "%s/%s", abs_dir, *path);
+    free(*path);
+    *path = joined;
+}
+
+static void absolutize_spec(tsu_dataset_spec *spec, const char *abs_dir)
+{
+    absolutize(&spec->path, abs_dir);
+    absolutize(&spec->images, abs_dir);
+    absolutize(&spec->labels, abs_dir);
+    absolutize(&spec->dir, abs_dir);
 }
 
 tsu_status tsu_run_dir_write_project(const char *run_dir, const tsu_project *project,
                                      const tsu_train_config *config, int limit, tsu_diag *diag)
 {
     tsu_project *copy = tsu_project_dup(project);
-    struct json_object *root = tsu_project_root(copy);
-    struct json_object *training = child_object(root, "training");
-    set_int(training, "epochs", config->epochs);
-    set_int(training, "batch_size", config->batch_size);
-    set_int(training, "seed", (int64_t)config->seed);
-    struct json_object *dataset = child_object(root, "dataset");
-    char *dir = tsu_project_dir(project);
-    json_object_object_foreach(dataset, key, spec) {
-        absolutize_paths(spec, dir);
-        if (limit > 0 && !strcmp(key, "training")) set_int(spec, "limit", limit);
-    }
+    /* The run's own settings: the command line may have overridden these. */
+    static const tsu_train_setting overridable[] = {
+        TSU_SETTING_EPOCHS, TSU_SETTING_BATCH_SIZE, TSU_SETTING_SEED,
+    };
+    for (size_t i = 0; i < TSU_ARRAY_LEN(overridable); i++)
+        tsu_project_set_training_setting(copy, config, overridable[i]);
+    tsu_dataset_settings data;
+    /* The run read the dataset section already: it is valid. */
+    tsu_project_get_dataset(copy, &data, NULL);
+    char *dir = tsu_project_dir(project), *abs_dir = realpath(dir, NULL);
+    absolutize_spec(&data.training, abs_dir ? abs_dir : dir);
+    absolutize_spec(&data.validation, abs_dir ? abs_dir : dir);
+    if (limit > 0) data.training.limit = limit;
+    tsu_project_set_dataset(copy, &data);
+    tsu_dataset_settings_clear(&data);
+    free(abs_dir);
     free(dir);
     size_t cap = strlen(run_dir) + 32;
     char *path = tsu_xmalloc(cap);
