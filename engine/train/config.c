@@ -161,6 +161,7 @@ bool tsu_train_setting_applies(const tsu_train_config *c, tsu_train_setting s)
 /* The shortest decimal that reads back as the same double. */
 static int format_number(double v, char *buf, size_t size)
 {
+    if (v == floor(v) && fabs(v) < 1e15) return snprintf(buf, size, "%.0f", v);
     int n = 0;
     for (int precision = 1; precision <= 17; precision++) {
         n = snprintf(buf, size, "%.*g", precision, v);
@@ -433,8 +434,10 @@ void tsu_project_set_training(tsu_project *project, const tsu_train_config *c)
         /* A key the file leaves out stays out while it has its default. */
         bool quiet = !shown && v == tsu_train_setting_default(c, s) &&
                      (!settings[s].always || in_schedule_section(s));
-        if (!same && !quiet) tsu_project_set_training_setting(project, c, s);
-        if (!same) tsu_train_config_set(&current, s, v);
+        if (same || quiet) continue;
+        tsu_project_set_training_setting(project, c, s);
+        /* What the rest now reads as (weight_decay's default follows the optimizer). */
+        read_settings(training, &current, ok, NULL);
     }
 }
 
