@@ -149,7 +149,7 @@ int cli_check(int argc, char **argv)
     tsu_train_config config;
     /* Without a project (it failed to load) the defaults still size --json's totals. */
     tsu_project *defaults = project ? NULL : tsu_project_new(NULL);
-    tsu_train_config_read(project ? project : defaults, &config, project ? &diag : NULL);
+    tsu_project_get_training(project ? project : defaults, &config, project ? &diag : NULL);
     tsu_project_free(defaults);
     int batch = o.batch_size ? o.batch_size : config.batch_size;
     tsu_graph_stats stats = {0};
@@ -161,6 +161,8 @@ int cli_check(int argc, char **argv)
         printf("%s (%s)\n\n", tsu_project_name(project), o.path);
         print_table(graph);
         print_totals(&stats, batch, config.optimizer);
+        printf("\n");
+        cli_print_training(&config);
     }
     if (!o.json && diag.count) {
         fprintf(stderr, "\n%d error%s in %s:\n", diag.count, diag.count == 1 ? "" : "s", o.path);

@@ -23,6 +23,7 @@ static const cli_command commands[] = {
      "trained weights out to other tools"},
     {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", "an ONNX model as a project"},
     {"layers", cli_layers, "[--markdown]", "the layer catalogue"},
+    {"settings", cli_settings, "[--markdown]", "the training settings, their defaults and ranges"},
 };
 
 static void print_usage(FILE *out)

@@ -10,6 +10,10 @@ int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_settings(int argc, char **argv);
+
+/* "Training: epochs 5, batch_size 64, ..." (the settings that apply). */
+void cli_print_training(const tsu_train_config *config);
 
 /* "29,034" */
 const char *cli_group_digits(uint64_t value, char *buf, size_t size);

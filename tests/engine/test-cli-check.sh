@@ -17,6 +17,7 @@ done
 
 out=$("$cli" check "$src/resources/examples/fashion-mnist-cnn.tsumiki")
 echo "$out" | grep -q "Trainable parameters: 29,034" || { echo "FAIL: seed total"; failures=$((failures + 1)); }
+echo "$out" | grep -q "^Training: epochs 5, batch_size 64, seed 1, threads 0, optimizer Adam, learning_rate 0.001, beta1 0.9," || { echo "FAIL: Training line"; failures=$((failures + 1)); }
 echo "$out" | grep -Eq "^conv2 +Convolution +32x14x14 +12,832" || { echo "FAIL: conv2 row"; failures=$((failures + 1)); }
 
 expect_error() { # file, expected text in the error output
