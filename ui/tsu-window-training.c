@@ -3,8 +3,6 @@
  * the document: they ask for it, and hand edits back as undoable commands. */
 #include "tsu-window-private.h"
 
-#include <json-c/json.h>
-
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-layer-stats-view.h"
@@ -18,53 +16,26 @@ get_project (gpointer data)
   return tsu_graph_model_get_project (TSU_GRAPH_MODEL (data));
 }
 
-/* The canonical text of a top-level section, to notice when it changed. */
-static char *
-dup_section_text (TsuWindow *self, const char *key)
+/* The document, to edit between tsu_graph_model_begin() and _end(). */
+static tsu_project *
+edited_project (TsuWindow *self)
 {
-  struct json_object *root = tsu_project_root (tsu_graph_model_get_project (self->model));
-  struct json_object *value = NULL;
-
-  if (!json_object_object_get_ex (root, key, &value))
-    return g_strdup ("");
-  return g_strdup (json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN));
+  return (tsu_project *) tsu_graph_model_get_project (self->model);
 }
 
 static void
-set_member (struct json_object *object, const char *key, const char *json_text)
+on_training_edited (TsuWindow *self, int setting, const tsu_train_config *config)
 {
-  struct json_object *value = json_text != NULL ? json_tokener_parse (json_text) : NULL;
-
-  if (value != NULL)
-    json_object_object_add (object, key, value);
-  else
-    json_object_object_del (object, key);
-}
-
-static void
-on_training_edited (TsuWindow *self, const char *json_text)
-{
-  struct json_object *root = tsu_project_root (tsu_graph_model_get_project (self->model));
-
   tsu_graph_model_begin (self->model, "Change training settings");
-  set_member (root, "training", json_text);
+  tsu_project_set_training_setting (edited_project (self), config, setting);
   tsu_graph_model_end (self->model);
 }
 
 static void
-on_dataset_edited (TsuWindow *self, const char *key, const char *json_text)
+on_dataset_edited (TsuWindow *self, const tsu_dataset_settings *data)
 {
-  struct json_object *root = tsu_project_root (tsu_graph_model_get_project (self->model));
-  struct json_object *dataset = NULL;
-
   tsu_graph_model_begin (self->model, "Change dataset");
-  if (!json_object_object_get_ex (root, "dataset", &dataset) ||
-      !json_object_is_type (dataset, json_type_object))
-    {
-      dataset = json_object_new_object ();
-      json_object_object_add (root, "dataset", dataset);
-    }
-  set_member (dataset, key, json_text);
+  tsu_project_set_dataset (edited_project (self), data);
   tsu_graph_model_end (self->model);
 }
 
@@ -76,14 +47,21 @@ on_run_activated (TsuWindow *self, const char *run_dir)
 }
 
 /* Keeps the pages in step with the document, doing the expensive part
- * (re-reading runs, re-checking data) only when its input changed. */
+ * (re-reading runs, re-checking data) only when its input changed. The
+ * graph model says only that something changed; comparing the sections'
+ * text is how this one place tells which. */
 static void
 on_model_changed (TsuWindow *self)
 {
   const tsu_project *project = tsu_graph_model_get_project (self->model);
   const char *path = tsu_graph_model_get_path (self->model);
-  g_autofree char *training = dup_section_text (self, "training");
-  g_autofree char *dataset = dup_section_text (self, "dataset");
+  char *engine_training = tsu_project_section_text (project, "training");
+  char *engine_dataset = tsu_project_section_text (project, "dataset");
+  g_autofree char *training = g_strdup (engine_training);
+  g_autofree char *dataset = g_strdup (engine_dataset);
+
+  free (engine_training);
+  free (engine_dataset);
   gboolean path_changed = g_strcmp0 (path, self->shown_path) != 0;
 
   if (path_changed)

@@ -15,7 +15,6 @@
 #include "tsu-plot-ticks.h"
 #include "tsu-run-list.h"
 #include "tsu-training-history.h"
-#include "tsu-training-json.h"
 
 /* ------------------------------------------------------------ ticks */
 
@@ -563,59 +562,6 @@ test_eval_outputs_sigmoid_and_regression (void)
   g_assert_cmpstr (error->message, ==, "x.csv:2: expected 4 columns, got 2");
 }
 
-/* ------------------------------------------------------------ training JSON */
-
-static void
-test_training_json (void)
-{
-  tsu_diag diag;
-  tsu_diag_init (&diag);
-  const char *text =
-    "{\"format\":\"tsumiki-project\",\"version\":1,\"name\":\"t\",\"network\":{\"nodes\":[]},"
-    "\"training\":{\"epochs\":7,\"batch_size\":32,\"seed\":3,\"custom\":true,"
-    "\"optimizer\":{\"type\":\"Adam\",\"learning_rate\":0.002}}}";
-  tsu_project *project = tsu_project_parse (text, strlen (text), "t", &diag);
-  g_assert_nonnull (project);
-
-  tsu_train_config c;
-  g_assert_cmpint (tsu_train_config_read (project, &c, &diag), ==, TSU_OK);
-  c.optimizer = TSU_OPT_MOMENTUM;
-  c.momentum = 0.8;
-  c.schedule = TSU_SCHEDULE_STEP;
-  c.step_epochs = 2;
-  c.gamma = 0.5;
-
-  struct json_object *old = NULL;
-  json_object_object_get_ex (tsu_project_root (project), "training", &old);
-  struct json_object *training = tsu_training_json_from_config (&c, old);
-  const char *json = json_object_to_json_string_ext (training, JSON_C_TO_STRING_PLAIN);
-  /* Unknown keys survive; Adam-only keys never appear; defaults stay out. */
-  g_assert_nonnull (strstr (json, "\"custom\":true"));
-  g_assert_null (strstr (json, "beta1"));
-  g_assert_null (strstr (json, "threads"));
-  g_assert_null (strstr (json, "weight_decay"));
-  json_object_object_add (tsu_project_root (project), "training", training);
-
-  tsu_train_config back;
-  g_assert_cmpint (tsu_train_config_read (project, &back, &diag), ==, TSU_OK);
-  g_assert_cmpint (back.epochs, ==, 7);
-  g_assert_cmpint (back.batch_size, ==, 32);
-  g_assert_cmpint ((int) back.seed, ==, 3);
-  g_assert_cmpint (back.optimizer, ==, TSU_OPT_MOMENTUM);
-  g_assert_cmpfloat (back.momentum, ==, 0.8);
-  g_assert_cmpfloat (back.learning_rate, ==, 0.002);
-  g_assert_cmpint (back.schedule, ==, TSU_SCHEDULE_STEP);
-  g_assert_cmpint (back.step_epochs, ==, 2);
-  g_assert_cmpfloat (back.gamma, ==, 0.5);
-
-  tsu_train_config d;
-  tsu_training_config_defaults (&d);
-  g_assert_cmpint (d.epochs, ==, 5);
-  g_assert_cmpint (d.optimizer, ==, TSU_OPT_ADAM);
-  tsu_project_free (project);
-  tsu_diag_free (&diag);
-}
-
 /* ------------------------------------------------------------ dataset checks */
 
 static void
@@ -671,17 +617,25 @@ test_dataset_report (void)
 static void
 test_dataset_spec_editing (void)
 {
-  g_autofree char *a = tsu_dataset_spec_set_source ("{\"source\":\"csv\",\"path\":\"d.csv\",\"limit\":500}",
-                                                    "validation", "fashion-mnist");
-  g_assert_cmpstr (a, ==, "{\"source\":\"fashion-mnist\",\"limit\":500,\"split\":\"test\"}");
-  g_autofree char *b = tsu_dataset_spec_set_source (a, "validation", "csv");
-  g_assert_cmpstr (b, ==, "{\"source\":\"csv\",\"limit\":500}");
-  g_autofree char *c = tsu_dataset_spec_set_string (b, "path", "data/train.csv");
-  g_assert_cmpstr (c, ==, "{\"source\":\"csv\",\"limit\":500,\"path\":\"data/train.csv\"}");
-  g_autofree char *d = tsu_dataset_spec_set_limit (c, 0);
-  g_assert_null (strstr (d, "limit"));
-  g_autofree char *e = tsu_dataset_spec_set_source (NULL, "training", "mnist");
-  g_assert_cmpstr (e, ==, "{\"source\":\"mnist\",\"split\":\"train\"}");
+  tsu_dataset_spec spec = { .present = TRUE, .source = g_strdup ("csv"),
+                            .path = g_strdup ("d.csv"), .limit = 500 };
+  tsu_dataset_spec_set_source (&spec, "validation", "fashion-mnist");
+  g_assert_cmpstr (spec.source, ==, "fashion-mnist");
+  g_assert_cmpstr (spec.split, ==, "test");
+  g_assert_null (spec.path);
+  g_assert_cmpint (spec.limit, ==, 500);
+  tsu_dataset_spec_set_source (&spec, "validation", "csv");
+  g_assert_null (spec.split);
+  g_assert_cmpint (spec.limit, ==, 500);
+  tsu_dataset_spec_set_string (&spec, "path", "data/train.csv");
+  g_assert_cmpstr (spec.path, ==, "data/train.csv");
+  tsu_dataset_spec_set_source (&spec, "training", "idx");
+  g_assert_null (spec.path);
+  tsu_dataset_spec_clear (&spec);
+  tsu_dataset_spec_set_source (&spec, "training", "mnist");
+  g_assert_true (spec.present);
+  g_assert_cmpstr (spec.split, ==, "train");
+  tsu_dataset_spec_clear (&spec);
 
   g_autofree char *inside = tsu_dataset_relative_path ("/home/a/proj", "/home/a/proj/data/x.csv");
   g_assert_cmpstr (inside, ==, "data/x.csv");
@@ -712,7 +666,6 @@ main (int    argc,
   g_test_add_func ("/training/history/layer-stats", test_history_layer_stats);
   g_test_add_func ("/training/metrics/softmax", test_eval_outputs_softmax);
   g_test_add_func ("/training/metrics/sigmoid-regression", test_eval_outputs_sigmoid_and_regression);
-  g_test_add_func ("/training/config/json", test_training_json);
   g_test_add_func ("/training/dataset/report", test_dataset_report);
   g_test_add_func ("/training/dataset/spec-editing", test_dataset_spec_editing);
   return g_test_run ();

@@ -21,6 +21,7 @@
 #include "tsu-mini-loss-view.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"
+#include "tsu-training-config.h"
 #include "tsu-training-ui.h"
 #include "tsu-training-view.h"
 
@@ -228,7 +229,7 @@ typedef struct
 {
   tsu_project *project;
   char        *dir;
-  char        *edited;
+  int          edits;        /* training settings written by the pages */
 } Doc;
 
 static const tsu_project *
@@ -237,13 +238,15 @@ doc_project (gpointer data)
   return ((Doc *) data)->project;
 }
 
+/* As the window does: the one setting edited goes into the document. */
 static void
-on_edited (TsuTrainingView *view,
-           const char      *json,
-           Doc             *doc)
+on_edited (TsuTrainingView        *view,
+           int                     setting,
+           const tsu_train_config *config,
+           Doc                    *doc)
 {
-  g_free (doc->edited);
-  doc->edited = g_strdup (json);
+  tsu_project_set_training_setting (doc->project, config, setting);
+  doc->edits++;
 }
 
 static gboolean
@@ -281,7 +284,6 @@ doc_free (Doc *doc)
   tsu_project_free (doc->project);
   tsu_fixture_remove_tree (doc->dir);
   g_free (doc->dir);
-  g_free (doc->edited);
   g_free (doc);
 }
 
@@ -411,17 +413,125 @@ test_config_edit (void)
   GtkWidget *epochs = find_widget (GTK_WIDGET (view), is_spin_with_value, GINT_TO_POINTER (3));
   g_assert_nonnull (epochs);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 12);
-  g_assert_nonnull (doc->edited);
-  struct json_object *training = json_tokener_parse (doc->edited);
-  struct json_object *value = NULL;
-  g_assert_true (json_object_object_get_ex (training, "epochs", &value));
-  g_assert_cmpint (json_object_get_int (value), ==, 12);
-  g_assert_true (json_object_object_get_ex (training, "batch_size", &value));
-  g_assert_cmpint (json_object_get_int (value), ==, 16);
-  json_object_put (training);
+  g_assert_cmpint (doc->edits, ==, 1);
+  tsu_train_config c;
+  g_assert_cmpint (tsu_project_get_training (doc->project, &c, NULL), ==, TSU_OK);
+  g_assert_cmpint (c.epochs, ==, 12);
+  g_assert_cmpint (c.batch_size, ==, 16);
 
   gtk_window_destroy (window);
   doc_free (doc);
+}
+
+static TsuTrainingConfig *
+config_showing (const char *training_json,
+                tsu_project **project)
+{
+  g_autofree char *text = g_strdup_printf ("{\"format\": \"tsumiki-project\", \"version\": 1, "
+                                           "\"training\": %s}", training_json);
+  TsuTrainingConfig *config = TSU_TRAINING_CONFIG (tsu_training_config_new ());
+
+  *project = tsu_project_parse (text, strlen (text), "t.tsumiki", NULL);
+  g_assert_nonnull (*project);
+  g_object_ref_sink (config);
+  tsu_training_config_load (config, *project);
+  return config;
+}
+
+static void
+on_config_edited (TsuTrainingConfig *config,
+                  int                setting,
+                  tsu_project       *project)
+{
+  tsu_train_config c;
+
+  tsu_training_config_get (config, &c);
+  tsu_project_set_training_setting (project, &c, setting);
+}
+
+/* Every field's range and choices are the settings table's; a value the
+ * table allows is shown as it is (seeds beyond 2^31). */
+static void
+test_config_ranges_from_table (void)
+{
+  tsu_project *project = NULL;
+  TsuTrainingConfig *config = config_showing ("{\"seed\": 3000000000, \"optimizer\": "
+                                              "{\"type\": \"SGD\", \"learning_rate\": 0.25}}", &project);
+
+  g_assert_null (tsu_training_config_get_problem (config));
+  for (int s = 0; s < TSU_SETTING_COUNT; s++)
+    {
+      const tsu_setting_desc *d = tsu_train_setting_desc (s);
+      GtkWidget *field = tsu_training_config_get_field (config, s);
+      g_test_message ("%s", d->key);
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (field), ==, d->help);
+      if (d->type == TSU_SETTING_CHOICE)
+        {
+          GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (field));
+          g_assert_cmpuint (g_list_model_get_n_items (names), ==, d->n_choices);
+          continue;
+        }
+      double lower, upper;
+      gtk_spin_button_get_range (GTK_SPIN_BUTTON (field), &lower, &upper);
+      g_assert_cmpfloat (lower, ==, d->min);
+      g_assert_cmpfloat (upper, ==, d->max);
+    }
+  GtkWidget *seed = tsu_training_config_get_field (config, TSU_SETTING_SEED);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (seed)), ==, 3000000000.0);
+  GtkWidget *optimizer = tsu_training_config_get_field (config, TSU_SETTING_OPTIMIZER);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (optimizer)), ==, TSU_OPT_SGD);
+  /* SGD has no momentum or betas to show. */
+  g_assert_false (gtk_widget_get_visible (tsu_training_config_get_field (config, TSU_SETTING_MOMENTUM)));
+  g_assert_false (gtk_widget_get_visible (tsu_training_config_get_field (config, TSU_SETTING_BETA1)));
+  g_assert_true (gtk_widget_get_visible (tsu_training_config_get_field (config, TSU_SETTING_WEIGHT_DECAY)));
+
+  /* Loading then editing nothing writes nothing: the text stays. */
+  char *before = tsu_project_to_string (project);
+  tsu_train_config c;
+  tsu_training_config_get (config, &c);
+  tsu_project_set_training (project, &c);
+  char *after = tsu_project_to_string (project);
+  g_assert_cmpstr (before, ==, after);
+  free (before);
+  free (after);
+  g_object_unref (config);
+  tsu_project_free (project);
+}
+
+/* A value out of range in the file is reported, and an edit of another
+ * field does not replace it with the spin button's clamped value. */
+static void
+test_config_out_of_range_is_reported (void)
+{
+  tsu_project *project = NULL;
+  TsuTrainingConfig *config = config_showing ("{\"epochs\": 0, \"batch_size\": 16}", &project);
+  GtkWidget *epochs = tsu_training_config_get_field (config, TSU_SETTING_EPOCHS);
+  GtkWidget *batch = tsu_training_config_get_field (config, TSU_SETTING_BATCH_SIZE);
+
+  g_assert_cmpstr (tsu_training_config_get_problem (config), ==,
+                   "training.epochs: expected an integer from 1 to 100000, got 0");
+  g_assert_true (gtk_widget_has_css_class (epochs, "error"));
+  g_assert_false (gtk_widget_has_css_class (batch, "error"));
+
+  g_signal_connect (config, "edited", G_CALLBACK (on_config_edited), project);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (batch), 32);
+  char *text = tsu_project_to_string (project);
+  g_assert_nonnull (strstr (text, "\"epochs\": 0,\n    \"batch_size\": 32\n"));
+  free (text);
+  tsu_training_config_load (config, project);
+  g_assert_nonnull (tsu_training_config_get_problem (config));
+
+  /* Fixing it is an edit of that field. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 4);
+  tsu_training_config_load (config, project);
+  g_assert_null (tsu_training_config_get_problem (config));
+  g_assert_false (gtk_widget_has_css_class (epochs, "error"));
+  tsu_train_config c;
+  g_assert_cmpint (tsu_project_get_training (project, &c, NULL), ==, TSU_OK);
+  g_assert_cmpint (c.epochs, ==, 4);
+  g_assert_cmpint (c.batch_size, ==, 32);
+  g_object_unref (config);
+  tsu_project_free (project);
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -484,13 +594,11 @@ is_source_choice (GtkWidget     *w,
 }
 
 static void
-on_dataset_edited (TsuDatasetView *view,
-                   const char     *key,
-                   const char     *json,
-                   char          **out)
+on_dataset_edited (TsuDatasetView             *view,
+                   const tsu_dataset_settings *data,
+                   tsu_project                *project)
 {
-  g_free (*out);
-  *out = g_strdup_printf ("%s=%s", key, json ? json : "null");
+  tsu_project_set_dataset (project, data);
 }
 
 static void
@@ -520,13 +628,18 @@ test_dataset_page (void)
   save_screenshot (GTK_WIDGET (window), "data-problems.png");
 
   /* Picking a built-in source for the validation data goes to the owner. */
-  g_autofree char *edited = NULL;
-  g_signal_connect (view, "dataset-edited", G_CALLBACK (on_dataset_edited), &edited);
+  g_signal_connect (view, "dataset-edited", G_CALLBACK (on_dataset_edited), doc->project);
   GtkWidget *source = find_widget (GTK_WIDGET (view), is_source_choice, "validation");
   g_assert_nonnull (source);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (source)), ==, 4); /* CSV */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (source), 1);
-  g_assert_cmpstr (edited, ==, "validation={\"source\":\"fashion-mnist\",\"split\":\"test\"}");
+  tsu_dataset_settings data;
+  g_assert_cmpint (tsu_project_get_dataset (doc->project, &data, NULL), ==, TSU_OK);
+  g_assert_cmpstr (data.validation.source, ==, "fashion-mnist");
+  g_assert_cmpstr (data.validation.split, ==, "test");
+  g_assert_null (data.validation.path);
+  g_assert_cmpstr (data.training.source, ==, "csv");
+  tsu_dataset_settings_clear (&data);
 
   gtk_window_destroy (window);
   doc_free (doc);
@@ -592,6 +705,8 @@ main (int    argc,
   g_test_add_func ("/training-ui/layer-warnings", test_layer_warnings);
   g_test_add_func ("/training-ui/training-page", test_training_page);
   g_test_add_func ("/training-ui/config-edit", test_config_edit);
+  g_test_add_func ("/training-ui/config-ranges-from-table", test_config_ranges_from_table);
+  g_test_add_func ("/training-ui/config-out-of-range-is-reported", test_config_out_of_range_is_reported);
   g_test_add_func ("/training-ui/evaluation-page", test_evaluation_page);
   g_test_add_func ("/training-ui/dataset-page", test_dataset_page);
   g_test_add_func ("/training-ui/seed-example-latency", test_seed_example_latency);

@@ -1,7 +1,6 @@
 /* tsu-dataset-check.c — dataset summaries and problems found before training. */
 #include "tsu-dataset-check.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
 static const char *
@@ -51,20 +50,19 @@ tsu_dataset_describe_variables (const tsu_dataset *dataset)
 }
 
 static void
-open_split (TsuDatasetSplit   *split,
-            const tsu_project *project,
-            const char        *project_dir,
-            GPtrArray         *problems)
+open_split (TsuDatasetSplit            *split,
+            const tsu_project          *project,
+            const tsu_dataset_settings *settings,
+            GPtrArray                  *problems)
 {
-  struct json_object *all = NULL, *spec = NULL;
-  g_autofree char *context = g_strconcat ("dataset.", split->key, NULL);
+  const tsu_dataset_spec *spec = !strcmp (split->key, "training") ? &settings->training
+                                                                   : &settings->validation;
   tsu_diag diag;
 
   split->image_var = split->input_var = split->label_var = -1;
   split->label_counts = g_array_new (FALSE, TRUE, sizeof (gint64));
 
-  if (!json_object_object_get_ex (tsu_project_root (project), "dataset", &all)
-      || !json_object_object_get_ex (all, split->key, &spec))
+  if (!spec->present)
     {
       split->description = g_strdup_printf ("No %s data set", split->key);
       if (!strcmp (split->key, "training"))
@@ -74,7 +72,7 @@ open_split (TsuDatasetSplit   *split,
     }
 
   tsu_diag_init (&diag);
-  split->dataset = tsu_dataset_open_named (spec, project_dir, context, &diag);
+  split->dataset = tsu_project_open_dataset (project, split->key, &diag);
   for (int i = 0; i < diag.count; i++)
     g_ptr_array_add (problems, g_strdup (diag.items[i].message));
   tsu_diag_free (&diag);
@@ -182,21 +180,23 @@ TsuDatasetReport *
 tsu_dataset_report_build (const tsu_project *project)
 {
   TsuDatasetReport *report = g_new0 (TsuDatasetReport, 1);
-  g_autofree char *dir = NULL;
   tsu_diag diag;
 
   report->problems = g_ptr_array_new_with_free_func (g_free);
   report->splits[0].key = "training";
   report->splits[1].key = "validation";
 
-  {
-    char *engine_dir = tsu_project_dir (project);
-    dir = g_strdup (engine_dir);
-    free (engine_dir);
-  }
-
+  /* Wrong types in the section are problems too; open_split then
+   * reports what each entry's reader says. */
+  tsu_dataset_settings settings;
+  tsu_diag_init (&diag);
+  tsu_project_get_dataset (project, &settings, &diag);
+  for (int i = 0; i < diag.count; i++)
+    g_ptr_array_add (report->problems, g_strdup (diag.items[i].message));
+  tsu_diag_free (&diag);
   for (int s = 0; s < 2; s++)
-    open_split (&report->splits[s], project, dir, report->problems);
+    open_split (&report->splits[s], project, &settings, report->problems);
+  tsu_dataset_settings_clear (&settings);
 
   tsu_diag_init (&diag);
   tsu_graph *graph = tsu_graph_build (project, &diag);
@@ -227,78 +227,56 @@ tsu_dataset_report_free (TsuDatasetReport *report)
 
 /* ------------------------------------------------------------ editing */
 
-static struct json_object *
-parse_spec (const char *spec_json)
+static char **
+string_member (tsu_dataset_spec *spec,
+               const char       *member)
 {
-  struct json_object *spec = spec_json ? json_tokener_parse (spec_json) : NULL;
-
-  if (!spec || !json_object_is_type (spec, json_type_object))
-    {
-      json_object_put (spec);
-      spec = json_object_new_object ();
-    }
-  return spec;
+  if (!strcmp (member, "split"))
+    return &spec->split;
+  if (!strcmp (member, "path"))
+    return &spec->path;
+  if (!strcmp (member, "images"))
+    return &spec->images;
+  if (!strcmp (member, "labels"))
+    return &spec->labels;
+  g_return_val_if_reached (NULL);
 }
 
-static char *
-spec_text (struct json_object *spec)
+void
+tsu_dataset_spec_set_source (tsu_dataset_spec *spec,
+                             const char       *key,
+                             const char       *source)
 {
-  char *text = g_strdup (json_object_to_json_string_ext (spec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-  json_object_put (spec);
-  return text;
-}
-
-char *
-tsu_dataset_spec_set_source (const char *spec_json,
-                             const char *key,
-                             const char *source)
-{
-  struct json_object *spec = parse_spec (spec_json);
   gboolean builtin = !strcmp (source, "fashion-mnist") || !strcmp (source, "mnist");
-  static const char *const source_keys[] = { "split", "dir", "path", "images", "labels" };
+  gboolean csv = !strcmp (source, "csv"), idx = !strcmp (source, "idx");
 
-  for (guint i = 0; i < G_N_ELEMENTS (source_keys); i++)
+  spec->present = TRUE;
+  g_free (spec->source);
+  spec->source = g_strdup (source);
+  if (!builtin)
+    g_clear_pointer (&spec->split, g_free);
+  g_clear_pointer (&spec->dir, g_free);
+  if (!csv)
+    g_clear_pointer (&spec->path, g_free);
+  if (!idx)
     {
-      const char *k = source_keys[i];
-      gboolean keep = builtin ? !strcmp (k, "split")
-                    : !strcmp (source, "csv") ? !strcmp (k, "path")
-                    : !strcmp (source, "idx") ? (!strcmp (k, "images") || !strcmp (k, "labels"))
-                    : FALSE;
-      if (!keep)
-        json_object_object_del (spec, k);
+      g_clear_pointer (&spec->images, g_free);
+      g_clear_pointer (&spec->labels, g_free);
     }
-  json_object_object_add (spec, "source", json_object_new_string (source));
-  if (builtin && !json_object_object_get_ex (spec, "split", NULL))
-    json_object_object_add (spec, "split",
-                            json_object_new_string (g_strcmp0 (key, "validation") == 0 ? "test" : "train"));
-  return spec_text (spec);
+  if (builtin && !spec->split)
+    spec->split = g_strdup (g_strcmp0 (key, "validation") == 0 ? "test" : "train");
 }
 
-char *
-tsu_dataset_spec_set_string (const char *spec_json,
-                             const char *member,
-                             const char *value)
+void
+tsu_dataset_spec_set_string (tsu_dataset_spec *spec,
+                             const char       *member,
+                             const char       *value)
 {
-  struct json_object *spec = parse_spec (spec_json);
+  char **field = string_member (spec, member);
 
-  if (value)
-    json_object_object_add (spec, member, json_object_new_string (value));
-  else
-    json_object_object_del (spec, member);
-  return spec_text (spec);
-}
-
-char *
-tsu_dataset_spec_set_limit (const char *spec_json,
-                            int         limit)
-{
-  struct json_object *spec = parse_spec (spec_json);
-
-  if (limit > 0)
-    json_object_object_add (spec, "limit", json_object_new_int (limit));
-  else
-    json_object_object_del (spec, "limit");
-  return spec_text (spec);
+  g_return_if_fail (field != NULL);
+  g_free (*field);
+  *field = g_strdup (value);
 }
 
 char *

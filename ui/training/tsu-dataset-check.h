@@ -34,22 +34,19 @@ TsuDatasetReport *tsu_dataset_report_build (const tsu_project *project);
 void              tsu_dataset_report_free  (TsuDatasetReport  *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuDatasetReport, tsu_dataset_report_free)
 
-/* Editing one entry of "dataset" (the Data page's source row). Each
- * returns new JSON text for the entry, built on `spec_json` (may be NULL)
- * so selection keys (skip, limit, shuffle) survive a change of source.
+/* Editing one entry of "dataset" (the Data page's source row), in place;
+ * selection keys (skip, limit, shuffle) survive a change of source. Strings
+ * are g_malloc'd, which is malloc, as tsu_dataset_spec_clear expects.
  *
  * A new source keeps only the keys that mean something to it; built-ins
  * get split "train" for the training entry and "test" for validation. */
-char *tsu_dataset_spec_set_source (const char *spec_json,
-                                   const char *key,
-                                   const char *source);
-/* Sets a string member ("split", "path", "images", "labels"). */
-char *tsu_dataset_spec_set_string (const char *spec_json,
-                                   const char *member,
-                                   const char *value);
-/* Sets "limit"; 0 removes it (every sample). */
-char *tsu_dataset_spec_set_limit  (const char *spec_json,
-                                   int         limit);
+void  tsu_dataset_spec_set_source (tsu_dataset_spec *spec,
+                                   const char       *key,
+                                   const char       *source);
+/* Sets a string member ("split", "path", "images", "labels"); NULL removes it. */
+void  tsu_dataset_spec_set_string (tsu_dataset_spec *spec,
+                                   const char       *member,
+                                   const char       *value);
 /* path relative to project_dir when it lies inside it (paths in a project
  * are relative to its file), else unchanged. */
 char *tsu_dataset_relative_path   (const char *project_dir,

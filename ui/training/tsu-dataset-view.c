@@ -5,7 +5,6 @@
 #include "tsu-plot.h"
 
 #include <gio/gio.h>
-#include <json-c/json.h>
 #include <string.h>
 
 #define MAX_THUMBNAILS 40
@@ -20,6 +19,7 @@ struct _TsuDatasetView
   GtkWidget        *splits_box;
 
   tsu_project      *project;      /* the copy being shown */
+  tsu_dataset_settings data;      /* its "dataset" section */
   TsuDatasetReport *report;
   GCancellable     *cancellable;
   gboolean          busy;
@@ -215,41 +215,65 @@ make_scatter (const TsuDatasetSplit *split)
   return plot;
 }
 
-static const char *
-split_source (const tsu_project *project,
-              const char        *key)
+static tsu_dataset_spec *
+entry_of (tsu_dataset_settings *data,
+          const char           *key)
 {
-  struct json_object *all = NULL, *spec = NULL, *source = NULL;
-
-  if (project && json_object_object_get_ex (tsu_project_root (project), "dataset", &all)
-      && json_object_object_get_ex (all, key, &spec)
-      && json_object_object_get_ex (spec, "source", &source))
-    return json_object_get_string (source);
-  return NULL;
+  return g_strcmp0 (key, "validation") == 0 ? &data->validation : &data->training;
 }
 
 /* ------------------------------------------------------------ source row */
 
-/* The entry's JSON text in the shown project, or NULL. */
-static char *
-dup_spec_json (TsuDatasetView *self,
-               const char     *key)
-{
-  struct json_object *all = NULL, *spec = NULL;
-
-  if (self->project && json_object_object_get_ex (tsu_project_root (self->project), "dataset", &all)
-      && json_object_object_get_ex (all, key, &spec))
-    return g_strdup (json_object_to_json_string_ext (spec, JSON_C_TO_STRING_PLAIN
-                                                           | JSON_C_TO_STRING_NOSLASHESCAPE));
-  return NULL;
-}
+/* An edit: a copy of the shown section with one entry changed by `edit`,
+ * handed to the owner. */
+typedef void (*EntryEdit) (tsu_dataset_spec *spec, const char *key, gconstpointer arg);
 
 static void
 emit_edited (TsuDatasetView *self,
              const char     *key,
-             const char     *json)
+             EntryEdit       edit,
+             gconstpointer   arg)
 {
-  g_signal_emit (self, signals[DATASET_EDITED], 0, key, json);
+  tsu_dataset_settings edited;
+
+  tsu_dataset_spec_copy (&edited.training, &self->data.training);
+  tsu_dataset_spec_copy (&edited.validation, &self->data.validation);
+  edit (entry_of (&edited, key), key, arg);
+  g_signal_emit (self, signals[DATASET_EDITED], 0, &edited);
+  tsu_dataset_settings_clear (&edited);
+}
+
+static void
+edit_source (tsu_dataset_spec *spec, const char *key, gconstpointer source)
+{
+  if (source)
+    tsu_dataset_spec_set_source (spec, key, source);
+  else
+    tsu_dataset_spec_clear (spec);
+}
+
+static void
+edit_split (tsu_dataset_spec *spec, const char *key, gconstpointer split)
+{
+  tsu_dataset_spec_set_string (spec, "split", split);
+}
+
+static void
+edit_limit (tsu_dataset_spec *spec, const char *key, gconstpointer limit)
+{
+  spec->limit = GPOINTER_TO_INT (limit);
+}
+
+typedef struct
+{
+  const char *member, *value;
+} MemberValue;
+
+static void
+edit_member (tsu_dataset_spec *spec, const char *key, gconstpointer arg)
+{
+  const MemberValue *mv = arg;
+  tsu_dataset_spec_set_string (spec, mv->member, mv->value);
 }
 
 static void
@@ -259,15 +283,8 @@ on_source_selected (GtkDropDown    *drop,
 {
   const char *key = g_object_get_data (G_OBJECT (drop), "split-key");
   guint i = gtk_drop_down_get_selected (drop);
-  g_autofree char *old = dup_spec_json (self, key);
 
-  if (i == 0 || i >= G_N_ELEMENTS (source_values))
-    {
-      emit_edited (self, key, NULL);
-      return;
-    }
-  g_autofree char *json = tsu_dataset_spec_set_source (old, key, source_values[i]);
-  emit_edited (self, key, json);
+  emit_edited (self, key, edit_source, i < G_N_ELEMENTS (source_values) ? source_values[i] : NULL);
 }
 
 static void
@@ -276,10 +293,8 @@ on_split_selected (GtkDropDown    *drop,
                    TsuDatasetView *self)
 {
   const char *key = g_object_get_data (G_OBJECT (drop), "split-key");
-  g_autofree char *old = dup_spec_json (self, key);
-  g_autofree char *json = tsu_dataset_spec_set_string (old, "split",
-                                                       gtk_drop_down_get_selected (drop) ? "test" : "train");
-  emit_edited (self, key, json);
+
+  emit_edited (self, key, edit_split, gtk_drop_down_get_selected (drop) ? "test" : "train");
 }
 
 static void
@@ -287,9 +302,8 @@ on_limit_changed (GtkSpinButton  *spin,
                   TsuDatasetView *self)
 {
   const char *key = g_object_get_data (G_OBJECT (spin), "split-key");
-  g_autofree char *old = dup_spec_json (self, key);
-  g_autofree char *json = tsu_dataset_spec_set_limit (old, gtk_spin_button_get_value_as_int (spin));
-  emit_edited (self, key, json);
+
+  emit_edited (self, key, edit_limit, GINT_TO_POINTER (gtk_spin_button_get_value_as_int (spin)));
 }
 
 static void
@@ -307,9 +321,7 @@ on_file_chosen (GtkNativeDialog *dialog,
       char *engine_dir = tsu_project_dir (self->project);
       g_autofree char *relative = tsu_dataset_relative_path (engine_dir, path);
       free (engine_dir);
-      g_autofree char *old = dup_spec_json (self, key);
-      g_autofree char *json = tsu_dataset_spec_set_string (old, member, relative);
-      emit_edited (self, key, json);
+      emit_edited (self, key, edit_member, &(MemberValue) { member, relative });
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -357,16 +369,11 @@ make_source_row (TsuDatasetView *self,
                  const char     *key)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  struct json_object *all = NULL, *spec = NULL, *v = NULL;
-  const char *source = NULL;
+  const tsu_dataset_spec *spec = entry_of (&self->data, key);
   guint selected = 0;
 
-  if (self->project && json_object_object_get_ex (tsu_project_root (self->project), "dataset", &all))
-    json_object_object_get_ex (all, key, &spec);
-  if (spec && json_object_object_get_ex (spec, "source", &v))
-    source = json_object_get_string (v);
   for (guint i = 1; i < G_N_ELEMENTS (source_values); i++)
-    if (g_strcmp0 (source, source_values[i]) == 0)
+    if (spec->present && g_strcmp0 (spec->source, source_values[i]) == 0)
       selected = i;
 
   GtkWidget *drop = gtk_drop_down_new_from_strings (source_labels);
@@ -380,8 +387,7 @@ make_source_row (TsuDatasetView *self,
     {
       static const char *const splits[] = { "train (60 000)", "test (10 000)", NULL };
       GtkWidget *split = gtk_drop_down_new_from_strings (splits);
-      const char *current = spec && json_object_object_get_ex (spec, "split", &v) ? json_object_get_string (v) : "train";
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (split), g_strcmp0 (current, "test") == 0);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (split), g_strcmp0 (spec->split, "test") == 0);
       g_object_set_data_full (G_OBJECT (split), "split-key", g_strdup (key), g_free);
       g_signal_connect (split, "notify::selected", G_CALLBACK (on_split_selected), self);
       gtk_box_append (GTK_BOX (row), split);
@@ -392,7 +398,8 @@ make_source_row (TsuDatasetView *self,
       const char *placeholders[2] = { selected == 4 ? "Choose CSV…" : "Images…", "Labels…" };
       for (int m = 0; m < 2 && members[m]; m++)
         {
-          const char *current = json_object_object_get_ex (spec, members[m], &v) ? json_object_get_string (v) : NULL;
+          const char *current = !strcmp (members[m], "path") ? spec->path
+                                : !strcmp (members[m], "images") ? spec->images : spec->labels;
           GtkWidget *button = file_button (key, members[m], current, placeholders[m]);
           g_signal_connect (button, "clicked", G_CALLBACK (on_choose_file), self);
           gtk_box_append (GTK_BOX (row), button);
@@ -407,8 +414,7 @@ make_source_row (TsuDatasetView *self,
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_set_tooltip_text (limit, "Use only the first N samples; 0 uses all");
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (limit),
-                                 json_object_object_get_ex (spec, "limit", &v) ? json_object_get_int (v) : 0);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (limit), spec->limit);
       g_object_set_data_full (G_OBJECT (limit), "split-key", g_strdup (key), g_free);
       g_signal_connect (limit, "value-changed", G_CALLBACK (on_limit_changed), self);
       gtk_box_append (GTK_BOX (row), label);
@@ -422,7 +428,7 @@ make_card (TsuDatasetView        *self,
            const TsuDatasetSplit *split)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  const char * const *names = tsu_eval_class_names_for_source (split_source (self->project, split->key));
+  const char * const *names = tsu_eval_class_names_for_source (entry_of (&self->data, split->key)->source);
   g_autofree char *title = g_strdup_printf ("%c%s data", g_ascii_toupper (split->key[0]), split->key + 1);
 
   gtk_widget_add_css_class (card, "card");
@@ -559,6 +565,10 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
   self->generation++;
   g_clear_pointer (&self->project, tsu_project_free);
   g_clear_pointer (&self->report, tsu_dataset_report_free);
+  tsu_dataset_settings_clear (&self->data);
+  /* Problems with the section itself are in the report. */
+  if (project)
+    tsu_project_get_dataset (project, &self->data, NULL);
   show_report (self);
   if (!project)
     {
@@ -611,6 +621,7 @@ tsu_dataset_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->report, tsu_dataset_report_free);
   g_clear_pointer (&self->project, tsu_project_free);
+  tsu_dataset_settings_clear (&self->data);
   G_OBJECT_CLASS (tsu_dataset_view_parent_class)->dispose (object);
 }
 
@@ -640,12 +651,12 @@ tsu_dataset_view_class_init (TsuDatasetViewClass *klass)
                                                 | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The user changed an entry of "dataset": the split key ("training",
-   * "validation") and the entry's new JSON text, NULL to remove it. The
-   * owner applies it to its document and calls set_project again. */
+  /* The user changed an entry of "dataset": the whole section as it
+   * should now be (const tsu_dataset_settings *). The owner writes it with
+   * tsu_project_set_dataset() and calls set_project again. */
   signals[DATASET_EDITED] = g_signal_new ("dataset-edited", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                                          G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   tsu_training_ui_init ();
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -5,7 +5,8 @@
  * the network's outputs). Reading the data happens in a worker thread.
  * Each card's first row picks the source (built-in Fashion-MNIST/MNIST and
  * split, IDX files, an NNC-style CSV) and a limit; edits are reported with
- * "dataset-edited" (key, JSON) for the owner to apply. */
+ * "dataset-edited" (the typed section as it should be) for the owner to
+ * apply with tsu_project_set_dataset(). */
 #pragma once
 
 #include <gtk/gtk.h>

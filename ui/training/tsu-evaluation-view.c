@@ -8,7 +8,6 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -126,20 +125,15 @@ evaluate_in_thread (GTask        *task,
   if (status == TSU_OK && job->outputs)
     {
       /* The same samples again, for thumbnails and inputs in the table. */
-      struct json_object *all = NULL, *spec = NULL, *source = NULL;
-      g_autofree char *context = g_strconcat ("dataset.", job->split, NULL);
-      char *dir = tsu_project_dir (project);
-      if (json_object_object_get_ex (tsu_project_root (project), "dataset", &all)
-          && json_object_object_get_ex (all, job->split, &spec))
-        {
-          tsu_diag ignored;
-          tsu_diag_init (&ignored);
-          job->dataset = tsu_dataset_open_named (spec, dir, context, &ignored);
-          tsu_diag_free (&ignored);
-          if (json_object_object_get_ex (spec, "source", &source))
-            job->source_name = g_strdup (json_object_get_string (source));
-        }
-      free (dir);
+      tsu_dataset_settings data;
+      tsu_diag ignored;
+      tsu_diag_init (&ignored);
+      job->dataset = tsu_project_open_dataset (project, job->split, &ignored);
+      tsu_project_get_dataset (project, &data, &ignored);
+      tsu_diag_free (&ignored);
+      const char *source = !strcmp (job->split, "validation") ? data.validation.source : data.training.source;
+      job->source_name = g_strdup (source);
+      tsu_dataset_settings_clear (&data);
     }
 
   if (status != TSU_OK)

@@ -340,11 +340,13 @@ static const GActionEntry action_entries[] = {
 /* ------------------------------------------------------------ config */
 
 static void
-on_config_edited (TsuTrainingView *self)
+on_config_edited (TsuTrainingView *self,
+                  int              setting)
 {
-  g_autofree char *json = tsu_training_config_dup_json (self->config);
+  tsu_train_config config;
 
-  g_signal_emit (self, signals[TRAINING_EDITED], 0, json);
+  tsu_training_config_get (self->config, &config);
+  g_signal_emit (self, signals[TRAINING_EDITED], 0, setting, &config);
 }
 
 static void
@@ -470,11 +472,12 @@ tsu_training_view_class_init (TsuTrainingViewClass *klass)
   object_class->dispose = tsu_training_view_dispose;
   object_class->finalize = tsu_training_view_finalize;
 
-  /* The new "training" object as JSON: the owner applies it to its
-   * document (as an undoable edit) and may call tsu_training_view_reload(). */
+  /* A person changed one setting (tsu_train_setting, const tsu_train_config *):
+   * the owner writes it with tsu_project_set_training_setting() (as an
+   * undoable edit) and may call tsu_training_view_reload(). */
   signals[TRAINING_EDITED] = g_signal_new ("training-edited", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 1, G_TYPE_STRING);
+                                           G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_POINTER);
   /* A run in the list was double-clicked: open it in the Evaluation page. */
   signals[RUN_ACTIVATED] = g_signal_new ("run-activated", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

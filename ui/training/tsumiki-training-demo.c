@@ -12,7 +12,6 @@
  * for each to finish its work, saves data.png, training.png and
  * evaluation.png there, and quits. Configuration edits apply to the
  * in-memory project only (the designer owns saving). */
-#include <json-c/json.h>
 #include <stdlib.h>
 
 #include "tsu-dataset-view.h"
@@ -46,33 +45,20 @@ get_project (gpointer data)
 }
 
 static void
-on_training_edited (TsuTrainingView *view,
-                    const char      *json,
-                    Demo            *demo)
+on_training_edited (TsuTrainingView        *view,
+                    int                     setting,
+                    const tsu_train_config *config,
+                    Demo                   *demo)
 {
-  struct json_object *training = json_tokener_parse (json);
-
-  if (training)
-    json_object_object_add (tsu_project_root (demo->project), "training", training);
+  tsu_project_set_training_setting (demo->project, config, setting);
 }
 
 static void
-on_dataset_edited (TsuDatasetView *view,
-                   const char     *key,
-                   const char     *json,
-                   Demo           *demo)
+on_dataset_edited (TsuDatasetView             *view,
+                   const tsu_dataset_settings *data,
+                   Demo                       *demo)
 {
-  struct json_object *all = NULL;
-
-  if (!json_object_object_get_ex (tsu_project_root (demo->project), "dataset", &all))
-    {
-      all = json_object_new_object ();
-      json_object_object_add (tsu_project_root (demo->project), "dataset", all);
-    }
-  if (json)
-    json_object_object_add (all, key, json_tokener_parse (json));
-  else
-    json_object_object_del (all, key);
+  tsu_project_set_dataset (demo->project, data);
   tsu_dataset_view_set_project (view, demo->project);
 }
 
