@@ -3,7 +3,6 @@
 #include "tsu-training-ui.h"
 #include "tsu-training-view-private.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <string.h>
 
