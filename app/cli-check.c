@@ -162,7 +162,7 @@ int cli_check(int argc, char **argv)
         print_table(graph);
         print_totals(&stats, batch, config.optimizer);
         printf("\n");
-        cli_print_training(&config);
+        cli_print_training(&config, &diag);
     }
     if (!o.json && diag.count) {
         fprintf(stderr, "\n%d error%s in %s:\n", diag.count, diag.count == 1 ? "" : "s", o.path);

@@ -83,13 +83,24 @@ static void print_markdown(void)
            "batch size and seed it used.\n");
 }
 
-void cli_print_training(const tsu_train_config *config)
+/* A setting the diag reports is shown as "(error)", not as the default
+ * the engine falls back to. */
+static bool reported(const tsu_diag *diag, tsu_train_setting s)
+{
+    char path[96];
+    tsu_train_setting_path(s, path, sizeof path);
+    for (int i = 0; diag && i < diag->count; i++)
+        if (!strcmp(diag->items[i].param, path)) return true;
+    return false;
+}
+
+void cli_print_training(const tsu_train_config *config, const tsu_diag *diag)
 {
     printf("Training:");
     for (int s = 0, n = 0; s < TSU_SETTING_COUNT; s++) {
         if (!tsu_train_setting_applies(config, s)) continue;
-        char value[32];
-        tsu_train_setting_format(config, s, value, sizeof value);
+        char value[32] = "(error)";
+        if (!reported(diag, s)) tsu_train_setting_format(config, s, value, sizeof value);
         printf("%s %s %s", n++ ? "," : "", tsu_train_setting_desc(s)->name, value);
     }
     printf("\n");

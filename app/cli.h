@@ -12,8 +12,9 @@ int cli_export(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_settings(int argc, char **argv);
 
-/* "Training: epochs 5, batch_size 64, ..." (the settings that apply). */
-void cli_print_training(const tsu_train_config *config);
+/* "Training: epochs 5, batch_size 64, ..." (the settings that apply;
+ * "(error)" for those diag reports). */
+void cli_print_training(const tsu_train_config *config, const tsu_diag *diag);
 
 /* "29,034" */
 const char *cli_group_digits(uint64_t value, char *buf, size_t size);

@@ -75,7 +75,9 @@ typedef struct {
 } tsu_setting_desc;
 
 const tsu_setting_desc *tsu_train_setting_desc(tsu_train_setting setting);
-/* The value as a double (a CHOICE's index), and back (no bounds check). */
+/* The value as a double (a CHOICE's index), and back: set only converts
+ * (NaN and out-of-range values become the type's nearest), it does not
+ * check the table's bounds; reading a project does. */
 double tsu_train_config_get(const tsu_train_config *config, tsu_train_setting setting);
 void tsu_train_config_set(tsu_train_config *config, tsu_train_setting setting, double value);
 /* The default, which for weight_decay depends on the optimizer (AdamW: 0.01). */

@@ -3,6 +3,7 @@
 #include "tsu-internal.h"
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -121,25 +122,36 @@ double tsu_train_config_get(const tsu_train_config *c, tsu_train_setting s)
     return 0;
 }
 
+/* Casts that stay defined whatever the caller passes (NaN, -1 for a seed). */
+static int to_int(double v)
+{
+    return v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : v == v ? (int)v : 0;
+}
+
+static uint64_t to_u64(double v)
+{
+    return v >= 18446744073709551615.0 ? UINT64_MAX : v > 0 ? (uint64_t)v : 0;
+}
+
 void tsu_train_config_set(tsu_train_config *c, tsu_train_setting s, double v)
 {
     switch (s) {
-    case TSU_SETTING_EPOCHS: c->epochs = (int)v; return;
-    case TSU_SETTING_BATCH_SIZE: c->batch_size = (int)v; return;
-    case TSU_SETTING_SEED: c->seed = (uint64_t)v; return;
-    case TSU_SETTING_THREADS: c->threads = (int)v; return;
-    case TSU_SETTING_OPTIMIZER: c->optimizer = (tsu_optimizer_kind)v; return;
+    case TSU_SETTING_EPOCHS: c->epochs = to_int(v); return;
+    case TSU_SETTING_BATCH_SIZE: c->batch_size = to_int(v); return;
+    case TSU_SETTING_SEED: c->seed = to_u64(v); return;
+    case TSU_SETTING_THREADS: c->threads = to_int(v); return;
+    case TSU_SETTING_OPTIMIZER: c->optimizer = (tsu_optimizer_kind)to_int(v); return;
     case TSU_SETTING_LEARNING_RATE: c->learning_rate = v; return;
     case TSU_SETTING_MOMENTUM: c->momentum = v; return;
     case TSU_SETTING_BETA1: c->beta1 = v; return;
     case TSU_SETTING_BETA2: c->beta2 = v; return;
     case TSU_SETTING_EPS: c->eps = v; return;
     case TSU_SETTING_WEIGHT_DECAY: c->weight_decay = v; return;
-    case TSU_SETTING_SCHEDULE: c->schedule = (tsu_schedule_kind)v; return;
-    case TSU_SETTING_STEP_EPOCHS: c->step_epochs = (int)v; return;
+    case TSU_SETTING_SCHEDULE: c->schedule = (tsu_schedule_kind)to_int(v); return;
+    case TSU_SETTING_STEP_EPOCHS: c->step_epochs = to_int(v); return;
     case TSU_SETTING_GAMMA: c->gamma = v; return;
     case TSU_SETTING_MIN_LR: c->min_lr = v; return;
-    case TSU_SETTING_WARMUP_EPOCHS: c->warmup_epochs = (int)v; return;
+    case TSU_SETTING_WARMUP_EPOCHS: c->warmup_epochs = to_int(v); return;
     case TSU_SETTING_COUNT: break;
     }
     tsu_assert(!"unknown training setting");
@@ -154,8 +166,9 @@ double tsu_train_setting_default(const tsu_train_config *c, tsu_train_setting s)
 bool tsu_train_setting_applies(const tsu_train_config *c, tsu_train_setting s)
 {
     const tsu_setting_desc *d = tsu_train_setting_desc(s);
-    return (!d->optimizers || (d->optimizers & OPT(c->optimizer))) &&
-           (!d->schedules || (d->schedules & SCHED(c->schedule)));
+    unsigned opt = (unsigned)c->optimizer < 32 ? OPT(c->optimizer) : 0;
+    unsigned sched = (unsigned)c->schedule < 32 ? SCHED(c->schedule) : 0;
+    return (!d->optimizers || (d->optimizers & opt)) && (!d->schedules || (d->schedules & sched));
 }
 
 /* The shortest decimal that reads back as the same double. */
@@ -356,7 +369,9 @@ static struct json_object *new_value(const tsu_setting_desc *d, double v)
     switch (d->type) {
     case TSU_SETTING_INT: return json_object_new_int64((int64_t)v);
     case TSU_SETTING_NUMBER: return json_object_new_double(v);
-    case TSU_SETTING_CHOICE: return json_object_new_string(d->choices[(int)v]);
+    case TSU_SETTING_CHOICE:
+        tsu_assert(v >= 0 && v < d->n_choices); /* a config the caller made up */
+        return json_object_new_string(d->choices[(int)v]);
     }
     return NULL;
 }

@@ -40,6 +40,9 @@ expect_error cycle.tsumiki "the graph has a cycle: a -> b -> a"
 expect_error shape-mismatch.tsumiki "sum7: Add2 inputs have shapes [3] and [5]"
 expect_error kernel-too-large.tsumiki "conv3.kernel"
 expect_error does-not-exist.tsumiki "cannot open"
+expect_error training-range.tsumiki "training.epochs: expected an integer from 1 to 100000, got 0"
+expect_error training-range.tsumiki "training.optimizer.beta2: expected a number from 0 to 1, got 1.5"
+expect_error training-range.tsumiki "Training: epochs (error), batch_size 64,"
 
 "$cli" check 2>/dev/null && { echo "FAIL: check without a file should fail"; failures=$((failures + 1)); }
 "$cli" check "$src/resources/examples/fashion-mnist-cnn.tsumiki" --batch-size x 2>/dev/null && { echo "FAIL: bad --batch-size accepted"; failures=$((failures + 1)); }
