@@ -33,7 +33,8 @@ static const tsu_setting_desc settings[] = {
                                 .help = "Samples per gradient step"},
     [TSU_SETTING_SEED] = {"seed", "seed", TSU_SETTING_INT, 1, 0, MAX_SEED, .always = true,
                           .label = "Seed",
-                          .help = "Same seed and thread count give bit-identical weights"},
+                          .help = "Initial weights, shuffling and dropout; the same seed and thread "
+                                  "count give bit-identical weights"},
     [TSU_SETTING_THREADS] = {"threads", "threads", TSU_SETTING_INT, 0, 0, 1024,
                              .label = "Threads", .help = "Worker threads; 0 uses every core"},
     [TSU_SETTING_OPTIMIZER] = {"optimizer", "optimizer.type", CHOICES(optimizer_names),
@@ -56,7 +57,8 @@ static const tsu_setting_desc settings[] = {
                          .help = "Adam: added to the denominator"},
     [TSU_SETTING_WEIGHT_DECAY] = {"weight_decay", "optimizer.weight_decay", TSU_SETTING_NUMBER,
                                   0, 0, 1, .label = "Weight decay",
-                                  .help = "L2 penalty (decoupled for AdamW, default 0.01 there)"},
+                                  .help = "L2 penalty (SGD, Momentum, Adam) or decoupled decay (AdamW, "
+                                          "default 0.01)"},
     [TSU_SETTING_SCHEDULE] = {"schedule", "optimizer.lr_schedule.type",
                               CHOICES(schedule_names), .def = TSU_SCHEDULE_CONSTANT,
                               .always = true, .label = "Schedule",
