@@ -181,59 +181,6 @@ char *tsu_project_to_string(const tsu_project *project)
     return body;
 }
 
-static bool write_all(int fd, const char *data, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, data, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        data += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-tsu_status tsu_write_file_atomic(const char *path, const void *data, size_t length,
-                                 tsu_diag *diag)
-{
-    size_t n = strlen(path);
-    char *tmp = tsu_xmalloc(n + 16);
-    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot create a temporary file: %s",
-                        strerror(errno));
-        free(tmp);
-        return TSU_E_IO;
-    }
-    fchmod(fd, 0644);
-    bool ok = write_all(fd, data, length) && fsync(fd) == 0;
-    int saved_errno = errno;
-    if (close(fd) != 0) ok = false;
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved_errno = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot save: %s",
-                               strerror(saved_errno));
-    }
-    free(tmp);
-    /* Make the rename itself durable. */
-    char *dir_copy = tsu_xstrdup(path);
-    int dfd = open(dirname(dir_copy), O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir_copy);
-    return TSU_OK;
-}
-
 tsu_status tsu_project_save(const tsu_project *project, const char *path, tsu_diag *diag)
 {
     char *text = tsu_project_to_string(project);

@@ -164,8 +164,39 @@ char *tsu_json_to_canonical(struct json_object *value, int indent);
 const char *tsu_suggest_name(const char *name, const char *const *candidates, int count);
 
 /* Writes PATH.tmp-XXXXXX beside path, fsyncs, renames over path: a reader
- * sees the old file or the new one, never half of either. */
+ * sees the old file or the new one, never half of either. A symbolic link
+ * is followed; a device or pipe is written as it is. Errors name path. */
 tsu_status tsu_write_file_atomic(const char *path, const void *data, size_t length,
                                  tsu_diag *diag);
+
+/* The same for output streamed with stdio: tsu_atomic_open creates the
+ * locked temporary, the caller writes to stream, tsu_atomic_commit checks
+ * every write, syncs and renames (or removes the temporary and reports the
+ * error naming path); tsu_atomic_abort removes it. */
+typedef struct {
+    FILE *stream;
+    char *path; /* the target, symbolic links resolved */
+    char *tmp;  /* NULL when the target is a device or pipe */
+} tsu_atomic_file;
+bool tsu_atomic_open(tsu_atomic_file *file, const char *path, tsu_diag *diag);
+/* true (and an error naming the file) when a write to the stream failed:
+ * lets a long writer stop at a full disk instead of at the end. */
+bool tsu_atomic_failed(tsu_atomic_file *file, tsu_diag *diag);
+tsu_status tsu_atomic_commit(tsu_atomic_file *file, tsu_diag *diag);
+void tsu_atomic_abort(tsu_atomic_file *file);
+
+/* "PATH.tmp-XXXXXX", the template every temporary output name follows. malloc'd. */
+char *tsu_temp_name(const char *path);
+
+/* A temporary nobody holds locked for this long is a leftover of a killed
+ * process (atomic-write.c says why both tests). */
+#define TSU_STALE_SECONDS (5 * 60)
+
+/* Removes leftovers in dir: files and folders named BASE.tmp-XXXXXX (any
+ * BASE when base is NULL) that no process holds locked and that are older
+ * than TSU_STALE_SECONDS. Returns how many went. */
+int tsu_remove_stale_temps(const char *dir, const char *base);
+/* rm -r, symbolic links removed rather than followed. */
+bool tsu_remove_tree(const char *path);
 
 #endif

@@ -13,7 +13,8 @@ typedef struct {
     tsu_dataset *data;
     tsu_net *net;
     tsu_binding bind;
-    FILE *csv;
+    tsu_atomic_file out; /* --outputs, replaced only when complete */
+    FILE *csv;           /* out.stream, or NULL */
 } evaluation;
 
 static tsu_status open_parts(evaluation *ev, const tsu_project *project, const char *weights,
@@ -109,7 +110,11 @@ static tsu_status run_batches(evaluation *ev, tsu_eval_result *r, tsu_diag *diag
         if (st != TSU_OK) return st;
         r->loss += tsu_net_loss(ev->net) * b;
         accumulate(ev, r, b);
-        if (ev->csv) write_rows(ev, start, b);
+        if (ev->csv) {
+            write_rows(ev, start, b);
+            /* A full disk stops the run, not just the file at the end. */
+            if (tsu_atomic_failed(&ev->out, diag)) return TSU_E_IO;
+        }
     }
     r->samples = n;
     double seconds = now_seconds() - started;
@@ -131,15 +136,17 @@ tsu_status tsu_eval_run(const tsu_project *project, const char *weights, const c
     if (st == TSU_OK) {
         result->classification = ev.bind.task != TSU_TASK_REGRESSION;
         if (result->classification) tsu_confusion_init(&result->confusion, ev.bind.classes);
-        if (outputs_csv && !(ev.csv = fopen(outputs_csv, "w")))
-            st = tsu_diag_add_at(diag, TSU_E_IO, outputs_csv, 0, 0, "cannot write the outputs");
+        if (outputs_csv) {
+            if (tsu_atomic_open(&ev.out, outputs_csv, diag)) ev.csv = ev.out.stream;
+            else st = TSU_E_IO;
+        }
     }
     if (st == TSU_OK) {
         if (ev.csv) write_header(&ev);
         st = run_batches(&ev, result, diag);
     }
-    if (ev.csv && fclose(ev.csv) != 0 && st == TSU_OK)
-        st = tsu_diag_add_at(diag, TSU_E_IO, outputs_csv, 0, 0, "write error");
+    if (ev.csv && st == TSU_OK) st = tsu_atomic_commit(&ev.out, diag);
+    else if (ev.csv) tsu_atomic_abort(&ev.out);
     tsu_net_free(ev.net);
     tsu_dataset_free(ev.data);
     tsu_graph_free(ev.graph);
