@@ -2,6 +2,7 @@
  * the project as trained, and history.csv. */
 #include "rundir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,8 @@ static bool make_dirs(const char *path)
     return ok;
 }
 
-/* "<dir>/<stem>.runs/20261127-221530" for "<dir>/<stem>.tsumiki". */
-static char *default_run_dir(const tsu_project *project)
+/* "<dir>/<stem>.runs" for "<dir>/<stem>.tsumiki". */
+static char *runs_root(const tsu_project *project)
 {
     const char *path = tsu_project_path(project);
     char *dir = tsu_project_dir(project);
@@ -34,24 +35,68 @@ static char *default_run_dir(const tsu_project *project)
     base = base ? base + 1 : (path ? path : "untitled");
     size_t stem = strlen(base);
     if (stem > 8 && !strcmp(base + stem - 8, ".tsumiki")) stem -= 8;
+    size_t cap = strlen(dir) + stem + 8;
+    char *root = tsu_xmalloc(cap);
+    snprintf(root, cap, "%s/%.*s.runs", dir, (int)stem, base);
+    free(dir);
+    return root;
+}
+
+/* "<dir>/<stem>.runs/20261127-221530". */
+static char *default_run_dir(const tsu_project *project)
+{
+    char *root = runs_root(project);
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    size_t cap = strlen(dir) + stem + 64;
+    size_t cap = strlen(root) + 48;
     char *run = tsu_xmalloc(cap);
-    snprintf(run, cap, "%s/%.*s.runs/%s", dir, (int)stem, base, stamp);
+    snprintf(run, cap, "%s/%s", root, stamp);
     /* Two runs started in the same second get their own directories. */
     struct stat st;
-    for (int n = 2; stat(run, &st) == 0; n++)
-        snprintf(run, cap, "%s/%.*s.runs/%s-%d", dir, (int)stem, base, stamp, n);
-    free(dir);
+    for (int n = 2; stat(run, &st) == 0; n++) snprintf(run, cap, "%s/%s-%d", root, stamp, n);
+    free(root);
     return run;
+}
+
+/* A run killed mid-write (kill -9, a crash, power loss) leaves its
+ * temporaries: those of every run directory of the project, and the
+ * project file's own beside it, go before a new run starts. Only names
+ * Tsumiki makes, only ones no live process is writing (atomic-write.c);
+ * NAME.runs holds only run directories, so any name there. */
+static void remove_stale_temps(const tsu_project *project, const char *out_dir)
+{
+    const char *path = tsu_project_path(project);
+    if (path) {
+        char *dir = tsu_project_dir(project);
+        const char *base = strrchr(path, '/');
+        tsu_remove_stale_temps(dir, base ? base + 1 : path);
+        free(dir);
+    }
+    char *root = runs_root(project);
+    DIR *runs = opendir(root);
+    for (struct dirent *e; runs && (e = readdir(runs)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        size_t cap = strlen(root) + strlen(e->d_name) + 2;
+        char *run = tsu_xmalloc(cap);
+        snprintf(run, cap, "%s/%s", root, e->d_name);
+        tsu_remove_stale_temps(run, NULL);
+        free(run);
+    }
+    if (runs) closedir(runs);
+    free(root);
+    /* --out may name any folder: there, only the run's own files. */
+    static const char *const run_files[] = {"project.tsumiki", "history.csv",
+                                            "weights.safetensors", "best.safetensors"};
+    for (size_t i = 0; out_dir && i < TSU_ARRAY_LEN(run_files); i++)
+        tsu_remove_stale_temps(out_dir, run_files[i]);
 }
 
 char *tsu_run_dir_create(const tsu_project *project, const char *out_dir, tsu_diag *diag)
 {
+    remove_stale_temps(project, out_dir);
     char *run = out_dir ? tsu_xstrdup(out_dir) : default_run_dir(project);
     if (!make_dirs(run)) {
         tsu_diag_add_at(diag, TSU_E_IO, run, 0, 0, "cannot create the run directory: %s",
