@@ -194,8 +194,9 @@ static void emit_header(const c_ctx *c, tsu_xbuf *h)
                     c->name);
 }
 
-tsu_status tsu_export_c(const tsu_graph *graph, tsu_net *net, const char *dir, const char *name,
-                        tsu_diag *diag)
+/* NAME.h and NAME.c into dir. */
+static tsu_status write_c_files(const tsu_graph *graph, tsu_net *net, const char *dir,
+                                const char *name, tsu_diag *diag)
 {
     if (!tsu_x_is_identifier(name) || strlen(name) >= TSU_ID_MAX)
         return tsu_diag_add(diag, TSU_E_PARAM, NULL, "name",
@@ -277,4 +278,13 @@ tsu_status tsu_export_c(const tsu_graph *graph, tsu_net *net, const char *dir, c
     free(c.in_offset);
     tsu_xplan_free(&plan);
     return st;
+}
+
+tsu_status tsu_export_c(const tsu_graph *graph, tsu_net *net, const char *dir, const char *name,
+                        tsu_diag *diag)
+{
+    tsu_xstage stage;
+    tsu_status st = tsu_xstage_begin(&stage, dir, diag);
+    if (st == TSU_OK) st = write_c_files(graph, net, stage.path, name, diag);
+    return tsu_xstage_finish(&stage, st, diag);
 }

@@ -54,6 +54,23 @@ void tsu_xbuf_free(tsu_xbuf *b);
 /* Writes the buffer atomically to path. */
 tsu_status tsu_xbuf_save(const tsu_xbuf *b, const char *path, tsu_diag *diag);
 
+/* An export folder written whole or not at all (staging.c): begin gives
+ * path, a fresh folder to write into; finish, given the writing's status,
+ * moves the files into dir on success and removes the staging folder
+ * otherwise; errors name the files in dir. Returns the final status. */
+typedef struct {
+    char *target;    /* dir, without trailing slashes */
+    char *path;      /* where the exporter writes */
+    bool merge;      /* dir existed: its files are replaced one by one */
+    int lock_fd;     /* holds path's flock while it exists */
+    int first_error; /* the diag entries from here on are this export's */
+} tsu_xstage;
+tsu_status tsu_xstage_begin(tsu_xstage *stage, const char *dir, tsu_diag *diag);
+tsu_status tsu_xstage_finish(tsu_xstage *stage, tsu_status status, tsu_diag *diag);
+/* Before a one-file export (itself atomic): removes what a killed export
+ * to the same path left beside it. */
+void tsu_xstage_sweep_file(const char *path);
+
 /* mkdir -p; errors name the directory. */
 tsu_status tsu_x_mkdir(const char *dir, tsu_diag *diag);
 /* dir/name, malloc'd. */

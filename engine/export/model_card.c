@@ -116,6 +116,7 @@ static bool history_section(tsu_xbuf *b, const char *csv, tsu_diag *diag)
 tsu_status tsu_export_model_card(const tsu_project *project, const tsu_graph *graph,
                                  const char *history_csv, const char *path, tsu_diag *diag)
 {
+    tsu_xstage_sweep_file(path); /* the file itself is written atomically */
     tsu_xplan plan;
     tsu_status st = tsu_xplan_build(graph, &plan, diag);
     if (st != TSU_OK) return st;

@@ -254,6 +254,7 @@ static Onnx__StringStringEntryProto *ox_entry(onnx_ctx *c, const char *key, cons
 tsu_status tsu_export_onnx(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
                            const char *path, tsu_diag *diag)
 {
+    tsu_xstage_sweep_file(path); /* the file itself is written atomically */
     tsu_xplan plan;
     tsu_status st = tsu_xplan_build(graph, &plan, diag);
     if (st != TSU_OK) return st;

@@ -285,8 +285,9 @@ static void emit_readme(tsu_xbuf *b, const tsu_project *project, const tsu_xplan
                   "`--redirects 1 --tee 1` to the torchrun command there.\n");
 }
 
-tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
-                              const char *dir, tsu_diag *diag)
+/* The folder's files into dir. */
+static tsu_status write_pytorch_files(const tsu_project *project, const tsu_graph *graph,
+                                      tsu_net *net, const char *dir, tsu_diag *diag)
 {
     tsu_xplan plan;
     tsu_status st = tsu_xplan_build(graph, &plan, diag);
@@ -334,4 +335,13 @@ tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph
     tsu_xbuf_free(&readme);
     tsu_xplan_free(&plan);
     return st;
+}
+
+tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
+                              const char *dir, tsu_diag *diag)
+{
+    tsu_xstage stage;
+    tsu_status st = tsu_xstage_begin(&stage, dir, diag);
+    if (st == TSU_OK) st = write_pytorch_files(project, graph, net, stage.path, diag);
+    return tsu_xstage_finish(&stage, st, diag);
 }
