@@ -2,6 +2,8 @@
  * its own file; this one dispatches and holds the small shared helpers. */
 #include "cli.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,14 +71,29 @@ bool cli_parse_positive(const char *option, const char *text, int *out)
     return true;
 }
 
+/* The results printed (a redirected stdout can hit a full disk or the file
+ * size limit too) are part of the exit status. */
+static int finish_output(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return status;
+    fprintf(stderr, "tsumiki-cli: cannot write the standard output: %s\n",
+            strerror(errno ? errno : EIO));
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    /* Past `ulimit -f` a write fails with EFBIG, which every writer reports
+     * naming its file, instead of SIGXFSZ killing the process mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         print_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name))
+            return finish_output(commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "tsumiki-cli: unknown command \"%s\"\n\n", argv[1]);
     print_usage(stderr);
     return 2;

@@ -2,6 +2,8 @@
  * OUT.png [FILE]` renders the window to a PNG and exits. */
 #include "tsu-application.h"
 
+#include <signal.h>
+
 int
 main (int argc, char *argv[])
 {
@@ -10,6 +12,9 @@ main (int argc, char *argv[])
    * without a GPU, where a frame costs 100-150 ms against 17-33 ms with the
    * cairo renderer (docs/ui.md). GSK_RENDERER set by the user still wins. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  /* Past `ulimit -f` a save fails with EFBIG and says so, naming the file,
+   * instead of SIGXFSZ killing the window and the unsaved work. */
+  signal (SIGXFSZ, SIG_IGN);
 
   g_autoptr(TsuApplication) application = tsu_application_new ();
 
