@@ -45,6 +45,47 @@ static char *resolved_target(const char *path)
     return tsu_xstrdup(path);
 }
 
+/* The stream writes through here: stdio keeps only an error flag, and the
+ * message wants the reason (EFBIG, ENOSPC). */
+struct tsu_atomic_sink {
+    int fd;
+    int error; /* the first failed write's errno */
+};
+
+static ssize_t sink_write(void *cookie, const char *data, size_t size)
+{
+    struct tsu_atomic_sink *sink = cookie;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t w = write(sink->fd, data + done, size - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) {
+            if (!sink->error) sink->error = errno;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)size;
+}
+
+static int sink_close(void *cookie)
+{
+    struct tsu_atomic_sink *sink = cookie;
+    int rc = close(sink->fd);
+    if (rc != 0 && !sink->error) sink->error = errno;
+    return rc;
+}
+
+static bool open_stream(tsu_atomic_file *file, int fd)
+{
+    file->sink = tsu_xcalloc(1, sizeof *file->sink);
+    file->sink->fd = fd;
+    file->stream = fopencookie(file->sink, "w",
+                               (cookie_io_functions_t){.write = sink_write, .close = sink_close});
+    if (!file->stream) tsu_abort_at(__FILE__, __LINE__, "fopencookie");
+    return true;
+}
+
 bool tsu_atomic_open(tsu_atomic_file *file, const char *path, tsu_diag *diag)
 {
     memset(file, 0, sizeof *file);
@@ -52,14 +93,14 @@ bool tsu_atomic_open(tsu_atomic_file *file, const char *path, tsu_diag *diag)
     struct stat st;
     /* A device or pipe (/dev/stdout, a FIFO) cannot be replaced: written as it is. */
     if (stat(file->path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        file->stream = fopen(file->path, "w");
-        if (file->stream) return true;
+        int fd = open(file->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd >= 0) return open_stream(file, fd);
         tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
         tsu_atomic_abort(file);
         return false;
     }
     file->tmp = tsu_temp_name(file->path);
-    int fd = mkstemp(file->tmp);
+    int fd = mkostemp(file->tmp, O_CLOEXEC);
     if (fd < 0) {
         tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot create a temporary file beside it: %s",
                         strerror(errno));
@@ -70,23 +111,20 @@ bool tsu_atomic_open(tsu_atomic_file *file, const char *path, tsu_diag *diag)
     }
     flock(fd, LOCK_EX);
     fchmod(fd, 0644);
-    file->stream = fdopen(fd, "wb");
-    if (!file->stream) tsu_abort_at(__FILE__, __LINE__, "fdopen of a new file");
-    return true;
+    return open_stream(file, fd);
 }
 
-/* The errno of a stream's failed write, or 0. stdio keeps only a flag, so
- * a flush makes the failure happen again where errno can see it. */
-static int stream_error(FILE *f)
+/* The errno of the stream's first failed write, or 0. */
+static int stream_error(tsu_atomic_file *file)
 {
-    errno = 0;
-    if (fflush(f) != 0) return errno ? errno : EIO;
-    return ferror(f) ? EIO : 0;
+    int flushed = fflush(file->stream);
+    if (file->sink->error) return file->sink->error;
+    return flushed != 0 || ferror(file->stream) ? EIO : 0;
 }
 
 bool tsu_atomic_failed(tsu_atomic_file *file, tsu_diag *diag)
 {
-    int err = stream_error(file->stream);
+    int err = stream_error(file);
     if (!err) return false;
     tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, "cannot write: %s", strerror(err));
     return true;
@@ -105,18 +143,19 @@ static void sync_parent_dir(const char *path)
 
 tsu_status tsu_atomic_commit(tsu_atomic_file *file, tsu_diag *diag)
 {
-    int err = stream_error(file->stream);
-    if (!err && file->tmp && fsync(fileno(file->stream)) != 0) err = errno;
-    if (fclose(file->stream) != 0 && !err) err = errno;
+    int err = stream_error(file);
+    if (!err && file->tmp && fsync(file->sink->fd) != 0) err = errno;
+    if (fclose(file->stream) != 0 && !err) err = file->sink->error ? file->sink->error : EIO;
     file->stream = NULL;
     if (!err && file->tmp && rename(file->tmp, file->path) != 0) err = errno;
     if (err) {
+        tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, "cannot write: %s", strerror(err));
         tsu_atomic_abort(file);
-        return tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, "cannot write: %s",
-                               strerror(err));
+        return TSU_E_IO;
     }
     /* Make the rename itself durable. */
     if (file->tmp) sync_parent_dir(file->path);
+    free(file->sink);
     free(file->tmp);
     free(file->path);
     memset(file, 0, sizeof *file);
@@ -127,6 +166,7 @@ void tsu_atomic_abort(tsu_atomic_file *file)
 {
     if (file->stream) fclose(file->stream);
     if (file->tmp) unlink(file->tmp);
+    free(file->sink);
     free(file->tmp);
     free(file->path);
     memset(file, 0, sizeof *file);

@@ -177,6 +177,7 @@ typedef struct {
     FILE *stream;
     char *path; /* the target, symbolic links resolved */
     char *tmp;  /* NULL when the target is a device or pipe */
+    struct tsu_atomic_sink *sink;
 } tsu_atomic_file;
 bool tsu_atomic_open(tsu_atomic_file *file, const char *path, tsu_diag *diag);
 /* true (and an error naming the file) when a write to the stream failed:
