@@ -3,11 +3,13 @@
 #include "tsu-application.h"
 #include "tsu-bench.h"
 #include "tsu-window.h"
+#include "tsu-training-ui.h"
 
 #include "tsumiki-resources.h"
 
 #define SCREENSHOT_WIDTH 1400
 #define SCREENSHOT_HEIGHT 900
+#define MAX_SCREENSHOT_FRAMES 600
 
 struct _TsuApplication
 {
@@ -114,32 +116,6 @@ tsu_application_startup (GApplication *application)
                                            accelerators[i].accels);
 }
 
-static gboolean
-write_screenshot (GtkWidget *window, const char *path, GError **error)
-{
-  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL || renderer == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window has nothing to render yet");
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* A few frames after mapping, layout and the first paint have settled. */
 static gboolean
 screenshot_tick (GtkWidget *window, GdkFrameClock *clock, gpointer user_data)
@@ -151,8 +127,12 @@ screenshot_tick (GtkWidget *window, GdkFrameClock *clock, gpointer user_data)
   g_object_set_data (G_OBJECT (window), "tsu-frames", GINT_TO_POINTER (frames));
   if (frames < 6)
     return G_SOURCE_CONTINUE;
-  if (!write_screenshot (window, self->screenshot_path, &error))
+  if (!tsu_training_save_screenshot (window, self->screenshot_path, &error))
     {
+      /* G_IO_ERROR: not drawn yet, which a loaded machine can make take
+       * longer; a failed write (G_FILE_ERROR) is final. */
+      if (error->domain == G_IO_ERROR && frames < MAX_SCREENSHOT_FRAMES)
+        return G_SOURCE_CONTINUE;
       g_printerr ("tsumiki: %s\n", error->message);
       exit (1);
     }

@@ -1,6 +1,7 @@
 /* tsu-canvas-paint.c — boxes, ports, links, grid; and diagram export. */
 #include "tsu-canvas-paint.h"
 #include "tsu-node-summary.h"
+#include "tsu-training-ui.h"
 
 #include <gio/gio.h>
 #include <cairo-pdf.h>
@@ -510,6 +511,8 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
   TsuPaintOptions options;
   cairo_status_t status;
   gboolean png = g_str_has_suffix (path, ".png") || g_str_has_suffix (path, ".PNG");
+  /* Made in memory, written whole by tsu_save_bytes. */
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
 
   tsu_layout_bounds (layout, &x0, &y0, &x1, &y1);
   width = x1 - x0 + 2 * margin;
@@ -521,9 +524,9 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width * scale), (int) ceil (height * scale));
     }
   else if (g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG"))
-    surface = cairo_svg_surface_create (path, width, height);
+    surface = cairo_svg_surface_create_for_stream (tsu_cairo_append_bytes, bytes, width, height);
   else if (g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF"))
-    surface = cairo_pdf_surface_create (path, width, height);
+    surface = cairo_pdf_surface_create_for_stream (tsu_cairo_append_bytes, bytes, width, height);
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -542,7 +545,7 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
   cairo_destroy (cr);
 
   if (png)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, tsu_cairo_append_bytes, bytes);
   else
     {
       cairo_surface_finish (surface);
@@ -555,5 +558,5 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
                    cairo_status_to_string (status));
       return FALSE;
     }
-  return TRUE;
+  return tsu_save_bytes (path, bytes, error);
 }

@@ -580,6 +580,7 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
   GTask *task = g_task_new (NULL, NULL, on_checked, g_object_ref (self));
   g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
   g_task_set_task_data (task, tsu_project_dup (project), (GDestroyNotify) tsu_project_free);
+  tsu_task_hold_application (task);
   g_task_run_in_thread (task, check_in_thread);
   g_object_unref (task);
   gtk_label_set_text (self->status_label, "Reading the data…");

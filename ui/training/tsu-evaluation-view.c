@@ -354,6 +354,7 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
   g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_evaluated, g_object_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
   g_task_set_name (task, "[tsumiki] evaluate");
+  tsu_task_hold_application (task);
   g_task_run_in_thread (task, evaluate_in_thread);
   show_error (self, NULL);
   set_busy (self, TRUE);

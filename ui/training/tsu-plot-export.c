@@ -1,6 +1,7 @@
 /* tsu-plot-export.c — the plot as a PNG or SVG file, on white, the way it
  * would go into a report. */
 #include "tsu-plot-private.h"
+#include "tsu-training-ui.h"
 
 #include <cairo-svg.h>
 #include <gio/gio.h>
@@ -15,9 +16,12 @@ tsu_plot_colors_for_export (TsuPlotColors *colors)
   colors->legend_bg = (GdkRGBA) { 1, 1, 1, 0.95 };
 }
 
+/* Draws the plot on surface, whose output goes to bytes, and saves them to
+ * path (tsu_save_bytes: never half a file). */
 static gboolean
 render (TsuPlot          *self,
         cairo_surface_t  *surface,
+        GByteArray       *bytes,
         int               width,
         int               height,
         const char       *path,
@@ -36,7 +40,7 @@ render (TsuPlot          *self,
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   if (png)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, tsu_cairo_append_bytes, bytes);
   else
     {
       cairo_surface_finish (surface);
@@ -48,7 +52,7 @@ render (TsuPlot          *self,
                    cairo_status_to_string (status));
       return FALSE;
     }
-  return TRUE;
+  return tsu_save_bytes (path, bytes, error);
 }
 
 gboolean
@@ -60,8 +64,9 @@ tsu_plot_export_png (TsuPlot     *self,
 {
   g_return_val_if_fail (TSU_IS_PLOT (self), FALSE);
 
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  gboolean ok = render (self, surface, width, height, path, TRUE, error);
+  gboolean ok = render (self, surface, bytes, width, height, path, TRUE, error);
   cairo_surface_destroy (surface);
   return ok;
 }
@@ -75,8 +80,10 @@ tsu_plot_export_svg (TsuPlot     *self,
 {
   g_return_val_if_fail (TSU_IS_PLOT (self), FALSE);
 
-  cairo_surface_t *surface = cairo_svg_surface_create (path, width, height);
-  gboolean ok = render (self, surface, width, height, path, FALSE, error);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (tsu_cairo_append_bytes, bytes,
+                                                                  width, height);
+  gboolean ok = render (self, surface, bytes, width, height, path, FALSE, error);
   cairo_surface_destroy (surface);
   return ok;
 }

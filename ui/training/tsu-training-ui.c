@@ -56,10 +56,49 @@ tsu_training_save_screenshot (GtkWidget   *widget,
   g_autoptr(GdkTexture) texture =
     gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
                                  &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write %s", path);
-      return FALSE;
-    }
-  return TRUE;
+  g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes (texture);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (png, &size);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_byte_array_append (bytes, data, size);
+  return tsu_save_bytes (path, bytes, error);
+}
+
+static void
+release_application (GTask *task, GParamSpec *pspec, gpointer application)
+{
+  g_application_release (application);
+  g_object_unref (application);
+}
+
+void
+tsu_task_hold_application (GTask *task)
+{
+  GApplication *application = g_application_get_default ();
+
+  if (application == NULL)
+    return;
+  g_application_hold (application);
+  /* "completed" is notified on the main context, after the callback ran. */
+  g_signal_connect (task, "notify::completed", G_CALLBACK (release_application),
+                    g_object_ref (application));
+}
+
+cairo_status_t
+tsu_cairo_append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+gboolean
+tsu_save_bytes (const char *path, GByteArray *bytes, GError **error)
+{
+  g_autoptr(GError) failure = NULL;
+
+  if (g_file_set_contents (path, (const char *) bytes->data, bytes->len, &failure))
+    return TRUE;
+  /* GLib's message names the temporary; the user named path. */
+  g_set_error (error, failure->domain, failure->code, "Cannot write %s: %s", path, failure->message);
+  return FALSE;
 }

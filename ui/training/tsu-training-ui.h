@@ -1,5 +1,6 @@
 /* tsu-training-ui.h — set-up shared by the Training, Evaluation and Data
- * pages, and a screenshot helper for tests and the demo. */
+ * pages, a screenshot helper for tests, the demo and `tsumiki
+ * --screenshot`, and how every picture the app exports reaches its file. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -15,6 +16,25 @@ void     tsu_training_ui_init         (void);
  * X server grab. */
 gboolean tsu_training_save_screenshot (GtkWidget   *widget,
                                        const char  *path,
+                                       GError     **error);
+
+/* Holds the default GApplication (if any) until task has completed, so the
+ * process never exits, running the libraries' exit handlers, while the
+ * task's worker thread is still reading a dataset or evaluating. Call
+ * before g_task_run_in_thread. */
+void     tsu_task_hold_application    (GTask       *task);
+
+/* A cairo_write_func_t appending to the GByteArray in closure: PNG, SVG and
+ * PDF are made in memory, then written by tsu_save_bytes. */
+cairo_status_t tsu_cairo_append_bytes (void                *closure,
+                                       const unsigned char *data,
+                                       unsigned int         length);
+
+/* Writes bytes to path through a temporary beside it and a rename
+ * (g_file_set_contents), so a full disk or the file size limit leaves the
+ * old file, never half a new one; the error names path. */
+gboolean tsu_save_bytes               (const char  *path,
+                                       GByteArray  *bytes,
                                        GError     **error);
 
 G_END_DECLS
