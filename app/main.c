@@ -18,5 +18,7 @@ main (int argc, char *argv[])
 
   g_autoptr(TsuApplication) application = tsu_application_new ();
 
-  return g_application_run (G_APPLICATION (application), argc, argv);
+  int status = g_application_run (G_APPLICATION (application), argc, argv);
+
+  return status != 0 ? status : tsu_application_get_exit_status (application);
 }

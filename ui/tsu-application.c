@@ -16,6 +16,9 @@ struct _TsuApplication
   GtkApplication parent_instance;
 
   char *screenshot_path;   /* --screenshot: render, write, quit */
+  int exit_status;         /* 1 when --screenshot failed; quitting through the
+                            * main loop rather than exit() lets worker tasks
+                            * finish first */
   gboolean bench_canvas;   /* --bench-canvas: frame times, then quit */
 };
 
@@ -134,7 +137,7 @@ screenshot_tick (GtkWidget *window, GdkFrameClock *clock, gpointer user_data)
       if (error->domain == G_IO_ERROR && frames < MAX_SCREENSHOT_FRAMES)
         return G_SOURCE_CONTINUE;
       g_printerr ("tsumiki: %s\n", error->message);
-      exit (1);
+      self->exit_status = 1;
     }
   gtk_window_destroy (GTK_WINDOW (window));
   return G_SOURCE_REMOVE;
@@ -192,7 +195,11 @@ tsu_application_open (GApplication *application, GFile **files, int n_files, con
         {
           g_printerr ("tsumiki: %s: %s\n", path ? path : "?", error ? error->message : "not a local file");
           if (self->screenshot_path != NULL)
-            exit (1);
+            {
+              self->exit_status = 1;
+              gtk_window_destroy (GTK_WINDOW (window));
+              continue;
+            }
           /* Still open a window worth having: what a plain start shows. */
           tsu_window_open_startup (window);
         }
@@ -253,6 +260,12 @@ tsu_application_init (TsuApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FILE]");
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             "Design neural networks by stacking layer boxes.");
+}
+
+int
+tsu_application_get_exit_status (TsuApplication *self)
+{
+  return self->exit_status;
 }
 
 TsuApplication *

@@ -11,6 +11,10 @@ G_DECLARE_FINAL_TYPE (TsuApplication, tsu_application, TSU, APPLICATION, GtkAppl
 
 TsuApplication *tsu_application_new (void);
 
+/* What main returns after g_application_run's own status: 1 when
+ * --screenshot could not open FILE or write OUT.png. */
+int tsu_application_get_exit_status (TsuApplication *self);
+
 /* Registers the embedded resources (templates, .ui files, style) once;
  * tests call it too. */
 void tsu_resources_ensure (void);

@@ -1,9 +1,9 @@
 #!/bin/sh
 # `tsumiki --screenshot OUT.png FILE` writes a 1400×900 PNG of the window
 # with FILE loaded and exits 0 — also with no D-Bus session bus at all and
-# accessibility on (the plain-Xvfb case) — and past the file size limit
-# exits 1 naming the file, leaving no PNG. Run under a display
-# (run-with-display.sh).
+# accessibility on (the plain-Xvfb case) — and past the file size limit or
+# for a FILE it cannot open exits 1 naming the file, leaving no PNG. Run
+# under a display (run-with-display.sh).
 set -eu
 tsumiki=$1
 scratch="${TSU_TEST_SCRATCH:-/tmp}"
@@ -48,4 +48,11 @@ status=0
 grep -q "Cannot write $out" "$scratch/stderr" || fail "message: $(cat "$scratch/stderr")"
 [ ! -e "$out" ] || fail "a partial screenshot was left"
 [ -z "$(ls "$scratch" | grep "screenshot-$$.png.")" ] || fail "a temporary was left: $(ls "$scratch")"
+
+# A FILE that cannot be opened: exit 1 naming it, through the main loop.
+status=0
+timeout 60 "$tsumiki" --screenshot "$out" "$scratch/missing.tsumiki" 2> "$scratch/stderr" || status=$?
+[ "$status" -eq 1 ] || fail "a missing FILE: exit $status"
+grep -q "missing.tsumiki" "$scratch/stderr" || fail "message: $(cat "$scratch/stderr")"
+[ ! -e "$out" ] || fail "a screenshot of a missing file was written"
 echo "screenshot passed"
