@@ -165,7 +165,7 @@ const char *tsu_suggest_name(const char *name, const char *const *candidates, in
 
 /* Writes PATH.tmp-XXXXXX beside path, fsyncs, renames over path: a reader
  * sees the old file or the new one, never half of either. A symbolic link
- * is followed; a device or pipe is written as it is. Errors name path. */
+ * is followed; a device or pipe is written as it is. Errors name the file. */
 tsu_status tsu_write_file_atomic(const char *path, const void *data, size_t length,
                                  tsu_diag *diag);
 
