@@ -7,6 +7,15 @@
 #include "export/export-internal.h"
 #include "export/onnx.pb-c.h"
 
+/* The largest dimension and element count of a constant tensor: every
+ * dimension fits an int (the layers' params are ints) and no Tsumiki layer
+ * has a weight anywhere near 2^31 values. */
+#define TSU_IMP_MAX_VALUES ((size_t)INT32_MAX)
+/* The largest integer attribute (kernel_shape, strides, pads, group...):
+ * beyond every layer's own bound, which the graph build then reports, and
+ * small enough that sums of a few stay within int. */
+#define TSU_IMP_MAX_ATTR (1 << 24)
+
 /* What an ONNX value name stands for. */
 typedef struct {
     const char *name;
@@ -41,8 +50,9 @@ typedef struct {
     int n_weights, cap_weights;
     char **strings;                /* owned copies, freed at the end */
     int n_strings, cap_strings;
-    char unsupported[1024];
-    int n_unsupported_kinds;
+    const Onnx__NodeProto *node;   /* the node being imported, for messages */
+    size_t node_index;
+    const char *node_name;         /* its name, or its first output's */
     bool failed;
 } ictx;
 
@@ -50,8 +60,13 @@ typedef struct {
 const char *tsu_imp_keep(ictx *c, const char *s);
 ivalue *tsu_imp_find_value(ictx *c, const char *name);
 ivalue *tsu_imp_add_value(ictx *c, const char *name);
-/* Records an unsupported construct on an ONNX node; returns false. */
+/* Records an error on the node being imported (`node` is its name; the
+ * message adds its index and op_type) or, between nodes, on what `node`
+ * describes ("graph input \"x\""); returns false. */
 bool tsu_imp_fail(ictx *c, const char *node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same for a file that breaks the ONNX format itself (TSU_E_FORMAT). */
+bool tsu_imp_malformed(ictx *c, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The shortest decimal that reads back as the same float. */
 double tsu_imp_shortest(float f);
 
@@ -64,7 +79,12 @@ bool tsu_imp_attr_pads(ictx *c, const Onnx__NodeProto *n, int out[2]);
 
 /* Constant tensors (initializers, Constant nodes). */
 const Onnx__TensorProto *tsu_imp_constant(ictx *c, const Onnx__NodeProto *n, size_t k);
+/* The element count, or SIZE_MAX when a dimension is negative or the
+ * count exceeds TSU_IMP_MAX_VALUES. */
 size_t tsu_imp_tensor_count(const Onnx__TensorProto *t);
+/* A tensor's dims and data length agree (checked before anything is
+ * allocated), so readers can trust tsu_imp_tensor_count; `what` names it. */
+bool tsu_imp_check_tensor(ictx *c, const char *what, const Onnx__TensorProto *t);
 float *tsu_imp_tensor_floats(ictx *c, const char *node, const Onnx__TensorProto *t);
 int tsu_imp_tensor_ints(const Onnx__TensorProto *t, int64_t *out, int max);
 void tsu_imp_add_weight(ictx *c, const char *id, const char *suffix, float *data, size_t size);

@@ -3,6 +3,7 @@
 #include "export/import-onnx.h"
 
 #include <json-c/json.h>
+#include <math.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ attributes */
@@ -70,63 +71,98 @@ const Onnx__TensorProto *tsu_imp_constant(ictx *c, const Onnx__NodeProto *n, siz
 
 size_t tsu_imp_tensor_count(const Onnx__TensorProto *t)
 {
-    size_t n = 1;
-    for (size_t i = 0; i < t->n_dims; i++) n *= (size_t)t->dims[i];
-    return n;
+    size_t n;
+    return tsu_size_product(t->dims, t->n_dims, TSU_IMP_MAX_VALUES, &n) ? n : SIZE_MAX;
 }
 
-/* A float copy of a FLOAT or DOUBLE tensor, or NULL with a message. */
+static const char *tensor_name(const Onnx__TensorProto *t)
+{
+    return t->name && *t->name ? t->name : "(unnamed)";
+}
+
+/* Bytes per value in raw_data and how many values the typed field holds,
+ * for the types the importer reads; false for the others. */
+static bool tensor_layout(const Onnx__TensorProto *t, size_t *width, size_t *typed)
+{
+    switch (t->data_type) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT: *width = 4, *typed = t->n_float_data; return true;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE: *width = 8, *typed = t->n_double_data; return true;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64: *width = 8, *typed = t->n_int64_data; return true;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: *width = 4, *typed = t->n_int32_data; return true;
+    default: return false;
+    }
+}
+
+bool tsu_imp_check_tensor(ictx *c, const char *what, const Onnx__TensorProto *t)
+{
+    for (size_t i = 0; i < t->n_dims; i++)
+        if (t->dims[i] < 0 || t->dims[i] > INT32_MAX)
+            return tsu_imp_malformed(c, what, "tensor %s: dimension %zu is %lld", tensor_name(t), i,
+                                (long long)t->dims[i]);
+    size_t n = tsu_imp_tensor_count(t), width, typed, bytes;
+    if (n == SIZE_MAX)
+        return tsu_imp_malformed(c, what, "tensor %s: its %zu dimensions make more than %zu values",
+                            tensor_name(t), t->n_dims, TSU_IMP_MAX_VALUES);
+    if (t->n_external_data ||
+        (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
+        return tsu_imp_fail(c, what, "tensor %s is stored outside the model file (external data "
+                                     "is not supported)", tensor_name(t));
+    if (!tensor_layout(t, &width, &typed)) return true; /* never read: readers refuse the type */
+    if (t->has_raw_data) {
+        if (!tsu_size_mul(n, width, &bytes) || t->raw_data.len != bytes)
+            return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, raw_data has %zu "
+                                         "bytes of %zu each", tensor_name(t), n, t->raw_data.len, width);
+    } else if (typed != n) {
+        return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, the file has %zu",
+                            tensor_name(t), n, typed);
+    }
+    return true;
+}
+
+/* A float copy of a FLOAT or DOUBLE tensor, or NULL with a message. The
+ * tensor passed tsu_imp_check_tensor, so its data length matches n. */
 float *tsu_imp_tensor_floats(ictx *c, const char *node, const Onnx__TensorProto *t)
 {
-    size_t n = tsu_imp_tensor_count(t);
-    float *out = tsu_xcalloc(n ? n : 1, sizeof *out);
-    if (t->n_external_data) {
-        free(out);
-        tsu_imp_fail(c, node, "tensor %s is stored outside the model file (external data is not supported)",
-             t->name);
+    size_t n = tsu_imp_tensor_count(t), width, typed;
+    bool is_float = t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+    if (n == SIZE_MAX || !tensor_layout(t, &width, &typed) ||
+        (!is_float && t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) ||
+        (t->has_raw_data ? t->raw_data.len / width : typed) != n) {
+        tsu_imp_fail(c, node, "tensor %s: expected %zu float values (data type %d)", tensor_name(t),
+                     n == SIZE_MAX ? 0 : n, (int)t->data_type);
         return NULL;
     }
-    if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && t->has_raw_data &&
-        t->raw_data.len == n * 4) {
-        memcpy(out, t->raw_data.data, n * 4);
-    } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && t->n_float_data == n) {
-        memcpy(out, t->float_data, n * 4);
-    } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE && t->n_double_data == n) {
-        for (size_t i = 0; i < n; i++) out[i] = (float)t->double_data[i];
-    } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE && t->has_raw_data &&
-               t->raw_data.len == n * 8) {
-        for (size_t i = 0; i < n; i++) {
+    float *out = tsu_xcalloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        if (is_float && t->has_raw_data) memcpy(&out[i], t->raw_data.data + 4 * i, 4);
+        else if (is_float) out[i] = t->float_data[i];
+        else if (t->has_raw_data) {
             double d;
             memcpy(&d, t->raw_data.data + 8 * i, 8);
             out[i] = (float)d;
-        }
-    } else {
-        free(out);
-        tsu_imp_fail(c, node, "tensor %s: expected %zu float values (data type %d)", t->name, n,
-             (int)t->data_type);
-        return NULL;
+        } else out[i] = (float)t->double_data[i];
     }
     return out;
 }
 
-/* Integers of an INT64 or INT32 tensor (Reshape's shape). */
+/* At most max integers of an INT64 or INT32 tensor (Reshape's shape, Pad's
+ * pads), or -1. */
 int tsu_imp_tensor_ints(const Onnx__TensorProto *t, int64_t *out, int max)
 {
-    size_t n = tsu_imp_tensor_count(t);
-    if ((int)n > max) return -1;
+    size_t n = tsu_imp_tensor_count(t), width, typed;
+    bool is64 = t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+    if (n == SIZE_MAX || n > (size_t)max || !tensor_layout(t, &width, &typed) ||
+        (!is64 && t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT32) ||
+        (t->has_raw_data ? t->raw_data.len / width : typed) != n)
+        return -1;
     for (size_t i = 0; i < n; i++) {
-        if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64) {
-            if (t->has_raw_data && t->raw_data.len == 8 * n) memcpy(&out[i], t->raw_data.data + 8 * i, 8);
-            else if (t->n_int64_data == n) out[i] = t->int64_data[i];
-            else return -1;
-        } else if (t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32) {
+        if (is64 && t->has_raw_data) memcpy(&out[i], t->raw_data.data + 8 * i, 8);
+        else if (is64) out[i] = t->int64_data[i];
+        else {
             int32_t v;
-            if (t->has_raw_data && t->raw_data.len == 4 * n) memcpy(&v, t->raw_data.data + 4 * i, 4);
-            else if (t->n_int32_data == n) v = t->int32_data[i];
-            else return -1;
+            if (t->has_raw_data) memcpy(&v, t->raw_data.data + 4 * i, 4);
+            else v = t->int32_data[i];
             out[i] = v;
-        } else {
-            return -1;
         }
     }
     return (int)n;
@@ -189,7 +225,8 @@ static bool import_pad(ictx *c, const Onnx__NodeProto *n)
     if (t) np = tsu_imp_tensor_ints(t, pads, 8);
     else if (a && a->n_ints == 8) np = 8, memcpy(pads, a->ints, sizeof pads);
     if (np != 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads[2] != pads[6] ||
-        pads[3] != pads[7] || pads[2] < 0 || pads[3] < 0)
+        pads[3] != pads[7] || pads[2] < 0 || pads[3] < 0 || pads[2] > TSU_IMP_MAX_ATTR ||
+        pads[3] > TSU_IMP_MAX_ATTR)
         return tsu_imp_fail(c, n->name, "Pad is supported on the height and width of [N, C, H, W], the "
                                 "same on both sides");
     const Onnx__TensorProto *value = tsu_imp_constant(c, n, 2);
@@ -220,11 +257,11 @@ static bool import_conv(ictx *c, const Onnx__NodeProto *n, bool transposed)
         return false;
     if (!transposed) pad[0] += extra[0], pad[1] += extra[1];
     int group = (int)tsu_imp_attr_int(n, "group", 1);
-    int outmaps = transposed ? (int)w->dims[1] * group : (int)w->dims[0];
     if (transposed && (group != 1 || dilation[0] != 1 || dilation[1] != 1 ||
                        tsu_imp_attr(n, "output_padding") || tsu_imp_attr(n, "output_shape")))
         return tsu_imp_fail(c, n->name, "ConvTranspose with groups, dilations, output_padding or "
                                 "output_shape is not supported");
+    int outmaps = (int)w->dims[transposed ? 1 : 0];
     const char *id = tsu_imp_make_id(c, n, type);
     struct json_object *p = json_object_new_object();
     json_object_object_add(p, "outmaps", json_object_new_int(outmaps));
@@ -401,11 +438,16 @@ static bool import_reshape(ictx *c, const Onnx__NodeProto *n)
             unknown = i - 1;
             continue;
         }
-        if (d <= 0) return tsu_imp_fail(c, n->name, "shape value %lld is not supported", (long long)dims[i]);
+        if (d <= 0 || d > TSU_IMP_MAX_ATTR || !tsu_size_mul(known, (size_t)d, &known))
+            return tsu_imp_fail(c, n->name, "shape value %lld is not supported", (long long)dims[i]);
         target[i - 1] = (int)d;
-        known *= (size_t)d;
     }
-    if (unknown >= 0) target[unknown] = (int)(tsu_shape_size(&in) / known);
+    if (unknown >= 0) {
+        size_t rest = tsu_shape_size(&in) / known;
+        if (rest < 1 || rest > TSU_IMP_MAX_ATTR)
+            return tsu_imp_fail(c, n->name, "shape value -1 stands for %zu values", rest);
+        target[unknown] = (int)rest;
+    }
     const char *id = tsu_imp_make_id(c, n, "Reshape");
     struct json_object *p = json_object_new_object(), *arr = json_object_new_array();
     for (int i = 0; i < nd - 1; i++) json_object_array_add(arr, json_object_new_int(target[i]));
@@ -524,6 +566,7 @@ static bool import_dropout(ictx *c, const Onnx__NodeProto *n)
         if (!v) return false;
         p = tsu_imp_shortest(v[0]);
         free(v);
+        if (!isfinite(p)) return tsu_imp_fail(c, n->name, "ratio is %g", p);
     }
     if (p <= 0.0) {
         ivalue *src = tsu_imp_find_value(c, n->input[0]);
