@@ -60,9 +60,12 @@ static bool vfail(ictx *c, tsu_status code, const char *what, const char *fmt, v
 {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    if (c->node)
+    if (c->node && *what)
         tsu_diag_add_at(c->diag, code, c->path, 0, 0, "node %zu \"%s\" (%s): %s", c->node_index,
                         what, c->node->op_type, msg);
+    else if (c->node)
+        tsu_diag_add_at(c->diag, code, c->path, 0, 0, "node %zu (%s): %s", c->node_index,
+                        c->node->op_type, msg);
     else
         tsu_diag_add_at(c->diag, code, c->path, 0, 0, "%s: %s", what, msg);
     c->failed = true;
@@ -377,10 +380,10 @@ static bool check_attribute(ictx *c, const char *node, const Onnx__AttributeProt
                        : want == ATTR(STRING) ? a->has_s
                        : want == ATTR(TENSOR) ? a->t != NULL
                                               : true;
-        if (type != want || !present)
-            return tsu_imp_malformed(c, node, "attribute %s must be %s, the file has %s%s", a->name,
-                                     attr_type_name(want), attr_type_name(type),
-                                     present ? "" : " without a value");
+        if (type != want)
+            return tsu_imp_malformed(c, node, "attribute %s must be %s, the file has %s", a->name,
+                                     attr_type_name(want), attr_type_name(type));
+        if (!present) return tsu_imp_malformed(c, node, "attribute %s has no value", a->name);
         if (want == ATTR(FLOAT) && !isfinite(a->f))
             return tsu_imp_malformed(c, node, "attribute %s is %g", a->name, (double)a->f);
         const int64_t *v = want == ATTR(INTS) ? a->ints : &a->i;
@@ -403,8 +406,8 @@ static bool check_node(ictx *c, const Onnx__NodeProto *n)
     for (size_t i = 0; i < TSU_ARRAY_LEN(min_inputs); i++)
         if (!strcmp(n->op_type, min_inputs[i].op)) need = min_inputs[i].inputs;
     if (n->n_input < need)
-        return tsu_imp_malformed(c, name, "%s needs %zu inputs, the node has %zu", n->op_type, need,
-                                 n->n_input);
+        return tsu_imp_malformed(c, name, "%s needs %zu input%s, the node has %zu", n->op_type, need,
+                                 need == 1 ? "" : "s", n->n_input);
     for (size_t i = 0; i < n->n_attribute; i++) {
         const Onnx__AttributeProto *a = n->attribute[i];
         if (!a->name || !*a->name) return tsu_imp_malformed(c, name, "attribute %zu has no name", i);
@@ -729,9 +732,18 @@ static bool reads_back(ictx *c)
     char *text = tsu_project_to_string(c->project);
     tsu_project *back = tsu_project_parse(text, strlen(text), c->path, c->diag);
     free(text);
-    tsu_graph *graph = back ? tsu_graph_build(back, c->diag) : NULL;
+    if (!back) return false;
+    tsu_diag found;
+    tsu_diag_init(&found);
+    tsu_graph *graph = tsu_graph_build(back, &found);
     tsu_train_config config;
-    bool ok = graph && tsu_graph_valid(graph) && tsu_train_config_read(back, &config, c->diag) == TSU_OK;
+    tsu_train_config_read(back, &config, &found);
+    /* These messages name a node or key of the project: say where it came from. */
+    for (int i = 0; i < found.count; i++)
+        tsu_diag_add_at(c->diag, found.items[i].code, c->path, 0, 0, "the imported project: %s",
+                        found.items[i].message);
+    bool ok = found.count == 0 && tsu_graph_valid(graph);
+    tsu_diag_free(&found);
     tsu_graph_free(graph);
     tsu_project_free(back);
     return ok;
