@@ -680,7 +680,7 @@ static void test_tensor_raw_data(void)
         const char *needle = NULL;
         m.bias->n_float_data = 0;
         m.bias->has_raw_data = true;
-        static uint8_t raw[12];
+        static uint8_t raw[32];
         m.bias->raw_data.data = raw;
         if (variant == 0) m.bias->raw_data.len = 7, needle = "raw_data has 7 bytes of 4 each";
         if (variant == 1) m.bias->raw_data.len = 16, needle = "raw_data has 16 bytes of 4 each";
