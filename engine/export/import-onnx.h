@@ -46,6 +46,8 @@ typedef struct {
     tsu_project *stored;           /* the project our own export embedded, or NULL */
     ivalue *values;
     int n_values, cap_values;
+    int *index;                    /* values by name: see tsu_imp_find_value */
+    size_t index_cap;
     iweight *weights;
     int n_weights, cap_weights;
     char **strings;                /* owned copies, freed at the end */

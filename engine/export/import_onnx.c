@@ -35,10 +35,30 @@ const char *tsu_imp_keep(ictx *c, const char *s)
     return c->strings[c->n_strings++] = tsu_xstrdup(s);
 }
 
+/* Values are found by name through an open-addressing table of indices
+ * into c->values (-1 for a free slot), so a graph with many initializers
+ * imports in linear time. A name added again takes over its slot. */
+static size_t name_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void index_put(ictx *c, int value)
+{
+    size_t mask = c->index_cap - 1, at = name_hash(c->values[value].name) & mask;
+    while (c->index[at] >= 0 && strcmp(c->values[c->index[at]].name, c->values[value].name))
+        at = (at + 1) & mask;
+    c->index[at] = value;
+}
+
 ivalue *tsu_imp_find_value(ictx *c, const char *name)
 {
-    for (int i = c->n_values - 1; i >= 0; i--)
-        if (!strcmp(c->values[i].name, name)) return &c->values[i];
+    if (!c->index_cap) return NULL;
+    size_t mask = c->index_cap - 1;
+    for (size_t at = name_hash(name) & mask; c->index[at] >= 0; at = (at + 1) & mask)
+        if (!strcmp(c->values[c->index[at]].name, name)) return &c->values[c->index[at]];
     return NULL;
 }
 
@@ -47,10 +67,16 @@ ivalue *tsu_imp_add_value(ictx *c, const char *name)
     if (c->n_values == c->cap_values) {
         c->cap_values = c->cap_values ? 2 * c->cap_values : 64;
         c->values = tsu_xrealloc(c->values, (size_t)c->cap_values * sizeof *c->values);
+        /* At most half full: rebuilt, in order, whenever the values grow. */
+        c->index_cap = 2 * (size_t)c->cap_values;
+        c->index = tsu_xrealloc(c->index, c->index_cap * sizeof *c->index);
+        memset(c->index, 0xff, c->index_cap * sizeof *c->index);
+        for (int i = 0; i < c->n_values; i++) index_put(c, i);
     }
     ivalue *v = &c->values[c->n_values++];
     memset(v, 0, sizeof *v);
     v->name = tsu_imp_keep(c, name);
+    index_put(c, c->n_values - 1);
     return v;
 }
 
@@ -474,8 +500,10 @@ static bool check_names_unique(ictx *c, const Onnx__GraphProto *g)
 
 /* Each shape question during import builds the graph so far, so the time
  * grows faster than the square of the node count: 2048 nodes, more than
- * any network drawn in the designer, still import within seconds. */
-enum { MAX_NODES = 2048 };
+ * any network drawn in the designer, still import within seconds. An Add
+ * after MatMul counts the readers of a value over every node input, so
+ * those are bounded too. */
+enum { MAX_NODES = 2048, MAX_NODE_INPUTS = 16 * MAX_NODES };
 
 static bool check_graph(ictx *c, const Onnx__GraphProto *g)
 {
@@ -483,6 +511,11 @@ static bool check_graph(ictx *c, const Onnx__GraphProto *g)
     if (g->n_node + g->n_input > MAX_NODES)
         return tsu_imp_fail(c, "graph", "%zu nodes and %zu inputs; Tsumiki imports at most %d in all",
                             g->n_node, g->n_input, MAX_NODES);
+    size_t inputs = 0;
+    for (size_t i = 0; i < g->n_node; i++) inputs += g->node[i]->n_input;
+    if (inputs > MAX_NODE_INPUTS)
+        return tsu_imp_fail(c, "graph", "the nodes read %zu values in all; Tsumiki imports at most %d",
+                            inputs, MAX_NODE_INPUTS);
     for (size_t i = 0; i < g->n_initializer; i++) {
         snprintf(what, sizeof what, "initializer %zu", i);
         if (!g->initializer[i]->name || !*g->initializer[i]->name)
@@ -849,6 +882,7 @@ tsu_project *tsu_import_onnx(const char *path, const char *weights_path, tsu_dia
     for (int i = 0; i < c.n_strings; i++) free(c.strings[i]);
     free(c.weights);
     free(c.values);
+    free(c.index);
     free(c.strings);
     onnx__model_proto__free_unpacked(m, NULL);
     return result;

@@ -582,6 +582,21 @@ static void test_too_many_nodes(void)
     mb_free(&b);
 }
 
+static void test_too_many_node_inputs(void)
+{
+    mb b;
+    mb_init(&b);
+    mb_input(&b, "x", 2, (const int64_t[]){4});
+    GString *inputs = g_string_new("x");
+    for (int i = 1; i < 40000; i++) g_string_append(inputs, ",x");
+    mb_node(&b, "Concat", "cat", inputs->str, "y");
+    g_string_free(inputs, true);
+    mb_output(&b, "y");
+    mb_write(&b);
+    REFUSED(&b, "the nodes read 40000 values in all; Tsumiki imports at most 32768");
+    mb_free(&b);
+}
+
 /* ------------------------------------------------------------ graph inputs */
 
 static void test_bad_graph_inputs(void)
@@ -1012,6 +1027,7 @@ int main(int argc, char **argv)
     g_test_add_func("/onnx-import-bad/node/too-few-inputs", test_too_few_inputs);
     g_test_add_func("/onnx-import-bad/node/op-type-like-a-remark", test_op_type_like_a_remark);
     g_test_add_func("/onnx-import-bad/node/too-many", test_too_many_nodes);
+    g_test_add_func("/onnx-import-bad/node/too-many-inputs", test_too_many_node_inputs);
     g_test_add_func("/onnx-import-bad/names/missing", test_missing_names);
     g_test_add_func("/onnx-import-bad/names/duplicate", test_duplicate_names);
     g_test_add_func("/onnx-import-bad/names/initializer-as-input", test_initializer_listed_as_input);
