@@ -597,6 +597,35 @@ static void test_too_many_node_inputs(void)
     mb_free(&b);
 }
 
+/* Names are bytes to protobuf-c: invalid UTF-8 becomes an id made of
+ * underscores, and the project, named after the graph, still reads back. */
+static void test_invalid_utf8_names(void)
+{
+    mb b;
+    mlp m;
+    mb_init(&b);
+    mb_mlp(&b, &m);
+    b.graph.name = mb_str(&b, "bad \xff\xfe name");
+    m.gemm->name = mb_str(&b, "\xff\xfe");
+    mb_write(&b);
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *p = tsu_import_onnx(b.path, b.weights, &diag);
+    diag_dump(&diag);
+    g_assert_nonnull(p);
+    g_autofree char *saved = g_build_filename(b.dir, "back.tsumiki", NULL);
+    g_assert_cmpint(tsu_project_save(p, saved, &diag), ==, TSU_OK);
+    tsu_project *back = tsu_project_load(saved, &diag);
+    g_assert_nonnull(back);
+    g_assert_nonnull(tsu_project_find_node(back, "__"));
+    g_assert_cmpstr(tsu_project_name(back), ==, "bad \xff\xfe name");
+    tsu_project_free(back);
+    tsu_project_free(p);
+    g_remove(saved);
+    tsu_diag_free(&diag);
+    mb_free(&b);
+}
+
 /* ------------------------------------------------------------ graph inputs */
 
 static void test_bad_graph_inputs(void)
@@ -1031,6 +1060,7 @@ int main(int argc, char **argv)
     g_test_add_func("/onnx-import-bad/names/missing", test_missing_names);
     g_test_add_func("/onnx-import-bad/names/duplicate", test_duplicate_names);
     g_test_add_func("/onnx-import-bad/names/initializer-as-input", test_initializer_listed_as_input);
+    g_test_add_func("/onnx-import-bad/names/invalid-utf8", test_invalid_utf8_names);
     g_test_add_func("/onnx-import-bad/input/shape-and-type", test_bad_graph_inputs);
     g_test_add_func("/onnx-import-bad/tensor/dims", test_tensor_dims);
     g_test_add_func("/onnx-import-bad/tensor/raw-data", test_tensor_raw_data);
