@@ -98,17 +98,6 @@ static bool vfail(ictx *c, tsu_status code, const char *what, const char *fmt, v
     return false;
 }
 
-static bool fail_as(ictx *c, tsu_status code, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool fail_as(ictx *c, tsu_status code, const char *what, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(c, code, what, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 bool tsu_imp_fail(ictx *c, const char *node, const char *fmt, ...)
 {
     va_list ap;
@@ -265,7 +254,7 @@ bool tsu_imp_shape_of(ictx *c, const char *id, tsu_shape *out)
     tsu_graph_free(g);
     if (!ok) {
         const char *why = quiet.count ? quiet.items[0].message : "no shape";
-        fail_as(c, TSU_E_SHAPE, c->node ? c->node_name : id, "%s", why);
+        tsu_imp_fail(c, c->node ? c->node_name : id, "%s", why);
     }
     tsu_diag_free(&quiet);
     return ok;

@@ -313,6 +313,24 @@ static tsu_project *expect_imported(mb *b)
     return p;
 }
 
+/* Builds the MLP, lets `breaker` break it (its variant-th way), writes it,
+ * and expects the message the breaker returns. */
+typedef const char *(*mlp_breaker)(mb *b, mlp *m, int variant);
+
+static void refuse_mlp_variants(int count, mlp_breaker breaker)
+{
+    for (int variant = 0; variant < count; variant++) {
+        mb b;
+        mlp m;
+        mb_init(&b);
+        mb_mlp(&b, &m);
+        const char *needle = breaker(&b, &m, variant);
+        mb_write(&b);
+        REFUSED(&b, needle);
+        mb_free(&b);
+    }
+}
+
 /* ------------------------------------------------------------ the file */
 
 static void test_valid_mlp(void)
@@ -425,34 +443,29 @@ static void test_deep_nesting(void)
 
 /* ------------------------------------------------------------ nodes and names */
 
+static const char *break_node_without_op_type(mb *b, mlp *m, int variant)
+{
+    m->softmax->op_type = variant ? mb_str(b, "") : NULL;
+    return "node 1: the node has no op_type";
+}
+
 static void test_node_without_op_type(void)
 {
-    for (int variant = 0; variant < 2; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        m.softmax->op_type = variant ? mb_str(&b, "") : NULL;
-        mb_write(&b);
-        REFUSED(&b, "node 1", "has no op_type");
-        mb_free(&b);
-    }
+    refuse_mlp_variants(2, break_node_without_op_type);
+}
+
+static const char *break_node_without_output(mb *b, mlp *m, int variant)
+{
+    Onnx__NodeProto *n = variant == 2 ? mb_node(b, "Constant", NULL, "", "") : m->gemm;
+    if (variant == 0) n->n_output = 0;
+    if (variant == 1) n->output[0] = mb_str(b, "");
+    return variant == 2 ? "node 2 (Constant): the node has no output"
+                        : "node 0 \"fc\" (Gemm): the node has no output";
 }
 
 static void test_node_without_output(void)
 {
-    for (int variant = 0; variant < 3; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        Onnx__NodeProto *n = variant == 2 ? mb_node(&b, "Constant", NULL, "", "") : m.gemm;
-        if (variant == 0) n->n_output = 0;
-        if (variant == 1) n->output[0] = mb_str(&b, "");
-        mb_write(&b);
-        REFUSED(&b, variant == 2 ? "node 2 (Constant)" : "node 0 \"fc\" (Gemm)", "the node has no output");
-        mb_free(&b);
-    }
+    refuse_mlp_variants(3, break_node_without_output);
 }
 
 static void test_constant_without_value(void)
@@ -471,48 +484,42 @@ static void test_constant_without_value(void)
     mb_free(&b);
 }
 
+static const char *break_missing_names(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    if (variant == 0) m->w->name = NULL, needle = "initializer 0: the initializer has no name";
+    if (variant == 1) m->input->name = NULL, needle = "graph: input 0 has no name";
+    if (variant == 2) b->graph.output[0]->name = mb_str(b, ""), needle = "graph: output 0 has no name";
+    return needle;
+}
+
 static void test_missing_names(void)
 {
-    for (int variant = 0; variant < 3; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        if (variant == 0) m.w->name = NULL, needle = "initializer 0: the initializer has no name";
-        if (variant == 1) m.input->name = NULL, needle = "graph: input 0 has no name";
-        if (variant == 2) b.graph.output[0]->name = mb_str(&b, ""), needle = "graph: output 0 has no name";
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
+    refuse_mlp_variants(3, break_missing_names);
+}
+
+static const char *break_duplicate_names(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    if (variant == 0) {
+        m->softmax->output[0] = mb_str(b, "h");
+        b->graph.output[0]->name = mb_str(b, "h");
+        needle = "\"h\" is defined twice, by the output of node 0 and by the output of node 1";
     }
+    if (variant == 1) {
+        m->bias->name = mb_str(b, "W");
+        needle = "\"W\" is defined twice, by initializer 0 and by initializer 1";
+    }
+    if (variant == 2) {
+        m->gemm->output[0] = mb_str(b, "x");
+        needle = "\"x\" is defined twice, by graph input 0 and by the output of node 0";
+    }
+    return needle;
 }
 
 static void test_duplicate_names(void)
 {
-    for (int variant = 0; variant < 3; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        if (variant == 0) {
-            m.softmax->output[0] = mb_str(&b, "h");
-            b.graph.output[0]->name = mb_str(&b, "h");
-            needle = "\"h\" is defined twice, by the output of node 0 and by the output of node 1";
-        }
-        if (variant == 1) {
-            m.bias->name = mb_str(&b, "W");
-            needle = "\"W\" is defined twice, by initializer 0 and by initializer 1";
-        }
-        if (variant == 2) {
-            m.gemm->output[0] = mb_str(&b, "x");
-            needle = "\"x\" is defined twice, by graph input 0 and by the output of node 0";
-        }
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
-    }
+    refuse_mlp_variants(3, break_duplicate_names);
 }
 
 /* An initializer listed as a graph input too (IR < 4) is not a duplicate. */
@@ -529,25 +536,22 @@ static void test_initializer_listed_as_input(void)
     mb_free(&b);
 }
 
+static const char *break_too_few_inputs(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    if (variant == 0) m->softmax->n_input = 0, needle = "Softmax needs 1 input, the node has 0";
+    if (variant == 1) m->gemm->n_input = 1, needle = "Gemm needs 2 inputs, the node has 1";
+    if (variant == 2) {
+        Onnx__NodeProto *d = mb_node(b, "Dropout", "drop", "", "d");
+        (void)d;
+        needle = "node 2 \"drop\" (Dropout): Dropout needs 1 input,";
+    }
+    return needle;
+}
+
 static void test_too_few_inputs(void)
 {
-    for (int variant = 0; variant < 3; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        if (variant == 0) m.softmax->n_input = 0, needle = "Softmax needs 1 input, the node has 0";
-        if (variant == 1) m.gemm->n_input = 1, needle = "Gemm needs 2 inputs, the node has 1";
-        if (variant == 2) {
-            Onnx__NodeProto *d = mb_node(&b, "Dropout", "drop", "", "d");
-            (void)d;
-            needle = "node 2 \"drop\" (Dropout): Dropout needs 1 input,";
-        }
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
-    }
+    refuse_mlp_variants(3, break_too_few_inputs);
 }
 
 /* Operator names are compared whole: a remark in the supported list is
@@ -628,141 +632,129 @@ static void test_invalid_utf8_names(void)
 
 /* ------------------------------------------------------------ graph inputs */
 
+static const char *break_bad_graph_inputs(mb *b, mlp *m, int variant)
+{
+    Onnx__TensorShapeProto *s = m->input->type->tensor_type->shape;
+    const char *needle = NULL;
+    switch (variant) {
+    case 0: /* no type at all */
+        m->input->type = NULL;
+        needle = "graph input \"x\": needs a known shape";
+        break;
+    case 1: /* no shape */
+        m->input->type->tensor_type->shape = NULL;
+        needle = "graph input \"x\": needs a known shape";
+        break;
+    case 2: /* a named (symbolic) size */
+        s->dim[1]->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
+        s->dim[1]->dim_param = mb_str(b, "features");
+        needle = "axis 1 has no fixed size";
+        break;
+    case 3: /* a size that does not fit an int */
+        s->dim[1]->dim_value = INT64_C(1) << 40;
+        needle = "axis 1 has no fixed size from 1 to 16777216";
+        break;
+    case 4: /* more axes than Tsumiki has */
+        b->graph.input[0] = mb_input(b, "x", 9, (const int64_t[]){1, 1, 1, 1, 1, 1, 1, 4});
+        b->graph.n_input = 1;
+        needle = "of 2 to 7 axes";
+        break;
+    case 5: /* integer elements */
+        m->input->type->tensor_type->elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+        needle = "data type 7";
+        break;
+    }
+    return needle;
+}
+
 static void test_bad_graph_inputs(void)
 {
-    for (int variant = 0; variant < 6; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        Onnx__TensorShapeProto *s = m.input->type->tensor_type->shape;
-        const char *needle = NULL;
-        switch (variant) {
-        case 0: /* no type at all */
-            m.input->type = NULL;
-            needle = "graph input \"x\": needs a known shape";
-            break;
-        case 1: /* no shape */
-            m.input->type->tensor_type->shape = NULL;
-            needle = "graph input \"x\": needs a known shape";
-            break;
-        case 2: /* a named (symbolic) size */
-            s->dim[1]->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
-            s->dim[1]->dim_param = mb_str(&b, "features");
-            needle = "axis 1 has no fixed size";
-            break;
-        case 3: /* a size that does not fit an int */
-            s->dim[1]->dim_value = INT64_C(1) << 40;
-            needle = "axis 1 has no fixed size from 1 to 16777216";
-            break;
-        case 4: /* more axes than Tsumiki has */
-            b.graph.input[0] = mb_input(&b, "x", 9, (const int64_t[]){1, 1, 1, 1, 1, 1, 1, 4});
-            b.graph.n_input = 1;
-            needle = "of 2 to 7 axes";
-            break;
-        case 5: /* integer elements */
-            m.input->type->tensor_type->elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
-            needle = "data type 7";
-            break;
-        }
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
-    }
+    refuse_mlp_variants(6, break_bad_graph_inputs);
 }
 
 /* ------------------------------------------------------------ tensors */
 
+static const char *break_tensor_dims(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    switch (variant) {
+    case 0: /* negative */
+        m->w->dims[0] = -3;
+        needle = "tensor W: dimension 0 is -3";
+        break;
+    case 1: /* beyond int: the product would wrap to 0 */
+        m->w->dims[0] = INT64_C(1) << 62;
+        m->w->dims[1] = 4;
+        needle = "tensor W: dimension 0 is 4611686018427387904";
+        break;
+    case 2: /* each fits, the product does not fit size_t */
+        m->w->n_dims = 4;
+        m->w->dims = mb_alloc(b, 4 * sizeof *m->w->dims);
+        for (int i = 0; i < 4; i++) m->w->dims[i] = INT32_MAX;
+        needle = "tensor W: its 4 dimensions make more than 2147483647 values";
+        break;
+    case 3: /* the product fits but is absurd, and no data backs it: refused
+               before anything is allocated */
+        m->w->dims[0] = 100000;
+        m->w->dims[1] = 10000;
+        needle = "tensor W: dimensions give 1000000000 values, the file has 12";
+        break;
+    case 4: /* too few values for the dims */
+        m->bias->n_float_data = 2;
+        needle = "initializer 1: tensor B: dimensions give 3 values, the file has 2";
+        break;
+    }
+    return needle;
+}
+
 static void test_tensor_dims(void)
 {
-    for (int variant = 0; variant < 5; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        switch (variant) {
-        case 0: /* negative */
-            m.w->dims[0] = -3;
-            needle = "tensor W: dimension 0 is -3";
-            break;
-        case 1: /* beyond int: the product would wrap to 0 */
-            m.w->dims[0] = INT64_C(1) << 62;
-            m.w->dims[1] = 4;
-            needle = "tensor W: dimension 0 is 4611686018427387904";
-            break;
-        case 2: /* each fits, the product does not fit size_t */
-            m.w->n_dims = 4;
-            m.w->dims = mb_alloc(&b, 4 * sizeof *m.w->dims);
-            for (int i = 0; i < 4; i++) m.w->dims[i] = INT32_MAX;
-            needle = "tensor W: its 4 dimensions make more than 2147483647 values";
-            break;
-        case 3: /* the product fits but is absurd, and no data backs it: refused
-                   before anything is allocated */
-            m.w->dims[0] = 100000;
-            m.w->dims[1] = 10000;
-            needle = "tensor W: dimensions give 1000000000 values, the file has 12";
-            break;
-        case 4: /* too few values for the dims */
-            m.bias->n_float_data = 2;
-            needle = "initializer 1: tensor B: dimensions give 3 values, the file has 2";
-            break;
-        }
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
+    refuse_mlp_variants(5, break_tensor_dims);
+}
+
+static const char *break_tensor_raw_data(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    m->bias->n_float_data = 0;
+    m->bias->has_raw_data = true;
+    static uint8_t raw[32];
+    m->bias->raw_data.data = raw;
+    if (variant == 0) m->bias->raw_data.len = 7, needle = "raw_data has 7 bytes of 4 each";
+    if (variant == 1) m->bias->raw_data.len = 16, needle = "raw_data has 16 bytes of 4 each";
+    if (variant == 2) { /* external data is not read */
+        m->bias->raw_data.len = 12;
+        m->bias->has_data_location = true;
+        m->bias->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+        needle = "tensor B is stored outside the model file";
     }
+    return needle;
 }
 
 static void test_tensor_raw_data(void)
 {
-    for (int variant = 0; variant < 3; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        m.bias->n_float_data = 0;
-        m.bias->has_raw_data = true;
-        static uint8_t raw[32];
-        m.bias->raw_data.data = raw;
-        if (variant == 0) m.bias->raw_data.len = 7, needle = "raw_data has 7 bytes of 4 each";
-        if (variant == 1) m.bias->raw_data.len = 16, needle = "raw_data has 16 bytes of 4 each";
-        if (variant == 2) { /* external data is not read */
-            m.bias->raw_data.len = 12;
-            m.bias->has_data_location = true;
-            m.bias->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
-            needle = "tensor B is stored outside the model file";
-        }
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
-    }
+    refuse_mlp_variants(3, break_tensor_raw_data);
 }
 
 /* Empty tensors: no memcpy from NULL, and the layer's own check speaks. */
+static const char *break_empty_tensors(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    if (variant == 0) { /* an empty bias */
+        m->bias->dims[0] = 0;
+        m->bias->n_float_data = 0;
+        needle = "C must be an initializer of 3 values";
+    } else { /* an empty weight: Affine with 0 outputs */
+        m->w->dims[0] = 0;
+        m->w->n_float_data = 0;
+        m->gemm->n_input = 2;
+        needle = "outmaps";
+    }
+    return needle;
+}
+
 static void test_empty_tensors(void)
 {
-    for (int variant = 0; variant < 2; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        if (variant == 0) { /* an empty bias */
-            m.bias->dims[0] = 0;
-            m.bias->n_float_data = 0;
-            needle = "C must be an initializer of 3 values";
-        } else { /* an empty weight: Affine with 0 outputs */
-            m.w->dims[0] = 0;
-            m.w->n_float_data = 0;
-            m.gemm->n_input = 2;
-            needle = "outmaps";
-        }
-        mb_write(&b);
-        REFUSED(&b, needle);
-        mb_free(&b);
-    }
+    refuse_mlp_variants(2, break_empty_tensors);
 }
 
 /* Reshape's shape goes into a fixed array: its length and values are bounded. */
@@ -840,47 +832,44 @@ static void test_pad_pads(void)
 
 /* ------------------------------------------------------------ attributes */
 
+static const char *break_attribute_types(mb *b, mlp *m, int variant)
+{
+    const char *needle = NULL;
+    Onnx__AttributeProto *a = m->gemm->attribute[0]; /* transB */
+    switch (variant) {
+    case 0: /* a float where an int belongs */
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+        a->has_i = false;
+        a->has_f = true;
+        a->f = 1.0f;
+        needle = "node 0 \"fc\" (Gemm): attribute transB must be INT, the file has FLOAT";
+        break;
+    case 1: /* ints where an int belongs */
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+        a->has_i = false;
+        a->n_ints = 1;
+        a->ints = mb_alloc(b, sizeof *a->ints);
+        needle = "node 0 \"fc\" (Gemm): attribute transB must be INT, the file has INTS";
+        break;
+    case 2: /* the right type without a value */
+        a->has_i = false;
+        needle = "node 0 \"fc\" (Gemm): attribute transB has no value";
+        break;
+    case 3: /* no name */
+        a->name = NULL;
+        needle = "node 0 \"fc\" (Gemm): attribute 0 has no name";
+        break;
+    case 4: /* twice */
+        mb_attr_int(b, m->gemm, "transB", 0);
+        needle = "node 0 \"fc\" (Gemm): attribute transB is given twice";
+        break;
+    }
+    return needle;
+}
+
 static void test_attribute_types(void)
 {
-    for (int variant = 0; variant < 5; variant++) {
-        mb b;
-        mlp m;
-        mb_init(&b);
-        mb_mlp(&b, &m);
-        const char *needle = NULL;
-        Onnx__AttributeProto *a = m.gemm->attribute[0]; /* transB */
-        switch (variant) {
-        case 0: /* a float where an int belongs */
-            a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
-            a->has_i = false;
-            a->has_f = true;
-            a->f = 1.0f;
-            needle = "attribute transB must be INT, the file has FLOAT";
-            break;
-        case 1: /* ints where an int belongs */
-            a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
-            a->has_i = false;
-            a->n_ints = 1;
-            a->ints = mb_alloc(&b, sizeof *a->ints);
-            needle = "attribute transB must be INT, the file has INTS";
-            break;
-        case 2: /* the right type without a value */
-            a->has_i = false;
-            needle = "attribute transB has no value";
-            break;
-        case 3: /* no name */
-            a->name = NULL;
-            needle = "attribute 0 has no name";
-            break;
-        case 4: /* twice */
-            mb_attr_int(&b, m.gemm, "transB", 0);
-            needle = "attribute transB is given twice";
-            break;
-        }
-        mb_write(&b);
-        REFUSED(&b, "node 0 \"fc\" (Gemm)", needle);
-        mb_free(&b);
-    }
+    refuse_mlp_variants(5, break_attribute_types);
 }
 
 static void test_attribute_values(void)
