@@ -412,6 +412,8 @@ static bool check_attribute(ictx *c, const char *node, const Onnx__AttributeProt
     return true;
 }
 
+enum { MAX_ATTRIBUTES = 64 };
+
 /* One node's own fields; c->node is set, so messages name it. */
 static bool check_node(ictx *c, const Onnx__NodeProto *n)
 {
@@ -423,6 +425,10 @@ static bool check_node(ictx *c, const Onnx__NodeProto *n)
     if (n->n_input < need)
         return tsu_imp_malformed(c, name, "%s needs %zu input%s, the node has %zu", n->op_type, need,
                                  need == 1 ? "" : "s", n->n_input);
+    /* Far more than any operator has; names are compared pairwise below. */
+    if (n->n_attribute > MAX_ATTRIBUTES)
+        return tsu_imp_malformed(c, name, "%zu attributes; no operator has more than %d", n->n_attribute,
+                                 MAX_ATTRIBUTES);
     for (size_t i = 0; i < n->n_attribute; i++) {
         const Onnx__AttributeProto *a = n->attribute[i];
         if (!a->name || !*a->name) return tsu_imp_malformed(c, name, "attribute %zu has no name", i);
@@ -488,8 +494,9 @@ static bool check_names_unique(ictx *c, const Onnx__GraphProto *g)
 }
 
 /* Each shape question during import builds the graph so far, so the time
- * grows faster than the square of the node count: 2048 nodes, more than
- * any network drawn in the designer, still import within seconds. An Add
+ * grows faster than the square of the node count: 2048 nodes (graph inputs
+ * and outputs, which become Input and loss nodes, count), more than any
+ * network drawn in the designer, still import within seconds. An Add
  * after MatMul counts the readers of a value over every node input, so
  * those are bounded too. */
 enum { MAX_NODES = 2048, MAX_NODE_INPUTS = 16 * MAX_NODES };
@@ -497,9 +504,9 @@ enum { MAX_NODES = 2048, MAX_NODE_INPUTS = 16 * MAX_NODES };
 static bool check_graph(ictx *c, const Onnx__GraphProto *g)
 {
     char what[64];
-    if (g->n_node + g->n_input > MAX_NODES)
-        return tsu_imp_fail(c, "graph", "%zu nodes and %zu inputs; Tsumiki imports at most %d in all",
-                            g->n_node, g->n_input, MAX_NODES);
+    if (g->n_node + g->n_input + g->n_output > MAX_NODES)
+        return tsu_imp_fail(c, "graph", "%zu nodes, %zu inputs and %zu outputs; Tsumiki imports at most "
+                            "%d in all", g->n_node, g->n_input, g->n_output, MAX_NODES);
     size_t inputs = 0;
     for (size_t i = 0; i < g->n_node; i++) inputs += g->node[i]->n_input;
     if (inputs > MAX_NODE_INPUTS)

@@ -582,7 +582,7 @@ static void test_too_many_nodes(void)
     }
     mb_output(&b, "v2999");
     mb_write(&b);
-    REFUSED(&b, "3000 nodes and 1 inputs; Tsumiki imports at most 2048");
+    REFUSED(&b, "3000 nodes, 1 inputs and 1 outputs; Tsumiki imports at most 2048");
     mb_free(&b);
 }
 
@@ -863,13 +863,19 @@ static const char *break_attribute_types(mb *b, mlp *m, int variant)
         mb_attr_int(b, m->gemm, "transB", 0);
         needle = "node 0 \"fc\" (Gemm): attribute transB is given twice";
         break;
+    case 5: /* so many that comparing their names pairwise would take hours */
+        m->gemm->attribute = mb_alloc(b, 100000 * sizeof *m->gemm->attribute);
+        m->gemm->n_attribute = 0;
+        for (int i = 0; i < 100000; i++) mb_attr_int(b, m->gemm, "transB", 1);
+        needle = "node 0 \"fc\" (Gemm): 100000 attributes; no operator has more than 64";
+        break;
     }
     return needle;
 }
 
 static void test_attribute_types(void)
 {
-    refuse_mlp_variants(5, break_attribute_types);
+    refuse_mlp_variants(6, break_attribute_types);
 }
 
 static void test_attribute_values(void)
