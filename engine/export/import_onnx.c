@@ -38,7 +38,7 @@ const char *tsu_imp_keep(ictx *c, const char *s)
 /* Values are found by name through an open-addressing table of indices
  * into c->values (-1 for a free slot), so a graph with many initializers
  * imports in linear time. A name added again takes over its slot. */
-static size_t name_hash(const char *s)
+static size_t name_hash(const char *s) /* FNV-1a */
 {
     size_t h = 14695981039346656037u;
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
@@ -80,9 +80,9 @@ ivalue *tsu_imp_add_value(ictx *c, const char *name)
     return v;
 }
 
-static bool vfail(ictx *c, tsu_status code, const char *what, const char *fmt, va_list ap)
+static void vfail(ictx *c, tsu_status code, const char *what, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
-static bool vfail(ictx *c, tsu_status code, const char *what, const char *fmt, va_list ap)
+static void vfail(ictx *c, tsu_status code, const char *what, const char *fmt, va_list ap)
 {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -95,7 +95,6 @@ static bool vfail(ictx *c, tsu_status code, const char *what, const char *fmt, v
     else
         tsu_diag_add_at(c->diag, code, c->path, 0, 0, "%s: %s", what, msg);
     c->failed = true;
-    return false;
 }
 
 bool tsu_imp_fail(ictx *c, const char *node, const char *fmt, ...)

@@ -95,27 +95,26 @@ static bool tensor_layout(const Onnx__TensorProto *t, size_t *width, size_t *typ
 
 bool tsu_imp_check_tensor(ictx *c, const char *what, const Onnx__TensorProto *t)
 {
+    const char *name = tensor_name(t);
     for (size_t i = 0; i < t->n_dims; i++)
         if (t->dims[i] < 0 || t->dims[i] > INT32_MAX)
-            return tsu_imp_malformed(c, what, "tensor %s: dimension %zu is %lld", tensor_name(t), i,
-                                (long long)t->dims[i]);
+            return tsu_imp_malformed(c, what, "tensor %s: dimension %zu is %lld", name, i,
+                                     (long long)t->dims[i]);
     size_t n = tsu_imp_tensor_count(t), width, typed, bytes;
     if (n == SIZE_MAX)
         return tsu_imp_malformed(c, what, "tensor %s: its %zu dimensions make more than %zu values",
-                            tensor_name(t), t->n_dims, TSU_IMP_MAX_VALUES);
+                                 name, t->n_dims, TSU_IMP_MAX_VALUES);
     if (t->n_external_data ||
         (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
-        return tsu_imp_fail(c, what, "tensor %s is stored outside the model file (external data "
-                                     "is not supported)", tensor_name(t));
+        return tsu_imp_fail(c, what, "tensor %s is stored outside the model file (external data is "
+                                     "not supported)", name);
     if (!tensor_layout(t, &width, &typed)) return true; /* never read: readers refuse the type */
-    if (t->has_raw_data) {
-        if (!tsu_size_mul(n, width, &bytes) || t->raw_data.len != bytes)
-            return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, raw_data has %zu "
-                                         "bytes of %zu each", tensor_name(t), n, t->raw_data.len, width);
-    } else if (typed != n) {
+    if (t->has_raw_data && (!tsu_size_mul(n, width, &bytes) || t->raw_data.len != bytes))
+        return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, raw_data has %zu "
+                                          "bytes of %zu each", name, n, t->raw_data.len, width);
+    if (!t->has_raw_data && typed != n)
         return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, the file has %zu",
-                            tensor_name(t), n, typed);
-    }
+                                 name, n, typed);
     return true;
 }
 
