@@ -94,6 +94,17 @@ random_type (GRand *rand)
   return tsu_layer_kind_name (tsu_layer_kind_at (g_rand_int_range (rand, 0, tsu_layer_kind_count ())));
 }
 
+/* Only kinds with that parameter take it: the document refuses others. */
+static gboolean
+takes_outmaps (TsuGraphModel *model, const char *id)
+{
+  const TsuLayout *layout = tsu_graph_model_get_layout (model);
+  int index = tsu_layout_find (layout, id);
+
+  return index >= 0 && layout->nodes[index].kind != NULL
+         && tsu_layer_kind_param_find (layout->nodes[index].kind, "outmaps") != NULL;
+}
+
 /* One random command; every public edit appears. */
 static void
 random_edit (TsuGraphModel *model, GRand *rand)
@@ -132,7 +143,7 @@ random_edit (TsuGraphModel *model, GRand *rand)
         }
       break;
     case 8:
-      if (id)
+      if (id && takes_outmaps (model, id))
         tsu_graph_model_set_param (model, id, "outmaps", json_object_new_int (g_rand_int_range (rand, 1, 64)));
       break;
     case 9:
@@ -153,7 +164,7 @@ random_edit (TsuGraphModel *model, GRand *rand)
       break;
     case 11: tsu_graph_model_arrange (model); break;
     case 12:
-      if (id)
+      if (id && takes_outmaps (model, id))
         tsu_graph_model_set_param (model, id, "outmaps", NULL);
       break;
     }
@@ -208,6 +219,47 @@ test_random_edits_undo_redo (void)
           g_assert_cmpstr (text, ==, g_ptr_array_index (states, states->len - 1));
         }
       }
+}
+
+/* The same edits give the same bytes as the editor wrote before the
+ * document API existed: tests/ui/data/recorded-edits.txt holds the SHA-1 of
+ * the text after every step of fixed random sequences, recorded with that
+ * editor. TSU_RECORD_EDITS=path writes the list instead. */
+static void
+test_recorded_edits_replay (void)
+{
+  const char *examples[] = { "fashion-mnist-cnn.tsumiki", "two-class.tsumiki", "regression.tsumiki" };
+  const char *record = g_getenv ("TSU_RECORD_EDITS");
+  g_autofree char *expected_path = NULL, *expected = NULL;
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint e = 0; e < G_N_ELEMENTS (examples); e++)
+    for (guint32 seed = 1; seed <= 4; seed++)
+      {
+        g_autoptr(TsuGraphModel) model = load_example (examples[e]);
+        g_autoptr(GRand) rand = g_rand_new_with_seed (seed * 104729 + e);
+
+        for (int step = 0; step < 40; step++)
+          {
+            g_autofree char *text = NULL, *sum = NULL;
+
+            random_edit (model, rand);
+            text = tsu_graph_model_dup_text (model);
+            sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, text, -1);
+            g_string_append_printf (got, "%s %u %d %s\n", examples[e], seed, step, sum);
+          }
+      }
+  if (record != NULL)
+    {
+      g_assert_true (g_file_set_contents (record, got->str, -1, NULL));
+      return;
+    }
+  {
+    const char *source = g_getenv ("TSU_SOURCE_DIR");
+    expected_path = g_build_filename (source ? source : "..", "tests", "ui", "data", "recorded-edits.txt", NULL);
+  }
+  g_assert_true (g_file_get_contents (expected_path, &expected, NULL, NULL));
+  g_assert_cmpstr (got->str, ==, expected);
 }
 
 static void
@@ -607,6 +659,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/graph-model/random-edits-undo-redo", test_random_edits_undo_redo);
+  g_test_add_func ("/graph-model/recorded-edits-replay", test_recorded_edits_replay);
   g_test_add_func ("/graph-model/new-edit-drops-redo", test_new_edit_drops_redo);
   g_test_add_func ("/graph-model/dirty-follows-saved-state", test_dirty_follows_saved_state);
   g_test_add_func ("/graph-model/positions-assigned-on-load", test_positions_assigned_on_load);
