@@ -30,14 +30,6 @@ void tsu_node_add_tensor(tsu_node *node, const char *name, const tsu_shape *shap
     t->trainable = trainable;
 }
 
-static bool valid_id(const char *id)
-{
-    if (!(isalpha((unsigned char)id[0]) || id[0] == '_')) return false;
-    for (const char *c = id; *c; c++)
-        if (!(isalnum((unsigned char)*c) || *c == '_')) return false;
-    return strlen(id) < TSU_ID_MAX;
-}
-
 static struct json_object *member(struct json_object *obj, const char *key)
 {
     struct json_object *v = NULL;
@@ -54,7 +46,7 @@ static void read_identity(tsu_node *node, struct json_object *obj, tsu_diag *dia
     if (!id || !json_object_is_type(id, json_type_string)) {
         node->id = tsu_xstrdup(where);
         tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "node has no \"id\" string");
-    } else if (!valid_id(json_object_get_string(id))) {
+    } else if (!tsu_id_valid(json_object_get_string(id))) {
         node->id = tsu_xstrdup(where);
         tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
                       "id \"%s\" is not a valid name (letters, digits and _, not starting "

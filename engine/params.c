@@ -98,8 +98,7 @@ static bool read_ints(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc
     return true;
 }
 
-/* Reads one parameter value; false (with a message) when it does not fit. */
-static bool read_param(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc,
+bool tsu_param_read_value(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc,
                        struct json_object *v, tsu_value *out, char **owned_string)
 {
     char expected[128];
@@ -179,7 +178,8 @@ bool tsu_node_read_params(tsu_node *node, struct json_object *params, tsu_diag *
         struct json_object *v = NULL;
         if (params && json_object_object_get_ex(params, desc->name, &v)) {
             given[i] = true;
-            if (!read_param(node, diag, desc, v, &node->values[i], &node->value_strings[i]))
+            if (!tsu_param_read_value(node, diag, desc, v, &node->values[i],
+                                      &node->value_strings[i]))
                 ok = false;
         } else if (desc->required) {
             tsu_node_fail(node, diag, TSU_E_PARAM, desc->name, "required parameter is missing");

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 struct tsu_project {
+    tsu_change_fn observer;
+    void *observer_data;
     struct json_object *root;
     char *path;
 };
@@ -210,6 +212,24 @@ char *tsu_project_dir(const tsu_project *project)
 
 struct json_object *tsu_project_root(const tsu_project *project) { return project->root; }
 
+void tsu_project_set_observer(tsu_project *project, tsu_change_fn fn, void *data)
+{
+    project->observer = fn;
+    project->observer_data = data;
+}
+
+void tsu_project_notify(tsu_project *project, const tsu_change *change)
+{
+    if (project->observer) project->observer(change, project->observer_data);
+}
+
+struct json_object *tsu_project_swap_root(tsu_project *project, struct json_object *root)
+{
+    struct json_object *old = project->root;
+    project->root = root;
+    return old;
+}
+
 const char *tsu_project_name(const tsu_project *project)
 {
     struct json_object *name = NULL;
@@ -235,25 +255,10 @@ struct json_object *tsu_project_nodes(const tsu_project *project)
     return nodes;
 }
 
-static const char *node_id_of(struct json_object *node)
-{
-    struct json_object *id = NULL;
-    if (json_object_is_type(node, json_type_object) &&
-        json_object_object_get_ex(node, "id", &id) && json_object_is_type(id, json_type_string))
-        return json_object_get_string(id);
-    return NULL;
-}
-
 struct json_object *tsu_project_find_node(const tsu_project *project, const char *id)
 {
-    struct json_object *nodes = tsu_project_nodes(project);
-    size_t n = json_object_array_length(nodes);
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *node = json_object_array_get_idx(nodes, i);
-        const char *nid = node_id_of(node);
-        if (nid && strcmp(nid, id) == 0) return node;
-    }
-    return NULL;
+    int index = tsu_project_node_find(project, id);
+    return index >= 0 ? json_object_array_get_idx(tsu_project_nodes(project), (size_t)index) : NULL;
 }
 
 char *tsu_project_unique_id(const tsu_project *project, const char *type)
@@ -264,6 +269,6 @@ char *tsu_project_unique_id(const tsu_project *project, const char *type)
     char *id = tsu_xmalloc(cap);
     for (int n = 1;; n++) {
         snprintf(id, cap, "%s%d", prefix, n);
-        if (!tsu_project_find_node(project, id)) return id;
+        if (tsu_project_node_find(project, id) < 0) return id;
     }
 }

@@ -141,6 +141,17 @@ bool tsu_node_fail(tsu_node *node, tsu_diag *diag, tsu_status code, const char *
  * descriptor table: defaults, bounds, unknown names. false on any error. */
 bool tsu_node_read_params(tsu_node *node, struct json_object *params, tsu_diag *diag);
 
+/* Reads one parameter value through its descriptor; false (with a message
+ * on the node) when it does not fit. A string value is copied to
+ * *owned_string. The document's setter checks values with it too. */
+bool tsu_param_read_value(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc,
+                          struct json_object *v, tsu_value *out, char **owned_string);
+
+/* project.c, for document.c: the observer is told about a change; the tree
+ * is replaced (the old one is returned, for the caller to compare and put). */
+void tsu_project_notify(tsu_project *project, const tsu_change *change);
+struct json_object *tsu_project_swap_root(tsu_project *project, struct json_object *root);
+
 /* Adds a parameter tensor during infer. */
 void tsu_node_add_tensor(tsu_node *node, const char *name, const tsu_shape *shape,
                          bool trainable);

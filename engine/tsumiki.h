@@ -273,6 +273,7 @@ int tsu_optimizer_slots(tsu_optimizer_kind kind);
 void tsu_graph_stats_compute(const tsu_graph *graph, int batch_size,
                              tsu_optimizer_kind optimizer, tsu_graph_stats *stats);
 
+#include "tsumiki-document.h"
 #include "tsumiki-net.h"
 #include "tsumiki-data.h"
 #include "tsumiki-train.h"
