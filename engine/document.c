@@ -180,9 +180,11 @@ bool tsu_project_node_position(const tsu_project *project, int index, double *x,
     struct json_object *jx = json_object_array_get_idx(position, 0);
     struct json_object *jy = json_object_array_get_idx(position, 1);
     if (!is_number(jx) || !is_number(jy)) return false;
-    *x = json_object_get_double(jx);
-    *y = json_object_get_double(jy);
-    return isfinite(*x) && isfinite(*y);
+    double vx = json_object_get_double(jx), vy = json_object_get_double(jy);
+    if (!isfinite(vx) || !isfinite(vy)) return false;
+    *x = vx;
+    *y = vy;
+    return true;
 }
 
 static bool read_int(struct json_object *v, int *out)
@@ -250,6 +252,22 @@ tsu_param_source tsu_project_node_param(const tsu_project *project, int index,
     if (!read_lenient(desc, v, &read)) return TSU_VALUE_MISTYPED;
     *out = read;
     return TSU_VALUE_GIVEN;
+}
+
+bool tsu_value_equal(const tsu_param_desc *desc, const tsu_value *a, const tsu_value *b)
+{
+    switch (desc->type) {
+    case TSU_PARAM_INT: return a->ints[0] == b->ints[0];
+    case TSU_PARAM_FLOAT: return a->number == b->number;
+    case TSU_PARAM_BOOL: return a->boolean == b->boolean;
+    case TSU_PARAM_STRING: return a->string && b->string && strcmp(a->string, b->string) == 0;
+    case TSU_PARAM_INTS:
+        if (a->n != b->n) return false;
+        for (int i = 0; i < a->n && i < TSU_MAX_DIMS; i++)
+            if (a->ints[i] != b->ints[i]) return false;
+        return true;
+    }
+    return false;
 }
 
 char *tsu_project_node_param_text(const tsu_project *project, int index, const char *name)

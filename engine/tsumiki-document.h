@@ -82,6 +82,8 @@ typedef enum {
  * Strings are borrowed from the document until its next change. */
 tsu_param_source tsu_project_node_param(const tsu_project *project, int index,
                                         const tsu_param_desc *desc, tsu_value *out);
+/* Whether two values of the parameter are the same (FLOAT: exactly). */
+bool tsu_value_equal(const tsu_param_desc *desc, const tsu_value *a, const tsu_value *b);
 /* The canonical JSON text of a parameter as the file has it, NULL when
  * absent (malloc'd): for showing a value that does not read as its type. */
 char *tsu_project_node_param_text(const tsu_project *project, int index, const char *name);

@@ -1,154 +1,39 @@
 /* tsu-graph-model-edit.c — the commands: add, drop, splice, remove, link,
  * move, set a param, rename, arrange. Each runs between begin and end, so
- * it is one undo step however many JSON changes it makes. */
+ * it is one undo step however many document edits it makes. The document
+ * API does the edits; this file decides which (the NNC rules). */
 #include "tsu-graph-model-private.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const canonical_keys[] = { "id", "type", "inputs", "params", "position" };
-
-const char *
-tsu_node_json_id (struct json_object *node)
-{
-  struct json_object *id = NULL;
-
-  if (!json_object_object_get_ex (node, "id", &id))
-    return NULL;
-  return json_object_get_string (id);
-}
-
-struct json_object *
-tsu_node_json_inputs (struct json_object *node)
-{
-  struct json_object *inputs = NULL;
-
-  if (!json_object_object_get_ex (node, "inputs", &inputs) || !json_object_is_type (inputs, json_type_array))
-    return NULL;
-  return inputs;
-}
-
-struct json_object *
-tsu_node_json_find (const tsu_project *project, const char *id, int *index)
-{
-  struct json_object *nodes = tsu_project_nodes (project);
-
-  for (size_t i = 0; id != NULL && i < json_object_array_length (nodes); i++)
-    {
-      struct json_object *node = json_object_array_get_idx (nodes, i);
-
-      if (g_strcmp0 (tsu_node_json_id (node), id) == 0)
-        {
-          if (index != NULL)
-            *index = (int) i;
-          return node;
-        }
-    }
-  return NULL;
-}
-
-static gboolean
-is_canonical_key (const char *key)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (canonical_keys); i++)
-    if (strcmp (key, canonical_keys[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-struct json_object *
-tsu_node_json_ensure_member (struct json_object *nodes, int index, const char *key, struct json_object *value)
-{
-  struct json_object *node = json_object_array_get_idx (nodes, index);
-  struct json_object *rebuilt;
-
-  /* json-c replaces an existing member in place, keeping the key order. */
-  if (json_object_object_get_ex (node, key, NULL) || !is_canonical_key (key))
-    {
-      json_object_object_add (node, key, value);
-      return node;
-    }
-
-  /* A new canonical key: rebuild the object so the file reads id, type,
-   * inputs, params, position whatever order the edits came in. */
-  rebuilt = json_object_new_object ();
-  for (guint i = 0; i < G_N_ELEMENTS (canonical_keys); i++)
-    {
-      struct json_object *existing = NULL;
-
-      if (strcmp (canonical_keys[i], key) == 0)
-        json_object_object_add (rebuilt, key, value);
-      else if (json_object_object_get_ex (node, canonical_keys[i], &existing))
-        json_object_object_add (rebuilt, canonical_keys[i], json_object_get (existing));
-    }
-  json_object_object_foreach (node, other_key, other_value)
-    if (!is_canonical_key (other_key))
-      json_object_object_add (rebuilt, other_key, json_object_get (other_value));
-  json_object_array_put_idx (nodes, index, rebuilt);
-  return rebuilt;
-}
-
-void
-tsu_node_json_set_position (struct json_object *nodes, int index, double x, double y)
-{
-  struct json_object *position = json_object_new_array ();
-
-  json_object_array_add (position, json_object_new_int ((int) lround (x)));
-  json_object_array_add (position, json_object_new_int ((int) lround (y)));
-  tsu_node_json_ensure_member (nodes, index, "position", position);
-}
-
-gboolean
-tsu_id_is_valid (const char *id)
-{
-  if (id == NULL || !(g_ascii_isalpha (id[0]) || id[0] == '_'))
-    return FALSE;
-  for (const char *c = id; *c; c++)
-    if (!(g_ascii_isalnum (*c) || *c == '_'))
-      return FALSE;
-  return strlen (id) < TSU_ID_MAX;
-}
-
-static struct json_object *
-ints_array (int n, int value)
-{
-  struct json_object *array = json_object_new_array ();
-
-  for (int i = 0; i < n; i++)
-    json_object_array_add (array, json_object_new_int (value));
-  return array;
-}
-
 /* Required params have no default; a new box gets values that make it valid
  * straight away (what NNC puts in its fresh boxes), which people then edit. */
-static struct json_object *
+static tsu_value
 starter_value (const tsu_layer_kind *kind, const tsu_param_desc *desc)
 {
+  tsu_value value = { .n = 1 };
+
   if (strcmp (desc->name, "outmaps") == 0)
-    return json_object_new_int (strcmp (tsu_layer_kind_name (kind), "Affine") == 0 ? 100 : 16);
-  if (strcmp (desc->name, "shape") == 0 && tsu_layer_kind_is_input (kind))
+    value.ints[0] = strcmp (tsu_layer_kind_name (kind), "Affine") == 0 ? 100 : 16;
+  else if (strcmp (desc->name, "shape") == 0 && tsu_layer_kind_is_input (kind))
+    value = (tsu_value) { .n = 3, .ints = { 1, 28, 28 } };
+  else if (desc->type == TSU_PARAM_INT)
+    value.ints[0] = (int) CLAMP (1.0, desc->min, desc->max);
+  else if (desc->type == TSU_PARAM_INTS)
     {
-      struct json_object *shape = json_object_new_array ();
-      json_object_array_add (shape, json_object_new_int (1));
-      json_object_array_add (shape, json_object_new_int (28));
-      json_object_array_add (shape, json_object_new_int (28));
-      return shape;
+      value.n = desc->count > 0 ? desc->count : 1;
+      for (int i = 0; i < value.n; i++)
+        value.ints[i] = strcmp (desc->name, "kernel") == 0 ? 3 : 1;
     }
-  switch (desc->type)
-    {
-    case TSU_PARAM_INT:
-      return json_object_new_int ((int) CLAMP (1.0, desc->min, desc->max));
-    case TSU_PARAM_INTS:
-      return ints_array (desc->count > 0 ? desc->count : 1, strcmp (desc->name, "kernel") == 0 ? 3 : 1);
-    case TSU_PARAM_FLOAT:
-      return json_object_new_double (CLAMP (0.0, desc->min, desc->max));
-    case TSU_PARAM_BOOL:
-      return json_object_new_boolean (TRUE);
-    case TSU_PARAM_STRING:
-    default:
-      return json_object_new_string ("");
-    }
+  else if (desc->type == TSU_PARAM_FLOAT)
+    value.number = CLAMP (0.0, desc->min, desc->max);
+  else if (desc->type == TSU_PARAM_BOOL)
+    value.boolean = TRUE;
+  else
+    value.string = "";
+  return value;
 }
 
 static char *
@@ -157,26 +42,20 @@ append_node (TsuGraphModel *self, const char *type, double x, double y)
   const tsu_layer_kind *kind = tsu_layer_kind_find (type);
   char *engine_id = tsu_project_unique_id (self->project, type);
   char *id = g_strdup (engine_id);
-  struct json_object *node = json_object_new_object ();
-  struct json_object *params = json_object_new_object ();
-  struct json_object *nodes = tsu_project_nodes (self->project);
 
   free (engine_id);
-  json_object_object_add (node, "id", json_object_new_string (id));
-  json_object_object_add (node, "type", json_object_new_string (type));
+  tsu_project_add_node (self->project, id, type, NULL);
   for (int i = 0; kind != NULL && i < tsu_layer_kind_param_count (kind); i++)
     {
       const tsu_param_desc *desc = tsu_layer_kind_param (kind, i);
-      if (desc->required)
-        json_object_object_add (params, desc->name, starter_value (kind, desc));
+      tsu_value value;
+
+      if (!desc->required)
+        continue;
+      value = starter_value (kind, desc);
+      tsu_project_set_node_param (self->project, id, desc->name, &value, NULL);
     }
-  if (json_object_object_length (params) > 0)
-    json_object_object_add (node, "params", params);
-  else
-    json_object_put (params);
-  json_object_array_add (nodes, node);
-  tsu_node_json_set_position (nodes, (int) json_object_array_length (nodes) - 1,
-                              tsu_layout_snap (x), tsu_layout_snap (y));
+  tsu_project_set_node_position (self->project, id, tsu_layout_snap (x), tsu_layout_snap (y), NULL);
   return id;
 }
 
@@ -221,7 +100,6 @@ static void
 push_down (TsuGraphModel *self, const TsuLayout *layout, int start, gboolean include_start)
 {
   g_autoptr(GHashTable) downstream = collect_downstream (layout, start);
-  struct json_object *nodes = tsu_project_nodes (self->project);
   GHashTableIter iter;
   gpointer key;
 
@@ -229,47 +107,18 @@ push_down (TsuGraphModel *self, const TsuLayout *layout, int start, gboolean inc
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       int i = GPOINTER_TO_INT (key) - 1;
-      int doc_index = -1;
 
       if (i == start && !include_start)
         continue;
-      if (tsu_node_json_find (self->project, layout->nodes[i].id, &doc_index))
-        tsu_node_json_set_position (nodes, doc_index, layout->nodes[i].x, layout->nodes[i].y + TSU_ROW_PITCH);
+      tsu_project_set_node_position (self->project, layout->nodes[i].id, layout->nodes[i].x,
+                                     layout->nodes[i].y + TSU_ROW_PITCH, NULL);
     }
 }
 
 static void
 set_input (TsuGraphModel *self, const char *to, int slot, const char *from)
 {
-  int index = -1;
-  struct json_object *node = tsu_node_json_find (self->project, to, &index);
-  struct json_object *inputs;
-
-  if (node == NULL)
-    return;
-  inputs = tsu_node_json_inputs (node);
-  if (inputs == NULL)
-    {
-      inputs = json_object_new_array ();
-      tsu_node_json_ensure_member (tsu_project_nodes (self->project), index, "inputs", inputs);
-    }
-  if (slot >= 0 && (size_t) slot < json_object_array_length (inputs))
-    json_object_array_put_idx (inputs, slot, json_object_new_string (from));
-  else
-    json_object_array_add (inputs, json_object_new_string (from));
-}
-
-static void
-delete_input (TsuGraphModel *self, const char *to, int slot)
-{
-  struct json_object *node = tsu_node_json_find (self->project, to, NULL);
-  struct json_object *inputs = node ? tsu_node_json_inputs (node) : NULL;
-
-  if (inputs == NULL || slot < 0 || (size_t) slot >= json_object_array_length (inputs))
-    return;
-  json_object_array_del_idx (inputs, slot, 1);
-  if (json_object_array_length (inputs) == 0)
-    json_object_object_del (node, "inputs");
+  tsu_project_set_node_input (self->project, to, slot, from, NULL);
 }
 
 static gboolean
@@ -375,57 +224,12 @@ tsu_graph_model_splice_above (TsuGraphModel *self, const char *type, const char 
   return id;
 }
 
-static void
-remove_one (TsuGraphModel *self, const char *id, gboolean relink)
-{
-  struct json_object *nodes = tsu_project_nodes (self->project);
-  int index = -1;
-  struct json_object *node = tsu_node_json_find (self->project, id, &index);
-  struct json_object *own_inputs;
-  g_autofree char *feeder = NULL;
-
-  if (node == NULL)
-    return;
-  own_inputs = tsu_node_json_inputs (node);
-  if (relink && own_inputs != NULL && json_object_array_length (own_inputs) > 0)
-    feeder = g_strdup (json_object_get_string (json_object_array_get_idx (own_inputs, 0)));
-
-  for (size_t i = 0; i < json_object_array_length (nodes); i++)
-    {
-      struct json_object *other = json_object_array_get_idx (nodes, i);
-      struct json_object *inputs = tsu_node_json_inputs (other);
-      gboolean feeder_present = FALSE;
-
-      if (inputs == NULL || (int) i == index)
-        continue;
-      for (size_t k = 0; k < json_object_array_length (inputs); k++)
-        if (feeder && g_strcmp0 (json_object_get_string (json_object_array_get_idx (inputs, k)), feeder) == 0)
-          feeder_present = TRUE;
-      for (size_t k = json_object_array_length (inputs); k-- > 0;)
-        {
-          if (g_strcmp0 (json_object_get_string (json_object_array_get_idx (inputs, k)), id) != 0)
-            continue;
-          /* Relinking never makes a box read the same input twice. */
-          if (feeder != NULL && !feeder_present)
-            {
-              json_object_array_put_idx (inputs, k, json_object_new_string (feeder));
-              feeder_present = TRUE;
-            }
-          else
-            json_object_array_del_idx (inputs, k, 1);
-        }
-      if (json_object_array_length (inputs) == 0)
-        json_object_object_del (other, "inputs");
-    }
-  json_object_array_del_idx (nodes, index, 1);
-}
-
 void
 tsu_graph_model_remove_nodes (TsuGraphModel *self, const char *const *ids, gboolean relink)
 {
   tsu_graph_model_begin (self, "Delete");
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    remove_one (self, ids[i], relink);
+    tsu_project_remove_node (self->project, ids[i], relink, NULL);
   tsu_graph_model_end (self);
 }
 
@@ -456,106 +260,87 @@ void
 tsu_graph_model_unlink (TsuGraphModel *self, const char *to, int slot)
 {
   tsu_graph_model_begin (self, "Remove link");
-  delete_input (self, to, slot);
+  tsu_project_remove_node_input (self->project, to, slot, NULL);
   tsu_graph_model_end (self);
 }
 
 void
 tsu_graph_model_move_nodes (TsuGraphModel *self, const char *const *ids, double dx, double dy)
 {
-  struct json_object *nodes = tsu_project_nodes (self->project);
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
 
   tsu_graph_model_begin (self, "Move");
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     {
-      int doc_index = -1;
       int box = tsu_layout_find (layout, ids[i]);
 
-      if (box >= 0 && tsu_node_json_find (self->project, ids[i], &doc_index))
-        tsu_node_json_set_position (nodes, doc_index, layout->nodes[box].x + dx, layout->nodes[box].y + dy);
+      if (box >= 0)
+        tsu_project_set_node_position (self->project, ids[i], layout->nodes[box].x + dx,
+                                       layout->nodes[box].y + dy, NULL);
     }
   tsu_graph_model_end (self);
 }
 
-void
-tsu_graph_model_set_param (TsuGraphModel *self, const char *id, const char *name, struct json_object *value)
+gboolean
+tsu_graph_model_set_param (TsuGraphModel *self, const char *id, const char *name, const tsu_value *value,
+                           GError **error)
 {
-  int index = -1;
-  struct json_object *node = tsu_node_json_find (self->project, id, &index);
-  struct json_object *params = NULL;
   g_autofree char *label = g_strdup_printf ("Change %s", name);
+  tsu_diag diag;
+  gboolean ok;
 
-  if (node == NULL)
-    {
-      json_object_put (value);
-      return;
-    }
+  tsu_diag_init (&diag);
   tsu_graph_model_begin (self, label);
-  if (!json_object_object_get_ex (node, "params", &params))
-    {
-      params = json_object_new_object ();
-      node = tsu_node_json_ensure_member (tsu_project_nodes (self->project), index, "params", params);
-    }
-  if (value != NULL)
-    json_object_object_add (params, name, value);
-  else
-    json_object_object_del (params, name);
-  if (json_object_object_length (params) == 0)
-    json_object_object_del (node, "params");
+  ok = tsu_project_set_node_param (self->project, id, name, value, &diag) == TSU_OK;
   tsu_graph_model_end (self);
+  if (!ok)
+    tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARAM, &diag, "The value was not taken");
+  tsu_diag_free (&diag);
+  return ok;
 }
 
 gboolean
 tsu_graph_model_check_id (TsuGraphModel *self, const char *old_id, const char *new_id, GError **error)
 {
-  if (!tsu_id_is_valid (new_id))
-    {
-      g_set_error (error, TSU_GRAPH_MODEL_ERROR, TSU_GRAPH_MODEL_ERROR_INVALID_ID,
-                   "An id starts with a letter or _ and has only letters, digits and _");
-      return FALSE;
-    }
-  if (g_strcmp0 (old_id, new_id) != 0 && tsu_node_json_find (self->project, new_id, NULL) != NULL)
-    {
-      g_set_error (error, TSU_GRAPH_MODEL_ERROR, TSU_GRAPH_MODEL_ERROR_DUPLICATE_ID,
-                   "Another layer is already called “%s”", new_id);
-      return FALSE;
-    }
-  return TRUE;
+  tsu_diag diag;
+  gboolean ok;
+
+  tsu_diag_init (&diag);
+  ok = tsu_project_check_id (self->project, old_id, new_id, &diag) == TSU_OK;
+  if (!ok)
+    tsu_graph_model_set_error (error, tsu_id_valid (new_id) ? TSU_GRAPH_MODEL_ERROR_DUPLICATE_ID
+                                                            : TSU_GRAPH_MODEL_ERROR_INVALID_ID,
+                               &diag, "Not a usable id");
+  tsu_diag_free (&diag);
+  return ok;
 }
 
 gboolean
 tsu_graph_model_rename (TsuGraphModel *self, const char *old_id, const char *new_id, GError **error)
 {
-  struct json_object *nodes = tsu_project_nodes (self->project);
-  struct json_object *node = tsu_node_json_find (self->project, old_id, NULL);
   g_autofree char *old_copy = g_strdup (old_id);
+  tsu_diag diag;
+  gboolean ok;
 
-  if (node == NULL)
+  if (tsu_project_node_find (self->project, old_id) < 0)
     return FALSE;
   if (!tsu_graph_model_check_id (self, old_id, new_id, error))
     return FALSE;
-
+  tsu_diag_init (&diag);
   tsu_graph_model_begin (self, "Rename");
-  json_object_object_add (node, "id", json_object_new_string (new_id));
-  for (size_t i = 0; i < json_object_array_length (nodes); i++)
-    {
-      struct json_object *inputs = tsu_node_json_inputs (json_object_array_get_idx (nodes, i));
-
-      for (size_t k = 0; inputs != NULL && k < json_object_array_length (inputs); k++)
-        if (g_strcmp0 (json_object_get_string (json_object_array_get_idx (inputs, k)), old_copy) == 0)
-          json_object_array_put_idx (inputs, k, json_object_new_string (new_id));
-    }
-  tsu_graph_model_emit_renamed (self, old_copy, new_id);
+  ok = tsu_project_rename_node (self->project, old_copy, new_id, &diag) == TSU_OK;
   tsu_graph_model_end (self);
-  return TRUE;
+  if (!ok)
+    tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_INVALID_ID, &diag, "Not renamed");
+  tsu_diag_free (&diag);
+  return ok;
 }
 
 void
 tsu_graph_model_set_name (TsuGraphModel *self, const char *name)
 {
   tsu_graph_model_begin (self, "Rename project");
-  json_object_object_add (tsu_project_root (self->project), "name", json_object_new_string (name));
+  tsu_project_set_name (self->project, name);
   tsu_graph_model_end (self);
 }
 
@@ -563,13 +348,12 @@ void
 tsu_graph_model_arrange (TsuGraphModel *self)
 {
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
-  struct json_object *nodes = tsu_project_nodes (self->project);
   g_autofree double *xs = g_new0 (double, MAX (layout->n_nodes, 1));
   g_autofree double *ys = g_new0 (double, MAX (layout->n_nodes, 1));
 
   tsu_layout_arrange (layout, xs, ys);
   tsu_graph_model_begin (self, "Arrange");
   for (int i = 0; i < layout->n_nodes; i++)
-    tsu_node_json_set_position (nodes, i, xs[i], ys[i]);
+    tsu_project_set_node_position (self->project, layout->nodes[i].id, xs[i], ys[i], NULL);
   tsu_graph_model_end (self);
 }

@@ -3,8 +3,6 @@
  * and tsu-graph-model-clipboard.c (copy and paste). */
 #pragma once
 
-#include <json-c/json.h>
-
 #include "tsu-graph-model.h"
 
 struct _TsuGraphModel
@@ -22,24 +20,16 @@ struct _TsuGraphModel
   int saved_index;                /* -1: no state equals the saved file */
   int edit_depth;
   char *edit_label;
+
+  /* tsu_change with owned strings: heard since the last "changed", and
+   * what the last "changed" was about. */
+  GArray *pending;
+  GArray *changes;
+  gboolean changes_reset;         /* the last "changed" was a new document */
 };
 
-/* json-c helpers that keep a node's keys in the canonical order
- * id, type, inputs, params, position, then anything else. */
-struct json_object *tsu_node_json_find (const tsu_project *project,
-                                        const char        *id,
-                                        int               *index);
-struct json_object *tsu_node_json_ensure_member (struct json_object *nodes,
-                                                 int                 index,
-                                                 const char         *key,
-                                                 struct json_object *value);
-const char         *tsu_node_json_id (struct json_object *node);
-struct json_object *tsu_node_json_inputs (struct json_object *node);
-void                tsu_node_json_set_position (struct json_object *nodes,
-                                                int                 index,
-                                                double              x,
-                                                double              y);
-gboolean            tsu_id_is_valid (const char *id);
-void                tsu_graph_model_emit_renamed (TsuGraphModel *self,
-                                                  const char    *old_id,
-                                                  const char    *new_id);
+/* The engine's diag as a GError (FALSE, for returning). */
+gboolean tsu_graph_model_set_error (GError        **error,
+                                    int             code,
+                                    const tsu_diag *diag,
+                                    const char     *fallback);

@@ -43,6 +43,52 @@ history_at (TsuGraphModel *self, guint index)
 }
 
 static void
+change_clear (gpointer data)
+{
+  tsu_change *change = data;
+
+  g_free ((char *) change->node);
+  g_free ((char *) change->old_node);
+  g_free ((char *) change->section);
+}
+
+static GArray *
+change_array_new (void)
+{
+  GArray *array = g_array_new (FALSE, FALSE, sizeof (tsu_change));
+
+  g_array_set_clear_func (array, change_clear);
+  return array;
+}
+
+/* The document's observer: what each edit (or a restore) changed. A rename
+ * is passed on at once so views carry selections over before "changed". */
+static void
+on_document_change (const tsu_change *change, void *data)
+{
+  TsuGraphModel *self = data;
+  tsu_change copy = { change->kind, g_strdup (change->node), g_strdup (change->old_node),
+                      g_strdup (change->section) };
+
+  g_array_append_val (self->pending, copy);
+  if (change->kind == TSU_CHANGE_NODE_RENAMED)
+    g_signal_emit (self, signals[SIGNAL_NODE_RENAMED], 0, change->old_node, change->node);
+}
+
+/* "changed", about what was heard since the last one. */
+static void
+emit_changed (TsuGraphModel *self, gboolean reset)
+{
+  GArray *done = self->changes;
+
+  self->changes = self->pending;
+  self->pending = done;
+  g_array_set_size (self->pending, 0);
+  self->changes_reset = reset;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
 rebuild (TsuGraphModel *self)
 {
   g_clear_pointer (&self->graph, tsu_graph_free);
@@ -62,6 +108,8 @@ tsu_graph_model_finalize (GObject *object)
   g_clear_pointer (&self->project, tsu_project_free);
   tsu_diag_free (&self->diag);
   g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->changes, g_array_unref);
   g_free (self->edit_label);
   G_OBJECT_CLASS (tsu_graph_model_parent_class)->finalize (object);
 }
@@ -86,17 +134,13 @@ tsu_graph_model_class_init (TsuGraphModelClass *klass)
                                                G_TYPE_STRING, G_TYPE_STRING);
 }
 
-void
-tsu_graph_model_emit_renamed (TsuGraphModel *self, const char *old_id, const char *new_id)
-{
-  g_signal_emit (self, signals[SIGNAL_NODE_RENAMED], 0, old_id, new_id);
-}
-
 static void
 tsu_graph_model_init (TsuGraphModel *self)
 {
   tsu_diag_init (&self->diag);
   self->history = g_ptr_array_new_with_free_func (history_state_free);
+  self->pending = change_array_new ();
+  self->changes = change_array_new ();
 }
 
 TsuGraphModel *
@@ -114,7 +158,6 @@ static void
 place_unpositioned (TsuGraphModel *self)
 {
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
-  struct json_object *nodes = tsu_project_nodes (self->project);
   g_autofree double *xs = g_new0 (double, MAX (layout->n_nodes, 1));
   g_autofree double *ys = g_new0 (double, MAX (layout->n_nodes, 1));
   double shift_x = 0;
@@ -138,7 +181,7 @@ place_unpositioned (TsuGraphModel *self)
   tsu_layout_arrange (layout, xs, ys);
   for (int i = 0; i < layout->n_nodes; i++)
     if (!layout->nodes[i].has_position)
-      tsu_node_json_set_position (nodes, i, xs[i] + shift_x, ys[i]);
+      tsu_project_set_node_position (self->project, layout->nodes[i].id, xs[i] + shift_x, ys[i], NULL);
 }
 
 static void
@@ -163,20 +206,23 @@ tsu_graph_model_reset (TsuGraphModel *self, tsu_project *project)
   self->project = project;
   self->edit_depth = 0;
   place_unpositioned (self);
+  tsu_project_set_observer (project, on_document_change, self);
+  g_array_set_size (self->pending, 0);
   start_history (self);
   rebuild (self);
   g_signal_emit (self, signals[SIGNAL_RESET], 0);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self, TRUE);
 }
 
-static void
-set_error_from_diag (GError **error, int code, const tsu_diag *diag, const char *fallback)
+gboolean
+tsu_graph_model_set_error (GError **error, int code, const tsu_diag *diag, const char *fallback)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (int i = 0; i < diag->count; i++)
     g_string_append_printf (text, "%s%s", i ? "\n" : "", diag->items[i].message);
   g_set_error_literal (error, TSU_GRAPH_MODEL_ERROR, code, text->len ? text->str : fallback);
+  return FALSE;
 }
 
 gboolean
@@ -189,7 +235,7 @@ tsu_graph_model_load_file (TsuGraphModel *self, const char *path, GError **error
   project = tsu_project_load (path, &diag);
   if (project == NULL)
     {
-      set_error_from_diag (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, "Could not open the project");
+      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, "Could not open the project");
       tsu_diag_free (&diag);
       return FALSE;
     }
@@ -210,7 +256,7 @@ tsu_graph_model_load_text (TsuGraphModel *self, const char *text, const char *so
   project = tsu_project_parse (text, strlen (text), source, &diag);
   if (project == NULL)
     {
-      set_error_from_diag (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, "Not a Tsumiki project");
+      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, "Not a Tsumiki project");
       tsu_diag_free (&diag);
       return FALSE;
     }
@@ -230,7 +276,7 @@ tsu_graph_model_save (TsuGraphModel *self, const char *path_in, GError **error)
   tsu_diag_init (&diag);
   if (tsu_project_save (self->project, path, &diag) != TSU_OK)
     {
-      set_error_from_diag (error, TSU_GRAPH_MODEL_ERROR_IO, &diag, "Could not save the project");
+      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_IO, &diag, "Could not save the project");
       tsu_diag_free (&diag);
       return FALSE;
     }
@@ -264,10 +310,45 @@ tsu_graph_model_get_layout (TsuGraphModel *self)
   return self->layout;
 }
 
-struct json_object *
-tsu_graph_model_get_node_json (TsuGraphModel *self, const char *id)
+guint
+tsu_graph_model_get_n_changes (TsuGraphModel *self)
 {
-  return tsu_node_json_find (self->project, id, NULL);
+  return self->changes->len;
+}
+
+const tsu_change *
+tsu_graph_model_get_change (TsuGraphModel *self, guint index)
+{
+  g_return_val_if_fail (index < self->changes->len, NULL);
+  return &g_array_index (self->changes, tsu_change, index);
+}
+
+gboolean
+tsu_graph_model_changed_network (TsuGraphModel *self)
+{
+  if (self->changes_reset)
+    return TRUE;
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      const tsu_change *change = &g_array_index (self->changes, tsu_change, i);
+      if (change->kind != TSU_CHANGE_SECTION || g_strcmp0 (change->section, "network") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+tsu_graph_model_changed_section (TsuGraphModel *self, const char *section)
+{
+  if (self->changes_reset)
+    return TRUE;
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      const tsu_change *change = &g_array_index (self->changes, tsu_change, i);
+      if (change->kind == TSU_CHANGE_SECTION && g_strcmp0 (change->section, section) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 const char *
@@ -299,22 +380,21 @@ tsu_graph_model_dup_text (TsuGraphModel *self)
   return copy;
 }
 
-static struct json_object *
-training_member (TsuGraphModel *self, const char *key)
+/* Missing or wrong settings keep their defaults; the Training page names
+ * the wrong ones. */
+static tsu_train_config
+training_config (TsuGraphModel *self)
 {
-  struct json_object *training = NULL, *value = NULL;
+  tsu_train_config config;
 
-  if (!json_object_object_get_ex (tsu_project_root (self->project), "training", &training))
-    return NULL;
-  json_object_object_get_ex (training, key, &value);
-  return value;
+  tsu_train_config_read (self->project, &config, NULL);
+  return config;
 }
 
 int
 tsu_graph_model_get_batch_size (TsuGraphModel *self)
 {
-  struct json_object *value = training_member (self, "batch_size");
-  int batch = value ? json_object_get_int (value) : 64;
+  int batch = training_config (self).batch_size;
 
   return batch > 0 ? batch : 64;
 }
@@ -322,20 +402,7 @@ tsu_graph_model_get_batch_size (TsuGraphModel *self)
 tsu_optimizer_kind
 tsu_graph_model_get_optimizer (TsuGraphModel *self)
 {
-  struct json_object *optimizer = training_member (self, "optimizer");
-  struct json_object *type = NULL;
-  const char *name;
-
-  if (optimizer == NULL || !json_object_object_get_ex (optimizer, "type", &type))
-    return TSU_OPT_ADAM;
-  name = json_object_get_string (type);
-  if (g_strcmp0 (name, "SGD") == 0)
-    return TSU_OPT_SGD;
-  if (g_strcmp0 (name, "Momentum") == 0)
-    return TSU_OPT_MOMENTUM;
-  if (g_strcmp0 (name, "AdamW") == 0)
-    return TSU_OPT_ADAMW;
-  return TSU_OPT_ADAM;
+  return training_config (self).optimizer;
 }
 
 gboolean
@@ -348,21 +415,21 @@ void
 tsu_graph_model_mark_saved (TsuGraphModel *self)
 {
   self->saved_index = (int) self->cursor;
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self, FALSE);
 }
 
 void
 tsu_graph_model_mark_unsaved (TsuGraphModel *self)
 {
   self->saved_index = -1;
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self, FALSE);
 }
 
 void
 tsu_graph_model_set_path (TsuGraphModel *self, const char *path)
 {
   tsu_project_set_path (self->project, path);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self, FALSE);
 }
 
 gboolean
@@ -389,28 +456,23 @@ tsu_graph_model_get_redo_label (TsuGraphModel *self)
   return tsu_graph_model_can_redo (self) ? history_at (self, self->cursor + 1)->label : NULL;
 }
 
-/* Brings the document back to history state `cursor`. */
+/* Brings the document back to history state `cursor`; the document tells
+ * what differs. */
 static gboolean
 restore_cursor (TsuGraphModel *self)
 {
   const char *text = history_at (self, self->cursor)->text;
-  g_autofree char *path = g_strdup (tsu_project_path (self->project));
   tsu_diag diag;
-  tsu_project *project;
+  tsu_status status;
 
   tsu_diag_init (&diag);
-  project = tsu_project_parse (text, strlen (text), "<history>", &diag);
+  status = tsu_project_restore (self->project, text, strlen (text), &diag);
   tsu_diag_free (&diag);
   /* The text came from tsu_project_to_string: failing to read it back is a
    * bug in the engine, not something a user can fix. */
-  g_return_val_if_fail (project != NULL, FALSE);
-
-  if (path != NULL)
-    tsu_project_set_path (project, path);
-  tsu_project_free (self->project);
-  self->project = project;
+  g_return_val_if_fail (status == TSU_OK, FALSE);
   rebuild (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self, FALSE);
   return TRUE;
 }
 
@@ -451,7 +513,18 @@ commit (TsuGraphModel *self)
   if (strcmp (text, history_at (self, self->cursor)->text) == 0)
     {
       free (text);
+      g_array_set_size (self->pending, 0);
       return;
+    }
+  /* An edit made past the document API told nothing: say what differs. */
+  if (self->pending->len == 0)
+    {
+      const char *previous = history_at (self, self->cursor)->text;
+      tsu_project *before = tsu_project_parse (previous, strlen (previous), "<history>", NULL);
+
+      if (before != NULL)
+        tsu_project_diff (before, self->project, on_document_change, self);
+      tsu_project_free (before);
     }
 
   /* A new edit after undoing drops the undone future. */
@@ -473,7 +546,7 @@ commit (TsuGraphModel *self)
     }
 
   rebuild (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self, FALSE);
 }
 
 void

@@ -1,11 +1,14 @@
 /* tsu-graph-model.h — the document being edited, and every edit on it.
  *
- * TsuGraphModel owns a tsu_project. Each public edit is one command: the
- * model snapshots the document's canonical text after it, so undo and redo
- * restore exact bytes and nothing can be forgotten. After every change the
- * graph is rebuilt (validation, shapes, statistics) and "changed" is
- * emitted; views read what they need back from the model. Nothing here
- * needs a display.
+ * TsuGraphModel owns a tsu_project and edits it only through the engine's
+ * typed document API (tsumiki-document.h). Each public edit is one command:
+ * the model snapshots the document's canonical text after it, so undo and
+ * redo restore exact bytes and nothing can be forgotten. After every change
+ * the graph is rebuilt (validation, shapes, statistics) and "changed" is
+ * emitted; during it, tsu_graph_model_get_change and the two
+ * tsu_graph_model_changed_* calls say what changed (the document's own
+ * notifications, or for undo what differs), so views redo only their part.
+ * Nothing here needs a display.
  */
 #pragma once
 
@@ -13,8 +16,6 @@
 
 #include "tsumiki.h"
 #include "tsu-layout.h"
-
-struct json_object;
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ typedef enum {
   TSU_GRAPH_MODEL_ERROR_DUPLICATE_ID,
   TSU_GRAPH_MODEL_ERROR_PARSE,
   TSU_GRAPH_MODEL_ERROR_IO,
+  TSU_GRAPH_MODEL_ERROR_PARAM,
 } TsuGraphModelError;
 
 TsuGraphModel *tsu_graph_model_new            (void);
@@ -53,14 +55,24 @@ const tsu_project *tsu_graph_model_get_project (TsuGraphModel *self);
 const tsu_graph   *tsu_graph_model_get_graph   (TsuGraphModel *self);
 const tsu_diag    *tsu_graph_model_get_diag    (TsuGraphModel *self);
 const TsuLayout   *tsu_graph_model_get_layout  (TsuGraphModel *self);
-struct json_object *tsu_graph_model_get_node_json (TsuGraphModel *self,
-                                                   const char    *id);
 const char      *tsu_graph_model_get_path      (TsuGraphModel *self);
 char            *tsu_graph_model_dup_title     (TsuGraphModel *self);
 char            *tsu_graph_model_dup_text      (TsuGraphModel *self);
 /* Batch size and optimizer from the "training" section, with the defaults. */
 int              tsu_graph_model_get_batch_size (TsuGraphModel *self);
 tsu_optimizer_kind tsu_graph_model_get_optimizer (TsuGraphModel *self);
+
+/* What the "changed" being emitted (or the last one) was about. A reset
+ * (new document) changed everything; saving or a new path changed nothing
+ * in the document. */
+guint            tsu_graph_model_get_n_changes  (TsuGraphModel *self);
+const tsu_change *tsu_graph_model_get_change    (TsuGraphModel *self,
+                                                 guint          index);
+/* Any node, or the "network" section. */
+gboolean         tsu_graph_model_changed_network (TsuGraphModel *self);
+/* A top-level key: "training", "dataset", "name". */
+gboolean         tsu_graph_model_changed_section (TsuGraphModel *self,
+                                                  const char    *section);
 
 /* Unsaved changes: the state differs from the one last saved or loaded
  * (undoing back to it makes the document clean again). */
@@ -124,11 +136,13 @@ void            tsu_graph_model_move_nodes     (TsuGraphModel      *self,
                                                 const char * const *ids,
                                                 double              dx,
                                                 double              dy);
-/* value: transfer full; NULL removes the key so the default applies. */
-void            tsu_graph_model_set_param      (TsuGraphModel      *self,
-                                                const char         *id,
-                                                const char         *name,
-                                                struct json_object *value);
+/* value NULL removes the key so the default applies. FALSE, with the
+ * engine's message, for a value the parameter does not take. */
+gboolean        tsu_graph_model_set_param      (TsuGraphModel   *self,
+                                                const char      *id,
+                                                const char      *name,
+                                                const tsu_value *value,
+                                                GError         **error);
 gboolean        tsu_graph_model_check_id       (TsuGraphModel *self,
                                                 const char    *old_id,
                                                 const char    *new_id,

@@ -4,7 +4,6 @@
  * Every change is one model command; messages appear under the editor. */
 #include "tsu-inspector-private.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +17,16 @@ tsu_inspector_widget_has_focus (GtkWidget *widget)
   return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
-static struct json_object *
-node_param_json (TsuInspector *self, const char *name)
+/* The selected node's value of the param, typed (the default when the file
+ * leaves it out or gives something of another type). */
+static tsu_param_source
+node_param (TsuInspector *self, const tsu_param_desc *desc, tsu_value *value)
 {
-  struct json_object *node = tsu_graph_model_get_node_json (self->model, self->node_id);
-  struct json_object *params = NULL, *value = NULL;
+  const tsu_project *project = tsu_graph_model_get_project (self->model);
+  int index = tsu_project_node_find (project, self->node_id);
 
-  if (node == NULL || !json_object_object_get_ex (node, "params", &params))
-    return NULL;
-  json_object_object_get_ex (params, name, &value);
-  return value;
+  *value = desc->def;
+  return index < 0 ? TSU_VALUE_DEFAULT : tsu_project_node_param (project, index, desc, value);
 }
 
 static ParamEditor *
@@ -46,18 +45,17 @@ find_editor_for (TsuInspector *self, GtkWidget *widget)
   return NULL;
 }
 
-static void
-commit (TsuInspector *self, ParamEditor *editor, struct json_object *value)
-{
-  struct json_object *current = node_param_json (self, editor->desc->name);
+static void show_message (ParamEditor *editor, const char *message);
 
-  /* Setting what is already there would only add an empty undo step. */
-  if (current != NULL && value != NULL && json_object_equal (current, value))
-    {
-      json_object_put (value);
-      return;
-    }
-  tsu_graph_model_set_param (self->model, self->node_id, editor->desc->name, value);
+static void
+commit (TsuInspector *self, ParamEditor *editor, const tsu_value *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The document refuses what the param does not take, with the message
+   * the graph check would give. */
+  if (!tsu_graph_model_set_param (self->model, self->node_id, editor->desc->name, value, &error))
+    show_message (editor, error->message);
 }
 
 static void
@@ -68,16 +66,16 @@ on_spin_changed (GtkSpinButton *spin, TsuInspector *self)
   if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (spin))) == NULL)
     return;
   if (editor->desc->type == TSU_PARAM_INT)
-    commit (self, editor, json_object_new_int (gtk_spin_button_get_value_as_int (spin)));
+    commit (self, editor, &(tsu_value) { .n = 1, .ints = { gtk_spin_button_get_value_as_int (spin) } });
   else if (editor->desc->type == TSU_PARAM_FLOAT)
-    commit (self, editor, json_object_new_double (gtk_spin_button_get_value (spin)));
+    commit (self, editor, &(tsu_value) { .number = gtk_spin_button_get_value (spin) });
   else
     {
-      struct json_object *array = json_object_new_array ();
+      tsu_value value = { .n = editor->n_parts };
 
       for (int k = 0; k < editor->n_parts; k++)
-        json_object_array_add (array, json_object_new_int (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (editor->parts[k]))));
-      commit (self, editor, array);
+        value.ints[k] = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (editor->parts[k]));
+      commit (self, editor, &value);
     }
 }
 
@@ -88,7 +86,7 @@ on_switch_changed (GtkSwitch *toggle, GParamSpec *pspec, TsuInspector *self)
 
   if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (toggle))) == NULL)
     return;
-  commit (self, editor, json_object_new_boolean (gtk_switch_get_active (toggle)));
+  commit (self, editor, &(tsu_value) { .boolean = gtk_switch_get_active (toggle) });
 }
 
 static void
@@ -111,37 +109,38 @@ format_bound (double value)
   return g_strdup_printf ("%g", value);
 }
 
-/* "1, 28, 28" → [1, 28, 28]; NULL with a message when it is not that. */
-static struct json_object *
-parse_int_list (const char *text, const tsu_param_desc *desc, char **message)
+/* "1, 28, 28" → [1, 28, 28]; FALSE with a message when it is not that. */
+static gboolean
+parse_int_list (const char *text, const tsu_param_desc *desc, tsu_value *value, char **message)
 {
   g_auto(GStrv) parts = g_strsplit_set (text, ",× x", -1);
-  struct json_object *array = json_object_new_array ();
 
+  value->n = 0;
   for (guint i = 0; parts[i] != NULL; i++)
     {
       char *end = NULL;
-      long value;
+      long number;
 
       if (parts[i][0] == '\0')
         continue;
-      value = strtol (parts[i], &end, 10);
-      if (*end != '\0' || value < desc->min || value > desc->max)
+      number = strtol (parts[i], &end, 10);
+      if (*end != '\0' || number < desc->min || number > desc->max)
         {
           g_autofree char *low = format_bound (desc->min), *high = format_bound (desc->max);
           *message = g_strdup_printf ("Enter whole numbers from %s to %s, separated by commas", low, high);
-          json_object_put (array);
-          return NULL;
+          return FALSE;
         }
-      json_object_array_add (array, json_object_new_int ((int) value));
+      if (value->n == TSU_MAX_DIMS)
+        value->n++;
+      else
+        value->ints[value->n++] = (int) number;
     }
-  if (json_object_array_length (array) == 0 || json_object_array_length (array) > TSU_MAX_DIMS)
+  if (value->n == 0 || value->n > TSU_MAX_DIMS)
     {
       *message = g_strdup_printf ("Enter 1 to %d numbers, separated by commas", TSU_MAX_DIMS);
-      json_object_put (array);
-      return NULL;
+      return FALSE;
     }
-  return array;
+  return TRUE;
 }
 
 static void
@@ -155,11 +154,12 @@ on_entry_changed (GtkEditable *entry, TsuInspector *self)
   if (editor->desc->type == TSU_PARAM_INTS)
     {
       g_autofree char *message = NULL;
-      struct json_object *array = parse_int_list (text, editor->desc, &message);
+      tsu_value value;
+      gboolean parsed = parse_int_list (text, editor->desc, &value, &message);
 
       show_message (editor, message);
-      if (array != NULL)
-        commit (self, editor, array);
+      if (parsed)
+        commit (self, editor, &value);
     }
   else
     {
@@ -170,7 +170,7 @@ on_entry_changed (GtkEditable *entry, TsuInspector *self)
           return;
         }
       show_message (editor, NULL);
-      commit (self, editor, json_object_new_string (text));
+      commit (self, editor, &(tsu_value) { .string = text });
     }
 }
 
@@ -386,18 +386,15 @@ tsu_inspector_build_params (TsuInspector *self, const tsu_layer_kind *kind)
 static void
 resolved_ints (TsuInspector *self, const tsu_param_desc *desc, int *out, int n)
 {
-  struct json_object *value = node_param_json (self, desc->name);
+  tsu_value value;
 
-  if (value == NULL && desc->same_as != NULL)
-    value = node_param_json (self, desc->same_as);
+  node_param (self, desc, &value);
   for (int k = 0; k < n; k++)
     {
-      if (value != NULL && json_object_is_type (value, json_type_array) && (size_t) k < json_object_array_length (value))
-        out[k] = json_object_get_int (json_object_array_get_idx (value, k));
-      else if (value != NULL && json_object_is_type (value, json_type_int))
-        out[k] = json_object_get_int (value);
-      else if (desc->def.n > k)
-        out[k] = desc->def.ints[k];
+      if (value.n > k)
+        out[k] = value.ints[k];
+      else if (value.n == 1)
+        out[k] = value.ints[0];
       else
         out[k] = (int) (isfinite (desc->min) ? desc->min : 0);
     }
@@ -408,17 +405,15 @@ static char *
 entry_text (TsuInspector *self, ParamEditor *editor)
 {
   const tsu_param_desc *desc = editor->desc;
-  struct json_object *value = node_param_json (self, desc->name);
   GString *text = g_string_new (NULL);
+  tsu_value value;
 
+  node_param (self, desc, &value);
   if (desc->type == TSU_PARAM_STRING)
-    g_string_append (text, value ? json_object_get_string (value) : (desc->def.string ? desc->def.string : ""));
-  else if (value != NULL && json_object_is_type (value, json_type_array))
-    for (size_t k = 0; k < json_object_array_length (value); k++)
-      g_string_append_printf (text, "%s%d", k ? ", " : "", json_object_get_int (json_object_array_get_idx (value, k)));
+    g_string_append (text, value.string ? value.string : "");
   else
-    for (int k = 0; k < desc->def.n; k++)
-      g_string_append_printf (text, "%s%d", k ? ", " : "", desc->def.ints[k]);
+    for (int k = 0; k < value.n; k++)
+      g_string_append_printf (text, "%s%d", k ? ", " : "", value.ints[k]);
   return g_string_free (text, FALSE);
 }
 
@@ -426,8 +421,9 @@ static void
 update_editor (TsuInspector *self, ParamEditor *editor)
 {
   const tsu_param_desc *desc = editor->desc;
-  struct json_object *value = node_param_json (self, desc->name);
+  tsu_value value;
 
+  node_param (self, desc, &value);
   switch (desc->type)
     {
     case TSU_PARAM_INT:
@@ -438,11 +434,10 @@ update_editor (TsuInspector *self, ParamEditor *editor)
       }
       break;
     case TSU_PARAM_FLOAT:
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor->editor),
-                                 value ? json_object_get_double (value) : desc->def.number);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor->editor), value.number);
       break;
     case TSU_PARAM_BOOL:
-      gtk_switch_set_active (GTK_SWITCH (editor->editor), value ? json_object_get_boolean (value) : desc->def.boolean);
+      gtk_switch_set_active (GTK_SWITCH (editor->editor), value.boolean);
       break;
     case TSU_PARAM_INTS:
       if (editor->n_parts > 0)

@@ -3,7 +3,6 @@
 #include "tsu-inspector-private.h"
 #include "tsu-node-summary.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
 G_DEFINE_FINAL_TYPE (TsuInspector, tsu_inspector, GTK_TYPE_WIDGET)
@@ -57,19 +56,6 @@ add_stat_row (GtkGrid *grid, int row, const char *name, const char *value, const
   gtk_grid_attach (grid, val, 1, row, 1, 1);
 }
 
-static const char *
-optimizer_name (tsu_optimizer_kind kind)
-{
-  switch (kind)
-    {
-    case TSU_OPT_SGD: return "SGD";
-    case TSU_OPT_MOMENTUM: return "Momentum";
-    case TSU_OPT_ADAMW: return "AdamW";
-    case TSU_OPT_ADAM:
-    default: return "Adam";
-    }
-}
-
 static void
 update_network_page (TsuInspector *self)
 {
@@ -95,7 +81,7 @@ update_network_page (TsuInspector *self)
   memory = format_bytes (stats.total_bytes);
   weights = format_bytes (stats.weight_bytes + stats.gradient_bytes + stats.optimizer_bytes);
   activations = format_bytes (stats.activation_bytes);
-  memory_label = g_strdup_printf ("Training memory\n(batch %d, %s)", batch, optimizer_name (optimizer));
+  memory_label = g_strdup_printf ("Training memory\n(batch %d, %s)", batch, tsu_optimizer_name (optimizer));
 
   if (graph == NULL || tsu_graph_node_count (graph) == 0)
     {

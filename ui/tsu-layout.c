@@ -2,7 +2,6 @@
 #include "tsu-layout.h"
 #include "tsu-node-summary.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <string.h>
 
@@ -10,30 +9,6 @@ double
 tsu_layout_snap (double value)
 {
   return round (value / TSU_GRID) * TSU_GRID;
-}
-
-static const char *
-json_string_member (struct json_object *object, const char *key)
-{
-  struct json_object *value = NULL;
-
-  if (!json_object_object_get_ex (object, key, &value) || !json_object_is_type (value, json_type_string))
-    return NULL;
-  return json_object_get_string (value);
-}
-
-static gboolean
-read_position (struct json_object *node, double *x, double *y)
-{
-  struct json_object *position = NULL;
-
-  if (!json_object_object_get_ex (node, "position", &position)
-      || !json_object_is_type (position, json_type_array)
-      || json_object_array_length (position) < 2)
-    return FALSE;
-  *x = json_object_get_double (json_object_array_get_idx (position, 0));
-  *y = json_object_get_double (json_object_array_get_idx (position, 1));
-  return isfinite (*x) && isfinite (*y);
 }
 
 static const char *
@@ -48,12 +23,13 @@ first_error_for (const tsu_diag *diag, const char *id)
 }
 
 static void
-fill_display (TsuLayoutNode *box, struct json_object *json, const tsu_graph *graph, const tsu_diag *diag)
+fill_display (TsuLayoutNode *box, const tsu_project *project, int index, const tsu_graph *graph,
+              const tsu_diag *diag)
 {
   const tsu_node *node = graph ? tsu_graph_find (graph, box->id) : NULL;
   const char *error = first_error_for (diag, box->id);
 
-  box->summary = tsu_node_summary (box->kind, json);
+  box->summary = tsu_node_summary (project, index, box->kind);
   box->error = error ? g_strdup (error) : NULL;
   if (node != NULL && tsu_node_has_shape (node))
     tsu_shape_format_sep (tsu_node_shape (node), "×", box->shape, sizeof box->shape);
@@ -67,41 +43,36 @@ fill_display (TsuLayoutNode *box, struct json_object *json, const tsu_graph *gra
 TsuLayout *
 tsu_layout_new (const tsu_project *project, const tsu_graph *graph, const tsu_diag *diag)
 {
-  struct json_object *nodes = tsu_project_nodes (project);
   TsuLayout *layout = g_new0 (TsuLayout, 1);
   g_autoptr(GHashTable) index_of = g_hash_table_new (g_str_hash, g_str_equal);
 
-  layout->n_nodes = (int) json_object_array_length (nodes);
+  layout->n_nodes = tsu_project_node_count (project);
   layout->nodes = g_new0 (TsuLayoutNode, MAX (layout->n_nodes, 1));
 
   for (int i = 0; i < layout->n_nodes; i++)
     {
-      struct json_object *json = json_object_array_get_idx (nodes, i);
       TsuLayoutNode *box = &layout->nodes[i];
-      const char *id = json_string_member (json, "id");
-      const char *type = json_string_member (json, "type");
+      const char *id = tsu_project_node_id (project, i);
+      const char *type = tsu_project_node_type (project, i);
 
       box->id = g_strdup (id ? id : "");
       box->type = g_strdup (type ? type : "");
       box->kind = type ? tsu_layer_kind_find (type) : NULL;
-      box->has_position = read_position (json, &box->x, &box->y);
+      box->has_position = tsu_project_node_position (project, i, &box->x, &box->y);
       if (!g_hash_table_contains (index_of, box->id))
         g_hash_table_insert (index_of, box->id, GINT_TO_POINTER (i));
     }
 
   for (int i = 0; i < layout->n_nodes; i++)
     {
-      struct json_object *json = json_object_array_get_idx (nodes, i);
       TsuLayoutNode *box = &layout->nodes[i];
-      struct json_object *inputs = NULL;
       int min_inputs = box->kind ? tsu_layer_kind_min_inputs (box->kind) : 1;
 
-      if (json_object_object_get_ex (json, "inputs", &inputs) && json_object_is_type (inputs, json_type_array))
-        box->n_inputs = (int) json_object_array_length (inputs);
+      box->n_inputs = tsu_project_node_input_count (project, i);
       box->inputs = g_new (int, MAX (box->n_inputs, 1));
       for (int k = 0; k < box->n_inputs; k++)
         {
-          const char *from = json_object_get_string (json_object_array_get_idx (inputs, k));
+          const char *from = tsu_project_node_input (project, i, k);
           gpointer found = NULL;
 
           box->inputs[k] = -1;
@@ -115,7 +86,7 @@ tsu_layout_new (const tsu_project *project, const tsu_graph *graph, const tsu_di
       if (box->kind && tsu_layer_kind_is_input (box->kind))
         box->n_input_ports = box->n_inputs;
 
-      fill_display (box, json, graph, diag);
+      fill_display (box, project, i, graph, diag);
       layout->max_params = MAX (layout->max_params, box->params);
       layout->max_macs = MAX (layout->max_macs, box->macs);
     }

@@ -45,26 +45,36 @@ model_from_nodes (const char *nodes_json)
 static char *
 inputs_of (TsuGraphModel *model, const char *id)
 {
-  struct json_object *node = tsu_graph_model_get_node_json (model, id);
-  struct json_object *inputs = NULL;
+  const tsu_project *project = tsu_graph_model_get_project (model);
+  int index = tsu_project_node_find (project, id);
   GString *out = g_string_new (NULL);
 
-  g_assert_nonnull (node);
-  if (json_object_object_get_ex (node, "inputs", &inputs))
-    for (size_t i = 0; i < json_object_array_length (inputs); i++)
-      g_string_append_printf (out, "%s%s", i ? "," : "", json_object_get_string (json_object_array_get_idx (inputs, i)));
+  g_assert_cmpint (index, >=, 0);
+  for (int i = 0; i < tsu_project_node_input_count (project, index); i++)
+    g_string_append_printf (out, "%s%s", i ? "," : "", tsu_project_node_input (project, index, i));
   return g_string_free (out, FALSE);
 }
 
+/* The param as the file gives it (the test fails when it is left out). */
 static int
 param_int (TsuGraphModel *model, const char *id, const char *name)
 {
-  struct json_object *node = tsu_graph_model_get_node_json (model, id);
-  struct json_object *params = NULL, *value = NULL;
+  const tsu_project *project = tsu_graph_model_get_project (model);
+  int index = tsu_project_node_find (project, id);
+  const tsu_layer_kind *kind = tsu_layer_kind_find (tsu_project_node_type (project, index));
+  tsu_value value;
 
-  g_assert_true (json_object_object_get_ex (node, "params", &params));
-  g_assert_true (json_object_object_get_ex (params, name, &value));
-  return json_object_get_int (value);
+  g_assert_cmpint (tsu_project_node_param (project, index, tsu_layer_kind_param_find (kind, name), &value), ==,
+                   TSU_VALUE_GIVEN);
+  return value.ints[0];
+}
+
+static gboolean
+set_outmaps (TsuGraphModel *model, const char *id, int outmaps)
+{
+  tsu_value value = { .n = 1, .ints = { outmaps } };
+
+  return tsu_graph_model_set_param (model, id, "outmaps", &value, NULL);
 }
 
 static void
@@ -144,7 +154,7 @@ random_edit (TsuGraphModel *model, GRand *rand)
       break;
     case 8:
       if (id && takes_outmaps (model, id))
-        tsu_graph_model_set_param (model, id, "outmaps", json_object_new_int (g_rand_int_range (rand, 1, 64)));
+        set_outmaps (model, id, g_rand_int_range (rand, 1, 64));
       break;
     case 9:
       if (id)
@@ -165,7 +175,7 @@ random_edit (TsuGraphModel *model, GRand *rand)
     case 11: tsu_graph_model_arrange (model); break;
     case 12:
       if (id && takes_outmaps (model, id))
-        tsu_graph_model_set_param (model, id, "outmaps", NULL);
+        tsu_graph_model_set_param (model, id, "outmaps", NULL, NULL);
       break;
     }
 }
@@ -270,7 +280,7 @@ test_new_edit_drops_redo (void)
 
   g_assert_true (tsu_graph_model_undo (model));
   g_assert_true (tsu_graph_model_can_redo (model));
-  tsu_graph_model_set_param (model, "conv1", "outmaps", json_object_new_int (8));
+  set_outmaps (model, "conv1", 8);
   g_assert_false (tsu_graph_model_can_redo (model));
   g_assert_cmpstr (tsu_graph_model_get_undo_label (model), ==, "Change outmaps");
 }
@@ -284,7 +294,7 @@ test_dirty_follows_saved_state (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_false (tsu_graph_model_get_dirty (model));
-  tsu_graph_model_set_param (model, "conv1", "outmaps", json_object_new_int (8));
+  set_outmaps (model, "conv1", 8);
   g_assert_true (tsu_graph_model_get_dirty (model));
   g_assert_true (tsu_graph_model_save (model, path, &error));
   g_assert_false (tsu_graph_model_get_dirty (model));
@@ -420,7 +430,7 @@ test_delete_and_backspace (void)
     tsu_graph_model_remove_nodes (model, ids, FALSE);  /* Delete */
     b_inputs = inputs_of (model, "b");
     g_assert_cmpstr (b_inputs, ==, "");
-    g_assert_null (tsu_graph_model_get_node_json (model, "a"));
+    g_assert_cmpint (tsu_project_node_find (tsu_graph_model_get_project (model), "a"), ==, -1);
   }
 }
 
@@ -511,14 +521,90 @@ static void
 test_set_param_default_removes_key (void)
 {
   g_autoptr(TsuGraphModel) model = load_example ("fashion-mnist-cnn.tsumiki");
-  struct json_object *node, *params = NULL;
+  g_autoptr(GError) error = NULL;
+  tsu_value half = { .number = 0.5 }, wrong = { .number = 7 };
+  g_autofree char *before = tsu_graph_model_dup_text (model);
+  g_autofree char *after = NULL;
 
-  tsu_graph_model_set_param (model, "bn1", "momentum", json_object_new_double (0.5));
-  node = tsu_graph_model_get_node_json (model, "bn1");
-  g_assert_true (json_object_object_get_ex (node, "params", &params));
-  tsu_graph_model_set_param (model, "bn1", "momentum", NULL);
-  node = tsu_graph_model_get_node_json (model, "bn1");
-  g_assert_false (json_object_object_get_ex (node, "params", NULL));
+  g_assert_true (tsu_graph_model_set_param (model, "bn1", "momentum", &half, &error));
+  {
+    g_autofree char *text = tsu_graph_model_dup_text (model);
+    g_assert_nonnull (strstr (text, "{\"id\": \"bn1\", \"type\": \"BatchNormalization\", \"inputs\": [\"conv1\"], \"params\": {\"momentum\": 0.5}"));
+  }
+  g_assert_true (tsu_graph_model_set_param (model, "bn1", "momentum", NULL, &error));
+  after = tsu_graph_model_dup_text (model);
+  /* The key went with the last param: the document is as loaded. */
+  g_assert_cmpstr (after, ==, before);
+  /* A value the param does not take: the engine's message, no undo step. */
+  g_assert_false (tsu_graph_model_set_param (model, "bn1", "momentum", &wrong, &error));
+  g_assert_error (error, TSU_GRAPH_MODEL_ERROR, TSU_GRAPH_MODEL_ERROR_PARAM);
+  g_assert_nonnull (strstr (error->message, "bn1.momentum: expected a number from"));
+  g_assert_cmpstr (tsu_graph_model_get_undo_label (model), ==, "Change momentum");
+}
+
+/* What each "changed" says it was about: "params conv1 | network" ... */
+static void
+on_changed_record (TsuGraphModel *model, GString *log)
+{
+  static const char *const names[] = { "added", "removed", "renamed", "params", "inputs", "position", "section" };
+
+  if (log->len)
+    g_string_append (log, "\n");
+  for (guint i = 0; i < tsu_graph_model_get_n_changes (model); i++)
+    {
+      const tsu_change *change = tsu_graph_model_get_change (model, i);
+      g_string_append_printf (log, "%s %s, ", names[change->kind],
+                              change->kind == TSU_CHANGE_SECTION ? change->section : change->node);
+    }
+  g_string_append_printf (log, "|%s%s%s", tsu_graph_model_changed_network (model) ? " network" : "",
+                          tsu_graph_model_changed_section (model, "training") ? " training" : "",
+                          tsu_graph_model_changed_section (model, "dataset") ? " dataset" : "");
+}
+
+static void
+test_change_notifications (void)
+{
+  g_autoptr(TsuGraphModel) model = load_example ("fashion-mnist-cnn.tsumiki");
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *added = NULL;
+  const char *ids[] = { "relu2", NULL };
+
+  g_signal_connect (model, "changed", G_CALLBACK (on_changed_record), log);
+  set_outmaps (model, "conv1", 8);
+  tsu_graph_model_set_name (model, "Other");
+  g_assert_true (tsu_graph_model_rename (model, "fc", "dense", NULL));
+  tsu_graph_model_remove_nodes (model, ids, TRUE);
+  /* Undo hears what differs. */
+  tsu_graph_model_undo (model);
+  tsu_graph_model_undo (model);
+  tsu_graph_model_undo (model);
+  g_assert_cmpstr (log->str, ==,
+                   "params conv1, | network\n"
+                   "section name, |\n"
+                   "renamed dense, inputs prob, | network\n"
+                   "inputs pool2, removed relu2, | network\n"
+                   "inputs pool2, added relu2, | network\n"
+                   "removed dense, inputs prob, added fc, | network\n"
+                   "section name, |");
+
+  /* The training section edited past the document API (as the Training
+   * page does): the model says which section changed. */
+  g_string_truncate (log, 0);
+  tsu_graph_model_begin (model, "Change training settings");
+  {
+    struct json_object *root = tsu_project_root (tsu_graph_model_get_project (model));
+    struct json_object *training = json_object_object_get (root, "training");
+
+    json_object_object_add (training, "batch_size", json_object_new_int (32));
+  }
+  tsu_graph_model_end (model);
+  g_assert_cmpstr (log->str, ==, "section training, | training");
+  g_assert_cmpint (tsu_graph_model_get_batch_size (model), ==, 32);
+
+  g_string_truncate (log, 0);
+  added = tsu_graph_model_add_node (model, "ReLU", 600, 40);
+  tsu_graph_model_mark_saved (model);
+  g_assert_cmpstr (log->str, ==, "added relu3, position relu3, | network\n|");
 }
 
 static void
@@ -644,7 +730,7 @@ test_edit_speed_200_nodes (void)
 
   start = g_get_monotonic_time ();
   for (int i = 0; i < rounds; i++)
-    tsu_graph_model_set_param (model, "n1", "outmaps", json_object_new_int (32 + i));
+    set_outmaps (model, "n1", 32 + i);
   edit_us = (g_get_monotonic_time () - start) / rounds;
 
   g_test_message ("200 layers: tsu_graph_build %.2f ms, whole edit %.2f ms", build_us / 1000.0, edit_us / 1000.0);
@@ -671,6 +757,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/graph-model/rename-keeps-links", test_rename_keeps_links);
   g_test_add_func ("/graph-model/copy-paste", test_copy_paste);
   g_test_add_func ("/graph-model/set-param-default-removes-key", test_set_param_default_removes_key);
+  g_test_add_func ("/graph-model/change-notifications", test_change_notifications);
   g_test_add_func ("/graph-model/edit-speed-200-nodes", test_edit_speed_200_nodes);
   g_test_add_func ("/layout/hit-testing", test_hit_testing);
   g_test_add_func ("/layout/arrange", test_arrange_layout);

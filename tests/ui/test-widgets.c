@@ -61,12 +61,22 @@ find_label (GtkWidget *root, const char *text)
 static int
 param_int (TsuGraphModel *model, const char *id, const char *name)
 {
-  struct json_object *node = tsu_graph_model_get_node_json (model, id);
-  struct json_object *params = NULL, *value = NULL;
+  const tsu_project *project = tsu_graph_model_get_project (model);
+  int index = tsu_project_node_find (project, id);
+  const tsu_layer_kind *kind = tsu_layer_kind_find (tsu_project_node_type (project, index));
+  tsu_value value;
 
-  g_assert_true (json_object_object_get_ex (node, "params", &params));
-  g_assert_true (json_object_object_get_ex (params, name, &value));
-  return json_object_get_int (value);
+  g_assert_cmpint (tsu_project_node_param (project, index, tsu_layer_kind_param_find (kind, name), &value), ==,
+                   TSU_VALUE_GIVEN);
+  return value.ints[0];
+}
+
+static void
+set_outmaps (TsuGraphModel *model, const char *id, int outmaps)
+{
+  tsu_value value = { .n = 1, .ints = { outmaps } };
+
+  g_assert_true (tsu_graph_model_set_param (model, id, "outmaps", &value, NULL));
 }
 
 static const char *
@@ -144,7 +154,7 @@ test_inspector_edits_param (void)
     g_assert_cmpstr (shape_of (model, "bn1"), ==, "32×30×30");
     gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo", NULL);
     settle ();
-    g_assert_nonnull (tsu_graph_model_get_node_json (model, "conv1"));
+    g_assert_cmpint (tsu_project_node_find (tsu_graph_model_get_project (model), "conv1"), >=, 0);
   }
 
   /* Undo through the window's action, as Ctrl+Z does. */
@@ -199,16 +209,15 @@ test_palette_adds_below_selection (void)
   TsuCanvas *canvas = tsu_window_get_canvas (window);
   const char *select[] = { "fc1", NULL };
   const char *selected;
-  struct json_object *node, *inputs = NULL;
+  const tsu_project *project;
 
   tsu_canvas_select (canvas, select);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-layer", "s", "Dropout");
   settle ();
   selected = tsu_canvas_get_single_selection (canvas);
   g_assert_nonnull (selected);
-  node = tsu_graph_model_get_node_json (model, selected);
-  g_assert_true (json_object_object_get_ex (node, "inputs", &inputs));
-  g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (inputs, 0)), ==, "fc1");
+  project = tsu_graph_model_get_project (model);
+  g_assert_cmpstr (tsu_project_node_input (project, tsu_project_node_find (project, selected), 0), ==, "fc1");
   g_assert_true (tsu_graph_valid (tsu_graph_model_get_graph (model)));
   g_assert_cmpstr (tsu_inspector_get_node_id (tsu_window_get_inspector (window)), ==, selected);
 
@@ -225,7 +234,7 @@ test_save_writes_file (void)
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
-  tsu_graph_model_set_param (tsu_window_get_model (window), "fc", "outmaps", json_object_new_int (12));
+  set_outmaps (tsu_window_get_model (window), "fc", 12);
   g_assert_true (tsu_window_save_to_path (window, path, &error));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"outmaps\": 12"));
@@ -320,7 +329,7 @@ test_recovery_after_crash (void)
 
   crashed = g_object_new (TSU_TYPE_WINDOW, NULL);
   g_assert_true (tsu_window_open_path (crashed, path, NULL));
-  tsu_graph_model_set_param (tsu_window_get_model (crashed), "fc", "outmaps", json_object_new_int (7));
+  set_outmaps (tsu_window_get_model (crashed), "fc", 7);
   /* g_timeout_add_seconds fires within a second of its period. */
   wait_ms (2600);
   recovery = g_build_filename (g_get_user_cache_dir (), "tsumiki", "recovery.tsumiki", NULL);
