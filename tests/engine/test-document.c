@@ -91,52 +91,68 @@ static const char *const three =
     " {\"id\": \"a\", \"type\": \"ReLU\", \"inputs\": [\"x\"], \"x-tool\": {\"k\": [1]}},"
     " {\"id\": \"b\", \"type\": \"Add2\", \"inputs\": [\"a\", \"x\"]}]";
 
-static void test_edits_and_notifications(void)
-{
-    tsu_project *p = load_nodes(three);
-    g_autoptr(GString) log = g_string_new(NULL);
+/* The three nodes above, with the observer writing to log. */
+typedef struct {
+    tsu_project *p;
+    GString *log;
     tsu_diag diag;
-    tsu_diag_init(&diag);
-    tsu_project_set_observer(p, record, log);
+} Doc;
 
-    g_assert_cmpint(tsu_project_set_node_position(p, "a", 39.6, 130.2, &diag), ==, TSU_OK);
+static void doc_setup(Doc *d, gconstpointer unused)
+{
+    d->p = load_nodes(three);
+    d->log = g_string_new(NULL);
+    tsu_diag_init(&d->diag);
+    tsu_project_set_observer(d->p, record, d->log);
+}
+
+static void doc_teardown(Doc *d, gconstpointer unused)
+{
+    tsu_project_free(d->p);
+    g_string_free(d->log, TRUE);
+    tsu_diag_free(&d->diag);
+}
+
+static void test_edits_and_notifications(Doc *d, gconstpointer unused)
+{
+    tsu_project *p = d->p;
+    GString *log = d->log;
+    tsu_diag *diag = &d->diag;
+
+    g_assert_cmpint(tsu_project_set_node_position(p, "a", 39.6, 130.2, diag), ==, TSU_OK);
     /* position goes before the unknown key, as the file format orders it. */
     assert_node(p, "a", "{\"id\": \"a\", \"type\": \"ReLU\", \"inputs\": [\"x\"], \"position\": [40, 130], \"x-tool\": {\"k\": [1]}},");
-    g_assert_cmpint(tsu_project_set_node_position(p, "a", 40, 130, &diag), ==, TSU_OK); /* no change */
+    g_assert_cmpint(tsu_project_set_node_position(p, "a", 40, 130, diag), ==, TSU_OK); /* no change */
 
     tsu_value m = {.n = 1, .ints = {7}};
-    g_assert_cmpint(tsu_project_add_node(p, "fc", "Affine", &diag), ==, TSU_OK);
-    g_assert_cmpint(tsu_project_set_node_param(p, "fc", "outmaps", &m, &diag), ==, TSU_OK);
-    g_assert_cmpint(tsu_project_set_node_input(p, "fc", 0, "b", &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_add_node(p, "fc", "Affine", diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_set_node_param(p, "fc", "outmaps", &m, diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_set_node_input(p, "fc", 0, "b", diag), ==, TSU_OK);
     assert_node(p, "fc", "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"b\"], \"params\": {\"outmaps\": 7}}");
-    g_assert_cmpint(tsu_project_set_node_param(p, "fc", "outmaps", NULL, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_set_node_param(p, "fc", "outmaps", NULL, diag), ==, TSU_OK);
     assert_node(p, "fc", "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"b\"]}");
 
-    g_assert_cmpint(tsu_project_remove_node_input(p, "b", 0, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_remove_node_input(p, "b", 0, diag), ==, TSU_OK);
     const char *both[] = {"x", "a"};
-    g_assert_cmpint(tsu_project_set_node_inputs(p, "b", both, 2, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_set_node_inputs(p, "b", both, 2, diag), ==, TSU_OK);
     assert_node(p, "b", "{\"id\": \"b\", \"type\": \"Add2\", \"inputs\": [\"x\", \"a\"]},");
-    g_assert_cmpint(tsu_project_set_node_inputs(p, "b", NULL, 0, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_set_node_inputs(p, "b", NULL, 0, diag), ==, TSU_OK);
     assert_node(p, "b", "{\"id\": \"b\", \"type\": \"Add2\"},");
     tsu_project_set_name(p, "renamed");
     tsu_project_set_name(p, "renamed");
-    g_assert_cmpint(diag.count, ==, 0);
+    g_assert_cmpint(diag->count, ==, 0);
     g_assert_cmpstr(log->str, ==,
                     "position a; added fc; params fc; inputs fc; params fc; inputs b; inputs b; "
                     "inputs b; section name");
     g_assert_cmpstr(tsu_project_name(p), ==, "renamed");
-    tsu_project_free(p);
-    tsu_diag_free(&diag);
 }
 
-static void test_rename_updates_inputs(void)
+static void test_rename_updates_inputs(Doc *d, gconstpointer unused)
 {
-    tsu_project *p = load_nodes(three);
-    g_autoptr(GString) log = g_string_new(NULL);
-    tsu_diag diag;
-    tsu_diag_init(&diag);
-    tsu_project_set_observer(p, record, log);
-    g_assert_cmpint(tsu_project_rename_node(p, "x", "image", &diag), ==, TSU_OK);
+    tsu_project *p = d->p;
+    GString *log = d->log;
+    tsu_diag *diag = &d->diag;
+    g_assert_cmpint(tsu_project_rename_node(p, "x", "image", diag), ==, TSU_OK);
     g_assert_cmpstr(log->str, ==, "renamed image<x; inputs a; inputs b");
     assert_node(p, "b", "{\"id\": \"b\", \"type\": \"Add2\", \"inputs\": [\"a\", \"image\"]}");
     /* The unknown key stays where it was. */
@@ -144,39 +160,31 @@ static void test_rename_updates_inputs(void)
     g_assert_cmpint(tsu_project_node_find(p, "x"), ==, -1);
     g_assert_cmpint(tsu_project_node_find(p, "image"), ==, 0);
     g_assert_cmpstr(tsu_project_node_input(p, 2, 1), ==, "image");
-    tsu_project_free(p);
-    tsu_diag_free(&diag);
 }
 
-static void test_remove_relinks(void)
+static void test_remove_relinks(Doc *d, gconstpointer unused)
 {
-    tsu_project *p = load_nodes(three);
-    g_autoptr(GString) log = g_string_new(NULL);
-    tsu_diag diag;
-    tsu_diag_init(&diag);
-    tsu_project_set_observer(p, record, log);
+    tsu_project *p = d->p;
+    GString *log = d->log;
+    tsu_diag *diag = &d->diag;
     /* b reads a and x: relinking a's consumer to x would read x twice, so
      * that link just goes. */
-    g_assert_cmpint(tsu_project_remove_node(p, "a", true, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_remove_node(p, "a", true, diag), ==, TSU_OK);
     g_assert_cmpstr(log->str, ==, "inputs b; removed a");
     assert_node(p, "b", "{\"id\": \"b\", \"type\": \"Add2\", \"inputs\": [\"x\"]}");
-    g_assert_cmpint(tsu_project_remove_node(p, "x", false, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_project_remove_node(p, "x", false, diag), ==, TSU_OK);
     assert_node(p, "b", "{\"id\": \"b\", \"type\": \"Add2\"}");
     g_assert_cmpint(tsu_project_node_count(p), ==, 1);
-    tsu_project_free(p);
-    tsu_diag_free(&diag);
 }
 
 /* Refused edits change nothing, say nothing to the observer and give a
  * message naming the culprit. */
-static void test_invalid_edits_refused(void)
+static void test_invalid_edits_refused(Doc *d, gconstpointer unused)
 {
-    tsu_project *p = load_nodes(three);
-    g_autoptr(GString) log = g_string_new(NULL);
+    tsu_project *p = d->p;
+    GString *log = d->log;
     char *before = tsu_project_to_string(p);
-    tsu_diag diag;
-    tsu_diag_init(&diag);
-    tsu_project_set_observer(p, record, log);
+    tsu_diag *diag = &d->diag;
     struct {
         tsu_status status;
         const char *message;
@@ -185,32 +193,32 @@ static void test_invalid_edits_refused(void)
     int n = 0;
 #define CASE(call, text)                                      \
     do {                                                      \
-        tsu_diag_clear(&diag);                                \
+        tsu_diag_clear(diag);                                \
         cases[n].status = (call);                             \
         cases[n].message = text;                              \
         g_assert_cmpint(cases[n].status, !=, TSU_OK);         \
-        g_assert_nonnull(strstr(first_message(&diag), text)); \
+        g_assert_nonnull(strstr(first_message(diag), text)); \
         n++;                                                  \
     } while (0)
-    CASE(tsu_project_add_node(p, "2x", "ReLU", &diag), "id \"2x\" is not a valid name");
-    CASE(tsu_project_add_node(p, "a", "ReLU", &diag), "another node is already called \"a\"");
-    CASE(tsu_project_rename_node(p, "a", "b", &diag), "another node is already called \"b\"");
-    CASE(tsu_project_rename_node(p, "nope", "c", &diag), "no node is called \"nope\"");
-    CASE(tsu_project_set_node_input(p, "a", 0, "bad id", &diag), "id \"bad id\" is not a valid name");
-    CASE(tsu_project_set_node_param(p, "a", "outmaps", &zero, &diag), "ReLU has no parameter \"outmaps\"");
-    CASE(tsu_project_set_node_param(p, "x", "shape", &zero, &diag), "x.shape: expected a list of 1 to 6 positive integers, got [0]");
-    CASE(tsu_project_set_node_position(p, "a", NAN, 0, &diag), "a: a position is two numbers");
-    CASE(tsu_project_remove_node_input(p, "x", 0, &diag), "x: has no input 1");
+    CASE(tsu_project_add_node(p, "2x", "ReLU", diag), "id \"2x\" is not a valid name");
+    CASE(tsu_project_add_node(p, "a", "ReLU", diag), "another node is already called \"a\"");
+    CASE(tsu_project_rename_node(p, "a", "b", diag), "another node is already called \"b\"");
+    CASE(tsu_project_rename_node(p, "nope", "c", diag), "no node is called \"nope\"");
+    CASE(tsu_project_set_node_input(p, "a", 0, "bad id", diag), "id \"bad id\" is not a valid name");
+    CASE(tsu_project_set_node_param(p, "a", "outmaps", &zero, diag), "ReLU has no parameter \"outmaps\"");
+    CASE(tsu_project_set_node_param(p, "x", "shape", &zero, diag), "x.shape: expected a list of 1 to 6 positive integers, got [0]");
+    CASE(tsu_project_set_node_position(p, "a", NAN, 0, diag), "a: a position is two numbers");
+    CASE(tsu_project_remove_node_input(p, "x", 0, diag), "x: has no input 1");
 #undef CASE
     g_assert_cmpint(n, ==, 9);
     /* A Convolution's kernel takes exactly 2. */
-    tsu_project_add_node(p, "conv", "Convolution", &diag);
-    tsu_diag_clear(&diag);
-    g_assert_cmpint(tsu_project_set_node_param(p, "conv", "kernel", &bad_kernel, &diag), ==, TSU_E_PARAM);
-    g_assert_cmpstr(first_message(&diag), ==, "conv.kernel: expected 2 positive integers, got [5]");
-    g_assert_cmpstr(diag.items[0].node, ==, "conv");
-    g_assert_cmpstr(diag.items[0].param, ==, "kernel");
-    tsu_project_remove_node(p, "conv", false, &diag);
+    tsu_project_add_node(p, "conv", "Convolution", diag);
+    tsu_diag_clear(diag);
+    g_assert_cmpint(tsu_project_set_node_param(p, "conv", "kernel", &bad_kernel, diag), ==, TSU_E_PARAM);
+    g_assert_cmpstr(first_message(diag), ==, "conv.kernel: expected 2 positive integers, got [5]");
+    g_assert_cmpstr(diag->items[0].node, ==, "conv");
+    g_assert_cmpstr(diag->items[0].param, ==, "kernel");
+    tsu_project_remove_node(p, "conv", false, diag);
     char *after = tsu_project_to_string(p);
     g_assert_cmpstr(after, ==, before);
     g_assert_cmpstr(log->str, ==, "added conv; removed conv");
@@ -225,8 +233,6 @@ static void test_invalid_edits_refused(void)
     g_assert_true(tsu_id_valid(long_id));
     free(before);
     free(after);
-    tsu_project_free(p);
-    tsu_diag_free(&diag);
 }
 
 static void test_typed_reads(void)
@@ -334,10 +340,10 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/document/replay-builds-example", test_replay_builds_example);
-    g_test_add_func("/document/edits-and-notifications", test_edits_and_notifications);
-    g_test_add_func("/document/rename-updates-inputs", test_rename_updates_inputs);
-    g_test_add_func("/document/remove-relinks", test_remove_relinks);
-    g_test_add_func("/document/invalid-edits-refused", test_invalid_edits_refused);
+    g_test_add("/document/edits-and-notifications", Doc, NULL, doc_setup, test_edits_and_notifications, doc_teardown);
+    g_test_add("/document/rename-updates-inputs", Doc, NULL, doc_setup, test_rename_updates_inputs, doc_teardown);
+    g_test_add("/document/remove-relinks", Doc, NULL, doc_setup, test_remove_relinks, doc_teardown);
+    g_test_add("/document/invalid-edits-refused", Doc, NULL, doc_setup, test_invalid_edits_refused, doc_teardown);
     g_test_add_func("/document/typed-reads", test_typed_reads);
     g_test_add_func("/document/snapshot-restore", test_snapshot_restore);
     g_test_add_func("/document/copy-and-add-from", test_copy_and_add_from);

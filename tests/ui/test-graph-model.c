@@ -1,7 +1,7 @@
 /* test-graph-model.c — the editor's document model without a display:
  * random edit sequences undo back to the original bytes and redo to the
  * edited ones; the NNC drop, splice and delete rules; rename and paste. */
-#include "tsu-graph-model.h"
+#include "model-helpers.h"
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
@@ -53,28 +53,6 @@ inputs_of (TsuGraphModel *model, const char *id)
   for (int i = 0; i < tsu_project_node_input_count (project, index); i++)
     g_string_append_printf (out, "%s%s", i ? "," : "", tsu_project_node_input (project, index, i));
   return g_string_free (out, FALSE);
-}
-
-/* The param as the file gives it (the test fails when it is left out). */
-static int
-param_int (TsuGraphModel *model, const char *id, const char *name)
-{
-  const tsu_project *project = tsu_graph_model_get_project (model);
-  int index = tsu_project_node_find (project, id);
-  const tsu_layer_kind *kind = tsu_layer_kind_find (tsu_project_node_type (project, index));
-  tsu_value value;
-
-  g_assert_cmpint (tsu_project_node_param (project, index, tsu_layer_kind_param_find (kind, name), &value), ==,
-                   TSU_VALUE_GIVEN);
-  return value.ints[0];
-}
-
-static gboolean
-set_outmaps (TsuGraphModel *model, const char *id, int outmaps)
-{
-  tsu_value value = { .n = 1, .ints = { outmaps } };
-
-  return tsu_graph_model_set_param (model, id, "outmaps", &value, NULL);
 }
 
 static void

@@ -4,6 +4,7 @@
  * (meson runs it through run-with-display.sh). */
 #include "tsu-application.h"
 #include "tsu-window.h"
+#include "model-helpers.h"
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
@@ -56,27 +57,6 @@ find_label (GtkWidget *root, const char *text)
         return found;
     }
   return NULL;
-}
-
-static int
-param_int (TsuGraphModel *model, const char *id, const char *name)
-{
-  const tsu_project *project = tsu_graph_model_get_project (model);
-  int index = tsu_project_node_find (project, id);
-  const tsu_layer_kind *kind = tsu_layer_kind_find (tsu_project_node_type (project, index));
-  tsu_value value;
-
-  g_assert_cmpint (tsu_project_node_param (project, index, tsu_layer_kind_param_find (kind, name), &value), ==,
-                   TSU_VALUE_GIVEN);
-  return value.ints[0];
-}
-
-static void
-set_outmaps (TsuGraphModel *model, const char *id, int outmaps)
-{
-  tsu_value value = { .n = 1, .ints = { outmaps } };
-
-  g_assert_true (tsu_graph_model_set_param (model, id, "outmaps", &value, NULL));
 }
 
 static const char *
@@ -234,7 +214,7 @@ test_save_writes_file (void)
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_outmaps (tsu_window_get_model (window), "fc", 12);
+  g_assert_true (set_outmaps (tsu_window_get_model (window), "fc", 12));
   g_assert_true (tsu_window_save_to_path (window, path, &error));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"outmaps\": 12"));
@@ -329,7 +309,7 @@ test_recovery_after_crash (void)
 
   crashed = g_object_new (TSU_TYPE_WINDOW, NULL);
   g_assert_true (tsu_window_open_path (crashed, path, NULL));
-  set_outmaps (tsu_window_get_model (crashed), "fc", 7);
+  g_assert_true (set_outmaps (tsu_window_get_model (crashed), "fc", 7));
   /* g_timeout_add_seconds fires within a second of its period. */
   wait_ms (2600);
   recovery = g_build_filename (g_get_user_cache_dir (), "tsumiki", "recovery.tsumiki", NULL);
