@@ -34,54 +34,45 @@ static int *sorted_tensors(const tsu_net *net)
     return order;
 }
 
-typedef struct {
-    char *text;
-    size_t length, capacity;
-} text_buffer;
-
-static void append(text_buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void append(text_buffer *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->length + (size_t)n + 1 > b->capacity) {
-        b->capacity = (b->length + (size_t)n + 1) * 2;
-        b->text = tsu_xrealloc(b->text, b->capacity);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->text + b->length, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->length += (size_t)n;
-}
-
-/* Keys sorted; "__metadata__" sorts before lower-case names ('_' < 'a') but
- * after upper-case ones, so it is placed by the same comparison. */
+/* The JSON header, built by json-c so every name is escaped as JSON wants:
+ * "__metadata__" first, then the tensors in name order, exactly as
+ * engine/export/python/tsumiki_io.py writes it. Padded with spaces so the
+ * data starts 8-byte aligned. */
 static char *build_header(const tsu_net *net, const int *order, size_t *length)
 {
-    text_buffer b = {0};
-    append(&b, "{");
-    bool metadata_done = false;
+    struct json_object *root = json_object_new_object();
+    struct json_object *metadata = json_object_new_object();
+    json_object_object_add(metadata, "format", json_object_new_string("pt"));
+    json_object_object_add(root, METADATA_KEY, metadata);
     size_t offset = 0;
-    for (int i = 0; i <= net->n_tensors; i++) {
-        const tsu_net_tensor *t = i < net->n_tensors ? &net->tensors[order[i]] : NULL;
-        if (!metadata_done && (!t || strcmp(METADATA_KEY, t->name) < 0)) {
-            append(&b, "%s\"" METADATA_KEY "\":{\"format\":\"pt\"}", b.length > 1 ? "," : "");
-            metadata_done = true;
-        }
-        if (!t) break;
-        append(&b, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[", t->name);
-        for (int d = 0; d < t->shape.ndim; d++) append(&b, "%s%d", d ? "," : "", t->shape.d[d]);
-        size_t bytes = t->size * sizeof(float);
-        append(&b, "],\"data_offsets\":[%zu,%zu]}", offset, offset + bytes);
-        offset += bytes;
+    for (int i = 0; i < net->n_tensors; i++) {
+        const tsu_net_tensor *t = &net->tensors[order[i]];
+        struct json_object *entry = json_object_new_object();
+        struct json_object *shape = json_object_new_array();
+        struct json_object *offsets = json_object_new_array();
+        for (int d = 0; d < t->shape.ndim; d++)
+            json_object_array_add(shape, json_object_new_int64(t->shape.d[d]));
+        /* The net's arena holds every tensor, so the sum fits in size_t. */
+        size_t end = offset + t->size * sizeof(float);
+        json_object_array_add(offsets, json_object_new_int64((int64_t)offset));
+        json_object_array_add(offsets, json_object_new_int64((int64_t)end));
+        json_object_object_add(entry, "dtype", json_object_new_string("F32"));
+        json_object_object_add(entry, "shape", shape);
+        json_object_object_add(entry, "data_offsets", offsets);
+        json_object_object_add(root, t->name, entry);
+        offset = end;
     }
-    append(&b, "}");
-    /* Pad with spaces so the data starts 8-byte aligned. */
-    while (b.length % 8) append(&b, " ");
-    *length = b.length;
-    return b.text;
+    size_t n;
+    const char *text = json_object_to_json_string_length(
+        root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    size_t padded = (n + 7) / 8 * 8;
+    char *header = tsu_xmalloc(padded + 1);
+    memcpy(header, text, n);
+    memset(header + n, ' ', padded - n);
+    header[padded] = '\0';
+    json_object_put(root);
+    *length = padded;
+    return header;
 }
 
 static bool write_all(FILE *f, const void *data, size_t size)
@@ -127,31 +118,9 @@ tsu_status tsu_net_save_safetensors(const tsu_net *net, const char *path, tsu_di
 
 /* ------------------------------------------------------------------ load */
 
-/* "[5, 64]" like tsu_shape_format_list, from the file's JSON array. */
-static const char *json_shape_text(struct json_object *shape, char *buf, size_t size)
-{
-    if (!shape || !json_object_is_type(shape, json_type_array)) {
-        snprintf(buf, size, "(none)");
-        return buf;
-    }
-    size_t used = (size_t)snprintf(buf, size, "[");
-    for (size_t d = 0; d < json_object_array_length(shape) && used < size; d++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%lld", d ? ", " : "",
-                                 (long long)json_object_get_int64(
-                                     json_object_array_get_idx(shape, d)));
-    if (used < size) snprintf(buf + used, size - used, "]");
-    return buf;
-}
-
-static bool shape_matches(struct json_object *shape, const tsu_shape *expected)
-{
-    if (!json_object_is_type(shape, json_type_array)) return false;
-    if ((int)json_object_array_length(shape) != expected->ndim) return false;
-    for (int d = 0; d < expected->ndim; d++)
-        if (json_object_get_int64(json_object_array_get_idx(shape, (size_t)d)) != expected->d[d])
-            return false;
-    return true;
-}
+/* The header may not be larger than this (the safetensors format's own
+ * limit); it also keeps the length within what json-c's tokenizer takes. */
+#define MAX_HEADER_BYTES ((uint64_t)100 << 20)
 
 static bool entry_error(tsu_diag *diag, tsu_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -166,40 +135,129 @@ static bool entry_error(tsu_diag *diag, tsu_status code, const char *fmt, ...)
     return false;
 }
 
-/* Checks one tensor's entry; on success *source points at its data. */
+/* object[key] as it appears in the file, for messages: one line, short,
+ * "null" for null, "nothing" when the key is missing. */
+static const char *field_text(struct json_object *object, const char *key, char *buf,
+                              size_t size)
+{
+    struct json_object *value;
+    if (!json_object_object_get_ex(object, key, &value)) return "nothing";
+    const char *text = json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN);
+    if (strlen(text) < size) snprintf(buf, size, "%s", text);
+    else snprintf(buf, size, "%.*s...", (int)size - 4, text);
+    return buf;
+}
+
+/* A JSON integer in [0, max]; doubles, strings, null and the rest are not. */
+static bool json_uint(struct json_object *value, int64_t max, int64_t *out)
+{
+    if (!json_object_is_type(value, json_type_int)) return false;
+    /* json-c keeps integers above INT64_MAX as uint64: get_int64 clamps them. */
+    int64_t v = json_object_get_int64(value);
+    if (v < 0 || v > max) return false;
+    *out = v;
+    return true;
+}
+
+/* The file's shape, when it is a list of at most TSU_MAX_DIMS dimensions. */
+static bool read_shape(struct json_object *shape, tsu_shape *out)
+{
+    if (!json_object_is_type(shape, json_type_array)) return false;
+    size_t n = json_object_array_length(shape);
+    if (n > TSU_MAX_DIMS) return false;
+    memset(out, 0, sizeof *out);
+    out->ndim = (int)n;
+    for (size_t d = 0; d < n; d++) {
+        int64_t v;
+        if (!json_uint(json_object_array_get_idx(shape, d), INT32_MAX, &v)) return false;
+        out->d[d] = (int)v;
+    }
+    return true;
+}
+
+/* [begin, end] byte offsets into the data that follow the header. */
+static bool read_offsets(struct json_object *offsets, uint64_t *begin, uint64_t *end)
+{
+    int64_t a, b;
+    if (!json_object_is_type(offsets, json_type_array) ||
+        json_object_array_length(offsets) != 2 ||
+        !json_uint(json_object_array_get_idx(offsets, 0), INT64_MAX, &a) ||
+        !json_uint(json_object_array_get_idx(offsets, 1), INT64_MAX, &b) || a > b)
+        return false;
+    *begin = (uint64_t)a;
+    *end = (uint64_t)b;
+    return true;
+}
+
+static struct json_object *member(struct json_object *object, const char *key)
+{
+    struct json_object *value = NULL;
+    return json_object_object_get_ex(object, key, &value) ? value : NULL;
+}
+
+/* Checks one tensor's entry; on success *source points at its data. Every
+ * value is type-checked: a file's "dtype": null or "shape": "64" is an
+ * error naming the file and the tensor, like a wrong number. */
 static bool check_entry(const char *path, struct json_object *header, const tsu_net_tensor *t,
                         const unsigned char *data, size_t data_size, const unsigned char **source,
                         tsu_diag *diag)
 {
-    struct json_object *entry, *dtype, *shape, *offsets;
     char expected[96], found[96];
-    tsu_shape_format_list(&t->shape, expected, sizeof expected);
+    struct json_object *entry;
     if (!json_object_object_get_ex(header, t->name, &entry))
-        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s is missing", path,
-                            t->name);
-    if (!json_object_object_get_ex(entry, "dtype", &dtype) ||
-        strcmp(json_object_get_string(dtype), "F32") != 0)
+        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s is missing", path, t->name);
+    if (!json_object_is_type(entry, json_type_object))
+        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s: expected an object, got %s",
+                           path, t->name, field_text(header, t->name, found, sizeof found));
+    struct json_object *dtype = member(entry, "dtype");
+    if (!json_object_is_type(dtype, json_type_string))
         return entry_error(diag, TSU_E_FORMAT,
-                            "%s: tensor %s has dtype %s, expected F32", path, t->name,
-                            dtype ? json_object_get_string(dtype) : "(none)");
-    if (!json_object_object_get_ex(entry, "shape", &shape) || !shape_matches(shape, &t->shape))
+                           "%s: tensor %s: \"dtype\" must be a string such as \"F32\", got %s",
+                           path, t->name, field_text(entry, "dtype", found, sizeof found));
+    if (strcmp(json_object_get_string(dtype), "F32") != 0)
+        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s has dtype %s, expected F32", path,
+                           t->name, json_object_get_string(dtype));
+    struct json_object *shape_json = member(entry, "shape");
+    tsu_shape shape;
+    if (!read_shape(shape_json, &shape))
+        return entry_error(diag, TSU_E_FORMAT,
+                           "%s: tensor %s: \"shape\" must be a list of at most %d non-negative "
+                           "integers, got %s", path, t->name, TSU_MAX_DIMS,
+                           field_text(entry, "shape", found, sizeof found));
+    tsu_shape_format_list(&t->shape, expected, sizeof expected);
+    if (!tsu_shape_equal(&shape, &t->shape)) {
+        tsu_shape_format_list(&shape, found, sizeof found);
         return entry_error(diag, TSU_E_SHAPE,
-                            "%s: tensor %s has shape %s, the network expects %s", path, t->name,
-                            json_shape_text(shape, found, sizeof found), expected);
-    int64_t begin = -1, end = -1;
-    if (json_object_object_get_ex(entry, "data_offsets", &offsets) &&
-        json_object_is_type(offsets, json_type_array) && json_object_array_length(offsets) == 2) {
-        begin = json_object_get_int64(json_object_array_get_idx(offsets, 0));
-        end = json_object_get_int64(json_object_array_get_idx(offsets, 1));
+                           "%s: tensor %s has shape %s, the network expects %s", path, t->name,
+                           found, expected);
     }
-    if (begin < 0 || end - begin != (int64_t)(t->size * sizeof(float)))
+    struct json_object *offsets = member(entry, "data_offsets");
+    uint64_t begin, end;
+    if (!read_offsets(offsets, &begin, &end))
         return entry_error(diag, TSU_E_FORMAT,
-                            "%s: tensor %s has bad data_offsets", path, t->name);
-    if ((uint64_t)end > data_size)
+                           "%s: tensor %s: \"data_offsets\" must be [begin, end] with "
+                           "0 <= begin <= end, got %s", path, t->name,
+                           field_text(entry, "data_offsets", found, sizeof found));
+    if (end - begin != t->size * sizeof(float))
         return entry_error(diag, TSU_E_FORMAT,
-                            "%s: tensor %s is truncated (needs bytes %lld..%lld of %zu)", path,
-                            t->name, (long long)begin, (long long)end, data_size);
+                           "%s: tensor %s has data_offsets [%llu, %llu]: %llu bytes, but shape "
+                           "%s is %zu bytes of F32", path, t->name, (unsigned long long)begin,
+                           (unsigned long long)end, (unsigned long long)(end - begin), expected,
+                           t->size * sizeof(float));
+    if (end > data_size)
+        return entry_error(diag, TSU_E_FORMAT,
+                           "%s: tensor %s is truncated (needs bytes %llu..%llu of %zu)", path,
+                           t->name, (unsigned long long)begin, (unsigned long long)end,
+                           data_size);
     *source = data + begin;
+    return true;
+}
+
+static bool all_spaces(const unsigned char *text, size_t length)
+{
+    for (size_t i = 0; i < length; i++)
+        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+            return false;
     return true;
 }
 
@@ -213,10 +271,19 @@ static struct json_object *parse_header(const char *path, const unsigned char *f
                      "%s: not a safetensors file (truncated header)", path);
         return NULL;
     }
+    if (length > MAX_HEADER_BYTES) {
+        tsu_diag_add(diag, TSU_E_FORMAT, NULL, NULL,
+                     "%s: not a safetensors file (header of %llu bytes, at most %llu)", path,
+                     (unsigned long long)length, (unsigned long long)MAX_HEADER_BYTES);
+        return NULL;
+    }
+    const unsigned char *text = file + 8;
     struct json_tokener *tok = json_tokener_new();
-    struct json_object *header = json_tokener_parse_ex(tok, (const char *)file + 8, (int)length);
+    struct json_object *header = json_tokener_parse_ex(tok, (const char *)text, (int)length);
+    size_t parsed = header ? json_tokener_get_parse_end(tok) : 0;
     json_tokener_free(tok);
-    if (!header || !json_object_is_type(header, json_type_object)) {
+    if (!json_object_is_type(header, json_type_object) ||
+        !all_spaces(text + parsed, (size_t)length - parsed)) {
         json_object_put(header);
         tsu_diag_add(diag, TSU_E_FORMAT, NULL, NULL,
                      "%s: not a safetensors file (bad JSON header)", path);
