@@ -3,12 +3,10 @@
  * raw little-endian data. Names and layouts are PyTorch's state_dict. */
 #include "runtime/net-internal.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors.c writes host floats as little-endian data"
@@ -75,45 +73,30 @@ static char *build_header(const tsu_net *net, const int *order, size_t *length)
     return header;
 }
 
-static bool write_all(FILE *f, const void *data, size_t size)
-{
-    return size == 0 || fwrite(data, 1, size, f) == size;
-}
-
+/* The whole file in memory, written by the one atomic writer every other
+ * run file goes through (same temporary name, mode and fsync). */
 tsu_status tsu_net_save_safetensors(const tsu_net *net, const char *path, tsu_diag *diag)
 {
     int *order = sorted_tensors(net);
     size_t header_length;
     char *header = build_header(net, order, &header_length);
-    size_t tmp_size = strlen(path) + 16;
-    char *tmp = tsu_xmalloc(tmp_size);
-    snprintf(tmp, tmp_size, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    bool ok = f != NULL;
-    if (ok) {
-        uint64_t n = header_length;
-        ok = write_all(f, &n, sizeof n) && write_all(f, header, header_length);
-        for (int i = 0; ok && i < net->n_tensors; i++) {
-            const tsu_net_tensor *t = &net->tensors[order[i]];
-            ok = write_all(f, t->data, t->size * sizeof(float));
-        }
-        ok = fflush(f) == 0 && ok;
-        ok = fsync(fileno(f)) == 0 && ok;
-        ok = fclose(f) == 0 && ok;
-    } else if (fd >= 0) {
-        close(fd);
+    size_t size = 8 + header_length;
+    for (int i = 0; i < net->n_tensors; i++) size += net->tensors[i].size * sizeof(float);
+    unsigned char *file = tsu_xmalloc(size), *at = file;
+    uint64_t n = header_length;
+    memcpy(at, &n, sizeof n);
+    memcpy(at += sizeof n, header, header_length);
+    at += header_length;
+    for (int i = 0; i < net->n_tensors; i++) {
+        const tsu_net_tensor *t = &net->tensors[order[i]];
+        if (t->size) memcpy(at, t->data, t->size * sizeof(float));
+        at += t->size * sizeof(float);
     }
-    int saved_errno = errno;
-    if (ok) ok = rename(tmp, path) == 0, saved_errno = errno;
-    if (!ok && fd >= 0) unlink(tmp);
-    free(tmp);
+    tsu_status status = tsu_write_file_atomic(path, file, size, diag);
+    free(file);
     free(header);
     free(order);
-    if (!ok)
-        return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot write weights: %s", path,
-                            strerror(saved_errno));
-    return TSU_OK;
+    return status;
 }
 
 /* ------------------------------------------------------------------ load */
@@ -151,11 +134,12 @@ static const char *field_text(struct json_object *object, const char *key, char 
 /* A JSON integer in [0, max]; doubles, strings, null and the rest are not. */
 static bool json_uint(struct json_object *value, int64_t max, int64_t *out)
 {
-    if (!json_object_is_type(value, json_type_int)) return false;
-    /* json-c keeps integers above INT64_MAX as uint64: get_int64 clamps them. */
-    int64_t v = json_object_get_int64(value);
-    if (v < 0 || v > max) return false;
-    *out = v;
+    if (!json_object_is_type(value, json_type_int) || json_object_get_int64(value) < 0)
+        return false;
+    /* json-c keeps integers above INT64_MAX as uint64, which get_int64 clamps. */
+    uint64_t v = json_object_get_uint64(value);
+    if (v > (uint64_t)max) return false;
+    *out = (int64_t)v;
     return true;
 }
 
