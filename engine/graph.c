@@ -219,6 +219,30 @@ static void order_topologically(tsu_graph *g, tsu_diag *diag)
     free(ordered);
 }
 
+/* Every count the engine computes from a shape (buffers, loops, exported
+ * int32 dimensions) fits once each output and parameter tensor holds at
+ * most TSU_MAX_ELEMENTS values: checked here once, after each layer's
+ * infer, rather than in every layer. */
+static bool check_sizes(tsu_node *node, tsu_diag *diag)
+{
+    char text[96];
+    if (tsu_shape_size(&node->shape) > TSU_MAX_ELEMENTS) {
+        tsu_shape_format_list(&node->shape, text, sizeof text);
+        return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
+                             "output shape %s has more than %d values per sample", text,
+                             TSU_MAX_ELEMENTS);
+    }
+    for (int k = 0; k < node->n_tensors; k++) {
+        const tsu_tensor_info *t = &node->tensors[k];
+        if (tsu_shape_size(&t->shape) <= TSU_MAX_ELEMENTS) continue;
+        tsu_shape_format_list(&t->shape, text, sizeof text);
+        return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
+                             "parameter %s of shape %s has more than %d values", t->name, text,
+                             TSU_MAX_ELEMENTS);
+    }
+    return true;
+}
+
 static void infer_shapes(tsu_graph *g, tsu_diag *diag)
 {
     for (int i = 0; i < g->n_nodes; i++) {
@@ -229,7 +253,7 @@ static void infer_shapes(tsu_graph *g, tsu_diag *diag)
             if (!node->inputs[j] || !node->inputs[j]->has_shape) inputs_known = false;
         if (!inputs_known) continue;
         node->n_tensors = 0;
-        if (node->kind->infer(node, diag)) node->has_shape = true;
+        if (node->kind->infer(node, diag) && check_sizes(node, diag)) node->has_shape = true;
     }
 }
 

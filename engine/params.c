@@ -31,13 +31,13 @@ static void describe_int(const tsu_param_desc *desc, bool plural, bool over_max,
     const char *art = plural ? "" : "an ";
     bool has_max = desc->max > desc->min && desc->max < 1e15;
     if (has_max && (over_max || (desc->min != 0 && desc->min != 1)))
-        snprintf(buf, size, "%s%s from %g to %g", art, noun, desc->min, desc->max);
+        snprintf(buf, size, "%s%s from %.0f to %.0f", art, noun, desc->min, desc->max);
     else if (desc->min == 1)
         snprintf(buf, size, "%spositive %s", plural ? "" : "a ", noun);
     else if (desc->min == 0)
         snprintf(buf, size, "%snon-negative %s", plural ? "" : "a ", noun);
     else if (desc->min > -1e15)
-        snprintf(buf, size, "%s%s >= %g", art, noun, desc->min);
+        snprintf(buf, size, "%s%s >= %.0f", art, noun, desc->min);
     else
         snprintf(buf, size, "%s%s", art, noun);
 }
@@ -89,11 +89,21 @@ static bool read_ints(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc
     if ((desc->count > 0 && n != desc->count) || n < 1 || n > TSU_MAX_DIMS)
         return param_error(node, diag, desc, expected, v);
     out->n = n;
+    int64_t dims[TSU_MAX_DIMS];
     for (int i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(v, (size_t)i);
         if (!json_is_integer(e) || !int_in_bounds(desc, json_object_get_double(e)))
             return param_error(node, diag, desc, expected, v);
         out->ints[i] = (int)json_object_get_int64(e);
+        dims[i] = out->ints[i] < 0 ? -(int64_t)out->ints[i] : out->ints[i];
+    }
+    /* A list is a shape or a window: its product is a count of values, and
+     * one that wraps around size_t could otherwise look small. */
+    size_t product;
+    if (!tsu_size_product(dims, (size_t)n, TSU_MAX_ELEMENTS, &product)) {
+        snprintf(expected + strlen(expected), sizeof expected - strlen(expected),
+                 " whose product is at most %d", TSU_MAX_ELEMENTS);
+        return param_error(node, diag, desc, expected, v);
     }
     return true;
 }
@@ -126,8 +136,13 @@ bool tsu_param_read_value(tsu_node *node, tsu_diag *diag, const tsu_param_desc *
     case TSU_PARAM_INTS:
         return read_ints(node, diag, desc, v, out);
     case TSU_PARAM_STRING:
-        if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
-            return param_error(node, diag, desc, "a non-empty string", v);
+        /* Every string parameter names a dataset variable, and the runtime
+         * keeps those names in TSU_ID_MAX buffers (as dataset readers do). */
+        snprintf(expected, sizeof expected, "a non-empty string of at most %d characters",
+                 TSU_ID_MAX - 1);
+        if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0 ||
+            json_object_get_string_len(v) >= TSU_ID_MAX)
+            return param_error(node, diag, desc, expected, v);
         *owned_string = tsu_xstrdup(json_object_get_string(v));
         out->string = *owned_string;
         return true;

@@ -1,13 +1,15 @@
 /* shape.c — shapes without the batch axis. */
 #include "tsu-internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 size_t tsu_shape_size(const tsu_shape *shape)
 {
-    size_t n = 1;
-    for (int i = 0; i < shape->ndim; i++) n *= (size_t)shape->d[i];
-    return n;
+    int64_t dims[TSU_MAX_DIMS];
+    for (int i = 0; i < shape->ndim; i++) dims[i] = shape->d[i];
+    size_t n;
+    return tsu_size_product(dims, (size_t)shape->ndim, SIZE_MAX, &n) ? n : SIZE_MAX;
 }
 
 bool tsu_shape_equal(const tsu_shape *a, const tsu_shape *b)

@@ -42,6 +42,10 @@ struct json_object;
 #define TSU_FORMAT_VERSION 1
 #define TSU_MAX_DIMS 6
 #define TSU_ID_MAX 64
+/* The most values one sample may have in any layer output or parameter
+ * tensor (2^31 - 1): graph building rejects a node past it, so the engine,
+ * its exports and ONNX's int32 dimensions never see a larger count. */
+#define TSU_MAX_ELEMENTS 2147483647
 
 /* ---------------------------------------------------------------- errors */
 
@@ -105,6 +109,8 @@ typedef struct {
     int d[TSU_MAX_DIMS];
 } tsu_shape;
 
+/* The number of values; SIZE_MAX when a dimension is negative or the product
+ * does not fit, so a comparison or a limit check never sees a wrapped count. */
 size_t tsu_shape_size(const tsu_shape *shape);
 bool tsu_shape_equal(const tsu_shape *a, const tsu_shape *b);
 /* "16x28x28" (sep "x") or "16×28×28" (sep "×"). Returns the length. */

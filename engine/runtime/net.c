@@ -12,20 +12,40 @@
 #define TSU_CHUNK_SAMPLES 3
 
 typedef struct {
-    unsigned char *base; /* NULL while measuring */
+    unsigned char *base;       /* NULL while measuring */
     size_t used;
+    const tsu_node *node;      /* whose buffers are being placed, for messages */
+    bool overflowed;           /* a size did not fit in size_t */
+    const tsu_node *overflow;  /* cursor->node when it happened (NULL: the net's own) */
 } arena_cursor;
 
-static void *take(arena_cursor *cursor, size_t bytes)
+static void *overflow(arena_cursor *cursor)
 {
+    if (!cursor->overflowed) cursor->overflow = cursor->node;
+    cursor->overflowed = true;
+    return NULL;
+}
+
+/* count items of size bytes, 64-byte aligned. Counts come from the batch
+ * size and the graph's shapes, so every step is checked: a wrapped size
+ * would give a small arena that later writes run past. */
+static void *take(arena_cursor *cursor, size_t count, size_t size)
+{
+    size_t bytes, padded, end;
+    if (!tsu_size_mul(count, size, &bytes) || !tsu_size_add(bytes, ALIGN_BYTES - 1, &padded) ||
+        !tsu_size_add(cursor->used, padded / ALIGN_BYTES * ALIGN_BYTES, &end))
+        return overflow(cursor);
     size_t at = cursor->used;
-    cursor->used += (bytes + ALIGN_BYTES - 1) / ALIGN_BYTES * ALIGN_BYTES;
+    cursor->used = end;
     return cursor->base && bytes ? cursor->base + at : NULL;
 }
 
-static float *take_floats(arena_cursor *cursor, size_t count)
+/* count1 * count2 floats (a batch times a per-sample size, say). */
+static float *take_floats(arena_cursor *cursor, size_t count1, size_t count2)
 {
-    return take(cursor, count * sizeof(float));
+    size_t count;
+    if (!tsu_size_mul(count1, count2, &count)) return overflow(cursor);
+    return take(cursor, count, sizeof(float));
 }
 
 static int consumer_count(const tsu_net *net, const tsu_node *node)
@@ -174,43 +194,59 @@ static void link_runs(tsu_net *net)
     }
 }
 
+/* The first node reading a dataset variable, to name in messages. */
+static const tsu_node *feed_reader(const tsu_net *net, const char *variable)
+{
+    for (int i = 0; i < net->n_runs; i++) {
+        const tsu_value *v = tsu_node_param(net->runs[i].node, "dataset");
+        if (v && v->string && strcmp(v->string, variable) == 0) return net->runs[i].node;
+    }
+    return NULL;
+}
+
 /* Places every buffer; with cursor->base NULL it only measures. */
 static void place_buffers(tsu_net *net, arena_cursor *cursor)
 {
     const size_t batch = (size_t)net->cfg.max_batch;
     const bool training = net->cfg.training;
-    for (int f = 0; f < net->n_inputs; f++)
-        net->inputs[f].data = take_floats(cursor, batch * net->inputs[f].size);
-    for (int f = 0; f < net->n_targets; f++)
-        net->targets[f].data = take_floats(cursor, batch * net->targets[f].size);
+    for (int f = 0; f < net->n_inputs; f++) {
+        cursor->node = feed_reader(net, net->inputs[f].variable);
+        net->inputs[f].data = take_floats(cursor, batch, net->inputs[f].size);
+    }
+    for (int f = 0; f < net->n_targets; f++) {
+        cursor->node = feed_reader(net, net->targets[f].variable);
+        net->targets[f].data = take_floats(cursor, batch, net->targets[f].size);
+    }
+    cursor->node = NULL;
     size_t work = 0;
     float *grad_base = NULL;
     size_t grad_offset = 0;
     if (training && net->n_threads > 1)
-        grad_base = take_floats(cursor, (size_t)(net->n_threads - 1) * net->trainable_floats);
+        grad_base = take_floats(cursor, (size_t)(net->n_threads - 1), net->trainable_floats);
     for (int i = 0; i < net->n_runs; i++) {
         tsu_layer_run *run = &net->runs[i];
         const tsu_node *node = run->node;
         const tsu_layer_ops *ops = node->kind->ops;
+        cursor->node = node;
         const tsu_value *dataset = tsu_node_param(node, "dataset");
         if (tsu_layer_kind_is_input(node->kind))
             run->out = find_feed(net->inputs, net->n_inputs, dataset->string)->data;
         else
-            run->out = take_floats(cursor, batch * run->out_size);
+            run->out = take_floats(cursor, batch, run->out_size);
         if (tsu_layer_kind_is_loss(node->kind))
             run->target = find_feed(net->targets, net->n_targets, dataset->string)->data;
         bool loss = tsu_layer_kind_is_loss(node->kind);
         /* Even nodes outside backward (Inputs, layers before any parameter)
          * get one, so gradient checks can switch their gradients on. */
-        run->dout = training && !loss ? take_floats(cursor, batch * run->out_size) : NULL;
+        run->dout = training && !loss ? take_floats(cursor, batch, run->out_size) : NULL;
         run->aux_bytes = ops->aux_bytes ? ops->aux_bytes(node, training) : 0;
-        run->aux = take(cursor, batch * run->aux_bytes);
-        run->shared = take(cursor, ops->shared_bytes ? ops->shared_bytes(node, net->n_threads) : 0);
+        run->aux = take(cursor, batch, run->aux_bytes);
+        run->shared = take(cursor, 1, ops->shared_bytes ? ops->shared_bytes(node, net->n_threads) : 0);
         if (ops->work_floats && ops->work_floats(node) > work) work = ops->work_floats(node);
         for (int k = 0; k < node->n_tensors; k++) {
-            run->data[k] = take_floats(cursor, run->tensor_size[k]);
+            run->data[k] = take_floats(cursor, 1, run->tensor_size[k]);
             bool trainable = node->tensors[k].trainable && training;
-            run->grad[k] = trainable ? take_floats(cursor, run->tensor_size[k]) : NULL;
+            run->grad[k] = trainable ? take_floats(cursor, 1, run->tensor_size[k]) : NULL;
             if (!trainable) continue;
             run->thread_grad[k] = run->grad[k];
             for (int t = 1; t < net->n_threads; t++)
@@ -225,7 +261,8 @@ static void place_buffers(tsu_net *net, arena_cursor *cursor)
         for (int j = 0; j < run->n_inputs; j++)
             run->in[j] = net->runs[run->node->inputs[j]->topo_index].out;
     }
-    for (int t = 0; t < net->n_threads; t++) net->thread_work[t] = take_floats(cursor, work);
+    cursor->node = NULL;
+    for (int t = 0; t < net->n_threads; t++) net->thread_work[t] = take_floats(cursor, 1, work);
 }
 
 static void list_tensors(tsu_net *net)
@@ -284,6 +321,12 @@ bool tsu_net_plan(tsu_net *net, tsu_diag *diag)
     list_tensors(net);
     arena_cursor cursor = {0};
     place_buffers(net, &cursor);
+    if (cursor.overflowed) {
+        tsu_diag_add(diag, TSU_E_NOMEM, cursor.overflow ? cursor.overflow->id : NULL, NULL,
+                     "at batch size %d the network's buffers exceed the address space",
+                     net->cfg.max_batch);
+        return false;
+    }
     net->arena_bytes = cursor.used;
     net->arena = aligned_alloc(ALIGN_BYTES, cursor.used ? cursor.used : ALIGN_BYTES);
     if (!net->arena) {
