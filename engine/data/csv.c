@@ -15,12 +15,14 @@
 #include "data-internal.h"
 
 #include <errno.h>
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define CSV_MAX_ERRORS 20
 #define CSV_MAX_INDEX (1 << 24)
@@ -276,17 +278,28 @@ static void make_c_locale(void)
     c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 }
 
+typedef enum {
+    CELL_NUMBER,     /* a finite value a 32-bit float holds */
+    CELL_TEXT,       /* not a number at all (a path, a word, empty) */
+    CELL_NONFINITE,  /* "nan", "inf", or beyond even a double's range */
+    CELL_TOO_LARGE,  /* finite, but an infinity once stored as a float */
+} cell_kind;
+
 /* Numbers are read in the C locale: a GUI runs under the user's locale,
- * where "0.5" may not parse, but data files use the dot. */
-static bool parse_number(const char *text, double *out)
+ * where "0.5" may not parse, but data files use the dot. Values are stored
+ * as 32-bit floats, so NaN and anything past FLT_MAX is refused here rather
+ * than found later as a loss gone NaN. */
+static cell_kind parse_number(const char *text, double *out)
 {
     pthread_once(&c_locale_once, make_c_locale);
-    if (!*text) return false;
+    if (!*text) return CELL_TEXT;
     char *end;
     double v = c_locale ? strtod_l(text, &end, c_locale) : strtod(text, &end);
-    if (*end || !isfinite(v)) return false;
+    if (*end) return CELL_TEXT;
+    if (!isfinite(v)) return CELL_NONFINITE;
+    if (fabs(v) > FLT_MAX) return CELL_TOO_LARGE;
     *out = v;
-    return true;
+    return CELL_NUMBER;
 }
 
 static bool has_suffix(const char *text, const char *suffix)
@@ -324,7 +337,7 @@ static void decide_kind(csv_doc *d, csv_var *var)
         const char *text = cell_at(d, r, var->cols[0])->text;
         double ignored;
         if (!*text) continue;
-        var->image = !parse_number(text, &ignored) && looks_like_image(text);
+        var->image = parse_number(text, &ignored) == CELL_TEXT && looks_like_image(text);
         return;
     }
 }
@@ -340,12 +353,22 @@ static bool load_numeric(csv_doc *d, csv_var *var, tsu_dataset *ds)
         for (int e = 0; e < var->n_cols; e++) {
             const csv_cell *c = cell_at(d, r, var->cols[e]);
             double v;
-            if (!parse_number(c->text, &v)) {
-                csv_error(d, c->line, c->col, "column \"%s\": %s%s%s",
-                          column_name(d, var->cols[e]), *c->text ? "not a number: \"" : "",
-                          *c->text ? c->text : "empty cell", *c->text ? "\"" : "");
-                continue;
-            }
+            cell_kind kind = parse_number(c->text, &v);
+            const char *name = column_name(d, var->cols[e]);
+            if (kind == CELL_TEXT && !*c->text)
+                csv_error(d, c->line, c->col, "column \"%s\": empty cell", name);
+            else if (kind == CELL_TEXT)
+                csv_error(d, c->line, c->col, "column \"%s\": not a number: \"%s\"", name,
+                          c->text);
+            else if (kind == CELL_NONFINITE)
+                csv_error(d, c->line, c->col,
+                          "column \"%s\": \"%s\" is not finite: data must be finite numbers",
+                          name, c->text);
+            else if (kind == CELL_TOO_LARGE)
+                csv_error(d, c->line, c->col,
+                          "column \"%s\": %s is beyond the range of 32-bit floats", name,
+                          c->text);
+            if (kind != CELL_NUMBER) continue;
             if (v != floor(v) || v < 0 || v >= CSV_MAX_INDEX) integral = false;
             if (v > max) max = v;
         }
@@ -384,7 +407,7 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
         }
         if (!has_suffix(c->text, ".png")) {
             double ignored;
-            if (parse_number(c->text, &ignored) || !looks_like_image(c->text))
+            if (parse_number(c->text, &ignored) != CELL_TEXT || !looks_like_image(c->text))
                 csv_error(d, c->line, c->col, "column \"%s\": expected a PNG path, got \"%s\"",
                           column_name(d, var->cols[0]), c->text);
             else if (has_suffix(c->text, ".csv") || has_suffix(c->text, ".npy"))
@@ -401,12 +424,9 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
         char *path = tsu_ds_path_join(d->dir, c->text);
         tsu_ds_png img;
         char why[256];
-        bool exists = true;
         if (!tsu_ds_png_read(path, &img, why, sizeof why)) {
-            FILE *probe = fopen(path, "rb");
-            exists = probe != NULL;
-            if (probe) fclose(probe);
-            if (!exists)
+            struct stat st;
+            if (stat(path, &st) != 0)
                 csv_error(d, c->line, c->col, "image file not found: \"%s\" (looked at %s)",
                           c->text, path);
             else

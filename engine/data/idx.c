@@ -10,7 +10,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 enum {
@@ -37,6 +39,7 @@ typedef struct {
     size_t item;      /* elements per sample */
     uint64_t expected; /* bytes in the whole file, header included */
     uint64_t consumed; /* bytes read so far */
+    uint64_t size;     /* a plain file's real size; 0 when unknown (gzip) */
 } idx_file;
 
 static int elem_size(int type)
@@ -76,13 +79,24 @@ static int64_t idx_read(idx_file *f, void *buf, uint64_t len, tsu_diag *diag)
     return (int64_t)done;
 }
 
-static bool report_truncated(const idx_file *f, tsu_diag *diag)
+/* got: the bytes there are (what was read, or a plain file's size). */
+static bool report_short(const idx_file *f, uint64_t got, tsu_diag *diag)
 {
     tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
                     "truncated IDX file: expected %llu bytes, got %llu%s",
-                    (unsigned long long)f->expected, (unsigned long long)f->consumed,
+                    (unsigned long long)f->expected, (unsigned long long)got,
                     gzdirect(f->gz) ? "" : " (after decompression)");
     return false;
+}
+
+static bool report_truncated(const idx_file *f, tsu_diag *diag)
+{
+    return report_short(f, f->consumed, diag);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static void idx_close(idx_file *f)
@@ -123,17 +137,15 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     got = idx_read(f, raw, 4 * (uint64_t)f->ndim, diag);
     if (got < 0) return false;
     if (got < 4 * f->ndim) return report_truncated(f, diag);
-    uint64_t item = 1;
+    int64_t dims[4];
     for (int i = 0; i < f->ndim; i++) {
-        const uint8_t *p = raw + 4 * i;
-        f->dims[i] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-        if (i == 0) continue;
-        if (f->dims[i] == 0 || f->dims[i] > INT_MAX || item > IDX_MAX_BYTES / f->dims[i]) {
+        f->dims[i] = be32(raw + 4 * i);
+        dims[i] = f->dims[i];
+        if (i > 0 && (f->dims[i] == 0 || f->dims[i] > INT_MAX)) {
             tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
                             "unsupported IDX dimension %d of size %u", i, f->dims[i]);
             return false;
         }
-        item *= f->dims[i];
     }
     if (f->dims[0] > INT_MAX) {
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0, "too many samples (%u)", f->dims[0]);
@@ -145,16 +157,27 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
         return false;
     }
     f->count = (int)f->dims[0];
-    f->item = (size_t)item;
-    /* item <= 2^36 and esize <= 8: the product cannot overflow, but the
-     * whole-file size could, so divide instead of multiplying. */
-    if (item * (uint64_t)f->esize > IDX_MAX_BYTES / (uint64_t)f->count) {
+    /* Three dimensions below 2^31 can overflow 64 bits: every product is
+     * checked, and a sample is one dataset variable, so at most
+     * TSU_MAX_ELEMENTS values. */
+    size_t item = 0, sample_bytes, data_bytes;
+    bool known = tsu_size_product(dims + 1, (size_t)f->ndim - 1, SIZE_MAX, &item);
+    if (!known || item > TSU_MAX_ELEMENTS || !tsu_size_mul(item, (size_t)f->esize, &sample_bytes) ||
+        !tsu_size_mul(sample_bytes, (size_t)f->count, &data_bytes) || data_bytes > IDX_MAX_BYTES) {
+        char values[32] = "too many";
+        if (known) snprintf(values, sizeof values, "%zu", item);
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
-                        "IDX header claims %d samples of %llu values, more than this "
-                        "reader accepts", f->count, (unsigned long long)item);
+                        "IDX header claims %d samples of %s values, more than this reader "
+                        "accepts", f->count, values);
         return false;
     }
-    f->expected += (uint64_t)f->count * item * (uint64_t)f->esize;
+    f->item = item;
+    f->expected += data_bytes;
+    /* A plain file's size is known: a header promising more is found out
+     * before anything is allocated for it (gzip is checked as it inflates). */
+    struct stat st;
+    if (gzdirect(f->gz) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        f->size = (uint64_t)st.st_size;
     return true;
 }
 
@@ -163,6 +186,12 @@ static uint8_t *idx_read_samples(idx_file *f, int first, int n, tsu_diag *diag)
 {
     const uint64_t sample_bytes = f->item * (uint64_t)f->esize;
     uint64_t skip = (uint64_t)first * sample_bytes;
+    /* first + n <= count: within the header's checked size. */
+    uint64_t end = 4 + 4 * (uint64_t)f->ndim + ((uint64_t)first + (uint64_t)n) * sample_bytes;
+    if (f->size && end > f->size) {
+        report_short(f, f->size, diag);
+        return NULL;
+    }
     uint8_t scratch[1 << 14];
     while (skip > 0) {
         uint64_t want = skip < sizeof scratch ? skip : sizeof scratch;
@@ -211,11 +240,6 @@ static uint8_t *idx_read_samples(idx_file *f, int first, int n, tsu_diag *diag)
     return buf;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Element k of a raw big-endian buffer as a double. */
 static double idx_value(int type, const uint8_t *raw, size_t k)
 {
@@ -250,6 +274,24 @@ static tsu_shape sample_shape(const idx_file *f)
     }
 }
 
+/* NaN or an infinity in the data would only show up later as a loss gone
+ * NaN, blamed on the learning rate: refused here, at the value. */
+static bool report_nonfinite(const tsu_dataset *ds, const idx_file *f, size_t k, double value,
+                             tsu_diag *diag)
+{
+    int sample = tsu_ds_source(ds, (int)(k / f->item));
+    size_t index = k % f->item;
+    if (isnan(value) || isinf(value))
+        tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
+                        "sample %d, value %zu is %s: data must be finite numbers", sample,
+                        index, isnan(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity");
+    else
+        tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
+                        "sample %d, value %zu (%g) is beyond the range of 32-bit floats",
+                        sample, index, value);
+    return false;
+}
+
 /* Stores raw samples as a variable: uint8 stays uint8, other types become
  * floats. Takes ownership of raw. */
 static bool add_raw_var(tsu_dataset *ds, const char *name, const idx_file *f, uint8_t *raw,
@@ -259,21 +301,28 @@ static bool add_raw_var(tsu_dataset *ds, const char *name, const idx_file *f, ui
     if (f->type == IDX_U8)
         return tsu_ds_add_var(ds, name, &shape, TSU_STORE_U8, raw, f->path, diag) != NULL;
     tsu_ds_var *v = tsu_ds_add_var(ds, name, &shape, TSU_STORE_F32, NULL, f->path, diag);
-    if (v) {
+    bool ok = v != NULL;
+    if (ok) {
         float *out = v->data;
         size_t total = (size_t)ds->n * f->item;
-        for (size_t k = 0; k < total; k++) out[k] = (float)idx_value(f->type, raw, k);
+        for (size_t k = 0; k < total && ok; k++) {
+            double value = idx_value(f->type, raw, k);
+            out[k] = (float)value;
+            if (!isfinite(out[k])) ok = report_nonfinite(ds, f, k, value, diag);
+        }
     }
     free(raw);
-    return v != NULL;
+    return ok;
 }
 
 /* Reads the selected samples: a contiguous range, or with "shuffle" the
- * whole file gathered into the selection's order. */
-static uint8_t *read_selection(const tsu_dataset *ds, idx_file *f, tsu_diag *diag)
+ * whole file (all, when already read; it is freed) gathered into the
+ * selection's order. */
+static uint8_t *read_selection(const tsu_dataset *ds, idx_file *f, uint8_t *all,
+                               tsu_diag *diag)
 {
     if (!ds->source) return idx_read_samples(f, ds->skip, ds->n, diag);
-    uint8_t *all = idx_read_samples(f, 0, f->count, diag);
+    if (!all) all = idx_read_samples(f, 0, f->count, diag);
     if (!all) return NULL;
     const size_t bytes = f->item * (size_t)f->esize;
     uint8_t *out = malloc((size_t)ds->n * bytes);
@@ -298,7 +347,7 @@ static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_di
     }
     bool integral = f->ndim == 1 && f->type != IDX_F32 && f->type != IDX_F64;
     if (!integral) {
-        uint8_t *raw = read_selection(ds, f, diag);
+        uint8_t *raw = read_selection(ds, f, NULL, diag);
         return raw && add_raw_var(ds, "y", f, raw, diag);
     }
     uint8_t *raw = idx_read_samples(f, 0, f->count, diag);
@@ -341,11 +390,18 @@ bool tsu_ds_idx_load(tsu_dataset *ds, const char *images, const char *labels,
 {
     idx_file fx, fy;
     bool ok = idx_open(&fx, images, diag);
+    /* "shuffle" permutes every sample the header counts: the data is read
+     * first, so a count the file does not back is an error, not a
+     * permutation of two billion entries. */
+    uint8_t *all = NULL;
+    if (ok && range->shuffle) ok = (all = idx_read_samples(&fx, 0, fx.count, diag)) != NULL;
     if (ok) ok = tsu_ds_apply_range(ds, range, fx.count, context, diag);
     if (ok) {
-        uint8_t *raw = read_selection(ds, &fx, diag);
+        uint8_t *raw = read_selection(ds, &fx, all, diag);
+        all = NULL;
         ok = raw && add_raw_var(ds, "x", &fx, raw, diag);
     }
+    free(all);
     idx_close(&fx);
     if (ok) ds->origin = tsu_xstrdup(images);
     if (!ok || !labels) return ok;

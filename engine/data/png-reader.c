@@ -6,9 +6,12 @@
 #include "data-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <png.h>
 #include <setjmp.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Images larger than this are not training data; the limit also keeps a
  * corrupt header from asking for gigabytes. */
@@ -62,17 +65,21 @@ static bool decode(FILE *fp, png_ctx *ctx, tsu_ds_png *img)
         snprintf(ctx->err, ctx->err_size, "unsupported PNG layout (%d channels)", channels);
         return false;
     }
-    if ((size_t)width * height > PNG_MAX_PIXELS) {
+    size_t row_bytes = png_get_rowbytes(ctx->png, ctx->info);
+    size_t plane, image_bytes, rows_bytes;
+    /* Every size from the header is checked, whatever the limits above:
+     * the decoded rows must hold width * channels bytes each. */
+    if (!tsu_size_mul(width, height, &plane) || plane > PNG_MAX_PIXELS ||
+        !tsu_size_mul(plane, (size_t)channels, &image_bytes) ||
+        !tsu_size_mul(row_bytes, height, &rows_bytes) || row_bytes < (size_t)width * channels) {
         snprintf(ctx->err, ctx->err_size, "image too large (%ux%u)", (unsigned)width,
                  (unsigned)height);
         return false;
     }
-    size_t row_bytes = png_get_rowbytes(ctx->png, ctx->info);
-    size_t plane = (size_t)width * height;
     /* Interlaced images are assembled in place over several passes, so
      * they need the whole interleaved image; plain ones go row by row. */
-    ctx->row = tsu_xmalloc(passes > 1 ? row_bytes * height : row_bytes);
-    ctx->pixels = tsu_xmalloc(plane * (size_t)channels);
+    ctx->row = tsu_xmalloc(passes > 1 ? rows_bytes : row_bytes);
+    ctx->pixels = tsu_xmalloc(image_bytes);
     if (passes == 1) {
         for (png_uint_32 y = 0; y < height; y++) {
             png_read_row(ctx->png, ctx->row, NULL);
@@ -102,9 +109,19 @@ static bool decode(FILE *fp, png_ctx *ctx, tsu_ds_png *img)
 bool tsu_ds_png_read(const char *path, tsu_ds_png *img, char *err, size_t err_size)
 {
     memset(img, 0, sizeof *img);
-    FILE *fp = fopen(path, "rb");
+    /* O_NONBLOCK: a FIFO named x.png must not hang the open; only regular
+     * files are read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        snprintf(err, err_size, "not a regular file");
+        return false;
+    }
+    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!fp) {
         snprintf(err, err_size, "%s", strerror(errno));
+        if (fd >= 0) close(fd);
         return false;
     }
     uint8_t sig[8];

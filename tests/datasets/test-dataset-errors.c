@@ -3,7 +3,9 @@
 #include "helpers.h"
 
 #include <json-c/json.h>
+#include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 typedef struct {
@@ -388,6 +390,159 @@ static void test_fuzz(Fixture *f, gconstpointer data)
     fuzz_file(f, "img/b.png", FALSE, NULL, csv, 2000);
 }
 
+/* Big-endian float32 (or float64 when f64) payload of n values. */
+static void float_idx(const char *dir, const char *name, gboolean gz, gboolean f64, int ndim,
+                      const guint32 *dims, const double *values, int n)
+{
+    GByteArray *payload = g_byte_array_new();
+    for (int i = 0; i < n; i++) {
+        if (f64) {
+            guint64 bits;
+            memcpy(&bits, &values[i], 8);
+            bits = GUINT64_TO_BE(bits);
+            g_byte_array_append(payload, (const guint8 *)&bits, 8);
+        } else {
+            float x = (float)values[i];
+            guint32 bits;
+            memcpy(&bits, &x, 4);
+            bits = GUINT32_TO_BE(bits);
+            g_byte_array_append(payload, (const guint8 *)&bits, 4);
+        }
+    }
+    char *path = path_in(dir, name);
+    write_idx(path, gz, f64 ? 0x0E : 0x0D, ndim, dims, payload->data, payload->len, 0);
+    g_free(path);
+    g_byte_array_unref(payload);
+}
+
+/* NaN and infinities in float data are refused where they are, with the
+ * file and the sample, not found later as a loss gone NaN. */
+static void test_nonfinite_values(Fixture *f, gconstpointer data)
+{
+    const guint32 dims[] = {3, 2};
+    float_idx(f->dir, "nan.idx", FALSE, FALSE, 2, dims, (double[]){0, 1, 2, NAN, 4, 5}, 6);
+    expect_error("{\"source\":\"idx\",\"images\":\"nan.idx\"}", f->dir, &f->diag,
+                 "nan.idx: sample 1, value 1 is NaN: data must be finite numbers", NULL);
+    g_assert_cmpint(f->diag.items[0].code, ==, TSU_E_DATA);
+    /* Shuffled, the message still counts samples as the file does. */
+    expect_error("{\"source\":\"idx\",\"images\":\"nan.idx\",\"shuffle\":7}", f->dir, &f->diag,
+                 "nan.idx: sample 1, value 1 is NaN", NULL);
+    float_idx(f->dir, "inf.idx.gz", TRUE, FALSE, 2, dims, (double[]){0, 1, 2, 3, -INFINITY, 5}, 6);
+    expect_error("{\"source\":\"idx\",\"images\":\"inf.idx.gz\"}", f->dir, &f->diag,
+                 "inf.idx.gz: sample 2, value 0 is -infinity", NULL);
+    float_idx(f->dir, "big.idx", FALSE, TRUE, 2, dims, (double[]){0, 1e300, 2, 3, 4, 5}, 6);
+    expect_error("{\"source\":\"idx\",\"images\":\"big.idx\"}", f->dir, &f->diag,
+                 "big.idx: sample 0, value 1 (1e+300) is beyond the range of 32-bit floats", NULL);
+    /* Regression targets in a labels file. */
+    small_idx(f->dir, "x.idx", FALSE, 0);
+    float_idx(f->dir, "t.idx", FALSE, FALSE, 2, (const guint32[]){5, 1},
+              (double[]){0, 1, 2, 3, INFINITY}, 5);
+    expect_error("{\"source\":\"idx\",\"images\":\"x.idx\",\"labels\":\"t.idx\"}", f->dir,
+                 &f->diag, "t.idx: sample 4, value 0 is +infinity", NULL);
+    /* Only selected samples are read, so only they are judged. */
+    tsu_dataset *ds = open_json("{\"source\":\"idx\",\"images\":\"nan.idx\",\"limit\":1}",
+                                f->dir, &f->diag);
+    g_assert_nonnull(ds);
+    tsu_dataset_free(ds);
+
+    write_text(f->dir, "nan.csv", "x__0,x__1,y\n1,2,0\n3,nan,1\n");
+    expect_error("{\"source\":\"csv\",\"path\":\"nan.csv\"}", f->dir, &f->diag,
+                 "nan.csv:3:3: column \"x__1\": \"nan\" is not finite: data must be finite "
+                 "numbers", NULL);
+    write_text(f->dir, "inf.csv", "x__0,x__1,y\n-Infinity,2,0\n");
+    expect_error("{\"source\":\"csv\",\"path\":\"inf.csv\"}", f->dir, &f->diag,
+                 "inf.csv:2:1: column \"x__0\": \"-Infinity\" is not finite", NULL);
+    write_text(f->dir, "huge.csv", "x,y\n1e39,0\n");
+    expect_error("{\"source\":\"csv\",\"path\":\"huge.csv\"}", f->dir, &f->diag,
+                 "huge.csv:2:1: column \"x\": 1e39 is beyond the range of 32-bit floats", NULL);
+    write_text(f->dir, "fine.csv", "x,y\n3.4e38,0\n-1e-45,1\n");
+    ds = open_json("{\"source\":\"csv\",\"path\":\"fine.csv\"}", f->dir, &f->diag);
+    g_assert_nonnull(ds);
+    tsu_dataset_free(ds);
+}
+
+/* IDX headers are checked with exact arithmetic and against the file's real
+ * size before anything is allocated for what they claim. */
+static void test_idx_header_sizes(Fixture *f, gconstpointer data)
+{
+    char *p = path_in(f->dir, "claims.idx");
+    /* 2^31 - 1 samples in a 21-byte file: with "shuffle" a permutation of
+     * them all (8 GiB) used to be built before any data was read. */
+    write_idx(p, FALSE, 0x08, 3, (const guint32[]){2147483647, 1, 1}, "abcde", 5, 0);
+    gint64 start = g_get_monotonic_time();
+    expect_error("{\"source\":\"idx\",\"images\":\"claims.idx\",\"shuffle\":1}", f->dir,
+                 &f->diag, "claims.idx: truncated IDX file: expected 2147483663 bytes, got 21",
+                 NULL);
+    expect_error("{\"source\":\"idx\",\"images\":\"claims.idx\",\"skip\":100}", f->dir,
+                 &f->diag, "claims.idx: truncated IDX file: expected 2147483663 bytes, got 21",
+                 NULL);
+    write_idx(p, TRUE, 0x08, 3, (const guint32[]){2147483647, 1, 1}, "abcde", 5, 0);
+    expect_error("{\"source\":\"idx\",\"images\":\"claims.idx\",\"shuffle\":1}", f->dir,
+                 &f->diag, "claims.idx: truncated IDX file: expected 2147483663 bytes, got 21 "
+                 "(after decompression)", NULL);
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 20 * G_USEC_PER_SEC);
+    /* A sample of 2^32 values, and dimensions whose product overflows 64 bits. */
+    write_idx(p, FALSE, 0x08, 3, (const guint32[]){3, 65536, 65536}, "", 0, 0);
+    expect_error("{\"source\":\"idx\",\"images\":\"claims.idx\"}", f->dir, &f->diag,
+                 "claims.idx: IDX header claims 3 samples of 4294967296 values, more than this "
+                 "reader accepts", NULL);
+    write_idx(p, FALSE, 0x08, 4, (const guint32[]){2, 2147483647, 2147483647, 2147483647}, "", 0,
+              0);
+    expect_error("{\"source\":\"idx\",\"images\":\"claims.idx\"}", f->dir, &f->diag,
+                 "claims.idx: IDX header claims 2 samples of too many values", NULL);
+    g_free(p);
+}
+
+static void put_be32(guint8 *at, guint32 v)
+{
+    v = GUINT32_TO_BE(v);
+    memcpy(at, &v, 4);
+}
+
+/* A PNG chunk with its CRC. */
+static void append_chunk(GByteArray *png, const char *type, const guint8 *body, guint32 n)
+{
+    guint8 word[4];
+    put_be32(word, n);
+    g_byte_array_append(png, word, 4);
+    g_byte_array_append(png, (const guint8 *)type, 4);
+    g_byte_array_append(png, body, n);
+    uLong crc = crc32(crc32(0, (const Bytef *)type, 4), body, n);
+    put_be32(word, (guint32)crc);
+    g_byte_array_append(png, word, 4);
+}
+
+/* PNG sizes come from the header: a large one is refused before its pixels
+ * are allocated, and a FIFO named like an image does not hang the reader. */
+static void test_png_sizes(Fixture *f, gconstpointer data)
+{
+    make_subdir(f->dir, "img");
+    GByteArray *png = g_byte_array_new();
+    g_byte_array_append(png, (const guint8 *)"\x89PNG\r\n\x1a\n", 8);
+    guint8 ihdr[13] = {0};
+    put_be32(ihdr, 16384);
+    put_be32(ihdr + 4, 16384);
+    ihdr[8] = 8; /* depth */
+    ihdr[9] = 2; /* RGB */
+    append_chunk(png, "IHDR", ihdr, 13);
+    append_chunk(png, "IDAT", (const guint8 *)"x", 1);
+    char *p = path_in(f->dir, "img/large.png");
+    write_bytes(p, png->data, png->len, FALSE);
+    g_free(p);
+    g_byte_array_unref(png);
+    write_text(f->dir, "large.csv", "x,y\nimg/large.png,0\n");
+    expect_error("{\"source\":\"csv\",\"path\":\"large.csv\"}", f->dir, &f->diag,
+                 "large.csv:2:1: cannot read image \"img/large.png\": image too large "
+                 "(16384x16384)", NULL);
+
+    p = path_in(f->dir, "img/fifo.png");
+    g_assert_cmpint(mkfifo(p, 0600), ==, 0);
+    g_free(p);
+    write_text(f->dir, "fifo.csv", "x,y\nimg/fifo.png,0\n");
+    expect_error("{\"source\":\"csv\",\"path\":\"fifo.csv\"}", f->dir, &f->diag,
+                 "fifo.csv:2:1: cannot read image \"img/fifo.png\": not a regular file", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -398,6 +553,12 @@ int main(int argc, char **argv)
     g_test_add("/dataset-errors/csv", Fixture, NULL, fixture_setup, test_csv_errors,
                fixture_teardown);
     g_test_add("/dataset-errors/label-range", Fixture, NULL, fixture_setup, test_label_range,
+               fixture_teardown);
+    g_test_add("/dataset-errors/nonfinite", Fixture, NULL, fixture_setup, test_nonfinite_values,
+               fixture_teardown);
+    g_test_add("/dataset-errors/idx-header-sizes", Fixture, NULL, fixture_setup,
+               test_idx_header_sizes, fixture_teardown);
+    g_test_add("/dataset-errors/png-sizes", Fixture, NULL, fixture_setup, test_png_sizes,
                fixture_teardown);
     g_test_add("/dataset-errors/fuzz", Fixture, GINT_TO_POINTER(TRUE), fixture_setup,
                test_fuzz, fixture_teardown);
