@@ -55,10 +55,12 @@ tsu_ds_var *tsu_ds_add_var(tsu_dataset *ds, const char *name, const tsu_shape *s
         size_t elem = store == TSU_STORE_U8 ? 1 : 4;
         /* Big images times many rows can exceed memory: that is bad input,
          * not a reason to abort, so no tsu_xcalloc here. */
-        bool fits = sample_size <= ((size_t)1 << 40) / elem / (size_t)ds->n;
-        data = fits ? calloc((size_t)ds->n * sample_size, elem) : NULL;
+        size_t count, bytes;
+        bool fits = tsu_size_mul(sample_size, (size_t)ds->n, &count) &&
+                    tsu_size_mul(count, elem, &bytes) && bytes <= ((size_t)1 << 40);
+        data = fits ? calloc(count, elem) : NULL;
         if (!data) {
-            char dims[64];
+            char dims[96];
             tsu_shape_format(shape, dims, sizeof dims);
             tsu_diag_add_at(diag, TSU_E_NOMEM, file, 0, 0,
                             "not enough memory for %d samples of %s", ds->n, dims);

@@ -34,7 +34,7 @@ static bool bind_inputs(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
         }
         tsu_shape have = tsu_dataset_variable_shape(b->dataset, var);
         if (tsu_shape_size(&have) != tsu_shape_size(&node->shape)) {
-            char want[64], got[64];
+            char want[96], got[96];
             tsu_shape_format_list(&node->shape, want, sizeof want);
             tsu_shape_format_list(&have, got, sizeof got);
             tsu_diag_add(diag, TSU_E_DATA, node->id, "shape",
@@ -81,7 +81,7 @@ static bool bind_targets(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
         size_t want = tsu_net_target_size(net, name);
         tsu_shape have = tsu_dataset_variable_shape(b->dataset, var);
         if (tsu_shape_size(&have) != want) {
-            char got[64];
+            char got[96];
             tsu_shape_format_list(&have, got, sizeof got);
             tsu_diag_add(diag, TSU_E_DATA, node->id, "dataset",
                          "%s expects %zu target value%s per sample, %s variable \"%s\" has %s",
