@@ -44,6 +44,17 @@ static inline bool test_diag_has(const tsu_diag *diag, const char *text)
     return false;
 }
 
+/* true when two nets of one graph hold bit-identical tensors. */
+static inline bool test_same_tensors(tsu_net *a, tsu_net *b)
+{
+    g_assert_cmpint(tsu_net_tensor_count(a), ==, tsu_net_tensor_count(b));
+    for (int i = 0; i < tsu_net_tensor_count(a); i++) {
+        tsu_net_tensor *ta = tsu_net_tensor_at(a, i), *tb = tsu_net_tensor_at(b, i);
+        if (memcmp(ta->data, tb->data, ta->size * sizeof(float)) != 0) return false;
+    }
+    return true;
+}
+
 static inline void test_diag_dump(const tsu_diag *diag)
 {
     for (int i = 0; i < diag->count; i++) g_printerr("  diag: %s\n", diag->items[i].message);

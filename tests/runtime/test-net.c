@@ -1,6 +1,7 @@
 /* test-net.c — whole-net behaviour: determinism across runs, thread-count
- * independence of the forward, Dropout masks, safetensors round trips and an
- * independent reader, non-finite detection and data errors. */
+ * independence of the forward, Dropout masks, safetensors round trips (the
+ * file read by Python: check-safetensors.py), non-finite detection and data
+ * errors. */
 #include "test-helpers.h"
 
 #include "runtime/runtime.h"
@@ -56,28 +57,18 @@ static void train_steps(tsu_net *net, int steps, int batch_seed)
     g_rand_free(rand);
 }
 
-static bool same_tensors(tsu_net *a, tsu_net *b)
-{
-    g_assert_cmpint(tsu_net_tensor_count(a), ==, tsu_net_tensor_count(b));
-    for (int i = 0; i < tsu_net_tensor_count(a); i++) {
-        tsu_net_tensor *ta = tsu_net_tensor_at(a, i), *tb = tsu_net_tensor_at(b, i);
-        if (memcmp(ta->data, tb->data, ta->size * sizeof(float)) != 0) return false;
-    }
-    return true;
-}
-
 static void test_determinism(void)
 {
     test_graph t;
     test_graph_build(&t, SMALL_NET);
     for (int threads = 1; threads <= 3; threads++) {
         tsu_net *a = make_net(&t, threads, 5), *b = make_net(&t, threads, 5);
-        g_assert_true(same_tensors(a, b));
+        g_assert_true(test_same_tensors(a, b));
         train_steps(a, 6, 11);
         train_steps(b, 6, 11);
-        g_assert_true(same_tensors(a, b));
+        g_assert_true(test_same_tensors(a, b));
         tsu_net *c = make_net(&t, threads, 6);
-        g_assert_false(same_tensors(a, c));
+        g_assert_false(test_same_tensors(a, c));
         tsu_net_free(a);
         tsu_net_free(b);
         tsu_net_free(c);
@@ -175,9 +166,9 @@ static void test_safetensors_round_trip(void)
     char *path = temp_path("weights.safetensors");
     g_assert_cmpint(tsu_net_save_safetensors(a, path, &t.diag), ==, TSU_OK);
     tsu_net *b = make_net(&t, 1, 77);
-    g_assert_false(same_tensors(a, b));
+    g_assert_false(test_same_tensors(a, b));
     g_assert_cmpint(tsu_net_load_safetensors(b, path, &t.diag), ==, TSU_OK);
-    g_assert_true(same_tensors(a, b));
+    g_assert_true(test_same_tensors(a, b));
 
     /* The header: keys sorted, data 8-byte aligned. */
     gchar *bytes;
@@ -206,7 +197,7 @@ static void test_safetensors_round_trip(void)
     g_assert_true(test_diag_has(&t.diag, path));
     g_assert_true(test_diag_has(&t.diag, "fc.weight is truncated"));
     tsu_net *fresh = make_net(&t, 1, 77);
-    g_assert_true(same_tensors(c, fresh));
+    g_assert_true(test_same_tensors(c, fresh));
     g_free(bytes);
     remove_temp(path);
     tsu_net_free(a);
@@ -242,68 +233,6 @@ static void test_safetensors_mismatch(void)
     tsu_net_free(b);
     test_graph_free(&t);
     test_graph_free(&other);
-}
-
-static const char reader_script[] =
-    "import json, struct, sys\n"
-    "import numpy as np\n"
-    "data = open(sys.argv[1], 'rb').read()\n"
-    "n = struct.unpack('<Q', data[:8])[0]\n"
-    "header = json.loads(data[8:8 + n])\n"
-    "assert header.pop('__metadata__') == {'format': 'pt'}\n"
-    "body = data[8 + n:]\n"
-    "for name in sorted(header):\n"
-    "    e = header[name]\n"
-    "    assert e['dtype'] == 'F32'\n"
-    "    a, b = e['data_offsets']\n"
-    "    t = np.frombuffer(body[a:b], dtype='<f4').reshape(e['shape'])\n"
-    "    print(name, list(t.shape), '%.6e' % float(t.astype(np.float64).sum()))\n";
-
-/* Reads the file with Python and numpy, nothing of ours. */
-static void test_safetensors_independent_reader(void)
-{
-    if (!g_file_test("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE)) {
-        g_test_skip("/usr/bin/python3 is missing");
-        return;
-    }
-    int status = -1;
-    const char *probe[] = {"/usr/bin/python3", "-c", "import numpy", NULL};
-    g_spawn_sync(NULL, (char **)probe, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
-                 &status, NULL);
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        g_test_skip("numpy is missing");
-        return;
-    }
-    test_graph t;
-    test_graph_build(&t, SMALL_NET);
-    tsu_net *net = make_net(&t, 2, 5);
-    train_steps(net, 2, 4);
-    char *path = temp_path("w.safetensors");
-    g_assert_cmpint(tsu_net_save_safetensors(net, path, &t.diag), ==, TSU_OK);
-    const char *argv[] = {"/usr/bin/python3", "-c", reader_script, path, NULL};
-    char *out = NULL, *err = NULL;
-    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                               &err, &status, NULL));
-    if (!g_spawn_check_wait_status(status, NULL)) g_error("reader failed: %s", err);
-    /* One line per tensor with its shape and sum, compared with ours. */
-    char **lines = g_strsplit(g_strstrip(out), "\n", -1);
-    g_assert_cmpint(g_strv_length(lines), ==, tsu_net_tensor_count(net));
-    for (char **line = lines; *line; line++) {
-        char name[128], shape[64];
-        double sum;
-        g_assert_cmpint(sscanf(*line, "%127s %63[^]]] %lf", name, shape, &sum), ==, 3);
-        tsu_net_tensor *tensor = tsu_net_tensor_find(net, name);
-        g_assert_nonnull(tensor);
-        double ours = 0.0;
-        for (size_t j = 0; j < tensor->size; j++) ours += tensor->data[j];
-        g_assert_cmpfloat_with_epsilon(sum, ours, 1e-5 * (1.0 + fabs(ours)));
-    }
-    g_strfreev(lines);
-    g_free(out);
-    g_free(err);
-    remove_temp(path);
-    tsu_net_free(net);
-    test_graph_free(&t);
 }
 
 static void test_nonfinite_and_labels(void)
@@ -445,7 +374,6 @@ int main(int argc, char **argv)
     g_test_add_func("/runtime/net/dropout-masks", test_dropout_masks);
     g_test_add_func("/runtime/net/safetensors-round-trip", test_safetensors_round_trip);
     g_test_add_func("/runtime/net/safetensors-mismatch", test_safetensors_mismatch);
-    g_test_add_func("/runtime/net/safetensors-python", test_safetensors_independent_reader);
     g_test_add_func("/runtime/net/nonfinite-and-labels", test_nonfinite_and_labels);
     g_test_add_func("/runtime/net/tiny-batches", test_tiny_batches);
     g_test_add_func("/runtime/net/batchnorm-offset-data", test_batchnorm_offset_data);

@@ -77,16 +77,6 @@ static tsu_net *new_net(test_graph *t, uint64_t seed)
     return net;
 }
 
-static bool same_tensors(tsu_net *a, tsu_net *b)
-{
-    g_assert_cmpint(tsu_net_tensor_count(a), ==, tsu_net_tensor_count(b));
-    for (int i = 0; i < tsu_net_tensor_count(a); i++) {
-        tsu_net_tensor *ta = tsu_net_tensor_at(a, i), *tb = tsu_net_tensor_at(b, i);
-        if (memcmp(ta->data, tb->data, ta->size * sizeof(float)) != 0) return false;
-    }
-    return true;
-}
-
 static char *temp_dir(void)
 {
     char *dir = g_dir_make_tmp("tsu-st-XXXXXX", NULL);
@@ -143,13 +133,13 @@ static void test_random_ids_round_trip(void)
             g_error("random network %d is not valid: %s", round, nodes);
         }
         tsu_net *a = new_net(&t, (uint64_t)round + 1), *b = new_net(&t, (uint64_t)round + 1000);
-        g_assert_false(same_tensors(a, b));
+        g_assert_false(test_same_tensors(a, b));
         g_assert_cmpint(tsu_net_save_safetensors(a, first, &t.diag), ==, TSU_OK);
         if (tsu_net_load_safetensors(b, first, &t.diag) != TSU_OK) {
             test_diag_dump(&t.diag);
             g_error("round %d: cannot load what was saved: %s", round, nodes);
         }
-        g_assert_true(same_tensors(a, b));
+        g_assert_true(test_same_tensors(a, b));
         g_assert_cmpint(tsu_net_save_safetensors(b, second, &t.diag), ==, TSU_OK);
         gchar *bytes_a, *bytes_b;
         gsize length_a, length_b;
@@ -272,7 +262,7 @@ static void test_hostile_headers(void)
             test_diag_dump(&t.diag);
             g_error("header %s: expected \"%s\"", header, expected);
         }
-        g_assert_true(same_tensors(net, fresh)); /* nothing changed */
+        g_assert_true(test_same_tensors(net, fresh)); /* nothing changed */
         g_free(expected);
         g_free(header);
     }
