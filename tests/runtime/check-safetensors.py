@@ -42,6 +42,8 @@ def read_safetensors(path):
     assert n % 8 == 0, f"header length {n} is not a multiple of 8"
     text = data[8:8 + n].decode("utf-8")
     header = json.loads(text, object_pairs_hook=no_duplicates)
+    # Byte for byte what engine/export/python/tsumiki_io.py writes.
+    assert text.rstrip(" ") == json.dumps(header, separators=(",", ":")), text
     assert next(iter(header)) == "__metadata__", "__metadata__ should come first"
     assert header.pop("__metadata__") == {"format": "pt"}
     body = data[8 + n:]
