@@ -226,11 +226,15 @@ static void order_topologically(tsu_graph *g, tsu_diag *diag)
 static bool check_sizes(tsu_node *node, tsu_diag *diag)
 {
     char text[96];
-    if (tsu_shape_size(&node->shape) > TSU_MAX_ELEMENTS) {
+    bool negative = false;
+    for (int d = 0; d < node->shape.ndim; d++) negative |= node->shape.d[d] < 0;
+    if (negative || tsu_shape_size(&node->shape) > TSU_MAX_ELEMENTS) {
         tsu_shape_format_list(&node->shape, text, sizeof text);
         return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                             "output shape %s has more than %d values per sample", text,
-                             TSU_MAX_ELEMENTS);
+                             negative ? "output shape %s has a negative dimension (more than "
+                                        "%d values along it?)"
+                                      : "output shape %s has more than %d values per sample",
+                             text, TSU_MAX_ELEMENTS);
     }
     for (int k = 0; k < node->n_tensors; k++) {
         const tsu_tensor_info *t = &node->tensors[k];
