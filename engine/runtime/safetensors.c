@@ -73,30 +73,27 @@ static char *build_header(const tsu_net *net, const int *order, size_t *length)
     return header;
 }
 
-/* The whole file in memory, written by the one atomic writer every other
- * run file goes through (same temporary name, mode and fsync). */
+/* Streamed through the atomic writer every other output goes through (same
+ * temporary name, lock, mode and fsync; errors name the file), tensor by
+ * tensor, so saving never holds a second copy of the weights. */
 tsu_status tsu_net_save_safetensors(const tsu_net *net, const char *path, tsu_diag *diag)
 {
+    tsu_atomic_file out;
+    if (!tsu_atomic_open(&out, path, diag)) return TSU_E_IO;
     int *order = sorted_tensors(net);
     size_t header_length;
     char *header = build_header(net, order, &header_length);
-    size_t size = 8 + header_length;
-    for (int i = 0; i < net->n_tensors; i++) size += net->tensors[i].size * sizeof(float);
-    unsigned char *file = tsu_xmalloc(size), *at = file;
     uint64_t n = header_length;
-    memcpy(at, &n, sizeof n);
-    memcpy(at += sizeof n, header, header_length);
-    at += header_length;
+    fwrite(&n, sizeof n, 1, out.stream);
+    fwrite(header, 1, header_length, out.stream);
     for (int i = 0; i < net->n_tensors; i++) {
         const tsu_net_tensor *t = &net->tensors[order[i]];
-        if (t->size) memcpy(at, t->data, t->size * sizeof(float));
-        at += t->size * sizeof(float);
+        if (t->size) fwrite(t->data, sizeof(float), t->size, out.stream);
     }
-    tsu_status status = tsu_write_file_atomic(path, file, size, diag);
-    free(file);
     free(header);
     free(order);
-    return status;
+    /* The commit checks every write above (stdio keeps the first error). */
+    return tsu_atomic_commit(&out, diag);
 }
 
 /* ------------------------------------------------------------------ load */
