@@ -84,11 +84,13 @@ tsu_net_tensor *tsu_net_tensor_find(tsu_net *net, const char *name);
  * infinity after the last forward; NULL when all are finite. */
 const char *tsu_net_first_nonfinite(const tsu_net *net);
 
-/* safetensors: every tensor (trainable and state), little-endian F32, keys
- * sorted, "__metadata__": {"format": "pt"}. The write is atomic. */
+/* safetensors: every tensor (trainable and state), little-endian F32,
+ * "__metadata__": {"format": "pt"} first, then the tensors' keys sorted. The
+ * write is atomic. */
 tsu_status tsu_net_save_safetensors(const tsu_net *net, const char *path, tsu_diag *diag);
-/* Errors name the file and the tensor (missing, shape mismatch, truncated).
- * Nothing is changed unless the whole file is good. */
+/* Errors name the file and the tensor (missing, a value of the wrong type,
+ * shape mismatch, bad offsets, truncated). Nothing is changed unless the
+ * whole file is good. */
 tsu_status tsu_net_load_safetensors(tsu_net *net, const char *path, tsu_diag *diag);
 
 #ifdef __cplusplus
