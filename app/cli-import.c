@@ -2,7 +2,6 @@
  * and a safetensors file of its weights. */
 #include "cli.h"
 
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +48,7 @@ int cli_import(int argc, char **argv)
     int rc = 1;
     tsu_project *project = tsu_import_onnx(model, weights, &diag);
     if (project && tsu_project_save(project, out, &diag) == TSU_OK) {
-        int nodes = (int)json_object_array_length(tsu_project_nodes(project));
+        int nodes = tsu_project_node_count(project);
         printf("wrote %s (%d nodes) and %s\n", out, nodes, weights);
         printf("  check it: tsumiki-cli check %s\n", out);
         rc = 0;

@@ -4,6 +4,7 @@
 #define TSU_INTERNAL_H
 
 #include "tsumiki.h"
+#include "tsumiki-json.h"
 
 #include <stdlib.h>
 

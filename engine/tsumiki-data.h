@@ -31,17 +31,8 @@ extern "C" {
 
 typedef struct tsu_dataset tsu_dataset;
 
-/* Opens the dataset described by `spec`; relative paths in it are resolved
- * against base_dir (the project file's directory; NULL means "."). Returns
- * NULL with the reasons in diag on any problem: a bad spec, a missing file,
- * bad data (messages name the file, and the line for CSV files).
- * Messages about the spec itself are prefixed "dataset: ". */
-tsu_dataset *tsu_dataset_open(struct json_object *spec, const char *base_dir, tsu_diag *diag);
-/* The same, naming the spec `context` in messages, e.g. "dataset.training"
- * gives "dataset.training.source: unknown source "fashon-mnist" (did you
- * mean "fashion-mnist"?)". context NULL is "dataset". */
-tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_dir,
-                                    const char *context, tsu_diag *diag);
+/* A front end opens a dataset with tsu_project_open_dataset below; one
+ * entry's JSON is opened by the engine's own files (tsumiki-json.h). */
 void tsu_dataset_free(tsu_dataset *ds);
 
 /* One entry of the project's "dataset" object, typed (docs/datasets.md

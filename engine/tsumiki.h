@@ -206,13 +206,7 @@ void tsu_project_set_path(tsu_project *project, const char *path);
 /* malloc'd directory of path, "." when there is none. */
 char *tsu_project_dir(const tsu_project *project);
 
-/* The document tree (borrowed, mutable: editors change it in place). */
-struct json_object *tsu_project_root(const tsu_project *project);
 const char *tsu_project_name(const tsu_project *project);
-/* network.nodes (created if missing). */
-struct json_object *tsu_project_nodes(const tsu_project *project);
-/* The node object with that id, or NULL. */
-struct json_object *tsu_project_find_node(const tsu_project *project, const char *id);
 /* A fresh id "<prefix><n>" not used by any node (prefix from the type:
  * Convolution -> "conv", Affine -> "fc", ...). Returns malloc'd. */
 char *tsu_project_unique_id(const tsu_project *project, const char *type);

@@ -9,7 +9,6 @@
 #include "tsu-canvas-paint.h"
 
 #include <glib/gstdio.h>
-#include <json-c/json.h>
 #include <string.h>
 
 #define AUTOSAVE_SECONDS 30
@@ -149,39 +148,43 @@ examples_dir (void)
 
 /* A template is a new, unsaved project: its dataset paths, relative to the
  * example it came from, become absolute so it trains before it is saved. */
+static void
+make_absolute (char **path)
+{
+  if (*path == NULL || g_path_is_absolute (*path))
+    return;
+  char *absolute = g_build_filename (examples_dir (), *path, NULL);
+  free (*path);
+  *path = strdup (absolute);
+  g_free (absolute);
+}
+
 static char *
 dup_template_with_data_paths (const char *text, const char *name)
 {
-  static const char *const keys[] = { "path", "images", "labels", "dir" };
   tsu_diag diag;
-  tsu_project *project;
-  struct json_object *datasets = NULL;
-  char *result;
-
+  tsu_dataset_settings settings = { 0 };
   tsu_diag_init (&diag);
-  project = tsu_project_parse (text, strlen (text), name, &diag);
-  tsu_diag_free (&diag);
-  if (project == NULL)
-    return g_strdup (text);
-  if (json_object_object_get_ex (tsu_project_root (project), "dataset", &datasets) &&
-      json_object_is_type (datasets, json_type_object))
+  tsu_project *project = tsu_project_parse (text, strlen (text), name, &diag);
+  if (project == NULL || tsu_project_get_dataset (project, &settings, &diag) != TSU_OK)
     {
-      json_object_object_foreach (datasets, split, spec)
-        {
-          (void) split;
-          for (guint i = 0; i < G_N_ELEMENTS (keys) && json_object_is_type (spec, json_type_object); i++)
-            {
-              struct json_object *value = NULL;
-              if (!json_object_object_get_ex (spec, keys[i], &value) ||
-                  !json_object_is_type (value, json_type_string) ||
-                  g_path_is_absolute (json_object_get_string (value)))
-                continue;
-              g_autofree char *absolute = g_build_filename (examples_dir (), json_object_get_string (value), NULL);
-              json_object_object_add (spec, keys[i], json_object_new_string (absolute));
-            }
-        }
+      tsu_dataset_settings_clear (&settings);
+      tsu_project_free (project);
+      tsu_diag_free (&diag);
+      return g_strdup (text);
     }
-  result = tsu_project_to_string (project);
+  tsu_diag_free (&diag);
+  tsu_dataset_spec *specs[] = { &settings.training, &settings.validation };
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      make_absolute (&specs[i]->path);
+      make_absolute (&specs[i]->images);
+      make_absolute (&specs[i]->labels);
+      make_absolute (&specs[i]->dir);
+    }
+  tsu_project_set_dataset (project, &settings);
+  tsu_dataset_settings_clear (&settings);
+  char *result = tsu_project_to_string (project);
   tsu_project_free (project);
   return result;
 }

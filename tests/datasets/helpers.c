@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <png.h>
 #include <stdarg.h>
 #include <string.h>

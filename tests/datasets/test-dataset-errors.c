@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>

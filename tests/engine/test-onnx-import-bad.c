@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 #include <stdint.h>
 

@@ -2,6 +2,7 @@
  * compare bytes, unknown keys, atomic saves and file-level errors. */
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 
 #include "test-helpers.h"
 

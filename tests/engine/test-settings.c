@@ -1,6 +1,7 @@
 /* test-settings.c — the training settings table drives reading, writing
  * and defaults; the dataset section reads and writes as typed specs. */
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 
 #include "test-helpers.h"

@@ -3,6 +3,7 @@
  * batch, divergence naming the layer, data errors before training. */
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 
 #include "test-helpers.h"

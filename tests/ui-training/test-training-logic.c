@@ -5,6 +5,7 @@
  * the dataset checks. */
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 #include <string.h>
 

@@ -10,6 +10,7 @@
  * seed example in the Training page and records the main-loop latency. */
 #include <gtk/gtk.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 #include <string.h>
 

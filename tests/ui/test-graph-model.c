@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include "tsumiki-json.h"
 #include <string.h>
 
 static void
