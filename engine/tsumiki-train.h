@@ -111,9 +111,6 @@ void tsu_project_set_training(tsu_project *project, const tsu_train_config *conf
  * adds the ones always shown. Other settings, even invalid ones, stay. */
 void tsu_project_set_training_setting(tsu_project *project, const tsu_train_config *config,
                                       tsu_train_setting setting);
-/* The canonical text of a top-level section ("training", "dataset"), ""
- * when absent (malloc'd): to notice that a section changed. */
-char *tsu_project_section_text(const tsu_project *project, const char *section);
 /* The learning rate at a fractional epoch (0-based, e.g. 2.5 = middle of the third). */
 double tsu_train_config_lr_at(const tsu_train_config *config, double epoch);
 

@@ -45,8 +45,7 @@ struct _TsuWindow
   gboolean mini_loss_shown;
   gboolean run_close_confirmed;
   char *shown_path;
-  char *shown_training;
-  char *shown_dataset;
+  gboolean pages_shown;
   char *evaluated_run;
 };
 

@@ -47,41 +47,26 @@ on_run_activated (TsuWindow *self, const char *run_dir)
 }
 
 /* Keeps the pages in step with the document, doing the expensive part
- * (re-reading runs, re-checking data) only when its input changed. The
- * graph model says only that something changed; comparing the sections'
- * text is how this one place tells which. */
+ * (re-reading runs, re-checking data) only when the graph model says its
+ * section changed (or the document is another file, or on the first call). */
 static void
 on_model_changed (TsuWindow *self)
 {
   const tsu_project *project = tsu_graph_model_get_project (self->model);
   const char *path = tsu_graph_model_get_path (self->model);
-  char *engine_training = tsu_project_section_text (project, "training");
-  char *engine_dataset = tsu_project_section_text (project, "dataset");
-  g_autofree char *training = g_strdup (engine_training);
-  g_autofree char *dataset = g_strdup (engine_dataset);
+  gboolean all = !self->pages_shown || g_strcmp0 (path, self->shown_path) != 0;
 
-  free (engine_training);
-  free (engine_dataset);
-  gboolean path_changed = g_strcmp0 (path, self->shown_path) != 0;
-
-  if (path_changed)
+  self->pages_shown = TRUE;
+  if (all)
     {
       g_free (self->shown_path);
       self->shown_path = g_strdup (path);
       tsu_evaluation_view_set_project_path (TSU_EVALUATION_VIEW (self->evaluation_view), path);
     }
-  if (path_changed || g_strcmp0 (training, self->shown_training) != 0)
-    {
-      g_free (self->shown_training);
-      self->shown_training = g_steal_pointer (&training);
-      tsu_training_view_reload (TSU_TRAINING_VIEW (self->training_view));
-    }
-  if (path_changed || g_strcmp0 (dataset, self->shown_dataset) != 0)
-    {
-      g_free (self->shown_dataset);
-      self->shown_dataset = g_steal_pointer (&dataset);
-      tsu_dataset_view_set_project (TSU_DATASET_VIEW (self->data_view), project);
-    }
+  if (all || tsu_graph_model_changed_section (self->model, "training"))
+    tsu_training_view_reload (TSU_TRAINING_VIEW (self->training_view));
+  if (all || tsu_graph_model_changed_section (self->model, "dataset"))
+    tsu_dataset_view_set_project (TSU_DATASET_VIEW (self->data_view), project);
 }
 
 /* The canvas's live indicator of one layer: the spread of its activations
@@ -251,7 +236,5 @@ void
 tsu_window_finalize_training (TsuWindow *self)
 {
   g_clear_pointer (&self->shown_path, g_free);
-  g_clear_pointer (&self->shown_training, g_free);
-  g_clear_pointer (&self->shown_dataset, g_free);
   g_clear_pointer (&self->evaluated_run, g_free);
 }

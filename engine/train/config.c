@@ -458,13 +458,6 @@ void tsu_project_set_training(tsu_project *project, const tsu_train_config *c)
     }
 }
 
-char *tsu_project_section_text(const tsu_project *project, const char *section)
-{
-    struct json_object *v = NULL;
-    if (!json_object_object_get_ex(tsu_project_root(project), section, &v)) return tsu_xstrdup("");
-    return tsu_json_to_canonical(v, -1);
-}
-
 double tsu_train_config_lr_at(const tsu_train_config *c, double epoch)
 {
     double lr = c->learning_rate;
