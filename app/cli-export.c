@@ -2,7 +2,6 @@
  * source, a PyTorch folder or a Markdown model card. */
 #include "cli.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,28 +57,16 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* FILE.runs/<newest>/weights.safetensors, or NULL. Run names are
- * date-times, so the newest sorts last. Returns malloc'd. */
-static char *newest_run_weights(const char *project_path)
+/* The history.csv of the run the weights came from, or NULL. malloc'd. */
+static char *history_beside(const char *weights)
 {
-    size_t n = strlen(project_path);
-    const char *ext = ".tsumiki";
-    size_t stem = n >= strlen(ext) && !strcmp(project_path + n - strlen(ext), ext) ? n - strlen(ext) : n;
-    char runs[4096];
-    snprintf(runs, sizeof runs, "%.*s.runs", (int)stem, project_path);
-    DIR *d = opendir(runs);
-    if (!d) return NULL;
-    char best[256] = "";
-    char candidate[4096 + 300];
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof best) continue;
-        snprintf(candidate, sizeof candidate, "%s/%s/weights.safetensors", runs, e->d_name);
-        if (is_file(candidate) && strcmp(e->d_name, best) > 0) snprintf(best, sizeof best, "%s", e->d_name);
-    }
-    closedir(d);
-    if (!best[0]) return NULL;
-    snprintf(candidate, sizeof candidate, "%s/%s/weights.safetensors", runs, best);
-    return strdup(candidate);
+    const char *slash = strrchr(weights, '/');
+    char *run_dir = slash ? strndup(weights, (size_t)(slash - weights)) : strdup(".");
+    char *history = tsu_run_path(run_dir, TSU_RUN_HISTORY);
+    free(run_dir);
+    if (is_file(history)) return history;
+    free(history);
+    return NULL;
 }
 
 /* "fashion-mnist-cnn.tsumiki" -> "fashion_mnist_cnn" */
@@ -115,7 +102,7 @@ int cli_export(int argc, char **argv)
     const char *weights = o.weights;
     bool card = !strcmp(o.format, "card");
     if (!weights && !o.untrained) {
-        weights = found = newest_run_weights(o.path);
+        weights = found = tsu_runs_newest_weights(o.path);
         /* A card without a run simply has no history. */
         if (!weights && !card) {
             fprintf(stderr, "tsumiki-cli: %s has no trained run; pass --weights W.safetensors "
@@ -127,15 +114,9 @@ int cli_export(int argc, char **argv)
 
     tsu_status st;
     if (card) {
-        char history[4096];
-        const char *csv = o.history;
-        if (!csv && weights) {
-            const char *slash = strrchr(weights, '/');
-            snprintf(history, sizeof history, "%.*shistory.csv", slash ? (int)(slash - weights + 1) : 0,
-                     weights);
-            if (is_file(history)) csv = history;
-        }
-        st = tsu_export_model_card(project, graph, csv, o.out, &diag);
+        char *history = !o.history && weights ? history_beside(weights) : NULL;
+        st = tsu_export_model_card(project, graph, o.history ? o.history : history, o.out, &diag);
+        free(history);
     } else {
         tsu_train_config cfg;
         if (tsu_train_config_read(project, &cfg, &diag) != TSU_OK) goto out;

@@ -92,6 +92,11 @@ tsu_status tsu_diag_status(const tsu_diag *diag)
     return diag && diag->count ? diag->items[0].code : TSU_OK;
 }
 
+const char *tsu_diag_message(const tsu_diag *diag, const char *fallback)
+{
+    return diag && diag->count ? diag->items[0].message : fallback;
+}
+
 void tsu_diag_print(const tsu_diag *diag, FILE *out)
 {
     for (int i = 0; diag && i < diag->count; i++)

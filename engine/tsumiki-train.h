@@ -213,6 +213,70 @@ tsu_status tsu_train_run(const tsu_project *project, const tsu_train_options *op
 #define TSU_HISTORY_HEADER \
     "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds,images_per_second"
 
+/* ----------------------------------------------------------------- runs */
+
+/* A project DIR/NAME.tsumiki keeps its runs in DIR/NAME.runs/<date-time>/
+ * (a file not named *.tsumiki: its whole name plus .runs). Only these
+ * functions know that rule and the names of a run's files. */
+typedef enum {
+    TSU_RUN_WEIGHTS, /* weights.safetensors: the last epoch's */
+    TSU_RUN_BEST,    /* best.safetensors: the lowest validation loss */
+    TSU_RUN_HISTORY, /* history.csv: one row per epoch */
+    TSU_RUN_PROJECT, /* project.tsumiki: the project as trained */
+    TSU_RUN_FILE_COUNT
+} tsu_run_file;
+
+const char *tsu_run_file_name(tsu_run_file file);
+/* "RUN_DIR/weights.safetensors" (malloc'd). */
+char *tsu_run_path(const char *run_dir, tsu_run_file file);
+/* "DIR/NAME.runs" for "DIR/NAME.tsumiki", the directory as the path gives
+ * it ("NAME.runs" for a bare "NAME.tsumiki"); NULL for NULL (an unsaved
+ * project has no runs). malloc'd. */
+char *tsu_runs_dir(const char *project_path);
+
+typedef struct {
+    char *name;                   /* "20261127-221530" */
+    char *path;                   /* RUNS_DIR/name */
+    bool has[TSU_RUN_FILE_COUNT]; /* which of the run's files exist */
+} tsu_run;
+
+typedef struct {
+    tsu_run *items;
+    int count;
+} tsu_run_list;
+
+/* The subdirectories of runs_dir holding weights.safetensors or
+ * history.csv (others are runs stopped before their first epoch, or not
+ * runs), newest first: names are date-times, so by name, descending. A
+ * missing runs_dir is an empty list. */
+void tsu_run_list_read(const char *runs_dir, tsu_run_list *list);
+void tsu_run_list_free(tsu_run_list *list);
+/* The newest run's weights.safetensors, or NULL. malloc'd. */
+char *tsu_runs_newest_weights(const char *project_path);
+
+/* One row of history.csv; NaN where a cell is empty (accuracy of a
+ * regression, validation without validation data). */
+typedef struct {
+    int epoch;
+    double train_loss, train_accuracy;
+    double validation_loss, validation_accuracy;
+    double seconds, images_per_second;
+} tsu_history_row;
+
+typedef struct {
+    tsu_history_row *rows;
+    int count;
+} tsu_run_history;
+
+/* Reads history.csv text; `name` names it in messages
+ * ("NAME:3: expected 7 columns, got 5"). Columns are found by header name,
+ * so files with extra or reordered columns load; blank lines are skipped.
+ * On error the history is empty. */
+tsu_status tsu_run_history_parse(const char *text, size_t length, const char *name,
+                                 tsu_run_history *history, tsu_diag *diag);
+tsu_status tsu_run_history_load(const char *path, tsu_run_history *history, tsu_diag *diag);
+void tsu_run_history_free(tsu_run_history *history);
+
 /* ----------------------------------------------------------- evaluation */
 
 typedef struct {

@@ -96,6 +96,9 @@ tsu_status tsu_diag_add(tsu_diag *diag, tsu_status code, const char *node,
 tsu_status tsu_diag_add_at(tsu_diag *diag, tsu_status code, const char *file,
                            int line, int column, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* The first error's message, or fallback when there is none (diag may be
+ * NULL): what a front end shows for a failed call. */
+const char *tsu_diag_message(const tsu_diag *diag, const char *fallback);
 /* The first error's code, or TSU_OK. diag may be NULL. */
 tsu_status tsu_diag_status(const tsu_diag *diag);
 void tsu_diag_print(const tsu_diag *diag, FILE *out);

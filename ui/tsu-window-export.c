@@ -15,21 +15,18 @@ dup_run_to_export (TsuWindow *self)
 {
   const char *shown = tsu_evaluation_view_get_run_dir (TSU_EVALUATION_VIEW (self->evaluation_view));
   g_autofree char *runs_dir = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
+  char *found = NULL;
+  tsu_run_list runs;
 
   if (shown != NULL)
     return g_strdup (shown);
   runs_dir = tsu_run_list_dir_for_project (tsu_graph_model_get_path (self->model));
-  if (runs_dir == NULL)
-    return NULL;
-  runs = tsu_run_list_scan (runs_dir);
-  for (guint i = 0; i < runs->len; i++)
-    {
-      const TsuRunInfo *info = g_ptr_array_index (runs, i);
-      if (info->has_weights)
-        return g_strdup (info->dir);
-    }
-  return NULL;
+  tsu_run_list_read (runs_dir, &runs);
+  for (int i = 0; i < runs.count && !found; i++)
+    if (runs.items[i].has[TSU_RUN_WEIGHTS])
+      found = g_strdup (runs.items[i].path);
+  tsu_run_list_free (&runs);
+  return found;
 }
 
 static void
@@ -89,8 +86,8 @@ export_with_net (TsuWindow *self, const char *format, const char *weights, const
 static tsu_status
 export_run (TsuWindow *self, const char *run_dir, const char *format, const char *out, tsu_diag *diag)
 {
-  g_autofree char *weights = g_build_filename (run_dir, "weights.safetensors", NULL);
-  g_autofree char *history = g_build_filename (run_dir, "history.csv", NULL);
+  g_autofree char *weights = tsu_run_path (run_dir, TSU_RUN_WEIGHTS);
+  g_autofree char *history = tsu_run_path (run_dir, TSU_RUN_HISTORY);
 
   if ((g_str_equal (format, "c") || g_str_equal (format, "pytorch")) && g_mkdir_with_parents (out, 0755) != 0)
     return tsu_diag_add_at (diag, TSU_E_IO, out, 0, 0, "cannot create the folder");
@@ -113,7 +110,7 @@ export_and_report (TsuWindow *self, const char *run_dir, const char *format, con
     }
   else
     show_message (self, GTK_MESSAGE_ERROR, "The model could not be exported",
-                  diag.count ? diag.items[0].message : "unknown error");
+                  tsu_diag_message (&diag, "unknown error"));
   tsu_diag_free (&diag);
 }
 
@@ -182,7 +179,7 @@ tsu_window_export_model (TsuWindow *self, const char *format, const char *out, G
   tsu_diag_init (&diag);
   ok = export_run (self, run_dir, format, out, &diag) == TSU_OK;
   if (!ok)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, diag.count ? diag.items[0].message : "failed");
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, tsu_diag_message (&diag, "failed"));
   tsu_diag_free (&diag);
   return ok;
 }

@@ -26,20 +26,129 @@ static bool make_dirs(const char *path)
     return ok;
 }
 
-/* "<dir>/<stem>.runs" for "<dir>/<stem>.tsumiki". */
+static const char *const run_file_names[TSU_RUN_FILE_COUNT] = {
+    [TSU_RUN_WEIGHTS] = "weights.safetensors",
+    [TSU_RUN_BEST] = "best.safetensors",
+    [TSU_RUN_HISTORY] = "history.csv",
+    [TSU_RUN_PROJECT] = "project.tsumiki",
+};
+
+const char *tsu_run_file_name(tsu_run_file file)
+{
+    tsu_assert(file >= 0 && file < TSU_RUN_FILE_COUNT);
+    return run_file_names[file];
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t cap = strlen(dir) + strlen(name) + 2;
+    char *path = tsu_xmalloc(cap);
+    snprintf(path, cap, "%s/%s", dir, name);
+    return path;
+}
+
+char *tsu_run_path(const char *run_dir, tsu_run_file file)
+{
+    return join(run_dir, tsu_run_file_name(file));
+}
+
+char *tsu_runs_dir(const char *project_path)
+{
+    if (!project_path) return NULL;
+    const char *slash = strrchr(project_path, '/');
+    const char *base = slash ? slash + 1 : project_path;
+    size_t stem = strlen(base);
+    if (stem > 8 && !strcmp(base + stem - 8, ".tsumiki")) stem -= 8;
+    size_t cap = (size_t)(base - project_path) + stem + sizeof ".runs";
+    char *runs = tsu_xmalloc(cap);
+    snprintf(runs, cap, "%.*s%.*s.runs", (int)(base - project_path), project_path, (int)stem, base);
+    return runs;
+}
+
+/* The project's runs directory; an unsaved project's is untitled.runs. */
 static char *runs_root(const tsu_project *project)
 {
     const char *path = tsu_project_path(project);
-    char *dir = tsu_project_dir(project);
-    const char *base = path ? strrchr(path, '/') : NULL;
-    base = base ? base + 1 : (path ? path : "untitled");
-    size_t stem = strlen(base);
-    if (stem > 8 && !strcmp(base + stem - 8, ".tsumiki")) stem -= 8;
-    size_t cap = strlen(dir) + stem + 8;
-    char *root = tsu_xmalloc(cap);
-    snprintf(root, cap, "%s/%.*s.runs", dir, (int)stem, base);
-    free(dir);
-    return root;
+    return tsu_runs_dir(path ? path : "untitled");
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A run when it holds weights or a history; fills run when it is. */
+static bool read_run(const char *runs_dir, const char *name, tsu_run *run)
+{
+    char *path = join(runs_dir, name);
+    bool any = false;
+    for (int f = 0; f < TSU_RUN_FILE_COUNT && is_dir(path); f++) {
+        char *file = tsu_run_path(path, (tsu_run_file)f);
+        run->has[f] = is_file(file);
+        free(file);
+    }
+    any = run->has[TSU_RUN_WEIGHTS] || run->has[TSU_RUN_HISTORY];
+    if (!any) {
+        free(path);
+        return false;
+    }
+    run->name = tsu_xstrdup(name);
+    run->path = path;
+    return true;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    return strcmp(((const tsu_run *)b)->name, ((const tsu_run *)a)->name);
+}
+
+void tsu_run_list_read(const char *runs_dir, tsu_run_list *list)
+{
+    memset(list, 0, sizeof *list);
+    DIR *dir = runs_dir ? opendir(runs_dir) : NULL;
+    int capacity = 0;
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        tsu_run run = {0};
+        if (!read_run(runs_dir, e->d_name, &run)) continue;
+        if (list->count == capacity) {
+            capacity = capacity ? capacity * 2 : 8;
+            list->items = tsu_xrealloc(list->items, (size_t)capacity * sizeof *list->items);
+        }
+        list->items[list->count++] = run;
+    }
+    if (dir) closedir(dir);
+    if (list->count) qsort(list->items, (size_t)list->count, sizeof *list->items, newest_first);
+}
+
+void tsu_run_list_free(tsu_run_list *list)
+{
+    for (int i = 0; i < list->count; i++) {
+        free(list->items[i].name);
+        free(list->items[i].path);
+    }
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}
+
+char *tsu_runs_newest_weights(const char *project_path)
+{
+    char *runs_dir = tsu_runs_dir(project_path), *weights = NULL;
+    tsu_run_list list;
+    tsu_run_list_read(runs_dir, &list);
+    for (int i = 0; i < list.count && !weights; i++)
+        if (list.items[i].has[TSU_RUN_WEIGHTS])
+            weights = tsu_run_path(list.items[i].path, TSU_RUN_WEIGHTS);
+    tsu_run_list_free(&list);
+    free(runs_dir);
+    return weights;
 }
 
 /* "<dir>/<stem>.runs/20261127-221530". */
@@ -79,19 +188,15 @@ static void remove_stale_temps(const tsu_project *project, const char *out_dir)
     DIR *runs = opendir(root);
     for (struct dirent *e; runs && (e = readdir(runs)) != NULL;) {
         if (e->d_name[0] == '.') continue;
-        size_t cap = strlen(root) + strlen(e->d_name) + 2;
-        char *run = tsu_xmalloc(cap);
-        snprintf(run, cap, "%s/%s", root, e->d_name);
+            char *run = join(root, e->d_name);
         tsu_remove_stale_temps(run, NULL);
         free(run);
     }
     if (runs) closedir(runs);
     free(root);
     /* --out may name any folder: there, only the run's own files. */
-    static const char *const run_files[] = {"project.tsumiki", "history.csv",
-                                            "weights.safetensors", "best.safetensors"};
-    for (size_t i = 0; out_dir && i < TSU_ARRAY_LEN(run_files); i++)
-        tsu_remove_stale_temps(out_dir, run_files[i]);
+    for (int f = 0; out_dir && f < TSU_RUN_FILE_COUNT; f++)
+        tsu_remove_stale_temps(out_dir, run_file_names[f]);
 }
 
 char *tsu_run_dir_create(const tsu_project *project, const char *out_dir, tsu_diag *diag)
@@ -148,9 +253,7 @@ tsu_status tsu_run_dir_write_project(const char *run_dir, const tsu_project *pro
     tsu_dataset_settings_clear(&data);
     free(abs_dir);
     free(dir);
-    size_t cap = strlen(run_dir) + 32;
-    char *path = tsu_xmalloc(cap);
-    snprintf(path, cap, "%s/project.tsumiki", run_dir);
+    char *path = tsu_run_path(run_dir, TSU_RUN_PROJECT);
     char *text = tsu_project_to_string(copy);
     tsu_status st = tsu_write_file_atomic(path, text, strlen(text), diag);
     free(text);
@@ -187,12 +290,10 @@ void tsu_history_append(char **csv, size_t *len, const tsu_train_event *e)
     append(csv, len, line);
 }
 
-tsu_status tsu_run_dir_write(const char *run_dir, const char *name, const char *text,
+tsu_status tsu_run_dir_write(const char *run_dir, tsu_run_file file, const char *text,
                              tsu_diag *diag)
 {
-    size_t cap = strlen(run_dir) + strlen(name) + 2;
-    char *path = tsu_xmalloc(cap);
-    snprintf(path, cap, "%s/%s", run_dir, name);
+    char *path = tsu_run_path(run_dir, file);
     tsu_status st = tsu_write_file_atomic(path, text, strlen(text), diag);
     free(path);
     return st;

@@ -9,8 +9,8 @@ char *tsu_run_dir_create(const tsu_project *project, const char *out_dir, tsu_di
 /* project.tsumiki: the project with the config actually used. */
 tsu_status tsu_run_dir_write_project(const char *run_dir, const tsu_project *project,
                                      const tsu_train_config *config, int limit, tsu_diag *diag);
-/* Writes run_dir/name atomically. */
-tsu_status tsu_run_dir_write(const char *run_dir, const char *name, const char *text,
+/* Writes the run's file atomically. */
+tsu_status tsu_run_dir_write(const char *run_dir, tsu_run_file file, const char *text,
                              tsu_diag *diag);
 /* Appends an epoch's row (and the header first) to a growing CSV text. */
 void tsu_history_append(char **csv, size_t *len, const tsu_train_event *epoch);

@@ -219,11 +219,9 @@ static tsu_status validate(trainer *t, pass_totals *totals)
     return TSU_OK;
 }
 
-static tsu_status save_weights(trainer *t, const char *name)
+static tsu_status save_weights(trainer *t, tsu_run_file file)
 {
-    size_t cap = strlen(t->run_dir) + strlen(name) + 2;
-    char *path = tsu_xmalloc(cap);
-    snprintf(path, cap, "%s/%s", t->run_dir, name);
+    char *path = tsu_run_path(t->run_dir, file);
     tsu_status st = tsu_net_save_safetensors(t->net, path, t->diag);
     free(path);
     return st;
@@ -233,13 +231,13 @@ static tsu_status finish_epoch(trainer *t, tsu_train_event *e)
 {
     double score = isnan(e->validation_loss) ? e->train_loss : e->validation_loss;
     e->best = score < t->best_loss;
-    tsu_status st = save_weights(t, "weights.safetensors");
+    tsu_status st = save_weights(t, TSU_RUN_WEIGHTS);
     if (st == TSU_OK && e->best) {
         t->best_loss = score;
-        st = save_weights(t, "best.safetensors");
+        st = save_weights(t, TSU_RUN_BEST);
     }
     tsu_history_append(&t->history, &t->history_length, e);
-    if (st == TSU_OK) st = tsu_run_dir_write(t->run_dir, "history.csv", t->history, t->diag);
+    if (st == TSU_OK) st = tsu_run_dir_write(t->run_dir, TSU_RUN_HISTORY, t->history, t->diag);
     return st;
 }
 

@@ -1,34 +1,35 @@
-/* tsu-run-list.c — history.csv reading and writing, the runs directory. */
+/* tsu-run-list.c — previous runs as the pages show them, from the engine's
+ * run-directory API. */
 #include "tsu-run-list.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 G_DEFINE_QUARK (tsu-run-list-error-quark, tsu_run_list_error)
 
-enum { COL_EPOCH, COL_TRAIN_LOSS, COL_TRAIN_ACC, COL_VALID_LOSS, COL_VALID_ACC,
-       COL_SECONDS, COL_SPEED, N_COLS };
-
-static const char *const column_names[N_COLS] = {
+static const char *const column_names[] = {
   "epoch", "train_loss", "train_accuracy", "validation_loss",
   "validation_accuracy", "seconds", "images_per_second",
 };
 
-static gboolean
-parse_cell (const char *cell,
-            double     *value)
+static GArray *
+records_from (tsu_run_history *history)
 {
-  char *end = NULL;
-  g_autofree char *trimmed = g_strstrip (g_strdup (cell));
+  GArray *records = g_array_sized_new (FALSE, TRUE, sizeof (TsuEpochRecord), history->count);
+  g_array_append_vals (records, history->rows, history->count);
+  tsu_run_history_free (history);
+  return records;
+}
 
-  if (trimmed[0] == '\0' || g_ascii_strcasecmp (trimmed, "nan") == 0)
-    {
-      *value = NAN;
-      return TRUE;
-    }
-  *value = g_ascii_strtod (trimmed, &end);
-  return end != trimmed && *end == '\0';
+static GArray *
+fail (tsu_diag *diag,
+      GError  **error)
+{
+  g_set_error_literal (error, TSU_RUN_LIST_ERROR, 0, tsu_diag_message (diag, "cannot read the history"));
+  tsu_diag_free (diag);
+  return NULL;
 }
 
 GArray *
@@ -37,96 +38,29 @@ tsu_history_csv_parse (const char  *text,
                        const char  *name,
                        GError     **error)
 {
-  g_autofree char *copy = length < 0 ? g_strdup (text) : g_strndup (text, length);
-  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
-  g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (TsuEpochRecord));
-  int column_of[N_COLS];
-  int n_header = 0;
+  tsu_run_history history;
+  tsu_diag diag;
 
-  if (!lines[0] || !*g_strstrip (lines[0]))
-    {
-      g_set_error (error, TSU_RUN_LIST_ERROR, 0, "%s: empty file", name);
-      return NULL;
-    }
-
-  {
-    g_auto(GStrv) header = g_strsplit (lines[0], ",", -1);
-    n_header = (int) g_strv_length (header);
-    for (int c = 0; c < N_COLS; c++)
-      {
-        column_of[c] = -1;
-        for (int h = 0; h < n_header; h++)
-          if (strcmp (g_strstrip (header[h]), column_names[c]) == 0)
-            column_of[c] = h;
-      }
-    if (column_of[COL_EPOCH] < 0 || column_of[COL_TRAIN_LOSS] < 0)
-      {
-        g_set_error (error, TSU_RUN_LIST_ERROR, 0,
-                     "%s:1: not a training history (expected a header starting "
-                     "\"epoch,train_loss\")", name);
-        return NULL;
-      }
-  }
-
-  for (int i = 1; lines[i]; i++)
-    {
-      char *line = g_strstrip (lines[i]);
-      if (line[0] == '\0')
-        continue;
-
-      g_auto(GStrv) cells = g_strsplit (line, ",", -1);
-      int n_cells = (int) g_strv_length (cells);
-      if (n_cells != n_header)
-        {
-          g_set_error (error, TSU_RUN_LIST_ERROR, 0,
-                       "%s:%d: expected %d columns, got %d", name, i + 1, n_header, n_cells);
-          return NULL;
-        }
-
-      double values[N_COLS];
-      for (int c = 0; c < N_COLS; c++)
-        {
-          values[c] = NAN;
-          if (column_of[c] >= 0 && !parse_cell (cells[column_of[c]], &values[c]))
-            {
-              g_set_error (error, TSU_RUN_LIST_ERROR, 0,
-                           "%s:%d: %s: not a number: \"%s\"", name, i + 1,
-                           column_names[c], cells[column_of[c]]);
-              return NULL;
-            }
-        }
-      if (isnan (values[COL_EPOCH]) || values[COL_EPOCH] < 0)
-        {
-          g_set_error (error, TSU_RUN_LIST_ERROR, 0,
-                       "%s:%d: epoch: expected a positive integer", name, i + 1);
-          return NULL;
-        }
-
-      TsuEpochRecord r = {
-        .epoch = (int) values[COL_EPOCH],
-        .train_loss = values[COL_TRAIN_LOSS],
-        .train_accuracy = values[COL_TRAIN_ACC],
-        .validation_loss = values[COL_VALID_LOSS],
-        .validation_accuracy = values[COL_VALID_ACC],
-        .seconds = values[COL_SECONDS],
-        .images_per_second = values[COL_SPEED],
-      };
-      g_array_append_val (records, r);
-    }
-
-  return g_steal_pointer (&records);
+  tsu_diag_init (&diag);
+  if (tsu_run_history_parse (text, length < 0 ? strlen (text) : (size_t) length, name, &history,
+                             &diag) != TSU_OK)
+    return fail (&diag, error);
+  tsu_diag_free (&diag);
+  return records_from (&history);
 }
 
 GArray *
 tsu_history_csv_load (const char  *path,
                       GError     **error)
 {
-  g_autofree char *text = NULL;
-  gsize length = 0;
+  tsu_run_history history;
+  tsu_diag diag;
 
-  if (!g_file_get_contents (path, &text, &length, error))
-    return NULL;
-  return tsu_history_csv_parse (text, (gssize) length, path, error);
+  tsu_diag_init (&diag);
+  if (tsu_run_history_load (path, &history, &diag) != TSU_OK)
+    return fail (&diag, error);
+  tsu_diag_free (&diag);
+  return records_from (&history);
 }
 
 static void
@@ -147,7 +81,7 @@ tsu_history_csv_format (const TsuEpochRecord *records,
 {
   GString *out = g_string_new (NULL);
 
-  for (int c = 0; c < N_COLS; c++)
+  for (guint c = 0; c < G_N_ELEMENTS (column_names); c++)
     g_string_append_printf (out, c ? ",%s" : "%s", column_names[c]);
   g_string_append_c (out, '\n');
 
@@ -185,13 +119,12 @@ tsu_run_list_dir_for_project (const char *project_path)
   if (!project_path)
     return NULL;
 
+  /* Absolute, so runs compare and show the same however the project was opened. */
   g_autofree char *absolute = g_canonicalize_filename (project_path, NULL);
-  g_autofree char *dir = g_path_get_dirname (absolute);
-  g_autofree char *base = g_path_get_basename (absolute);
-  if (g_str_has_suffix (base, ".tsumiki") && strlen (base) > strlen (".tsumiki"))
-    base[strlen (base) - strlen (".tsumiki")] = '\0';
-  g_autofree char *runs = g_strconcat (base, ".runs", NULL);
-  return g_build_filename (dir, runs, NULL);
+  char *runs = tsu_runs_dir (absolute);
+  char *copy = g_strdup (runs);
+  free (runs);
+  return copy;
 }
 
 gboolean
@@ -227,64 +160,49 @@ describe_name (const char *name)
   return g_strdup (name);
 }
 
-static int
-compare_runs_newest_first (gconstpointer a,
-                           gconstpointer b)
+static char *
+describe_run (const TsuRunInfo *info)
 {
-  const TsuRunInfo *ra = *(TsuRunInfo * const *) a;
-  const TsuRunInfo *rb = *(TsuRunInfo * const *) b;
-  return strcmp (rb->name, ra->name);
+  g_autofree char *when = describe_name (info->name);
+  double accuracy = tsu_run_info_final_accuracy (info);
+
+  if (info->epochs->len == 0)
+    return g_strdup_printf ("%s · no epochs", when);
+  if (isnan (accuracy))
+    return g_strdup_printf ("%s · %u epochs · loss %.4g", when, info->epochs->len,
+                            g_array_index (info->epochs, TsuEpochRecord,
+                                           info->epochs->len - 1).validation_loss);
+  return g_strdup_printf ("%s · %u epochs · %.1f%%", when, info->epochs->len, 100 * accuracy);
 }
 
 GPtrArray *
 tsu_run_list_scan (const char *runs_dir)
 {
   GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) tsu_run_info_free);
-  g_autoptr(GDir) dir = runs_dir ? g_dir_open (runs_dir, 0, NULL) : NULL;
-  const char *entry;
+  tsu_run_list list;
 
-  if (!dir)
-    return runs;
-
-  while ((entry = g_dir_read_name (dir)))
+  tsu_run_list_read (runs_dir, &list);
+  for (int i = 0; i < list.count; i++)
     {
-      g_autofree char *path = g_build_filename (runs_dir, entry, NULL);
-      g_autofree char *history = g_build_filename (path, "history.csv", NULL);
-      g_autofree char *weights = g_build_filename (path, "weights.safetensors", NULL);
+      const tsu_run *run = &list.items[i];
       g_autoptr(GError) error = NULL;
-
-      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-        continue;
-      gboolean has_history = g_file_test (history, G_FILE_TEST_EXISTS);
-      gboolean has_weights = g_file_test (weights, G_FILE_TEST_EXISTS);
-      if (!has_history && !has_weights)
-        continue; /* not a run: stopped before its first epoch, or unrelated */
-
       TsuRunInfo *info = g_new0 (TsuRunInfo, 1);
-      info->dir = g_steal_pointer (&path);
-      info->name = g_strdup (entry);
-      info->has_weights = has_weights;
-      info->epochs = has_history ? tsu_history_csv_load (history, &error) : NULL;
+      info->dir = g_strdup (run->path);
+      info->name = g_strdup (run->name);
+      info->has_weights = run->has[TSU_RUN_WEIGHTS];
+      if (run->has[TSU_RUN_HISTORY])
+        {
+          g_autofree char *history = tsu_run_path (run->path, TSU_RUN_HISTORY);
+          info->epochs = tsu_history_csv_load (history, &error);
+        }
       if (!info->epochs)
         {
           info->epochs = g_array_new (FALSE, TRUE, sizeof (TsuEpochRecord));
           info->problem = g_strdup (error ? error->message : "no history.csv");
         }
-
-      g_autofree char *when = describe_name (entry);
-      double accuracy = tsu_run_info_final_accuracy (info);
-      if (info->epochs->len == 0)
-        info->label = g_strdup_printf ("%s · no epochs", when);
-      else if (isnan (accuracy))
-        info->label = g_strdup_printf ("%s · %u epochs · loss %.4g", when, info->epochs->len,
-                                       g_array_index (info->epochs, TsuEpochRecord,
-                                                      info->epochs->len - 1).validation_loss);
-      else
-        info->label = g_strdup_printf ("%s · %u epochs · %.1f%%", when, info->epochs->len,
-                                       100 * accuracy);
+      info->label = describe_run (info);
       g_ptr_array_add (runs, info);
     }
-
-  g_ptr_array_sort (runs, compare_runs_newest_first);
+  tsu_run_list_free (&list);
   return runs;
 }

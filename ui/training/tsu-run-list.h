@@ -1,27 +1,17 @@
-/* tsu-run-list.h — previous runs of a project and their history.csv, plain
- * C over GLib so tests read them without a display.
- *
- * A project FILE.tsumiki keeps its runs in FILE.runs/<date-time>/, each with
- * history.csv (one row per epoch, header TSU_HISTORY_HEADER) written by the
- * trainer. */
+/* tsu-run-list.h — previous runs of a project and their histories as the
+ * pages show them, plain C over GLib so tests read them without a display.
+ * Where runs live and what they hold is the engine's (tsu_runs_dir,
+ * tsu_run_list_read, tsu_run_history_load in tsumiki-train.h). */
 #pragma once
 
 #include <glib.h>
 
+#include "tsumiki.h"
+
 G_BEGIN_DECLS
 
-/* One row of history.csv; NAN where a cell is empty (accuracy of a
- * regression, validation without validation data). */
-typedef struct
-{
-  int    epoch;
-  double train_loss;
-  double train_accuracy;
-  double validation_loss;
-  double validation_accuracy;
-  double seconds;
-  double images_per_second;
-} TsuEpochRecord;
+/* One row of history.csv, read by the engine. */
+typedef tsu_history_row TsuEpochRecord;
 
 #define TSU_RUN_LIST_ERROR (tsu_run_list_error_quark ())
 GQuark tsu_run_list_error_quark (void);
@@ -54,13 +44,12 @@ typedef struct
 void        tsu_run_info_free   (TsuRunInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuRunInfo, tsu_run_info_free)
 
-/* "DIR/NAME.runs" for "DIR/NAME.tsumiki" (any other name: NAME.runs
- * beside it). NULL for a NULL path (an unsaved project has no runs). */
+/* tsu_runs_dir of the absolute project path. NULL for a NULL path (an
+ * unsaved project has no runs). */
 char       *tsu_run_list_dir_for_project (const char *project_path);
 
-/* Every subdirectory of runs_dir holding history.csv or weights, newest
- * first (directory names are date-times, so by name descending). A missing
- * runs_dir is an empty list, not an error. Elements are TsuRunInfo. */
+/* The runs tsu_run_list_read finds, newest first, with their histories
+ * and labels. A missing runs_dir is an empty list. Elements are TsuRunInfo. */
 GPtrArray  *tsu_run_list_scan   (const char *runs_dir);
 
 /* Whether two run directory paths name the same directory, one relative
