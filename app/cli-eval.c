@@ -63,9 +63,9 @@ int cli_eval(int argc, char **argv)
     tsu_diag_init(&diag);
     tsu_project *project = tsu_project_load(o.path, &diag);
     tsu_eval_result r = {0};
-    tsu_status st = project ? tsu_eval_run(project, o.weights, o.split, o.threads, o.outputs,
-                                           &r, &diag)
-                            : tsu_diag_status(&diag);
+    tsu_eval_options eo = {.split = o.split, .threads = o.threads, .keep_outputs = o.outputs != NULL};
+    tsu_status st = project ? tsu_eval_run(project, o.weights, &eo, &r, &diag) : tsu_diag_status(&diag);
+    if (st == TSU_OK && o.outputs) st = tsu_eval_write_outputs(&r, o.outputs, &diag);
     if (st == TSU_OK) {
         char speed[32];
         printf("%s data: %d samples, loss %.4f, inference %s images/s (batch 256, %d thread%s)\n",

@@ -280,21 +280,40 @@ void tsu_run_history_free(tsu_run_history *history);
 /* ----------------------------------------------------------- evaluation */
 
 typedef struct {
+    const char *split;            /* "validation" (NULL) or "training" */
+    int threads;                  /* 0: one */
+    bool keep_outputs;            /* fill the per-sample fields of the result */
+    volatile int *stop_requested; /* non-zero from any thread: stop within one batch */
+} tsu_eval_options;
+
+typedef struct {
     int samples;
     double loss;
     bool classification;
     tsu_confusion confusion;  /* classification only */
     double mean_squared_error; /* regression only */
     double images_per_second;  /* the inference loop, batch 256 */
+    /* Per sample, in the split's order (entry i is sample index i), when
+     * keep_outputs was set; NULL otherwise. */
+    int n_outputs;             /* the prediction's values per sample */
+    int n_targets;             /* regression: target values per sample */
+    int *labels;               /* classification: the true class */
+    int *predictions;          /* classification: the predicted class */
+    float *outputs;            /* samples x n_outputs: probabilities (one: a sigmoid's
+                                * P(class 1)) or a regression's outputs */
+    float *targets;            /* regression: samples x n_targets */
 } tsu_eval_result;
 
 /* Runs the network with weights from a safetensors file over the project's
- * "training" or "validation" dataset in inference mode. When outputs_csv is
- * set, writes NNC's output table there: index,label,prediction,p_0,...
- * (regression: index,target_0..,output_0..). */
-tsu_status tsu_eval_run(const tsu_project *project, const char *weights, const char *split,
-                        int threads, const char *outputs_csv, tsu_eval_result *result,
-                        tsu_diag *diag);
+ * "training" or "validation" dataset in inference mode. Returns TSU_OK,
+ * TSU_E_STOPPED, or an error in diag; the result is to be freed in every
+ * case. */
+tsu_status tsu_eval_run(const tsu_project *project, const char *weights,
+                        const tsu_eval_options *options, tsu_eval_result *result, tsu_diag *diag);
+/* Writes NNC's output table from a result kept with keep_outputs:
+ * index,label,prediction,p_0,... (regression: index,target_0..,output_0..),
+ * replacing path only when complete. */
+tsu_status tsu_eval_write_outputs(const tsu_eval_result *result, const char *path, tsu_diag *diag);
 void tsu_eval_result_free(tsu_eval_result *result);
 
 #endif

@@ -1,8 +1,10 @@
 /* eval.c — a trained network over a dataset: accuracy, the confusion
- * matrix, and NNC's per-sample output table. */
+ * matrix, each sample's outputs in memory and NNC's output table written
+ * from them. */
 #include "binding.h"
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,8 +15,6 @@ typedef struct {
     tsu_dataset *data;
     tsu_net *net;
     tsu_binding bind;
-    tsu_atomic_file out; /* --outputs, replaced only when complete */
-    FILE *csv;           /* out.stream, or NULL */
 } evaluation;
 
 static tsu_status open_parts(evaluation *ev, const tsu_project *project, const char *weights,
@@ -41,35 +41,45 @@ static tsu_status open_parts(evaluation *ev, const tsu_project *project, const c
     return tsu_binding_init(&ev->bind, ev->graph, ev->net, ev->data, context, diag);
 }
 
-static void write_header(const evaluation *ev)
+/* Room for every sample's outputs: sizes from the dataset and the graph,
+ * checked. */
+static tsu_status keep_room(const evaluation *ev, tsu_eval_result *r, tsu_diag *diag)
 {
     const tsu_binding *b = &ev->bind;
-    if (b->task == TSU_TASK_REGRESSION) {
-        fprintf(ev->csv, "index");
-        for (size_t i = 0; i < b->targets[0].size; i++) fprintf(ev->csv, ",target_%zu", i);
-        for (size_t i = 0; i < b->prediction_size; i++) fprintf(ev->csv, ",output_%zu", i);
+    size_t n = (size_t)tsu_dataset_size(ev->data), n_targets = 0, outputs, targets;
+    if (!r->classification) n_targets = b->targets[0].size;
+    if (b->prediction_size > INT_MAX || n_targets > INT_MAX ||
+        !tsu_size_mul(n, b->prediction_size, &outputs) || !tsu_size_mul(n, n_targets, &targets) ||
+        !tsu_size_mul(outputs, sizeof(float), &outputs) || !tsu_size_mul(targets, sizeof(float), &targets))
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
+                            "%zu samples of %zu outputs are too many to keep", n, b->prediction_size);
+    r->n_outputs = (int)b->prediction_size;
+    r->n_targets = (int)n_targets;
+    r->outputs = tsu_xmalloc(outputs ? outputs : 1);
+    if (r->classification) {
+        r->labels = tsu_xcalloc(n ? n : 1, sizeof *r->labels);
+        r->predictions = tsu_xcalloc(n ? n : 1, sizeof *r->predictions);
     } else {
-        fprintf(ev->csv, "index,label,prediction");
-        for (size_t i = 0; i < b->prediction_size; i++) fprintf(ev->csv, ",p_%zu", i);
+        r->targets = tsu_xmalloc(targets ? targets : 1);
     }
-    fputc('\n', ev->csv);
+    return TSU_OK;
 }
 
-static void write_rows(const evaluation *ev, int first, int n)
+/* Samples [first, first + n) of the last forward pass. */
+static void keep_outputs(const evaluation *ev, tsu_eval_result *r, int first, int n)
 {
     const tsu_binding *b = &ev->bind;
-    const float *out = tsu_net_output(ev->net, b->prediction);
+    size_t width = b->prediction_size;
+    memcpy(r->outputs + (size_t)first * width, tsu_net_output(ev->net, b->prediction),
+           (size_t)n * width * sizeof(float));
+    if (!r->classification) {
+        size_t t = (size_t)r->n_targets;
+        memcpy(r->targets + (size_t)first * t, b->targets[0].buffer, (size_t)n * t * sizeof(float));
+        return;
+    }
     for (int i = 0; i < n; i++) {
-        fprintf(ev->csv, "%d", first + i);
-        if (b->task == TSU_TASK_REGRESSION) {
-            const float *target = b->targets[0].buffer + (size_t)i * b->targets[0].size;
-            for (size_t j = 0; j < b->targets[0].size; j++) fprintf(ev->csv, ",%.6g", target[j]);
-        } else {
-            fprintf(ev->csv, ",%d,%d", tsu_binding_label(b, i), tsu_binding_predict(b, ev->net, i));
-        }
-        for (size_t j = 0; j < b->prediction_size; j++)
-            fprintf(ev->csv, ",%.6g", out[(size_t)i * b->prediction_size + j]);
-        fputc('\n', ev->csv);
+        r->labels[first + i] = tsu_binding_label(b, i);
+        r->predictions[first + i] = tsu_binding_predict(b, ev->net, i);
     }
 }
 
@@ -97,12 +107,15 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static tsu_status run_batches(evaluation *ev, tsu_eval_result *r, tsu_diag *diag)
+static tsu_status run_batches(evaluation *ev, const tsu_eval_options *o, tsu_eval_result *r,
+                              tsu_diag *diag)
 {
     int n = tsu_dataset_size(ev->data);
     double started = now_seconds();
     int indices[EVAL_BATCH];
     for (int start = 0; start < n; start += EVAL_BATCH) {
+        if (o->stop_requested && *o->stop_requested)
+            return tsu_diag_add(diag, TSU_E_STOPPED, NULL, NULL, "the evaluation was stopped");
         int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
         for (int i = 0; i < b; i++) indices[i] = start + i;
         tsu_binding_fill(&ev->bind, indices, b);
@@ -110,11 +123,7 @@ static tsu_status run_batches(evaluation *ev, tsu_eval_result *r, tsu_diag *diag
         if (st != TSU_OK) return st;
         r->loss += tsu_net_loss(ev->net) * b;
         accumulate(ev, r, b);
-        if (ev->csv) {
-            write_rows(ev, start, b);
-            /* A full disk stops the run, not just the file at the end. */
-            if (tsu_atomic_failed(&ev->out, diag)) return TSU_E_IO;
-        }
+        if (o->keep_outputs) keep_outputs(ev, r, start, b);
     }
     r->samples = n;
     double seconds = now_seconds() - started;
@@ -126,34 +135,76 @@ static tsu_status run_batches(evaluation *ev, tsu_eval_result *r, tsu_diag *diag
     return TSU_OK;
 }
 
-tsu_status tsu_eval_run(const tsu_project *project, const char *weights, const char *split,
-                        int threads, const char *outputs_csv, tsu_eval_result *result,
-                        tsu_diag *diag)
+tsu_status tsu_eval_run(const tsu_project *project, const char *weights,
+                        const tsu_eval_options *options, tsu_eval_result *result, tsu_diag *diag)
 {
     memset(result, 0, sizeof *result);
+    const char *split = options->split ? options->split : "validation";
     evaluation ev = {0};
-    tsu_status st = open_parts(&ev, project, weights, split, threads, diag);
+    tsu_status st = open_parts(&ev, project, weights, split, options->threads, diag);
     if (st == TSU_OK) {
         result->classification = ev.bind.task != TSU_TASK_REGRESSION;
         if (result->classification) tsu_confusion_init(&result->confusion, ev.bind.classes);
-        if (outputs_csv) {
-            if (tsu_atomic_open(&ev.out, outputs_csv, diag)) ev.csv = ev.out.stream;
-            else st = TSU_E_IO;
-        }
+        if (options->keep_outputs) st = keep_room(&ev, result, diag);
     }
-    if (st == TSU_OK) {
-        if (ev.csv) write_header(&ev);
-        st = run_batches(&ev, result, diag);
-    }
-    if (ev.csv && st == TSU_OK) st = tsu_atomic_commit(&ev.out, diag);
-    else if (ev.csv) tsu_atomic_abort(&ev.out);
+    if (st == TSU_OK) st = run_batches(&ev, options, result, diag);
     tsu_net_free(ev.net);
     tsu_dataset_free(ev.data);
     tsu_graph_free(ev.graph);
     return st;
 }
 
+static void write_header(const tsu_eval_result *r, FILE *csv)
+{
+    if (r->classification) {
+        fprintf(csv, "index,label,prediction");
+        for (int i = 0; i < r->n_outputs; i++) fprintf(csv, ",p_%d", i);
+    } else {
+        fprintf(csv, "index");
+        for (int i = 0; i < r->n_targets; i++) fprintf(csv, ",target_%d", i);
+        for (int i = 0; i < r->n_outputs; i++) fprintf(csv, ",output_%d", i);
+    }
+    fputc('\n', csv);
+}
+
+static void write_row(const tsu_eval_result *r, int i, FILE *csv)
+{
+    fprintf(csv, "%d", i);
+    if (r->classification) {
+        fprintf(csv, ",%d,%d", r->labels[i], r->predictions[i]);
+    } else {
+        const float *target = r->targets + (size_t)i * (size_t)r->n_targets;
+        for (int j = 0; j < r->n_targets; j++) fprintf(csv, ",%.6g", target[j]);
+    }
+    const float *out = r->outputs + (size_t)i * (size_t)r->n_outputs;
+    for (int j = 0; j < r->n_outputs; j++) fprintf(csv, ",%.6g", out[j]);
+    fputc('\n', csv);
+}
+
+tsu_status tsu_eval_write_outputs(const tsu_eval_result *result, const char *path, tsu_diag *diag)
+{
+    tsu_assert(result->outputs);
+    tsu_atomic_file out;
+    if (!tsu_atomic_open(&out, path, diag)) return TSU_E_IO;
+    write_header(result, out.stream);
+    for (int i = 0; i < result->samples; i++) {
+        write_row(result, i, out.stream);
+        /* A full disk stops here, not after writing the rest into nothing. */
+        if (i % EVAL_BATCH == 0 && tsu_atomic_failed(&out, diag)) {
+            tsu_atomic_abort(&out);
+            return TSU_E_IO;
+        }
+    }
+    return tsu_atomic_commit(&out, diag);
+}
+
 void tsu_eval_result_free(tsu_eval_result *result)
 {
     tsu_confusion_free(&result->confusion);
+    free(result->labels);
+    free(result->predictions);
+    free(result->outputs);
+    free(result->targets);
+    result->labels = result->predictions = NULL;
+    result->outputs = result->targets = NULL;
 }

@@ -152,7 +152,9 @@ static void test_learns_and_writes_run_dir(void)
     g_autofree char *outputs = g_build_filename(dir, "outputs.csv", NULL);
     g_autofree char *weights_path = g_build_filename(out, "weights.safetensors", NULL);
     tsu_eval_result er;
-    g_assert_cmpint(tsu_eval_run(p, weights_path, "validation", 1, outputs, &er, &diag), ==, TSU_OK);
+    tsu_eval_options eo = {.split = "validation", .threads = 1, .keep_outputs = true};
+    g_assert_cmpint(tsu_eval_run(p, weights_path, &eo, &er, &diag), ==, TSU_OK);
+    g_assert_cmpint(tsu_eval_write_outputs(&er, outputs, &diag), ==, TSU_OK);
     g_assert_cmpint(er.samples, ==, 100);
     g_assert_cmpfloat_with_epsilon(tsu_confusion_accuracy(&er.confusion), r.last_validation_accuracy, 1e-9);
     g_assert_cmpfloat_with_epsilon(er.loss, r.last_validation_loss, 1e-4);

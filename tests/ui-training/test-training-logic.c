@@ -490,23 +490,23 @@ test_history_layer_stats (void)
 static void
 test_eval_outputs_softmax (void)
 {
-  g_autoptr(GError) error = NULL;
   /* Labels 0 0 1 1 2 2; predictions 0 1 1 1 2 0. */
-  g_autoptr(TsuEvalOutputs) out = tsu_eval_outputs_parse (
-    "index,label,prediction,p_0,p_1,p_2\n"
-    "0,0,0,0.9,0.05,0.05\n"
-    "1,0,1,0.3,0.6,0.1\n"
-    "2,1,1,0.1,0.8,0.1\n"
-    "3,1,1,0.2,0.7,0.1\n"
-    "4,2,2,0.1,0.1,0.8\n"
-    "5,2,0,0.5,0.1,0.4\n", -1, "out.csv", &error);
+  int labels[] = { 0, 0, 1, 1, 2, 2 }, predictions[] = { 0, 1, 1, 1, 2, 0 };
+  float probabilities[] = { 0.9f, 0.05f, 0.05f,  0.3f, 0.6f, 0.1f,  0.1f, 0.8f, 0.1f,
+                            0.2f, 0.7f, 0.1f,    0.1f, 0.1f, 0.8f,  0.5f, 0.1f, 0.4f };
+  tsu_eval_result result = { .samples = 6, .classification = TRUE, .n_outputs = 3,
+                             .labels = labels, .predictions = predictions,
+                             .outputs = probabilities };
+  g_autoptr(TsuEvalOutputs) out = tsu_eval_outputs_from_result (&result);
   tsu_confusion cm;
 
-  g_assert_no_error (error);
   g_assert_true (out->classification);
   g_assert_cmpint (out->classes, ==, 3);
   g_assert_cmpuint (out->rows->len, ==, 6);
   TsuEvalRow *row1 = &g_array_index (out->rows, TsuEvalRow, 1);
+  g_assert_cmpint (row1->index, ==, 1);
+  g_assert_cmpint (row1->label, ==, 0);
+  g_assert_cmpint (row1->prediction, ==, 1);
   g_assert_cmpfloat_with_epsilon (row1->confidence, 0.6, 1e-6);
   g_assert_cmpfloat_with_epsilon (row1->label_probability, 0.3, 1e-6);
 
@@ -541,26 +541,28 @@ test_eval_outputs_softmax (void)
 static void
 test_eval_outputs_sigmoid_and_regression (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsuEvalOutputs) bin = tsu_eval_outputs_parse (
-    "index,label,prediction,p_0\n0,1,1,0.9\n1,0,1,0.7\n2,0,0,0.2\n", -1, "b.csv", &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (bin->classes, ==, 2);
   /* One sigmoid output is P(class 1). */
+  int labels[] = { 1, 0, 0 }, predictions[] = { 1, 1, 0 };
+  float p1[] = { 0.9f, 0.7f, 0.2f };
+  tsu_eval_result binary = { .samples = 3, .classification = TRUE, .n_outputs = 1,
+                             .labels = labels, .predictions = predictions, .outputs = p1 };
+  g_autoptr(TsuEvalOutputs) bin = tsu_eval_outputs_from_result (&binary);
+
+  g_assert_cmpint (bin->classes, ==, 2);
   g_assert_cmpfloat_with_epsilon (g_array_index (bin->rows, TsuEvalRow, 1).confidence, 0.7, 1e-6);
   g_assert_cmpfloat_with_epsilon (g_array_index (bin->rows, TsuEvalRow, 1).label_probability, 0.3, 1e-6);
   g_assert_cmpfloat_with_epsilon (g_array_index (bin->rows, TsuEvalRow, 2).confidence, 0.8, 1e-6);
 
-  g_autoptr(TsuEvalOutputs) reg = tsu_eval_outputs_parse (
-    "index,target_0,output_0\n0,1.5,1.25\n1,-2,-1.5\n", -1, "r.csv", &error);
-  g_assert_no_error (error);
+  /* Regression: the first target against the first output. */
+  float targets[] = { 1.5f, 9, -2, 9 }, outputs[] = { 1.25f, -1.5f };
+  tsu_eval_result regression = { .samples = 2, .n_outputs = 1, .n_targets = 2,
+                                 .targets = targets, .outputs = outputs };
+  g_autoptr(TsuEvalOutputs) reg = tsu_eval_outputs_from_result (&regression);
   g_assert_false (reg->classification);
+  g_assert_cmpuint (reg->rows->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (reg->rows, TsuEvalRow, 1).target, ==, -2.0f);
   g_assert_cmpfloat (g_array_index (reg->rows, TsuEvalRow, 1).output, ==, -1.5f);
-
-  TsuEvalOutputs *bad = tsu_eval_outputs_parse ("index,label,prediction,p_0\n0,1\n", -1, "x.csv", &error);
-  g_assert_null (bad);
-  g_assert_cmpstr (error->message, ==, "x.csv:2: expected 4 columns, got 2");
+  g_assert_cmpint (g_array_index (reg->rows, TsuEvalRow, 1).label, ==, -1);
 }
 
 /* ------------------------------------------------------------ dataset checks */

@@ -1,7 +1,6 @@
-/* tsu-eval-metrics.c — output table parsing and per-class metrics. */
+/* tsu-eval-metrics.c — the output table's rows and per-class metrics. */
 #include "tsu-eval-metrics.h"
 
-#include <gio/gio.h>
 #include <math.h>
 #include <string.h>
 
@@ -14,134 +13,49 @@ tsu_eval_outputs_free (TsuEvalOutputs *outputs)
   g_free (outputs);
 }
 
-static gboolean
-parse_double (const char *cell,
-              double     *out)
+/* A sample's probabilities: one output is a sigmoid's P(class 1). */
+static float
+probability_of (const float *p,
+                int          n_outputs,
+                int          cls)
 {
-  char *end = NULL;
-  *out = g_ascii_strtod (cell, &end);
-  return end != cell && (*end == '\0' || *end == '\r');
+  if (n_outputs == 1)
+    return cls == 1 ? p[0] : 1 - p[0];
+  return cls >= 0 && cls < n_outputs ? p[cls] : 0;
 }
 
 TsuEvalOutputs *
-tsu_eval_outputs_parse (const char  *text,
-                        gssize       length,
-                        const char  *name,
-                        GError     **error)
+tsu_eval_outputs_from_result (const tsu_eval_result *result)
 {
-  g_autofree char *copy = length < 0 ? g_strdup (text) : g_strndup (text, length);
-  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
-  g_autoptr(TsuEvalOutputs) outputs = g_new0 (TsuEvalOutputs, 1);
+  TsuEvalOutputs *outputs = g_new0 (TsuEvalOutputs, 1);
+  int n = result->outputs ? result->samples : 0;
 
-  if (!lines[0])
+  g_return_val_if_fail (result->outputs != NULL, outputs);
+  outputs->classification = result->classification;
+  outputs->n_outputs = result->n_outputs;
+  outputs->rows = g_array_sized_new (FALSE, TRUE, sizeof (TsuEvalRow), n);
+  if (outputs->classification)
+    outputs->classes = outputs->n_outputs == 1 ? 2 : outputs->n_outputs;
+  for (int i = 0; i < n; i++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: empty file", name);
-      return NULL;
-    }
-  g_auto(GStrv) header = g_strsplit (g_strstrip (lines[0]), ",", -1);
-  int n_header = (int) g_strv_length (header);
-  int n_targets = 0;
-
-  outputs->rows = g_array_new (FALSE, TRUE, sizeof (TsuEvalRow));
-  if (n_header >= 4 && !strcmp (header[1], "label") && !strcmp (header[2], "prediction"))
-    {
-      outputs->classification = TRUE;
-      outputs->n_outputs = n_header - 3;
-      outputs->classes = outputs->n_outputs == 1 ? 2 : outputs->n_outputs;
-    }
-  else if (n_header >= 3 && g_str_has_prefix (header[1], "target_"))
-    {
-      for (int i = 1; i < n_header && g_str_has_prefix (header[i], "target_"); i++)
-        n_targets++;
-      outputs->n_outputs = n_header - 1 - n_targets;
-      if (outputs->n_outputs < 1)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s:1: no output_ columns after the targets", name);
-          return NULL;
-        }
-    }
-  else
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s:1: expected \"index,label,prediction,p_0,…\" or "
-                   "\"index,target_0,…,output_0,…\"", name);
-      return NULL;
-    }
-
-  for (int line = 1; lines[line]; line++)
-    {
-      char *text_line = g_strstrip (lines[line]);
-      if (!*text_line)
-        continue;
-
-      g_auto(GStrv) cells = g_strsplit (text_line, ",", -1);
-      if ((int) g_strv_length (cells) != n_header)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s:%d: expected %d columns, got %u", name, line + 1, n_header,
-                       g_strv_length (cells));
-          return NULL;
-        }
-      double v[4] = { 0 };
-      TsuEvalRow row = { .label = -1, .prediction = -1 };
-      gboolean ok = parse_double (cells[0], &v[0]);
-      row.index = (int) v[0];
-
+      const float *p = result->outputs + (gsize) i * result->n_outputs;
+      TsuEvalRow row = { .index = i, .label = -1, .prediction = -1 };
       if (outputs->classification)
         {
-          ok = ok && parse_double (cells[1], &v[1]) && parse_double (cells[2], &v[2]);
-          row.label = (int) v[1];
-          row.prediction = (int) v[2];
-          ok = ok && row.label >= 0 && row.prediction >= 0;
-          if (ok && outputs->n_outputs == 1)
-            {
-              /* A sigmoid's single output is P(class 1). */
-              ok = parse_double (cells[3], &v[3]);
-              row.confidence = (float) (row.prediction == 1 ? v[3] : 1 - v[3]);
-              row.label_probability = (float) (row.label == 1 ? v[3] : 1 - v[3]);
-            }
-          else if (ok)
-            {
-              if (row.prediction < outputs->n_outputs)
-                ok = parse_double (cells[3 + row.prediction], &v[3]);
-              row.confidence = (float) v[3];
-              if (ok && row.label < outputs->n_outputs)
-                ok = parse_double (cells[3 + row.label], &v[3]);
-              row.label_probability = (float) v[3];
-            }
-          if (ok)
-            outputs->classes = MAX (outputs->classes, MAX (row.label, row.prediction) + 1);
+          row.label = result->labels[i];
+          row.prediction = result->predictions[i];
+          row.confidence = probability_of (p, result->n_outputs, row.prediction);
+          row.label_probability = probability_of (p, result->n_outputs, row.label);
+          outputs->classes = MAX (outputs->classes, MAX (row.label, row.prediction) + 1);
         }
       else
         {
-          ok = ok && parse_double (cells[1], &v[1]) && parse_double (cells[1 + n_targets], &v[2]);
-          row.target = (float) v[1];
-          row.output = (float) v[2];
-        }
-
-      if (!ok)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s:%d: expected numbers", name, line + 1);
-          return NULL;
+          row.target = result->n_targets > 0 ? result->targets[(gsize) i * result->n_targets] : 0;
+          row.output = result->n_outputs > 0 ? p[0] : 0;
         }
       g_array_append_val (outputs->rows, row);
     }
-
-  return g_steal_pointer (&outputs);
-}
-
-TsuEvalOutputs *
-tsu_eval_outputs_load (const char  *path,
-                       GError     **error)
-{
-  g_autofree char *text = NULL;
-  gsize length;
-
-  if (!g_file_get_contents (path, &text, &length, error))
-    return NULL;
-  return tsu_eval_outputs_parse (text, (gssize) length, path, error);
+  return outputs;
 }
 
 void

@@ -1,6 +1,7 @@
-/* tsu-eval-metrics.h — the Evaluation page's data: NNC's output table read
- * back from the CSV tsu_eval_run writes, the confusion matrix built from it
- * and per-class precision, recall and F1. Plain C, tested without a display. */
+/* tsu-eval-metrics.h — the Evaluation page's data: NNC's output table from
+ * the per-sample outputs tsu_eval_run keeps, the confusion matrix built from
+ * it and per-class precision, recall and F1. Plain C, tested without a
+ * display. */
 #pragma once
 
 #include <glib.h>
@@ -32,14 +33,9 @@ typedef struct
 void            tsu_eval_outputs_free  (TsuEvalOutputs *outputs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvalOutputs, tsu_eval_outputs_free)
 
-/* Reads "index,label,prediction,p_0,…" (one p column: a sigmoid, the
- * probability of class 1) or "index,target_0,…,output_0,…". */
-TsuEvalOutputs *tsu_eval_outputs_parse (const char  *text,
-                                        gssize       length,
-                                        const char  *name,
-                                        GError     **error);
-TsuEvalOutputs *tsu_eval_outputs_load  (const char  *path,
-                                        GError     **error);
+/* The rows of a result evaluated with keep_outputs (one output: a
+ * sigmoid, the probability of class 1). */
+TsuEvalOutputs *tsu_eval_outputs_from_result (const tsu_eval_result *result);
 
 /* Fills cm (initialised here, the caller frees it) from the rows. */
 void            tsu_eval_outputs_confusion (const TsuEvalOutputs *outputs,

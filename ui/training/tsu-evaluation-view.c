@@ -7,9 +7,7 @@
 #include "tsu-run-list.h"
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <math.h>
-#include <unistd.h>
 
 struct _TsuEvaluationView
 {
@@ -83,17 +81,15 @@ evaluate_in_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   EvalJob *job = task_data;
-  g_autofree char *project_path = g_build_filename (job->run_dir, "project.tsumiki", NULL);
-  g_autofree char *weights = g_build_filename (job->run_dir, "best.safetensors", NULL);
-  g_autofree char *csv = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *project_path = tsu_run_path (job->run_dir, TSU_RUN_PROJECT);
+  g_autofree char *weights = tsu_run_path (job->run_dir, TSU_RUN_BEST);
   tsu_diag diag;
 
   job->best_weights = g_file_test (weights, G_FILE_TEST_EXISTS);
   if (!job->best_weights)
     {
       g_free (weights);
-      weights = g_build_filename (job->run_dir, "weights.safetensors", NULL);
+      weights = tsu_run_path (job->run_dir, TSU_RUN_WEIGHTS);
     }
 
   tsu_diag_init (&diag);
@@ -101,29 +97,17 @@ evaluate_in_thread (GTask        *task,
   if (!project)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               diag.count ? diag.items[0].message : "cannot read the run's project");
+                               tsu_diag_message (&diag, "cannot read the run's project"));
       tsu_diag_free (&diag);
       return;
     }
 
-  int fd = g_file_open_tmp ("tsumiki-eval-XXXXXX.csv", &csv, &error);
-  if (fd < 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      tsu_project_free (project);
-      tsu_diag_free (&diag);
-      return;
-    }
-  close (fd);
-
-  tsu_status status = tsu_eval_run (project, weights, job->split, 0, csv, &job->result, &diag);
-  job->has_result = status == TSU_OK;
+  tsu_eval_options options = { .split = job->split, .keep_outputs = TRUE };
+  tsu_status status = tsu_eval_run (project, weights, &options, &job->result, &diag);
+  job->has_result = TRUE;
   if (status == TSU_OK)
-    job->outputs = tsu_eval_outputs_load (csv, &error);
-  g_unlink (csv);
-
-  if (status == TSU_OK && job->outputs)
     {
+      job->outputs = tsu_eval_outputs_from_result (&job->result);
       /* The same samples again, for thumbnails and inputs in the table. */
       tsu_dataset_settings data;
       tsu_diag ignored;
@@ -134,15 +118,11 @@ evaluate_in_thread (GTask        *task,
       const char *source = !strcmp (job->split, "validation") ? data.validation.source : data.training.source;
       job->source_name = g_strdup (source);
       tsu_dataset_settings_clear (&data);
+      g_task_return_boolean (task, TRUE);
     }
-
-  if (status != TSU_OK)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                             diag.count ? diag.items[0].message : tsu_status_name (status));
-  else if (!job->outputs)
-    g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_boolean (task, TRUE);
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                             tsu_diag_message (&diag, tsu_status_name (status)));
   tsu_project_free (project);
   tsu_diag_free (&diag);
 }
