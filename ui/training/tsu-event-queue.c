@@ -1,6 +1,5 @@
 /* tsu-event-queue.c — a mutex-protected list of copied trainer events and
  * one idle source per batch of them. */
-#include "config-training.h"
 #include "tsu-event-queue.h"
 
 #include <stdlib.h>
@@ -107,7 +106,6 @@ static void
 copy_layer_stats (TsuQueuedEvent        *item,
                   const tsu_train_event *event)
 {
-#ifdef TSU_HAVE_LAYER_STATS
   if (!event->layer_stats || event->n_layer_stats <= 0)
     return;
   if (!item->layer_stats)
@@ -125,10 +123,6 @@ copy_layer_stats (TsuQueuedEvent        *item,
       out->weight_norm = s->weight_norm;
       out->gradient_norm = s->gradient_norm;
     }
-#else
-  (void) item;
-  (void) event;
-#endif
 }
 
 static void
@@ -138,10 +132,8 @@ store_event (TsuQueuedEvent        *item,
   item->event = *event;
   item->event.run_dir = NULL;
   item->event.message = NULL;
-#ifdef TSU_HAVE_LAYER_STATS
   item->event.layer_stats = NULL;
   item->event.n_layer_stats = 0;
-#endif
   if (event->run_dir && g_strcmp0 (event->run_dir, item->run_dir) != 0)
     {
       g_free (item->run_dir);
