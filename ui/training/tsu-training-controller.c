@@ -86,7 +86,7 @@ worker_main (gpointer data)
   tsu_status status = tsu_train_run (self->snapshot, &self->options, on_train_event, self, &diag);
   /* The first error names the layer, file or line; keep it. */
   const char *message = status == TSU_E_STOPPED ? "Stopped on request"
-                      : diag.count ? diag.items[0].message : NULL;
+                      : tsu_diag_message (&diag, NULL);
   tsu_event_queue_push_finished (self->queue, status, message);
   tsu_diag_free (&diag);
   return NULL;
