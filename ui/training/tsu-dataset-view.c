@@ -3,6 +3,7 @@
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-table.h"
 #include "tsu-plot.h"
+#include "tsu-worker.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -21,9 +22,8 @@ struct _TsuDatasetView
   tsu_project      *project;      /* the copy being shown */
   tsu_dataset_settings data;      /* its "dataset" section */
   TsuDatasetReport *report;
-  GCancellable     *cancellable;
+  TsuWorker        *worker;       /* the dataset check */
   gboolean          busy;
-  guint             generation;   /* drops results of superseded checks */
 };
 
 G_DEFINE_FINAL_TYPE (TsuDatasetView, tsu_dataset_view, GTK_TYPE_WIDGET)
@@ -526,32 +526,21 @@ show_report (TsuDatasetView *self)
 
 /* ------------------------------------------------------------ worker */
 
-static void
-check_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+static gpointer
+check (gpointer       project,
+       GCancellable  *cancellable,
+       GError       **error)
 {
-  g_task_return_pointer (task, tsu_dataset_report_build (task_data),
-                         (GDestroyNotify) tsu_dataset_report_free);
+  return tsu_dataset_report_build (project);
 }
 
 static void
-on_checked (GObject      *object,
-            GAsyncResult *result,
-            gpointer      data)
+on_checked (TsuDatasetView *self,
+            gpointer        report,
+            const char     *message)
 {
-  g_autoptr(TsuDatasetView) self = data;
-  GTask *task = G_TASK (result);
-  TsuDatasetReport *report = g_task_propagate_pointer (task, NULL);
-
-  if (!self->splits_box || GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "generation")) != self->generation)
-    {
-      tsu_dataset_report_free (report);
-      return;
-    }
   g_clear_pointer (&self->report, tsu_dataset_report_free);
-  self->report = report;
+  self->report = tsu_worker_take_result (self->worker);
   show_report (self);
   set_busy (self, FALSE);
 }
@@ -562,7 +551,6 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
 {
   g_return_if_fail (TSU_IS_DATASET_VIEW (self));
 
-  self->generation++;
   g_clear_pointer (&self->project, tsu_project_free);
   g_clear_pointer (&self->report, tsu_dataset_report_free);
   tsu_dataset_settings_clear (&self->data);
@@ -572,17 +560,15 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
   show_report (self);
   if (!project)
     {
+      tsu_worker_cancel (self->worker);
       set_busy (self, FALSE);
       return;
     }
 
   self->project = tsu_project_dup (project);
-  GTask *task = g_task_new (NULL, NULL, on_checked, g_object_ref (self));
-  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
-  g_task_set_task_data (task, tsu_project_dup (project), (GDestroyNotify) tsu_project_free);
-  tsu_task_hold_application (task);
-  g_task_run_in_thread (task, check_in_thread);
-  g_object_unref (task);
+  /* A check still running is superseded: only this one reports. */
+  tsu_worker_run (self->worker, check, tsu_project_dup (project), (GDestroyNotify) tsu_project_free,
+                  (GDestroyNotify) tsu_dataset_report_free);
   gtk_label_set_text (self->status_label, "Reading the data…");
   set_busy (self, TRUE);
 }
@@ -615,7 +601,13 @@ tsu_dataset_view_dispose (GObject *object)
 {
   TsuDatasetView *self = TSU_DATASET_VIEW (object);
 
-  self->generation++;
+  /* A check still running reads on; its report is dropped. */
+  if (self->worker)
+    {
+      g_signal_handlers_disconnect_by_data (self->worker, self);
+      tsu_worker_cancel (self->worker);
+    }
+  g_clear_object (&self->worker);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_DATASET_VIEW);
   /* The template's root has no id, so dispose_template leaves it. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -674,6 +666,8 @@ static void
 tsu_dataset_view_init (TsuDatasetView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->worker = tsu_worker_new ("[tsumiki] check the dataset");
+  g_signal_connect_swapped (self->worker, "finished", G_CALLBACK (on_checked), self);
 }
 
 GtkWidget *

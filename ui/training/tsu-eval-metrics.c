@@ -59,6 +59,96 @@ tsu_eval_outputs_from_result (const tsu_eval_result *result)
 }
 
 void
+tsu_evaluation_free (TsuEvaluation *evaluation)
+{
+  if (!evaluation)
+    return;
+  g_free (evaluation->run_dir);
+  g_free (evaluation->split);
+  tsu_eval_result_free (&evaluation->result);
+  tsu_eval_outputs_free (evaluation->outputs);
+  g_clear_pointer (&evaluation->dataset, tsu_dataset_free);
+  g_free (evaluation->source_name);
+  g_free (evaluation);
+}
+
+static void
+request_stop (GCancellable *cancellable,
+              gpointer      stop)
+{
+  *(volatile int *) stop = 1;
+}
+
+/* The split's samples again, for thumbnails and inputs in the table. */
+static void
+open_samples (TsuEvaluation     *evaluation,
+              const tsu_project *project)
+{
+  tsu_dataset_settings data;
+  tsu_diag ignored;
+
+  tsu_diag_init (&ignored);
+  evaluation->dataset = tsu_project_open_dataset (project, evaluation->split, &ignored);
+  tsu_project_get_dataset (project, &data, &ignored);
+  tsu_diag_free (&ignored);
+  evaluation->source_name = g_strdup (!strcmp (evaluation->split, "validation")
+                                      ? data.validation.source : data.training.source);
+  tsu_dataset_settings_clear (&data);
+}
+
+TsuEvaluation *
+tsu_evaluation_run (const char    *run_dir,
+                    const char    *split,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(TsuEvaluation) evaluation = g_new0 (TsuEvaluation, 1);
+  g_autofree char *project_path = tsu_run_path (run_dir, TSU_RUN_PROJECT);
+  g_autofree char *weights = tsu_run_path (run_dir, TSU_RUN_BEST);
+  volatile int stop = 0;
+  tsu_diag diag;
+
+  evaluation->run_dir = g_strdup (run_dir);
+  evaluation->split = g_strdup (split);
+  evaluation->best_weights = g_file_test (weights, G_FILE_TEST_EXISTS);
+  if (!evaluation->best_weights)
+    {
+      g_free (weights);
+      weights = tsu_run_path (run_dir, TSU_RUN_WEIGHTS);
+    }
+
+  tsu_diag_init (&diag);
+  tsu_project *project = tsu_project_load (project_path, &diag);
+  if (!project)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           tsu_diag_message (&diag, "cannot read the run's project"));
+      tsu_diag_free (&diag);
+      return NULL;
+    }
+
+  tsu_eval_options options = { .split = split, .keep_outputs = TRUE, .stop_requested = &stop };
+  gulong handler = cancellable ? g_cancellable_connect (cancellable, G_CALLBACK (request_stop),
+                                                        (gpointer) &stop, NULL) : 0;
+  tsu_status status = tsu_eval_run (project, weights, &options, &evaluation->result, &diag);
+  if (cancellable)
+    g_cancellable_disconnect (cancellable, handler);
+  if (status == TSU_OK)
+    {
+      evaluation->outputs = tsu_eval_outputs_from_result (&evaluation->result);
+      open_samples (evaluation, project);
+    }
+  else if (status == TSU_E_STOPPED)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, tsu_diag_message (&diag, "stopped"));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         tsu_diag_message (&diag, tsu_status_name (status)));
+  tsu_project_free (project);
+  tsu_diag_free (&diag);
+  return status == TSU_OK ? g_steal_pointer (&evaluation) : NULL;
+}
+
+void
 tsu_eval_outputs_confusion (const TsuEvalOutputs *outputs,
                             tsu_confusion        *cm)
 {

@@ -4,7 +4,7 @@
  * display. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "tsumiki.h"
 
@@ -40,6 +40,28 @@ TsuEvalOutputs *tsu_eval_outputs_from_result (const tsu_eval_result *result);
 /* Fills cm (initialised here, the caller frees it) from the rows. */
 void            tsu_eval_outputs_confusion (const TsuEvalOutputs *outputs,
                                             tsu_confusion        *cm);
+
+/* One evaluation of a run's weights, as the page shows it. */
+typedef struct
+{
+  char            *run_dir;
+  char            *split;         /* "validation" or "training" */
+  gboolean         best_weights;  /* best.safetensors rather than the last epoch's */
+  tsu_eval_result  result;
+  TsuEvalOutputs  *outputs;
+  tsu_dataset     *dataset;       /* the split again, for thumbnails; may be NULL */
+  char            *source_name;   /* the dataset's "source", for class names */
+} TsuEvaluation;
+
+/* Evaluates the run's best weights (else its last) with the run's own
+ * project.tsumiki on split. Slow: call it from a worker thread; cancelling
+ * stops it within one batch. */
+TsuEvaluation  *tsu_evaluation_run  (const char    *run_dir,
+                                     const char    *split,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+void            tsu_evaluation_free (TsuEvaluation *evaluation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvaluation, tsu_evaluation_free)
 
 typedef struct
 {

@@ -1,10 +1,12 @@
-/* tsu-evaluation-view.c — the evaluation worker and the page it fills. */
+/* tsu-evaluation-view.c — the Evaluation page: shows what its worker
+ * (tsu-worker.h) evaluates. */
 #include "tsu-training-ui.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-confusion-view.h"
 #include "tsu-evaluation-table.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"
+#include "tsu-worker.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -35,9 +37,9 @@ struct _TsuEvaluationView
   GPtrArray        *runs;          /* TsuRunInfo behind run_choice */
   gboolean          filling_runs;  /* run_choice changes that are not the user's */
   char             *run_dir;
-  GCancellable     *cancellable;
+  TsuWorker        *worker;
   gboolean          busy;
-  TsuEvalOutputs   *outputs;
+  TsuEvaluation    *evaluation;    /* the last one shown */
   TsuEvalTable      table_model;
   char             *error;
 };
@@ -46,86 +48,6 @@ G_DEFINE_FINAL_TYPE (TsuEvaluationView, tsu_evaluation_view, GTK_TYPE_WIDGET)
 
 enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
-
-/* ------------------------------------------------------------ worker */
-
-typedef struct
-{
-  char            *run_dir;
-  char            *split;
-  tsu_eval_result  result;
-  gboolean         has_result;
-  TsuEvalOutputs  *outputs;
-  tsu_dataset     *dataset;
-  char            *source_name;   /* dataset "source", for class names */
-  gboolean         best_weights;  /* best.safetensors rather than the last epoch's */
-} EvalJob;
-
-static void
-eval_job_free (EvalJob *job)
-{
-  g_free (job->run_dir);
-  g_free (job->split);
-  if (job->has_result)
-    tsu_eval_result_free (&job->result);
-  tsu_eval_outputs_free (job->outputs);
-  g_clear_pointer (&job->dataset, tsu_dataset_free);
-  g_free (job->source_name);
-  g_free (job);
-}
-
-static void
-evaluate_in_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  EvalJob *job = task_data;
-  g_autofree char *project_path = tsu_run_path (job->run_dir, TSU_RUN_PROJECT);
-  g_autofree char *weights = tsu_run_path (job->run_dir, TSU_RUN_BEST);
-  tsu_diag diag;
-
-  job->best_weights = g_file_test (weights, G_FILE_TEST_EXISTS);
-  if (!job->best_weights)
-    {
-      g_free (weights);
-      weights = tsu_run_path (job->run_dir, TSU_RUN_WEIGHTS);
-    }
-
-  tsu_diag_init (&diag);
-  tsu_project *project = tsu_project_load (project_path, &diag);
-  if (!project)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               tsu_diag_message (&diag, "cannot read the run's project"));
-      tsu_diag_free (&diag);
-      return;
-    }
-
-  tsu_eval_options options = { .split = job->split, .keep_outputs = TRUE };
-  tsu_status status = tsu_eval_run (project, weights, &options, &job->result, &diag);
-  job->has_result = TRUE;
-  if (status == TSU_OK)
-    {
-      job->outputs = tsu_eval_outputs_from_result (&job->result);
-      /* The same samples again, for thumbnails and inputs in the table. */
-      tsu_dataset_settings data;
-      tsu_diag ignored;
-      tsu_diag_init (&ignored);
-      job->dataset = tsu_project_open_dataset (project, job->split, &ignored);
-      tsu_project_get_dataset (project, &data, &ignored);
-      tsu_diag_free (&ignored);
-      const char *source = !strcmp (job->split, "validation") ? data.validation.source : data.training.source;
-      job->source_name = g_strdup (source);
-      tsu_dataset_settings_clear (&data);
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                             tsu_diag_message (&diag, tsu_status_name (status)));
-  tsu_project_free (project);
-  tsu_diag_free (&diag);
-}
 
 /* ------------------------------------------------------------ showing */
 
@@ -202,7 +124,7 @@ static void
 update_rows_label (TsuEvaluationView *self)
 {
   guint shown = tsu_evaluation_view_get_n_shown (self);
-  guint total = self->outputs ? self->outputs->rows->len : 0;
+  guint total = self->evaluation ? self->evaluation->outputs->rows->len : 0;
   g_autofree char *text = shown == total ? g_strdup_printf ("%u samples", total)
                                          : g_strdup_printf ("%u of %u samples", shown, total);
   gtk_label_set_text (self->rows_label, total ? text : "");
@@ -214,14 +136,15 @@ show_regression_plot (TsuEvaluationView *self)
 {
   static const GdkRGBA point_color = { 0.21, 0.52, 0.89, 1 };
   static const GdkRGBA ideal_color = { 0.47, 0.46, 0.48, 1 };
-  guint n = self->outputs->rows->len;
+  const TsuEvalOutputs *outputs = self->evaluation->outputs;
+  guint n = outputs->rows->len;
   g_autofree double *xs = g_new (double, MAX (n, 1));
   g_autofree double *ys = g_new (double, MAX (n, 1));
   double lo = INFINITY, hi = -INFINITY;
 
   for (guint i = 0; i < n; i++)
     {
-      const TsuEvalRow *row = &g_array_index (self->outputs->rows, TsuEvalRow, i);
+      const TsuEvalRow *row = &g_array_index (outputs->rows, TsuEvalRow, i);
       xs[i] = row->target;
       ys[i] = row->output;
       lo = MIN (lo, MIN (xs[i], ys[i]));
@@ -242,22 +165,24 @@ show_regression_plot (TsuEvaluationView *self)
   tsu_plot_set_series_data (self->regression_plot, points, xs, ys, n);
 }
 
+/* Shows evaluation, which the page keeps; its dataset goes to the table. */
 static void
 show_result (TsuEvaluationView *self,
-             EvalJob           *job)
+             TsuEvaluation     *evaluation)
 {
-  const tsu_eval_result *r = &job->result;
-  const char * const *names = tsu_eval_class_names_for_source (job->source_name);
-  g_autoptr(TsuEvalSource) source = tsu_eval_source_new (g_steal_pointer (&job->dataset), names);
+  const tsu_eval_result *r = &evaluation->result;
+  const char * const *names = tsu_eval_class_names_for_source (evaluation->source_name);
+  g_autoptr(TsuEvalSource) source = tsu_eval_source_new (g_steal_pointer (&evaluation->dataset), names);
+  const char *weights = evaluation->best_weights ? "best" : "last epoch's";
   char buf[256];
 
-  tsu_eval_outputs_free (self->outputs);
-  self->outputs = g_steal_pointer (&job->outputs);
+  tsu_evaluation_free (self->evaluation);
+  self->evaluation = evaluation;
 
   if (r->classification)
     {
       tsu_confusion cm;
-      tsu_eval_outputs_confusion (self->outputs, &cm);
+      tsu_eval_outputs_confusion (evaluation->outputs, &cm);
       g_snprintf (buf, sizeof buf, "%.2f%%", 100 * tsu_confusion_accuracy (&r->confusion));
       gtk_label_set_text (self->score_label, buf);
       gint64 correct = 0;
@@ -265,8 +190,7 @@ show_result (TsuEvaluationView *self,
         correct += r->confusion.counts[(gsize) c * r->confusion.classes + c];
       g_snprintf (buf, sizeof buf, "accuracy on %d %s samples, %s weights\n%" G_GINT64_FORMAT
                   " mistakes · loss %.4f · %.0f images/s",
-                  r->samples, job->split, job->best_weights ? "best" : "last epoch's",
-                  r->confusion.total - correct, r->loss, r->images_per_second);
+                  r->samples, evaluation->split, weights, r->confusion.total - correct, r->loss, r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       /* The engine's matrix is authoritative; the table's agrees with it. */
       tsu_confusion_view_set_matrix (self->confusion, &r->confusion, names);
@@ -278,7 +202,7 @@ show_result (TsuEvaluationView *self,
       g_snprintf (buf, sizeof buf, "%.4g", r->mean_squared_error);
       gtk_label_set_text (self->score_label, buf);
       g_snprintf (buf, sizeof buf, "mean squared error on %d %s samples, %s weights\nloss %.4g · %.0f samples/s",
-                  r->samples, job->split, job->best_weights ? "best" : "last epoch's", r->loss,
+                  r->samples, evaluation->split, weights, r->loss,
                   r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       tsu_confusion_view_set_matrix (self->confusion, NULL, NULL);
@@ -292,30 +216,28 @@ show_result (TsuEvaluationView *self,
   gtk_widget_set_visible (self->metrics_title, r->classification);
   gtk_widget_set_visible (GTK_WIDGET (self->metrics_grid), r->classification);
 
-  tsu_eval_table_setup (self->table, self->outputs, source, &self->table_model);
+  tsu_eval_table_setup (self->table, evaluation->outputs, source, &self->table_model);
   tsu_evaluation_view_set_mistakes_only (self, gtk_toggle_button_get_active (self->mistakes_toggle));
 }
 
-static void
-on_evaluated (GObject      *object,
-              GAsyncResult *result,
-              gpointer      data)
+static gpointer
+evaluate (gpointer       input,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  g_autoptr(TsuEvaluationView) self = data;
-  GTask *task = G_TASK (result);
-  g_autoptr(GError) error = NULL;
+  const char * const *job = input; /* run directory, split */
+  return tsu_evaluation_run (job[0], job[1], cancellable, error);
+}
 
-  if (!self->table)
-    return; /* the page went away while the worker ran */
-  if (g_task_propagate_boolean (task, &error))
-    {
-      show_error (self, NULL);
-      show_result (self, g_task_get_task_data (task));
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, error->message);
-  g_clear_object (&self->cancellable);
+static void
+on_evaluated (TsuEvaluationView *self,
+              gpointer           result,
+              const char        *message)
+{
   set_busy (self, FALSE);
+  show_error (self, message);
+  if (result)
+    show_result (self, tsu_worker_take_result (self->worker));
 }
 
 void
@@ -326,16 +248,12 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
   if (!self->run_dir || self->busy)
     return;
 
-  EvalJob *job = g_new0 (EvalJob, 1);
-  job->run_dir = g_strdup (self->run_dir);
-  job->split = g_strdup (gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation");
-
-  self->cancellable = g_cancellable_new ();
-  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_evaluated, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
-  g_task_set_name (task, "[tsumiki] evaluate");
-  tsu_task_hold_application (task);
-  g_task_run_in_thread (task, evaluate_in_thread);
+  const char *split = gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation";
+  char **job = g_new0 (char *, 3);
+  job[0] = g_strdup (self->run_dir);
+  job[1] = g_strdup (split);
+  tsu_worker_run (self->worker, evaluate, job, (GDestroyNotify) g_strfreev,
+                  (GDestroyNotify) tsu_evaluation_free);
   show_error (self, NULL);
   set_busy (self, TRUE);
 }
@@ -447,7 +365,7 @@ tsu_evaluation_view_get_busy (TsuEvaluationView *self)
 const TsuEvalOutputs *
 tsu_evaluation_view_get_outputs (TsuEvaluationView *self)
 {
-  return self->outputs;
+  return self->evaluation ? self->evaluation->outputs : NULL;
 }
 
 const char *
@@ -517,17 +435,19 @@ tsu_evaluation_view_dispose (GObject *object)
 {
   TsuEvaluationView *self = TSU_EVALUATION_VIEW (object);
 
-  /* A running evaluation holds a reference; its callback sees the cleared
-   * template pointers and does nothing. */
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
+  /* A running evaluation stops within one batch; its result is dropped. */
+  if (self->worker)
+    {
+      g_signal_handlers_disconnect_by_data (self->worker, self);
+      tsu_worker_cancel (self->worker);
+    }
+  g_clear_object (&self->worker);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSU_TYPE_EVALUATION_VIEW);
   /* The template's root has no id, so dispose_template leaves it. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
   g_clear_object (&self->table_model.filtered);
   g_clear_object (&self->actions);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tsu_evaluation_view_parent_class)->dispose (object);
 }
 
@@ -539,7 +459,7 @@ tsu_evaluation_view_finalize (GObject *object)
   g_free (self->run_dir);
   g_free (self->error);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
-  tsu_eval_outputs_free (self->outputs);
+  tsu_evaluation_free (self->evaluation);
   G_OBJECT_CLASS (tsu_evaluation_view_parent_class)->finalize (object);
 }
 
@@ -603,6 +523,8 @@ tsu_evaluation_view_init (TsuEvaluationView *self)
                                    G_N_ELEMENTS (action_entries), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "evaluation", G_ACTION_GROUP (self->actions));
   tsu_eval_table_setup (self->table, NULL, NULL, &self->table_model);
+  self->worker = tsu_worker_new ("[tsumiki] evaluate");
+  g_signal_connect_swapped (self->worker, "finished", G_CALLBACK (on_evaluated), self);
   set_busy (self, FALSE);
 }
 

@@ -64,26 +64,6 @@ tsu_training_save_screenshot (GtkWidget   *widget,
   return tsu_save_bytes (path, bytes, error);
 }
 
-static void
-release_application (GTask *task, GParamSpec *pspec, gpointer application)
-{
-  g_application_release (application);
-  g_object_unref (application);
-}
-
-void
-tsu_task_hold_application (GTask *task)
-{
-  GApplication *application = g_application_get_default ();
-
-  if (application == NULL)
-    return;
-  g_application_hold (application);
-  /* "completed" is notified on the main context, after the callback ran. */
-  g_signal_connect (task, "notify::completed", G_CALLBACK (release_application),
-                    g_object_ref (application));
-}
-
 cairo_status_t
 tsu_cairo_append_bytes (void *closure, const unsigned char *data, unsigned int length)
 {

@@ -18,12 +18,6 @@ gboolean tsu_training_save_screenshot (GtkWidget   *widget,
                                        const char  *path,
                                        GError     **error);
 
-/* Holds the default GApplication (if any) until task has completed, so the
- * process never exits, running the libraries' exit handlers, while the
- * task's worker thread is still reading a dataset or evaluating. Call
- * before g_task_run_in_thread. */
-void     tsu_task_hold_application    (GTask       *task);
-
 /* A cairo_write_func_t appending to the GByteArray in closure: PNG, SVG and
  * PDF are made in memory, then written by tsu_save_bytes. */
 cairo_status_t tsu_cairo_append_bytes (void                *closure,
