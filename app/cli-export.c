@@ -62,6 +62,7 @@ static char *history_beside(const char *weights)
 {
     const char *slash = strrchr(weights, '/');
     char *run_dir = slash ? strndup(weights, (size_t)(slash - weights)) : strdup(".");
+    if (!run_dir) return NULL;
     char *history = tsu_run_path(run_dir, TSU_RUN_HISTORY);
     free(run_dir);
     if (is_file(history)) return history;

@@ -153,7 +153,10 @@ tsu_status tsu_run_history_parse(const char *text, size_t length, const char *na
                                  tsu_run_history *history, tsu_diag *diag)
 {
     memset(history, 0, sizeof *history);
-    char *copy = tsu_xmalloc(length + 1);
+    size_t size;
+    if (!tsu_size_add(length, 1, &size))
+        return tsu_diag_add_at(diag, TSU_E_FORMAT, name, 0, 0, "too large for a history");
+    char *copy = tsu_xmalloc(size);
     memcpy(copy, text, length);
     copy[length] = '\0';
     reader r = {.name = name, .c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)};
