@@ -50,6 +50,9 @@ tsu_onnx_node *tsu_onnx_node_add(tsu_onnx_emitter *e, const char *op, const char
                                  const char *const *inputs, const char *output);
 void tsu_onnx_attr_int(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, int64_t v);
 void tsu_onnx_attr_float(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, double v);
+/* A list of n ints (ReduceMean's axes). */
+void tsu_onnx_attr_ints(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, int n,
+                        const int64_t *v);
 /* A pair (height, width) as a list of two ints. */
 void tsu_onnx_attr_pair(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, const int *v);
 /* kernel_shape and strides, and pads (begins, ends) unless pad is NULL. */

@@ -114,8 +114,8 @@ void tsu_onnx_attr_float(onnx_ctx *c, tsu_onnx_node *node, const char *name, dou
     a->f = (float)v;
 }
 
-static void ox_attr_ints(onnx_ctx *c, tsu_onnx_node *node, const char *name, int n,
-                         const int64_t *v)
+void tsu_onnx_attr_ints(onnx_ctx *c, tsu_onnx_node *node, const char *name, int n,
+                        const int64_t *v)
 {
     Onnx__AttributeProto *a = ox_attr(c, node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
     a->n_ints = (size_t)n;
@@ -126,7 +126,7 @@ static void ox_attr_ints(onnx_ctx *c, tsu_onnx_node *node, const char *name, int
 void tsu_onnx_attr_pair(onnx_ctx *c, tsu_onnx_node *node, const char *name, const int *v)
 {
     int64_t pair[2] = {v[0], v[1]};
-    ox_attr_ints(c, node, name, 2, pair);
+    tsu_onnx_attr_ints(c, node, name, 2, pair);
 }
 
 /* Pads as ONNX wants them: all begins, then all ends. */
@@ -137,7 +137,7 @@ void tsu_onnx_attr_window(onnx_ctx *c, tsu_onnx_node *node, const int *kernel, c
     tsu_onnx_attr_pair(c, node, "strides", stride);
     if (!pad) return;
     int64_t pads[4] = {pad[0], pad[1], pad[0], pad[1]};
-    ox_attr_ints(c, node, "pads", 4, pads);
+    tsu_onnx_attr_ints(c, node, "pads", 4, pads);
 }
 
 static Onnx__TensorProto *ox_init(onnx_ctx *c, const char *name, int ndim, const int64_t *dims,

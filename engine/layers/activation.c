@@ -79,6 +79,88 @@ ELEMENTWISE_BACKWARD(leaky_relu_backward, float g = dy[i]; v = x[i] > 0.0f ? g :
 ELEMENTWISE_FORWARD(elu_forward, v = x[i] > 0.0f ? x[i] : alpha * expm1f(x[i]))
 ELEMENTWISE_BACKWARD(elu_backward, float g = dy[i]; v = x[i] > 0.0f ? g : g * (y[i] + alpha))
 
+/* PyTorch's SELU constants (torch.nn.SELU), also ONNX Selu's defaults. */
+#define SELU_SCALE 1.0507009873554804934193349852946
+#define SELU_ALPHA 1.6732632423543772848170429916717
+
+static inline float sigmoid_of(float x)
+{
+    float e = expf(-fabsf(x));
+    return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+ELEMENTWISE_FORWARD(swish_forward, v = x[i] * sigmoid_of(x[i]))
+/* d/dx x s(x) = s + x s (1 - s) */
+ELEMENTWISE_BACKWARD(swish_backward, float s = sigmoid_of(x[i]);
+                     v = dy[i] * s * (1.0f + x[i] * (1.0f - s)))
+/* The exact GELU (erf form), as PyTorch's default approximate="none". */
+ELEMENTWISE_FORWARD(gelu_forward, v = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2)))
+/* Phi(x) + x phi(x), phi the standard normal density. */
+ELEMENTWISE_BACKWARD(gelu_backward, {
+    const float phi = 0.3989422804014327f * expf(-0.5f * x[i] * x[i]);
+    v = dy[i] * (0.5f * (1.0f + erff(x[i] * (float)M_SQRT1_2)) + x[i] * phi);
+})
+/* log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|). */
+ELEMENTWISE_FORWARD(softplus_forward, v = fmaxf(x[i], 0.0f) + log1pf(expf(-fabsf(x[i]))))
+ELEMENTWISE_BACKWARD(softplus_backward, v = dy[i] * sigmoid_of(x[i]))
+ELEMENTWISE_FORWARD(selu_forward,
+                    v = x[i] > 0.0f ? (float)SELU_SCALE * x[i]
+                                    : (float)(SELU_SCALE * SELU_ALPHA) * expm1f(x[i]))
+/* For x <= 0, dy/dx = scale alpha e^x = y + scale alpha. */
+ELEMENTWISE_BACKWARD(selu_backward, float g = dy[i];
+                     v = x[i] > 0.0f ? g * (float)SELU_SCALE
+                                     : g * (y[i] + (float)(SELU_SCALE * SELU_ALPHA)))
+
+/* PReLU: max(x, 0) + a_c min(x, 0) with one learnable slope a_c per
+ * channel (axis 0), as PyTorch's nn.PReLU(C) applied to [N, C, ...]. */
+static bool prelu_infer(tsu_node *node, tsu_diag *diag)
+{
+    node->shape = *tsu_input_shape(node, 0);
+    tsu_shape channels = tsu_shape_1(node->shape.d[0]);
+    tsu_node_add_tensor(node, "weight", &channels, true);
+    return true;
+}
+
+static void prelu_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const size_t inner = tsu_channel_size(&run->node->shape);
+    const int channels = run->node->shape.d[0];
+    const float *slope = run->data[0];
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x = run->in[0] + (size_t)s * run->out_size;
+        float *y = run->out + (size_t)s * run->out_size;
+        for (int c = 0; c < channels; c++) {
+            const float a = slope[c];
+            for (size_t j = c * inner; j < (c + 1) * inner; j++) y[j] = x[j] > 0.0f ? x[j] : a * x[j];
+        }
+    }
+}
+
+/* dx = dy (x > 0) or a dy; da_c = sum of dy x over x <= 0. */
+static void prelu_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const size_t inner = tsu_channel_size(&run->node->shape);
+    const int channels = run->node->shape.d[0];
+    const float *slope = run->data[0];
+    float *dslope = tsu_run_grad(run, ex, 0);
+    float *dx_all = run->din[0];
+    const bool acc = run->din_accumulate[0];
+    for (int s = ex->n0; s < ex->n1; s++) {
+        size_t at = (size_t)s * run->out_size;
+        const float *x = run->in[0] + at, *dy = run->dout + at;
+        for (int c = 0; c < channels; c++) {
+            const float a = slope[c];
+            float sum = 0.0f;
+            for (size_t j = c * inner; j < (c + 1) * inner; j++) {
+                const float neg = x[j] > 0.0f ? 0.0f : x[j];
+                sum += dy[j] * neg;
+                if (dx_all) tsu_put(&dx_all[at + j], x[j] > 0.0f ? dy[j] : a * dy[j], acc);
+            }
+            if (dslope) dslope[c] += sum;
+        }
+    }
+}
+
 /* Softmax over axis 0: for each position j of the other axes, over the
  * channels c at x[c * inner + j]. Loops run over j innermost so memory is
  * read in order; work holds the per-position maximum and sum. */
@@ -145,6 +227,15 @@ ACTIVATION_OPS(sigmoid_ops, sigmoid_forward, sigmoid_backward);
 ACTIVATION_OPS(tanh_ops, tanh_forward, tanh_backward);
 ACTIVATION_OPS(leaky_relu_ops, leaky_relu_forward, leaky_relu_backward);
 ACTIVATION_OPS(elu_ops, elu_forward, elu_backward);
+ACTIVATION_OPS(swish_ops, swish_forward, swish_backward);
+ACTIVATION_OPS(gelu_ops, gelu_forward, gelu_backward);
+ACTIVATION_OPS(softplus_ops, softplus_forward, softplus_backward);
+ACTIVATION_OPS(selu_ops, selu_forward, selu_backward);
+static const tsu_layer_ops prelu_ops = {
+    .weight_fill = 0.25f, /* PyTorch's nn.PReLU init */
+    .forward = prelu_forward,
+    .backward = prelu_backward,
+};
 static const tsu_layer_ops softmax_ops = {
     .work_floats = softmax_work,
     .forward = softmax_forward,
@@ -209,6 +300,115 @@ UNARY_EXPORT(sigmoid_export, "Sigmoid", NULL, "1.0f / (1.0f + expf(-v))", "", "t
 UNARY_EXPORT(tanh_export, "Tanh", NULL, "tanhf(v)", "", "torch.tanh");
 UNARY_EXPORT(leaky_relu_export, "LeakyRelu", "alpha", "v > 0.0f ? v : ", " * v", "F.leaky_relu");
 UNARY_EXPORT(elu_export, "Elu", "alpha", "v > 0.0f ? v : ", " * (expf(v) - 1.0f)", "F.elu");
+/* PyTorch's threshold: softplus(x) = x above 20. */
+UNARY_EXPORT(softplus_export, "Softplus", NULL, "v > 20.0f ? v : log1pf(expf(v))", "",
+             "F.softplus");
+/* ONNX Selu's default alpha and gamma are PyTorch's constants. */
+UNARY_EXPORT(selu_export, "Selu", NULL,
+             "v > 0.0f ? 1.05070102f * v : 1.75809932f * (expf(v) - 1.0f)", "", "F.selu");
+
+/* A scalar initializer "<id>/<what>" for the decompositions below. */
+static const char *onnx_scalar(tsu_onnx_emitter *e, const char *id, const char *what, float v)
+{
+    const char *name = tsu_onnx_name(e, "%s/%s", id, what);
+    tsu_onnx_floats(e, name, 1, &v);
+    return name;
+}
+
+/* a op b into `out` (the node id for the last step). */
+static const char *onnx_binary(tsu_onnx_emitter *e, const char *op, const char *a, const char *b,
+                               const char *out)
+{
+    const char *args[2] = {a, b};
+    tsu_onnx_node_add(e, op, out, 2, args, out);
+    return out;
+}
+
+/* Opset 13 has no Swish: x * Sigmoid(x). */
+static bool swish_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    const char *s = tsu_onnx_name(e, "%s/sigmoid", id);
+    tsu_onnx_node_add(e, "Sigmoid", s, 1, &in, s);
+    onnx_binary(e, "Mul", in, s, id);
+    return true;
+}
+
+/* Opset 13 has no Gelu: 0.5 x (1 + Erf(x / sqrt 2)), as torch.onnx writes it. */
+static bool gelu_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
+    const char *t = onnx_binary(e, "Div", in, onnx_scalar(e, id, "sqrt2", (float)M_SQRT2),
+                                tsu_onnx_name(e, "%s/scaled", id));
+    const char *erf = tsu_onnx_name(e, "%s/erf", id);
+    tsu_onnx_node_add(e, "Erf", erf, 1, &t, erf);
+    t = onnx_binary(e, "Add", erf, onnx_scalar(e, id, "one", 1.0f),
+                    tsu_onnx_name(e, "%s/plus1", id));
+    t = onnx_binary(e, "Mul", in, t, tsu_onnx_name(e, "%s/times_x", id));
+    onnx_binary(e, "Mul", t, onnx_scalar(e, id, "half", 0.5f), id);
+    return true;
+}
+
+static void swish_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    unary_c(e, x, "v / (1.0f + expf(-v))", "");
+}
+
+static void swish_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    unary_pytorch(e, node, "F.silu");
+}
+
+static void gelu_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    unary_c(e, x, "0.5f * v * (1.0f + erff(v * 0.707106781f))", "");
+}
+
+static void gelu_pytorch(tsu_py_emitter *e, const tsu_node *node)
+{
+    unary_pytorch(e, node, "F.gelu");
+}
+
+/* The slope [C] as PRelu wants it: [C, 1, 1] for an image, so that it
+ * broadcasts against [N, C, H, W]. */
+static bool prelu_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+{
+    const char *id = tsu_node_id(x->node), *weight = tsu_onnx_tensor(e, x->node, "weight");
+    if (!weight) return false;
+    const tsu_shape *s = tsu_node_shape(x->node);
+    int64_t dims[TSU_MAX_DIMS] = {s->d[0]};
+    for (int i = 1; i < s->ndim; i++) dims[i] = 1;
+    const char *shape = tsu_onnx_name(e, "%s/slope_shape", id);
+    tsu_onnx_int64s(e, shape, s->ndim, dims);
+    const char *slope = onnx_binary(e, "Reshape", weight, shape, tsu_onnx_name(e, "%s/slope", id));
+    onnx_binary(e, "PRelu", tsu_node_id(x->inputs[0]), slope, id);
+    return true;
+}
+
+static void prelu_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    char w[3 * TSU_ID_MAX], expr[4 * TSU_ID_MAX];
+    tsu_c_tensor(e, x->node, "weight", w, sizeof w);
+    snprintf(expr, sizeof expr, "v > 0.0f ? v : %s[i / %zu] * v", w,
+             tsu_channel_size(tsu_node_shape(x->node)));
+    tsu_c_elementwise(e, x, expr);
+}
+
+static void prelu_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
+{
+    tsu_py_printf(e, "nn.PReLU(%d)", tsu_node_shape(node)->d[0]);
+}
+
+static const tsu_layer_export prelu_export = {
+    .onnx = prelu_onnx,
+    .c = prelu_c,
+    .pytorch_module = prelu_pytorch_module,
+    .pytorch = tsu_py_module_forward,
+};
+static const tsu_layer_export swish_export = {
+    .onnx = swish_onnx, .c = swish_c, .pytorch = swish_pytorch};
+static const tsu_layer_export gelu_export = {
+    .onnx = gelu_onnx, .c = gelu_c, .pytorch = gelu_pytorch};
 
 /* Opset 13 Softmax takes one axis (not "everything after"): always given. */
 static bool softmax_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
@@ -274,6 +474,27 @@ ACTIVATION_KIND(tsu_kind_leaky_relu, "LeakyReLU", "x for x > 0, alpha * x otherw
                 leaky_relu_export);
 ACTIVATION_KIND(tsu_kind_elu, "ELU", "x for x > 0, alpha * (exp(x) - 1) otherwise", "elu",
                 elu_params, TSU_ARRAY_LEN(elu_params), elu_ops, elu_export);
+ACTIVATION_KIND(tsu_kind_swish, "Swish", "x * sigmoid(x) (SiLU)", "swish", NULL, 0, swish_ops,
+                swish_export);
+ACTIVATION_KIND(tsu_kind_gelu, "GELU", "x * Phi(x), Phi the normal CDF (exact, erf form)",
+                "gelu", NULL, 0, gelu_ops, gelu_export);
+ACTIVATION_KIND(tsu_kind_softplus, "Softplus", "log(1 + exp(x))", "softplus", NULL, 0,
+                softplus_ops, softplus_export);
+ACTIVATION_KIND(tsu_kind_selu, "SELU",
+                "scale * (x for x > 0, alpha * (exp(x) - 1) otherwise); PyTorch's constants",
+                "selu", NULL, 0, selu_ops, selu_export);
+const tsu_layer_kind tsu_kind_prelu = {
+    .name = "PReLU",
+    .category = "Activation",
+    .help = "x for x > 0, a * x otherwise, with a learnable slope a per channel (axis 0)",
+    .id_prefix = "prelu",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .infer = prelu_infer,
+    .macs = tsu_macs_none,
+    .ops = &prelu_ops,
+    .exports = &prelu_export,
+};
 ACTIVATION_KIND(tsu_kind_softmax, "Softmax",
                 "Normalised exponentials over axis 0 (the channels)", "softmax", NULL, 0,
                 softmax_ops, softmax_export);

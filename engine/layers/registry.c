@@ -13,18 +13,27 @@
     X(max_pooling)                                                                      \
     X(average_pooling)                                                                  \
     X(global_average_pooling)                                                           \
+    X(unpooling)                                                                        \
     X(relu)                                                                             \
     X(sigmoid)                                                                          \
     X(tanh)                                                                             \
     X(leaky_relu)                                                                       \
     X(elu)                                                                              \
+    X(swish)                                                                            \
+    X(gelu)                                                                             \
+    X(prelu)                                                                            \
+    X(softplus)                                                                         \
+    X(selu)                                                                             \
     X(softmax)                                                                          \
     X(batch_normalization)                                                              \
+    X(layer_normalization)                                                              \
     X(dropout)                                                                          \
     X(flatten)                                                                          \
     X(reshape)                                                                          \
     X(concatenate)                                                                      \
     X(add2)                                                                             \
+    X(mul2)                                                                             \
+    X(sub2)                                                                             \
     X(categorical_cross_entropy)                                                        \
     X(softmax_cross_entropy)                                                            \
     X(binary_cross_entropy)                                                             \

@@ -1,5 +1,5 @@
-/* tensor_ops.c — Flatten, Reshape, Concatenate, Add2: layers that move or
- * combine values without learning anything. */
+/* tensor_ops.c — Flatten, Reshape, Concatenate, Add2, Mul2, Sub2: layers that
+ * move or combine values without learning anything. */
 #include "export/layer-export.h"
 #include "layers/layer-util.h"
 
@@ -73,15 +73,33 @@ static bool concat_infer(tsu_node *node, tsu_diag *diag)
     return true;
 }
 
-static bool add2_infer(tsu_node *node, tsu_diag *diag)
+/* Add2, Mul2, Sub2: inputs of the same rank whose axes match or are 1 in
+ * one of them; an axis of size 1 repeats along the other's (numpy's rule
+ * without rank promotion: [8, 12, 12] x [8, 1, 1] is a squeeze-and-excitation
+ * gate). */
+static bool binary_infer(tsu_node *node, tsu_diag *diag)
 {
     const tsu_shape *x = tsu_input_shape(node, 0), *y = tsu_input_shape(node, 1);
-    if (!tsu_shape_equal(x, y)) {
-        char a[96], b[96];
-        return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL, "Add2 inputs have shapes %s and %s",
-                             tsu_shape_text(x, a, sizeof a), tsu_shape_text(y, b, sizeof b));
+    char a[96], b[96];
+    tsu_shape_text(x, a, sizeof a);
+    tsu_shape_text(y, b, sizeof b);
+    if (x->ndim != y->ndim)
+        return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
+                             "%s inputs %s %s and %s %s differ in rank; axes of size 1 "
+                             "broadcast only between shapes of the same rank",
+                             node->kind->name, node->inputs[0]->id, a, node->inputs[1]->id, b);
+    tsu_shape out = *x;
+    for (int d = 0; d < x->ndim; d++) {
+        if (x->d[d] == y->d[d] || y->d[d] == 1) continue;
+        if (x->d[d] != 1)
+            return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
+                                 "%s inputs %s %s and %s %s differ at axis %d; each axis must "
+                                 "match or be 1 in one of them",
+                                 node->kind->name, node->inputs[0]->id, a, node->inputs[1]->id,
+                                 b, d);
+        out.d[d] = y->d[d];
     }
-    node->shape = *x;
+    node->shape = out;
     return true;
 }
 
@@ -133,26 +151,121 @@ static void concat_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     }
 }
 
-static void add2_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+/* Walks a sample of the output of a broadcasting binary kind: for each
+ * output index, the index into each input (stride 0 on a broadcast axis).
+ * Rows of the last axis run in one call of `row`. */
+typedef struct {
+    int ndim;
+    int dim[TSU_MAX_DIMS];
+    size_t stride[2][TSU_MAX_DIMS];
+} bcast_map;
+
+static bcast_map bcast_of(const tsu_node *node)
 {
-    const float *x0 = run->in[0], *x1 = run->in[1];
-    size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
-    for (size_t i = a; i < b; i++) run->out[i] = x0[i] + x1[i];
+    bcast_map m = {.ndim = node->shape.ndim};
+    for (int k = 0; k < 2; k++) {
+        const tsu_shape *in = tsu_input_shape(node, k);
+        size_t stride = 1;
+        for (int d = in->ndim - 1; d >= 0; d--) {
+            m.stride[k][d] = in->d[d] == 1 ? 0 : stride;
+            stride *= (size_t)in->d[d];
+        }
+    }
+    for (int d = 0; d < m.ndim; d++) m.dim[d] = node->shape.d[d];
+    return m;
 }
 
-static void add2_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+static bool bcast_is_plain(const tsu_node *node)
 {
+    return tsu_shape_equal(tsu_input_shape(node, 0), tsu_input_shape(node, 1));
+}
+
+typedef enum { OP_ADD, OP_MUL, OP_SUB } binary_op;
+
+static binary_op op_of(const tsu_node *node);
+
+/* One row of the last axis: y[j] = a[j sa] op b[j sb]. */
+static void binary_row(binary_op op, const float *a, size_t sa, const float *b, size_t sb,
+                       float *y, int n)
+{
+    switch (op) {
+    case OP_ADD: for (int j = 0; j < n; j++) y[j] = a[j * sa] + b[j * sb]; break;
+    case OP_MUL: for (int j = 0; j < n; j++) y[j] = a[j * sa] * b[j * sb]; break;
+    case OP_SUB: for (int j = 0; j < n; j++) y[j] = a[j * sa] - b[j * sb]; break;
+    }
+}
+
+/* Runs the statement for every row of the last axis of one sample, with
+ * row_a, row_b and row_y the row's first index in each input and the output. */
+#define BCAST_ROWS(m, body)                                                                 do {                                                                                        int idx_[TSU_MAX_DIMS] = {0};                                                           size_t oa_ = 0, ob_ = 0, oy_ = 0;                                                       const int last_ = (m).ndim - 1, n_ = (m).dim[last_];                                    for (;;) {                                                                                  const size_t row_a = oa_, row_b = ob_, row_y = oy_;                                     body;                                                                                   oy_ += (size_t)n_;                                                                      int d_ = last_ - 1;                                                                     for (; d_ >= 0; d_--) {                                                                     oa_ += (m).stride[0][d_], ob_ += (m).stride[1][d_];                                     if (++idx_[d_] < (m).dim[d_]) break;                                                    oa_ -= (m).stride[0][d_] * (size_t)(m).dim[d_];                                         ob_ -= (m).stride[1][d_] * (size_t)(m).dim[d_];                                         idx_[d_] = 0;                                                                       }                                                                                       if (d_ < 0) break;                                                                  }                                                                                   } while (0)
+
+static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const binary_op op = op_of(run->node);
+    if (bcast_is_plain(run->node)) {
+        size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+        binary_row(op, run->in[0] + a, 1, run->in[1] + a, 1, run->out + a, (int)(b - a));
+        return;
+    }
+    const bcast_map m = bcast_of(run->node);
+    const int last = m.ndim - 1;
+    for (int s = ex->n0; s < ex->n1; s++) {
+        const float *x0 = run->in[0] + (size_t)s * run->in_size[0];
+        const float *x1 = run->in[1] + (size_t)s * run->in_size[1];
+        float *y = run->out + (size_t)s * run->out_size;
+        BCAST_ROWS(m, binary_row(op, x0 + row_a, m.stride[0][last], x1 + row_b,
+                                 m.stride[1][last], y + row_y, m.dim[last]));
+    }
+}
+
+/* The gradient of input k for one element: dy, -dy (Sub2's second) or dy
+ * times the other input (Mul2). */
+static inline float binary_grad(binary_op op, int k, float dy, float other)
+{
+    return op == OP_MUL ? dy * other : (op == OP_SUB && k == 1 ? -dy : dy);
+}
+
+/* Backward of input k over one sample: sums over its broadcast axes. */
+static void binary_backward_input(const tsu_layer_run *run, const bcast_map *m, binary_op op,
+                                  int k, int s)
+{
+    float *dx = run->din[k] + (size_t)s * run->in_size[k];
+    const float *other = run->in[1 - k] + (size_t)s * run->in_size[1 - k];
+    const float *dy = run->dout + (size_t)s * run->out_size;
+    const int last = m->ndim - 1;
+    const size_t sx = m->stride[k][last], so = m->stride[1 - k][last];
+    if (!run->din_accumulate[k])
+        for (size_t i = 0; i < run->in_size[k]; i++) dx[i] = 0.0f;
+    BCAST_ROWS(*m, {
+        const size_t at_x = k == 0 ? row_a : row_b;
+        const size_t at_o = k == 0 ? row_b : row_a;
+        for (int j = 0; j < m->dim[last]; j++)
+            dx[at_x + j * sx] += binary_grad(op, k, dy[row_y + j], other[at_o + j * so]);
+    });
+}
+
+static void binary_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
+{
+    const binary_op op = op_of(run->node);
+    const bool plain = bcast_is_plain(run->node);
+    const bcast_map m = bcast_of(run->node);
     size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
     for (int k = 0; k < 2; k++) {
         float *dx = run->din[k];
         if (!dx) continue;
-        for (size_t i = a; i < b; i++) tsu_put(&dx[i], run->dout[i], run->din_accumulate[k]);
+        if (plain) {
+            const float *other = run->in[1 - k];
+            for (size_t i = a; i < b; i++)
+                tsu_put(&dx[i], binary_grad(op, k, run->dout[i], other[i]), run->din_accumulate[k]);
+            continue;
+        }
+        for (int s = ex->n0; s < ex->n1; s++) binary_backward_input(run, &m, op, k, s);
     }
 }
 
 static const tsu_layer_ops copy_ops = {.forward = tsu_copy_forward, .backward = tsu_copy_backward};
 static const tsu_layer_ops concat_ops = {.forward = concat_forward, .backward = concat_backward};
-static const tsu_layer_ops add2_ops = {.forward = add2_forward, .backward = add2_backward};
+static const tsu_layer_ops binary_ops = {.forward = binary_forward, .backward = binary_backward};
 
 /* ------------------------------------------------------------- exports */
 
@@ -250,26 +363,60 @@ static void concat_pytorch(tsu_py_emitter *e, const tsu_node *node)
     tsu_py_printf(e, "], dim=%d)", tsu_param_int(node, CONCAT_AXIS) + 1);
 }
 
-static bool add2_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
+static const char *const binary_onnx_op[] = {[OP_ADD] = "Add", [OP_MUL] = "Mul", [OP_SUB] = "Sub"};
+static const char binary_c_op[] = {[OP_ADD] = '+', [OP_MUL] = '*', [OP_SUB] = '-'};
+static const char *const binary_py_op[] = {[OP_ADD] = "+", [OP_MUL] = "*", [OP_SUB] = "-"};
+
+/* ONNX's and PyTorch's operators broadcast as the runtime does (the batch
+ * axis is in both inputs). */
+static bool binary_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
     const char *args[2] = {tsu_node_id(x->inputs[0]), tsu_node_id(x->inputs[1])};
-    tsu_onnx_node_add(e, "Add", tsu_node_id(x->node), 2, args, tsu_node_id(x->node));
+    tsu_onnx_node_add(e, binary_onnx_op[op_of(x->node)], tsu_node_id(x->node), 2, args,
+                      tsu_node_id(x->node));
     return true;
 }
 
-static void add2_c(tsu_c_emitter *e, const tsu_xnode *x)
+/* The C index into input k for output index i: i itself, or a sum of the
+ * output coordinates on the axes where the input is not broadcast. */
+static void binary_c_index(const tsu_node *node, const bcast_map *m, int k, char *buf,
+                           size_t size)
 {
-    char second[64], expr[96];
-    tsu_c_value(e, x->inputs[1], second, sizeof second);
-    snprintf(expr, sizeof expr, "v + (%s)[i]", second);
-    tsu_c_elementwise(e, x, expr);
+    if (tsu_shape_equal(tsu_input_shape(node, k), &node->shape)) {
+        snprintf(buf, size, "i");
+        return;
+    }
+    size_t at = 0, out_stride = tsu_shape_size(&node->shape);
+    snprintf(buf, size, "0");
+    for (int d = 0; d < m->ndim; d++) {
+        out_stride /= (size_t)m->dim[d];
+        if (m->stride[k][d] && at < size)
+            at += (size_t)snprintf(buf + at, size - at, "%s(i / %zu %% %d) * %zu",
+                                   at ? " + " : "", out_stride, m->dim[d], m->stride[k][d]);
+    }
 }
 
-static void add2_pytorch(tsu_py_emitter *e, const tsu_node *node)
+static void binary_c(tsu_c_emitter *e, const tsu_xnode *x)
+{
+    const bcast_map m = bcast_of(x->node);
+    char in[2][64], index[2][512], dst[64];
+    for (int k = 0; k < 2; k++) {
+        tsu_c_value(e, x->inputs[k], in[k], sizeof in[k]);
+        binary_c_index(x->node, &m, k, index[k], sizeof index[k]);
+    }
+    tsu_c_value(e, x->node, dst, sizeof dst);
+    tsu_c_printf(e,
+                 "    for (long i = 0; i < %zu; i++)\n"
+                 "        (%s)[i] = (%s)[%s] %c (%s)[%s];\n",
+                 tsu_shape_size(&x->node->shape), dst, in[0], index[0],
+                 binary_c_op[op_of(x->node)], in[1], index[1]);
+}
+
+static void binary_pytorch(tsu_py_emitter *e, const tsu_node *node)
 {
     char a[TSU_ID_MAX + 8], b[TSU_ID_MAX + 8];
-    tsu_py_printf(e, "%s + %s", tsu_py_value(node->inputs[0], a, sizeof a),
-                  tsu_py_value(node->inputs[1], b, sizeof b));
+    tsu_py_printf(e, "%s %s %s", tsu_py_value(node->inputs[0], a, sizeof a),
+                  binary_py_op[op_of(node)], tsu_py_value(node->inputs[1], b, sizeof b));
 }
 
 static const tsu_layer_export flatten_export = {
@@ -278,8 +425,8 @@ static const tsu_layer_export reshape_export = {
     .onnx = reshape_onnx, .c = copy_c, .pytorch = reshape_pytorch};
 static const tsu_layer_export concat_export = {
     .onnx = concat_onnx, .c = concat_c, .pytorch = concat_pytorch};
-static const tsu_layer_export add2_export = {
-    .onnx = add2_onnx, .c = add2_c, .pytorch = add2_pytorch};
+static const tsu_layer_export binary_export = {
+    .onnx = binary_onnx, .c = binary_c, .pytorch = binary_pytorch};
 
 #define OTHERS_KIND(var, kname, khelp, prefix, min_in, max_in, kparams, kn_params, kinfer, kops, \
                     kexport)                                                           \
@@ -306,5 +453,18 @@ OTHERS_KIND(tsu_kind_reshape, "Reshape", "Same values, another shape", "reshape"
 OTHERS_KIND(tsu_kind_concatenate, "Concatenate", "Joins inputs along an axis", "concat", 2,
             -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer, concat_ops,
             concat_export);
-OTHERS_KIND(tsu_kind_add2, "Add2", "Element-wise sum of two inputs of the same shape", "add",
-            2, 2, NULL, 0, add2_infer, add2_ops, add2_export);
+OTHERS_KIND(tsu_kind_add2, "Add2",
+            "Element-wise sum of two inputs; axes of size 1 broadcast (same rank)", "add", 2, 2,
+            NULL, 0, binary_infer, binary_ops, binary_export);
+OTHERS_KIND(tsu_kind_mul2, "Mul2",
+            "Element-wise product of two inputs; axes of size 1 broadcast (same rank)", "mul", 2,
+            2, NULL, 0, binary_infer, binary_ops, binary_export);
+OTHERS_KIND(tsu_kind_sub2, "Sub2",
+            "First input minus the second; axes of size 1 broadcast (same rank)", "sub", 2, 2,
+            NULL, 0, binary_infer, binary_ops, binary_export);
+
+/* The kinds share their passes and exports; the kind tells the operator. */
+static binary_op op_of(const tsu_node *node)
+{
+    return node->kind == &tsu_kind_mul2 ? OP_MUL : node->kind == &tsu_kind_sub2 ? OP_SUB : OP_ADD;
+}

@@ -8,7 +8,7 @@
  * against 90.3-90.7%), since BatchNormalization makes the scale of the
  * weights set the effective step of Adam.
  * "weight" of a kind without fans (BatchNormalization's gamma) and
- * "running_var" start at 1; everything else (beta, running_mean) at 0.
+ * "running_var" start at 1 (PReLU's slopes at its ops' weight_fill, 0.25); everything else (beta, running_mean) at 0.
  * Each tensor draws from its own stream, seeded by the net seed and the
  * tensor's name, so adding a layer does not change the others' weights. */
 #include "runtime/net-internal.h"
@@ -37,7 +37,8 @@ static void init_scaled(const tsu_layer_run *run, int k, tsu_rng *rng)
     float *data = run->data[k];
     size_t n = run->tensor_size[k];
     if (!node->kind->ops->fans) {
-        fill(data, n, strcmp(node->tensors[k].name, "weight") == 0 ? 1.0f : 0.0f);
+        float weight = node->kind->ops->weight_fill != 0.0f ? node->kind->ops->weight_fill : 1.0f;
+        fill(data, n, strcmp(node->tensors[k].name, "weight") == 0 ? weight : 0.0f);
         return;
     }
     int fan_in = 1, fan_out = 1;

@@ -94,6 +94,9 @@ struct tsu_layer_ops {
     size_t (*target_floats)(const tsu_node *node);
     /* Fan-in and fan-out of "weight" for initialisation (NULL: weight = 1). */
     void (*fans)(const tsu_node *node, int *fan_in, int *fan_out);
+    /* Without fans, "weight" starts at this value when it is not 0 (PReLU's
+     * slopes at 0.25, as PyTorch's nn.PReLU); 0 keeps gamma-like 1. */
+    float weight_fill;
     void (*forward)(tsu_layer_run *run, tsu_exec *ex, int stage);
     void (*backward)(tsu_layer_run *run, tsu_exec *ex, int stage);
 };

@@ -56,6 +56,8 @@ static const grad_recipe recipes[] = {
      VALUES_DISTINCT, 2},
     {"MaxPooling", IN("x", "[2, 5, 5]") T("MaxPooling", "[\"x\"]",
      "\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]") SQ("t"), VALUES_DISTINCT, 1},
+    {"Unpooling", IN("x", "[2, 2, 3]") T("Unpooling", "[\"x\"]", "\"kernel\": [2, 3]") SQ("t"),
+     VALUES_SIGNED, 2},
     {"AveragePooling", IN("x", "[2, 5, 5]") T("AveragePooling", "[\"x\"]",
      "\"kernel\": [3, 2], \"stride\": [2, 1], \"pad\": [1, 1]") SQ("t"), VALUES_SIGNED, 2},
     {"GlobalAveragePooling", IN("x", "[3, 2, 3]") T("GlobalAveragePooling", "[\"x\"]", "")
@@ -66,6 +68,12 @@ static const grad_recipe recipes[] = {
     {"LeakyReLU", IN("x", "[7]") T("LeakyReLU", "[\"x\"]", "\"alpha\": 0.2") SQ("t"),
      VALUES_SIGNED, 1},
     {"ELU", IN("x", "[7]") T("ELU", "[\"x\"]", "\"alpha\": 0.7") SQ("t"), VALUES_SIGNED, 1},
+    {"Swish", IN("x", "[7]") T("Swish", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 2},
+    {"GELU", IN("x", "[7]") T("GELU", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
+    {"Softplus", IN("x", "[7]") T("Softplus", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
+    {"SELU", IN("x", "[7]") T("SELU", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 2},
+    {"PReLU", IN("x", "[3, 2, 2]") T("PReLU", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 2},
+    {"PReLU", IN("x", "[5]") T("PReLU", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
     {"Softmax", IN("x", "[4, 2, 1]") T("Softmax", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 2},
     {"BatchNormalization", IN("x", "[3, 2, 2]") T("BatchNormalization", "[\"x\"]", "")
      SQ("t"), VALUES_SIGNED, 2},
@@ -76,6 +84,10 @@ static const grad_recipe recipes[] = {
     {"BatchNormalization", IN("x", "[2, 3, 2]")
      "{\"id\": \"bn\", \"type\": \"BatchNormalization\", \"inputs\": [\"x\"]}, "
      T("ReLU", "[\"bn\"]", "") SQ("t"), VALUES_SIGNED, 2},
+    {"LayerNormalization", IN("x", "[3, 2, 2]") T("LayerNormalization", "[\"x\"]", "")
+     SQ("t"), VALUES_SIGNED, 2},
+    {"LayerNormalization", IN("x", "[6]") T("LayerNormalization", "[\"x\"]",
+     "\"eps\": 0.01") SQ("t"), VALUES_SIGNED, 1},
     {"Dropout", IN("x", "[12]") T("Dropout", "[\"x\"]", "\"p\": 0.4") SQ("t"), VALUES_SIGNED,
      2},
     {"Flatten", IN("x", "[2, 2, 2]") T("Flatten", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
@@ -86,6 +98,18 @@ static const grad_recipe recipes[] = {
     {"Add2", IN("a", "[5]") IN("b", "[5]") T("Add2", "[\"a\", \"b\"]", "") SQ("t"),
      VALUES_SIGNED, 1},
     {"Add2", IN("a", "[5]") T("Add2", "[\"a\", \"a\"]", "") SQ("t"), VALUES_SIGNED, 2},
+    /* Broadcasting either way, with both gradients summed over the repeats. */
+    {"Add2", IN("a", "[2, 3, 4]") IN("b", "[2, 1, 4]") T("Add2", "[\"a\", \"b\"]", "") SQ("t"),
+     VALUES_SIGNED, 2},
+    {"Mul2", IN("a", "[4, 3, 3]") IN("b", "[4, 1, 1]") T("Mul2", "[\"a\", \"b\"]", "") SQ("t"),
+     VALUES_SIGNED, 2},
+    {"Mul2", IN("a", "[1, 3]") IN("b", "[2, 1]") T("Mul2", "[\"a\", \"b\"]", "") SQ("t"),
+     VALUES_SIGNED, 1},
+    {"Mul2", IN("a", "[5]") T("Mul2", "[\"a\", \"a\"]", "") SQ("t"), VALUES_SIGNED, 1},
+    {"Sub2", IN("a", "[5]") IN("b", "[5]") T("Sub2", "[\"a\", \"b\"]", "") SQ("t"),
+     VALUES_SIGNED, 1},
+    {"Sub2", IN("a", "[2, 1, 3]") IN("b", "[2, 4, 1]") T("Sub2", "[\"a\", \"b\"]", "")
+     SQ("t"), VALUES_SIGNED, 2},
     {"CategoricalCrossEntropy", IN("x", "[4]") LOSS("CategoricalCrossEntropy", "x"),
      VALUES_PROB, 1},
     {"CategoricalCrossEntropy", IN("x", "[4, 3]") T("Softmax", "[\"x\"]", "")
