@@ -54,6 +54,24 @@ static const shape_case shape_cases[] = {
      "\"type\": \"GlobalAveragePooling\", \"inputs\": [\"x\"]}", "8x1x1", 0, 0, 200},
     {"ReLU", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"ReLU\", \"inputs\": [\"x\"]}", "10", 0,
      0, 0},
+    /* kernel 2x3 over 5x4: 10x12 */
+    {"Unpooling", IMG("x", 3, 5, 4) ", {\"id\": \"t\", \"type\": \"Unpooling\", "
+     "\"inputs\": [\"x\"], \"params\": {\"kernel\": [2, 3]}}", "3x10x12", 0, 0, 0},
+    {"Unpooling", IMG("x", 8, 7, 7) ", {\"id\": \"t\", \"type\": \"Unpooling\", "
+     "\"inputs\": [\"x\"]}", "8x14x14", 0, 0, 0},
+    {"Swish", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Swish\", \"inputs\": [\"x\"]}",
+     "2x3x4", 0, 0, 0},
+    {"GELU", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"GELU\", \"inputs\": [\"x\"]}", "10", 0,
+     0, 0},
+    {"Softplus", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"Softplus\", \"inputs\": [\"x\"]}",
+     "10", 0, 0, 0},
+    {"SELU", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"SELU\", \"inputs\": [\"x\"]}", "10", 0,
+     0, 0},
+    /* one slope per channel: 16 for [16, 28, 28], 50 for a vector of 50 */
+    {"PReLU", IMG("x", 16, 28, 28) ", {\"id\": \"t\", \"type\": \"PReLU\", "
+     "\"inputs\": [\"x\"]}", "16x28x28", 16, 0, 0},
+    {"PReLU", VEC("x", 50) ", {\"id\": \"t\", \"type\": \"PReLU\", \"inputs\": [\"x\"]}", "50",
+     50, 0, 0},
     {"Sigmoid", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"Sigmoid\", \"inputs\": [\"x\"]}", "10",
      0, 0, 0},
     {"Tanh", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Tanh\", \"inputs\": [\"x\"]}",
@@ -68,6 +86,11 @@ static const shape_case shape_cases[] = {
      "\"type\": \"BatchNormalization\", \"inputs\": [\"x\"]}", "16x28x28", 32, 32, 16 * 28 * 28},
     {"BatchNormalization", VEC("x", 50) ", {\"id\": \"t\", \"type\": \"BatchNormalization\", "
      "\"inputs\": [\"x\"]}", "50", 100, 100, 50},
+    /* gamma and beta of one sample's shape: 2 * 8 * 6 * 6 */
+    {"LayerNormalization", IMG("x", 8, 6, 6) ", {\"id\": \"t\", "
+     "\"type\": \"LayerNormalization\", \"inputs\": [\"x\"]}", "8x6x6", 576, 0, 288},
+    {"LayerNormalization", VEC("x", 20) ", {\"id\": \"t\", \"type\": \"LayerNormalization\", "
+     "\"inputs\": [\"x\"], \"params\": {\"eps\": 0.001}}", "20", 40, 0, 20},
     {"Dropout", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"Dropout\", \"inputs\": [\"x\"]}", "10",
      0, 0, 0},
     {"Flatten", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Flatten\", \"inputs\": [\"x\"]}",
@@ -81,6 +104,13 @@ static const shape_case shape_cases[] = {
      "2x3x5", 0, 0, 0},
     {"Add2", VEC("a", 3) ", " VEC("b", 3) ", {\"id\": \"t\", \"type\": \"Add2\", "
      "\"inputs\": [\"a\", \"b\"]}", "3", 0, 0, 0},
+    /* a squeeze-and-excitation gate, and axes of size 1 on both sides */
+    {"Mul2", IMG("a", 8, 12, 12) ", " IMG("b", 8, 1, 1) ", {\"id\": \"t\", \"type\": \"Mul2\", "
+     "\"inputs\": [\"a\", \"b\"]}", "8x12x12", 0, 0, 0},
+    {"Add2", IMG("a", 1, 5, 1) ", " IMG("b", 3, 1, 4) ", {\"id\": \"t\", \"type\": \"Add2\", "
+     "\"inputs\": [\"a\", \"b\"]}", "3x5x4", 0, 0, 0},
+    {"Sub2", VEC("a", 6) ", " VEC("b", 1) ", {\"id\": \"t\", \"type\": \"Sub2\", "
+     "\"inputs\": [\"a\", \"b\"]}", "6", 0, 0, 0},
     {"CategoricalCrossEntropy", VEC("x", 10) ", {\"id\": \"t\", "
      "\"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"x\"]}", "1", 0, 0, 0},
     {"SoftmaxCrossEntropy", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"SoftmaxCrossEntropy\", "
@@ -152,6 +182,45 @@ static void test_tensor_names(void)
     test_graph_free(&t);
 }
 
+/* PyTorch's names and initial values: nn.PReLU(C).weight [C] at 0.25,
+ * nn.LayerNorm(shape).weight at 1 and .bias at 0, of one sample's shape. */
+static void test_modern_tensors(void)
+{
+    test_graph t;
+    test_graph_build(&t, IMG("x", 4, 3, 2) ", {\"id\": \"p\", \"type\": \"PReLU\", "
+                         "\"inputs\": [\"x\"]}, {\"id\": \"ln\", "
+                         "\"type\": \"LayerNormalization\", \"inputs\": [\"p\"]}, "
+                         "{\"id\": \"loss\", \"type\": \"SquaredError\", \"inputs\": [\"ln\"]}");
+    g_assert_true(tsu_graph_valid(t.graph));
+    const tsu_node *p = tsu_graph_find(t.graph, "p"), *ln = tsu_graph_find(t.graph, "ln");
+    char shape[64];
+    g_assert_cmpint(tsu_node_tensor_count(p), ==, 1);
+    g_assert_cmpstr(tsu_node_tensor(p, 0)->name, ==, "weight");
+    tsu_shape_format(&tsu_node_tensor(p, 0)->shape, shape, sizeof shape);
+    g_assert_cmpstr(shape, ==, "4");
+    g_assert_cmpint(tsu_node_tensor_count(ln), ==, 2);
+    g_assert_cmpstr(tsu_node_tensor(ln, 0)->name, ==, "weight");
+    g_assert_cmpstr(tsu_node_tensor(ln, 1)->name, ==, "bias");
+    tsu_shape_format(&tsu_node_tensor(ln, 1)->shape, shape, sizeof shape);
+    g_assert_cmpstr(shape, ==, "4x3x2");
+    tsu_net_config cfg = {.max_batch = 2, .threads = 1, .seed = 9, .training = true};
+    tsu_net *net = tsu_net_new(t.graph, &cfg, &t.diag);
+    g_assert_nonnull(net);
+    const struct {
+        const char *name;
+        size_t size;
+        float value;
+    } want[] = {{"p.weight", 4, 0.25f}, {"ln.weight", 24, 1.0f}, {"ln.bias", 24, 0.0f}};
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+        tsu_net_tensor *tensor = tsu_net_tensor_find(net, want[i].name);
+        g_assert_nonnull(tensor);
+        g_assert_cmpuint(tensor->size, ==, want[i].size);
+        for (size_t j = 0; j < tensor->size; j++) g_assert_cmpfloat(tensor->data[j], ==, want[i].value);
+    }
+    tsu_net_free(net);
+    test_graph_free(&t);
+}
+
 #define SEED_NETWORK                                                                     \
     IMG("x", 1, 28, 28) ","                                                              \
     "{\"id\": \"conv1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": "  \
@@ -194,7 +263,22 @@ typedef struct {
 
 static const error_case error_cases[] = {
     {VEC("a", 3) ", " VEC("b", 5) ", {\"id\": \"sum7\", \"type\": \"Add2\", "
-     "\"inputs\": [\"a\", \"b\"]}", "sum7: Add2 inputs have shapes [3] and [5]"},
+     "\"inputs\": [\"a\", \"b\"]}",
+     "sum7: Add2 inputs a [3] and b [5] differ at axis 0; each axis must match or be 1 in one of "
+     "them"},
+    {IMG("a", 8, 12, 12) ", " VEC("g", 8) ", {\"id\": \"se\", \"type\": \"Mul2\", "
+     "\"inputs\": [\"a\", \"g\"]}",
+     "se: Mul2 inputs a [8, 12, 12] and g [8] differ in rank; axes of size 1 broadcast only "
+     "between shapes of the same rank"},
+    {IMG("a", 8, 12, 12) ", " IMG("b", 8, 6, 1) ", {\"id\": \"d\", \"type\": \"Sub2\", "
+     "\"inputs\": [\"a\", \"b\"]}",
+     "d: Sub2 inputs a [8, 12, 12] and b [8, 6, 1] differ at axis 1; each axis must match or be 1 "
+     "in one of them"},
+    {VEC("x", 10) ", {\"id\": \"up\", \"type\": \"Unpooling\", \"inputs\": [\"x\"]}",
+     "up: Unpooling needs a [C, H, W] input, got [10]"},
+    {IMG("x", 1, 300, 4) ", {\"id\": \"up2\", \"type\": \"Unpooling\", \"inputs\": [\"x\"], "
+     "\"params\": {\"kernel\": [1000, 2]}}",
+     "up2.kernel: kernel 1000x2 makes [1, 300, 4] 300000x8, larger than 65536"},
     {IMG("x", 1, 5, 5) ", {\"id\": \"conv3\", \"type\": \"Convolution\", \"inputs\": [\"x\"], "
      "\"params\": {\"outmaps\": 4, \"kernel\": [7, 7]}}",
      "conv3.kernel: kernel 7x7 is larger than the padded input 5x5"},
@@ -266,7 +350,7 @@ static void test_registry_order(void)
     g_assert_cmpint(tsu_layer_kind_max_inputs(tsu_layer_kind_find("Add2")), ==, 2);
     g_assert_true(tsu_layer_kind_is_input(tsu_layer_kind_find("Input")));
     g_assert_true(tsu_layer_kind_is_loss(tsu_layer_kind_find("SquaredError")));
-    g_assert_cmpint(tsu_layer_kind_count(), ==, 24);
+    g_assert_cmpint(tsu_layer_kind_count(), ==, 33);
 }
 
 int main(int argc, char **argv)
@@ -274,6 +358,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/layers/shape/every-kind", test_every_kind);
     g_test_add_func("/layers/shape/tensor-names", test_tensor_names);
+    g_test_add_func("/layers/shape/modern-tensors", test_modern_tensors);
     g_test_add_func("/layers/shape/seed-network", test_seed_network);
     g_test_add_func("/layers/shape/errors", test_shape_errors);
     g_test_add_func("/layers/shape/no-cascade", test_errors_do_not_cascade);

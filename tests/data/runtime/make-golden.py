@@ -5,6 +5,7 @@ numpy by direct loops (no im2col, nothing shared with the C code).
 Run: /usr/bin/python3 tests/data/runtime/make-golden.py > tests/data/runtime/golden.json
 """
 import json
+import math
 import numpy as np
 
 rng = np.random.default_rng(20261127)
@@ -142,5 +143,32 @@ cases.append(case("batchnorm-inference", (3, 4, 4), node("t", "BatchNormalizatio
 
 x = rng.standard_normal((3, 5, 2, 2)) * 3
 cases.append(case("softmax-axis0", (5, 2, 2), node("t", "Softmax", ["x"]), x, softmax0(x), {}))
+
+# The kinds of modern CNNs, from their textbook formulas (math.erf: no scipy).
+x = rng.standard_normal((2, 3, 2, 4)) * 3
+erf = np.vectorize(math.erf)
+for kind, y in (("Swish", x / (1 + np.exp(-x))),
+                ("GELU", 0.5 * x * (1 + erf(x / math.sqrt(2)))),
+                ("Softplus", np.log1p(np.exp(x))),
+                ("SELU", 1.0507009873554804934193349852946
+                 * np.where(x > 0, x, 1.6732632423543772848170429916717 * (np.exp(x) - 1)))):
+    cases.append(case(kind.lower(), (3, 2, 4), node("t", kind, ["x"]), x, y, {}))
+
+slope = rng.uniform(0.05, 0.5, 3)
+cases.append(case("prelu-per-channel", (3, 2, 4), node("t", "PReLU", ["x"]), x,
+                  np.where(x > 0, x, slope.reshape(1, -1, 1, 1) * x), {"t.weight": slope}))
+
+x = rng.standard_normal((3, 2, 3, 4)) * 2 + 5
+gamma, beta = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 3, 4))
+mean = x.mean(axis=(1, 2, 3), keepdims=True)
+var = x.var(axis=(1, 2, 3), keepdims=True)
+cases.append(case("layernorm-eps", (2, 3, 4),
+                  node("t", "LayerNormalization", ["x"], {"eps": 0.01}), x,
+                  (x - mean) / np.sqrt(var + 0.01) * gamma + beta,
+                  {"t.weight": gamma, "t.bias": beta}))
+
+x = rng.standard_normal((2, 2, 3, 2))
+cases.append(case("unpooling-2x3", (2, 3, 2), node("t", "Unpooling", ["x"], {"kernel": [2, 3]}),
+                  x, np.repeat(np.repeat(x, 2, axis=2), 3, axis=3), {}))
 
 print(json.dumps({"generator": "tests/data/runtime/make-golden.py", "cases": cases}, indent=1))
