@@ -50,6 +50,9 @@ tsu_onnx_node *tsu_onnx_node_add(tsu_onnx_emitter *e, const char *op, const char
                                  const char *const *inputs, const char *output);
 void tsu_onnx_attr_int(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, int64_t v);
 void tsu_onnx_attr_float(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, double v);
+/* A string attribute (Resize's mode). */
+void tsu_onnx_attr_string(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name,
+                          const char *v);
 /* A list of n ints (ReduceMean's axes). */
 void tsu_onnx_attr_ints(tsu_onnx_emitter *e, tsu_onnx_node *node, const char *name, int n,
                         const int64_t *v);

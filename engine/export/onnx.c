@@ -114,6 +114,15 @@ void tsu_onnx_attr_float(onnx_ctx *c, tsu_onnx_node *node, const char *name, dou
     a->f = (float)v;
 }
 
+void tsu_onnx_attr_string(onnx_ctx *c, tsu_onnx_node *node, const char *name, const char *v)
+{
+    Onnx__AttributeProto *a =
+        ox_attr(c, node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+    a->has_s = true;
+    a->s.len = strlen(v);
+    a->s.data = (uint8_t *)tsu_onnx_name(c, "%s", v);
+}
+
 void tsu_onnx_attr_ints(onnx_ctx *c, tsu_onnx_node *node, const char *name, int n,
                         const int64_t *v)
 {

@@ -73,7 +73,7 @@ static const tsu_layer_ops unpool_ops = {.forward = unpool_forward, .backward = 
 
 /* ------------------------------------------------------------- exports */
 
-/* Resize (nearest by default) with scales [1, 1, kh, kw] and no roi. With the
+/* Resize nearest with scales [1, 1, kh, kw] and no roi. With the
  * default half_pixel coordinates and round_prefer_floor, output pixel
  * q k + r maps to q + (r + 0.5) / k - 0.5, within 0.5 of q: the block copy. */
 static bool unpool_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
@@ -83,7 +83,8 @@ static bool unpool_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
     const float scales[4] = {1.0f, 1.0f, (float)k[0], (float)k[1]};
     const char *args[3] = {tsu_node_id(x->inputs[0]), "", tsu_onnx_name(e, "%s/scales", id)};
     tsu_onnx_floats(e, args[2], 4, scales);
-    tsu_onnx_node_add(e, "Resize", id, 3, args, id); /* mode defaults to nearest */
+    /* OpenCV 4.6 requires the mode that is ONNX's default. */
+    tsu_onnx_attr_string(e, tsu_onnx_node_add(e, "Resize", id, 3, args, id), "mode", "nearest");
     return true;
 }
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const fx_names[] = {"cnn", "branch", "mlp", NULL};
+const char *const fx_names[] = {"cnn", "branch", "mlp", "modern", "norm", NULL};
 
 /* Every layer kind on two paths that meet again (Concatenate, Add2), a
  * second output that no loss reads (wide: a Softmax over the channels of an
@@ -37,6 +37,51 @@ static const char branch_nodes[] =
     "{\"id\": \"dr\", \"type\": \"Dropout\", \"inputs\": [\"cat2\"], \"params\": {\"p\": 0.3}},"
     "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"dr\"], \"params\": {\"outmaps\": 5}},"
     "{\"id\": \"sm\", \"type\": \"Softmax\", \"inputs\": [\"fc\"]},"
+    "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"sm\"]}";
+
+/* The kinds of modern CNNs as OpenCV 4.6 DNN runs them: a
+ * squeeze-and-excitation gate (Mul2 of [8, 12, 12] by [8, 1, 1]), Sub2 of a
+ * channel mean, Unpooling back to the input size, Add2, and every new
+ * activation. */
+static const char modern_nodes[] =
+    "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3, 12, 12]}},"
+    "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
+    "{\"id\": \"pr\", \"type\": \"PReLU\", \"inputs\": [\"c1\"]},"
+    "{\"id\": \"gap\", \"type\": \"GlobalAveragePooling\", \"inputs\": [\"pr\"]},"
+    "{\"id\": \"sq\", \"type\": \"Convolution\", \"inputs\": [\"gap\"], \"params\": {\"outmaps\": 4, \"kernel\": [1, 1]}},"
+    "{\"id\": \"sw\", \"type\": \"Swish\", \"inputs\": [\"sq\"]},"
+    "{\"id\": \"ex\", \"type\": \"Convolution\", \"inputs\": [\"sw\"], \"params\": {\"outmaps\": 8, \"kernel\": [1, 1]}},"
+    "{\"id\": \"gate\", \"type\": \"Sigmoid\", \"inputs\": [\"ex\"]},"
+    "{\"id\": \"se\", \"type\": \"Mul2\", \"inputs\": [\"pr\", \"gate\"]},"
+    "{\"id\": \"pool\", \"type\": \"MaxPooling\", \"inputs\": [\"se\"]},"
+    "{\"id\": \"ge\", \"type\": \"GELU\", \"inputs\": [\"pool\"]},"
+    "{\"id\": \"up\", \"type\": \"Unpooling\", \"inputs\": [\"ge\"], \"params\": {\"kernel\": [2, 2]}},"
+    "{\"id\": \"grid\", \"type\": \"Sub2\", \"inputs\": [\"se\", \"gap\"]},"
+    "{\"id\": \"sp\", \"type\": \"Softplus\", \"inputs\": [\"grid\"]},"
+    "{\"id\": \"mix\", \"type\": \"Add2\", \"inputs\": [\"up\", \"sp\"]},"
+    "{\"id\": \"c2\", \"type\": \"Convolution\", \"inputs\": [\"mix\"], \"params\": {\"outmaps\": 4, \"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]}},"
+    "{\"id\": \"se2\", \"type\": \"SELU\", \"inputs\": [\"c2\"]},"
+    "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"se2\"], \"params\": {\"outmaps\": 5}},"
+    "{\"id\": \"sm\", \"type\": \"Softmax\", \"inputs\": [\"fc\"]},"
+    "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"sm\"]}";
+
+/* LayerNormalization over an image and over a vector, and broadcasting
+ * both ways ([6, 8, 1] against [6, 1, 8]): beyond OpenCV 4.6 DNN. */
+static const char norm_nodes[] =
+    "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3, 8, 8]}},"
+    "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 6, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
+    "{\"id\": \"ln\", \"type\": \"LayerNormalization\", \"inputs\": [\"c1\"], \"params\": {\"eps\": 0.001}},"
+    "{\"id\": \"rows\", \"type\": \"AveragePooling\", \"inputs\": [\"ln\"], \"params\": {\"kernel\": [1, 8]}},"
+    "{\"id\": \"cols\", \"type\": \"AveragePooling\", \"inputs\": [\"ln\"], \"params\": {\"kernel\": [8, 1]}},"
+    "{\"id\": \"outer\", \"type\": \"Mul2\", \"inputs\": [\"rows\", \"cols\"]},"
+    "{\"id\": \"grid\", \"type\": \"Sub2\", \"inputs\": [\"cols\", \"rows\"]},"
+    "{\"id\": \"sum\", \"type\": \"Add2\", \"inputs\": [\"ln\", \"outer\"]},"
+    "{\"id\": \"diff\", \"type\": \"Sub2\", \"inputs\": [\"sum\", \"grid\"]},"
+    "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"diff\"], \"params\": {\"outmaps\": 6}},"
+    "{\"id\": \"ln2\", \"type\": \"LayerNormalization\", \"inputs\": [\"fc1\"]},"
+    "{\"id\": \"ge\", \"type\": \"GELU\", \"inputs\": [\"ln2\"]},"
+    "{\"id\": \"fc2\", \"type\": \"Affine\", \"inputs\": [\"ge\"], \"params\": {\"outmaps\": 3}},"
+    "{\"id\": \"sm\", \"type\": \"Softmax\", \"inputs\": [\"fc2\"]},"
     "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"sm\"]}";
 
 /* The two-moons data of the examples, cut small for a quick DDP epoch;
@@ -83,9 +128,11 @@ static tsu_project *load_project(const char *name, tsu_diag *diag)
         snprintf(path, sizeof path, "%s/resources/examples/fashion-mnist-cnn.tsumiki", source_dir());
         return tsu_project_load(path, diag);
     }
-    const char *nodes = !strcmp(name, "branch") ? branch_nodes
-                        : !strcmp(name, "toy")  ? toy_nodes
-                                                : mlp_nodes;
+    const char *nodes = !strcmp(name, "branch")   ? branch_nodes
+                        : !strcmp(name, "modern") ? modern_nodes
+                        : !strcmp(name, "norm")   ? norm_nodes
+                        : !strcmp(name, "toy")    ? toy_nodes
+                                                  : mlp_nodes;
     size_t cap = strlen(nodes) + 3 * sizeof path + 1024;
     char *text = malloc(cap);
     snprintf(text, cap,

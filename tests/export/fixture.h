@@ -1,6 +1,7 @@
 /* fixture.h — the networks the export tests run through every format:
- * the seed CNN, a branching network touching every layer kind, and an MLP
- * with a Sigmoid output. Each is trained a few SGD steps on random data so
+ * the seed CNN, a branching network touching every layer kind, an MLP
+ * with a Sigmoid output, and two networks of the kinds of modern CNNs
+ * (activations, squeeze-and-excitation, LayerNormalization, broadcasting). Each is trained a few SGD steps on random data so
  * that weights and BatchNormalization statistics are not their initial
  * values. */
 #ifndef TSU_EXPORT_FIXTURE_H
@@ -11,7 +12,7 @@
 #define FX_BATCH 4
 
 typedef struct {
-    const char *name;          /* "cnn", "branch", "mlp"; "toy" when linked with toy-layer.c */
+    const char *name;          /* "cnn", "branch", "mlp", "modern", "norm"; "toy" when linked with toy-layer.c */
     tsu_project *project;
     tsu_graph *graph;
     tsu_net *net;              /* trained, max_batch >= FX_BATCH */
