@@ -64,6 +64,9 @@ void tsu_onnx_attr_window(tsu_onnx_emitter *e, tsu_onnx_node *node, const int *k
 /* The net's tensor "node.suffix" as an initializer; its name, or NULL after
  * recording an error. */
 const char *tsu_onnx_tensor(tsu_onnx_emitter *e, const tsu_node *node, const char *suffix);
+/* The same with another shape of as many values (PRelu's slope [C, 1, 1]). */
+const char *tsu_onnx_tensor_as(tsu_onnx_emitter *e, const tsu_node *node, const char *suffix,
+                               const tsu_shape *shape);
 /* "weight", then "bias" when `bias`, as initializers named into names[];
  * the count, or -1 after recording an error. */
 int tsu_onnx_weights(tsu_onnx_emitter *e, const tsu_node *node, bool bias, const char **names);

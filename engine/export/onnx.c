@@ -170,12 +170,12 @@ static Onnx__TensorProto *ox_init(onnx_ctx *c, const char *name, int ndim, const
 
 /* raw_data borrows the net's floats: ONNX wants little-endian IEEE 754,
  * which is what every machine Tsumiki runs on holds in memory. */
-static void ox_init_tensor(onnx_ctx *c, const tsu_net_tensor *src)
+static void ox_init_tensor(onnx_ctx *c, const tsu_net_tensor *src, const tsu_shape *shape)
 {
     int64_t dims[TSU_MAX_DIMS];
-    for (int i = 0; i < src->shape.ndim; i++) dims[i] = src->shape.d[i];
+    for (int i = 0; i < shape->ndim; i++) dims[i] = shape->d[i];
     Onnx__TensorProto *t =
-        ox_init(c, src->name, src->shape.ndim, dims, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT);
+        ox_init(c, src->name, shape->ndim, dims, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT);
     t->has_raw_data = true;
     t->raw_data.len = src->size * sizeof(float);
     t->raw_data.data = (uint8_t *)src->data;
@@ -236,9 +236,16 @@ static Onnx__ValueInfoProto *ox_value_info(onnx_ctx *c, const char *name, const 
 
 const char *tsu_onnx_tensor(onnx_ctx *c, const tsu_node *node, const char *suffix)
 {
+    return tsu_onnx_tensor_as(c, node, suffix, NULL);
+}
+
+const char *tsu_onnx_tensor_as(onnx_ctx *c, const tsu_node *node, const char *suffix,
+                               const tsu_shape *shape)
+{
     const tsu_net_tensor *t = tsu_x_tensor(c->net, node, suffix, c->diag);
     if (!t) return NULL;
-    ox_init_tensor(c, t);
+    tsu_assert(!shape || tsu_shape_size(shape) == t->size);
+    ox_init_tensor(c, t, shape ? shape : &t->shape);
     return t->name;
 }
 

@@ -369,19 +369,15 @@ static void gelu_pytorch(tsu_py_emitter *e, const tsu_node *node)
     unary_pytorch(e, node, "F.gelu");
 }
 
-/* The slope [C] as PRelu wants it: [C, 1, 1] for an image, so that it
- * broadcasts against [N, C, H, W]. */
+/* The slope [C] as PRelu wants it, [C, 1, 1] for an image, so that it
+ * broadcasts against [N, C, H, W] (the shape torch.onnx writes). */
 static bool prelu_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
-    const char *id = tsu_node_id(x->node), *weight = tsu_onnx_tensor(e, x->node, "weight");
-    if (!weight) return false;
-    const tsu_shape *s = tsu_node_shape(x->node);
-    int64_t dims[TSU_MAX_DIMS] = {s->d[0]};
-    for (int i = 1; i < s->ndim; i++) dims[i] = 1;
-    const char *shape = tsu_onnx_name(e, "%s/slope_shape", id);
-    tsu_onnx_int64s(e, shape, s->ndim, dims);
-    const char *slope = onnx_binary(e, "Reshape", weight, shape, tsu_onnx_name(e, "%s/slope", id));
-    onnx_binary(e, "PRelu", tsu_node_id(x->inputs[0]), slope, id);
+    tsu_shape shape = *tsu_node_shape(x->node);
+    for (int i = 1; i < shape.ndim; i++) shape.d[i] = 1;
+    const char *slope = tsu_onnx_tensor_as(e, x->node, "weight", &shape);
+    if (!slope) return false;
+    onnx_binary(e, "PRelu", tsu_node_id(x->inputs[0]), slope, tsu_node_id(x->node));
     return true;
 }
 

@@ -101,7 +101,8 @@ static const tsu_layer_ops ln_ops = {
 /* ------------------------------------------------------------- exports */
 
 /* LayerNormalization is opset 17; in 13 it is the ReduceMean decomposition
- * torch.onnx writes: d = x - mean(x), d / sqrt(mean(d^2) + eps) * weight + bias. */
+ * torch.onnx writes, node for node (the importer reads both):
+ * d = x - mean(x), d / sqrt(mean(Pow(d, 2)) + eps) * weight + bias. */
 static bool ln_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
     const char *id = tsu_node_id(x->node), *in = tsu_node_id(x->inputs[0]);
@@ -117,9 +118,12 @@ static bool ln_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
     const char *args[2] = {in, mean};
     const char *d = tsu_onnx_name(e, "%s/centred", id);
     tsu_onnx_node_add(e, "Sub", d, 2, args, d);
-    args[0] = args[1] = d;
+    const float two = 2.0f;
+    args[0] = d;
+    args[1] = tsu_onnx_name(e, "%s/two", id);
+    tsu_onnx_floats(e, args[1], 1, &two);
     const char *sq = tsu_onnx_name(e, "%s/squared", id);
-    tsu_onnx_node_add(e, "Mul", sq, 2, args, sq);
+    tsu_onnx_node_add(e, "Pow", sq, 2, args, sq);
     const char *var = tsu_onnx_name(e, "%s/var", id);
     tsu_onnx_attr_ints(e, tsu_onnx_node_add(e, "ReduceMean", var, 1, &sq, var), "axes", ndim, axes);
     float eps = (float)tsu_node_value(x->node, LN_EPS)->number;
