@@ -29,6 +29,9 @@ typedef struct {
     int pad[2];
     const char *bias_free;         /* an Affine from MatMul still without bias: the
                                       Add of a constant that follows becomes its bias */
+    bool absorbed;                 /* inside a decomposition imported whole at its first
+                                      node (GELU, Swish, LayerNorm): its readers are the
+                                      decomposition's nodes and import nothing */
 } ivalue;
 
 typedef struct {

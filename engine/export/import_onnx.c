@@ -16,7 +16,11 @@
 static const char *const supported_ops[] = {
     "Conv", "ConvTranspose", "Gemm", "MaxPool", "AveragePool", "GlobalAveragePool",
     "BatchNormalization", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softmax", "Flatten",
-    "Reshape", "Concat", "Add", "Dropout", "Identity", "Constant",
+    "Reshape", "Concat", "Add", "Dropout", "Identity", "Constant", "Mul", "Sub", "PRelu",
+    "Softplus", "Selu", "Resize (nearest, integer scales)", "Upsample (nearest, integer scales)",
+    "Div (with Erf, Add, Mul: GELU)", "Erf (in GELU)",
+    "ReduceMean (with Sub, Pow, Add, Sqrt, Div, Mul, Add: LayerNorm over all non-batch axes)",
+    "Pow (in LayerNorm)", "Sqrt (in LayerNorm)",
     "MatMul (constant 2-D B; a following Add of a constant is its bias)",
     "Pad (zeros, before AveragePool or Conv)", NULL,
 };

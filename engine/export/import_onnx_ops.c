@@ -591,6 +591,347 @@ static bool import_alias(ictx *c, const Onnx__NodeProto *n)
     return true;
 }
 
+/* ----------------------------------------------- decompositions and kin
+ *
+ * Opset 13 has no GELU, Swish or LayerNormalization: torch.onnx (and our
+ * own export) writes them as chains of small operators. Each chain is
+ * recognised at its first node, imported as one layer, and its inner
+ * values marked absorbed, so that the chain's other nodes import nothing.
+ * A chain is taken only when nothing outside it reads its inner values. */
+
+static bool op_is(const Onnx__NodeProto *n, const char *op)
+{
+    return n && !strcmp(n->op_type, op) && n->n_output >= 1;
+}
+
+/* The one node reading value `name`, or NULL when there are more readers
+ * (a graph output counts as one) or none. */
+static const Onnx__NodeProto *sole_reader(const ictx *c, const char *name)
+{
+    if (readers(c, name) != 1) return NULL;
+    for (size_t i = 0; i < c->graph->n_node; i++)
+        for (size_t k = 0; k < c->graph->node[i]->n_input; k++)
+            if (!strcmp(c->graph->node[i]->input[k], name)) return c->graph->node[i];
+    return NULL;
+}
+
+/* Of a two-input node reading `name`, the other input; NULL otherwise. */
+static const char *other_input(const Onnx__NodeProto *n, const char *name)
+{
+    if (!n || n->n_input != 2) return NULL;
+    if (!strcmp(n->input[0], name)) return n->input[1];
+    if (!strcmp(n->input[1], name)) return n->input[0];
+    return NULL;
+}
+
+/* A float constant of one value named `name`, within a relative 1e-5 of
+ * `want` when want is not NAN; its value in *out. */
+static bool scalar_is(ictx *c, const char *name, double want, float *out)
+{
+    ivalue *v = name ? tsu_imp_find_value(c, name) : NULL;
+    if (!v || !v->constant || tsu_imp_tensor_count(v->constant) != 1) return false;
+    const int type = v->constant->data_type;
+    if (type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && type != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+        return false;
+    float *f = tsu_imp_tensor_floats(c, name, v->constant);
+    if (!f) return false;
+    float got = f[0];
+    free(f);
+    if (out) *out = got;
+    return isnan(want) || fabs(got - want) <= 1e-5 * fabs(want);
+}
+
+/* Marks the outputs of a chain's inner nodes absorbed; the last node's
+ * output is the layer's. */
+static void absorb_chain(ictx *c, const Onnx__NodeProto *const *chain, int n, const char *id)
+{
+    for (int i = 0; i < n - 1; i++) tsu_imp_add_value(c, chain[i]->output[0])->absorbed = true;
+    tsu_imp_add_value(c, chain[n - 1]->output[0])->node = id;
+}
+
+/* A node reading an absorbed value belongs to a chain already imported. */
+static bool in_absorbed_chain(ictx *c, const Onnx__NodeProto *n)
+{
+    for (size_t k = 0; k < n->n_input; k++) {
+        ivalue *v = n->input[k][0] ? tsu_imp_find_value(c, n->input[k]) : NULL;
+        if (v && v->absorbed) return true;
+    }
+    return false;
+}
+
+/* A chain of single-input layer type `type` from src over `chain`. */
+static bool import_chain(ictx *c, const Onnx__NodeProto *const *chain, int n, const char *type,
+                         struct json_object *params)
+{
+    const char *src = tsu_imp_input_node(c, chain[0], 0);
+    if (!src) {
+        json_object_put(params);
+        return false;
+    }
+    /* Named after the last node, which carries the layer id in our exports. */
+    const char *id = tsu_imp_make_id(c, chain[n - 1], type);
+    tsu_imp_add_node(c, id, type, 1, &src, params);
+    absorb_chain(c, chain, n, id);
+    return true;
+}
+
+/* GELU: Div(x, sqrt 2) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5). */
+static bool import_div(ictx *c, const Onnx__NodeProto *n)
+{
+    const Onnx__NodeProto *chain[5] = {n};
+    const char *x = n->n_input == 2 ? n->input[0] : NULL;
+    bool ok = x && scalar_is(c, n->input[1], M_SQRT2, NULL);
+    if (ok) ok = op_is(chain[1] = sole_reader(c, n->output[0]), "Erf");
+    if (ok) ok = op_is(chain[2] = sole_reader(c, chain[1]->output[0]), "Add") &&
+                 scalar_is(c, other_input(chain[2], chain[1]->output[0]), 1.0, NULL);
+    if (ok) {
+        chain[3] = sole_reader(c, chain[2]->output[0]);
+        const char *other = other_input(chain[3], chain[2]->output[0]);
+        ok = op_is(chain[3], "Mul") && other && !strcmp(other, x);
+    }
+    if (ok) ok = op_is(chain[4] = sole_reader(c, chain[3]->output[0]), "Mul") &&
+                 scalar_is(c, other_input(chain[4], chain[3]->output[0]), 0.5, NULL);
+    if (c->failed) return false;
+    if (!ok)
+        return tsu_imp_fail(c, n->name, "Div is imported only as the start of GELU: "
+                                        "Div(x, sqrt 2), Erf, Add 1, Mul x, Mul 0.5");
+    return import_chain(c, chain, 5, "GELU", NULL);
+}
+
+/* Sigmoid(x) read only by Mul(x, Sigmoid(x)) is Swish. */
+static bool import_sigmoid(ictx *c, const Onnx__NodeProto *n)
+{
+    const Onnx__NodeProto *mul = n->n_input == 1 ? sole_reader(c, n->output[0]) : NULL;
+    const char *other = other_input(mul, n->output[0]);
+    if (op_is(mul, "Mul") && other && !strcmp(other, n->input[0])) {
+        const Onnx__NodeProto *chain[2] = {n, mul};
+        return import_chain(c, chain, 2, "Swish", NULL);
+    }
+    return import_simple(c, n, "Sigmoid", NULL, 0, 0);
+}
+
+/* ReduceMean over every non-batch axis of x, keepdims. */
+static bool reduces_sample(ictx *c, const Onnx__NodeProto *n, const char *src)
+{
+    tsu_shape s;
+    const Onnx__AttributeProto *a = tsu_imp_attr(n, "axes");
+    if (!a || !src || !tsu_imp_shape_of(c, src, &s) || (int)a->n_ints != s.ndim ||
+        !tsu_imp_attr_int(n, "keepdims", 1))
+        return false;
+    unsigned seen = 0;
+    for (size_t i = 0; i < a->n_ints; i++) {
+        int64_t axis = a->ints[i] < 0 ? a->ints[i] + s.ndim + 1 : a->ints[i];
+        if (axis < 1 || axis > s.ndim) return false;
+        seen |= 1u << axis;
+    }
+    return seen == ((1u << (s.ndim + 1)) - 2);
+}
+
+/* The LayerNorm chain as torch.onnx writes it for opset 13:
+ * m = ReduceMean(x); d = Sub(x, m); v = ReduceMean(Pow(d, 2)) (or Mul(d, d));
+ * y = Div(d, Sqrt(Add(v, eps))) * weight + bias. chain[] gets its 9 nodes
+ * (Pow or Mul); false if the graph differs. */
+static bool match_layernorm(ictx *c, const Onnx__NodeProto *n, const char *src,
+                            const Onnx__NodeProto *chain[9], float *eps)
+{
+    const char *x = n->input[0];
+    chain[0] = n;
+    if (!reduces_sample(c, n, src)) return false;
+    chain[1] = sole_reader(c, n->output[0]);
+    if (!op_is(chain[1], "Sub") || strcmp(chain[1]->input[0], x) || strcmp(chain[1]->input[1], n->output[0]))
+        return false;
+    /* d is read by the square (twice when it is Mul(d, d)) and the Div only. */
+    const char *d = chain[1]->output[0];
+    const Onnx__NodeProto *sq = NULL, *div = NULL;
+    for (size_t i = 0; i < c->graph->n_node; i++) {
+        const Onnx__NodeProto *r = c->graph->node[i];
+        if (r->n_input < 1 || r->n_output < 1) continue;
+        if (op_is(r, "Div") && r->n_input == 2 && !strcmp(r->input[0], d)) div = r;
+        else if (op_is(r, "Pow") && r->n_input == 2 && !strcmp(r->input[0], d) &&
+                 scalar_is(c, r->input[1], 2.0, NULL))
+            sq = r;
+        else if (op_is(r, "Mul") && r->n_input == 2 && !strcmp(r->input[0], d) &&
+                 !strcmp(r->input[1], d))
+            sq = r;
+    }
+    if (!sq || !div || readers(c, d) != (op_is(sq, "Mul") ? 3 : 2)) return false;
+    chain[2] = sq;
+    chain[3] = sole_reader(c, sq->output[0]);
+    if (!op_is(chain[3], "ReduceMean") || !reduces_sample(c, chain[3], src)) return false;
+    chain[4] = sole_reader(c, chain[3]->output[0]);
+    if (!op_is(chain[4], "Add") || !scalar_is(c, other_input(chain[4], chain[3]->output[0]), NAN, eps))
+        return false;
+    chain[5] = sole_reader(c, chain[4]->output[0]);
+    if (!op_is(chain[5], "Sqrt") || sole_reader(c, chain[5]->output[0]) != div ||
+        strcmp(div->input[1], chain[5]->output[0]))
+        return false;
+    chain[6] = div;
+    chain[7] = sole_reader(c, div->output[0]);
+    if (!op_is(chain[7], "Mul") || !tsu_imp_constant(c, chain[7], 1)) return false;
+    chain[8] = sole_reader(c, chain[7]->output[0]);
+    return op_is(chain[8], "Add") && tsu_imp_constant(c, chain[8], 1);
+}
+
+static bool import_reducemean(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *src = n->n_input == 1 ? tsu_imp_input_node(c, n, 0) : NULL;
+    if (!src) return false;
+    const Onnx__NodeProto *chain[9];
+    float eps = 0.0f;
+    if (!match_layernorm(c, n, src, chain, &eps)) {
+        if (c->failed) return false;
+        return tsu_imp_fail(c, n->name, "ReduceMean is imported only as the start of LayerNorm "
+                                        "over all non-batch axes: ReduceMean, Sub, Pow 2, "
+                                        "ReduceMean, Add eps, Sqrt, Div, Mul weight, Add bias");
+    }
+    if (!(eps > 0.0f))
+        return tsu_imp_fail(c, chain[4]->name, "LayerNorm epsilon %g is not positive", eps);
+    tsu_shape s;
+    if (!tsu_imp_shape_of(c, src, &s)) return false;
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "eps", json_object_new_double(tsu_imp_shortest(eps)));
+    if (!import_chain(c, chain, 9, "LayerNormalization", p)) return false;
+    const char *id = tsu_imp_find_value(c, chain[8]->output[0])->node;
+    const char *suffixes[2] = {"weight", "bias"};
+    for (int k = 0; k < 2; k++) {
+        const Onnx__TensorProto *t = tsu_imp_constant(c, chain[7 + k], 1);
+        if (tsu_imp_tensor_count(t) != tsu_shape_size(&s))
+            return tsu_imp_fail(c, chain[7 + k]->name, "LayerNorm %s has %zu values, not one per "
+                                "value of a sample (%zu)", suffixes[k], tsu_imp_tensor_count(t),
+                                tsu_shape_size(&s));
+        if (!tsu_imp_take_weight(c, chain[7 + k], 1, id, suffixes[k], true)) return false;
+    }
+    return true;
+}
+
+/* Mul and Sub of two computed tensors; Tsumiki's broadcast is checked when
+ * the graph is built. */
+static bool import_binary(ictx *c, const Onnx__NodeProto *n, const char *type)
+{
+    if (n->n_input != 2 || tsu_imp_constant(c, n, 0) || tsu_imp_constant(c, n, 1))
+        return tsu_imp_fail(c, n->name, "%s is supported between two computed tensors (%s2), "
+                                        "not with a constant", n->op_type, n->op_type);
+    const char *srcs[2] = {tsu_imp_input_node(c, n, 0), tsu_imp_input_node(c, n, 1)};
+    if (!srcs[0] || !srcs[1]) return false;
+    const char *id = tsu_imp_make_id(c, n, type);
+    tsu_imp_add_node(c, id, type, 2, srcs, NULL);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+/* PRelu with a constant slope: one per channel, or one for all (PyTorch's
+ * nn.PReLU() default), copied to every channel. */
+static bool import_prelu(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *src = tsu_imp_input_node(c, n, 0);
+    const Onnx__TensorProto *t = tsu_imp_constant(c, n, 1);
+    tsu_shape s;
+    if (!src || !tsu_imp_shape_of(c, src, &s)) return false;
+    size_t count = t ? tsu_imp_tensor_count(t) : 0, channels = (size_t)s.d[0];
+    if (count != 1 && count != channels)
+        return tsu_imp_fail(c, n->name, "the slope must be an initializer of 1 or %zu values "
+                                        "(one per channel)", channels);
+    float *slope = tsu_imp_tensor_floats(c, n->name, t);
+    if (!slope) return false;
+    float *weight = tsu_xcalloc(channels, sizeof *weight);
+    for (size_t i = 0; i < channels; i++) weight[i] = slope[count == 1 ? 0 : i];
+    free(slope);
+    const char *id = tsu_imp_make_id(c, n, "PReLU");
+    tsu_imp_add_node(c, id, "PReLU", 1, &src, NULL);
+    tsu_imp_add_weight(c, id, "weight", weight, channels);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+/* SELU's constants are fixed in Tsumiki: the file's must be the defaults. */
+static bool import_selu(ictx *c, const Onnx__NodeProto *n)
+{
+    double alpha = tsu_imp_attr_float(n, "alpha", 1.67326319217681884765625);
+    double gamma = tsu_imp_attr_float(n, "gamma", 1.05070102214813232421875);
+    if (fabs(alpha - 1.6732632423543772) > 1e-6 || fabs(gamma - 1.0507009873554805) > 1e-6)
+        return tsu_imp_fail(c, n->name, "Selu with alpha %g, gamma %g is not supported (Tsumiki's "
+                                        "SELU has PyTorch's constants)", alpha, gamma);
+    return import_simple(c, n, "SELU", NULL, 0, 0);
+}
+
+/* A string attribute equal to one of two values (b may be NULL); `def` when absent. */
+static bool attr_string_is(const Onnx__NodeProto *n, const char *name, const char *def,
+                           const char *a, const char *b)
+{
+    const Onnx__AttributeProto *at = tsu_imp_attr(n, name);
+    size_t len = at && at->has_s ? at->s.len : strlen(def);
+    const char *v = at && at->has_s ? (const char *)at->s.data : def;
+    return (strlen(a) == len && !strncmp(v, a, len)) || (b && strlen(b) == len && !strncmp(v, b, len));
+}
+
+/* Resize (opset 11+: X, roi, scales, sizes) and Upsample (X, scales),
+ * nearest, as Unpooling: integer scales [1, 1, kh, kw] that copy blocks.
+ * asymmetric + floor copies blocks; so do half_pixel's two roundings, as
+ * output q k + r maps to q + (r + 0.5) / k - 0.5, within 0.5 of q. */
+static bool import_resize(ictx *c, const Onnx__NodeProto *n)
+{
+    const char *src = tsu_imp_input_node(c, n, 0);
+    tsu_shape s;
+    if (!src || !tsu_imp_shape_of(c, src, &s)) return false;
+    if (s.ndim != 3) return tsu_imp_fail(c, n->name, "%s is supported on [N, C, H, W] only", n->op_type);
+    bool upsample = !strcmp(n->op_type, "Upsample");
+    if (!attr_string_is(n, "mode", "nearest", "nearest", NULL))
+        return tsu_imp_fail(c, n->name, "only mode nearest is supported");
+    bool asymmetric_floor = attr_string_is(n, "coordinate_transformation_mode", "half_pixel",
+                                           "asymmetric", NULL) &&
+                            attr_string_is(n, "nearest_mode", "round_prefer_floor", "floor", NULL);
+    bool half_pixel = attr_string_is(n, "coordinate_transformation_mode", "half_pixel", "half_pixel",
+                                     "pytorch_half_pixel") &&
+                      attr_string_is(n, "nearest_mode", "round_prefer_floor", "round_prefer_floor",
+                                     "round_prefer_ceil");
+    if (!upsample && !asymmetric_floor && !half_pixel)
+        return tsu_imp_fail(c, n->name, "coordinate_transformation_mode and nearest_mode must be "
+                                        "asymmetric + floor or half_pixel + round_prefer_floor");
+    double scale[4];
+    const Onnx__TensorProto *scales = tsu_imp_constant(c, n, upsample ? 1 : 2);
+    const Onnx__TensorProto *sizes = upsample ? NULL : tsu_imp_constant(c, n, 3);
+    if (scales && tsu_imp_tensor_count(scales) == 4) {
+        float *f = tsu_imp_tensor_floats(c, n->name, scales);
+        if (!f) return false;
+        for (int i = 0; i < 4; i++) scale[i] = f[i];
+        free(f);
+    } else if (sizes && tsu_imp_tensor_count(sizes) == 4) {
+        int64_t v[4];
+        if (tsu_imp_tensor_ints(sizes, v, 4) != 4)
+            return tsu_imp_fail(c, n->name, "sizes must be 4 integers");
+        scale[0] = scale[1] = 1.0;
+        scale[2] = (double)v[2] / s.d[1];
+        scale[3] = (double)v[3] / s.d[2];
+    } else {
+        return tsu_imp_fail(c, n->name, "scales (or sizes) must be an initializer of 4 values");
+    }
+    int kernel[2];
+    for (int i = 0; i < 2; i++) {
+        double k = scale[2 + i];
+        if (!(k >= 1.0 && k <= 1024.0) || k != floor(k))
+            return tsu_imp_fail(c, n->name, "scale %g is not a whole number from 1 to 1024", k);
+        kernel[i] = (int)k;
+    }
+    if (scale[0] != 1.0 || scale[1] != 1.0)
+        return tsu_imp_fail(c, n->name, "only H and W may be scaled (scales %g, %g, ...)", scale[0],
+                            scale[1]);
+    const char *id = tsu_imp_make_id(c, n, "Unpooling");
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "kernel", tsu_imp_pair_json(kernel));
+    tsu_imp_add_node(c, id, "Unpooling", 1, &src, p);
+    tsu_imp_produce(c, n, id);
+    return true;
+}
+
+/* Erf, Pow and Sqrt outside the chains above. */
+static bool import_chain_only(ictx *c, const Onnx__NodeProto *n)
+{
+    return tsu_imp_fail(c, n->name, "%s is imported only inside %s", n->op_type,
+                        !strcmp(n->op_type, "Erf") ? "GELU (Div, Erf, Add, Mul, Mul)"
+                                                   : "LayerNorm (ReduceMean, Sub, Pow, ReduceMean, "
+                                                     "Add, Sqrt, Div, Mul, Add)");
+}
+
 bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *node)
 {
     /* Unnamed nodes go by their first output in messages and ids. A shallow
@@ -599,6 +940,7 @@ bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *node)
     if (!named.name || !*named.name) named.name = named.n_output ? named.output[0] : named.op_type;
     const Onnx__NodeProto *n = &named;
     const char *op = n->op_type;
+    if (in_absorbed_chain(c, n)) return true;
     if (!strcmp(op, "Conv")) return import_conv(c, n, false);
     if (!strcmp(op, "ConvTranspose")) return import_conv(c, n, true);
     if (!strcmp(op, "Gemm")) return import_gemm(c, n);
@@ -608,7 +950,7 @@ bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *node)
     if (!strcmp(op, "GlobalAveragePool")) return import_simple(c, n, "GlobalAveragePooling", NULL, 0, 0);
     if (!strcmp(op, "BatchNormalization")) return import_batchnorm(c, n);
     if (!strcmp(op, "Relu")) return import_simple(c, n, "ReLU", NULL, 0, 0);
-    if (!strcmp(op, "Sigmoid")) return import_simple(c, n, "Sigmoid", NULL, 0, 0);
+    if (!strcmp(op, "Sigmoid")) return import_sigmoid(c, n);
     if (!strcmp(op, "Tanh")) return import_simple(c, n, "Tanh", NULL, 0, 0);
     if (!strcmp(op, "LeakyRelu"))
         return import_simple(c, n, "LeakyReLU", "alpha", tsu_imp_attr_float(n, "alpha", 0.01), 0.1);
@@ -621,6 +963,15 @@ bool tsu_imp_import_node(ictx *c, const Onnx__NodeProto *node)
     if (!strcmp(op, "Dropout")) return import_dropout(c, n);
     if (!strcmp(op, "Identity")) return import_alias(c, n);
     if (!strcmp(op, "Pad")) return import_pad(c, n);
+    if (!strcmp(op, "Mul")) return import_binary(c, n, "Mul2");
+    if (!strcmp(op, "Sub")) return import_binary(c, n, "Sub2");
+    if (!strcmp(op, "PRelu")) return import_prelu(c, n);
+    if (!strcmp(op, "Softplus")) return import_simple(c, n, "Softplus", NULL, 0, 0);
+    if (!strcmp(op, "Selu")) return import_selu(c, n);
+    if (!strcmp(op, "Resize") || !strcmp(op, "Upsample")) return import_resize(c, n);
+    if (!strcmp(op, "Div")) return import_div(c, n);
+    if (!strcmp(op, "ReduceMean")) return import_reducemean(c, n);
+    if (!strcmp(op, "Erf") || !strcmp(op, "Pow") || !strcmp(op, "Sqrt")) return import_chain_only(c, n);
     tsu_assert(!"import_node called for an unsupported operator");
     return false;
 }

@@ -160,12 +160,12 @@ static void edit_model(const char *path, void (*edit)(Onnx__ModelProto *m),
     g_free(bytes);
 }
 
-static char lstm[] = "LSTM", resize[] = "Resize";
+static char lstm[] = "LSTM", resize[] = "GridSample";
 static char *saved_ops[3];
 
 static void make_unsupported(Onnx__ModelProto *m)
 {
-    /* conv1, conv2 -> LSTM; relu1 -> Resize */
+    /* conv1, conv2 -> LSTM; relu1 -> GridSample */
     for (size_t i = 0; i < m->graph->n_node; i++) {
         Onnx__NodeProto *n = m->graph->node[i];
         if (!strcmp(n->name, "conv1")) saved_ops[0] = n->op_type, n->op_type = lstm;
@@ -223,7 +223,7 @@ static void test_unsupported(void)
     dump(&diag);
     g_assert_null(p);
     g_assert_cmpint(tsu_diag_status(&diag), ==, TSU_E_UNSUPPORTED);
-    g_assert_true(diag_has(&diag, "unsupported ONNX operators: LSTM (2), Resize (1)"));
+    g_assert_true(diag_has(&diag, "unsupported ONNX operators: LSTM (2), GridSample (1)"));
     g_assert_true(diag_has(&diag, "Tsumiki imports: Conv, ConvTranspose, Gemm"));
     tsu_diag_free(&diag);
     g_remove(onnx);
