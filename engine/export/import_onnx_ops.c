@@ -624,16 +624,33 @@ static const char *other_input(const Onnx__NodeProto *n, const char *name)
     return NULL;
 }
 
+/* The constant named `name`: an initializer, or a Constant node's value
+ * even where that node comes later in the graph than the chain's first
+ * node (torch.onnx writes the constants of a chain beside their readers). */
+static const Onnx__TensorProto *constant_named(ictx *c, const char *name)
+{
+    ivalue *v = name ? tsu_imp_find_value(c, name) : NULL;
+    if (v) return v->constant;
+    for (size_t i = 0; name && i < c->graph->n_node; i++) {
+        const Onnx__NodeProto *n = c->graph->node[i];
+        if (op_is(n, "Constant") && !strcmp(n->output[0], name)) {
+            const Onnx__AttributeProto *a = tsu_imp_attr(n, "value");
+            return a ? a->t : NULL;
+        }
+    }
+    return NULL;
+}
+
 /* A float constant of one value named `name`, within a relative 1e-5 of
  * `want` when want is not NAN; its value in *out. */
 static bool scalar_is(ictx *c, const char *name, double want, float *out)
 {
-    ivalue *v = name ? tsu_imp_find_value(c, name) : NULL;
-    if (!v || !v->constant || tsu_imp_tensor_count(v->constant) != 1) return false;
-    const int type = v->constant->data_type;
+    const Onnx__TensorProto *t = constant_named(c, name);
+    if (!t || tsu_imp_tensor_count(t) != 1) return false;
+    const int type = t->data_type;
     if (type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && type != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
         return false;
-    float *f = tsu_imp_tensor_floats(c, name, v->constant);
+    float *f = tsu_imp_tensor_floats(c, name, t);
     if (!f) return false;
     float got = f[0];
     free(f);
@@ -767,9 +784,12 @@ static bool match_layernorm(ictx *c, const Onnx__NodeProto *n, const char *src,
         return false;
     chain[6] = div;
     chain[7] = sole_reader(c, div->output[0]);
-    if (!op_is(chain[7], "Mul") || !tsu_imp_constant(c, chain[7], 1)) return false;
+    if (!op_is(chain[7], "Mul") || strcmp(chain[7]->input[0], div->output[0]) ||
+        !constant_named(c, chain[7]->input[1]))
+        return false;
     chain[8] = sole_reader(c, chain[7]->output[0]);
-    return op_is(chain[8], "Add") && tsu_imp_constant(c, chain[8], 1);
+    return op_is(chain[8], "Add") && !strcmp(chain[8]->input[0], chain[7]->output[0]) &&
+           constant_named(c, chain[8]->input[1]);
 }
 
 static bool import_reducemean(ictx *c, const Onnx__NodeProto *n)
@@ -794,12 +814,14 @@ static bool import_reducemean(ictx *c, const Onnx__NodeProto *n)
     const char *id = tsu_imp_find_value(c, chain[8]->output[0])->node;
     const char *suffixes[2] = {"weight", "bias"};
     for (int k = 0; k < 2; k++) {
-        const Onnx__TensorProto *t = tsu_imp_constant(c, chain[7 + k], 1);
+        const Onnx__TensorProto *t = constant_named(c, chain[7 + k]->input[1]);
         if (tsu_imp_tensor_count(t) != tsu_shape_size(&s))
             return tsu_imp_fail(c, chain[7 + k]->name, "LayerNorm %s has %zu values, not one per "
                                 "value of a sample (%zu)", suffixes[k], tsu_imp_tensor_count(t),
                                 tsu_shape_size(&s));
-        if (!tsu_imp_take_weight(c, chain[7 + k], 1, id, suffixes[k], true)) return false;
+        float *data = tsu_imp_tensor_floats(c, chain[7 + k]->name, t);
+        if (!data) return false;
+        tsu_imp_add_weight(c, id, suffixes[k], data, tsu_shape_size(&s));
     }
     return true;
 }

@@ -10,8 +10,8 @@ CHECK is one of:
   pytorch  model.py loads weights.safetensors with strict=True and gives
            Tsumiki's outputs in eval mode
   ddp      torchrun --nproc_per_node=2 train.py runs an epoch with gloo on CPU
-  import   a model exported by torch.onnx imports into Tsumiki and gives
-           PyTorch's outputs
+  import   models exported by torch.onnx (a branching CNN; the kinds of
+           modern CNNs) import into Tsumiki and give PyTorch's outputs
 
 FIXTURE is the export-fixture program; it writes the exports and Tsumiki's
 reference outputs into a temporary directory. NETWORK names the fixture's
@@ -315,7 +315,74 @@ def check_import(fixture):
     print(f"ok   torch.onnx {torch.__version__} model ({', '.join(ops)}) imports")
     compare("torch.onnx model: Tsumiki inference after import vs PyTorch, batch 3", got, want)
     check_import_matmul(fixture, root)
+    check_import_modern(fixture, root)
     return root
+
+
+def check_import_modern(fixture, root):
+    """The kinds of modern CNNs as torch.onnx writes them for opset 13: PRelu,
+    SiLU as Sigmoid + Mul, a squeeze-and-excitation Mul, LayerNorm and GELU
+    as their chains of small operators, Resize nearest, Softplus, Sub, Selu."""
+    torch = importlib.import_module("torch")
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Modern(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+            self.pr = nn.PReLU(8)
+            self.sq = nn.Conv2d(8, 4, 1)
+            self.ex = nn.Conv2d(4, 8, 1)
+            self.ln = nn.LayerNorm([8, 4, 4])
+            self.pr1 = nn.PReLU()
+            self.fc = nn.Linear(8 * 8 * 8, 6)
+            self.ln1 = nn.LayerNorm(6, eps=1e-3)
+
+        def forward(self, x):
+            h = self.pr(self.c1(x))
+            gate = torch.sigmoid(self.ex(F.silu(self.sq(F.adaptive_avg_pool2d(h, 1)))))
+            h = h * gate
+            p = F.gelu(self.ln(F.max_pool2d(h, 2)))
+            u = F.interpolate(p, scale_factor=2, mode="nearest")
+            h = F.selu(self.pr1(u - F.softplus(h)))
+            return self.ln1(self.fc(torch.flatten(h, 1)))
+
+    torch.manual_seed(8)
+    net = Modern()
+    with torch.no_grad():
+        for m in (net.ln, net.ln1):
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+        net.pr.weight.uniform_(0.05, 0.5)
+    net.eval()
+    sub = os.path.join(root, "modern")
+    os.makedirs(sub)
+    path = os.path.join(sub, "modern.onnx")
+    x = torch.rand(3, 3, 8, 8)
+    torch.onnx.export(net, x, path, opset_version=13, input_names=["image"],
+                      output_names=["y"], dynamic_axes={"image": {0: "N"}, "y": {0: "N"}})
+    x.numpy().astype("<f4").tofile(os.path.join(sub, "input.f32"))
+    r = subprocess.run([fixture, "--import", path, sub], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"FAIL torch.onnx modern model did not import:\n{r.stderr}")
+        failures.append("import-modern")
+        return
+    with open(os.path.join(sub, "model.tsumiki")) as f:
+        types = sorted({n["type"] for n in json.load(f)["network"]["nodes"]})
+    want_types = ["Affine", "Convolution", "GELU", "GlobalAveragePooling", "Input",
+                  "LayerNormalization", "MaxPooling", "Mul2", "PReLU", "SELU", "Sigmoid",
+                  "Softplus", "SquaredError", "Sub2", "Swish", "Unpooling"]
+    if types != want_types:
+        print(f"FAIL torch.onnx modern model imported as {types}")
+        failures.append("import-modern")
+    with torch.no_grad():
+        want = net(x).numpy().astype(np.float64)
+    got = np.fromfile(os.path.join(sub, "output.f32"), dtype="<f4")
+    ops = sorted({n.op_type for n in importlib.import_module("onnx").load(path).graph.node})
+    print(f"ok   torch.onnx {torch.__version__} modern model ({', '.join(ops)}) imports as "
+          f"{', '.join(types)}")
+    compare("torch.onnx modern model: Tsumiki inference after import vs PyTorch, batch 3", got, want)
 
 
 def check_import_matmul(fixture, root):
