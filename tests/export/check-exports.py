@@ -316,7 +316,45 @@ def check_import(fixture):
     compare("torch.onnx model: Tsumiki inference after import vs PyTorch, batch 3", got, want)
     check_import_matmul(fixture, root)
     check_import_modern(fixture, root)
+    check_import_refusals(fixture, root)
     return root
+
+
+def check_import_refusals(fixture, root):
+    """Operators of the modern kinds outside what Tsumiki can take: the
+    import fails with exit status 1 and a message naming the ONNX node."""
+    onnx = importlib.import_module("onnx")
+    from onnx import helper, numpy_helper, TensorProto
+    f32 = lambda name, *v: numpy_helper.from_array(np.array(v, dtype=np.float32), name)
+    cases = [
+        ("div", [helper.make_node("Div", ["in", "three"], ["out"], name="third")], [f32("three", 3.0)],
+         'node "third": Div is imported only as the start of GELU'),
+        ("mulconst", [helper.make_node("Mul", ["in", "two"], ["out"], name="twice")], [f32("two", 2.0)],
+         'node "twice": Mul is supported between two computed tensors (Mul2), not with a constant'),
+        ("linear", [helper.make_node("Resize", ["in", "", "scales"], ["out"], name="up", mode="linear")],
+         [f32("scales", 1, 1, 2, 2)], 'node "up": only mode nearest is supported'),
+        ("fraction", [helper.make_node("Resize", ["in", "", "scales"], ["out"], name="up", mode="nearest")],
+         [f32("scales", 1, 1, 1.5, 2)], 'node "up": scale 1.5 is not a whole number from 1 to 1024'),
+        ("slopes", [helper.make_node("PRelu", ["in", "slope"], ["out"], name="pr")], [f32("slope", 0.1, 0.2)],
+         'node "pr": the slope must be an initializer of 1 or 3 values (one per channel)'),
+        ("mean", [helper.make_node("ReduceMean", ["in"], ["out"], name="avg", axes=[2, 3])], [],
+         'node "avg": ReduceMean is imported only as the start of LayerNorm'),
+    ]
+    for name, nodes, inits, message in cases:
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("in", TensorProto.FLOAT, ["N", 3, 4, 4])],
+                                  [helper.make_tensor_value_info("out", TensorProto.FLOAT, None)], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        sub = os.path.join(root, "refuse-" + name)
+        os.makedirs(sub)
+        path = os.path.join(sub, name + ".onnx")
+        onnx.save(model, path)
+        np.zeros((1, 3, 4, 4), dtype="<f4").tofile(os.path.join(sub, "input.f32"))
+        r = subprocess.run([fixture, "--import", path, sub], capture_output=True, text=True)
+        ok = r.returncode == 1 and message in r.stderr
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: import refused with \"{message}\""
+              + ("" if ok else f"; got exit {r.returncode}:\n{r.stderr}"))
+        if not ok:
+            failures.append("import-" + name)
 
 
 def check_import_modern(fixture, root):
