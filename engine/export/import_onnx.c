@@ -328,7 +328,8 @@ static const struct {
     size_t inputs;
 } min_inputs[] = {
     {"Conv", 2}, {"ConvTranspose", 2}, {"Gemm", 2}, {"MatMul", 2}, {"BatchNormalization", 5},
-    {"Add", 2}, {"Reshape", 2}, {"Constant", 0},
+    {"Add", 2}, {"Reshape", 2}, {"Constant", 0}, {"Mul", 2}, {"Sub", 2}, {"Div", 2},
+    {"Pow", 2}, {"PRelu", 2}, {"Upsample", 2},
 };
 
 #define ATTR(t) ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__##t
@@ -363,6 +364,11 @@ static const struct {
     {NULL, "ratio", ATTR(FLOAT), 0, 0},
     {NULL, "auto_pad", ATTR(STRING), 0, 0},
     {NULL, "mode", ATTR(STRING), 0, 0},
+    {NULL, "axes", ATTR(INTS), -(TSU_MAX_DIMS + 1), TSU_MAX_DIMS},
+    {NULL, "keepdims", ATTR(INT), 0, 1},
+    {NULL, "gamma", ATTR(FLOAT), 0, 0},
+    {NULL, "coordinate_transformation_mode", ATTR(STRING), 0, 0},
+    {NULL, "nearest_mode", ATTR(STRING), 0, 0},
 };
 
 static const char *attr_type_name(int type)

@@ -634,8 +634,9 @@ static const Onnx__TensorProto *constant_named(ictx *c, const char *name)
     for (size_t i = 0; name && i < c->graph->n_node; i++) {
         const Onnx__NodeProto *n = c->graph->node[i];
         if (op_is(n, "Constant") && !strcmp(n->output[0], name)) {
+            /* Not yet imported, so not yet checked against its dims. */
             const Onnx__AttributeProto *a = tsu_imp_attr(n, "value");
-            return a ? a->t : NULL;
+            return a && a->t && tsu_imp_check_tensor(c, name, a->t) ? a->t : NULL;
         }
     }
     return NULL;

@@ -37,7 +37,7 @@ expect_error duplicate-id.tsumiki "duplicate id"
 expect_error missing-input.tsumiki 'r: input "pool9" names no node'
 expect_error input-count.tsumiki "sum7: Add2 takes 2 inputs, got 1"
 expect_error cycle.tsumiki "the graph has a cycle: a -> b -> a"
-expect_error shape-mismatch.tsumiki "sum7: Add2 inputs have shapes [3] and [5]"
+expect_error shape-mismatch.tsumiki "sum7: Add2 inputs x [3] and y [5] differ at axis 0"
 expect_error kernel-too-large.tsumiki "conv3.kernel"
 expect_error does-not-exist.tsumiki "cannot open"
 expect_error long-variable.tsumiki "x.dataset: expected a non-empty string of at most 63 characters"

@@ -112,7 +112,7 @@ static void test_shape_errors(void)
     expect_error("[{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3]}}, "
                  "{\"id\": \"y\", \"type\": \"Input\", \"params\": {\"shape\": [5], \"dataset\": \"z\"}}, "
                  "{\"id\": \"sum7\", \"type\": \"Add2\", \"inputs\": [\"x\", \"y\"]}]",
-                 "sum7", NULL, "sum7: Add2 inputs have shapes [3] and [5]", NULL);
+                 "sum7", NULL, "sum7: Add2 inputs x [3] and y [5] differ at axis 0", NULL);
     expect_error("[" INPUT ", {\"id\": \"conv3\", \"type\": \"Convolution\", \"inputs\": [\"x\"], "
                  "\"params\": {\"outmaps\": 2, \"kernel\": [11, 11], \"pad\": [1, 1]}}]",
                  "conv3", "kernel", "larger than", NULL);

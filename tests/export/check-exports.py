@@ -328,17 +328,17 @@ def check_import_refusals(fixture, root):
     f32 = lambda name, *v: numpy_helper.from_array(np.array(v, dtype=np.float32), name)
     cases = [
         ("div", [helper.make_node("Div", ["in", "three"], ["out"], name="third")], [f32("three", 3.0)],
-         'node "third": Div is imported only as the start of GELU'),
+         '"third" (Div): Div is imported only as the start of GELU'),
         ("mulconst", [helper.make_node("Mul", ["in", "two"], ["out"], name="twice")], [f32("two", 2.0)],
-         'node "twice": Mul is supported between two computed tensors (Mul2), not with a constant'),
+         '"twice" (Mul): Mul is supported between two computed tensors (Mul2), not with a constant'),
         ("linear", [helper.make_node("Resize", ["in", "", "scales"], ["out"], name="up", mode="linear")],
-         [f32("scales", 1, 1, 2, 2)], 'node "up": only mode nearest is supported'),
+         [f32("scales", 1, 1, 2, 2)], '"up" (Resize): only mode nearest is supported'),
         ("fraction", [helper.make_node("Resize", ["in", "", "scales"], ["out"], name="up", mode="nearest")],
-         [f32("scales", 1, 1, 1.5, 2)], 'node "up": scale 1.5 is not a whole number from 1 to 1024'),
+         [f32("scales", 1, 1, 1.5, 2)], '"up" (Resize): scale 1.5 is not a whole number from 1 to 1024'),
         ("slopes", [helper.make_node("PRelu", ["in", "slope"], ["out"], name="pr")], [f32("slope", 0.1, 0.2)],
-         'node "pr": the slope must be an initializer of 1 or 3 values (one per channel)'),
+         '"pr" (PRelu): the slope must be an initializer of 1 or 3 values (one per channel)'),
         ("mean", [helper.make_node("ReduceMean", ["in"], ["out"], name="avg", axes=[2, 3])], [],
-         'node "avg": ReduceMean is imported only as the start of LayerNorm'),
+         '"avg" (ReduceMean): ReduceMean is imported only as the start of LayerNorm'),
     ]
     for name, nodes, inits, message in cases:
         graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("in", TensorProto.FLOAT, ["N", 3, 4, 4])],
