@@ -74,6 +74,12 @@ int tsu_onnx_weights(tsu_onnx_emitter *e, const tsu_node *node, bool bias, const
 void tsu_onnx_int64s(tsu_onnx_emitter *e, const char *name, int n, const int64_t *v);
 /* A float initializer [n] (constants a kind computes with). */
 void tsu_onnx_floats(tsu_onnx_emitter *e, const char *name, int n, const float *v);
+/* A float initializer [1] named "<id>/<what>"; its name. */
+const char *tsu_onnx_scalar(tsu_onnx_emitter *e, const char *id, const char *what, float v);
+/* A node `op` reading a and b whose output (and name) is `output`; returns
+ * output, so that decompositions chain (GELU, LayerNormalization). */
+const char *tsu_onnx_binary(tsu_onnx_emitter *e, const char *op, const char *a, const char *b,
+                            const char *output);
 
 /* --------------------------------------------------------------------- C */
 

@@ -199,6 +199,21 @@ void tsu_onnx_floats(onnx_ctx *c, const char *name, int n, const float *v)
     memcpy(t->float_data, v, (size_t)n * sizeof(float));
 }
 
+const char *tsu_onnx_scalar(onnx_ctx *c, const char *id, const char *what, float v)
+{
+    const char *name = tsu_onnx_name(c, "%s/%s", id, what);
+    tsu_onnx_floats(c, name, 1, &v);
+    return name;
+}
+
+const char *tsu_onnx_binary(onnx_ctx *c, const char *op, const char *a, const char *b,
+                            const char *output)
+{
+    const char *args[2] = {a, b};
+    tsu_onnx_node_add(c, op, output, 2, args, output);
+    return output;
+}
+
 /* A float tensor [N, shape...] with the batch axis named "N". */
 static Onnx__ValueInfoProto *ox_value_info(onnx_ctx *c, const char *name, const tsu_shape *shape)
 {

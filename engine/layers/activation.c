@@ -307,30 +307,13 @@ UNARY_EXPORT(softplus_export, "Softplus", NULL, "v > 20.0f ? v : log1pf(expf(v))
 UNARY_EXPORT(selu_export, "Selu", NULL,
              "v > 0.0f ? 1.05070102f * v : 1.75809932f * (expf(v) - 1.0f)", "", "F.selu");
 
-/* A scalar initializer "<id>/<what>" for the decompositions below. */
-static const char *onnx_scalar(tsu_onnx_emitter *e, const char *id, const char *what, float v)
-{
-    const char *name = tsu_onnx_name(e, "%s/%s", id, what);
-    tsu_onnx_floats(e, name, 1, &v);
-    return name;
-}
-
-/* a op b into `out` (the node id for the last step). */
-static const char *onnx_binary(tsu_onnx_emitter *e, const char *op, const char *a, const char *b,
-                               const char *out)
-{
-    const char *args[2] = {a, b};
-    tsu_onnx_node_add(e, op, out, 2, args, out);
-    return out;
-}
-
 /* Opset 13 has no Swish: x * Sigmoid(x). */
 static bool swish_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
     const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
     const char *s = tsu_onnx_name(e, "%s/sigmoid", id);
     tsu_onnx_node_add(e, "Sigmoid", s, 1, &in, s);
-    onnx_binary(e, "Mul", in, s, id);
+    tsu_onnx_binary(e, "Mul", in, s, id);
     return true;
 }
 
@@ -338,14 +321,14 @@ static bool swish_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 static bool gelu_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
     const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
-    const char *t = onnx_binary(e, "Div", in, onnx_scalar(e, id, "sqrt2", (float)M_SQRT2),
+    const char *t = tsu_onnx_binary(e, "Div", in, tsu_onnx_scalar(e, id, "sqrt2", (float)M_SQRT2),
                                 tsu_onnx_name(e, "%s/scaled", id));
     const char *erf = tsu_onnx_name(e, "%s/erf", id);
     tsu_onnx_node_add(e, "Erf", erf, 1, &t, erf);
-    t = onnx_binary(e, "Add", erf, onnx_scalar(e, id, "one", 1.0f),
+    t = tsu_onnx_binary(e, "Add", erf, tsu_onnx_scalar(e, id, "one", 1.0f),
                     tsu_onnx_name(e, "%s/plus1", id));
-    t = onnx_binary(e, "Mul", in, t, tsu_onnx_name(e, "%s/times_x", id));
-    onnx_binary(e, "Mul", t, onnx_scalar(e, id, "half", 0.5f), id);
+    t = tsu_onnx_binary(e, "Mul", in, t, tsu_onnx_name(e, "%s/times_x", id));
+    tsu_onnx_binary(e, "Mul", t, tsu_onnx_scalar(e, id, "half", 0.5f), id);
     return true;
 }
 
@@ -377,7 +360,7 @@ static bool prelu_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
     for (int i = 1; i < shape.ndim; i++) shape.d[i] = 1;
     const char *slope = tsu_onnx_tensor_as(e, x->node, "weight", &shape);
     if (!slope) return false;
-    onnx_binary(e, "PRelu", tsu_node_id(x->inputs[0]), slope, tsu_node_id(x->node));
+    tsu_onnx_binary(e, "PRelu", tsu_node_id(x->inputs[0]), slope, tsu_node_id(x->node));
     return true;
 }
 

@@ -103,48 +103,37 @@ static const tsu_layer_ops ln_ops = {
 /* LayerNormalization is opset 17; in 13 it is the ReduceMean decomposition
  * torch.onnx writes, node for node (the importer reads both):
  * d = x - mean(x), d / sqrt(mean(Pow(d, 2)) + eps) * weight + bias. */
+/* Each step's output is "<id>/<what>" (the last one's the node id). */
+static const char *ln_reduce_mean(tsu_onnx_emitter *e, const tsu_xnode *x, const char *in,
+                                  const char *what)
+{
+    int64_t axes[TSU_MAX_DIMS];
+    const int ndim = tsu_node_shape(x->node)->ndim;
+    for (int i = 0; i < ndim; i++) axes[i] = i + 1;
+    const char *out = tsu_onnx_name(e, "%s/%s", tsu_node_id(x->node), what);
+    tsu_onnx_attr_ints(e, tsu_onnx_node_add(e, "ReduceMean", out, 1, &in, out), "axes", ndim, axes);
+    return out;
+}
+
 static bool ln_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
     const char *id = tsu_node_id(x->node), *in = tsu_node_id(x->inputs[0]);
     const char *weight = tsu_onnx_tensor(e, x->node, "weight");
     const char *bias = weight ? tsu_onnx_tensor(e, x->node, "bias") : NULL;
     if (!bias) return false;
-    int64_t axes[TSU_MAX_DIMS];
-    const int ndim = tsu_node_shape(x->node)->ndim;
-    for (int i = 0; i < ndim; i++) axes[i] = i + 1;
-    const char *mean = tsu_onnx_name(e, "%s/mean", id);
-    tsu_onnx_attr_ints(e, tsu_onnx_node_add(e, "ReduceMean", mean, 1, &in, mean), "axes", ndim,
-                       axes);
-    const char *args[2] = {in, mean};
-    const char *d = tsu_onnx_name(e, "%s/centred", id);
-    tsu_onnx_node_add(e, "Sub", d, 2, args, d);
-    const float two = 2.0f;
-    args[0] = d;
-    args[1] = tsu_onnx_name(e, "%s/two", id);
-    tsu_onnx_floats(e, args[1], 1, &two);
-    const char *sq = tsu_onnx_name(e, "%s/squared", id);
-    tsu_onnx_node_add(e, "Pow", sq, 2, args, sq);
-    const char *var = tsu_onnx_name(e, "%s/var", id);
-    tsu_onnx_attr_ints(e, tsu_onnx_node_add(e, "ReduceMean", var, 1, &sq, var), "axes", ndim, axes);
-    float eps = (float)tsu_node_value(x->node, LN_EPS)->number;
-    args[0] = var;
-    args[1] = tsu_onnx_name(e, "%s/eps", id);
-    tsu_onnx_floats(e, args[1], 1, &eps);
-    const char *ve = tsu_onnx_name(e, "%s/var_eps", id);
-    tsu_onnx_node_add(e, "Add", ve, 2, args, ve);
+    const char *d = tsu_onnx_binary(e, "Sub", in, ln_reduce_mean(e, x, in, "mean"),
+                                    tsu_onnx_name(e, "%s/centred", id));
+    const char *sq = tsu_onnx_binary(e, "Pow", d, tsu_onnx_scalar(e, id, "two", 2.0f),
+                                     tsu_onnx_name(e, "%s/squared", id));
+    const char *ve = tsu_onnx_binary(
+        e, "Add", ln_reduce_mean(e, x, sq, "var"),
+        tsu_onnx_scalar(e, id, "eps", (float)tsu_node_value(x->node, LN_EPS)->number),
+        tsu_onnx_name(e, "%s/var_eps", id));
     const char *sd = tsu_onnx_name(e, "%s/std", id);
     tsu_onnx_node_add(e, "Sqrt", sd, 1, &ve, sd);
-    args[0] = d;
-    args[1] = sd;
-    const char *norm = tsu_onnx_name(e, "%s/normalised", id);
-    tsu_onnx_node_add(e, "Div", norm, 2, args, norm);
-    args[0] = norm;
-    args[1] = weight;
-    const char *scaled = tsu_onnx_name(e, "%s/scaled", id);
-    tsu_onnx_node_add(e, "Mul", scaled, 2, args, scaled);
-    args[0] = scaled;
-    args[1] = bias;
-    tsu_onnx_node_add(e, "Add", id, 2, args, id);
+    const char *norm = tsu_onnx_binary(e, "Div", d, sd, tsu_onnx_name(e, "%s/normalised", id));
+    const char *scaled = tsu_onnx_binary(e, "Mul", norm, weight, tsu_onnx_name(e, "%s/scaled", id));
+    tsu_onnx_binary(e, "Add", scaled, bias, id);
     return true;
 }
 

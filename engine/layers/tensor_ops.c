@@ -371,9 +371,8 @@ static const char *const binary_py_op[] = {[OP_ADD] = "+", [OP_MUL] = "*", [OP_S
  * axis is in both inputs). */
 static bool binary_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
-    const char *args[2] = {tsu_node_id(x->inputs[0]), tsu_node_id(x->inputs[1])};
-    tsu_onnx_node_add(e, binary_onnx_op[op_of(x->node)], tsu_node_id(x->node), 2, args,
-                      tsu_node_id(x->node));
+    tsu_onnx_binary(e, binary_onnx_op[op_of(x->node)], tsu_node_id(x->inputs[0]),
+                    tsu_node_id(x->inputs[1]), tsu_node_id(x->node));
     return true;
 }
 

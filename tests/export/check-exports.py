@@ -266,6 +266,23 @@ def check_ddp(cases):
             failures.append(case.name)
 
 
+def import_torch_model(fixture, net, x, folder, name):
+    """torch.onnx writes net (opset 13, a dynamic batch axis) to
+    folder/NAME.onnx, and the fixture imports it and runs Tsumiki's inference
+    on x into folder/output.f32. The model's path, or None after a failure."""
+    torch = importlib.import_module("torch")
+    path = os.path.join(folder, name + ".onnx")
+    torch.onnx.export(net, x, path, opset_version=13, input_names=["image"],
+                      output_names=["y"], dynamic_axes={"image": {0: "N"}, "y": {0: "N"}})
+    x.numpy().astype("<f4").tofile(os.path.join(folder, "input.f32"))
+    r = subprocess.run([fixture, "--import", path, folder], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"FAIL torch.onnx {name} model did not import:\n{r.stderr}")
+        failures.append("import-" + name)
+        return None
+    return path
+
+
 def check_import(fixture):
     """Another tool's ONNX: torch.onnx's own export of a small branching CNN."""
     torch = need("torch", "python3-torch")
@@ -298,15 +315,9 @@ def check_import(fixture):
         net.bn.running_var.uniform_(0.5, 2.0)
     net.eval()
     root = tempfile.mkdtemp(prefix="tsumiki-export-import-")
-    path = os.path.join(root, "foreign.onnx")
     x = torch.rand(3, 3, 16, 16)
-    torch.onnx.export(net, x, path, opset_version=13, input_names=["image"],
-                      output_names=["prob"], dynamic_axes={"image": {0: "N"}, "prob": {0: "N"}})
-    x.numpy().astype("<f4").tofile(os.path.join(root, "input.f32"))
-    r = subprocess.run([fixture, "--import", path, root], capture_output=True, text=True)
-    if r.returncode != 0:
-        print(f"FAIL torch.onnx export did not import:\n{r.stderr}")
-        failures.append("import")
+    path = import_torch_model(fixture, net, x, root, "foreign")
+    if not path:
         return root
     with torch.no_grad():
         want = net(x).numpy().astype(np.float64)
@@ -396,15 +407,9 @@ def check_import_modern(fixture, root):
     net.eval()
     sub = os.path.join(root, "modern")
     os.makedirs(sub)
-    path = os.path.join(sub, "modern.onnx")
     x = torch.rand(3, 3, 8, 8)
-    torch.onnx.export(net, x, path, opset_version=13, input_names=["image"],
-                      output_names=["y"], dynamic_axes={"image": {0: "N"}, "y": {0: "N"}})
-    x.numpy().astype("<f4").tofile(os.path.join(sub, "input.f32"))
-    r = subprocess.run([fixture, "--import", path, sub], capture_output=True, text=True)
-    if r.returncode != 0:
-        print(f"FAIL torch.onnx modern model did not import:\n{r.stderr}")
-        failures.append("import-modern")
+    path = import_torch_model(fixture, net, x, sub, "modern")
+    if not path:
         return
     with open(os.path.join(sub, "model.tsumiki")) as f:
         types = sorted({n["type"] for n in json.load(f)["network"]["nodes"]})
