@@ -186,12 +186,12 @@ static binary_op op_of(const tsu_node *node);
 
 /* One row of the last axis: y[j] = a[j sa] op b[j sb]. */
 static void binary_row(binary_op op, const float *a, size_t sa, const float *b, size_t sb,
-                       float *y, int n)
+                       float *y, size_t n)
 {
     switch (op) {
-    case OP_ADD: for (int j = 0; j < n; j++) y[j] = a[j * sa] + b[j * sb]; break;
-    case OP_MUL: for (int j = 0; j < n; j++) y[j] = a[j * sa] * b[j * sb]; break;
-    case OP_SUB: for (int j = 0; j < n; j++) y[j] = a[j * sa] - b[j * sb]; break;
+    case OP_ADD: for (size_t j = 0; j < n; j++) y[j] = a[j * sa] + b[j * sb]; break;
+    case OP_MUL: for (size_t j = 0; j < n; j++) y[j] = a[j * sa] * b[j * sb]; break;
+    case OP_SUB: for (size_t j = 0; j < n; j++) y[j] = a[j * sa] - b[j * sb]; break;
     }
 }
 
@@ -204,7 +204,7 @@ static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
     const binary_op op = op_of(run->node);
     if (bcast_is_plain(run->node)) {
         size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
-        binary_row(op, run->in[0] + a, 1, run->in[1] + a, 1, run->out + a, (int)(b - a));
+        binary_row(op, run->in[0] + a, 1, run->in[1] + a, 1, run->out + a, b - a);
         return;
     }
     const bcast_map m = bcast_of(run->node);
@@ -214,7 +214,7 @@ static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         const float *x1 = run->in[1] + (size_t)s * run->in_size[1];
         float *y = run->out + (size_t)s * run->out_size;
         BCAST_ROWS(m, binary_row(op, x0 + row_a, m.stride[0][last], x1 + row_b,
-                                 m.stride[1][last], y + row_y, m.dim[last]));
+                                 m.stride[1][last], y + row_y, (size_t)m.dim[last]));
     }
 }
 
