@@ -327,15 +327,79 @@ def check_import(fixture):
     compare("torch.onnx model: Tsumiki inference after import vs PyTorch, batch 3", got, want)
     check_import_matmul(fixture, root)
     check_import_modern(fixture, root)
+    check_import_variants(fixture, root)
     check_import_refusals(fixture, root)
     return root
+
+
+def write_helper_model(root, name, nodes, inits, x, opset):
+    """A model made with onnx.helper from `nodes` on input "in" (x's shape
+    with a dynamic batch) to "out", in root/NAME/ with x as input.f32; the
+    folder and the model's path."""
+    onnx = importlib.import_module("onnx")
+    from onnx import helper, TensorProto
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("in", TensorProto.FLOAT, ["N"] + list(x.shape[1:]))],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, None)], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    sub = os.path.join(root, name)
+    os.makedirs(sub)
+    path = os.path.join(sub, name + ".onnx")
+    onnx.save(model, path)
+    x.astype("<f4").tofile(os.path.join(sub, "input.f32"))
+    return sub, path
+
+
+def import_helper_model(fixture, root, name, nodes, inits, x, opset):
+    """write_helper_model's model imported by the fixture: Tsumiki's outputs
+    for x, or None after a failure."""
+    sub, path = write_helper_model(root, name, nodes, inits, x, opset)
+    r = subprocess.run([fixture, "--import", path, sub], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"FAIL {name} did not import:\n{r.stderr}")
+        failures.append("import-" + name)
+        return None
+    return np.fromfile(os.path.join(sub, "output.f32"), dtype="<f4").reshape(x.shape[0], -1)
+
+
+def check_import_variants(fixture, root):
+    """What other writers than torch 1.13 may write: Upsample (opset 9) and
+    a LayerNorm chain squaring with Mul(d, d)."""
+    from onnx import helper, numpy_helper
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 3, 2, 3)).astype(np.float32)
+    got = import_helper_model(fixture, root, "upsample", [helper.make_node(
+        "Upsample", ["in", "scales"], ["out"], mode="nearest")],
+        [numpy_helper.from_array(np.array([1, 1, 3, 2], dtype=np.float32), "scales")], x, 9)
+    if got is not None:
+        compare("Upsample x3, x2 (opset 9) imported as Unpooling vs numpy, batch 2", got,
+                np.repeat(np.repeat(x, 3, axis=2), 2, axis=3).reshape(2, -1))
+    w = rng.uniform(0.5, 1.5, (3, 2, 3)).astype(np.float32)
+    b = rng.uniform(-0.5, 0.5, (3, 2, 3)).astype(np.float32)
+    axes = [1, 2, 3]
+    nodes = [helper.make_node("ReduceMean", ["in"], ["m"], axes=axes),
+             helper.make_node("Sub", ["in", "m"], ["d"]),
+             helper.make_node("Mul", ["d", "d"], ["d2"]),
+             helper.make_node("ReduceMean", ["d2"], ["v"], axes=axes),
+             helper.make_node("Add", ["v", "eps"], ["ve"]),
+             helper.make_node("Sqrt", ["ve"], ["sd"]),
+             helper.make_node("Div", ["d", "sd"], ["n"]),
+             helper.make_node("Mul", ["n", "w"], ["nw"]),
+             helper.make_node("Add", ["nw", "b"], ["out"])]
+    inits = [numpy_helper.from_array(np.array([1e-3], dtype=np.float32), "eps"),
+             numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
+    got = import_helper_model(fixture, root, "layernorm-mul", nodes, inits, x, 13)
+    if got is not None:
+        xd = x.astype(np.float64)
+        mean = xd.mean(axis=(1, 2, 3), keepdims=True)
+        var = xd.var(axis=(1, 2, 3), keepdims=True)
+        compare("LayerNorm chain with Mul(d, d) imported as LayerNormalization vs numpy, batch 2",
+                got, ((xd - mean) / np.sqrt(var + 1e-3) * w + b).reshape(2, -1))
 
 
 def check_import_refusals(fixture, root):
     """Operators of the modern kinds outside what Tsumiki can take: the
     import fails with exit status 1 and a message naming the ONNX node."""
-    onnx = importlib.import_module("onnx")
-    from onnx import helper, numpy_helper, TensorProto
+    from onnx import helper, numpy_helper
     f32 = lambda name, *v: numpy_helper.from_array(np.array(v, dtype=np.float32), name)
     cases = [
         ("div", [helper.make_node("Div", ["in", "three"], ["out"], name="third")], [f32("three", 3.0)],
@@ -352,14 +416,8 @@ def check_import_refusals(fixture, root):
          '"avg" (ReduceMean): ReduceMean is imported only as the start of LayerNorm'),
     ]
     for name, nodes, inits, message in cases:
-        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("in", TensorProto.FLOAT, ["N", 3, 4, 4])],
-                                  [helper.make_tensor_value_info("out", TensorProto.FLOAT, None)], inits)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-        sub = os.path.join(root, "refuse-" + name)
-        os.makedirs(sub)
-        path = os.path.join(sub, name + ".onnx")
-        onnx.save(model, path)
-        np.zeros((1, 3, 4, 4), dtype="<f4").tofile(os.path.join(sub, "input.f32"))
+        sub, path = write_helper_model(root, "refuse-" + name, nodes, inits,
+                                       np.zeros((1, 3, 4, 4), dtype=np.float32), 13)
         r = subprocess.run([fixture, "--import", path, sub], capture_output=True, text=True)
         ok = r.returncode == 1 and message in r.stderr
         print(f"{'ok  ' if ok else 'FAIL'} {name}: import refused with \"{message}\""
