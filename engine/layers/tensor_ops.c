@@ -151,9 +151,8 @@ static void concat_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     }
 }
 
-/* Walks a sample of the output of a broadcasting binary kind: for each
- * output index, the index into each input (stride 0 on a broadcast axis).
- * Rows of the last axis run in one call of `row`. */
+/* The axes of a broadcasting binary kind's output and each input's stride
+ * along them (0 on an axis the input repeats). */
 typedef struct {
     int ndim;
     int dim[TSU_MAX_DIMS];
@@ -188,6 +187,14 @@ static binary_op op_of(const tsu_node *node);
 static void binary_row(binary_op op, const float *a, size_t sa, const float *b, size_t sb,
                        float *y, size_t n)
 {
+    if (sa == 1 && sb == 1) { /* same shapes: loops the compiler vectorises */
+        switch (op) {
+        case OP_ADD: for (size_t j = 0; j < n; j++) y[j] = a[j] + b[j]; break;
+        case OP_MUL: for (size_t j = 0; j < n; j++) y[j] = a[j] * b[j]; break;
+        case OP_SUB: for (size_t j = 0; j < n; j++) y[j] = a[j] - b[j]; break;
+        }
+        return;
+    }
     switch (op) {
     case OP_ADD: for (size_t j = 0; j < n; j++) y[j] = a[j * sa] + b[j * sb]; break;
     case OP_MUL: for (size_t j = 0; j < n; j++) y[j] = a[j * sa] * b[j * sb]; break;
@@ -195,9 +202,29 @@ static void binary_row(binary_op op, const float *a, size_t sa, const float *b, 
     }
 }
 
-/* Runs the statement for every row of the last axis of one sample, with
- * row_a, row_b and row_y the row's first index in each input and the output. */
-#define BCAST_ROWS(m, body)                                                                 do {                                                                                        int idx_[TSU_MAX_DIMS] = {0};                                                           size_t oa_ = 0, ob_ = 0, oy_ = 0;                                                       const int last_ = (m).ndim - 1, n_ = (m).dim[last_];                                    for (;;) {                                                                                  const size_t row_a = oa_, row_b = ob_, row_y = oy_;                                     body;                                                                                   oy_ += (size_t)n_;                                                                      int d_ = last_ - 1;                                                                     for (; d_ >= 0; d_--) {                                                                     oa_ += (m).stride[0][d_], ob_ += (m).stride[1][d_];                                     if (++idx_[d_] < (m).dim[d_]) break;                                                    oa_ -= (m).stride[0][d_] * (size_t)(m).dim[d_];                                         ob_ -= (m).stride[1][d_] * (size_t)(m).dim[d_];                                         idx_[d_] = 0;                                                                       }                                                                                       if (d_ < 0) break;                                                                  }                                                                                   } while (0)
+/* Rows of the last axis of one sample, in order: at[] is the row's first
+ * index in input 0, input 1 and the output. Start from {0} and call
+ * bcast_next after each row. */
+typedef struct {
+    int idx[TSU_MAX_DIMS];
+    size_t at[3];
+} bcast_row;
+
+/* Moves to the next row (an odometer over the axes before the last); false
+ * after the last row. */
+static bool bcast_next(const bcast_map *m, bcast_row *r)
+{
+    r->at[2] += (size_t)m->dim[m->ndim - 1];
+    for (int d = m->ndim - 2; d >= 0; d--) {
+        r->at[0] += m->stride[0][d];
+        r->at[1] += m->stride[1][d];
+        if (++r->idx[d] < m->dim[d]) return true;
+        r->at[0] -= m->stride[0][d] * (size_t)m->dim[d];
+        r->at[1] -= m->stride[1][d] * (size_t)m->dim[d];
+        r->idx[d] = 0;
+    }
+    return false;
+}
 
 static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
@@ -213,8 +240,11 @@ static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         const float *x0 = run->in[0] + (size_t)s * run->in_size[0];
         const float *x1 = run->in[1] + (size_t)s * run->in_size[1];
         float *y = run->out + (size_t)s * run->out_size;
-        BCAST_ROWS(m, binary_row(op, x0 + row_a, m.stride[0][last], x1 + row_b,
-                                 m.stride[1][last], y + row_y, (size_t)m.dim[last]));
+        bcast_row r = {0};
+        do
+            binary_row(op, x0 + r.at[0], m.stride[0][last], x1 + r.at[1], m.stride[1][last],
+                       y + r.at[2], (size_t)m.dim[last]);
+        while (bcast_next(&m, &r));
     }
 }
 
@@ -236,12 +266,12 @@ static void binary_backward_input(const tsu_layer_run *run, const bcast_map *m, 
     const size_t sx = m->stride[k][last], so = m->stride[1 - k][last];
     if (!run->din_accumulate[k])
         for (size_t i = 0; i < run->in_size[k]; i++) dx[i] = 0.0f;
-    BCAST_ROWS(*m, {
-        const size_t at_x = k == 0 ? row_a : row_b;
-        const size_t at_o = k == 0 ? row_b : row_a;
+    bcast_row r = {0};
+    do {
+        const size_t at_x = r.at[k], at_o = r.at[1 - k];
         for (int j = 0; j < m->dim[last]; j++)
-            dx[at_x + j * sx] += binary_grad(op, k, dy[row_y + j], other[at_o + j * so]);
-    });
+            dx[at_x + j * sx] += binary_grad(op, k, dy[r.at[2] + j], other[at_o + j * so]);
+    } while (bcast_next(m, &r));
 }
 
 static void binary_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
