@@ -131,7 +131,8 @@ static void prelu_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         float *y = run->out + (size_t)s * run->out_size;
         for (int c = 0; c < channels; c++) {
             const float a = slope[c];
-            for (size_t j = c * inner; j < (c + 1) * inner; j++) y[j] = x[j] > 0.0f ? x[j] : a * x[j];
+            for (size_t j = c * inner; j < (c + 1) * inner; j++)
+                y[j] = x[j] > 0.0f ? x[j] : a * x[j];
         }
     }
 }
@@ -321,12 +322,13 @@ static bool swish_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 static bool gelu_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
     const char *in = tsu_node_id(x->inputs[0]), *id = tsu_node_id(x->node);
-    const char *t = tsu_onnx_binary(e, "Div", in, tsu_onnx_scalar(e, id, "sqrt2", (float)M_SQRT2),
-                                tsu_onnx_name(e, "%s/scaled", id));
+    const char *t = tsu_onnx_binary(e, "Div", in,
+                                    tsu_onnx_scalar(e, id, "sqrt2", (float)M_SQRT2),
+                                    tsu_onnx_name(e, "%s/scaled", id));
     const char *erf = tsu_onnx_name(e, "%s/erf", id);
     tsu_onnx_node_add(e, "Erf", erf, 1, &t, erf);
     t = tsu_onnx_binary(e, "Add", erf, tsu_onnx_scalar(e, id, "one", 1.0f),
-                    tsu_onnx_name(e, "%s/plus1", id));
+                        tsu_onnx_name(e, "%s/plus1", id));
     t = tsu_onnx_binary(e, "Mul", in, t, tsu_onnx_name(e, "%s/times_x", id));
     tsu_onnx_binary(e, "Mul", t, tsu_onnx_scalar(e, id, "half", 0.5f), id);
     return true;
