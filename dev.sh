@@ -17,7 +17,10 @@ BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev lib
     libopenblas-dev zlib1g-dev libpng-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
     dataset-fashion-mnist)
 TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy
-    python3-torch python3-onnx python3-opencv)
+    python3-torch python3-onnx python3-opencv locales)
+# Locales the tests run under: a decimal comma (files must still be written
+# with '.') and Japanese.
+TEST_LOCALES=(de_DE ja_JP)
 
 install_missing() {
     local missing=()
@@ -30,6 +33,14 @@ install_missing() {
     [ "$(id -u)" -ne 0 ] && sudo=sudo
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+ensure_locales() {
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    for l in "${TEST_LOCALES[@]}"; do
+        locale -a 2>/dev/null | grep -qix "$l.utf8" || $sudo localedef -i "$l" -f UTF-8 "$l.UTF-8"
+    done
 }
 
 build() {
@@ -66,12 +77,14 @@ case "${1:-}" in
         ;;
     test)
         install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        ensure_locales
         build
         # Slow cases (full training, benchmarks) live in bench/ and the 'slow' suite.
         meson test -C "$BUILD_DIR" --no-suite slow --print-errorlogs --num-processes 2
         ;;
     asan)
         install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        ensure_locales
         # GTK's own allocations would drown the report: the engine suite is
         # where our C runs under the sanitizers.
         BUILD_DIR=build-asan build -Db_sanitize=address,undefined -Db_lundef=false -Dgui=false

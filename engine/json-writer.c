@@ -173,10 +173,19 @@ static void write_value(text_buffer *b, struct json_object *v, int indent, bool 
     }
 }
 
-char *tsu_json_to_canonical(struct json_object *value, int indent)
+static char *tsu_json_to_canonical_body(struct json_object *value, int indent)
 {
     text_buffer b = {0};
     write_value(&b, value, indent, indent < 0);
     if (!b.data) buf_puts(&b, "");
     return b.data;
+}
+
+char *tsu_json_to_canonical(struct json_object *value, int indent)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    char * result = tsu_json_to_canonical_body(value, indent);
+    tsu_c_numeric_end(&scope);
+    return result;
 }

@@ -6,6 +6,7 @@
 #include "tsumiki.h"
 #include "tsumiki-json.h"
 
+#include <locale.h>
 #include <stdlib.h>
 
 #define TSU_MAX_TENSORS 4
@@ -33,6 +34,17 @@ static inline bool tsu_size_add(size_t a, size_t b, size_t *out)
 /* The product of n dimensions read from input: false when one is negative or
  * the product exceeds limit (pass SIZE_MAX for no limit but size_t's). */
 bool tsu_size_product(const int64_t *dims, size_t n, size_t limit, size_t *out);
+
+/* Files are written in the C locale whatever locale the front end chose:
+ * under a decimal-comma locale printf("%g", 0.01) gives "0,01", which
+ * makes invalid JSON and CSV. A scope switches LC_NUMERIC of the calling
+ * thread only (uselocale), so other threads and the user's messages keep
+ * their locale. Every public function that writes text files opens one. */
+typedef struct {
+    locale_t c_numeric, previous;
+} tsu_c_numeric;
+void tsu_c_numeric_begin(tsu_c_numeric *scope);
+void tsu_c_numeric_end(tsu_c_numeric *scope);
 
 /* The most bytes tsu_read_file reads when the caller sets no lower bound:
  * larger than any project, dataset file or weights file Tsumiki writes, and

@@ -106,3 +106,22 @@ unsigned char *tsu_read_file(const char *path, size_t max_bytes, size_t *length,
     *length = used;
     return data;
 }
+
+void tsu_c_numeric_begin(tsu_c_numeric *scope)
+{
+    scope->previous = uselocale((locale_t)0);
+    locale_t copy = duplocale(scope->previous);
+    scope->c_numeric = copy ? newlocale(LC_NUMERIC_MASK, "C", copy) : (locale_t)0;
+    if (!scope->c_numeric) {
+        if (copy) freelocale(copy); /* newlocale frees its base only on success */
+        return;
+    }
+    uselocale(scope->c_numeric);
+}
+
+void tsu_c_numeric_end(tsu_c_numeric *scope)
+{
+    if (!scope->c_numeric) return;
+    uselocale(scope->previous);
+    freelocale(scope->c_numeric);
+}

@@ -280,11 +280,21 @@ static tsu_status write_c_files(const tsu_graph *graph, tsu_net *net, const char
     return st;
 }
 
-tsu_status tsu_export_c(const tsu_graph *graph, tsu_net *net, const char *dir, const char *name,
+static tsu_status tsu_export_c_body(const tsu_graph *graph, tsu_net *net, const char *dir, const char *name,
                         tsu_diag *diag)
 {
     tsu_xstage stage;
     tsu_status st = tsu_xstage_begin(&stage, dir, diag);
     if (st == TSU_OK) st = write_c_files(graph, net, stage.path, name, diag);
     return tsu_xstage_finish(&stage, st, diag);
+}
+
+tsu_status tsu_export_c(const tsu_graph *graph, tsu_net *net, const char *dir, const char *name,
+                        tsu_diag *diag)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_status result = tsu_export_c_body(graph, net, dir, name, diag);
+    tsu_c_numeric_end(&scope);
+    return result;
 }

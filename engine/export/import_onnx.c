@@ -841,7 +841,7 @@ static void check_outputs(ictx *c, const Onnx__GraphProto *g)
     }
 }
 
-tsu_project *tsu_import_onnx(const char *path, const char *weights_path, tsu_diag *diag)
+static tsu_project *tsu_import_onnx_body(const char *path, const char *weights_path, tsu_diag *diag)
 {
     Onnx__ModelProto *m = read_model(path, diag);
     if (!m) return NULL;
@@ -890,5 +890,14 @@ tsu_project *tsu_import_onnx(const char *path, const char *weights_path, tsu_dia
     free(c.index);
     free(c.strings);
     onnx__model_proto__free_unpacked(m, NULL);
+    return result;
+}
+
+tsu_project *tsu_import_onnx(const char *path, const char *weights_path, tsu_diag *diag)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_project * result = tsu_import_onnx_body(path, weights_path, diag);
+    tsu_c_numeric_end(&scope);
     return result;
 }

@@ -113,7 +113,7 @@ static bool history_section(tsu_xbuf *b, const char *csv, tsu_diag *diag)
     return true;
 }
 
-tsu_status tsu_export_model_card(const tsu_project *project, const tsu_graph *graph,
+static tsu_status tsu_export_model_card_body(const tsu_project *project, const tsu_graph *graph,
                                  const char *history_csv, const char *path, tsu_diag *diag)
 {
     tsu_xstage_sweep_file(path); /* the file itself is written atomically */
@@ -153,4 +153,14 @@ tsu_status tsu_export_model_card(const tsu_project *project, const tsu_graph *gr
     tsu_xbuf_free(&b);
     tsu_xplan_free(&plan);
     return st;
+}
+
+tsu_status tsu_export_model_card(const tsu_project *project, const tsu_graph *graph,
+                                 const char *history_csv, const char *path, tsu_diag *diag)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_status result = tsu_export_model_card_body(project, graph, history_csv, path, diag);
+    tsu_c_numeric_end(&scope);
+    return result;
 }

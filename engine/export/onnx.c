@@ -282,7 +282,7 @@ static Onnx__StringStringEntryProto *ox_entry(onnx_ctx *c, const char *key, cons
     return e;
 }
 
-tsu_status tsu_export_onnx(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
+static tsu_status tsu_export_onnx_body(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
                            const char *path, tsu_diag *diag)
 {
     tsu_xstage_sweep_file(path); /* the file itself is written atomically */
@@ -360,4 +360,14 @@ tsu_status tsu_export_onnx(const tsu_project *project, const tsu_graph *graph, t
     ox_free(&c);
     tsu_xplan_free(&plan);
     return st;
+}
+
+tsu_status tsu_export_onnx(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
+                           const char *path, tsu_diag *diag)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_status result = tsu_export_onnx_body(project, graph, net, path, diag);
+    tsu_c_numeric_end(&scope);
+    return result;
 }

@@ -337,11 +337,21 @@ static tsu_status write_pytorch_files(const tsu_project *project, const tsu_grap
     return st;
 }
 
-tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
+static tsu_status tsu_export_pytorch_body(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
                               const char *dir, tsu_diag *diag)
 {
     tsu_xstage stage;
     tsu_status st = tsu_xstage_begin(&stage, dir, diag);
     if (st == TSU_OK) st = write_pytorch_files(project, graph, net, stage.path, diag);
     return tsu_xstage_finish(&stage, st, diag);
+}
+
+tsu_status tsu_export_pytorch(const tsu_project *project, const tsu_graph *graph, tsu_net *net,
+                              const char *dir, tsu_diag *diag)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_status result = tsu_export_pytorch_body(project, graph, net, dir, diag);
+    tsu_c_numeric_end(&scope);
+    return result;
 }

@@ -181,7 +181,7 @@ static void write_row(const tsu_eval_result *r, int i, FILE *csv)
     fputc('\n', csv);
 }
 
-tsu_status tsu_eval_write_outputs(const tsu_eval_result *result, const char *path, tsu_diag *diag)
+static tsu_status tsu_eval_write_outputs_body(const tsu_eval_result *result, const char *path, tsu_diag *diag)
 {
     tsu_assert(result->outputs);
     tsu_atomic_file out;
@@ -196,6 +196,15 @@ tsu_status tsu_eval_write_outputs(const tsu_eval_result *result, const char *pat
         }
     }
     return tsu_atomic_commit(&out, diag);
+}
+
+tsu_status tsu_eval_write_outputs(const tsu_eval_result *result, const char *path, tsu_diag *diag)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_status status = tsu_eval_write_outputs_body(result, path, diag);
+    tsu_c_numeric_end(&scope);
+    return status;
 }
 
 void tsu_eval_result_free(tsu_eval_result *result)

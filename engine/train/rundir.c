@@ -277,7 +277,7 @@ static void csv_number(char *out, size_t size, double v)
     else snprintf(out, size, "%.6f", v);
 }
 
-void tsu_history_append(char **csv, size_t *len, const tsu_train_event *e)
+static void tsu_history_append_body(char **csv, size_t *len, const tsu_train_event *e)
 {
     if (*len == 0) append(csv, len, TSU_HISTORY_HEADER "\n");
     char tl[32], ta[32], vl[32], va[32], line[256];
@@ -288,6 +288,14 @@ void tsu_history_append(char **csv, size_t *len, const tsu_train_event *e)
     snprintf(line, sizeof line, "%d,%s,%s,%s,%s,%.3f,%.1f\n", e->epoch, tl, ta, vl, va, e->seconds,
              e->images_per_second);
     append(csv, len, line);
+}
+
+void tsu_history_append(char **csv, size_t *len, const tsu_train_event *e)
+{
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    tsu_history_append_body(csv, len, e);
+    tsu_c_numeric_end(&scope);
 }
 
 tsu_status tsu_run_dir_write(const char *run_dir, tsu_run_file file, const char *text,
