@@ -9,6 +9,7 @@
     X(input)                                                                            \
     X(affine)                                                                           \
     X(convolution)                                                                      \
+    X(depthwise_convolution)                                                            \
     X(deconvolution)                                                                    \
     X(max_pooling)                                                                      \
     X(average_pooling)                                                                  \

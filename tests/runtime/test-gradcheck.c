@@ -46,6 +46,15 @@ static const grad_recipe recipes[] = {
     {"Convolution", IN("x", "[4, 3, 3]") T("Convolution", "[\"x\"]",
      "\"outmaps\": 2, \"kernel\": [1, 1], \"group\": 2, \"with_bias\": false") SQ("t"),
      VALUES_SIGNED, 1},
+    {"DepthwiseConvolution", IN("x", "[3, 6, 5]") T("DepthwiseConvolution", "[\"x\"]",
+     "\"kernel\": [3, 2], \"pad\": [1, 1]") SQ("t"), VALUES_SIGNED, 2},
+    /* Strides, dilation, uneven pads and two kernels per channel. */
+    {"DepthwiseConvolution", IN("x", "[2, 7, 8]") T("DepthwiseConvolution", "[\"x\"]",
+     "\"kernel\": [3, 3], \"stride\": [2, 3], \"pad\": [1, 2], \"dilation\": [2, 1], "
+     "\"multiplier\": 2") SQ("t"), VALUES_SIGNED, 2},
+    {"DepthwiseConvolution", IN("x", "[2, 3, 3]") T("DepthwiseConvolution", "[\"x\"]",
+     "\"kernel\": [1, 1], \"multiplier\": 3, \"with_bias\": false") SQ("t"),
+     VALUES_SIGNED, 1},
     {"Deconvolution", IN("x", "[2, 3, 4]") T("Deconvolution", "[\"x\"]",
      "\"outmaps\": 3, \"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 0]") SQ("t"),
      VALUES_SIGNED, 2},

@@ -36,6 +36,16 @@ static const shape_case shape_cases[] = {
     {"Convolution", IMG("x", 3, 8, 6) ", {\"id\": \"t\", \"type\": \"Convolution\", "
      "\"inputs\": [\"x\"], \"params\": {\"outmaps\": 2, \"kernel\": [3, 1], \"stride\": [2, 3], "
      "\"with_bias\": false}}", "2x3x2", 2 * 3 * 3, 0, 12 * 3 * 3},
+    /* 32 channels, 3x3, pad 1: weight 32*9 + bias 32; 9 MACs per output value */
+    {"DepthwiseConvolution", IMG("x", 32, 14, 14) ", {\"id\": \"t\", "
+     "\"type\": \"DepthwiseConvolution\", \"inputs\": [\"x\"], \"params\": {\"kernel\": [3, 3], "
+     "\"pad\": [1, 1]}}", "32x14x14", 288 + 32, 0, 32 * 14 * 14 * 9},
+    /* multiplier 2: 6 maps; span 2*(3-1)+1 = 5 over 9+2 = 11 rows: (11-5)/2+1 = 4;
+     * 1-wide columns over 10: (10-1)/3+1 = 4; weight 6*3*1, no bias */
+    {"DepthwiseConvolution", IMG("x", 3, 9, 10) ", {\"id\": \"t\", "
+     "\"type\": \"DepthwiseConvolution\", \"inputs\": [\"x\"], \"params\": {\"kernel\": [3, 1], "
+     "\"stride\": [2, 3], \"pad\": [1, 0], \"dilation\": [2, 1], \"multiplier\": 2, "
+     "\"with_bias\": false}}", "6x4x4", 18, 0, 6 * 4 * 4 * 3},
     /* (5-1)*2 - 2*1 + 3 = 9; weight [in 3, out 4, 3, 3] */
     {"Deconvolution", IMG("x", 3, 5, 5) ", {\"id\": \"t\", \"type\": \"Deconvolution\", "
      "\"inputs\": [\"x\"], \"params\": {\"outmaps\": 4, \"kernel\": [3, 3], \"stride\": [2, 2], "
@@ -350,7 +360,7 @@ static void test_registry_order(void)
     g_assert_cmpint(tsu_layer_kind_max_inputs(tsu_layer_kind_find("Add2")), ==, 2);
     g_assert_true(tsu_layer_kind_is_input(tsu_layer_kind_find("Input")));
     g_assert_true(tsu_layer_kind_is_loss(tsu_layer_kind_find("SquaredError")));
-    g_assert_cmpint(tsu_layer_kind_count(), ==, 33);
+    g_assert_cmpint(tsu_layer_kind_count(), ==, 34);
 }
 
 int main(int argc, char **argv)
