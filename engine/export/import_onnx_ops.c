@@ -261,16 +261,21 @@ static bool import_conv(ictx *c, const Onnx__NodeProto *n, bool transposed)
         return tsu_imp_fail(c, n->name, "ConvTranspose with groups, dilations, output_padding or "
                                 "output_shape is not supported");
     int outmaps = (int)w->dims[transposed ? 1 : 0];
+    /* One input channel per group (weight [C * m, 1, kh, kw], group = C):
+     * DepthwiseConvolution, whose weight has that layout. */
+    const bool depthwise = !transposed && group > 1 && w->dims[1] == 1 && outmaps % group == 0;
+    if (depthwise) type = "DepthwiseConvolution";
     const char *id = tsu_imp_make_id(c, n, type);
     struct json_object *p = json_object_new_object();
-    json_object_object_add(p, "outmaps", json_object_new_int(outmaps));
+    if (depthwise)
+        json_object_object_add(p, "multiplier", json_object_new_int(outmaps / group));
+    else
+        json_object_object_add(p, "outmaps", json_object_new_int(outmaps));
     json_object_object_add(p, "kernel", tsu_imp_pair_json(kernel));
     json_object_object_add(p, "stride", tsu_imp_pair_json(stride));
     json_object_object_add(p, "pad", tsu_imp_pair_json(pad));
-    if (!transposed) {
-        json_object_object_add(p, "dilation", tsu_imp_pair_json(dilation));
-        json_object_object_add(p, "group", json_object_new_int(group));
-    }
+    if (!transposed) json_object_object_add(p, "dilation", tsu_imp_pair_json(dilation));
+    if (!transposed && !depthwise) json_object_object_add(p, "group", json_object_new_int(group));
     bool bias = n->n_input > 2 && n->input[2][0];
     json_object_object_add(p, "with_bias", json_object_new_boolean(bias));
     tsu_imp_add_node(c, id, type, 1, &src, p);
