@@ -23,6 +23,8 @@ static const cli_command commands[] = {
      "accuracy, confusion matrix, per-class scores, per-sample outputs"},
     {"export", cli_export, "FILE --format onnx|c|pytorch|card --out PATH [--weights W]",
      "trained weights out to other tools"},
+    {"predict", cli_predict, "FILE --weights W --input X.npy --output Y.npy [--output ...]",
+     "outputs of trained weights for the samples of a NumPy array"},
     {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", "an ONNX model as a project"},
     {"layers", cli_layers, "[--markdown]", "the layer catalogue"},
     {"settings", cli_settings, "[--markdown]", "the training settings, their defaults and ranges"},

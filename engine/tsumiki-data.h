@@ -125,6 +125,25 @@ tsu_status tsu_dataset_check_labels(const tsu_dataset *ds, int var, int n_classe
  * epochs. Fisher-Yates over a splitmix64 stream; no allocation. */
 void tsu_dataset_epoch_order(int n, uint64_t seed, int epoch, int *order);
 
+/* ------------------------------------------------------- NumPy arrays */
+
+/* A float32 array as numpy saves it (.npy: '<f4', C order). */
+#define TSU_NPY_MAX_DIMS 8
+typedef struct {
+    int ndim;
+    int64_t dims[TSU_NPY_MAX_DIMS];
+    size_t count; /* the product of dims */
+    float *data;  /* malloc'd */
+} tsu_npy;
+
+/* Reads path strictly: magic, version 1.0-3.0, dtype '<f4', fortran_order
+ * False, a shape whose values fill the rest of the file exactly. Errors
+ * (TSU_E_IO, TSU_E_DATA) begin with the file's name. */
+tsu_status tsu_npy_read(const char *path, tsu_npy *out, tsu_diag *diag);
+/* Writes a as a version 1.0 .npy, atomically (tsu_write_file_atomic). */
+tsu_status tsu_npy_write(const char *path, const tsu_npy *a, tsu_diag *diag);
+void tsu_npy_free(tsu_npy *a);
+
 #ifdef __cplusplus
 }
 #endif

@@ -67,6 +67,14 @@ tsu_project *tsu_import_onnx(const char *path, const char *weights_path, tsu_dia
 /* The ONNX operators tsu_import_onnx understands, NULL-terminated. */
 const char *const *tsu_import_onnx_operators(void);
 
+/* Inference with the weights in a safetensors file over the samples of a
+ * .npy file (float32, batch first, each sample the Input node's shape; one
+ * Input node). Writes one .npy per output of the exports (the nodes the
+ * losses read and those nothing reads, in the ONNX graph's order), each
+ * (N, *output shape), atomically; n_outputs must be their count. */
+tsu_status tsu_predict_npy(const tsu_project *project, const char *weights, const char *input,
+                           int n_outputs, const char *const *outputs, int threads, tsu_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,8 @@ CHECK is one of:
            Tsumiki's outputs
   pytorch  model.py loads weights.safetensors with strict=True and gives
            Tsumiki's outputs in eval mode
+  predict  tsumiki-cli predict on input.npy (written by numpy) gives, in its
+           output .npy files, Tsumiki's outputs and the PyTorch export's
   ddp      torchrun --nproc_per_node=2 train.py runs an epoch with gloo on CPU
   import   models exported by torch.onnx (a branching CNN; the kinds of
            modern CNNs) import into Tsumiki and give PyTorch's outputs
@@ -274,6 +276,40 @@ def check_pytorch(cases):
                 got = (got,)
             compare(f"{case.name}: PyTorch {torch.__version__} eval, batch {n}",
                     concat_outputs([g.numpy() for g in got], n), want)
+
+
+def check_predict(cases):
+    torch = need("torch", "python3-torch")
+    cli = os.path.join(os.environ.get("TSU_BUILD_DIR", "build"), "app", "tsumiki-cli")
+    for case in cases:
+        module = load_model_module(case)
+        (_, _, shape), = module.INPUTS
+        n = case.meta["batch"]
+        x = case.input_array(shape, n)
+        np.save(os.path.join(case.dir, "input.npy"), x)
+        outs = [os.path.join(case.dir, f"out-{o['id']}.npy") for o in case.meta["outputs"]]
+        args = [cli, "predict", os.path.join(case.dir, "project.tsumiki"), "--weights",
+                os.path.join(case.dir, "weights.safetensors"), "--input",
+                os.path.join(case.dir, "input.npy")]
+        for path in outs:
+            args += ["--output", path]
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+        got = [np.load(path) for path in outs]
+        for o, g in zip(case.meta["outputs"], got):
+            if g.dtype != np.float32 or g.shape != (n,) + tuple(o["shape"]):
+                print(f"FAIL {case.name}: {o['id']} is {g.dtype} {g.shape}")
+                failures.append(case.name)
+        compare(f"{case.name}: predict vs Tsumiki's inference, batch {n}",
+                concat_outputs(got, n), case.output)
+        net = module.TsumikiModel()
+        io = sys.modules["tsumiki_io"]
+        net.load_state_dict(io.load_safetensors(os.path.join(case.dir, "torch", "weights.safetensors")))
+        net.eval()
+        with torch.no_grad():
+            want = net(torch.from_numpy(x))
+        want = want if isinstance(want, tuple) else (want,)
+        compare(f"{case.name}: predict vs the PyTorch export, batch {n}",
+                concat_outputs(got, n), concat_outputs([w.numpy() for w in want], n))
 
 
 def check_ddp(cases):
@@ -585,7 +621,7 @@ def main():
     check, fixture = sys.argv[1], sys.argv[2]
     FIXTURE = fixture
     checks = {"onnx": check_onnx, "opencv": check_opencv, "c": check_c, "pytorch": check_pytorch,
-              "ddp": check_ddp}
+              "ddp": check_ddp, "predict": check_predict}
     if check not in checks and check != "import":
         print(__doc__)
         return 2

@@ -2,6 +2,7 @@
  * reference answers of Tsumiki's own inference, for check-exports.py:
  *
  *   DIR/NAME/model.onnx  c/NAME.c c/NAME.h  torch/  meta.json
+ *   DIR/NAME/project.tsumiki weights.safetensors  the network and its weights
  *   DIR/NAME/input.f32   FX_BATCH samples, the inputs concatenated per sample
  *   DIR/NAME/output.f32  Tsumiki's outputs for them (a batch of FX_BATCH)
  *   DIR/NAME/output1.f32 the first sample alone (a batch of 1)
@@ -54,6 +55,10 @@ static void export_one(const char *root, const char *name)
     check(tsu_export_c(fx.graph, fx.net, path, name, &diag), &diag, "C export");
     snprintf(path, sizeof path, "%s/torch", dir);
     check(tsu_export_pytorch(fx.project, fx.graph, fx.net, path, &diag), &diag, "PyTorch export");
+    snprintf(path, sizeof path, "%s/project.tsumiki", dir);
+    check(tsu_project_save(fx.project, path, &diag), &diag, "project");
+    snprintf(path, sizeof path, "%s/weights.safetensors", dir);
+    check(tsu_net_save_safetensors(fx.net, path, &diag), &diag, "weights");
     snprintf(path, sizeof path, "%s/card.md", dir);
     check(tsu_export_model_card(fx.project, fx.graph, NULL, path, &diag), &diag, "model card");
 
