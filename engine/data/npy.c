@@ -215,9 +215,10 @@ tsu_status tsu_npy_write(const char *path, const tsu_npy *a, tsu_diag *diag)
     tsu_assert(a->ndim >= 0 && a->ndim <= TSU_NPY_MAX_DIMS);
     int n = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
     for (int d = 0; d < a->ndim; d++)
-        n += snprintf(dict + n, sizeof dict - (size_t)n, "%lld,%s", (long long)a->dims[d],
-                      d + 1 < a->ndim ? " " : "");
-    n += snprintf(dict + n, sizeof dict - (size_t)n, "), }");
+        n += snprintf(dict + n, sizeof dict - (size_t)n, "%s%lld", d ? ", " : "",
+                      (long long)a->dims[d]);
+    /* As Python writes tuples: (4,) for one element. */
+    n += snprintf(dict + n, sizeof dict - (size_t)n, a->ndim == 1 ? ",), }" : "), }");
     /* Version 1.0: magic, version, 2-byte length, the dict, spaces, '\n'. */
     const size_t pre = NPY_MAGIC_LEN + 4;
     const size_t header = ((pre + (size_t)n + 1 + NPY_ALIGN - 1) / NPY_ALIGN) * NPY_ALIGN - pre;
