@@ -17,10 +17,13 @@ BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev lib
     libopenblas-dev zlib1g-dev libpng-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
     dataset-fashion-mnist)
 TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy
-    python3-torch python3-onnx python3-opencv locales)
+    python3-torch python3-onnx python3-opencv locales nodejs libonnx-testdata)
 # Locales the tests run under: a decimal comma (files must still be written
 # with '.') and Japanese.
 TEST_LOCALES=(de_DE ja_JP)
+# ONNX Runtime Web for the export tests (tests/export/ort-run.mjs), from npm
+# (nodejs brings it) into the build directory; the tests skip without it.
+ONNXRUNTIME_WEB=onnxruntime-web@1.31.1
 
 install_missing() {
     local missing=()
@@ -48,6 +51,15 @@ build() {
         meson setup "$BUILD_DIR" "$@"
     fi
     ninja -C "$BUILD_DIR"
+}
+
+install_onnxruntime_web() {
+    local dir=$BUILD_DIR/node want=${ONNXRUNTIME_WEB#*@} have=""
+    have=$(node -p "require(require('path').resolve('$dir/node_modules/onnxruntime-web/package.json')).version" \
+        2>/dev/null) || true
+    [ "$have" = "$want" ] && return 0
+    npm install --prefix "$dir" --no-audit --no-fund --ignore-scripts "$ONNXRUNTIME_WEB" ||
+        echo "dev.sh: could not install $ONNXRUNTIME_WEB; the onnxruntime export tests will skip"
 }
 
 has_display() {
@@ -79,6 +91,7 @@ case "${1:-}" in
         install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
         ensure_locales
         build
+        install_onnxruntime_web
         # Slow cases (full training, benchmarks) live in bench/ and the 'slow' suite.
         meson test -C "$BUILD_DIR" --no-suite slow --print-errorlogs --num-processes 2
         ;;

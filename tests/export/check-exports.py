@@ -11,6 +11,9 @@ CHECK is one of:
            Tsumiki's outputs in eval mode
   predict  tsumiki-cli predict on input.npy (written by numpy) gives, in its
            output .npy files, Tsumiki's outputs and the PyTorch export's
+  onnxruntime  ONNX Runtime Web (npm onnxruntime-web, WebAssembly, one thread,
+           under node; ./dev.sh test installs it into BUILD/node) gives
+           Tsumiki's outputs, batch 1 and batch 4
   ddp      torchrun --nproc_per_node=2 train.py runs an epoch with gloo on CPU
   import   models exported by torch.onnx (a branching CNN; the kinds of
            modern CNNs) import into Tsumiki and give PyTorch's outputs
@@ -35,6 +38,8 @@ import numpy as np
 TOLERANCE = 1e-4
 FIXTURE = None
 NETWORKS = ["cnn", "branch", "mlp", "modern", "norm"]
+# The other examples in resources/examples ("cnn" is fashion-mnist-cnn).
+EXAMPLES = ["example_fashion_mnist_mlp", "example_two_class", "example_regression"]
 # What OpenCV 4.6 DNN cannot run, found by cutting the models node by node:
 # its Mul/Sub/Div broadcast a second input [N, C, 1, 1] only for N = 1 and
 # no other axes of size 1 at all (LayerNormalization's Div by [N, 1, 1, 1],
@@ -310,6 +315,35 @@ def check_predict(cases):
         want = want if isinstance(want, tuple) else (want,)
         compare(f"{case.name}: predict vs the PyTorch export, batch {n}",
                 concat_outputs(got, n), concat_outputs([w.numpy() for w in want], n))
+
+
+def check_onnxruntime(cases):
+    ort_dir = os.path.join(os.environ.get("TSU_BUILD_DIR", "build"), "node", "node_modules")
+    if not shutil.which("node"):
+        skip("node is not installed (apt install nodejs)")
+    if not os.path.isdir(os.path.join(ort_dir, "onnxruntime-web")):
+        skip(f"onnxruntime-web is not in {ort_dir}: ./dev.sh test installs it")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort-run.mjs")
+    for case in cases:
+        for n, want in ((1, case.output1), (case.meta["batch"], case.output)):
+            path = os.path.join(case.dir, f"ort-input{n}.f32")
+            case.input[:n].tofile(path)
+            shape = ",".join(str(d) for d in [n] + case.meta["input_shape"])
+            prefix = os.path.join(case.dir, f"ort-out{n}-")
+            run = subprocess.run(["node", script, ort_dir, os.path.join(case.dir, "model.onnx"),
+                                  prefix, f"{path}:{shape}"], capture_output=True, text=True)
+            if run.returncode != 0:
+                print(f"FAIL {case.name}: onnxruntime-web, batch {n}: {run.stderr.strip()}")
+                failures.append(case.name)
+                continue
+            outputs = json.loads(run.stdout)
+            names = [o["name"] for o in outputs]
+            if names != [o["id"] for o in case.meta["outputs"]]:
+                print(f"FAIL {case.name}: onnxruntime-web outputs {names}")
+                failures.append(case.name)
+            got = [np.fromfile(f"{prefix}{i}.f32", dtype="<f4") for i in range(len(outputs))]
+            compare(f"{case.name}: onnxruntime-web (wasm, 1 thread), batch {n}",
+                    concat_outputs(got, n), want)
 
 
 def check_ddp(cases):
@@ -621,7 +655,8 @@ def main():
     check, fixture = sys.argv[1], sys.argv[2]
     FIXTURE = fixture
     checks = {"onnx": check_onnx, "opencv": check_opencv, "c": check_c, "pytorch": check_pytorch,
-              "ddp": check_ddp, "predict": check_predict}
+              "ddp": check_ddp, "predict": check_predict,
+              "onnxruntime": check_onnxruntime}
     if check not in checks and check != "import":
         print(__doc__)
         return 2
@@ -631,7 +666,8 @@ def main():
             shutil.rmtree(root, ignore_errors=True)
         print(f"{len(failures)} failure(s)" if failures else "all agree")
         return 1 if failures else 0
-    names = sys.argv[3:] or (["mlp"] if check == "ddp" else NETWORKS)
+    names = sys.argv[3:] or (["mlp"] if check == "ddp" else
+                             NETWORKS + EXAMPLES if check == "onnxruntime" else NETWORKS)
     root = tempfile.mkdtemp(prefix=f"tsumiki-export-{check}-")
     try:
         subprocess.run([fixture, root] + names, check=True)

@@ -71,8 +71,19 @@ static void export_one(const char *root, const char *name)
 
     snprintf(path, sizeof path, "%s/meta.json", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "{\"name\": \"%s\", \"batch\": %d, \"input_size\": %zu, \"output_size\": %zu, "
-               "\"outputs\": [", name, FX_BATCH, fx.in_size, per);
+    fprintf(f, "{\"name\": \"%s\", \"batch\": %d, \"input_size\": %zu, \"output_size\": %zu, ",
+            name, FX_BATCH, fx.in_size, per);
+    /* The first Input's shape (for the checks that feed one input). */
+    for (int i = 0; i < tsu_graph_node_count(fx.graph); i++) {
+        const tsu_node *node = tsu_graph_node(fx.graph, i);
+        if (!tsu_layer_kind_is_input(tsu_node_kind(node))) continue;
+        const tsu_shape *s = tsu_node_shape(node);
+        fprintf(f, "\"input_shape\": [");
+        for (int d = 0; d < s->ndim; d++) fprintf(f, "%s%d", d ? ", " : "", s->d[d]);
+        fprintf(f, "], ");
+        break;
+    }
+    fprintf(f, "\"outputs\": [");
     for (int o = 0; o < fx_output_count(fx.graph); o++) {
         const char *id = fx_output_id(fx.graph, o);
         const tsu_shape *s = tsu_node_shape(tsu_graph_find(fx.graph, id));

@@ -131,6 +131,16 @@ static tsu_project *load_project(const char *name, tsu_diag *diag)
         snprintf(path, sizeof path, "%s/resources/examples/fashion-mnist-cnn.tsumiki", source_dir());
         return tsu_project_load(path, diag);
     }
+    /* "example_two_class": resources/examples/two-class.tsumiki (the name is
+     * also the C export's, so a C identifier). */
+    if (!strncmp(name, "example_", 8)) {
+        char file[256];
+        snprintf(file, sizeof file, "%s", name + 8);
+        for (char *c = file; *c; c++)
+            if (*c == '_') *c = '-';
+        snprintf(path, sizeof path, "%s/resources/examples/%s.tsumiki", source_dir(), file);
+        return tsu_project_load(path, diag);
+    }
     const char *nodes = !strcmp(name, "branch")   ? branch_nodes
                         : !strcmp(name, "modern") ? modern_nodes
                         : !strcmp(name, "norm")   ? norm_nodes

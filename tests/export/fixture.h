@@ -12,7 +12,9 @@
 #define FX_BATCH 4
 
 typedef struct {
-    const char *name;          /* "cnn", "branch", "mlp", "modern", "norm"; "toy" when linked with toy-layer.c */
+    const char *name;          /* "cnn", "branch", "mlp", "modern", "norm"; "toy" when linked
+                                * with toy-layer.c; "example_NAME":
+                                * resources/examples/NAME.tsumiki, _ for - */
     tsu_project *project;
     tsu_graph *graph;
     tsu_net *net;              /* trained, max_batch >= FX_BATCH */
