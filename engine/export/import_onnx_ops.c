@@ -561,8 +561,25 @@ static bool import_add(ictx *c, const Onnx__NodeProto *n)
     return true;
 }
 
+/* Dropout in inference: no training_mode input, or a constant false one,
+ * and no mask output (Tsumiki's Dropout is the identity at inference). */
+static bool dropout_for_inference(ictx *c, const Onnx__NodeProto *n)
+{
+    if (n->n_output > 1 && n->output[1][0])
+        return tsu_imp_fail(c, n->name, "the mask output is not supported");
+    if (n->n_input < 3 || !n->input[2][0]) return true;
+    const Onnx__TensorProto *t = tsu_imp_constant(c, n, 2);
+    bool off = t && t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL &&
+               tsu_imp_tensor_count(t) == 1 &&
+               ((t->raw_data.len == 1 && t->raw_data.data[0] == 0) ||
+                (t->n_int32_data == 1 && t->int32_data[0] == 0));
+    return off || tsu_imp_fail(c, n->name, "training_mode must be a constant false (import is "
+                                           "for inference)");
+}
+
 static bool import_dropout(ictx *c, const Onnx__NodeProto *n)
 {
+    if (!dropout_for_inference(c, n)) return false;
     double p = tsu_imp_attr_float(n, "ratio", 0.5);
     const Onnx__TensorProto *t = tsu_imp_constant(c, n, 1);
     if (t && tsu_imp_tensor_count(t) == 1) {
