@@ -129,8 +129,10 @@ static void dw_plane_forward(const dw_plan *p, const float *restrict x, const fl
             if (iy < 0) continue;
             const float *xr = x + (size_t)iy * p->w;
             for (int kx = 0; kx < kw; kx++) {
-                int lo = p->ox_lo[kx], off = kx * p->win.dilation[1] - p->win.pad[1];
-                dw_axpy(yr + lo, xr + (ptrdiff_t)lo * sw + off, k[ky * kw + kx], p->ox_hi[kx] - lo, sw);
+                int lo = p->ox_lo[kx], n = p->ox_hi[kx] - lo;
+                if (n <= 0) continue; /* this tap falls outside for every column */
+                dw_axpy(yr + lo, xr + (ptrdiff_t)lo * sw + kx * p->win.dilation[1] - p->win.pad[1],
+                        k[ky * kw + kx], n, sw);
             }
         }
     }
@@ -182,6 +184,7 @@ static void dw_plane_backward(const dw_plan *p, const float *restrict x, const f
             if (iy < 0) continue;
             for (int kx = 0; kx < kw; kx++) {
                 int lo = p->ox_lo[kx], n = p->ox_hi[kx] - lo;
+                if (n <= 0) continue;
                 ptrdiff_t at = (ptrdiff_t)iy * p->w + (ptrdiff_t)lo * sw +
                                kx * p->win.dilation[1] - p->win.pad[1];
                 dk[ky * kw + kx] += dw_dot(x + at, dyr + lo, n, sw);
