@@ -26,14 +26,7 @@ TSU_PARAMS_MATCH(conv_params, CONV_N_PARAMS);
 
 static tsu_window conv_window(const tsu_node *node)
 {
-    tsu_window w;
-    for (int a = 0; a < 2; a++) {
-        w.kernel[a] = tsu_param_ints(node, CONV_KERNEL)[a];
-        w.stride[a] = tsu_param_ints(node, CONV_STRIDE)[a];
-        w.pad[a] = tsu_param_ints(node, CONV_PAD)[a];
-        w.dilation[a] = tsu_param_ints(node, CONV_DILATION)[a];
-    }
-    return w;
+    return tsu_window_params(node, CONV_KERNEL, CONV_STRIDE, CONV_PAD, CONV_DILATION);
 }
 
 static bool conv_infer(tsu_node *node, tsu_diag *diag)

@@ -25,14 +25,7 @@ TSU_PARAMS_MATCH(dw_params, DW_N_PARAMS);
 
 static tsu_window dw_window(const tsu_node *node)
 {
-    tsu_window w;
-    for (int a = 0; a < 2; a++) {
-        w.kernel[a] = tsu_param_ints(node, DW_KERNEL)[a];
-        w.stride[a] = tsu_param_ints(node, DW_STRIDE)[a];
-        w.pad[a] = tsu_param_ints(node, DW_PAD)[a];
-        w.dilation[a] = tsu_param_ints(node, DW_DILATION)[a];
-    }
-    return w;
+    return tsu_window_params(node, DW_KERNEL, DW_STRIDE, DW_PAD, DW_DILATION);
 }
 
 static bool dw_infer(tsu_node *node, tsu_diag *diag)

@@ -84,3 +84,15 @@ float tsu_sum_floats(const float *x, size_t n)
     for (int k = 0; k < 8; k++) sum += lanes[k];
     return sum;
 }
+
+tsu_window tsu_window_params(const tsu_node *node, int kernel, int stride, int pad, int dilation)
+{
+    tsu_window w;
+    for (int a = 0; a < 2; a++) {
+        w.kernel[a] = tsu_param_ints(node, kernel)[a];
+        w.stride[a] = tsu_param_ints(node, stride)[a];
+        w.pad[a] = tsu_param_ints(node, pad)[a];
+        w.dilation[a] = dilation < 0 ? 1 : tsu_param_ints(node, dilation)[a];
+    }
+    return w;
+}

@@ -67,6 +67,10 @@ typedef struct {
     int kernel[2], stride[2], pad[2], dilation[2];
 } tsu_window;
 
+/* The window of a node from its pair parameters at these indices (dilation
+ * -1: a kind without one, dilation 1). */
+tsu_window tsu_window_params(const tsu_node *node, int kernel, int stride, int pad, int dilation);
+
 /* Output size of a window sliding over in[2] (floor, as NNC's
  * ignore_border=true). Reports a kernel that does not fit the padded input on
  * `kernel_param` and returns false. */

@@ -22,14 +22,7 @@ TSU_PARAMS_MATCH(pool_params, POOL_N_PARAMS);
 
 static tsu_window pool_window(const tsu_node *node)
 {
-    tsu_window w;
-    for (int a = 0; a < 2; a++) {
-        w.kernel[a] = tsu_param_ints(node, POOL_KERNEL)[a];
-        w.stride[a] = tsu_param_ints(node, POOL_STRIDE)[a];
-        w.pad[a] = tsu_param_ints(node, POOL_PAD)[a];
-        w.dilation[a] = 1;
-    }
-    return w;
+    return tsu_window_params(node, POOL_KERNEL, POOL_STRIDE, POOL_PAD, -1);
 }
 
 static bool pool_infer(tsu_node *node, tsu_diag *diag)
