@@ -81,6 +81,18 @@ const char *tsu_onnx_scalar(tsu_onnx_emitter *e, const char *id, const char *wha
 const char *tsu_onnx_binary(tsu_onnx_emitter *e, const char *op, const char *a, const char *b,
                             const char *output);
 
+/* A 2-D convolution as ONNX Conv and nn.Conv2d take it (Convolution,
+ * DepthwiseConvolution): pairs (height, width), groups, a bias or none. */
+typedef struct {
+    const int *kernel, *stride, *pad, *dilation;
+    int group;
+    bool bias;
+} tsu_conv_spec;
+
+/* Conv reading the node's first input, its "weight" and, with a bias, its
+ * "bias"; false after recording an error. */
+bool tsu_onnx_conv(tsu_onnx_emitter *e, const tsu_xnode *x, const tsu_conv_spec *conv);
+
 /* --------------------------------------------------------------------- C */
 
 /* Appends text to predict()'s body. */
@@ -113,6 +125,8 @@ const char *tsu_py_value(const tsu_node *node, char *buf, size_t size);
 const char *tsu_py_num(double v, char *buf, size_t size);
 /* "(h, w), stride=(h, w), padding=(h, w)" for nn.Conv2d and its kin. */
 void tsu_py_window(tsu_py_emitter *e, const int *kernel, const int *stride, const int *pad);
+/* nn.Conv2d(in_channels, out_channels, ...) for a convolution. */
+void tsu_py_conv2d(tsu_py_emitter *e, int in_channels, int out_channels, const tsu_conv_spec *conv);
 /* m["id"](arg): the node's registered module applied to arg. */
 void tsu_py_call_module(tsu_py_emitter *e, const tsu_node *node, const char *arg);
 /* A .pytorch callback for kinds whose module takes the first input as it is. */

@@ -149,6 +149,18 @@ void tsu_onnx_attr_window(onnx_ctx *c, tsu_onnx_node *node, const int *kernel, c
     tsu_onnx_attr_ints(c, node, "pads", 4, pads);
 }
 
+bool tsu_onnx_conv(onnx_ctx *c, const tsu_xnode *x, const tsu_conv_spec *conv)
+{
+    const char *id = tsu_node_id(x->node), *args[3] = {tsu_node_id(x->inputs[0])};
+    int n = tsu_onnx_weights(c, x->node, conv->bias, args + 1);
+    if (n < 0) return false;
+    tsu_onnx_node *o = tsu_onnx_node_add(c, "Conv", id, 1 + n, args, id);
+    tsu_onnx_attr_window(c, o, conv->kernel, conv->stride, conv->pad);
+    tsu_onnx_attr_pair(c, o, "dilations", conv->dilation);
+    tsu_onnx_attr_int(c, o, "group", conv->group);
+    return true;
+}
+
 static Onnx__TensorProto *ox_init(onnx_ctx *c, const char *name, int ndim, const int64_t *dims,
                                   int32_t type)
 {

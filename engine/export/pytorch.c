@@ -85,6 +85,14 @@ void tsu_py_window(tsu_py_emitter *e, const int *kernel, const int *stride, cons
                   stride[0], stride[1], pad[0], pad[1]);
 }
 
+void tsu_py_conv2d(tsu_py_emitter *e, int in_channels, int out_channels, const tsu_conv_spec *conv)
+{
+    tsu_py_printf(e, "nn.Conv2d(%d, %d, ", in_channels, out_channels);
+    tsu_py_window(e, conv->kernel, conv->stride, conv->pad);
+    tsu_py_printf(e, ", dilation=(%d, %d), groups=%d, bias=%s)", conv->dilation[0],
+                  conv->dilation[1], conv->group, conv->bias ? "True" : "False");
+}
+
 void tsu_py_call_module(tsu_py_emitter *e, const tsu_node *node, const char *arg)
 {
     tsu_py_printf(e, "m[\"%s\"](%s)", tsu_node_id(node), arg);

@@ -247,18 +247,20 @@ static const tsu_layer_ops conv_ops = {
     .backward = conv_backward,
 };
 
+static tsu_conv_spec conv_spec(const tsu_node *node)
+{
+    return (tsu_conv_spec){.kernel = tsu_param_ints(node, CONV_KERNEL),
+                           .stride = tsu_param_ints(node, CONV_STRIDE),
+                           .pad = tsu_param_ints(node, CONV_PAD),
+                           .dilation = tsu_param_ints(node, CONV_DILATION),
+                           .group = tsu_param_int(node, CONV_GROUP),
+                           .bias = tsu_node_value(node, CONV_WITH_BIAS)->boolean};
+}
+
 static bool conv_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
-    const tsu_node *node = x->node;
-    const char *args[3] = {tsu_node_id(x->inputs[0])};
-    int n = tsu_onnx_weights(e, node, tsu_node_value(node, CONV_WITH_BIAS)->boolean, args + 1);
-    if (n < 0) return false;
-    tsu_onnx_node *o = tsu_onnx_node_add(e, "Conv", tsu_node_id(node), 1 + n, args, tsu_node_id(node));
-    tsu_onnx_attr_window(e, o, tsu_param_ints(node, CONV_KERNEL), tsu_param_ints(node, CONV_STRIDE),
-                         tsu_param_ints(node, CONV_PAD));
-    tsu_onnx_attr_pair(e, o, "dilations", tsu_param_ints(node, CONV_DILATION));
-    tsu_onnx_attr_int(e, o, "group", tsu_param_int(node, CONV_GROUP));
-    return true;
+    const tsu_conv_spec spec = conv_spec(x->node);
+    return tsu_onnx_conv(e, x, &spec);
 }
 
 static const char conv_c_kernel[] =
@@ -310,14 +312,8 @@ static void conv_c(tsu_c_emitter *e, const tsu_xnode *x)
 
 static void conv_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
 {
-    const int *d = tsu_param_ints(node, CONV_DILATION);
-    tsu_py_printf(e, "nn.Conv2d(%d, %d, ", tsu_input_shape(node, 0)->d[0],
-                  tsu_param_int(node, CONV_OUTMAPS));
-    tsu_py_window(e, tsu_param_ints(node, CONV_KERNEL), tsu_param_ints(node, CONV_STRIDE),
-                  tsu_param_ints(node, CONV_PAD));
-    tsu_py_printf(e, ", dilation=(%d, %d), groups=%d, bias=%s)", d[0], d[1],
-                  tsu_param_int(node, CONV_GROUP),
-                  tsu_node_value(node, CONV_WITH_BIAS)->boolean ? "True" : "False");
+    const tsu_conv_spec spec = conv_spec(node);
+    tsu_py_conv2d(e, tsu_input_shape(node, 0)->d[0], tsu_param_int(node, CONV_OUTMAPS), &spec);
 }
 
 static const tsu_layer_export conv_export = {

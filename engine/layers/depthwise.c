@@ -234,23 +234,21 @@ static const tsu_layer_ops dw_ops = {
     .backward = dw_backward,
 };
 
-static int dw_maps(const tsu_node *node)
+/* A Conv with one group per input channel. */
+static tsu_conv_spec dw_spec(const tsu_node *node)
 {
-    return tsu_node_shape(node)->d[0];
+    return (tsu_conv_spec){.kernel = tsu_param_ints(node, DW_KERNEL),
+                           .stride = tsu_param_ints(node, DW_STRIDE),
+                           .pad = tsu_param_ints(node, DW_PAD),
+                           .dilation = tsu_param_ints(node, DW_DILATION),
+                           .group = tsu_input_shape(node, 0)->d[0],
+                           .bias = tsu_node_value(node, DW_WITH_BIAS)->boolean};
 }
 
 static bool dw_onnx(tsu_onnx_emitter *e, const tsu_xnode *x)
 {
-    const tsu_node *node = x->node;
-    const char *args[3] = {tsu_node_id(x->inputs[0])};
-    int n = tsu_onnx_weights(e, node, tsu_node_value(node, DW_WITH_BIAS)->boolean, args + 1);
-    if (n < 0) return false;
-    tsu_onnx_node *o = tsu_onnx_node_add(e, "Conv", tsu_node_id(node), 1 + n, args, tsu_node_id(node));
-    tsu_onnx_attr_window(e, o, tsu_param_ints(node, DW_KERNEL), tsu_param_ints(node, DW_STRIDE),
-                         tsu_param_ints(node, DW_PAD));
-    tsu_onnx_attr_pair(e, o, "dilations", tsu_param_ints(node, DW_DILATION));
-    tsu_onnx_attr_int(e, o, "group", tsu_input_shape(node, 0)->d[0]);
-    return true;
+    const tsu_conv_spec spec = dw_spec(x->node);
+    return tsu_onnx_conv(e, x, &spec);
 }
 
 static const char dw_c_kernel[] =
@@ -296,13 +294,8 @@ static void dw_c(tsu_c_emitter *e, const tsu_xnode *x)
 
 static void dw_pytorch_module(tsu_py_emitter *e, const tsu_node *node)
 {
-    const int *d = tsu_param_ints(node, DW_DILATION);
-    const int channels = tsu_input_shape(node, 0)->d[0];
-    tsu_py_printf(e, "nn.Conv2d(%d, %d, ", channels, dw_maps(node));
-    tsu_py_window(e, tsu_param_ints(node, DW_KERNEL), tsu_param_ints(node, DW_STRIDE),
-                  tsu_param_ints(node, DW_PAD));
-    tsu_py_printf(e, ", dilation=(%d, %d), groups=%d, bias=%s)", d[0], d[1], channels,
-                  tsu_node_value(node, DW_WITH_BIAS)->boolean ? "True" : "False");
+    const tsu_conv_spec spec = dw_spec(node);
+    tsu_py_conv2d(e, spec.group, tsu_node_shape(node)->d[0], &spec);
 }
 
 static const tsu_layer_export dw_export = {
