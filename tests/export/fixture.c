@@ -17,7 +17,7 @@ static const char branch_nodes[] =
     "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
     "{\"id\": \"r1\", \"type\": \"LeakyReLU\", \"inputs\": [\"c1\"], \"params\": {\"alpha\": 0.2}},"
     "{\"id\": \"dw\", \"type\": \"DepthwiseConvolution\", \"inputs\": [\"r1\"], \"params\": {\"kernel\": [3, 3], \"pad\": [2, 1], \"dilation\": [2, 1], \"multiplier\": 2}},"
-    "{\"id\": \"dws\", \"type\": \"DepthwiseConvolution\", \"inputs\": [\"dw\"], \"params\": {\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1], \"with_bias\": false}},"
+    "{\"id\": \"dws\", \"type\": \"DepthwiseConvolution\", \"inputs\": [\"dw\"], \"params\": {\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 2], \"dilation\": [1, 2], \"with_bias\": false}},"
     "{\"id\": \"c2\", \"type\": \"Convolution\", \"inputs\": [\"dw\"], \"params\": {\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [2, 2], \"dilation\": [2, 2], \"group\": 2}},"
     "{\"id\": \"e1\", \"type\": \"ELU\", \"inputs\": [\"c2\"]},"
     "{\"id\": \"cat\", \"type\": \"Concatenate\", \"inputs\": [\"r1\", \"e1\"]},"

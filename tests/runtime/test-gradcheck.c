@@ -47,7 +47,7 @@ static const grad_recipe recipes[] = {
      "\"outmaps\": 2, \"kernel\": [1, 1], \"group\": 2, \"with_bias\": false") SQ("t"),
      VALUES_SIGNED, 1},
     {"DepthwiseConvolution", IN("x", "[3, 6, 5]") T("DepthwiseConvolution", "[\"x\"]",
-     "\"kernel\": [3, 2], \"pad\": [1, 1]") SQ("t"), VALUES_SIGNED, 2},
+     "\"kernel\": [3, 2], \"pad\": [1, 1], \"dilation\": [1, 2]") SQ("t"), VALUES_SIGNED, 2},
     /* Strides, dilation, uneven pads and two kernels per channel. */
     {"DepthwiseConvolution", IN("x", "[2, 7, 8]") T("DepthwiseConvolution", "[\"x\"]",
      "\"kernel\": [3, 3], \"stride\": [2, 3], \"pad\": [1, 2], \"dilation\": [2, 1], "
