@@ -58,165 +58,289 @@ static uint64_t dw_macs(const tsu_node *node)
     return (uint64_t)tsu_shape_size(&node->shape) * (uint64_t)k[0] * (uint64_t)k[1];
 }
 
-/* The geometry of one plane, and for each kernel column the output columns
- * whose tap lands inside the input: computed once per call, so the inner
- * loops run over whole valid spans without a test per value. */
+/* Each input plane is first copied into a zero-padded plane: every tap of
+ * every window then lies inside it, so the loops need no bounds tests, and
+ * eight output columns at a time accumulate all their taps in registers
+ * (a row-by-row axpy per tap was bound by loop overhead on narrow planes). */
+#define DW_LANES 8
+
 typedef struct {
     int channels, multiplier, h, w, oh, ow;
-    tsu_window win;
-    int ox_lo[1024], ox_hi[1024]; /* per kernel column kx: valid [lo, hi) */
+    int kh, kw, sh, sw, dh, dw, ph, pw, hp, wp; /* hp, wp: the padded plane */
 } dw_plan;
 
-/* First output index o >= 0 with o * stride - pad + k * dilation >= 0, and
- * one past the last with it < size; lo >= hi when none. */
-static void dw_span(int size, int out, int stride, int pad, int offset, int *lo, int *hi)
-{
-    int first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    int last = size - 1 - offset < 0 ? -1 : (size - 1 - offset) / stride;
-    *lo = first;
-    *hi = last + 1 < out ? last + 1 : out;
-    if (*hi < *lo) *hi = *lo;
-}
-
-static void dw_plan_of(const tsu_node *node, dw_plan *p)
+static dw_plan dw_plan_of(const tsu_node *node)
 {
     const tsu_shape *in = tsu_input_shape(node, 0);
-    p->channels = in->d[0];
-    p->multiplier = tsu_param_int(node, DW_MULTIPLIER);
-    p->h = in->d[1];
-    p->w = in->d[2];
-    p->oh = node->shape.d[1];
-    p->ow = node->shape.d[2];
-    p->win = dw_window(node);
-    for (int kx = 0; kx < p->win.kernel[1]; kx++)
-        dw_span(p->w, p->ow, p->win.stride[1], p->win.pad[1],
-                kx * p->win.dilation[1] - p->win.pad[1], &p->ox_lo[kx], &p->ox_hi[kx]);
+    const tsu_window win = dw_window(node);
+    dw_plan p = {.channels = in->d[0], .multiplier = tsu_param_int(node, DW_MULTIPLIER),
+                 .h = in->d[1], .w = in->d[2], .oh = node->shape.d[1], .ow = node->shape.d[2],
+                 .kh = win.kernel[0], .kw = win.kernel[1], .sh = win.stride[0],
+                 .sw = win.stride[1], .dh = win.dilation[0], .dw = win.dilation[1],
+                 .ph = win.pad[0], .pw = win.pad[1]};
+    p.hp = p.h + 2 * p.ph;
+    p.wp = p.w + 2 * p.pw;
+    return p;
 }
 
-/* The input row of output row oy and kernel row ky, or -1 outside. */
-static inline int dw_row(const dw_plan *p, int oy, int ky)
+static size_t dw_padded_size(const dw_plan *p)
 {
-    int iy = oy * p->win.stride[0] - p->win.pad[0] + ky * p->win.dilation[0];
-    return iy >= 0 && iy < p->h ? iy : -1;
+    return (size_t)p->hp * (size_t)p->wp;
 }
 
-/* y[ox] += wt * x[ox * stride] over a span; stride 1 is a plain axpy. */
-static inline void dw_axpy(float *restrict y, const float *restrict x, float wt, int n, int stride)
+/* With stride 1, output row oy starts at oy * wp in the padded plane's
+ * numbering: the plane is one long run of wp-wide rows whose last wp - ow
+ * columns are discarded, so every tap is one long vector loop. */
+static bool dw_flat(const dw_plan *p)
 {
-    if (stride == 1)
-        for (int i = 0; i < n; i++) y[i] += wt * x[i];
-    else
-        for (int i = 0; i < n; i++) y[i] += wt * x[(size_t)i * stride];
+    return p->sh == 1 && p->sw == 1;
 }
 
-/* One output plane from one input plane. */
-static void dw_plane_forward(const dw_plan *p, const float *restrict x, const float *restrict k,
-                             float bias, float *restrict y)
+/* Values of the flat numbering that hold outputs: (oh - 1) * wp + ow. */
+static size_t dw_flat_length(const dw_plan *p)
 {
-    const int kh = p->win.kernel[0], kw = p->win.kernel[1], sw = p->win.stride[1];
-    for (int oy = 0; oy < p->oh; oy++) {
-        float *yr = y + (size_t)oy * p->ow;
-        for (int ox = 0; ox < p->ow; ox++) yr[ox] = bias;
-        for (int ky = 0; ky < kh; ky++) {
-            int iy = dw_row(p, oy, ky);
-            if (iy < 0) continue;
-            const float *xr = x + (size_t)iy * p->w;
-            for (int kx = 0; kx < kw; kx++) {
-                int lo = p->ox_lo[kx], n = p->ox_hi[kx] - lo;
-                if (n <= 0) continue; /* this tap falls outside for every column */
-                dw_axpy(yr + lo, xr + (ptrdiff_t)lo * sw + kx * p->win.dilation[1] - p->win.pad[1],
-                        k[ky * kw + kx], n, sw);
-            }
+    return (size_t)(p->oh - 1) * p->wp + (size_t)p->ow;
+}
+
+/* The padded input plane, the padded plane of its gradient, then one
+ * output plane in the flat numbering. */
+static size_t dw_work(const tsu_node *node)
+{
+    const dw_plan p = dw_plan_of(node);
+    return 2 * dw_padded_size(&p) + (size_t)p.oh * p.wp;
+}
+
+/* Where tap (ky, kx) reads in the flat numbering. */
+static inline size_t dw_tap_offset(const dw_plan *p, int ky, int kx)
+{
+    return (size_t)ky * p->dh * p->wp + (size_t)kx * p->dw;
+}
+
+/* Outputs [j, j + lanes) of the flat numbering, all taps accumulated in
+ * registers; inlined with a constant lane count (32 amortises the weight's
+ * broadcast over eight SSE registers, 8 takes most of what remains). */
+static inline __attribute__((always_inline)) void
+dw_flat_block(const dw_plan *p, const float *restrict xp, const float *restrict k, float bias,
+              size_t j, const int lanes, float *restrict yf)
+{
+    float acc[32];
+    for (int l = 0; l < lanes; l++) acc[l] = bias;
+    for (int ky = 0; ky < p->kh; ky++)
+        for (int kx = 0; kx < p->kw; kx++) {
+            const float wt = k[ky * p->kw + kx], *src = xp + dw_tap_offset(p, ky, kx) + j;
+            for (int l = 0; l < lanes; l++) acc[l] += wt * src[l];
         }
+    for (int l = 0; l < lanes; l++) yf[j + l] = acc[l];
+}
+
+/* One output plane in the flat numbering into yf, then its ow-wide rows to y. */
+static void dw_plane_forward_flat(const dw_plan *p, const float *restrict xp,
+                                  const float *restrict k, float bias, float *restrict yf,
+                                  float *restrict y)
+{
+    const size_t n = dw_flat_length(p);
+    size_t j = 0;
+    for (; j + 32 <= n; j += 32) dw_flat_block(p, xp, k, bias, j, 32, yf);
+    for (; j + DW_LANES <= n; j += DW_LANES) dw_flat_block(p, xp, k, bias, j, DW_LANES, yf);
+    for (; j < n; j++) {
+        float a = bias;
+        for (int ky = 0; ky < p->kh; ky++)
+            for (int kx = 0; kx < p->kw; kx++) a += k[ky * p->kw + kx] * xp[dw_tap_offset(p, ky, kx) + j];
+        yf[j] = a;
+    }
+    for (int oy = 0; oy < p->oh; oy++)
+        memcpy(y + (size_t)oy * p->ow, yf + (size_t)oy * p->wp, sizeof(float) * (size_t)p->ow);
+}
+
+/* dy in the flat numbering, zeros in the discarded columns. */
+static void dw_flatten_grad(const dw_plan *p, const float *restrict dy, float *restrict dyf)
+{
+    for (int oy = 0; oy < p->oh; oy++) {
+        float *row = dyf + (size_t)oy * p->wp;
+        memcpy(row, dy + (size_t)oy * p->ow, sizeof(float) * (size_t)p->ow);
+        if (oy + 1 < p->oh) memset(row + p->ow, 0, sizeof(float) * (size_t)(p->wp - p->ow));
+    }
+}
+
+/* The kernel's gradient and (dxp not NULL) the padded input gradient of one
+ * output plane, from its gradient in the flat numbering. */
+static void dw_plane_backward_flat(const dw_plan *p, const float *restrict xp,
+                                   const float *restrict k, const float *restrict dyf,
+                                   float *restrict dk, float *restrict dxp)
+{
+    const size_t n = dw_flat_length(p);
+    for (int ky = 0; ky < p->kh; ky++)
+        for (int kx = 0; kx < p->kw; kx++) {
+            const size_t off = dw_tap_offset(p, ky, kx);
+            const float *src = xp + off;
+            float acc[DW_LANES] = {0}, rest = 0.0f;
+            size_t j = 0;
+            for (; j + DW_LANES <= n; j += DW_LANES)
+                for (int l = 0; l < DW_LANES; l++) acc[l] += dyf[j + l] * src[j + l];
+            for (; j < n; j++) rest += dyf[j] * src[j];
+            for (int l = 0; l < DW_LANES; l++) rest += acc[l];
+            dk[ky * p->kw + kx] += rest;
+            if (!dxp) continue;
+            const float wt = k[ky * p->kw + kx];
+            float *dst = dxp + off;
+            for (j = 0; j < n; j++) dst[j] += wt * dyf[j];
+        }
+}
+
+static void dw_pad(const dw_plan *p, const float *restrict x, float *restrict xp)
+{
+    memset(xp, 0, sizeof(float) * dw_padded_size(p));
+    for (int y = 0; y < p->h; y++)
+        memcpy(xp + (size_t)(y + p->ph) * p->wp + p->pw, x + (size_t)y * p->w,
+               sizeof(float) * (size_t)p->w);
+}
+
+/* The padded input value under tap (ky, kx) of output (oy, ox). */
+static inline size_t dw_at(const dw_plan *p, int oy, int ox, int ky, int kx)
+{
+    return (size_t)(oy * p->sh + ky * p->dh) * p->wp + (size_t)ox * p->sw + (size_t)kx * p->dw;
+}
+
+/* Output row oy of one plane. */
+static void dw_row_forward(const dw_plan *p, const float *restrict xp, const float *restrict k,
+                           float bias, int oy, float *restrict yr)
+{
+    const size_t sw = (size_t)p->sw;
+    int ox = 0;
+    for (; ox + DW_LANES <= p->ow; ox += DW_LANES) {
+        float acc[DW_LANES];
+        for (int l = 0; l < DW_LANES; l++) acc[l] = bias;
+        for (int ky = 0; ky < p->kh; ky++)
+            for (int kx = 0; kx < p->kw; kx++) {
+                const float wt = k[ky * p->kw + kx], *s = xp + dw_at(p, oy, ox, ky, kx);
+                if (sw == 1)
+                    for (int l = 0; l < DW_LANES; l++) acc[l] += wt * s[l];
+                else
+                    for (int l = 0; l < DW_LANES; l++) acc[l] += wt * s[l * sw];
+            }
+        for (int l = 0; l < DW_LANES; l++) yr[ox + l] = acc[l];
+    }
+    for (; ox < p->ow; ox++) {
+        float a = bias;
+        for (int ky = 0; ky < p->kh; ky++)
+            for (int kx = 0; kx < p->kw; kx++) a += k[ky * p->kw + kx] * xp[dw_at(p, oy, ox, ky, kx)];
+        yr[ox] = a;
     }
 }
 
 static void dw_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     (void)stage;
-    dw_plan p;
-    dw_plan_of(run->node, &p);
+    const dw_plan p = dw_plan_of(run->node);
     const size_t in_plane = (size_t)p.h * p.w, out_plane = (size_t)p.oh * p.ow;
-    const size_t taps = (size_t)p.win.kernel[0] * p.win.kernel[1];
+    const size_t taps = (size_t)p.kh * p.kw;
     const float *bias = run->node->n_tensors > 1 ? run->data[1] : NULL;
-    const int maps = p.channels * p.multiplier;
+    float *xp = ex->work;
     for (int s = ex->n0; s < ex->n1; s++) {
         const float *x = run->in[0] + (size_t)s * run->in_size[0];
         float *y = run->out + (size_t)s * run->out_size;
-        for (int o = 0; o < maps; o++)
-            dw_plane_forward(&p, x + (size_t)(o / p.multiplier) * in_plane,
-                             run->data[0] + (size_t)o * taps, bias ? bias[o] : 0.0f,
-                             y + (size_t)o * out_plane);
+        for (int c = 0; c < p.channels; c++) {
+            dw_pad(&p, x + (size_t)c * in_plane, xp);
+            for (int o = c * p.multiplier; o < (c + 1) * p.multiplier; o++) {
+                const float *k = run->data[0] + (size_t)o * taps, b = bias ? bias[o] : 0.0f;
+                float *yo = y + (size_t)o * out_plane;
+                if (dw_flat(&p))
+                    dw_plane_forward_flat(&p, xp, k, b, xp + 2 * dw_padded_size(&p), yo);
+                else
+                    for (int oy = 0; oy < p.oh; oy++)
+                        dw_row_forward(&p, xp, k, b, oy, yo + (size_t)oy * p.ow);
+            }
+        }
     }
 }
 
-/* sum x[i * stride] * dy[i] in eight lanes (see tsu_sum_floats). */
-static inline float dw_dot(const float *restrict x, const float *restrict dy, int n, int stride)
+/* sum over the plane of dy times the input under tap (ky, kx), in lanes. */
+static float dw_tap_grad(const dw_plan *p, const float *restrict xp, const float *restrict dy,
+                         int ky, int kx)
 {
-    float lane[8] = {0};
-    int i = 0;
-    if (stride == 1)
-        for (; i + 8 <= n; i += 8)
-            for (int l = 0; l < 8; l++) lane[l] += x[i + l] * dy[i + l];
-    float s = 0.0f;
-    for (; i < n; i++) s += x[(size_t)i * stride] * dy[i];
-    for (int l = 0; l < 8; l++) s += lane[l];
-    return s;
+    const size_t sw = (size_t)p->sw;
+    float acc[DW_LANES] = {0}, rest = 0.0f;
+    for (int oy = 0; oy < p->oh; oy++) {
+        const float *d = dy + (size_t)oy * p->ow, *s = xp + dw_at(p, oy, 0, ky, kx);
+        int ox = 0;
+        for (; ox + DW_LANES <= p->ow; ox += DW_LANES)
+            if (sw == 1)
+                for (int l = 0; l < DW_LANES; l++) acc[l] += d[ox + l] * s[ox + l];
+            else
+                for (int l = 0; l < DW_LANES; l++) acc[l] += d[ox + l] * s[(ox + l) * sw];
+        for (; ox < p->ow; ox++) rest += d[ox] * s[ox * sw];
+    }
+    for (int l = 0; l < DW_LANES; l++) rest += acc[l];
+    return rest;
 }
 
-/* One output plane's gradient: into its kernel's gradient dk and, when dx
- * is not NULL, added into its input plane's gradient. */
-static void dw_plane_backward(const dw_plan *p, const float *restrict x, const float *restrict k,
-                              const float *restrict dy, float *restrict dk, float *restrict dx)
+/* dxp (padded) += the input gradient of one output plane. */
+static void dw_plane_backward_data(const dw_plan *p, const float *restrict k,
+                                   const float *restrict dy, float *restrict dxp)
 {
-    const int kh = p->win.kernel[0], kw = p->win.kernel[1], sw = p->win.stride[1];
+    const size_t sw = (size_t)p->sw;
     for (int oy = 0; oy < p->oh; oy++) {
-        const float *dyr = dy + (size_t)oy * p->ow;
-        for (int ky = 0; ky < kh; ky++) {
-            int iy = dw_row(p, oy, ky);
-            if (iy < 0) continue;
-            for (int kx = 0; kx < kw; kx++) {
-                int lo = p->ox_lo[kx], n = p->ox_hi[kx] - lo;
-                if (n <= 0) continue;
-                ptrdiff_t at = (ptrdiff_t)iy * p->w + (ptrdiff_t)lo * sw +
-                               kx * p->win.dilation[1] - p->win.pad[1];
-                dk[ky * kw + kx] += dw_dot(x + at, dyr + lo, n, sw);
-                if (!dx) continue;
-                const float wt = k[ky * kw + kx];
+        const float *d = dy + (size_t)oy * p->ow;
+        for (int ky = 0; ky < p->kh; ky++)
+            for (int kx = 0; kx < p->kw; kx++) {
+                const float wt = k[ky * p->kw + kx];
+                float *t = dxp + dw_at(p, oy, 0, ky, kx);
                 if (sw == 1)
-                    for (int i = 0; i < n; i++) dx[at + i] += wt * dyr[lo + i];
+                    for (int ox = 0; ox < p->ow; ox++) t[ox] += wt * d[ox];
                 else
-                    for (int i = 0; i < n; i++) dx[at + (ptrdiff_t)i * sw] += wt * dyr[lo + i];
+                    for (int ox = 0; ox < p->ow; ox++) t[ox * sw] += wt * d[ox];
             }
-        }
+    }
+}
+
+/* The interior of the padded gradient into dx (stored or added). */
+static void dw_unpad(const dw_plan *p, const float *restrict dxp, float *restrict dx, bool add)
+{
+    for (int y = 0; y < p->h; y++) {
+        const float *src = dxp + (size_t)(y + p->ph) * p->wp + p->pw;
+        float *dst = dx + (size_t)y * p->w;
+        if (add)
+            for (int i = 0; i < p->w; i++) dst[i] += src[i];
+        else
+            memcpy(dst, src, sizeof(float) * (size_t)p->w);
     }
 }
 
 static void dw_backward_sample(const tsu_layer_run *run, const tsu_exec *ex, const dw_plan *p, int s)
 {
     const size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
-    const size_t taps = (size_t)p->win.kernel[0] * p->win.kernel[1];
-    const int maps = p->channels * p->multiplier;
+    const size_t taps = (size_t)p->kh * p->kw;
     const float *x = run->in[0] + (size_t)s * run->in_size[0];
     const float *dy = run->dout + (size_t)s * run->out_size;
     float *dx = run->din[0] ? run->din[0] + (size_t)s * run->in_size[0] : NULL;
-    if (dx && !run->din_accumulate[0]) memset(dx, 0, sizeof(float) * run->in_size[0]);
     float *dweight = tsu_run_grad(run, ex, 0);
     float *dbias = run->node->n_tensors > 1 ? tsu_run_grad(run, ex, 1) : NULL;
-    for (int o = 0; o < maps; o++) {
-        const size_t c = (size_t)(o / p->multiplier);
-        const float *k = run->data[0] + (size_t)o * taps, *dyo = dy + (size_t)o * out_plane;
-        dw_plane_backward(p, x + c * in_plane, k, dyo, dweight + (size_t)o * taps,
-                          dx ? dx + c * in_plane : NULL);
-        if (dbias) dbias[o] += tsu_sum_floats(dyo, out_plane);
+    float *xp = ex->work, *dxp = ex->work + dw_padded_size(p);
+    for (int c = 0; c < p->channels; c++) {
+        dw_pad(p, x + (size_t)c * in_plane, xp);
+        if (dx) memset(dxp, 0, sizeof(float) * dw_padded_size(p));
+        for (int o = c * p->multiplier; o < (c + 1) * p->multiplier; o++) {
+            const float *k = run->data[0] + (size_t)o * taps, *dyo = dy + (size_t)o * out_plane;
+            float *dk = dweight + (size_t)o * taps;
+            if (dw_flat(p)) {
+                float *dyf = dxp + dw_padded_size(p);
+                dw_flatten_grad(p, dyo, dyf);
+                dw_plane_backward_flat(p, xp, k, dyf, dk, dx ? dxp : NULL);
+            } else {
+                for (int ky = 0; ky < p->kh; ky++)
+                    for (int kx = 0; kx < p->kw; kx++) dk[ky * p->kw + kx] += dw_tap_grad(p, xp, dyo, ky, kx);
+                if (dx) dw_plane_backward_data(p, k, dyo, dxp);
+            }
+            if (dbias) dbias[o] += tsu_sum_floats(dyo, out_plane);
+        }
+        if (dx) dw_unpad(p, dxp, dx + (size_t)c * in_plane, run->din_accumulate[0]);
     }
 }
 
 static void dw_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     (void)stage;
-    dw_plan p;
-    dw_plan_of(run->node, &p);
+    const dw_plan p = dw_plan_of(run->node);
     for (int s = ex->n0; s < ex->n1; s++) dw_backward_sample(run, ex, &p, s);
 }
 
@@ -229,6 +353,7 @@ static void dw_fans(const tsu_node *node, int *fan_in, int *fan_out)
 }
 
 static const tsu_layer_ops dw_ops = {
+    .work_floats = dw_work,
     .fans = dw_fans,
     .forward = dw_forward,
     .backward = dw_backward,

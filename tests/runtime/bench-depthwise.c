@@ -46,13 +46,18 @@ int main(int argc, char **argv)
     const int batch = a[0], threads = a[1], c = a[2], size = a[3], k = a[4], stride = a[5];
     const int multiplier = a[6], iterations = a[7];
     char text[1024];
-    snprintf(text, sizeof text,
+    /* Training adds a loss (PyTorch's side computes one too); inference runs
+     * the layer alone. */
+    int n = snprintf(text, sizeof text,
              "{\"format\": \"tsumiki-project\", \"version\": 1, \"name\": \"dw\", \"network\": "
              "{\"nodes\": [{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [%d, %d, %d]}},"
              "{\"id\": \"dw\", \"type\": \"DepthwiseConvolution\", \"inputs\": [\"x\"], \"params\": "
-             "{\"kernel\": [%d, %d], \"pad\": [%d, %d], \"stride\": [%d, %d], \"multiplier\": %d}},"
-             "{\"id\": \"loss\", \"type\": \"SquaredError\", \"inputs\": [\"dw\"]}]}}",
+             "{\"kernel\": [%d, %d], \"pad\": [%d, %d], \"stride\": [%d, %d], \"multiplier\": %d}}",
              c, size, size, k, k, k / 2, k / 2, stride, stride, multiplier);
+    char infer_text[sizeof text + 8];
+    snprintf(infer_text, sizeof infer_text, "%s]}}", text);
+    snprintf(text + n, sizeof text - (size_t)n,
+             ",{\"id\": \"loss\", \"type\": \"SquaredError\", \"inputs\": [\"dw\"]}]}}");
     tsu_diag diag;
     tsu_diag_init(&diag);
     tsu_project *project = tsu_project_parse(text, strlen(text), "dw", &diag);
@@ -61,8 +66,14 @@ int main(int argc, char **argv)
         tsu_diag_print(&diag, stderr);
         return 1;
     }
+    tsu_project *infer_project = tsu_project_parse(infer_text, strlen(infer_text), "dw", &diag);
+    tsu_graph *infer_graph = infer_project ? tsu_graph_build(infer_project, &diag) : NULL;
+    if (!infer_graph || !tsu_graph_valid(infer_graph)) {
+        tsu_diag_print(&diag, stderr);
+        return 1;
+    }
     tsu_net *net = make_net(graph, batch, threads, true, &diag);
-    tsu_net *inet = make_net(graph, batch, threads, false, &diag);
+    tsu_net *inet = make_net(infer_graph, batch, threads, false, &diag);
     tsu_net_set_input_gradients(net, true);
     srand(1);
     const size_t in_size = (size_t)batch * c * size * size;
@@ -90,7 +101,9 @@ int main(int argc, char **argv)
     tsu_net_free(inet);
     tsu_net_free(net);
     tsu_graph_free(graph);
+    tsu_graph_free(infer_graph);
     tsu_project_free(project);
+    tsu_project_free(infer_project);
     tsu_diag_free(&diag);
     return 0;
 }
