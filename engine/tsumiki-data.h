@@ -3,7 +3,7 @@
  * Included by tsumiki.h; do not include it on its own.
  *
  * A dataset is opened from one entry of a project's "dataset" object
- * (DESIGN.md section 3, docs/datasets.md), e.g.
+ * (docs/datasets.md), e.g.
  *
  *     {"source": "fashion-mnist", "split": "train", "skip": 50000, "limit": 10000}
  *

@@ -7,7 +7,7 @@
  *
  *     tsu_diag diag;
  *     tsu_diag_init(&diag);
- *     tsu_project *project = tsu_project_load("seed.tsumiki", &diag);
+ *     tsu_project *project = tsu_project_load("fashion-mnist-cnn.tsumiki", &diag);
  *     if (!project) { tsu_diag_print(&diag, stderr); return 1; }
  *     tsu_graph *graph = tsu_graph_build(project, &diag);
  *     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
@@ -178,7 +178,7 @@ const tsu_param_desc *tsu_layer_kind_param_find(const tsu_layer_kind *kind, cons
 
 /* --------------------------------------------------- the project file */
 
-/* A project document: the JSON tree of section 3 of DESIGN.md, kept whole so
+/* A project document (docs/file-format.md): its JSON tree is kept whole so
  * unknown keys survive a load/save round trip. */
 typedef struct tsu_project tsu_project;
 
