@@ -287,20 +287,14 @@ paint_live (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLiveIn
     }
 }
 
+/* Soft shadow, body, the category stripe and a faint wash of the category
+ * colour under the title row, then the outline (selected, broken, hover). */
 static void
-paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const TsuPaintOptions *options)
+paint_box_body (cairo_t *cr, const TsuLayoutNode *box, Rgb color, gboolean selected,
+                gboolean broken, gboolean hovered)
 {
-  const TsuLayoutNode *box = &layout->nodes[index];
-  const char *category = box->kind ? tsu_layer_kind_category (box->kind) : NULL;
-  gboolean selected = options->selection && g_hash_table_contains (options->selection, box->id);
-  gboolean broken = box->error != NULL;
   double x = box->x, y = box->y, w = TSU_BOX_WIDTH, h = TSU_BOX_HEIGHT;
-  Rgb color;
-  double text_x = x + STRIPE + 9, text_w = w - STRIPE - 18;
 
-  tsu_category_color (category, &color.r, &color.g, &color.b);
-
-  /* Soft shadow, then body. */
   cairo_new_path (cr);
   cairo_set_source_rgba (cr, 0, 0, 0, selected ? 0.16 : 0.08);
   rounded_rect (cr, x + 0.5, y + 2, w, h, CORNER);
@@ -316,7 +310,6 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
   set_rgb (cr, broken ? error_red : color, 1);
   cairo_rectangle (cr, x, y, STRIPE, h);
   cairo_fill (cr);
-  /* A faint wash of the category colour under the title row. */
   if (!broken)
     {
       set_rgb (cr, color, 0.09);
@@ -338,41 +331,108 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
     }
   else
     {
-      cairo_set_source_rgba (cr, 0, 0, 0, options->hover_node == index ? 0.35 : 0.18);
+      cairo_set_source_rgba (cr, 0, 0, 0, hovered ? 0.35 : 0.18);
       cairo_set_line_width (cr, 1);
     }
   cairo_stroke (cr);
+}
 
-  /* Zoomed far out, text would be a few pixels high: boxes, links and
-   * colours tell the structure, and a frame of 500 boxes stays cheap. */
-  if (options->zoom < TSU_PAINT_TEXT_MIN_ZOOM)
-    {
-      if (broken)
-        {
-          cairo_new_path (cr);
-          cairo_arc (cr, x + w - 2, y + 2, 9, 0, 2 * G_PI);
-          set_rgb (cr, error_red, 1);
-          cairo_fill (cr);
-        }
-      return;
-    }
+/* Type (bold) with the id at the right, params, then the shape. */
+static void
+paint_box_text (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, gboolean broken)
+{
+  double x = box->x, y = box->y, w = TSU_BOX_WIDTH, h = TSU_BOX_HEIGHT;
+  double text_x = x + STRIPE + 9, text_w = w - STRIPE - 18;
 
-  /* Type (bold) with the id at the right, params, then shape and the bar. */
-  {
-    double id_width;
-
-    set_rgb (cr, ink_dim, 1);
-    id_width = draw_text (cr, fonts, fonts->small, box->id, x + w - 10, y + 5, 80, TRUE);
-    set_rgb (cr, ink, 1);
-    draw_text (cr, fonts, fonts->title, box->type, text_x, y + 4, text_w - id_width - 8, FALSE);
-  }
+  set_rgb (cr, ink_dim, 1);
+  double id_width = draw_text (cr, fonts, fonts->small, box->id, x + w - 10, y + 5, 80, TRUE);
+  set_rgb (cr, ink, 1);
+  draw_text (cr, fonts, fonts->title, box->type, text_x, y + 4, text_w - id_width - 8, FALSE);
   set_rgb (cr, ink_dim, 1);
   if (box->summary && box->summary[0])
     draw_text (cr, fonts, fonts->small, box->summary, text_x, y + 23, text_w, FALSE);
   set_rgb (cr, broken ? error_red : ink, 1);
   draw_text (cr, fonts, fonts->mono, box->shape[0] ? box->shape : (broken ? "error" : "?"),
              text_x, y + h - 20, 100, FALSE);
-  if (!broken)
+}
+
+/* The red error badge on the top-right corner; with_mark adds its white
+ * ring and "!" (left out when zoomed too far out for text). */
+static void
+paint_error_badge (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, gboolean with_mark)
+{
+  double bx = box->x + TSU_BOX_WIDTH - 2, by = box->y + 2;
+
+  cairo_new_path (cr);
+  cairo_arc (cr, bx, by, 9, 0, 2 * G_PI);
+  set_rgb (cr, error_red, 1);
+  if (!with_mark)
+    {
+      cairo_fill (cr);
+      return;
+    }
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  pango_layout_set_width (fonts->text, -1);
+  pango_layout_set_font_description (fonts->text, fonts->badge);
+  pango_layout_set_text (fonts->text, "!", -1);
+  PangoRectangle logical;
+  pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+  cairo_move_to (cr, bx - logical.width / 2.0, by - logical.height / 2.0);
+  pango_cairo_show_layout (cr, fonts->text);
+}
+
+/* Ports: inputs on top, the output at the bottom (losses have none). */
+static void
+paint_box_ports (cairo_t *cr, const TsuLayout *layout, int index, Rgb color,
+                 const TsuPaintOptions *options)
+{
+  const TsuLayoutNode *box = &layout->nodes[index];
+  double px, py;
+
+  for (int slot = 0; slot < box->n_input_ports; slot++)
+    {
+      gboolean lit = options->hover_port.kind == TSU_HIT_INPUT_PORT && options->hover_port.node == index
+                     && options->hover_port.slot == slot;
+      tsu_layout_input_port (layout, index, slot, &px, &py);
+      paint_port (cr, px, py, color, lit);
+    }
+  if (box->kind == NULL || !tsu_layer_kind_is_loss (box->kind))
+    {
+      gboolean lit = options->hover_port.kind == TSU_HIT_OUTPUT_PORT && options->hover_port.node == index;
+      tsu_layout_output_port (layout, index, &px, &py);
+      paint_port (cr, px, py, color, lit);
+    }
+}
+
+static void
+paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const TsuPaintOptions *options)
+{
+  const TsuLayoutNode *box = &layout->nodes[index];
+  const char *category = box->kind ? tsu_layer_kind_category (box->kind) : NULL;
+  gboolean selected = options->selection && g_hash_table_contains (options->selection, box->id);
+  gboolean broken = box->error != NULL;
+  Rgb color;
+
+  tsu_category_color (category, &color.r, &color.g, &color.b);
+  paint_box_body (cr, box, color, selected, broken, options->hover_node == index);
+
+  /* Zoomed far out, text would be a few pixels high: boxes, links and
+   * colours tell the structure, and a frame of 500 boxes stays cheap. */
+  if (options->zoom < TSU_PAINT_TEXT_MIN_ZOOM)
+    {
+      if (broken)
+        paint_error_badge (cr, fonts, box, FALSE);
+      return;
+    }
+
+  paint_box_text (cr, fonts, box, broken);
+  if (broken)
+    paint_error_badge (cr, fonts, box, TRUE);
+  else
     {
       TsuLiveIndicator live = { 0 };
 
@@ -381,46 +441,7 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
       else
         paint_stat_bar (cr, fonts, box, layout, options->stat_mode, color);
     }
-
-  if (broken)
-    {
-      double bx = x + w - 2, by = y + 2;
-
-      cairo_new_path (cr);
-      cairo_arc (cr, bx, by, 9, 0, 2 * G_PI);
-      set_rgb (cr, error_red, 1);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 1.5);
-      cairo_stroke (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      pango_layout_set_width (fonts->text, -1);
-      pango_layout_set_font_description (fonts->text, fonts->badge);
-      pango_layout_set_text (fonts->text, "!", -1);
-      {
-        PangoRectangle logical;
-        pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
-        cairo_move_to (cr, bx - logical.width / 2.0, by - logical.height / 2.0);
-      }
-      pango_cairo_show_layout (cr, fonts->text);
-    }
-
-  /* Ports: inputs on top, the output at the bottom (losses have none). */
-  for (int slot = 0; slot < box->n_input_ports; slot++)
-    {
-      double px, py;
-      gboolean lit = options->hover_port.kind == TSU_HIT_INPUT_PORT && options->hover_port.node == index
-                     && options->hover_port.slot == slot;
-      tsu_layout_input_port (layout, index, slot, &px, &py);
-      paint_port (cr, px, py, color, lit);
-    }
-  if (box->kind == NULL || !tsu_layer_kind_is_loss (box->kind))
-    {
-      double px, py;
-      gboolean lit = options->hover_port.kind == TSU_HIT_OUTPUT_PORT && options->hover_port.node == index;
-      tsu_layout_output_port (layout, index, &px, &py);
-      paint_port (cr, px, py, color, lit);
-    }
+  paint_box_ports (cr, layout, index, color, options);
 }
 
 void
