@@ -33,7 +33,7 @@ tsu_graph_model_paste (TsuGraphModel *self, const char *text, double x, double y
     {
       g_set_error (error, TSU_GRAPH_MODEL_ERROR, TSU_GRAPH_MODEL_ERROR_PARSE,
                    "The clipboard holds no Tsumiki layers (%s)",
-                   diag.count ? diag.items[0].message : "not a project");
+                   tsu_diag_message (&diag, "not a project"));
       tsu_diag_free (&diag);
       return NULL;
     }

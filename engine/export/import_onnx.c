@@ -256,7 +256,7 @@ bool tsu_imp_shape_of(ictx *c, const char *id, tsu_shape *out)
     if (ok) *out = *tsu_node_shape(node);
     tsu_graph_free(g);
     if (!ok) {
-        const char *why = quiet.count ? quiet.items[0].message : "no shape";
+        const char *why = tsu_diag_message(&quiet, "no shape");
         tsu_imp_fail(c, c->node ? c->node_name : id, "%s", why);
     }
     tsu_diag_free(&quiet);
