@@ -63,19 +63,38 @@ static bool stop_requested(const trainer *t)
     return stop && *stop;
 }
 
-static void apply_overrides(trainer *t)
+/* An override replaces a setting only within the setting's own bounds: the
+ * run's project.tsumiki records it, and must read back. */
+static bool override_setting(trainer *t, tsu_train_setting setting, double value)
+{
+    const tsu_setting_desc *desc = tsu_train_setting_desc(setting);
+    if (value < desc->min || value > desc->max) {
+        char path[96];
+        tsu_train_setting_path(setting, path, sizeof path);
+        tsu_diag_add(t->diag, TSU_E_PARAM, NULL, NULL,
+                     "%s: the run asks for %.17g, outside %.17g to %.17g", path, value,
+                     desc->min, desc->max);
+        return false;
+    }
+    tsu_train_config_set(&t->config, setting, value);
+    return true;
+}
+
+static bool apply_overrides(trainer *t)
 {
     const tsu_train_options *o = t->options;
-    if (!o) return;
-    if (o->epochs > 0) t->config.epochs = o->epochs;
-    if (o->batch_size > 0) t->config.batch_size = o->batch_size;
-    if (o->threads > 0) t->config.threads = o->threads;
-    if (o->seed_set) t->config.seed = o->seed;
+    if (!o) return true;
+    if (o->epochs > 0 && !override_setting(t, TSU_SETTING_EPOCHS, o->epochs)) return false;
+    if (o->batch_size > 0 && !override_setting(t, TSU_SETTING_BATCH_SIZE, o->batch_size))
+        return false;
+    if (o->threads > 0 && !override_setting(t, TSU_SETTING_THREADS, o->threads)) return false;
+    if (o->seed_set && !override_setting(t, TSU_SETTING_SEED, (double)o->seed)) return false;
     t->limit = o->limit;
     if (t->config.threads <= 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         t->config.threads = cores > 0 ? (int)cores : 1;
     }
+    return true;
 }
 
 static tsu_dataset *open_dataset(const tsu_project *project, const char *key, bool required,
@@ -105,7 +124,7 @@ static tsu_status prepare(trainer *t, const tsu_project *project)
 {
     tsu_diag *diag = t->diag;
     if (tsu_train_config_read(project, &t->config, diag) != TSU_OK) return TSU_E_FORMAT;
-    apply_overrides(t);
+    if (!apply_overrides(t)) return TSU_E_PARAM;
     t->graph = tsu_graph_build(project, diag);
     if (!tsu_graph_valid(t->graph)) return TSU_E_GRAPH;
     t->train_data = open_dataset(project, "training", true, t->limit, diag);

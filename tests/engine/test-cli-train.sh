@@ -40,3 +40,10 @@ awk -v m="$mse" 'BEGIN { exit !(m < 0.01 * 0.378) }' || fail "regression MSE $ms
     && fail "eval with missing weights should fail"
 grep -q "missing.safetensors" "$work/err" || fail "the error should name the weights file"
 echo "train and eval passed"
+
+# An override outside the setting's bounds would be recorded in the run's
+# project.tsumiki, which could then not be read back: refused before training.
+"$cli" train "$src/resources/examples/two-class.tsumiki" --epochs 200000 --out "$work/big" 2> "$work/err" \
+    && fail "train --epochs 200000 should fail"
+grep -q "training.epochs: the run asks for 200000, outside 1 to 100000" "$work/err" || fail "override message: $(cat "$work/err")"
+[ ! -e "$work/big" ] || fail "a refused run wrote its directory"
