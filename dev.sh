@@ -5,6 +5,9 @@
 #                   default example (or, without a display, train it headless)
 #   ./dev.sh test   install what is missing, build, run the whole test suite
 #   ./dev.sh asan   the engine tests built with AddressSanitizer + UBSan
+#   ./dev.sh fuzz [SECONDS] [HARNESS...]
+#                   libFuzzer campaigns (tests/fuzz), SECONDS (600) per harness
+#   ./dev.sh fuzz-regress   every fuzz corpus file once (the fuzz suite)
 #   ./dev.sh build  install what is missing and build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,6 +27,9 @@ TEST_LOCALES=(de_DE ja_JP)
 # ONNX Runtime Web for the export tests (tests/export/ort-run.mjs), from npm
 # (nodejs brings it) into the build directory; the tests skip without it.
 ONNXRUNTIME_WEB=onnxruntime-web@1.31.1
+# libFuzzer comes with clang's runtime libraries.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+FUZZ_HARNESSES=(project safetensors idx csv png onnx)
 
 install_missing() {
     local missing=()
@@ -77,6 +83,50 @@ run_main_job() {
     fi
 }
 
+# build-fuzz: the engine with coverage and ASan + UBSan, the harnesses linked
+# with libFuzzer (tests/fuzz/meson.build).
+fuzz_build() {
+    install_missing "${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+    CC=clang BUILD_DIR=build-fuzz build -Dfuzz=true -Db_sanitize=address,undefined \
+        -Db_lundef=false -Dgui=false
+}
+
+# One campaign per harness: a scratch corpus under build-fuzz/ grows from the
+# committed seeds (which stay untouched); crashes, leaks, timeouts and
+# out-of-memory inputs land in one directory per run and are listed at the end.
+fuzz_campaign() {
+    local seconds=$1
+    shift
+    local harnesses=("$@")
+    [ ${#harnesses[@]} -eq 0 ] && harnesses=("${FUZZ_HARNESSES[@]}")
+    local out
+    out=build-fuzz/fuzz-crashes/$(date +%Y%m%d-%H%M%S)
+    export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    for name in "${harnesses[@]}"; do
+        local harness=build-fuzz/tests/fuzz/fuzz-$name
+        [ -x "$harness" ] || { echo "no harness $name (${FUZZ_HARNESSES[*]})" >&2; exit 2; }
+        local work=build-fuzz/fuzz-corpus/$name dict=()
+        mkdir -p "$work" "$out/$name"
+        [ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
+        echo "== fuzz-$name for ${seconds}s (corpus $work)"
+        # -fork keeps going after a crash, so one bug does not end the campaign.
+        nice "$harness" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+            -max_total_time="$seconds" -timeout=10 -artifact_prefix="$out/$name/" \
+            "${dict[@]}" "$work" "tests/fuzz/corpus/$name" 2>"$out/$name.log" || true
+        grep -E '^#[0-9]+' "$out/$name.log" | tail -n 1 || true
+    done
+    local found
+    found=$(find "$out" -type f ! -name '*.log' | sort)
+    if [ -n "$found" ]; then
+        echo
+        echo "Inputs that crashed, leaked, timed out or ran out of memory ($out/*.log has the reports):"
+        echo "$found" | sed 's/^/  /'
+        echo "Reproduce: build-fuzz/tests/fuzz/fuzz-NAME FILE; minimise: add -minimize_crash=1 -runs=10000"
+        exit 1
+    fi
+    echo "No crashes ($out/*.log has the campaign logs)."
+}
+
 case "${1:-}" in
     run)
         install_missing "${BUILD_PACKAGES[@]}"
@@ -105,8 +155,16 @@ case "${1:-}" in
             meson test -C build-asan --suite engine --print-errorlogs --num-processes 2 \
             --timeout-multiplier 4
         ;;
+    fuzz)
+        fuzz_build
+        fuzz_campaign "${2:-600}" "${@:3}"
+        ;;
+    fuzz-regress)
+        fuzz_build
+        meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2
+        ;;
     *)
-        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -11,6 +11,7 @@ static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (fuzz_skip(size)) return 0;
     const uint8_t *png = memmem(data, size, png_signature, sizeof png_signature);
     size_t csv_size = png ? (size_t)(png - data) : size;
     char *dir = fuzz_dir_new();

@@ -7,6 +7,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (fuzz_skip(size)) return 0;
     char *dir = fuzz_dir_new();
     free(fuzz_dir_write(dir, "data.idx", data, size));
     fuzz_read_dataset("{\"source\": \"idx\", \"images\": \"data.idx\"}", dir);

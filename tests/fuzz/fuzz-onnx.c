@@ -8,6 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (fuzz_skip(size)) return 0;
     char *dir = fuzz_dir_new();
     char *model = fuzz_dir_write(dir, "model.onnx", data, size);
     char *weights = fuzz_dir_path(dir, "weights.safetensors");

@@ -49,6 +49,7 @@ static void describe(const tsu_graph *graph)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (fuzz_skip(size)) return 0;
     tsu_diag diag;
     tsu_diag_init(&diag);
     tsu_project *project = tsu_project_parse((const char *)data, size, "<fuzz>", &diag);

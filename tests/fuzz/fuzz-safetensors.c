@@ -47,6 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (fuzz_skip(size)) return 0;
     char *dir = fuzz_dir_new();
     char *path = fuzz_dir_write(dir, "weights.safetensors", data, size);
     tsu_diag diag;
