@@ -7,12 +7,11 @@ Small valid files of every shape the readers accept, a few broken ones, the
 examples and tests/data/bad for the project harness, and ONNX exports of
 small projects (made with the CLI) plus hand-encoded foreign ONNX models for
 operators our own exporter never writes. Only the standard library is used.
-Inputs that crash a harness are not committed (see README.md in this folder).
+Crash reproducers added by hand stay (README.md in this folder).
 """
 import gzip
 import json
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -241,7 +240,8 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make-corpus.py TSUMIKI-CLI")
     cli = sys.argv[1]
-    shutil.rmtree(CORPUS, ignore_errors=True)
+    # Files are overwritten, never removed: corpus/ also keeps the inputs
+    # that once crashed a reader.
 
     # project: the examples, the bad files, and every layer kind and loss.
     projects = [os.path.join(ROOT, "resources/examples", f)
