@@ -85,6 +85,7 @@ void fuzz_run_graph(const tsu_graph *graph, const char *weights_path)
     tsu_diag_init(&diag);
     tsu_net_config cfg = {.max_batch = 1, .threads = 1, .seed = 1, .training = true};
     tsu_net *net = tsu_net_new(graph, &cfg, &diag);
+    fuzz_check_reason(net != NULL, &diag, "tsu_net_new");
     if (net && weights_path && tsu_net_load_safetensors(net, weights_path, &diag) != TSU_OK) {
         tsu_diag_print(&diag, stderr);
         fprintf(stderr, "fuzz harness: the weights written for this graph do not load\n");
