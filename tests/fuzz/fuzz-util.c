@@ -103,6 +103,8 @@ void fuzz_run_graph(const tsu_graph *graph, const char *weights_path)
         if (target) memset(target, 0, tsu_net_target_size(net, var->string) * sizeof *target);
     }
     if (net && tsu_net_forward(net, 1, true, &diag) == TSU_OK) tsu_net_backward(net, 1, &diag);
+    /* Evaluation takes other paths: running statistics, no Dropout. */
+    if (net) tsu_net_forward(net, 1, false, &diag);
     tsu_net_free(net);
     tsu_diag_free(&diag);
 }
