@@ -74,6 +74,23 @@ void fuzz_check_reason(bool ok, const tsu_diag *diag, const char *what)
 #define FUZZ_NET_MAX_BYTES ((uint64_t)64 << 20)
 #define FUZZ_NET_MAX_MACS ((uint64_t)20 << 20)
 
+void fuzz_check_weights_round_trip(tsu_net *net)
+{
+    char *dir = fuzz_dir_new();
+    char *path = fuzz_dir_path(dir, "saved.safetensors");
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    if (tsu_net_save_safetensors(net, path, &diag) != TSU_OK ||
+        tsu_net_load_safetensors(net, path, &diag) != TSU_OK) {
+        tsu_diag_print(&diag, stderr);
+        fprintf(stderr, "fuzz harness: the weights this net saved do not load again\n");
+        abort();
+    }
+    tsu_diag_free(&diag);
+    free(path);
+    fuzz_dir_free(dir);
+}
+
 void fuzz_run_graph(const tsu_graph *graph, const char *weights_path)
 {
     if (!graph || !tsu_graph_valid(graph)) return;
@@ -105,6 +122,7 @@ void fuzz_run_graph(const tsu_graph *graph, const char *weights_path)
     if (net && tsu_net_forward(net, 1, true, &diag) == TSU_OK) tsu_net_backward(net, 1, &diag);
     /* Evaluation takes other paths: running statistics, no Dropout. */
     if (net) tsu_net_forward(net, 1, false, &diag);
+    if (net) fuzz_check_weights_round_trip(net);
     tsu_net_free(net);
     tsu_diag_free(&diag);
 }

@@ -38,10 +38,15 @@ void fuzz_check_reason(bool ok, const tsu_diag *diag, const char *what);
  * trainer and the editor's thumbnails do. */
 void fuzz_read_dataset(const char *spec_json, const char *dir);
 
+/* Saves the net's weights to a scratch file and loads them back: what
+ * Tsumiki writes it must read (aborts otherwise). */
+void fuzz_check_weights_round_trip(tsu_net *net);
+
 /* Allocates a net for a valid graph at batch 1, runs one training step on
  * zero inputs and zero targets and one evaluation forward, when the graph's
- * own statistics say that is cheap; skips it otherwise. Errors the engine
- * reports are fine; only a crash is a finding. weights_path, when given, is
+ * own statistics say that is cheap, and saves and loads its weights; skips
+ * it otherwise. Errors the engine reports are fine; only a crash, or weights
+ * that do not load again, is a finding. weights_path, when given, is
  * a file the engine wrote for this graph: it must load (aborts otherwise). */
 void fuzz_run_graph(const tsu_graph *graph, const char *weights_path);
 
