@@ -102,6 +102,10 @@ fuzz_campaign() {
     local out
     out=build-fuzz/fuzz-crashes/$(date +%Y%m%d-%H%M%S)
     export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    # A crashing input leaves its scratch directory behind: keep those here.
+    export TMPDIR=$PWD/build-fuzz/fuzz-tmp
+    rm -rf "$TMPDIR"
+    mkdir -p "$TMPDIR"
     for name in "${harnesses[@]}"; do
         local harness=build-fuzz/tests/fuzz/fuzz-$name
         [ -x "$harness" ] || { echo "no harness $name (${FUZZ_HARNESSES[*]})" >&2; exit 2; }
