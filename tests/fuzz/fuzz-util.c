@@ -1,5 +1,6 @@
 /* fuzz-util.c — scratch directories and a one-step run for the harnesses. */
 #include "fuzz-util.h"
+#include "tsumiki-json.h"
 
 #include <dirent.h>
 #include <json-c/json.h>
