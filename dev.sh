@@ -6,7 +6,8 @@
 #   ./dev.sh test   install what is missing, build, run the whole test suite
 #   ./dev.sh asan   the engine tests built with AddressSanitizer + UBSan
 #   ./dev.sh fuzz [SECONDS] [HARNESS...]
-#                   libFuzzer campaigns (tests/fuzz), SECONDS (600) per harness
+#                   libFuzzer campaigns (tests/fuzz): the harnesses side by side
+#                   for SECONDS (600) of wall time
 #   ./dev.sh fuzz-regress   every fuzz corpus file once (the fuzz suite)
 #   ./dev.sh build  install what is missing and build
 set -euo pipefail
@@ -94,6 +95,26 @@ fuzz_build() {
 # One campaign per harness: a scratch corpus under build-fuzz/ grows from the
 # committed seeds (which stay untouched); crashes, leaks, timeouts and
 # out-of-memory inputs land in one directory per run and are listed at the end.
+fuzz_one() {
+    local name=$1 seconds=$2 out=$3
+    local harness=build-fuzz/tests/fuzz/fuzz-$name
+    local work=build-fuzz/fuzz-corpus/$name dict=()
+    mkdir -p "$work" "$out/$name"
+    [ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
+    # A crashing input leaves its scratch directory behind: keep those here,
+    # one directory per harness so campaigns running side by side do not
+    # remove each other's.
+    local tmp=$PWD/build-fuzz/fuzz-tmp/$name
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    # -fork keeps going after a crash, so one bug does not end the campaign.
+    TMPDIR=$tmp nice "$harness" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+        -max_total_time="$seconds" -timeout=10 -artifact_prefix="$out/$name/" \
+        "${dict[@]}" "$work" "tests/fuzz/corpus/$name" 2>"$out/$name.log" || true
+}
+
+# The harnesses run side by side for SECONDS of wall time, sharing the
+# machine's cores; each log's last "#N" line counts its executions.
 fuzz_campaign() {
     local seconds=$1
     shift
@@ -102,22 +123,18 @@ fuzz_campaign() {
     local out
     out=build-fuzz/fuzz-crashes/$(date +%Y%m%d-%H%M%S)
     export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    # A crashing input leaves its scratch directory behind: keep those here.
-    export TMPDIR=$PWD/build-fuzz/fuzz-tmp
-    rm -rf "$TMPDIR"
-    mkdir -p "$TMPDIR"
     for name in "${harnesses[@]}"; do
-        local harness=build-fuzz/tests/fuzz/fuzz-$name
-        [ -x "$harness" ] || { echo "no harness $name (${FUZZ_HARNESSES[*]})" >&2; exit 2; }
-        local work=build-fuzz/fuzz-corpus/$name dict=()
-        mkdir -p "$work" "$out/$name"
-        [ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
-        echo "== fuzz-$name for ${seconds}s (corpus $work)"
-        # -fork keeps going after a crash, so one bug does not end the campaign.
-        nice "$harness" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
-            -max_total_time="$seconds" -timeout=10 -artifact_prefix="$out/$name/" \
-            "${dict[@]}" "$work" "tests/fuzz/corpus/$name" 2>"$out/$name.log" || true
-        grep -E '^#[0-9]+' "$out/$name.log" | tail -n 1 || true
+        [ -x "build-fuzz/tests/fuzz/fuzz-$name" ] || { echo "no harness $name (${FUZZ_HARNESSES[*]})" >&2; exit 2; }
+    done
+    echo "== ${harnesses[*]}: ${seconds}s side by side (corpora in build-fuzz/fuzz-corpus/)"
+    local pids=()
+    for name in "${harnesses[@]}"; do
+        fuzz_one "$name" "$seconds" "$out" &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    for name in "${harnesses[@]}"; do
+        echo "fuzz-$name: $(grep -E '^#[0-9]+' "$out/$name.log" | tail -n 1)"
     done
     local found
     found=$(find "$out" -type f ! -name '*.log' | sort)
