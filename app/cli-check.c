@@ -47,14 +47,16 @@ static void print_table(const tsu_graph *graph)
            "parameters", "multiply-adds");
     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
         const tsu_node *n = tsu_graph_node(graph, i);
-        char shape[64] = "?", params[32] = "-", macs[32] = "-";
+        char shape[64] = "?", params[32] = "-", macs[32] = "-", times[24] = "";
+        /* A repeat block's node: its counts cover every copy. */
+        if (tsu_node_repeat(n) > 1) snprintf(times, sizeof times, "  \u00d7%d", tsu_node_repeat(n));
         if (tsu_node_has_shape(n)) {
             tsu_shape_format(tsu_node_shape(n), shape, sizeof shape);
             cli_group_digits(tsu_node_trainable_count(n), params, sizeof params);
             cli_group_digits(tsu_node_macs(n), macs, sizeof macs);
         }
-        printf("%-*s  %-*s  %-14s %12s %14s%s\n", id_w, tsu_node_id(n), type_w, tsu_node_type(n),
-               shape, params, macs, tsu_node_valid(n) ? "" : "  (error)");
+        printf("%-*s  %-*s  %-14s %12s %14s%s%s\n", id_w, tsu_node_id(n), type_w, tsu_node_type(n),
+               shape, params, macs, times, tsu_node_valid(n) ? "" : "  (error)");
     }
 }
 
@@ -118,6 +120,8 @@ static void print_json(const char *path, const tsu_graph *graph, const tsu_graph
             json_object_object_add(o, "state",
                                    json_object_new_int64((int64_t)tsu_node_state_count(n)));
             json_object_object_add(o, "macs", json_object_new_int64((int64_t)tsu_node_macs(n)));
+            if (tsu_node_repeat(n) > 1)
+                json_object_object_add(o, "repeat", json_object_new_int(tsu_node_repeat(n)));
         }
         json_object_array_add(nodes, o);
     }

@@ -272,6 +272,7 @@ tsu_graph *tsu_graph_build(const tsu_project *project, tsu_diag *diag)
         struct json_object *obj = json_object_array_get_idx(nodes, (size_t)i);
         node->doc_index = i;
         node->valid = true;
+        node->repeat = 1;
         if (!json_object_is_type(obj, json_type_object)) {
             char id[40];
             snprintf(id, sizeof id, "network.nodes[%d]", i);
@@ -290,6 +291,7 @@ tsu_graph *tsu_graph_build(const tsu_project *project, tsu_diag *diag)
     resolve_inputs(g, diag);
     order_topologically(g, diag);
     infer_shapes(g, diag);
+    tsu_graph_blocks(g, diag);
     g->valid = true;
     for (int i = 0; i < g->n_nodes; i++)
         if (!g->nodes[i].valid) g->valid = false;
@@ -299,8 +301,14 @@ tsu_graph *tsu_graph_build(const tsu_project *project, tsu_diag *diag)
 void tsu_graph_free(tsu_graph *graph)
 {
     if (!graph) return;
+    tsu_graph_free(graph->unrolled);
     for (int i = 0; i < graph->n_nodes; i++) {
         tsu_node *node = &graph->nodes[i];
+        if (node->borrowed) {
+            free(node->inputs);
+            free(node->id);
+            continue;
+        }
         for (int j = 0; j < node->n_inputs; j++) free(node->input_ids[j]);
         if (node->kind && node->value_strings)
             for (int j = 0; j < node->kind->n_params; j++) free(node->value_strings[j]);
@@ -338,6 +346,7 @@ bool tsu_node_valid(const tsu_node *node) { return node->valid; }
 bool tsu_node_has_shape(const tsu_node *node) { return node->has_shape; }
 const tsu_shape *tsu_node_shape(const tsu_node *node) { return &node->shape; }
 int tsu_node_input_count(const tsu_node *node) { return node->n_inputs; }
+int tsu_node_repeat(const tsu_node *node) { return node->repeat; }
 
 const tsu_node *tsu_node_input(const tsu_node *node, int index)
 {

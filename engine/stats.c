@@ -6,7 +6,7 @@ static uint64_t tensor_total(const tsu_node *node, bool trainable)
     uint64_t n = 0;
     for (int i = 0; i < tsu_node_tensor_count(node); i++)
         if (node->tensors[i].trainable == trainable) n += tsu_shape_size(&node->tensors[i].shape);
-    return n;
+    return n * (uint64_t)node->repeat;
 }
 
 uint64_t tsu_node_trainable_count(const tsu_node *node) { return tensor_total(node, true); }
@@ -15,7 +15,7 @@ uint64_t tsu_node_state_count(const tsu_node *node) { return tensor_total(node, 
 uint64_t tsu_node_macs(const tsu_node *node)
 {
     if (!node->has_shape || !node->kind->macs) return 0;
-    return node->kind->macs(node);
+    return node->kind->macs(node) * (uint64_t)node->repeat;
 }
 
 int tsu_optimizer_slots(tsu_optimizer_kind kind)
@@ -39,7 +39,7 @@ void tsu_graph_stats_compute(const tsu_graph *graph, int batch_size,
         stats->trainable += tsu_node_trainable_count(node);
         stats->state += tsu_node_state_count(node);
         stats->macs += tsu_node_macs(node);
-        stats->activations += tsu_shape_size(&node->shape);
+        stats->activations += tsu_shape_size(&node->shape) * (uint64_t)node->repeat;
     }
     const uint64_t f = sizeof(float), b = batch_size > 0 ? (uint64_t)batch_size : 1;
     stats->weight_bytes = (stats->trainable + stats->state) * f;

@@ -131,6 +131,8 @@ struct tsu_node {
     int n_tensors;
     tsu_tensor_info tensors[TSU_MAX_TENSORS];
     void *runtime;              /* the runtime's per-node state */
+    int repeat;                 /* copies the net runs: a block's times, else 1 */
+    bool borrowed;              /* an unrolled copy: type, input_ids, values are the drawn node's */
 };
 
 struct tsu_graph {
@@ -138,7 +140,20 @@ struct tsu_graph {
     tsu_node *nodes;   /* document order */
     tsu_node **order;  /* topological order */
     bool valid;
+    /* The graph the runtime and exporters run: repeat blocks unrolled into
+     * copies (graph.c). NULL when there are no blocks or errors. */
+    struct tsu_graph *unrolled;
 };
+
+/* Most repetitions a RepeatStart takes. */
+#define TSU_REPEAT_MAX 1000
+
+/* Checks the repeat blocks, sets each node's repeat and, when the graph is
+ * valid, builds graph->unrolled (blocks.c). */
+void tsu_graph_blocks(tsu_graph *graph, tsu_diag *diag);
+
+/* The graph to run: the unrolled one, or graph itself without blocks. */
+const tsu_graph *tsu_graph_runnable(const tsu_graph *graph);
 
 /* The value of the kind's params[index] (after validation). */
 static inline const tsu_value *tsu_node_value(const tsu_node *node, int index)

@@ -245,6 +245,10 @@ int tsu_node_input_count(const tsu_node *node);
 const tsu_node *tsu_node_input(const tsu_node *node, int index);
 /* Resolved parameter value (file or default) by name, or NULL. */
 const tsu_value *tsu_node_param(const tsu_node *node, const char *name);
+/* How many copies of the node the net runs: the `times` of the repeat
+ * block it is inside, else 1. Its shape and tensors are one copy's; the
+ * counts below cover every copy. */
+int tsu_node_repeat(const tsu_node *node);
 uint64_t tsu_node_trainable_count(const tsu_node *node);
 uint64_t tsu_node_state_count(const tsu_node *node);   /* e.g. BN running mean/var */
 uint64_t tsu_node_macs(const tsu_node *node);          /* multiply-adds per sample */

@@ -48,6 +48,7 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
         return tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL,
                             "the network has errors; fix them (tsumiki-cli check) before "
                             "exporting");
+    graph = tsu_graph_runnable(graph); /* repeat blocks unrolled */
     int n = tsu_graph_node_count(graph);
     plan->nodes = tsu_xcalloc((size_t)n, sizeof *plan->nodes);
     plan->inputs = tsu_xcalloc((size_t)n, sizeof *plan->inputs);

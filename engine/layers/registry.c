@@ -29,6 +29,8 @@
     X(batch_normalization)                                                              \
     X(layer_normalization)                                                              \
     X(dropout)                                                                          \
+    X(repeat_start)                                                                     \
+    X(repeat_end)                                                                       \
     X(flatten)                                                                          \
     X(reshape)                                                                          \
     X(concatenate)                                                                      \

@@ -366,6 +366,7 @@ tsu_net *tsu_net_new(const tsu_graph *graph, const tsu_net_config *cfg, tsu_diag
                      cfg->max_batch);
         return NULL;
     }
+    graph = tsu_graph_runnable(graph); /* repeat blocks unrolled */
     tsu_net *net = tsu_xcalloc(1, sizeof *net);
     net->graph = graph;
     net->cfg = *cfg;
