@@ -64,9 +64,24 @@ void tsu_py_printf(tsu_py_emitter *e, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A repeat block's copy "ca.2" (engine/blocks.c) is element 2 of the
+ * nn.ModuleList "ca", so its state_dict keys are Tsumiki's "ca.2.weight";
+ * its value is c2_ca, which no t_ name can be. *rep is -1 for other nodes. */
+static const char *copy_base(const tsu_node *node, int *rep, char *base, size_t size)
+{
+    const char *id = tsu_node_id(node), *dot = strrchr(id, '.');
+    *rep = dot ? atoi(dot + 1) : -1;
+    snprintf(base, size, "%.*s", dot ? (int)(dot - id) : (int)strlen(id), id);
+    return base;
+}
+
 const char *tsu_py_value(const tsu_node *node, char *buf, size_t size)
 {
-    snprintf(buf, size, T "%s", tsu_node_id(node));
+    char base[TSU_ID_MAX];
+    int rep;
+    copy_base(node, &rep, base, sizeof base);
+    if (rep >= 0) snprintf(buf, size, "c%d_%s", rep, base);
+    else snprintf(buf, size, T "%s", base);
     return buf;
 }
 
@@ -95,7 +110,11 @@ void tsu_py_conv2d(tsu_py_emitter *e, int in_channels, int out_channels, const t
 
 void tsu_py_call_module(tsu_py_emitter *e, const tsu_node *node, const char *arg)
 {
-    tsu_py_printf(e, "m[\"%s\"](%s)", tsu_node_id(node), arg);
+    char base[TSU_ID_MAX];
+    int rep;
+    copy_base(node, &rep, base, sizeof base);
+    if (rep >= 0) tsu_py_printf(e, "m[\"%s\"][%d](%s)", base, rep, arg);
+    else tsu_py_printf(e, "m[\"%s\"](%s)", base, arg);
 }
 
 void tsu_py_module_forward(tsu_py_emitter *e, const tsu_node *node)
@@ -112,14 +131,20 @@ void tsu_py_need_math(tsu_py_emitter *e)
 /* Layers with weights are modules registered under their node ids. */
 static void emit_module(tsu_py_emitter *e, const tsu_node *node)
 {
-    tsu_py_printf(e, "        self.add_module(\"%s\", ", tsu_node_id(node));
+    char base[TSU_ID_MAX];
+    int rep;
+    copy_base(node, &rep, base, sizeof base);
+    if (rep == 0) tsu_py_printf(e, "        self.add_module(\"%s\", nn.ModuleList())\n", base);
+    if (rep >= 0) tsu_py_printf(e, "        self._modules[\"%s\"].append(", base);
+    else tsu_py_printf(e, "        self.add_module(\"%s\", ", base);
     node->kind->exports->pytorch_module(e, node);
     tsu_py_printf(e, ")\n");
 }
 
 static void emit_forward_line(tsu_py_emitter *e, const tsu_node *node)
 {
-    tsu_py_printf(e, "        " T "%s = ", tsu_node_id(node));
+    char var[TSU_ID_MAX + 16];
+    tsu_py_printf(e, "        %s = ", tsu_py_value(node, var, sizeof var));
     node->kind->exports->pytorch(e, node);
     tsu_py_printf(e, "\n");
 }
@@ -169,13 +194,14 @@ static void emit_model(tsu_xbuf *b, const tsu_project *project, const tsu_graph 
     /* The class first: its layers say whether model.py needs math. */
     tsu_xbuf cls = {0};
     tsu_py_emitter e = {.out = &cls};
+    char var[TSU_ID_MAX + 16];
     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
         const tsu_node *node = tsu_graph_node(graph, i);
         if (in_model(node) && has_weights(node)) emit_module(&e, node);
     }
     tsu_py_printf(&e, "\n    def forward(self");
     for (int i = 0; i < plan->n_inputs; i++)
-        tsu_py_printf(&e, ", " T "%s", tsu_node_id(plan->inputs[i]));
+        tsu_py_printf(&e, ", %s", tsu_py_value(plan->inputs[i], var, sizeof var));
     tsu_py_printf(&e, "):\n        m = self._modules\n");
     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
         const tsu_node *node = tsu_graph_node(graph, i);
@@ -230,7 +256,7 @@ static void emit_model(tsu_xbuf *b, const tsu_project *project, const tsu_graph 
     tsu_xbuf_puts(b, "        return ");
     if (plan->n_outputs > 1) tsu_xbuf_puts(b, "(");
     for (int i = 0; i < plan->n_outputs; i++)
-        tsu_xbuf_printf(b, "%s" T "%s", i ? ", " : "", tsu_node_id(plan->outputs[i]));
+        tsu_xbuf_printf(b, "%s%s", i ? ", " : "", tsu_py_value(plan->outputs[i], var, sizeof var));
     tsu_xbuf_puts(b, plan->n_outputs > 1 ? ")\n" : "\n");
     tsu_xbuf_puts(b,
                   "\n\ndef load_model(path=None):\n"
@@ -300,6 +326,7 @@ static tsu_status write_pytorch_files(const tsu_project *project, const tsu_grap
     tsu_xplan plan;
     tsu_status st = tsu_xplan_build(graph, &plan, diag);
     if (st != TSU_OK) return st;
+    graph = tsu_graph_runnable(graph); /* model.py runs the repeat blocks unrolled */
     st = check_names(&plan, diag);
     if (st == TSU_OK) st = check_kinds(graph, diag);
     if (st == TSU_OK) st = tsu_x_check_weights(&plan, net, diag);
