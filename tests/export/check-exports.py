@@ -20,7 +20,7 @@ CHECK is one of:
 
 FIXTURE is the export-fixture program; it writes the exports and Tsumiki's
 reference outputs into a temporary directory. NETWORK names the fixture's
-networks to check (by default cnn, branch, mlp, modern and norm; "toy" needs the fixture
+networks to check (by default cnn, branch, mlp, modern, norm and repeat; "toy" needs the fixture
 linked with tests/engine/toy-layer.c). Exit 77 = skipped (a Python
 module is missing), with the reason on stdout.
 """
@@ -37,7 +37,7 @@ import numpy as np
 
 TOLERANCE = 1e-4
 FIXTURE = None
-NETWORKS = ["cnn", "branch", "mlp", "modern", "norm"]
+NETWORKS = ["cnn", "branch", "mlp", "modern", "norm", "repeat"]
 # The other examples in resources/examples ("cnn" is fashion-mnist-cnn).
 EXAMPLES = ["example_fashion_mnist_mlp", "example_two_class", "example_regression"]
 # What OpenCV 4.6 DNN cannot run, found by cutting the models node by node:

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const fx_names[] = {"cnn", "branch", "mlp", "modern", "norm", NULL};
+const char *const fx_names[] = {"cnn", "branch", "mlp", "modern", "norm", "repeat", NULL};
 
 /* Every layer kind on two paths that meet again (Concatenate, Add2), a
  * second output that no loss reads (wide: a Softmax over the channels of an
@@ -87,6 +87,23 @@ static const char norm_nodes[] =
     "{\"id\": \"sm\", \"type\": \"Softmax\", \"inputs\": [\"fc2\"]},"
     "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"sm\"]}";
 
+/* A residual block of Convolution, BatchNormalization and ReLU repeated
+ * three times (RepeatStart/RepeatEnd): exports run it unrolled, with the
+ * copies' weights named ca.0.weight, ca.1.weight, ca.2.weight. */
+static const char repeat_nodes[] =
+    "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3, 8, 8]}},"
+    "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 4, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
+    "{\"id\": \"rs\", \"type\": \"RepeatStart\", \"inputs\": [\"c1\"], \"params\": {\"times\": 3}},"
+    "{\"id\": \"ca\", \"type\": \"Convolution\", \"inputs\": [\"rs\"], \"params\": {\"outmaps\": 4, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
+    "{\"id\": \"bn\", \"type\": \"BatchNormalization\", \"inputs\": [\"ca\"]},"
+    "{\"id\": \"r\", \"type\": \"ReLU\", \"inputs\": [\"bn\"]},"
+    "{\"id\": \"add\", \"type\": \"Add2\", \"inputs\": [\"r\", \"rs\"]},"
+    "{\"id\": \"re\", \"type\": \"RepeatEnd\", \"inputs\": [\"add\"], \"params\": {\"start\": \"rs\"}},"
+    "{\"id\": \"gap\", \"type\": \"GlobalAveragePooling\", \"inputs\": [\"re\"]},"
+    "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"gap\"], \"params\": {\"outmaps\": 3}},"
+    "{\"id\": \"sm\", \"type\": \"Softmax\", \"inputs\": [\"fc\"]},"
+    "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"sm\"]}";
+
 /* The two-moons data of the examples, cut small for a quick DDP epoch;
  * BatchNormalization over a vector (its running statistics are buffers that
  * DDP broadcasts). */
@@ -145,6 +162,7 @@ static tsu_project *load_project(const char *name, tsu_diag *diag)
                         : !strcmp(name, "modern") ? modern_nodes
                         : !strcmp(name, "norm")   ? norm_nodes
                         : !strcmp(name, "toy")    ? toy_nodes
+                        : !strcmp(name, "repeat") ? repeat_nodes
                                                   : mlp_nodes;
     size_t cap = strlen(nodes) + 3 * sizeof path + 1024;
     char *text = malloc(cap);

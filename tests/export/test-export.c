@@ -112,7 +112,9 @@ static void test_roundtrip(gconstpointer data)
     tsu_graph *graph = tsu_graph_build(back, &diag);
     dump(&diag);
     g_assert_true(tsu_graph_valid(graph));
-    assert_same_graph(fx.graph, graph);
+    /* ONNX holds a repeat block unrolled, so it comes back as copies: only
+     * the outputs can match. */
+    if (strcmp(name, "repeat") != 0) assert_same_graph(fx.graph, graph);
 
     /* Same outputs from the imported weights. */
     tsu_net_config cfg = {.max_batch = FX_BATCH, .threads = 1, .seed = 99, .training = false};
