@@ -99,6 +99,18 @@ static const grad_recipe recipes[] = {
      "\"eps\": 0.01") SQ("t"), VALUES_SIGNED, 1},
     {"Dropout", IN("x", "[12]") T("Dropout", "[\"x\"]", "\"p\": 0.4") SQ("t"), VALUES_SIGNED,
      2},
+    /* A block unrolled three times, each copy with its own weights, its
+     * input also read by a Mul2 inside: the chain through every copy. */
+    {"RepeatStart", IN("x", "[4]")
+     "{\"id\": \"rs\", \"type\": \"RepeatStart\", \"inputs\": [\"x\"], \"params\": {\"times\": 3}}, "
+     "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"rs\"], \"params\": {\"outmaps\": 4}}, "
+     "{\"id\": \"th\", \"type\": \"Tanh\", \"inputs\": [\"fc\"]}, "
+     "{\"id\": \"m\", \"type\": \"Mul2\", \"inputs\": [\"th\", \"rs\"]}, "
+     T("RepeatEnd", "[\"m\"]", "\"start\": \"rs\"") SQ("t"), VALUES_SIGNED, 2},
+    /* An empty block: the identity. */
+    {"RepeatEnd", IN("x", "[2, 3]")
+     "{\"id\": \"rs\", \"type\": \"RepeatStart\", \"inputs\": [\"x\"], \"params\": {\"times\": 2}}, "
+     T("RepeatEnd", "[\"rs\"]", "\"start\": \"rs\"") SQ("t"), VALUES_SIGNED, 1},
     {"Flatten", IN("x", "[2, 2, 2]") T("Flatten", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
     {"Reshape", IN("x", "[2, 3]") T("Reshape", "[\"x\"]", "\"shape\": [3, 2]") SQ("t"),
      VALUES_SIGNED, 1},
