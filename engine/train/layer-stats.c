@@ -9,7 +9,8 @@ void tsu_stats_sampler_init(tsu_stats_sampler *s, const tsu_graph *graph, tsu_ne
 {
     s->n_nodes = tsu_graph_node_count(graph);
     s->stats = tsu_xcalloc((size_t)s->n_nodes, sizeof *s->stats);
-    s->first_tensor = tsu_xcalloc((size_t)s->n_nodes, sizeof *s->first_tensor);
+    s->tensors = tsu_xcalloc((size_t)s->n_nodes, sizeof *s->tensors);
+    s->output_id = tsu_xcalloc((size_t)s->n_nodes, sizeof *s->output_id);
     s->tensor_count = tsu_xcalloc((size_t)s->n_nodes, sizeof *s->tensor_count);
     s->output_size = tsu_xcalloc((size_t)s->n_nodes, sizeof *s->output_size);
     for (int i = 0; i < s->n_nodes; i++) {
@@ -18,12 +19,17 @@ void tsu_stats_sampler_init(tsu_stats_sampler *s, const tsu_graph *graph, tsu_ne
         s->output_size[i] = tsu_shape_size(tsu_node_shape(node));
         size_t len = strlen(id);
         s->stats[i].node = id;
-        s->first_tensor[i] = -1;
+        /* A repeat block's node runs as copies id.0, id.1, ... (blocks.c);
+         * "id." starts the names of all their tensors. */
+        size_t id_size = len + 16;
+        s->output_id[i] = tsu_xcalloc(id_size, 1);
+        if (tsu_node_repeat(node) > 1) snprintf(s->output_id[i], id_size, "%s.%d", id, tsu_node_repeat(node) - 1);
+        else snprintf(s->output_id[i], id_size, "%s", id);
+        s->tensors[i] = tsu_xcalloc((size_t)tsu_net_tensor_count(net) + 1, sizeof **s->tensors);
         for (int k = 0; k < tsu_net_tensor_count(net); k++) {
             const tsu_net_tensor *t = tsu_net_tensor_at(net, k);
             if (strncmp(t->name, id, len) != 0 || t->name[len] != '.') continue;
-            if (s->first_tensor[i] < 0) s->first_tensor[i] = k;
-            s->tensor_count[i]++;
+            s->tensors[i][s->tensor_count[i]++] = k;
         }
     }
 }
@@ -44,11 +50,11 @@ static void sample_activations(tsu_layer_stats *st, const float *out, size_t n)
     st->zero_fraction = n ? (float)zeros / (float)n : 0;
 }
 
-static void sample_tensors(tsu_layer_stats *st, tsu_net *net, int first, int count)
+static void sample_tensors(tsu_layer_stats *st, tsu_net *net, const int *tensors, int count)
 {
     double w = 0, g = 0;
-    for (int k = first; count > 0 && k < first + count; k++) {
-        const tsu_net_tensor *t = tsu_net_tensor_at(net, k);
+    for (int c = 0; c < count; c++) {
+        const tsu_net_tensor *t = tsu_net_tensor_at(net, tensors[c]);
         if (!t->trainable) continue;
         for (size_t j = 0; j < t->size; j++) {
             w += (double)t->data[j] * t->data[j];
@@ -63,16 +69,21 @@ void tsu_stats_sampler_sample(tsu_stats_sampler *s, tsu_net *net, int batch)
 {
     for (int i = 0; i < s->n_nodes; i++) {
         tsu_layer_stats *st = &s->stats[i];
-        const float *out = tsu_net_output(net, st->node);
+        const float *out = tsu_net_output(net, s->output_id[i]);
         if (out) sample_activations(st, out, s->output_size[i] * (size_t)batch);
-        sample_tensors(st, net, s->first_tensor[i], s->tensor_count[i]);
+        sample_tensors(st, net, s->tensors[i], s->tensor_count[i]);
     }
 }
 
 void tsu_stats_sampler_free(tsu_stats_sampler *s)
 {
     free(s->stats);
-    free(s->first_tensor);
+    for (int i = 0; i < s->n_nodes; i++) {
+        free(s->tensors[i]);
+        free(s->output_id[i]);
+    }
+    free(s->tensors);
+    free(s->output_id);
     free(s->tensor_count);
     free(s->output_size);
     memset(s, 0, sizeof *s);

@@ -8,8 +8,9 @@
 typedef struct {
     int n_nodes;
     tsu_layer_stats *stats;   /* one per node, topological order */
-    int *first_tensor;        /* the node's tensors: [first, first + count) */
+    int **tensors;            /* the node's tensors (every copy's, in a repeat block) */
     int *tensor_count;
+    char **output_id;         /* whose output stands for the node: a block's last copy */
     size_t *output_size;      /* values per sample */
 } tsu_stats_sampler;
 
