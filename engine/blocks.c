@@ -255,7 +255,11 @@ void tsu_graph_blocks(tsu_graph *g, tsu_diag *diag)
     size_t total = (size_t)g->n_nodes;
     for (int b = 0; b < set.n_blocks && ok; b++) {
         block *bl = &set.blocks[b];
-        for (int m = 0; m < bl->n_members; m++) bl->members[m]->repeat = bl->times;
+        for (int m = 0; m < bl->n_members; m++) {
+            bl->members[m]->repeat = bl->times;
+            bl->members[m]->block_start = bl->start;
+        }
+        bl->start->block_start = bl->end->block_start = bl->start;
         size_t copies;
         if (!tsu_size_mul((size_t)bl->n_members, (size_t)(bl->times - 1), &copies) ||
             !tsu_size_add(total, copies, &total) || total > TSU_UNROLLED_MAX)
@@ -270,6 +274,8 @@ void tsu_graph_blocks(tsu_graph *g, tsu_diag *diag)
     free(set.blocks);
     free(set.owner);
 }
+
+const tsu_node *tsu_node_block(const tsu_node *node) { return node->block_start; }
 
 const tsu_graph *tsu_graph_runnable(const tsu_graph *graph)
 {

@@ -132,6 +132,7 @@ struct tsu_node {
     tsu_tensor_info tensors[TSU_MAX_TENSORS];
     void *runtime;              /* the runtime's per-node state */
     int repeat;                 /* copies the net runs: a block's times, else 1 */
+    const struct tsu_node *block_start; /* the RepeatStart of the block it is in or ends */
     bool borrowed;              /* an unrolled copy: type, input_ids, values are the drawn node's */
 };
 

@@ -249,6 +249,9 @@ const tsu_value *tsu_node_param(const tsu_node *node, const char *name);
  * block it is inside, else 1. Its shape and tensors are one copy's; the
  * counts below cover every copy. */
 int tsu_node_repeat(const tsu_node *node);
+/* The RepeatStart of the checked repeat block the node is inside, opens or
+ * closes; NULL outside blocks. */
+const tsu_node *tsu_node_block(const tsu_node *node);
 uint64_t tsu_node_trainable_count(const tsu_node *node);
 uint64_t tsu_node_state_count(const tsu_node *node);   /* e.g. BN running mean/var */
 uint64_t tsu_node_macs(const tsu_node *node);          /* multiply-adds per sample */

@@ -444,12 +444,51 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
   paint_box_ports (cr, layout, index, color, options);
 }
 
+/* A repeat block: a tinted frame behind its boxes (the RepeatStart's,
+ * those inside and the RepeatEnd's) labelled with how many times it runs. */
+static void
+paint_block_frame (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int start)
+{
+  const double margin = 14, label_height = 18;
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  char label[32];
+
+  for (int i = 0; i < layout->n_nodes; i++)
+    {
+      const TsuLayoutNode *box = &layout->nodes[i];
+      if (box->block != start)
+        continue;
+      x0 = MIN (x0, box->x);
+      y0 = MIN (y0, box->y);
+      x1 = MAX (x1, box->x + TSU_BOX_WIDTH);
+      y1 = MAX (y1, box->y + TSU_BOX_HEIGHT);
+    }
+  x0 -= margin;
+  y0 -= margin + label_height;
+  x1 += margin;
+  y1 += margin;
+  rounded_rect (cr, x0, y0, x1 - x0, y1 - y0, 14);
+  set_rgb (cr, accent, 0.06);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, accent, 0.55);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, (double[]) { 7, 4 }, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  g_snprintf (label, sizeof label, "\u00d7%d", layout->nodes[start].block_times);
+  set_rgb (cr, accent, 1);
+  draw_text (cr, fonts, fonts->title, label, x1 - 10, y0 + 3, x1 - x0, TRUE);
+}
+
 void
 tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *options)
 {
   Fonts fonts;
 
   fonts_init (&fonts, cr);
+  for (int i = 0; i < layout->n_nodes; i++)
+    if (layout->nodes[i].block == i)
+      paint_block_frame (cr, &fonts, layout, i);
   paint_links (cr, layout, options);
   for (int i = 0; i < layout->n_nodes; i++)
     {

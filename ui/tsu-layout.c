@@ -40,6 +40,20 @@ fill_display (TsuLayoutNode *box, const tsu_project *project, int index, const t
     }
 }
 
+static void
+fill_block (TsuLayoutNode *box, const tsu_graph *graph, GHashTable *index_of)
+{
+  const tsu_node *node = graph ? tsu_graph_find (graph, box->id) : NULL;
+  const tsu_node *start = node ? tsu_node_block (node) : NULL;
+  gpointer found = NULL;
+
+  box->block = -1;
+  if (start == NULL || !g_hash_table_lookup_extended (index_of, tsu_node_id (start), NULL, &found))
+    return;
+  box->block = GPOINTER_TO_INT (found);
+  box->block_times = tsu_node_param (start, "times")->ints[0];
+}
+
 TsuLayout *
 tsu_layout_new (const tsu_project *project, const tsu_graph *graph, const tsu_diag *diag)
 {
@@ -87,6 +101,7 @@ tsu_layout_new (const tsu_project *project, const tsu_graph *graph, const tsu_di
         box->n_input_ports = box->n_inputs;
 
       fill_display (box, project, i, graph, diag);
+      fill_block (box, graph, index_of);
       layout->max_params = MAX (layout->max_params, box->params);
       layout->max_macs = MAX (layout->max_macs, box->macs);
     }

@@ -40,6 +40,10 @@ typedef struct {
   char shape[64];                 /* "16×28×28", "" when unknown */
   uint64_t params, macs;
   char *error;                    /* first validation message, or NULL */
+  /* The repeat block the box is inside, opens or closes: the index of its
+   * RepeatStart and how many times it runs; -1 and 0 outside blocks. */
+  int block;
+  int block_times;
 } TsuLayoutNode;
 
 typedef struct {
