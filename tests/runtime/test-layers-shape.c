@@ -103,6 +103,13 @@ static const shape_case shape_cases[] = {
      "\"inputs\": [\"x\"], \"params\": {\"eps\": 0.001}}", "20", 40, 0, 20},
     {"Dropout", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"Dropout\", \"inputs\": [\"x\"]}", "10",
      0, 0, 0},
+    /* An empty block, as each end's case. */
+    {"RepeatStart", VEC("x", 10) ", {\"id\": \"t\", \"type\": \"RepeatStart\", \"inputs\": [\"x\"]}"
+     ", {\"id\": \"re\", \"type\": \"RepeatEnd\", \"inputs\": [\"t\"], \"params\": {\"start\": \"t\"}}",
+     "10", 0, 0, 0},
+    {"RepeatEnd", VEC("x", 10) ", {\"id\": \"rs\", \"type\": \"RepeatStart\", \"inputs\": [\"x\"]}"
+     ", {\"id\": \"t\", \"type\": \"RepeatEnd\", \"inputs\": [\"rs\"], \"params\": {\"start\": \"rs\"}}",
+     "10", 0, 0, 0},
     {"Flatten", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Flatten\", \"inputs\": [\"x\"]}",
      "24", 0, 0, 0},
     {"Reshape", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Reshape\", \"inputs\": [\"x\"], "
@@ -360,7 +367,7 @@ static void test_registry_order(void)
     g_assert_cmpint(tsu_layer_kind_max_inputs(tsu_layer_kind_find("Add2")), ==, 2);
     g_assert_true(tsu_layer_kind_is_input(tsu_layer_kind_find("Input")));
     g_assert_true(tsu_layer_kind_is_loss(tsu_layer_kind_find("SquaredError")));
-    g_assert_cmpint(tsu_layer_kind_count(), ==, 34);
+    g_assert_cmpint(tsu_layer_kind_count(), ==, 36);
 }
 
 int main(int argc, char **argv)
