@@ -2,21 +2,10 @@
  * graphs' shapes, parameter counts and costs against hand-computed numbers. */
 #include "test-helpers.h"
 
-/* Builds the graph and returns its diag (caller frees). */
-static tsu_graph *build(const char *nodes, tsu_diag *diag)
-{
-    tsu_project *p = load_nodes(nodes);
-    tsu_diag_init(diag);
-    tsu_graph *g = tsu_graph_build(p, diag);
-    diag_dump(diag);
-    tsu_project_free(p);
-    return g;
-}
-
 static void expect_error(const char *nodes, const char *node_id, const char *param, ...)
 {
     tsu_diag diag;
-    tsu_graph *g = build(nodes, &diag);
+    tsu_graph *g = build_graph(nodes, &diag);
     g_assert_false(tsu_graph_valid(g));
     bool found = false;
     for (int i = 0; i < diag.count && !found; i++) {
@@ -122,7 +111,7 @@ static void test_shape_errors(void)
 static void test_all_errors_collected(void)
 {
     tsu_diag diag;
-    tsu_graph *g = build("[" INPUT ", {\"id\": \"a\", \"type\": \"Affin\", \"inputs\": [\"x\"]}, "
+    tsu_graph *g = build_graph("[" INPUT ", {\"id\": \"a\", \"type\": \"Affin\", \"inputs\": [\"x\"]}, "
                          "{\"id\": \"b\", \"type\": \"ReLU\", \"inputs\": [\"nope\"]}, "
                          "{\"id\": \"c\", \"type\": \"Dropout\", \"inputs\": [\"x\"], \"params\": {\"p\": -1}}]",
                          &diag);
@@ -184,7 +173,7 @@ static void test_seed_network_numbers(void)
 static void test_affine_flattens(void)
 {
     tsu_diag diag;
-    tsu_graph *g = build("[{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [32, 25, 62]}}, "
+    tsu_graph *g = build_graph("[{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [32, 25, 62]}}, "
                          "{\"id\": \"fc\", \"type\": \"Affine\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 73}}, "
                          "{\"id\": \"nb\", \"type\": \"Affine\", \"inputs\": [\"x\"], "
                          "\"params\": {\"outmaps\": 73, \"with_bias\": false}}]",
@@ -206,7 +195,7 @@ static void test_affine_flattens(void)
 static void test_defaults_resolved(void)
 {
     tsu_diag diag;
-    tsu_graph *g = build("[" INPUT ", {\"id\": \"p\", \"type\": \"MaxPooling\", \"inputs\": [\"x\"], "
+    tsu_graph *g = build_graph("[" INPUT ", {\"id\": \"p\", \"type\": \"MaxPooling\", \"inputs\": [\"x\"], "
                          "\"params\": {\"kernel\": [4, 4]}}]",
                          &diag);
     const tsu_value *stride = tsu_node_param(tsu_graph_find(g, "p"), "stride");

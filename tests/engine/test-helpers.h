@@ -48,6 +48,18 @@ static inline void diag_dump(const tsu_diag *diag)
     for (int i = 0; i < diag->count; i++) g_test_message("diag: %s", diag->items[i].message);
 }
 
+/* The graph of network.nodes given as text; diag holds its messages
+ * (the caller frees both). */
+static inline tsu_graph *build_graph(const char *nodes, tsu_diag *diag)
+{
+    tsu_project *p = load_nodes(nodes);
+    tsu_diag_init(diag);
+    tsu_graph *g = tsu_graph_build(p, diag);
+    diag_dump(diag);
+    tsu_project_free(p);
+    return g;
+}
+
 static inline char *source_path(const char *relative)
 {
     const char *root = g_getenv("TSU_SOURCE_DIR");

@@ -3,16 +3,6 @@
  * net's tensor names and forward values, and every error with its message. */
 #include "test-helpers.h"
 
-static tsu_graph *build(const char *nodes, tsu_diag *diag)
-{
-    tsu_project *p = load_nodes(nodes);
-    tsu_diag_init(diag);
-    tsu_graph *g = tsu_graph_build(p, diag);
-    diag_dump(diag);
-    tsu_project_free(p);
-    return g;
-}
-
 #define NODE(id, type, inputs, params)                                                   \
     "{\"id\": \"" id "\", \"type\": \"" type "\", \"inputs\": [" inputs "], \"params\": {" \
     params "}}"
@@ -31,7 +21,7 @@ static const char residual[] =
 static void test_residual_numbers(void)
 {
     tsu_diag diag;
-    tsu_graph *g = build(residual, &diag);
+    tsu_graph *g = build_graph(residual, &diag);
     g_assert_true(tsu_graph_valid(g));
     const tsu_node *ca = tsu_graph_find(g, "ca"), *re = tsu_graph_find(g, "re1");
     g_assert_cmpint(tsu_node_repeat(ca), ==, 3);
@@ -72,7 +62,7 @@ static void test_residual_numbers(void)
 static void test_forward_by_hand(void)
 {
     tsu_diag diag;
-    tsu_graph *g = build("[" INPUT("[2]") ", "
+    tsu_graph *g = build_graph("[" INPUT("[2]") ", "
                          NODE("rs", "RepeatStart", "\"x\"", "\"times\": 3") ", "
                          NODE("fc", "Affine", "\"rs\"", "\"outmaps\": 2") ", "
                          NODE("add", "Add2", "\"fc\", \"rs\"", "") ", "
@@ -111,7 +101,7 @@ static void expect_error(const char *nodes, const char *node_id, const char *par
                          const char *text)
 {
     tsu_diag diag;
-    tsu_graph *g = build(nodes, &diag);
+    tsu_graph *g = build_graph(nodes, &diag);
     g_assert_false(tsu_graph_valid(g));
     bool found = false;
     for (int i = 0; i < diag.count; i++) {
