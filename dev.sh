@@ -18,7 +18,7 @@ EXAMPLE=resources/examples/fashion-mnist-cnn.tsumiki
 
 # Build and run-time packages, then what the tests drive or compare against.
 BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev libjson-c-dev
-    libopenblas-dev zlib1g-dev libpng-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
+    libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
     dataset-fashion-mnist)
 TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy
     python3-torch python3-onnx python3-opencv locales nodejs libonnx-testdata)

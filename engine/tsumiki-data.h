@@ -125,6 +125,21 @@ tsu_status tsu_dataset_check_labels(const tsu_dataset *ds, int var, int n_classe
  * epochs. Fisher-Yates over a splitmix64 stream; no allocation. */
 void tsu_dataset_epoch_order(int n, uint64_t seed, int epoch, int *order);
 
+/* ------------------------------------------------------------- images */
+
+/* A decoded picture: 8-bit, channels 1 (gray) or 3 (RGB; alpha dropped),
+ * planes C, H, W. */
+typedef struct {
+    int channels, height, width;
+    uint8_t *pixels; /* malloc'd */
+} tsu_image;
+
+/* Reads a PNG, JPEG (EXIF orientation applied) or BMP file, chosen by its
+ * first bytes, not its name. Errors (TSU_E_IO, TSU_E_DATA) begin with the
+ * file's name: "a.jpg: truncated JPEG file". */
+tsu_status tsu_image_load(const char *path, tsu_image *img, tsu_diag *diag);
+void tsu_image_free(tsu_image *img);
+
 /* ------------------------------------------------------- NumPy arrays */
 
 /* A float32 array as numpy saves it (.npy: '<f4', C order). */

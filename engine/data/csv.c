@@ -3,7 +3,7 @@
  * The first row names the variables: `name[__index][:label]`. `x:image`
  * is variable x (the ":image" part is NNC's human-readable label and
  * changes nothing); `x__0, x__1, ...` spread one vector variable over
- * columns. A one-column variable whose cells are PNG paths (relative to the
+ * columns. A one-column variable whose cells are image paths (PNG, JPEG or BMP, read by image.c; relative to the
  * CSV) is an image variable; otherwise its cells are numbers, and a
  * one-column variable of integers >= 0 is a class label. Types are decided
  * from every row of the file, not only the selected ones, so that a
@@ -401,30 +401,26 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
     for (int i = 0; i < ds->n && d->errors <= CSV_MAX_ERRORS; i++) {
         const csv_cell *c = cell_at(d, 1 + tsu_ds_source(ds, i), var->cols[0]);
         if (!*c->text) {
-            csv_error(d, c->line, c->col, "column \"%s\": empty cell, expected a PNG path",
+            csv_error(d, c->line, c->col, "column \"%s\": empty cell, expected an image path",
                       column_name(d, var->cols[0]));
             continue;
         }
-        if (!has_suffix(c->text, ".png")) {
-            double ignored;
-            if (parse_number(c->text, &ignored) != CELL_TEXT || !looks_like_image(c->text))
-                csv_error(d, c->line, c->col, "column \"%s\": expected a PNG path, got \"%s\"",
-                          column_name(d, var->cols[0]), c->text);
-            else if (has_suffix(c->text, ".csv") || has_suffix(c->text, ".npy"))
-                csv_error(d, c->line, c->col,
-                          "\"%s\": cells naming data files are not supported; spread the "
-                          "values over columns %s__0, %s__1, ...", c->text, var->name,
-                          var->name);
-            else
-                csv_error(d, c->line, c->col,
-                          "\"%s\": only PNG images are supported (convert it to PNG)",
-                          c->text);
+        double ignored;
+        if (parse_number(c->text, &ignored) != CELL_TEXT || !looks_like_image(c->text)) {
+            csv_error(d, c->line, c->col, "column \"%s\": expected an image path, got \"%s\"",
+                      column_name(d, var->cols[0]), c->text);
+            continue;
+        }
+        if (has_suffix(c->text, ".csv") || has_suffix(c->text, ".npy")) {
+            csv_error(d, c->line, c->col,
+                      "\"%s\": cells naming data files are not supported; spread the "
+                      "values over columns %s__0, %s__1, ...", c->text, var->name, var->name);
             continue;
         }
         char *path = tsu_ds_path_join(d->dir, c->text);
-        tsu_ds_png img;
+        tsu_image img;
         char why[256];
-        if (!tsu_ds_png_read(path, &img, why, sizeof why)) {
+        if (!tsu_image_read(path, &img, why, sizeof why)) {
             struct stat st;
             if (stat(path, &st) != 0)
                 csv_error(d, c->line, c->col, "image file not found: \"%s\" (looked at %s)",

@@ -71,15 +71,31 @@ bool tsu_ds_idx_load(tsu_dataset *ds, const char *images, const char *labels,
 bool tsu_ds_csv_load(tsu_dataset *ds, const char *path, const tsu_ds_range *range,
                   const char *context, tsu_diag *diag);
 
-/* A decoded PNG: 8-bit, channels 1 (gray) or 3 (RGB), alpha dropped. */
-typedef struct {
-    int channels, height, width;
-    uint8_t *pixels;     /* C, H, W planes; malloc'd */
-} tsu_ds_png;
+/* Images: header sizes past these are refused before anything is
+ * allocated. Larger pictures are not training data, and the limits keep a
+ * corrupt header from asking for gigabytes. */
+#define TSU_IMAGE_MAX_SIDE 16384
+#define TSU_IMAGE_MAX_PIXELS ((size_t)64 << 20)
+#define TSU_IMAGE_MAX_FILE ((size_t)256 << 20)
 
-/* Reads path into img. On failure returns false with a reason in
- * err (e.g. "not a PNG file"). */
-bool tsu_ds_png_read(const char *path, tsu_ds_png *img, char *err, size_t err_size);
+/* Checks width x height x channels against the limits above; false with
+ * "image too large (WxH)" in err. *bytes receives the product. */
+bool tsu_image_check_size(long width, long height, int channels, size_t *bytes, char *err,
+                          size_t err_size);
+
+/* The decoders behind tsu_image_load, each over the whole file in memory.
+ * On failure false with a reason in err (no file name: the caller adds it). */
+bool tsu_png_decode(const uint8_t *data, size_t size, tsu_image *img, char *err, size_t err_size);
+bool tsu_jpeg_decode(const uint8_t *data, size_t size, tsu_image *img, char *err,
+                     size_t err_size);
+bool tsu_bmp_decode(const uint8_t *data, size_t size, tsu_image *img, char *err, size_t err_size);
+/* The EXIF Orientation (1-8) in a JPEG APP1 payload, 1 when absent or malformed. */
+int tsu_exif_orientation(const uint8_t *app1, size_t size);
+/* Turns img so that orientation (EXIF 1-8) becomes 1. */
+void tsu_image_orient(tsu_image *img, int orientation);
+
+/* tsu_image_load with the reason in err (e.g. "not a PNG, JPEG or BMP file"). */
+bool tsu_image_read(const char *path, tsu_image *img, char *err, size_t err_size);
 
 /* "dir/name" unless name is absolute; malloc'd. */
 char *tsu_ds_path_join(const char *dir, const char *name);

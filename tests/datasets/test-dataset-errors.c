@@ -183,17 +183,17 @@ static void test_csv_errors(Fixture *f, gconstpointer data)
                  "gray-rgb.csv:3:4: image \"img/rgb.png\" is 3x2x2", "is 1x3x4", NULL);
     write_text(f->dir, "fake.csv", "x,y\nimg/fake.png,0\n");
     expect_error("{\"source\":\"csv\",\"path\":\"fake.csv\"}", f->dir, &f->diag,
-                 "fake.csv:2:1: cannot read image \"img/fake.png\": not a PNG file", NULL);
+                 "fake.csv:2:1: cannot read image \"img/fake.png\": not a PNG, JPEG or BMP file", NULL);
     write_text(f->dir, "jpeg.csv", "x,y\nimg/a.png,0\nimg/b.JPG,0\n");
     expect_error("{\"source\":\"csv\",\"path\":\"jpeg.csv\"}", f->dir, &f->diag,
-                 "jpeg.csv:3:1: \"img/b.JPG\": only PNG images are supported", NULL);
+                 "jpeg.csv:3:1: image file not found: \"img/b.JPG\"", NULL);
     write_text(f->dir, "datacsv.csv", "x,y\nimg/a.png,0\nvec/1.csv,0\n");
     expect_error("{\"source\":\"csv\",\"path\":\"datacsv.csv\"}", f->dir, &f->diag,
                  "datacsv.csv:3:1: \"vec/1.csv\": cells naming data files are not supported; "
                  "spread the values over columns x__0, x__1, ...", NULL);
     write_text(f->dir, "num-in-img.csv", "x,y\nimg/a.png,0\n12,0\n");
     expect_error("{\"source\":\"csv\",\"path\":\"num-in-img.csv\"}", f->dir, &f->diag,
-                 "num-in-img.csv:3:1: column \"x\": expected a PNG path, got \"12\"", NULL);
+                 "num-in-img.csv:3:1: column \"x\": expected an image path, got \"12\"", NULL);
 
     write_text(f->dir, "nan.csv", "x__0,x__1,y\n1,2,0\n3,abc,1\n");
     expect_error("{\"source\":\"csv\",\"path\":\"nan.csv\"}", f->dir, &f->diag,

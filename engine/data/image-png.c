@@ -1,22 +1,13 @@
-/* png-reader.c — PNG files to 8-bit C,H,W planes with libpng.
+/* image-png.c — PNG files to 8-bit C,H,W planes with libpng.
  *
  * The classic libpng API rather than png_image: the simplified API
  * composites alpha and converts gamma, and datasets want the stored
  * values as they are, alpha simply dropped. */
 #include "data-internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <png.h>
 #include <setjmp.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-/* Images larger than this are not training data; the limit also keeps a
- * corrupt header from asking for gigabytes. */
-#define PNG_MAX_SIDE 16384
-#define PNG_MAX_PIXELS ((size_t)64 << 20)
 
 /* Everything the error path must free. It lives in the caller's frame so
  * its fields keep their values across libpng's longjmp. */
@@ -25,6 +16,8 @@ typedef struct {
     png_infop info;
     uint8_t *row;
     uint8_t *pixels;
+    const uint8_t *data;
+    size_t size, at;
     char *err;
     size_t err_size;
 } png_ctx;
@@ -42,12 +35,19 @@ static void on_warning(png_structp png, png_const_charp msg)
      * dataset; the pixels are what matters. */
 }
 
-static bool decode(FILE *fp, png_ctx *ctx, tsu_ds_png *img)
+static void read_memory(png_structp png, png_bytep out, png_size_t length)
+{
+    png_ctx *ctx = png_get_io_ptr(png);
+    if (length > ctx->size - ctx->at) png_error(png, "truncated PNG file");
+    memcpy(out, ctx->data + ctx->at, length);
+    ctx->at += length;
+}
+
+static bool decode(png_ctx *ctx, tsu_image *img)
 {
     if (setjmp(png_jmpbuf(ctx->png))) return false;
-    png_init_io(ctx->png, fp);
-    png_set_sig_bytes(ctx->png, 8);
-    png_set_user_limits(ctx->png, PNG_MAX_SIDE, PNG_MAX_SIDE);
+    png_set_read_fn(ctx->png, ctx, read_memory);
+    png_set_user_limits(ctx->png, TSU_IMAGE_MAX_SIDE, TSU_IMAGE_MAX_SIDE);
     png_read_info(ctx->png, ctx->info);
 
     png_uint_32 width, height;
@@ -66,16 +66,16 @@ static bool decode(FILE *fp, png_ctx *ctx, tsu_ds_png *img)
         return false;
     }
     size_t row_bytes = png_get_rowbytes(ctx->png, ctx->info);
-    size_t plane, image_bytes, rows_bytes;
+    size_t image_bytes, rows_bytes;
     /* Every size from the header is checked, whatever the limits above:
      * the decoded rows must hold width * channels bytes each. */
-    if (!tsu_size_mul(width, height, &plane) || plane > PNG_MAX_PIXELS ||
-        !tsu_size_mul(plane, (size_t)channels, &image_bytes) ||
-        !tsu_size_mul(row_bytes, height, &rows_bytes) || row_bytes < (size_t)width * channels) {
-        snprintf(ctx->err, ctx->err_size, "image too large (%ux%u)", (unsigned)width,
-                 (unsigned)height);
+    if (!tsu_image_check_size(width, height, channels, &image_bytes, ctx->err, ctx->err_size))
+        return false;
+    if (!tsu_size_mul(row_bytes, height, &rows_bytes) || row_bytes < (size_t)width * channels) {
+        snprintf(ctx->err, ctx->err_size, "unsupported PNG layout (%zu bytes a row)", row_bytes);
         return false;
     }
+    size_t plane = (size_t)width * height;
     /* Interlaced images are assembled in place over several passes, so
      * they need the whole interleaved image; plain ones go row by row. */
     ctx->row = tsu_xmalloc(passes > 1 ? rows_bytes : row_bytes);
@@ -106,39 +106,16 @@ static bool decode(FILE *fp, png_ctx *ctx, tsu_ds_png *img)
     return true;
 }
 
-bool tsu_ds_png_read(const char *path, tsu_ds_png *img, char *err, size_t err_size)
+bool tsu_png_decode(const uint8_t *data, size_t size, tsu_image *img, char *err, size_t err_size)
 {
-    memset(img, 0, sizeof *img);
-    /* O_NONBLOCK: a FIFO named x.png must not hang the open; only regular
-     * files are read. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-        close(fd);
-        snprintf(err, err_size, "not a regular file");
-        return false;
-    }
-    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
-    if (!fp) {
-        snprintf(err, err_size, "%s", strerror(errno));
-        if (fd >= 0) close(fd);
-        return false;
-    }
-    uint8_t sig[8];
-    if (fread(sig, 1, 8, fp) != 8 || png_sig_cmp(sig, 0, 8)) {
-        snprintf(err, err_size, "not a PNG file");
-        fclose(fp);
-        return false;
-    }
-    png_ctx ctx = {.err = err, .err_size = err_size};
+    png_ctx ctx = {.data = data, .size = size, .err = err, .err_size = err_size};
     ctx.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
     if (ctx.png) ctx.info = png_create_info_struct(ctx.png);
     bool ok = false;
     if (!ctx.png || !ctx.info) snprintf(err, err_size, "out of memory");
-    else ok = decode(fp, &ctx, img);
+    else ok = decode(&ctx, img);
     png_destroy_read_struct(ctx.png ? &ctx.png : NULL, ctx.info ? &ctx.info : NULL, NULL);
     free(ctx.row);
     free(ctx.pixels);
-    fclose(fp);
     return ok;
 }
