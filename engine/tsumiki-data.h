@@ -140,6 +140,79 @@ typedef struct {
 tsu_status tsu_image_load(const char *path, tsu_image *img, tsu_diag *diag);
 void tsu_image_free(tsu_image *img);
 
+/* How pictures are fitted to a network's input size. */
+typedef enum {
+    TSU_FIT_STRETCH, /* to the size, aspect ratio lost */
+    TSU_FIT_CROP,    /* the middle that has the target's aspect ratio */
+    TSU_FIT_PAD,     /* the whole picture, black borders */
+} tsu_fit;
+const char *tsu_fit_name(tsu_fit fit); /* "stretch", "crop", "pad" */
+bool tsu_fit_parse(const char *text, tsu_fit *fit);
+
+/* Resizes src into *out (width x height, src's channels; malloc'd): area
+ * averaging along an axis that shrinks, bilinear along one that grows. */
+void tsu_image_resize(const tsu_image *src, int width, int height, tsu_fit fit, tsu_image *out);
+/* To 1 channel (Rec. 601 luma) or 3 (grey copied), in place. */
+void tsu_image_set_channels(tsu_image *img, int channels);
+
+/* What `dataset create` did to each picture, and predict does again. */
+typedef struct {
+    int width, height;
+    bool grayscale;
+    tsu_fit fit;
+} tsu_image_prep;
+/* tsu_image_load, then channels and size as prep says. */
+tsu_status tsu_image_prepare(const char *path, const tsu_image_prep *prep, tsu_image *out,
+                             tsu_diag *diag);
+/* Writes img as an 8-bit PNG, atomically; errors name the file. */
+tsu_status tsu_image_write_png(const char *path, const tsu_image *img, tsu_diag *diag);
+
+/* ------------------------------------------- a folder of class folders */
+
+/* `tsumiki-cli dataset create`: FOLDER/CLASS/picture files (sorted class
+ * names are the class indices; hidden entries and files not named .png,
+ * .jpg, .jpeg or .bmp are skipped) become OUT/images/CLASS/NAME.png,
+ * OUT/training.csv (+ OUT/validation.csv) and OUT/dataset.json
+ * (docs/datasets.md). Deterministic for the same inputs and seed. */
+#define TSU_FOLDER_INFO "dataset.json"
+typedef struct {
+    const char *folder, *out_dir;
+    tsu_image_prep prep;
+    double validation; /* the fraction of each class held out; 0: none */
+    uint64_t seed;     /* which samples are held out */
+    void (*progress)(void *user, int done, int total); /* after each picture; may be NULL */
+    void *user;
+} tsu_folder_options;
+
+typedef struct {
+    int n_classes;
+    char **classes;         /* sorted folder names */
+    int *per_class;         /* pictures written per class */
+    int training, validation;
+    int not_images;         /* entries skipped: hidden, folders, other files */
+    int n_failed;
+    char **failed;          /* "PATH: reason" for each picture that could not be read */
+} tsu_folder_report;
+
+/* Unreadable pictures are skipped and listed in report; an empty class
+ * folder, a class with no readable picture, or a failed write is an error
+ * (TSU_E_DATA, TSU_E_IO) naming the folder or file. Clear the report with
+ * tsu_folder_report_clear even on failure. */
+tsu_status tsu_folder_dataset_create(const tsu_folder_options *options,
+                                     tsu_folder_report *report, tsu_diag *diag);
+void tsu_folder_report_clear(tsu_folder_report *report);
+
+/* What dataset.json in dir records. */
+typedef struct {
+    tsu_image_prep prep;
+    int n_classes;
+    char **classes;
+} tsu_folder_info;
+/* TSU_E_IO when dir has no dataset.json; TSU_E_DATA (naming the key) when
+ * it is malformed. */
+tsu_status tsu_folder_info_load(const char *dir, tsu_folder_info *info, tsu_diag *diag);
+void tsu_folder_info_clear(tsu_folder_info *info);
+
 /* ------------------------------------------------------- NumPy arrays */
 
 /* A float32 array as numpy saves it (.npy: '<f4', C order). */

@@ -119,3 +119,53 @@ bool tsu_png_decode(const uint8_t *data, size_t size, tsu_image *img, char *err,
     free(ctx.pixels);
     return ok;
 }
+
+/* ---- writing */
+
+typedef struct {
+    png_structp png;
+    png_infop info;
+    uint8_t *row;
+} png_out;
+
+static void on_write_error(png_structp png, png_const_charp msg)
+{
+    png_longjmp(png, 1);
+}
+
+static bool encode(png_out *o, FILE *fp, const tsu_image *img)
+{
+    if (setjmp(png_jmpbuf(o->png))) return false;
+    png_init_io(o->png, fp);
+    png_set_IHDR(o->png, o->info, (png_uint_32)img->width, (png_uint_32)img->height, 8,
+                 img->channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(o->png, o->info);
+    const size_t w = (size_t)img->width, plane = w * (size_t)img->height;
+    o->row = tsu_xmalloc(w * (size_t)img->channels);
+    for (int y = 0; y < img->height; y++) {
+        for (size_t x = 0; x < w; x++)
+            for (int c = 0; c < img->channels; c++)
+                o->row[x * img->channels + c] = img->pixels[c * plane + (size_t)y * w + x];
+        png_write_row(o->png, o->row);
+    }
+    png_write_end(o->png, NULL);
+    return true;
+}
+
+tsu_status tsu_image_write_png(const char *path, const tsu_image *img, tsu_diag *diag)
+{
+    tsu_atomic_file file;
+    if (!tsu_atomic_open(&file, path, diag)) return tsu_diag_status(diag);
+    png_out o = {0};
+    o.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_write_error, on_warning);
+    if (o.png) o.info = png_create_info_struct(o.png);
+    bool ok = o.png && o.info && encode(&o, file.stream, img);
+    png_destroy_write_struct(o.png ? &o.png : NULL, o.info ? &o.info : NULL);
+    free(o.row);
+    if (!ok) {
+        tsu_atomic_abort(&file);
+        return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot encode the PNG", path);
+    }
+    return tsu_atomic_commit(&file, diag);
+}
