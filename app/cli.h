@@ -11,6 +11,7 @@ int cli_eval(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_predict(int argc, char **argv);
+int cli_dataset(int argc, char **argv);
 int cli_settings(int argc, char **argv);
 
 /* "Training: epochs 5, batch_size 64, ..." (the settings that apply;
