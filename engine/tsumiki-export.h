@@ -75,6 +75,30 @@ const char *const *tsu_import_onnx_operators(void);
 tsu_status tsu_predict_npy(const tsu_project *project, const char *weights, const char *input,
                            int n_outputs, const char *const *outputs, int threads, tsu_diag *diag);
 
+/* The classes of pictures: each prepared the way the project's training
+ * dataset was made (its dataset.json, see tsu_folder_info_load), or, when
+ * the dataset has none, stretched to the Input node's shape. The network
+ * must have one Input and one output; outputs that are not a Softmax's
+ * pass through a softmax. */
+typedef struct {
+    int n_images, n_classes;
+    char **paths;        /* the pictures; a directory's pictures sorted by name */
+    float *probs;        /* n_images x n_classes */
+    char **class_names;  /* from dataset.json, else NULL */
+} tsu_image_predictions;
+/* args are picture files and directories of them. An unreadable picture is
+ * an error naming it. Free with tsu_image_predictions_clear even on failure. */
+tsu_status tsu_predict_images(const tsu_project *project, const char *weights,
+                              const char *const *args, int n_args, int threads,
+                              tsu_image_predictions *out, tsu_diag *diag);
+void tsu_image_predictions_clear(tsu_image_predictions *p);
+/* "path,class,probability[,class,probability...]" a picture a line, the
+ * top k classes best first (names when known, else indices). */
+void tsu_image_predictions_print(const tsu_image_predictions *p, int top, FILE *out);
+/* The same under a header line (path,class1,probability1,...), atomically. */
+tsu_status tsu_image_predictions_write_csv(const tsu_image_predictions *p, int top,
+                                           const char *path, tsu_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

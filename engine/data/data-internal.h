@@ -94,6 +94,23 @@ int tsu_exif_orientation(const uint8_t *app1, size_t size);
 /* Turns img so that orientation (EXIF 1-8) becomes 1. */
 void tsu_image_orient(tsu_image *img, int orientation);
 
+/* A growable list of malloc'd names. */
+typedef struct {
+    char **names;
+    int n, cap;
+} tsu_name_list;
+void tsu_name_list_add(tsu_name_list *l, const char *name);
+void tsu_name_list_clear(tsu_name_list *l);
+/* The entries of dir, sorted by name (bytes, so the same on every
+ * machine): subfolders when want_dirs, else regular files named .png,
+ * .jpg, .jpeg or .bmp. Hidden entries and the rest are counted in
+ * *skipped (when not NULL). */
+bool tsu_list_dir(const char *dir, bool want_dirs, tsu_name_list *out, int *skipped,
+                  tsu_diag *diag);
+
+/* A CSV cell, quoted when it holds a comma, quote or line break. */
+void tsu_csv_put_cell(FILE *f, const char *text);
+
 /* tsu_image_load with the reason in err (e.g. "not a PNG, JPEG or BMP file"). */
 bool tsu_image_read(const char *path, tsu_image *img, char *err, size_t err_size);
 

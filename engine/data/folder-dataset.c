@@ -14,12 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-typedef struct {
-    char **names;
-    int n, cap;
-} name_list;
-
-static void list_add(name_list *l, const char *name)
+void tsu_name_list_add(tsu_name_list *l, const char *name)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 16;
@@ -28,11 +23,11 @@ static void list_add(name_list *l, const char *name)
     l->names[l->n++] = tsu_ds_printf("%s", name);
 }
 
-static void list_clear(name_list *l)
+void tsu_name_list_clear(tsu_name_list *l)
 {
     for (int i = 0; i < l->n; i++) free(l->names[i]);
     free(l->names);
-    *l = (name_list){0};
+    *l = (tsu_name_list){0};
 }
 
 static int compare_names(const void *a, const void *b)
@@ -51,11 +46,8 @@ static bool is_image_name(const char *name)
     return false;
 }
 
-/* The entries of dir, sorted by name (bytes, so the same on every
- * machine): subfolders when want_dirs, else regular files. Hidden entries
- * and the other kind are counted in *skipped. */
-static bool list_dir(const char *dir, bool want_dirs, name_list *out, int *skipped,
-                     tsu_diag *diag)
+bool tsu_list_dir(const char *dir, bool want_dirs, tsu_name_list *out, int *skipped,
+                  tsu_diag *diag)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -71,7 +63,7 @@ static bool list_dir(const char *dir, bool want_dirs, name_list *out, int *skipp
         bool is_file = stat(path, &st) == 0 && S_ISREG(st.st_mode);
         free(path);
         if (e->d_name[0] != '.' && (want_dirs ? is_dir : is_file && is_image_name(e->d_name)))
-            list_add(out, e->d_name);
+            tsu_name_list_add(out, e->d_name);
         else if (skipped)
             (*skipped)++;
     }
@@ -91,7 +83,7 @@ static bool make_dir(const char *path, tsu_diag *diag)
 /* The PNG's name: the picture's name with .png for its extension, or the
  * whole name plus .png when another picture of the class has that stem
  * (a.jpg beside a.png). */
-static char *png_name(const name_list *files, int i)
+static char *png_name(const tsu_name_list *files, int i)
 {
     const char *name = files->names[i], *dot = strrchr(name, '.');
     size_t stem = (size_t)(dot - name);
@@ -102,8 +94,7 @@ static char *png_name(const name_list *files, int i)
     return tsu_ds_printf("%.*s.png", (int)stem, name);
 }
 
-/* A CSV cell, quoted when it holds a comma, quote or line break. */
-static void put_cell(FILE *f, const char *text)
+void tsu_csv_put_cell(FILE *f, const char *text)
 {
     if (!strpbrk(text, ",\"\r\n")) {
         fputs(text, f);
@@ -131,13 +122,13 @@ static tsu_status write_csv(const char *path, const sample *s, int n, bool valid
     fputs("x:image,y:label\n", file.stream);
     for (int i = 0; i < n; i++)
         if (s[i].validation == validation) {
-            put_cell(file.stream, s[i].png);
+            tsu_csv_put_cell(file.stream, s[i].png);
             fprintf(file.stream, ",%d\n", s[i].label);
         }
     return tsu_atomic_commit(&file, diag);
 }
 
-static tsu_status write_info(const tsu_folder_options *o, const name_list *classes,
+static tsu_status write_info(const tsu_folder_options *o, const tsu_name_list *classes,
                              const tsu_folder_report *r, tsu_diag *diag)
 {
     json_object *root = json_object_new_object(), *names = json_object_new_array();
@@ -193,7 +184,7 @@ static void add_failure(tsu_folder_report *r, const tsu_diag *d)
 
 /* One class: its pictures prepared and written under images/CLASS/. */
 static tsu_status make_class(const tsu_folder_options *o, const char *name, int label,
-                             const name_list *files, sample **samples, int *n_samples,
+                             const tsu_name_list *files, sample **samples, int *n_samples,
                              int *done, int total, tsu_folder_report *r, tsu_diag *diag)
 {
     char *src_dir = tsu_ds_path_join(o->folder, name);
@@ -236,18 +227,18 @@ tsu_status tsu_folder_dataset_create(const tsu_folder_options *o, tsu_folder_rep
                                      tsu_diag *diag)
 {
     *r = (tsu_folder_report){0};
-    name_list classes = {0};
-    if (!list_dir(o->folder, true, &classes, NULL, diag)) return tsu_diag_status(diag);
+    tsu_name_list classes = {0};
+    if (!tsu_list_dir(o->folder, true, &classes, NULL, diag)) return tsu_diag_status(diag);
     tsu_status st = TSU_OK;
     if (classes.n == 0)
         st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
                           "%s: no class folders (expected one subfolder of pictures per class)",
                           o->folder);
-    name_list *files = tsu_xcalloc((size_t)(classes.n ? classes.n : 1), sizeof *files);
+    tsu_name_list *files = tsu_xcalloc((size_t)(classes.n ? classes.n : 1), sizeof *files);
     int total = 0;
     for (int c = 0; st == TSU_OK && c < classes.n; c++) {
         char *dir = tsu_ds_path_join(o->folder, classes.names[c]);
-        if (!list_dir(dir, false, &files[c], &r->not_images, diag)) st = TSU_E_IO;
+        if (!tsu_list_dir(dir, false, &files[c], &r->not_images, diag)) st = TSU_E_IO;
         else if (files[c].n == 0)
             st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
                               "%s: empty class folder (no .png, .jpg, .jpeg or .bmp files)", dir);
@@ -277,7 +268,7 @@ tsu_status tsu_folder_dataset_create(const tsu_folder_options *o, tsu_folder_rep
     free(valid);
     for (int i = 0; i < n; i++) free(samples[i].png);
     free(samples);
-    for (int c = 0; c < classes.n; c++) list_clear(&files[c]);
+    for (int c = 0; c < classes.n; c++) tsu_name_list_clear(&files[c]);
     free(files);
     r->classes = classes.names; /* the report keeps the names */
     return st;

@@ -1,8 +1,12 @@
 /* predict.c — trained weights over the samples of a .npy file, the outputs
  * the exports have (the inference plan's) written as .npy files. */
 #include "export/export-internal.h"
+#include "data/data-internal.h"
 
 #include <limits.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,16 +90,31 @@ static tsu_status alloc_outputs(const tsu_xplan *plan, int64_t samples, tsu_npy 
     return TSU_OK;
 }
 
-static tsu_status run_batches(tsu_net *net, const tsu_xplan *plan, const tsu_npy *in,
+/* The network for up to `samples` samples at a time, weights loaded. */
+static tsu_net *open_net(tsu_graph *graph, int64_t samples, const char *weights, int threads,
+                         tsu_diag *diag)
+{
+    int batch = samples < PREDICT_BATCH ? (int)samples : PREDICT_BATCH;
+    tsu_net_config cfg = {.max_batch = batch, .threads = threads, .seed = 1, .training = false};
+    tsu_net *net = tsu_net_new(graph, &cfg, diag);
+    if (net && tsu_net_load_safetensors(net, weights, diag) != TSU_OK) {
+        tsu_net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+/* Runs samples (each the Input node's size) through net, writing each
+ * output's values to out[o].data. */
+static tsu_status run_batches(tsu_net *net, const tsu_xplan *plan, const float *in, int samples,
                               tsu_npy *out, tsu_diag *diag)
 {
     const tsu_node *input = plan->inputs[0];
     const size_t in_size = tsu_shape_size(tsu_node_shape(input));
     float *dst = tsu_net_input(net, tsu_node_param(input, "dataset")->string);
-    const int samples = (int)in->dims[0];
     for (int at = 0; at < samples; at += PREDICT_BATCH) {
         const int n = samples - at < PREDICT_BATCH ? samples - at : PREDICT_BATCH;
-        memcpy(dst, in->data + (size_t)at * in_size, (size_t)n * in_size * sizeof(float));
+        memcpy(dst, in + (size_t)at * in_size, (size_t)n * in_size * sizeof(float));
         tsu_status st = tsu_net_forward(net, n, false, diag);
         if (st != TSU_OK) return st;
         for (int o = 0; o < plan->n_outputs; o++) {
@@ -123,12 +142,10 @@ tsu_status tsu_predict_npy(const tsu_project *project, const char *weights, cons
         st = alloc_outputs(&plan, in.dims[0], out, diag);
     }
     if (st == TSU_OK) {
-        int batch = in.dims[0] < PREDICT_BATCH ? (int)in.dims[0] : PREDICT_BATCH;
-        tsu_net_config cfg = {.max_batch = batch, .threads = threads, .seed = 1, .training = false};
-        net = tsu_net_new(graph, &cfg, diag);
-        st = net ? tsu_net_load_safetensors(net, weights, diag) : tsu_diag_status(diag);
+        net = open_net(graph, in.dims[0], weights, threads, diag);
+        st = net ? TSU_OK : tsu_diag_status(diag);
     }
-    if (st == TSU_OK) st = run_batches(net, &plan, &in, out, diag);
+    if (st == TSU_OK) st = run_batches(net, &plan, in.data, (int)in.dims[0], out, diag);
     for (int o = 0; st == TSU_OK && o < plan.n_outputs; o++)
         st = tsu_npy_write(outputs[o], &out[o], diag);
     for (int o = 0; out && o < plan.n_outputs; o++) tsu_npy_free(&out[o]);
@@ -138,4 +155,207 @@ tsu_status tsu_predict_npy(const tsu_project *project, const char *weights, cons
     tsu_xplan_free(&plan);
     tsu_graph_free(graph);
     return st;
+}
+
+/* ---- pictures */
+
+/* How pictures become the Input's tensor: the training dataset's
+ * dataset.json when there is one, else the Input shape, stretched. */
+static tsu_status find_prep(const tsu_project *project, const tsu_node *input,
+                            tsu_image_prep *prep, tsu_image_predictions *out, tsu_diag *diag)
+{
+    const tsu_shape *s = tsu_node_shape(input);
+    if (s->ndim != 3 || (s->d[0] != 1 && s->d[0] != 3))
+        return tsu_diag_add(diag, TSU_E_SHAPE, tsu_node_id(input), NULL,
+                            "predicting pictures needs an Input of shape [1 or 3, H, W]");
+    *prep = (tsu_image_prep){.width = s->d[2], .height = s->d[1], .grayscale = s->d[0] == 1,
+                             .fit = TSU_FIT_STRETCH};
+    tsu_dataset_settings settings = {0};
+    tsu_diag quiet;
+    tsu_diag_init(&quiet);
+    tsu_status st = TSU_OK;
+    if (tsu_project_get_dataset(project, &settings, &quiet) == TSU_OK &&
+        settings.training.present && settings.training.source && settings.training.path &&
+        !strcmp(settings.training.source, "csv")) {
+        char *project_dir = tsu_project_dir(project);
+        char *csv = tsu_ds_path_join(project_dir, settings.training.path);
+        char *dir = tsu_ds_dirname(csv);
+        free(project_dir);
+        char *json = tsu_ds_path_join(dir, TSU_FOLDER_INFO);
+        tsu_folder_info info;
+        if (access(json, F_OK) == 0 && (st = tsu_folder_info_load(dir, &info, diag)) == TSU_OK) {
+            if (info.prep.width != prep->width || info.prep.height != prep->height ||
+                info.prep.grayscale != prep->grayscale)
+                st = tsu_diag_add(diag, TSU_E_SHAPE, tsu_node_id(input), NULL,
+                                  "%s records %s %dx%d pictures but the Input takes [%d, %d, %d]",
+                                  json, info.prep.grayscale ? "grayscale" : "RGB",
+                                  info.prep.width, info.prep.height, s->d[0], s->d[1], s->d[2]);
+            *prep = info.prep;
+            out->class_names = info.classes;
+            out->n_classes = info.n_classes;
+        }
+        free(json);
+        free(dir);
+        free(csv);
+    }
+    tsu_dataset_settings_clear(&settings);
+    tsu_diag_free(&quiet);
+    return st;
+}
+
+/* Directories become their pictures, sorted; files are taken as given. */
+static tsu_status expand_args(const char *const *args, int n_args, tsu_name_list *paths,
+                              tsu_diag *diag)
+{
+    for (int a = 0; a < n_args; a++) {
+        struct stat st;
+        if (stat(args[a], &st) != 0 || !S_ISDIR(st.st_mode)) {
+            tsu_name_list_add(paths, args[a]);
+            continue;
+        }
+        tsu_name_list files = {0};
+        if (!tsu_list_dir(args[a], false, &files, NULL, diag)) return TSU_E_IO;
+        for (int i = 0; i < files.n; i++) {
+            char *path = tsu_ds_path_join(args[a], files.names[i]);
+            tsu_name_list_add(paths, path);
+            free(path);
+        }
+        tsu_name_list_clear(&files);
+    }
+    if (paths->n == 0)
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "no pictures to predict");
+    return TSU_OK;
+}
+
+/* The pictures as the Input tensor: uint8 scaled by 1/255, as datasets are. */
+static tsu_status load_pictures(const tsu_name_list *paths, const tsu_image_prep *prep,
+                                float **tensor, tsu_diag *diag)
+{
+    const size_t size = (size_t)(prep->grayscale ? 1 : 3) * prep->width * prep->height;
+    size_t count;
+    if (!tsu_size_mul(size, (size_t)paths->n, &count) || count > SIZE_MAX / sizeof(float))
+        return tsu_diag_add(diag, TSU_E_NOMEM, NULL, NULL, "%d pictures do not fit in memory",
+                            paths->n);
+    *tensor = tsu_xmalloc(count * sizeof(float));
+    for (int i = 0; i < paths->n; i++) {
+        tsu_image img;
+        tsu_status st = tsu_image_prepare(paths->names[i], prep, &img, diag);
+        if (st != TSU_OK) return st;
+        for (size_t k = 0; k < size; k++) (*tensor)[(size_t)i * size + k] = img.pixels[k] / 255.0f;
+        tsu_image_free(&img);
+    }
+    return TSU_OK;
+}
+
+static void softmax_rows(float *p, int rows, int cols)
+{
+    for (int r = 0; r < rows; r++, p += cols) {
+        float max = p[0], sum = 0;
+        for (int c = 1; c < cols; c++) max = p[c] > max ? p[c] : max;
+        for (int c = 0; c < cols; c++) sum += p[c] = expf(p[c] - max);
+        for (int c = 0; c < cols; c++) p[c] /= sum;
+    }
+}
+
+tsu_status tsu_predict_images(const tsu_project *project, const char *weights,
+                              const char *const *args, int n_args, int threads,
+                              tsu_image_predictions *out, tsu_diag *diag)
+{
+    *out = (tsu_image_predictions){0};
+    tsu_graph *graph = tsu_graph_build(project, diag);
+    tsu_xplan plan = {0};
+    tsu_name_list paths = {0};
+    tsu_image_prep prep;
+    float *tensor = NULL;
+    tsu_npy result = {0};
+    tsu_net *net = NULL;
+    tsu_status st = tsu_graph_valid(graph) ? tsu_xplan_build(graph, &plan, diag) : TSU_E_GRAPH;
+    if (st == TSU_OK) st = check_outputs(&plan, 1, diag);
+    if (st == TSU_OK) st = find_prep(project, plan.inputs[0], &prep, out, diag);
+    if (st == TSU_OK) st = expand_args(args, n_args, &paths, diag);
+    if (st == TSU_OK) st = load_pictures(&paths, &prep, &tensor, diag);
+    const int n_out = st == TSU_OK ? (int)tsu_shape_size(tsu_node_shape(plan.outputs[0])) : 0;
+    if (st == TSU_OK && out->class_names && out->n_classes != n_out)
+        st = tsu_diag_add(diag, TSU_E_SHAPE, tsu_node_id(plan.outputs[0]), NULL,
+                          "the network has %d outputs but the dataset has %d classes", n_out,
+                          out->n_classes);
+    if (st == TSU_OK) st = alloc_outputs(&plan, paths.n, &result, diag);
+    if (st == TSU_OK) {
+        net = open_net(graph, paths.n, weights, threads, diag);
+        st = net ? run_batches(net, &plan, tensor, paths.n, &result, diag) : tsu_diag_status(diag);
+    }
+    if (st == TSU_OK) {
+        if (strcmp(tsu_node_type(plan.outputs[0]), "Softmax")) softmax_rows(result.data, paths.n, n_out);
+        out->n_images = paths.n;
+        out->n_classes = n_out;
+        out->paths = paths.names;
+        out->probs = result.data;
+        paths = (tsu_name_list){0};
+        result.data = NULL;
+    }
+    tsu_name_list_clear(&paths);
+    tsu_npy_free(&result);
+    free(tensor);
+    tsu_net_free(net);
+    tsu_xplan_free(&plan);
+    tsu_graph_free(graph);
+    return st;
+}
+
+void tsu_image_predictions_clear(tsu_image_predictions *p)
+{
+    for (int i = 0; p->paths && i < p->n_images; i++) free(p->paths[i]);
+    free(p->paths);
+    free(p->probs);
+    for (int c = 0; p->class_names && c < p->n_classes; c++) free(p->class_names[c]);
+    free(p->class_names);
+    *p = (tsu_image_predictions){0};
+}
+
+/* The k most likely classes of row p (n classes), best first. */
+static void top_classes(const float *p, int n, int k, int *best)
+{
+    for (int j = 0; j < k; j++) {
+        best[j] = -1;
+        for (int c = 0; c < n; c++) {
+            bool taken = false;
+            for (int t = 0; t < j; t++) taken = taken || best[t] == c;
+            if (!taken && (best[j] < 0 || p[c] > p[best[j]])) best[j] = c;
+        }
+    }
+}
+
+void tsu_image_predictions_print(const tsu_image_predictions *p, int top, FILE *f)
+{
+    if (top > p->n_classes) top = p->n_classes;
+    int *best = tsu_xcalloc((size_t)(top > 0 ? top : 1), sizeof *best);
+    tsu_c_numeric scope;
+    tsu_c_numeric_begin(&scope);
+    for (int i = 0; i < p->n_images; i++) {
+        const float *row = p->probs + (size_t)i * p->n_classes;
+        top_classes(row, p->n_classes, top, best);
+        tsu_csv_put_cell(f, p->paths[i]);
+        for (int j = 0; j < top; j++) {
+            fputc(',', f);
+            if (p->class_names) tsu_csv_put_cell(f, p->class_names[best[j]]);
+            else fprintf(f, "%d", best[j]);
+            fprintf(f, ",%.4f", row[best[j]]);
+        }
+        fputc('\n', f);
+    }
+    tsu_c_numeric_end(&scope);
+    free(best);
+}
+
+tsu_status tsu_image_predictions_write_csv(const tsu_image_predictions *p, int top,
+                                           const char *path, tsu_diag *diag)
+{
+    tsu_atomic_file file;
+    if (!tsu_atomic_open(&file, path, diag)) return tsu_diag_status(diag);
+    fputs("path", file.stream);
+    for (int j = 1; j <= top && j <= p->n_classes; j++)
+        fprintf(file.stream, ",class%d,probability%d", j, j);
+    fputc('\n', file.stream);
+    tsu_image_predictions_print(p, top, file.stream);
+    return tsu_atomic_commit(&file, diag);
 }
