@@ -203,28 +203,46 @@ static tsu_status find_prep(const tsu_project *project, const tsu_node *input,
     return st;
 }
 
-/* Directories become their pictures, sorted; files are taken as given. */
+/* Depth of folders within folders searched for pictures: enough for a
+ * folder of class folders, and an end to symbolic link loops. */
+#define PREDICT_MAX_DEPTH 8
+
+/* The pictures in dir and its subfolders, each level sorted by name. */
+static tsu_status add_folder(const char *dir, int depth, tsu_name_list *paths, tsu_diag *diag)
+{
+    tsu_name_list files = {0}, subdirs = {0};
+    tsu_status st = tsu_list_dir(dir, false, &files, NULL, diag) &&
+                            (depth >= PREDICT_MAX_DEPTH || tsu_list_dir(dir, true, &subdirs, NULL, diag))
+                        ? TSU_OK : TSU_E_IO;
+    for (int i = 0; st == TSU_OK && i < files.n; i++) {
+        char *path = tsu_ds_path_join(dir, files.names[i]);
+        tsu_name_list_add(paths, path);
+        free(path);
+    }
+    for (int i = 0; st == TSU_OK && i < subdirs.n; i++) {
+        char *path = tsu_ds_path_join(dir, subdirs.names[i]);
+        st = add_folder(path, depth + 1, paths, diag);
+        free(path);
+    }
+    tsu_name_list_clear(&files);
+    tsu_name_list_clear(&subdirs);
+    return st;
+}
+
+/* Folders become their pictures; files are taken as given. */
 static tsu_status expand_args(const char *const *args, int n_args, tsu_name_list *paths,
                               tsu_diag *diag)
 {
-    for (int a = 0; a < n_args; a++) {
-        struct stat st;
-        if (stat(args[a], &st) != 0 || !S_ISDIR(st.st_mode)) {
-            tsu_name_list_add(paths, args[a]);
-            continue;
-        }
-        tsu_name_list files = {0};
-        if (!tsu_list_dir(args[a], false, &files, NULL, diag)) return TSU_E_IO;
-        for (int i = 0; i < files.n; i++) {
-            char *path = tsu_ds_path_join(args[a], files.names[i]);
-            tsu_name_list_add(paths, path);
-            free(path);
-        }
-        tsu_name_list_clear(&files);
+    tsu_status st = TSU_OK;
+    for (int a = 0; st == TSU_OK && a < n_args; a++) {
+        struct stat info;
+        if (stat(args[a], &info) == 0 && S_ISDIR(info.st_mode)) st = add_folder(args[a], 0, paths, diag);
+        else tsu_name_list_add(paths, args[a]);
     }
-    if (paths->n == 0)
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "no pictures to predict");
-    return TSU_OK;
+    if (st == TSU_OK && paths->n == 0)
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "no pictures (.png, .jpg, .jpeg, .bmp) in %s%s",
+                            args[0], n_args > 1 ? " and the other folders" : "");
+    return st;
 }
 
 /* The pictures as the Input tensor: uint8 scaled by 1/255, as datasets are. */
