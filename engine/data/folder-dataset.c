@@ -68,7 +68,7 @@ bool tsu_list_dir(const char *dir, bool want_dirs, tsu_name_list *out, int *skip
             (*skipped)++;
     }
     closedir(d);
-    qsort(out->names, (size_t)out->n, sizeof *out->names, compare_names);
+    if (out->n > 1) qsort(out->names, (size_t)out->n, sizeof *out->names, compare_names);
     return true;
 }
 
