@@ -449,6 +449,18 @@ static void test_folder(void)
     g_assert_cmpint(shape.d[0], ==, 3);
     g_assert_cmpint(shape.d[2], ==, 4);
     tsu_dataset_free(ds);
+    /* A CSV naming JPEG and BMP cells reads them through the same call. */
+    char *bmp = path_in(pics, "x.bmp");
+    write_bmp(bmp, 8, 8, 24, FALSE, 0, (guint8[192]){0}, NULL, 0);
+    g_free(bmp);
+    write_text(pics, "mixed.csv", "x:image,y:label\na-cat/a-cat00.jpg,0\nx.bmp,1\n");
+    ds = open_json("{\"source\":\"csv\",\"path\":\"pics/mixed.csv\"}", root, &diag);
+    if (!ds) g_error("%s", tsu_diag_message(&diag, "?"));
+    g_assert_cmpint(tsu_dataset_size(ds), ==, 2);
+    const int x = tsu_dataset_variable_find(ds, "x");
+    g_assert_cmpint(ABS(tsu_dataset_image(ds, x, 0)[0] - blocks(0, 0, 0)), <=, 3);
+    g_assert_cmpint(tsu_dataset_image(ds, x, 1)[0], ==, 0);
+    tsu_dataset_free(ds);
     tsu_diag_free(&diag);
 
     make_subdir(pics, "c-empty");

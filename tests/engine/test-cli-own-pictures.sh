@@ -43,6 +43,13 @@ right=$(awk -F, 'NR > 1 { n = split($1, p, "/"); if (p[n - 1] == $2) r++ } END {
 echo "$right of 12 new pictures right"
 [ "$right" -ge 10 ] || fail "only $right of 12 new pictures right"
 
+# Without dataset.json the pictures are stretched to the Input shape and
+# the classes are indices.
+rm "$work/data/dataset.json"
+"$cli" predict "$work/own-pictures.tsumiki" --weights "$work/run/best.safetensors" \
+    "$work/new/square/square-00.jpg" > "$work/pred" || fail "predict without dataset.json"
+grep -q "^$work/new/square/square-00.jpg,1,0\.[0-9]*$" "$work/pred" || fail "index output: $(cat "$work/pred")"
+
 # Bad input: an empty class folder, a missing picture.
 mkdir "$work/pics/zz-empty"
 "$cli" dataset create "$work/pics" --size 32x32 --out "$work/d2" 2> "$work/err" && fail "empty class accepted"
