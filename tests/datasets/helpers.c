@@ -156,3 +156,18 @@ const char *expect_error(const char *json, const char *base_dir, tsu_diag *diag,
     va_end(ap);
     return msg;
 }
+
+void fuzz_mutate(guint8 *bytes, gsize *size, const char *alphabet)
+{
+    int edits = g_test_rand_int_range(1, 6);
+    for (int e = 0; e < edits && *size; e++) {
+        gsize at = (gsize)g_test_rand_int_range(0, (gint32)*size);
+        switch (g_test_rand_int_range(0, 4)) {
+        case 0: *size = at; break; /* truncate */
+        case 1: bytes[at] = (guint8)g_test_rand_int_range(0, 256); break;
+        case 2: bytes[at] ^= (guint8)(1u << g_test_rand_int_range(0, 8)); break;
+        default:
+            if (alphabet) bytes[at] = (guint8)alphabet[g_test_rand_int_range(0, (gint32)strlen(alphabet))];
+        }
+    }
+}

@@ -41,4 +41,8 @@ tsu_dataset *open_json(const char *json, const char *base_dir, tsu_diag *diag);
 const char *expect_error(const char *json, const char *base_dir, tsu_diag *diag, ...)
     G_GNUC_NULL_TERMINATED;
 
+/* 1 to 5 random edits: truncation, a random byte, a flipped bit, or a
+ * byte from alphabet (when not NULL). g_test_rand: reproducible by seed. */
+void fuzz_mutate(guint8 *bytes, gsize *size, const char *alphabet);
+
 #endif

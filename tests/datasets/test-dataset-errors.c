@@ -300,21 +300,6 @@ static void test_label_range(Fixture *f, gconstpointer data)
 
 /* ---------------------------------------------------------------- fuzz */
 
-static void mutate(guint8 *bytes, gsize *size, const char *alphabet)
-{
-    int edits = g_test_rand_int_range(1, 6);
-    for (int e = 0; e < edits && *size; e++) {
-        gsize at = (gsize)g_test_rand_int_range(0, (gint32)*size);
-        switch (g_test_rand_int_range(0, 4)) {
-        case 0: *size = at; break; /* truncate */
-        case 1: bytes[at] = (guint8)g_test_rand_int_range(0, 256); break;
-        case 2: bytes[at] ^= (guint8)(1u << g_test_rand_int_range(0, 8)); break;
-        default:
-            if (alphabet) bytes[at] = (guint8)alphabet[g_test_rand_int_range(0, (gint32)strlen(alphabet))];
-        }
-    }
-}
-
 /* Opens the spec on damaged copies of files; only asserts consistency. */
 static void fuzz_file(Fixture *f, const char *name, gboolean gz, const char *alphabet,
                       const char *json, int rounds)
@@ -338,7 +323,7 @@ static void fuzz_file(Fixture *f, const char *name, gboolean gz, const char *alp
     for (int r = 0; r < rounds; r++) {
         guint8 *copy = g_memdup2(orig, orig_size);
         gsize size = orig_size;
-        mutate(copy, &size, alphabet);
+        fuzz_mutate(copy, &size, alphabet);
         write_bytes(path, copy, size, gz);
         tsu_dataset *ds = open_json(json, f->dir, &f->diag);
         if (ds) {

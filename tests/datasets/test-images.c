@@ -480,6 +480,58 @@ static void test_folder(void)
     tmpdir_free(root);
 }
 
+/* ---- damaged files: a picture or a message naming the file, never a crash */
+
+static void fuzz_picture(const char *path, int rounds)
+{
+    gchar *orig;
+    gsize orig_size;
+    g_assert_true(g_file_get_contents(path, &orig, &orig_size, NULL));
+    int opened = 0;
+    for (int r = 0; r < rounds; r++) {
+        guint8 *copy = g_memdup2(orig, orig_size);
+        gsize size = orig_size;
+        fuzz_mutate(copy, &size, NULL);
+        write_bytes(path, copy, size, FALSE);
+        tsu_diag diag;
+        tsu_diag_init(&diag);
+        tsu_image img;
+        if (tsu_image_load(path, &img, &diag) == TSU_OK) {
+            opened++;
+            g_assert_true(img.channels == 1 || img.channels == 3);
+            g_assert_cmpint(img.width, >=, 1);
+            g_assert_cmpint(img.height, >=, 1);
+            tsu_image_free(&img);
+        } else {
+            g_assert_nonnull(strstr(tsu_diag_message(&diag, ""), path));
+        }
+        tsu_diag_free(&diag);
+        g_free(copy);
+    }
+    g_test_message("%s: %d of %d damaged copies decoded", path, opened, rounds);
+    g_free(orig);
+}
+
+static void test_fuzz(void)
+{
+    char *dir = tmpdir_new();
+    char *jpg = path_in(dir, "f.jpg"), *bmp = path_in(dir, "f.bmp");
+    write_jpeg(jpg, &(jpeg_spec){.w = 16, .h = 8, .components = 3, .orientation = 6}, blocks);
+    fuzz_picture(jpg, 1500);
+    write_jpeg(jpg, &(jpeg_spec){.w = 16, .h = 8, .components = 1, .progressive = TRUE,
+                                 .orientation = 3, .big_endian = TRUE}, blocks);
+    fuzz_picture(jpg, 1500);
+    guint8 px[5 * 3 * 3] = {1, 2, 3};
+    write_bmp(bmp, 5, 3, 24, FALSE, 0, px, NULL, 0);
+    fuzz_picture(bmp, 1500);
+    guint8 pal[16] = {1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0, 10, 11, 12, 0};
+    write_bmp(bmp, 5, 3, 8, TRUE, 0, px, pal, 4);
+    fuzz_picture(bmp, 1500);
+    g_free(jpg);
+    g_free(bmp);
+    tmpdir_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -488,5 +540,6 @@ int main(int argc, char **argv)
     g_test_add_func("/images/bmp", test_bmp);
     g_test_add_func("/images/resize", test_resize);
     g_test_add_func("/images/folder-dataset", test_folder);
+    g_test_add_func("/images/fuzz", test_fuzz);
     return g_test_run();
 }
