@@ -31,6 +31,7 @@
     X(dropout)                                                                          \
     X(repeat_start)                                                                     \
     X(repeat_end)                                                                       \
+    X(image_augmentation)                                                               \
     X(flatten)                                                                          \
     X(reshape)                                                                          \
     X(concatenate)                                                                      \

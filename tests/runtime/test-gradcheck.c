@@ -111,6 +111,11 @@ static const grad_recipe recipes[] = {
     {"RepeatEnd", IN("x", "[2, 3]")
      "{\"id\": \"rs\", \"type\": \"RepeatStart\", \"inputs\": [\"x\"], \"params\": {\"times\": 2}}, "
      T("RepeatEnd", "[\"rs\"]", "\"start\": \"rs\"") SQ("t"), VALUES_SIGNED, 1},
+    /* Every option at once: for fixed draws (the step is pinned) the
+     * transform is linear in x, so the gradient is exact. */
+    {"ImageAugmentation", IN("x", "[2, 5, 6]") T("ImageAugmentation", "[\"x\"]",
+     "\"flip_lr\": true, \"flip_ud\": true, \"shift\": [1, 2], \"angle\": 0.5, "
+     "\"brightness\": 0.3, \"contrast\": 0.4, \"noise\": 0.1") SQ("t"), VALUES_SIGNED, 2},
     {"Flatten", IN("x", "[2, 2, 2]") T("Flatten", "[\"x\"]", "") SQ("t"), VALUES_SIGNED, 1},
     {"Reshape", IN("x", "[2, 3]") T("Reshape", "[\"x\"]", "\"shape\": [3, 2]") SQ("t"),
      VALUES_SIGNED, 1},

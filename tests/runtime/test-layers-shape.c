@@ -110,6 +110,9 @@ static const shape_case shape_cases[] = {
     {"RepeatEnd", VEC("x", 10) ", {\"id\": \"rs\", \"type\": \"RepeatStart\", \"inputs\": [\"x\"]}"
      ", {\"id\": \"t\", \"type\": \"RepeatEnd\", \"inputs\": [\"rs\"], \"params\": {\"start\": \"rs\"}}",
      "10", 0, 0, 0},
+    {"ImageAugmentation", IMG("x", 3, 5, 4) ", {\"id\": \"t\", "
+     "\"type\": \"ImageAugmentation\", \"inputs\": [\"x\"], \"params\": {\"angle\": 0.3}}",
+     "3x5x4", 0, 0, 0},
     {"Flatten", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Flatten\", \"inputs\": [\"x\"]}",
      "24", 0, 0, 0},
     {"Reshape", IMG("x", 2, 3, 4) ", {\"id\": \"t\", \"type\": \"Reshape\", \"inputs\": [\"x\"], "
@@ -291,6 +294,8 @@ static const error_case error_cases[] = {
      "\"inputs\": [\"a\", \"b\"]}",
      "d: Sub2 inputs a [8, 12, 12] and b [8, 6, 1] differ at axis 1; each axis must match or be 1 "
      "in one of them"},
+    {VEC("x", 10) ", {\"id\": \"aug\", \"type\": \"ImageAugmentation\", \"inputs\": [\"x\"]}",
+     "aug: ImageAugmentation needs a [C, H, W] input, got [10]"},
     {VEC("x", 10) ", {\"id\": \"up\", \"type\": \"Unpooling\", \"inputs\": [\"x\"]}",
      "up: Unpooling needs a [C, H, W] input, got [10]"},
     {IMG("x", 1, 300, 4) ", {\"id\": \"up2\", \"type\": \"Unpooling\", \"inputs\": [\"x\"], "
@@ -367,7 +372,7 @@ static void test_registry_order(void)
     g_assert_cmpint(tsu_layer_kind_max_inputs(tsu_layer_kind_find("Add2")), ==, 2);
     g_assert_true(tsu_layer_kind_is_input(tsu_layer_kind_find("Input")));
     g_assert_true(tsu_layer_kind_is_loss(tsu_layer_kind_find("SquaredError")));
-    g_assert_cmpint(tsu_layer_kind_count(), ==, 36);
+    g_assert_cmpint(tsu_layer_kind_count(), ==, 37);
 }
 
 int main(int argc, char **argv)
