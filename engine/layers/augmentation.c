@@ -188,8 +188,8 @@ static void aug_sample_backward(const tsu_node *node, const aug_draw *dr, const 
     const int planes = in->d[0], h = in->d[1], w = in->d[2];
     const size_t plane = (size_t)h * (size_t)w, n = plane * (size_t)planes;
     const float k = dr->contrast;
-    const float shift = (1.0f - k) * tsu_sum_floats(dy, n) / (float)n;
-    for (size_t q = 0; q < n; q++) dg[q] = k * dy[q] + shift;
+    const float mean_part = (1.0f - k) * tsu_sum_floats(dy, n) / (float)n;
+    for (size_t q = 0; q < n; q++) dg[q] = k * dy[q] + mean_part;
     if (!acc) memset(dx, 0, n * sizeof *dx);
     for (int i = 0; i < h; i++)
         for (int j = 0; j < w; j++) {

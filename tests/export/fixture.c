@@ -8,13 +8,15 @@
 
 const char *const fx_names[] = {"cnn", "branch", "mlp", "modern", "norm", "repeat", NULL};
 
-/* Every layer kind on two paths that meet again (Concatenate, Add2), a
+/* ImageAugmentation after the input (exports read through it), every layer
+ * kind on two paths that meet again (Concatenate, Add2), a
  * second output that no loss reads (wide: a Softmax over the channels of an
  * image joined along the width with a max pooling padded wider than half its
  * kernel) and Dropout before the classifier. */
 static const char branch_nodes[] =
     "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [3, 12, 12]}},"
-    "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"x\"], \"params\": {\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
+    "{\"id\": \"aug\", \"type\": \"ImageAugmentation\", \"inputs\": [\"x\"], \"params\": {\"flip_lr\": true, \"flip_ud\": true, \"shift\": [2, 2], \"angle\": 0.3, \"brightness\": 0.1, \"contrast\": 0.2, \"noise\": 0.05}},"
+    "{\"id\": \"c1\", \"type\": \"Convolution\", \"inputs\": [\"aug\"], \"params\": {\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]}},"
     "{\"id\": \"r1\", \"type\": \"LeakyReLU\", \"inputs\": [\"c1\"], \"params\": {\"alpha\": 0.2}},"
     "{\"id\": \"dw\", \"type\": \"DepthwiseConvolution\", \"inputs\": [\"r1\"], \"params\": {\"kernel\": [3, 3], \"pad\": [2, 1], \"dilation\": [2, 1], \"multiplier\": 2}},"
     "{\"id\": \"dws\", \"type\": \"DepthwiseConvolution\", \"inputs\": [\"dw\"], \"params\": {\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 2], \"dilation\": [1, 2], \"with_bias\": false}},"
