@@ -191,6 +191,40 @@ static void test_same_seed_same_bytes(void)
     tsu_project_free(p);
 }
 
+/* The blobs as 1x1x2 images through an ImageAugmentation: the trainer's
+ * random transforms come from the seed, so two runs write the same bytes,
+ * and they act (the weights differ from a run without them). */
+static void test_augmentation_same_seed_same_bytes(void)
+{
+    static const char *const shapes[] = {"\"shape\": [1, 1, 2]}},"
+        "{\"id\": \"aug\", \"type\": \"ImageAugmentation\", \"inputs\": [\"x\"], "
+        "\"params\": {\"flip_lr\": true, \"brightness\": 0.2, \"contrast\": 0.3, "
+        "\"noise\": 0.1}},"
+        "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"aug\"]",
+        "\"shape\": [1, 1, 2]}},"
+        "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"x\"]"};
+    g_autofree char *bytes[3] = {NULL, NULL, NULL};
+    gsize length[3];
+    for (int k = 0; k < 3; k++) {
+        g_autofree char *dir = g_dir_make_tmp("tsumiki-train-XXXXXX", NULL);
+        g_autofree char *nodes = g_strdup_printf(
+            "{\"id\": \"x\", \"type\": \"Input\", \"params\": {%s, \"params\": "
+            "{\"outmaps\": 8}},"
+            "{\"id\": \"act\", \"type\": \"Tanh\", \"inputs\": [\"fc1\"]},"
+            "{\"id\": \"fc2\", \"type\": \"Affine\", \"inputs\": [\"act\"], "
+            "\"params\": {\"outmaps\": 2}},"
+            "{\"id\": \"prob\", \"type\": \"Softmax\", \"inputs\": [\"fc2\"]},"
+            "{\"id\": \"loss\", \"type\": \"CategoricalCrossEntropy\", \"inputs\": [\"prob\"]}",
+            shapes[k < 2 ? 0 : 1]);
+        tsu_project *p = blobs_project_with(dir, nodes, "{\"type\": \"SGD\", \"learning_rate\": 0.1}", 0);
+        bytes[k] = train_and_read_weights(p, dir, "run", 5, &length[k]);
+        g_assert_nonnull(bytes[k]);
+        tsu_project_free(p);
+    }
+    g_assert_cmpmem(bytes[0], length[0], bytes[1], length[1]);
+    g_assert_true(length[0] != length[2] || memcmp(bytes[0], bytes[2], length[0]) != 0);
+}
+
 static void test_stop_within_one_batch(void)
 {
     g_autofree char *dir = g_dir_make_tmp("tsumiki-train-XXXXXX", NULL);
@@ -308,6 +342,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/train/learns-and-writes-run-dir", test_learns_and_writes_run_dir);
     g_test_add_func("/train/same-seed-same-bytes", test_same_seed_same_bytes);
+    g_test_add_func("/train/augmentation-same-seed-same-bytes",
+                    test_augmentation_same_seed_same_bytes);
     g_test_add_func("/train/stop-within-one-batch", test_stop_within_one_batch);
     g_test_add_func("/train/divergence-names-the-layer", test_divergence_names_the_layer);
     g_test_add_func("/train/bad-label", test_bad_label_stops_before_training);
