@@ -131,6 +131,9 @@ void tsu_py_conv2d(tsu_py_emitter *e, int in_channels, int out_channels, const t
 void tsu_py_call_module(tsu_py_emitter *e, const tsu_node *node, const char *arg);
 /* A .pytorch callback for kinds whose module takes the first input as it is. */
 void tsu_py_module_forward(tsu_py_emitter *e, const tsu_node *node);
+/* A .pytorch callback for kinds inference reads through that model.py
+ * still writes (it writes every node): the first input, unchanged. */
+void tsu_py_pass_through(tsu_py_emitter *e, const tsu_node *node);
 /* model.py imports math (for math.inf). */
 void tsu_py_need_math(tsu_py_emitter *e);
 

@@ -123,6 +123,12 @@ void tsu_py_module_forward(tsu_py_emitter *e, const tsu_node *node)
     tsu_py_call_module(e, node, tsu_py_value(node->inputs[0], src, sizeof src));
 }
 
+void tsu_py_pass_through(tsu_py_emitter *e, const tsu_node *node)
+{
+    char src[TSU_ID_MAX + 8];
+    tsu_py_printf(e, "%s", tsu_py_value(node->inputs[0], src, sizeof src));
+}
+
 void tsu_py_need_math(tsu_py_emitter *e)
 {
     e->needs_math = true;

@@ -236,14 +236,9 @@ static bool aug_infer(tsu_node *node, tsu_diag *diag)
 }
 
 /* Inference reads through the layer (TSU_KIND_INFERENCE_IDENTITY), so ONNX
- * and C never see it; model.py, which writes every node, names its input. */
-static void aug_pytorch(tsu_py_emitter *e, const tsu_node *node)
-{
-    char src[TSU_ID_MAX + 8];
-    tsu_py_printf(e, "%s", tsu_py_value(node->inputs[0], src, sizeof src));
-}
-
-static const tsu_layer_export aug_export = {.pytorch = aug_pytorch};
+ * and C never see it, and model.py passes its input on: train.py does not
+ * augment. */
+static const tsu_layer_export aug_export = {.pytorch = tsu_py_pass_through};
 
 const tsu_layer_kind tsu_kind_image_augmentation = {
     .name = "ImageAugmentation",

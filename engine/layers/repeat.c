@@ -26,13 +26,7 @@ static const tsu_layer_ops repeat_ops = {.forward = tsu_copy_forward,
 
 /* ONNX and C read through them (TSU_KIND_INFERENCE_IDENTITY); model.py
  * names the value it passes on. */
-static void repeat_pytorch(tsu_py_emitter *e, const tsu_node *node)
-{
-    char src[TSU_ID_MAX + 8];
-    tsu_py_printf(e, "%s", tsu_py_value(node->inputs[0], src, sizeof src));
-}
-
-static const tsu_layer_export repeat_export = {.pytorch = repeat_pytorch};
+static const tsu_layer_export repeat_export = {.pytorch = tsu_py_pass_through};
 
 const tsu_layer_kind tsu_kind_repeat_start = {
     .name = "RepeatStart",
