@@ -203,7 +203,7 @@ static void test_augmentation_same_seed_same_bytes(void)
         "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"aug\"]",
         "\"shape\": [1, 1, 2]}},"
         "{\"id\": \"fc1\", \"type\": \"Affine\", \"inputs\": [\"x\"]"};
-    g_autofree char *bytes[3] = {NULL, NULL, NULL};
+    char *bytes[3] = {NULL, NULL, NULL};
     gsize length[3];
     for (int k = 0; k < 3; k++) {
         g_autofree char *dir = g_dir_make_tmp("tsumiki-train-XXXXXX", NULL);
@@ -223,6 +223,7 @@ static void test_augmentation_same_seed_same_bytes(void)
     }
     g_assert_cmpmem(bytes[0], length[0], bytes[1], length[1]);
     g_assert_true(length[0] != length[2] || memcmp(bytes[0], bytes[2], length[0]) != 0);
+    for (int k = 0; k < 3; k++) g_free(bytes[k]);
 }
 
 static void test_stop_within_one_batch(void)
