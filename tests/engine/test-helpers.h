@@ -67,4 +67,22 @@ static inline char *source_path(const char *relative)
     return g_build_filename(root, relative, NULL);
 }
 
+/* A project file (relative to the source tree) in canonical form: loading
+ * and writing it gives back its exact bytes. */
+static inline void assert_canonical_file(const char *relative)
+{
+    g_autofree char *path = source_path(relative);
+    g_autofree char *original = NULL;
+    g_assert_true(g_file_get_contents(path, &original, NULL, NULL));
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *p = tsu_project_load(path, &diag);
+    g_assert_nonnull(p);
+    char *text = tsu_project_to_string(p);
+    g_assert_cmpstr(text, ==, original);
+    free(text);
+    tsu_project_free(p);
+    tsu_diag_free(&diag);
+}
+
 #endif

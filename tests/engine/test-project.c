@@ -17,20 +17,7 @@ static const char *const examples[] = {
  * gives back its exact bytes. */
 static void test_examples_are_canonical(void)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(examples); i++) {
-        g_autofree char *path = source_path(examples[i]);
-        g_autofree char *original = NULL;
-        g_assert_true(g_file_get_contents(path, &original, NULL, NULL));
-        tsu_diag diag;
-        tsu_diag_init(&diag);
-        tsu_project *p = tsu_project_load(path, &diag);
-        g_assert_nonnull(p);
-        char *text = tsu_project_to_string(p);
-        g_assert_cmpstr(text, ==, original);
-        free(text);
-        tsu_project_free(p);
-        tsu_diag_free(&diag);
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(examples); i++) assert_canonical_file(examples[i]);
 }
 
 static const char *const messy =
