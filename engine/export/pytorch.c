@@ -289,7 +289,7 @@ static void emit_readme(tsu_xbuf *b, const tsu_project *project, const tsu_xplan
                     "| `weights.safetensors` | the trained weights; keys are the `state_dict` keys |\n"
                     "| `train.py` | continues training under DistributedDataParallel |\n"
                     "| `tsumiki_io.py` | safetensors with numpy, Tsumiki's datasets, "
-                    "BatchNormalization and LR schedule |\n"
+                    "batch normalisation and LR schedule |\n"
                     "| `project.tsumiki` | the project: dataset, optimizer, schedule, epochs |\n\n",
                     tsu_project_name(project));
     tsu_xbuf_puts(b, "## Inference\n\n```python\nfrom model import load_model\n"
@@ -300,8 +300,9 @@ static void emit_readme(tsu_xbuf *b, const tsu_project *project, const tsu_xplan
     tsu_xbuf_printf(b, "] float32 -> %s\n```\n\n", tsu_node_id(plan->outputs[0]));
     tsu_xbuf_puts(b,
                   "The outputs equal Tsumiki's own inference (and its ONNX and C exports) for\n"
-                  "the same input: losses are left out, Dropout is the identity in `eval()`,\n"
-                  "BatchNormalization uses its running statistics.\n\n"
+                  "the same input: losses are left out, layers that act only while training\n"
+                  "(dropout, augmentation) pass their input on in `eval()`, and batch\n"
+                  "normalisation uses its running statistics.\n\n"
                   "## Training on more machines\n\n"
                   "```sh\n"
                   "python3 train.py                        # one process\n"
