@@ -163,9 +163,11 @@ on_primary_update (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *sel
     self->autoscroll_tick = gtk_widget_add_tick_callback (widget, autoscroll_tick, NULL, NULL);
 }
 
-/* A link dragged out of a port ends on a box or a port of the other kind. */
+/* A link dragged out of a port ends on a box or a port of the other kind.
+ * mode says which end the drag started from (the caller has already reset
+ * self->drag, so it is passed in). */
 static void
-finish_link (TsuCanvas *self)
+finish_link (TsuCanvas *self, DragMode mode)
 {
   const TsuLayout *layout = tsu_graph_model_get_layout (self->model);
   TsuHit target = hit_at (self, self->pointer_x, self->pointer_y);
@@ -176,7 +178,7 @@ finish_link (TsuCanvas *self)
     return;
   source_id = layout->nodes[self->link_source].id;
 
-  if (self->drag == DRAG_LINK_FROM_OUTPUT)
+  if (mode == DRAG_LINK_FROM_OUTPUT)
     {
       const TsuLayoutNode *to = &layout->nodes[target.node];
       int slot = -1;
@@ -240,7 +242,7 @@ on_primary_end (GtkGestureDrag *gesture, double ox, double oy, TsuCanvas *self)
       break;
     case DRAG_LINK_FROM_OUTPUT:
     case DRAG_LINK_FROM_INPUT:
-      finish_link (self);
+      finish_link (self, mode);
       break;
     default:
       break;

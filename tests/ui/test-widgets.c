@@ -4,6 +4,7 @@
  * (meson runs it through run-with-display.sh). */
 #include "tsu-application.h"
 #include "tsu-window.h"
+#include "tsu-canvas-private.h"
 #include "model-helpers.h"
 
 #include <glib/gstdio.h>
@@ -201,6 +202,98 @@ test_palette_adds_below_selection (void)
   g_assert_cmpstr (tsu_project_node_input (project, tsu_project_node_find (project, selected), 0), ==, "fc1");
   g_assert_true (tsu_graph_valid (tsu_graph_model_get_graph (model)));
   g_assert_cmpstr (tsu_inspector_get_node_id (tsu_window_get_inspector (window)), ==, selected);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+/* The canvas's primary-button drag gesture (press, move, release). */
+static GtkGesture *
+primary_drag (GtkWidget *canvas)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (canvas);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_DRAG (c)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_PRIMARY)
+        return GTK_GESTURE (c); /* the canvas keeps it alive */
+    }
+  g_assert_not_reached ();
+}
+
+static void
+canvas_to_widget (TsuCanvas *canvas, double cx, double cy, double *wx, double *wy)
+{
+  double zoom = tsu_canvas_get_zoom (canvas), c0x, c0y;
+  tsu_canvas_widget_to_canvas (canvas, 0, 0, &c0x, &c0y);
+  *wx = (cx - c0x) * zoom;
+  *wy = (cy - c0y) * zoom;
+}
+
+/* A link dragged from an output port to an input port reads the output:
+ * it used to be made backwards (the drag's mode was reset before the link
+ * was made, so every link was treated as dragged from an input). */
+static GtkEventController *
+find_controller (GtkWidget *widget, GType type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return GTK_EVENT_CONTROLLER (c); /* the widget keeps it alive */
+    }
+  g_assert_not_reached ();
+}
+
+static int
+layout_index (const TsuLayout *layout, const char *id)
+{
+  for (int i = 0; i < layout->n_nodes; i++)
+    if (g_strcmp0 (layout->nodes[i].id, id) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+/* A link dragged from an output port to an input port reads the output:
+ * it used to be made backwards (the drag's mode was reset before the link
+ * was made, so every link was treated as dragged from an input). The press
+ * and release go to the canvas's drag gesture, the pointer's way to its
+ * motion controller, as GTK delivers them. */
+static void
+test_drag_output_to_input_links_forward (void)
+{
+  TsuWindow *window = open_window ("two-class.tsumiki");
+  TsuGraphModel *model = tsu_window_get_model (window);
+  TsuCanvas *canvas = tsu_window_get_canvas (window);
+  const TsuLayout *layout = tsu_graph_model_get_layout (model);
+  const TsuLayoutNode *tanh1 = &layout->nodes[layout_index (layout, "tanh1")];
+  g_autofree char *dropout = tsu_graph_model_add_node (model, "Dropout", tanh1->x + 260, tanh1->y);
+  settle ();
+  layout = tsu_graph_model_get_layout (model);
+  double ox, oy, ix, iy, wx0, wy0, wx1, wy1;
+  tsu_layout_output_port (layout, layout_index (layout, "tanh1"), &ox, &oy);
+  tsu_layout_input_port (layout, layout_index (layout, dropout), 0, &ix, &iy);
+  canvas_to_widget (canvas, ox, oy, &wx0, &wy0);
+  canvas_to_widget (canvas, ix, iy, &wx1, &wy1);
+  g_assert_cmpfloat (wx1, <, gtk_widget_get_width (GTK_WIDGET (canvas)));
+
+  GtkGesture *drag = primary_drag (GTK_WIDGET (canvas));
+  GtkEventController *motion = find_controller (GTK_WIDGET (canvas), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  g_signal_emit_by_name (drag, "drag-begin", wx0, wy0);
+  for (int step = 1; step <= 4; step++)
+    g_signal_emit_by_name (motion, "motion", wx0 + (wx1 - wx0) * step / 4, wy0 + (wy1 - wy0) * step / 4);
+  g_signal_emit_by_name (drag, "drag-end", wx1 - wx0, wy1 - wy0);
+  settle ();
+
+  const tsu_project *project = tsu_graph_model_get_project (model);
+  int d = tsu_project_node_find (project, dropout);
+  g_assert_cmpint (tsu_project_node_input_count (project, d), ==, 1);
+  g_assert_cmpstr (tsu_project_node_input (project, d, 0), ==, "tanh1");
+  /* tanh1 keeps its own input, and fc2 still reads tanh1. */
+  g_assert_cmpstr (tsu_project_node_input (project, tsu_project_node_find (project, "tanh1"), 0), ==, "fc1");
+  g_assert_cmpstr (tsu_project_node_input (project, tsu_project_node_find (project, "fc2"), 0), ==, "tanh1");
 
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
@@ -424,6 +517,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/inspector-edits-param", test_inspector_edits_param);
   g_test_add_func ("/widgets/invalid-value-shows-message", test_invalid_value_shows_message);
   g_test_add_func ("/widgets/palette-adds-below-selection", test_palette_adds_below_selection);
+  g_test_add_func ("/widgets/drag-output-to-input-links-forward",
+                   test_drag_output_to_input_links_forward);
   g_test_add_func ("/widgets/save-writes-file", test_save_writes_file);
   g_test_add_func ("/widgets/export-diagram", test_export_diagram);
   g_test_add_func ("/widgets/view-pages-replaceable", test_view_pages_replaceable);
