@@ -17,7 +17,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 EXAMPLE=resources/examples/fashion-mnist-cnn.tsumiki
 
 # Build and run-time packages, then what the tests drive or compare against.
-BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev libjson-c-dev
+BUILD_PACKAGES=(meson ninja-build pkg-config gcc gettext libglib2.0-dev libgtk-4-dev libjson-c-dev
     libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
     dataset-fashion-mnist)
 TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy

@@ -2,7 +2,10 @@
  * its own file; this one dispatches and holds the small shared helpers. */
 #include "cli.h"
 
+#include "tsu-i18n.h"
+
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +19,28 @@ typedef struct {
 
 static const cli_command commands[] = {
     {"check", cli_check, "FILE [--batch-size N] [--json]",
-     "validate; print shapes, parameters, costs and training memory"},
+     N_("validate; print shapes, parameters, costs and training memory")},
     {"train", cli_train, "FILE [--epochs N] [--batch-size N] [--limit N] [--threads N] [--seed N] [--out DIR]",
-     "train on the project's data; write a run directory"},
+     N_("train on the project's data; write a run directory")},
     {"eval", cli_eval, "FILE --weights W [--split validation|training] [--outputs OUT.csv]",
-     "accuracy, confusion matrix, per-class scores, per-sample outputs"},
+     N_("accuracy, confusion matrix, per-class scores, per-sample outputs")},
     {"export", cli_export, "FILE --format onnx|c|pytorch|card --out PATH [--weights W]",
-     "trained weights out to other tools"},
+     N_("trained weights out to other tools")},
     {"predict", cli_predict,
      "FILE --weights W (--input X.npy --output Y.npy [--output ...] | IMAGE|DIR... [--top K] [--output OUT.csv])",
-     "outputs of trained weights for a NumPy array, or the classes of pictures"},
+     N_("outputs of trained weights for a NumPy array, or the classes of pictures")},
     {"dataset", cli_dataset, "create FOLDER --size WxH --out DIR [--grayscale] [--fit crop|pad|stretch] [--validation F --seed N]",
-     "a folder of class folders of pictures made into a dataset"},
-    {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", "an ONNX model as a project"},
-    {"layers", cli_layers, "[--markdown]", "the layer catalogue"},
-    {"settings", cli_settings, "[--markdown]", "the training settings, their defaults and ranges"},
+     N_("a folder of class folders of pictures made into a dataset")},
+    {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", N_("an ONNX model as a project")},
+    {"layers", cli_layers, "[--markdown]", N_("the layer catalogue")},
+    {"settings", cli_settings, "[--markdown]", N_("the training settings, their defaults and ranges")},
 };
 
 static void print_usage(FILE *out)
 {
-    fprintf(out, "usage: tsumiki-cli COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(out, "%s", _("usage: tsumiki-cli COMMAND [ARGS]\n\ncommands:\n"));
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-7s %s\n          %s\n", commands[i].name, commands[i].summary,
+        fprintf(out, "  %-7s %s\n          %s\n", commands[i].name, _(commands[i].summary),
                 commands[i].args);
 }
 
@@ -68,7 +71,7 @@ bool cli_parse_positive(const char *option, const char *text, int *out)
     char *end = NULL;
     long v = text ? strtol(text, &end, 10) : 0;
     if (!text || *end || v < 1 || v > 1000000000) {
-        fprintf(stderr, "tsumiki-cli: %s expects a positive integer, got \"%s\"\n", option,
+        fprintf(stderr, _("tsumiki-cli: %s expects a positive integer, got \"%s\"\n"), option,
                 text ? text : "");
         return false;
     }
@@ -82,7 +85,7 @@ static int finish_output(int status)
 {
     errno = 0;
     if (fflush(stdout) == 0 && !ferror(stdout)) return status;
-    fprintf(stderr, "tsumiki-cli: cannot write the standard output: %s\n",
+    fprintf(stderr, _("tsumiki-cli: cannot write the standard output: %s\n"),
             strerror(errno ? errno : EIO));
     return 1;
 }
@@ -92,6 +95,12 @@ int main(int argc, char **argv)
     /* Past `ulimit -f` a write fails with EFBIG, which every writer reports
      * naming its file, instead of SIGXFSZ killing the process mid-file. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Messages in the user's language (docs/i18n.md); numbers keep '.' so
+     * that arguments such as --learning-rate 0.001 parse the same in every
+     * locale and the output stays the same for scripts. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    tsu_i18n_init();
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         print_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -99,7 +108,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return finish_output(commands[i].run(argc - 1, argv + 1));
-    fprintf(stderr, "tsumiki-cli: unknown command \"%s\"\n\n", argv[1]);
+    fprintf(stderr, _("tsumiki-cli: unknown command \"%s\"\n\n"), argv[1]);
     print_usage(stderr);
     return 2;
 }

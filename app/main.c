@@ -1,6 +1,9 @@
 /* main.c — `tsumiki [FILE]`, the GTK 4 designer; `tsumiki --screenshot
  * OUT.png [FILE]` renders the window to a PNG and exits. */
 #include "tsu-application.h"
+#include "tsu-i18n.h"
+
+#include <locale.h>
 
 #include <signal.h>
 
@@ -15,6 +18,11 @@ main (int argc, char *argv[])
   /* Past `ulimit -f` a save fails with EFBIG and says so, naming the file,
    * instead of SIGXFSZ killing the window and the unsaved work. */
   signal (SIGXFSZ, SIG_IGN);
+  /* The user's language (docs/i18n.md). The default domain is ours so that
+   * the .ui files' translatable strings are looked up in it too. */
+  setlocale (LC_ALL, "");
+  tsu_i18n_init ();
+  textdomain (TSU_GETTEXT_DOMAIN);
 
   g_autoptr(TsuApplication) application = tsu_application_new ();
 
