@@ -46,6 +46,7 @@ find_editor_for (TsuInspector *self, GtkWidget *widget)
 }
 
 static void show_message (ParamEditor *editor, const char *message);
+static void show_text_message (ParamEditor *editor, const char *message);
 
 static void
 commit (TsuInspector *self, ParamEditor *editor, const tsu_value *value)
@@ -98,6 +99,15 @@ show_message (ParamEditor *editor, const char *message)
     gtk_widget_add_css_class (editor->editor, "error");
   else
     gtk_widget_remove_css_class (editor->editor, "error");
+  editor->message_from_text = FALSE;
+}
+
+/* A complaint about what is typed, not about the value in the model. */
+static void
+show_text_message (ParamEditor *editor, const char *message)
+{
+  show_message (editor, message);
+  editor->message_from_text = message != NULL;
 }
 
 /* 65536, not 6.5536e+04: bounds of integer params read as integers. */
@@ -157,7 +167,7 @@ on_entry_changed (GtkEditable *entry, TsuInspector *self)
       tsu_value value;
       gboolean parsed = parse_int_list (text, editor->desc, &value, &message);
 
-      show_message (editor, message);
+      show_text_message (editor, message);
       if (parsed)
         commit (self, editor, &value);
     }
@@ -166,7 +176,7 @@ on_entry_changed (GtkEditable *entry, TsuInspector *self)
       /* Dataset variable names follow the id rules. */
       if (text[0] == '\0')
         {
-          show_message (editor, "Enter a name");
+          show_text_message (editor, "Enter a name");
           return;
         }
       show_message (editor, NULL);
@@ -203,12 +213,12 @@ on_spin_text_changed (GtkEditable *spin, TsuInspector *self)
     end++;
   if (text[0] == '\0' || end == NULL || *end != '\0'
       || (editor->desc->type != TSU_PARAM_FLOAT && value != (double) (long) value))
-    show_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? "Enter a number" : "Enter a whole number");
+    show_text_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? "Enter a number" : "Enter a whole number");
   else if (value < editor->desc->min || value > editor->desc->max)
     {
       g_autofree char *low = format_bound (editor->desc->min), *high = format_bound (editor->desc->max);
       g_autofree char *message = g_strdup_printf ("%s takes values from %s to %s", editor->desc->name, low, high);
-      show_message (editor, message);
+      show_text_message (editor, message);
     }
   else
     show_message (editor, engine_message (self, editor->desc->name));
@@ -462,6 +472,17 @@ update_editor (TsuInspector *self, ParamEditor *editor)
     }
 }
 
+/* update_editor rewrites spin buttons and switches from the model, so only
+ * a focused text entry still shows what its message is about. */
+static gboolean
+keeps_typed_message (ParamEditor *editor)
+{
+  gboolean text_entry = editor->desc->type == TSU_PARAM_STRING
+                        || (editor->desc->type == TSU_PARAM_INTS && editor->n_parts == 0);
+
+  return editor->message_from_text && text_entry && tsu_inspector_widget_has_focus (editor->editor);
+}
+
 void
 tsu_inspector_update_params (TsuInspector *self)
 {
@@ -472,8 +493,10 @@ tsu_inspector_update_params (TsuInspector *self)
       const char *message = engine_message (self, editor->desc->name);
 
       update_editor (self, editor);
-      /* An entry's own parse message wins while it is being typed in. */
-      if (message != NULL || !tsu_inspector_widget_has_focus (editor->editor))
+      /* A text entry's own parse message wins while it is being typed in;
+       * anything else follows the model (an undo clears a stale complaint,
+       * even with the focus still in the editor). */
+      if (message != NULL || !keeps_typed_message (editor))
         show_message (editor, message);
     }
   self->updating = FALSE;

@@ -11,6 +11,7 @@ typedef struct {
   GtkWidget *parts[TSU_MAX_DIMS];  /* spin buttons of a fixed-size INTS */
   int n_parts;
   GtkWidget *message;              /* inline validation message */
+  gboolean message_from_text;      /* about the text typed, not the model */
 } ParamEditor;
 
 struct _TsuInspector

@@ -6,82 +6,18 @@
 #include "tsu-window.h"
 #include "tsu-canvas-private.h"
 #include "model-helpers.h"
+#include "widget-helpers.h"
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 #include "tsumiki-json.h"
 #include <string.h>
 
-static void
-iterate (int rounds)
-{
-  for (int i = 0; i < rounds; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static gboolean
-waited (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the window map, lay out and paint. */
-static void
-settle (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (150, waited, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  iterate (3);
-}
-
-static char *
-example_path (const char *name)
-{
-  return g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "resources", "examples", name, NULL);
-}
-
-/* Depth-first search for a label showing exactly `text`. */
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
-      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static const char *
 shape_of (TsuGraphModel *model, const char *id)
 {
   const TsuLayout *layout = tsu_graph_model_get_layout (model);
   return layout->nodes[tsu_layout_find (layout, id)].shape;
-}
-
-static TsuWindow *
-open_window (const char *example)
-{
-  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
-  g_autofree char *path = example_path (example);
-  g_autoptr(GError) error = NULL;
-
-  tsu_window_set_ephemeral (window, TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  g_assert_true (tsu_window_open_path (window, path, &error));
-  g_assert_no_error (error);
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
-  return window;
 }
 
 static void
@@ -371,16 +307,6 @@ test_view_pages_replaceable (void)
   g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == training);
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
-}
-
-static void
-wait_ms (int ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, waited, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 /* Unsaved work survives a crash: the autosave writes the recovery file,
