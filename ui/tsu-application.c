@@ -64,6 +64,7 @@ static const struct {
   { "win.view('training')", { "<Alt>3", NULL } },
   { "win.view('evaluation')", { "<Alt>4", NULL } },
   { "training.run", { "F5", NULL } },
+  { "training.pause", { "Pause", NULL } },
   { "training.stop", { "<Shift>F5", NULL } },
   { "graph.undo", { "<Control>z", NULL } },
   { "graph.redo", { "<Control><Shift>z", "<Control>y", NULL } },

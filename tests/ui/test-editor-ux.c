@@ -54,6 +54,88 @@ test_undo_clears_inspector_message (void)
   close_window (window);
 }
 
+/* Each accelerator in the shortcuts window, as "keyval:mods" strings. */
+static GHashTable *
+listed_accelerators (GPtrArray *titles)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/tsumiki/Tsumiki/gtk/help-overlay.ui");
+  GHashTable *listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GSList *objects = gtk_builder_get_objects (builder);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL, *title = NULL;
+      g_auto(GStrv) keys = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
+      g_ptr_array_add (titles, g_strdup (title));
+      keys = g_strsplit (accelerator ? accelerator : "", " ", -1);
+      for (guint i = 0; keys[i] != NULL; i++)
+        {
+          guint key = 0;
+          GdkModifierType mods = 0;
+
+          if (keys[i][0] != '\0' && gtk_accelerator_parse (keys[i], &key, &mods))
+            g_hash_table_add (listed, g_strdup_printf ("%u:%u", key, mods));
+        }
+    }
+  g_slist_free (objects);
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  return listed;
+}
+
+/* The shortcuts window shows no raw "<Control>" and lists an accelerator of
+ * every action the application binds one to (F5, Shift+F5 and Pause among
+ * them). */
+static void
+test_shortcuts_window_lists_accelerators (void)
+{
+  g_autoptr(TsuApplication) app = tsu_application_new ();
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) listed = listed_accelerators (titles);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) actions = NULL;
+  const char *wanted[] = { "F5", "<Shift>F5", "Pause" };
+
+  for (guint i = 0; i < titles->len; i++)
+    g_assert_null (strchr (g_ptr_array_index (titles, i), '<'));
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    {
+      guint key = 0;
+      GdkModifierType mods = 0;
+      g_autofree char *text = NULL;
+
+      g_assert_true (gtk_accelerator_parse (wanted[i], &key, &mods));
+      text = g_strdup_printf ("%u:%u", key, mods);
+      g_assert_true (g_hash_table_contains (listed, text));
+    }
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_strv_length (actions), >, 10);
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+      gboolean found = FALSE;
+
+      for (guint k = 0; accels[k] != NULL && !found; k++)
+        {
+          guint key = 0;
+          GdkModifierType mods = 0;
+          g_autofree char *text = NULL;
+
+          gtk_accelerator_parse (accels[k], &key, &mods);
+          text = g_strdup_printf ("%u:%u", key, mods);
+          found = g_hash_table_contains (listed, text);
+        }
+      if (!found)
+        g_error ("%s (%s) is not in the shortcuts window", actions[i], accels[0]);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -61,5 +143,6 @@ main (int argc, char *argv[])
   tsu_resources_ensure ();
 
   g_test_add_func ("/editor-ux/undo-clears-inspector-message", test_undo_clears_inspector_message);
+  g_test_add_func ("/editor-ux/shortcuts-window-lists-accelerators", test_shortcuts_window_lists_accelerators);
   return g_test_run ();
 }
