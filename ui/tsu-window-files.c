@@ -331,12 +331,35 @@ save_to (TsuWindow *self, const char *path)
   return TRUE;
 }
 
+/* What the empty template calls a project nobody has named yet. */
+#define PLACEHOLDER_NAME "Untitled"
+
+/* Saved under a new file name, a project nobody has named takes that name
+ * ("mynet.tsumiki" is "mynet"), so the title says what was typed. */
+static void
+name_after_file (TsuWindow *self, const char *path)
+{
+  const tsu_project *project = tsu_graph_model_get_project (self->model);
+  const char *name = tsu_project_name (project);
+  g_autofree char *base = NULL;
+
+  if ((name != NULL && name[0] != '\0' && strcmp (name, PLACEHOLDER_NAME) != 0)
+      || g_strcmp0 (tsu_project_path (project), path) == 0)
+    return;
+  base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".tsumiki"))
+    base[strlen (base) - strlen (".tsumiki")] = '\0';
+  if (base[0] != '\0')
+    tsu_graph_model_set_name (self->model, base);
+}
+
 gboolean
 tsu_window_save_to_path (TsuWindow *self, const char *path_in, GError **error)
 {
   /* Often the model's own path, which saving replaces: keep a copy. */
   g_autofree char *path = g_strdup (path_in);
 
+  name_after_file (self, path);
   if (!tsu_graph_model_save (self->model, path, error))
     return FALSE;
   delete_recovery (self);

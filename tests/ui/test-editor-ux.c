@@ -5,8 +5,10 @@
 #include "tsu-application.h"
 #include "tsu-canvas-private.h"
 #include "tsu-window.h"
+#include "tsu-training-view.h"
 #include "widget-helpers.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static gboolean
@@ -136,6 +138,83 @@ test_shortcuts_window_lists_accelerators (void)
     }
 }
 
+static TsuWindow *
+new_window_from_template (const char *name)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_autoptr(GError) error = NULL;
+
+  tsu_window_set_ephemeral (window, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (tsu_window_new_from_template (window, name, &error));
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  return window;
+}
+
+static GtkWidget *
+view_page (TsuWindow *window, const char *name)
+{
+  GtkStack *views = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), TSU_TYPE_WINDOW, "views"));
+  return gtk_stack_get_child_by_name (views, name);
+}
+
+/* An untitled project saved as mynet.tsumiki is called mynet. */
+static void
+test_save_as_names_untitled_project (void)
+{
+  TsuWindow *window = new_window_from_template ("empty");
+  g_autofree char *dir = g_dir_make_tmp ("tsu-ux-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mynet.tsumiki", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Untitled — Tsumiki");
+  g_assert_true (tsu_window_save_to_path (window, path, &error));
+  g_assert_no_error (error);
+  settle ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "mynet — Tsumiki");
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "mynet"));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"name\": \"mynet\""));
+  g_assert_false (tsu_graph_model_get_dirty (tsu_window_get_model (window)));
+  close_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Training an unsaved project says to save it first, with a Save button
+ * beside the message; once saved, the message goes. */
+static void
+test_save_first_banner_has_save_button (void)
+{
+  TsuWindow *window = new_window_from_template ("two-class");
+  GtkWidget *training = view_page (window, "training");
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (training, TSU_TYPE_TRAINING_VIEW,
+                                                                  "message_save_button"));
+  GtkRevealer *banner = GTK_REVEALER (gtk_widget_get_template_child (training, TSU_TYPE_TRAINING_VIEW,
+                                                                      "message_revealer"));
+  g_autofree char *dir = g_dir_make_tmp ("tsu-ux-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "moons.tsumiki", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "training");
+  gtk_widget_activate_action (GTK_WIDGET (window), "training.run", NULL);
+  settle ();
+  g_assert_true (gtk_revealer_get_reveal_child (banner));
+  g_assert_nonnull (find_label (training, "Save the project first: its runs are kept beside the project file"));
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.save");
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  g_assert_true (tsu_window_save_to_path (window, path, NULL));
+  settle ();
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+  close_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -144,5 +223,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/editor-ux/undo-clears-inspector-message", test_undo_clears_inspector_message);
   g_test_add_func ("/editor-ux/shortcuts-window-lists-accelerators", test_shortcuts_window_lists_accelerators);
+  g_test_add_func ("/editor-ux/save-as-names-untitled-project", test_save_as_names_untitled_project);
+  g_test_add_func ("/editor-ux/save-first-banner-has-save-button", test_save_first_banner_has_save_button);
   return g_test_run ();
 }

@@ -28,6 +28,7 @@ struct _TsuTrainingView
   GtkRevealer           *message_revealer;
   GtkImage              *message_icon;
   GtkLabel              *message_label;
+  GtkWidget             *message_save_button; /* offered when a run needs a saved project */
   GtkStack              *side_stack;
   TsuTrainingConfig     *config;
   GtkListBox            *run_list;

@@ -36,6 +36,7 @@ show_message (TsuTrainingView *self,
 
   gtk_widget_remove_css_class (bar, "error");
   gtk_widget_remove_css_class (bar, "info");
+  gtk_widget_set_visible (self->message_save_button, FALSE);
   if (text)
     {
       gtk_image_set_from_icon_name (self->message_icon, icon);
@@ -205,6 +206,9 @@ run_activated (GSimpleAction *action,
   if (!tsu_training_controller_run (self->controller, project, &self->run_options, &error))
     {
       show_message (self, "dialog-error-symbolic", error->message, "error");
+      /* An unsaved project has nowhere to keep its runs: saving is the fix. */
+      gtk_widget_set_visible (self->message_save_button,
+                              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME));
       return;
     }
   update_state (self);
@@ -492,6 +496,7 @@ tsu_training_view_class_init (TsuTrainingViewClass *klass)
   CHILD (run_button); CHILD (pause_button); CHILD (stop_button); CHILD (pause_icon);
   CHILD (pause_label); CHILD (state_label); CHILD (progress); CHILD (progress_label); CHILD (speed_label);
   CHILD (eta_label); CHILD (message_revealer); CHILD (message_icon); CHILD (message_label);
+  CHILD (message_save_button);
   CHILD (side_stack); CHILD (config); CHILD (run_list); CHILD (layer_stats); CHILD (summary_label);
   CHILD (loss_plot); CHILD (accuracy_plot);
 #undef CHILD
