@@ -46,6 +46,40 @@ on_run_activated (TsuWindow *self, const char *run_dir)
   gtk_stack_set_visible_child_name (self->views, "evaluation");
 }
 
+/* The corner card belongs to the run it shows: a finished run's card goes
+ * when another document is loaded, a failed run's once the network is valid
+ * again (its reason no longer holds). A running one stays. */
+static void
+hide_finished_mini_loss (TsuWindow *self)
+{
+  TsuTrainingController *controller =
+    tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view));
+
+  if (tsu_training_controller_is_running (controller))
+    return;
+  self->mini_loss_shown = FALSE;
+  gtk_widget_set_visible (self->mini_loss, FALSE);
+}
+
+static void
+on_model_reset (TsuWindow *self)
+{
+  hide_finished_mini_loss (self);
+}
+
+static void
+hide_mini_loss_once_fixed (TsuWindow *self)
+{
+  TsuTrainingController *controller =
+    tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view));
+  const tsu_graph *graph = tsu_graph_model_get_graph (self->model);
+
+  if (self->mini_loss_shown
+      && tsu_training_history_get_state (tsu_training_controller_get_history (controller)) == TSU_TRAINING_FAILED
+      && graph != NULL && tsu_graph_valid (graph))
+    hide_finished_mini_loss (self);
+}
+
 /* Keeps the pages in step with the document, doing the expensive part
  * (re-reading runs, re-checking data) only when the graph model says its
  * section changed (or the document is another file, or on the first call). */
@@ -57,6 +91,7 @@ on_model_changed (TsuWindow *self)
   gboolean all = !self->pages_shown || g_strcmp0 (path, self->shown_path) != 0;
 
   self->pages_shown = TRUE;
+  hide_mini_loss_once_fixed (self);
   if (all)
     {
       g_free (self->shown_path);
@@ -222,6 +257,7 @@ tsu_window_setup_training (TsuWindow *self)
   g_signal_connect_swapped (self->training_view, "run-activated", G_CALLBACK (on_run_activated), self);
   g_signal_connect_swapped (self->data_view, "dataset-edited", G_CALLBACK (on_dataset_edited), self);
   g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed), self);
+  g_signal_connect_swapped (self->model, "reset", G_CALLBACK (on_model_reset), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 
   controller = tsu_training_view_get_controller (TSU_TRAINING_VIEW (self->training_view));

@@ -5,7 +5,10 @@
 #include "tsu-application.h"
 #include "tsu-canvas-private.h"
 #include "tsu-window.h"
+#include "tsu-mini-loss-view.h"
+#include "tsu-training-ui.h"
 #include "tsu-training-view.h"
+#include "tsu-window-private.h"
 #include "widget-helpers.h"
 
 #include <glib/gstdio.h>
@@ -215,6 +218,120 @@ test_save_first_banner_has_save_button (void)
   g_rmdir (dir);
 }
 
+/* A saved copy of the two-class template in a scratch directory, for runs
+ * (they are kept beside the project). */
+static TsuWindow *
+saved_two_class (char **dir)
+{
+  TsuWindow *window = new_window_from_template ("two-class");
+  g_autofree char *path = NULL;
+
+  *dir = g_dir_make_tmp ("tsu-ux-XXXXXX", NULL);
+  path = g_build_filename (*dir, "moons.tsumiki", NULL);
+  g_assert_true (tsu_window_save_to_path (window, path, NULL));
+  settle ();
+  return window;
+}
+
+static TsuTrainingHistory *
+history_of (TsuWindow *window)
+{
+  TsuTrainingView *training = TSU_TRAINING_VIEW (view_page (window, "training"));
+  return tsu_training_controller_get_history (tsu_training_view_get_controller (training));
+}
+
+/* F5 with fc2 unlinked: the run fails, and the card on the Edit page says
+ * why. Returns the card. */
+static GtkWidget *
+run_invalid_network (TsuWindow *window)
+{
+  TsuGraphModel *model = tsu_window_get_model (window);
+  TsuTrainingHistory *history = history_of (window);
+  GtkWidget *card = ((struct _TsuWindow *) window)->mini_loss;
+  g_autofree char *text = NULL;
+  const char *message;
+
+  tsu_graph_model_unlink (model, "fc2", 0);
+  settle ();
+  g_assert_false (tsu_graph_valid (tsu_graph_model_get_graph (model)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "training.run", NULL);
+  for (int i = 0; i < 200 && tsu_training_history_get_state (history) != TSU_TRAINING_FAILED; i++)
+    wait_ms (50);
+  settle ();
+  g_assert_cmpint (tsu_training_history_get_state (history), ==, TSU_TRAINING_FAILED);
+  g_assert_true (gtk_widget_get_visible (card));
+  message = tsu_training_history_get_message (history);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "fc2"));
+  text = tsu_mini_loss_view_dup_text (TSU_MINI_LOSS_VIEW (card));
+  g_assert_nonnull (strstr (text, message));
+  return card;
+}
+
+static void
+remove_scratch (char *dir)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+
+  g_assert_nonnull (strstr (dir, "tsu-ux-"));
+  g_assert_cmpint (system (command), ==, 0);
+  g_free (dir);
+}
+
+/* The failed card goes once the network is fixed. */
+static void
+test_failed_card_cleared_after_fix (void)
+{
+  char *dir = NULL;
+  TsuWindow *window = saved_two_class (&dir);
+  GtkWidget *card = run_invalid_network (window);
+
+  g_assert_true (tsu_graph_model_undo (tsu_window_get_model (window)));
+  settle ();
+  g_assert_true (tsu_graph_valid (tsu_graph_model_get_graph (tsu_window_get_model (window))));
+  g_assert_false (gtk_widget_get_visible (card));
+  close_window (window);
+  remove_scratch (dir);
+}
+
+/* Another document starts without the last one's card. */
+static void
+test_card_reset_on_new_document (void)
+{
+  char *dir = NULL;
+  TsuWindow *window = saved_two_class (&dir);
+  GtkWidget *card = run_invalid_network (window);
+
+  g_assert_true (tsu_window_new_from_template (window, "empty", NULL));
+  settle ();
+  g_assert_false (gtk_widget_get_visible (card));
+  close_window (window);
+  remove_scratch (dir);
+}
+
+/* The card's text keeps off its border: the style gives it padding, and
+ * the text is wrapped to the width inside it. */
+static void
+test_card_text_inside_padding (void)
+{
+  GtkWidget *card = tsu_mini_loss_view_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkBorder padding;
+
+  tsu_training_ui_init ();
+  gtk_window_set_child (GTK_WINDOW (window), card);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_padding (gtk_widget_get_style_context (card), &padding);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_cmpint (padding.left, >=, 6);
+  g_assert_cmpint (padding.right, >=, 6);
+  g_assert_cmpint (padding.top, >=, 6);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -225,5 +342,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/editor-ux/shortcuts-window-lists-accelerators", test_shortcuts_window_lists_accelerators);
   g_test_add_func ("/editor-ux/save-as-names-untitled-project", test_save_as_names_untitled_project);
   g_test_add_func ("/editor-ux/save-first-banner-has-save-button", test_save_first_banner_has_save_button);
+  g_test_add_func ("/editor-ux/failed-card-cleared-after-fix", test_failed_card_cleared_after_fix);
+  g_test_add_func ("/editor-ux/card-reset-on-new-document", test_card_reset_on_new_document);
+  g_test_add_func ("/editor-ux/card-text-inside-padding", test_card_text_inside_padding);
   return g_test_run ();
 }

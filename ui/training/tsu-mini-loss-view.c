@@ -13,6 +13,30 @@ struct _TsuMiniLossView
 
 G_DEFINE_FINAL_TYPE (TsuMiniLossView, tsu_mini_loss_view, GTK_TYPE_WIDGET)
 
+char *
+tsu_mini_loss_view_dup_text (TsuMiniLossView *self)
+{
+  guint ns;
+  TsuTrainingState state;
+  const char *message;
+  const double *smoothed;
+  const TsuTrainingProgress *p;
+
+  g_return_val_if_fail (TSU_IS_MINI_LOSS_VIEW (self), NULL);
+  if (self->history == NULL)
+    return g_strdup ("");
+  state = tsu_training_history_get_state (self->history);
+  message = tsu_training_history_get_message (self->history);
+  smoothed = tsu_training_history_get_smoothed (self->history, &ns);
+  p = tsu_training_history_get_progress (self->history);
+  if (state == TSU_TRAINING_FAILED && message != NULL && message[0] != '\0')
+    return g_strdup_printf ("%s: %s", tsu_training_state_describe (state), message);
+  if (ns > 0)
+    return g_strdup_printf ("%s · epoch %d/%d · loss %.4f", tsu_training_state_describe (state),
+                            MAX (1, p->epoch), p->epochs, smoothed[ns - 1]);
+  return g_strdup (tsu_training_state_describe (state));
+}
+
 static void
 tsu_mini_loss_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -36,28 +60,27 @@ tsu_mini_loss_view_snapshot (GtkWidget   *widget,
 
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  /* One line of text: state, epoch, last smoothed loss. */
-  char text[128];
-  TsuTrainingState state = tsu_training_history_get_state (self->history);
-  if (ns > 0)
-    g_snprintf (text, sizeof text, "%s · epoch %d/%d · loss %.4f", tsu_training_state_describe (state),
-                MAX (1, p->epoch), p->epochs, smoothed[ns - 1]);
-  else
-    g_snprintf (text, sizeof text, "%s", tsu_training_state_describe (state));
+  /* The words, wrapped inside the card's padding; a long failure reason is
+   * cut with an ellipsis rather than spilling over the border. */
+  g_autofree char *text = tsu_mini_loss_view_dup_text (self);
   PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
   PangoFontDescription *font = pango_font_description_copy (
     pango_context_get_font_description (pango_layout_get_context (layout)));
   pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * 0.8));
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
-  int tw, th;
-  pango_layout_get_pixel_size (layout, &tw, &th);
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, height * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  int th;
+  pango_layout_get_pixel_size (layout, NULL, &th);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
-  cairo_move_to (cr, 8, 6);
+  cairo_move_to (cr, 0, 0);
   pango_cairo_show_layout (cr, layout);
   g_object_unref (layout);
 
-  double x = 8, y = 6 + th + 4, w = width - 16, h = height - y - 8;
+  double x = 0, y = th + 4, w = width, h = height - y;
   if (ns < 2 || h < 8)
     {
       cairo_destroy (cr);

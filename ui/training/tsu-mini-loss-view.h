@@ -16,5 +16,8 @@ G_DECLARE_FINAL_TYPE (TsuMiniLossView, tsu_mini_loss_view, TSU, MINI_LOSS_VIEW, 
 GtkWidget *tsu_mini_loss_view_new         (void);
 void       tsu_mini_loss_view_set_history (TsuMiniLossView    *self,
                                            TsuTrainingHistory *history);
+/* What the card says: the state, then the epoch and smoothed loss during a
+ * run, or why the run failed. */
+char      *tsu_mini_loss_view_dup_text    (TsuMiniLossView    *self);
 
 G_END_DECLS
