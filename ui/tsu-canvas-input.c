@@ -499,6 +499,12 @@ select_in_direction (TsuCanvas *self, double dx, double dy)
 }
 
 static void
+restore_tooltips (TsuCanvas *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+}
+
+static void
 show_context_menu (TsuCanvas *self, double wx, double wy)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
@@ -524,6 +530,9 @@ show_context_menu (TsuCanvas *self, double wx, double wy)
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) wx, (int) wy, 1, 1 });
   /* The popover unparents itself once closed. */
   g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  /* A box's tooltip would stay up over the menu: none while it is open. */
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), FALSE);
+  g_signal_connect_swapped (popover, "closed", G_CALLBACK (restore_tooltips), self);
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 

@@ -332,6 +332,54 @@ test_card_text_inside_padding (void)
   settle ();
 }
 
+static GtkGesture *
+secondary_click (GtkWidget *canvas)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (canvas);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_CLICK (c)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+        return GTK_GESTURE (c); /* the canvas keeps it alive */
+    }
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+find_popover (GtkWidget *parent)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (parent); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return child;
+  return NULL;
+}
+
+/* No box tooltip while the right-click menu is open; they come back after. */
+static void
+test_no_tooltip_over_context_menu (void)
+{
+  TsuWindow *window = open_window ("two-class.tsumiki");
+  TsuCanvas *canvas = tsu_window_get_canvas (window);
+  const TsuLayout *layout = tsu_graph_model_get_layout (tsu_window_get_model (window));
+  const TsuLayoutNode *box = &layout->nodes[tsu_layout_find (layout, "fc1")];
+  double wx = (box->x + 40) * canvas->zoom + canvas->offset_x, wy = (box->y + 30) * canvas->zoom + canvas->offset_y;
+  GtkWidget *menu;
+
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (canvas)));
+  g_signal_emit_by_name (secondary_click (GTK_WIDGET (canvas)), "pressed", 1, wx, wy);
+  settle ();
+  menu = find_popover (GTK_WIDGET (canvas));
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  g_assert_cmpstr (tsu_canvas_get_single_selection (canvas), ==, "fc1");
+  g_assert_false (gtk_widget_get_has_tooltip (GTK_WIDGET (canvas)));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  settle ();
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (canvas)));
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -345,5 +393,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/editor-ux/failed-card-cleared-after-fix", test_failed_card_cleared_after_fix);
   g_test_add_func ("/editor-ux/card-reset-on-new-document", test_card_reset_on_new_document);
   g_test_add_func ("/editor-ux/card-text-inside-padding", test_card_text_inside_padding);
+  g_test_add_func ("/editor-ux/no-tooltip-over-context-menu", test_no_tooltip_over_context_menu);
   return g_test_run ();
 }
