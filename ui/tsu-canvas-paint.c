@@ -13,15 +13,54 @@
 #define CORNER 7.0
 #define STRIPE 6.0
 
-typedef struct {
-  double r, g, b;
-} Rgb;
+typedef TsuRgb Rgb;
 
-static const Rgb accent = { 0.208, 0.518, 0.894 };    /* selection, like GNOME's accent */
-static const Rgb error_red = { 0.878, 0.106, 0.141 };
-static const Rgb ink = { 0.14, 0.15, 0.17 };
-static const Rgb ink_dim = { 0.42, 0.44, 0.48 };
-static const Rgb link_grey = { 0.50, 0.53, 0.58 };
+/* Light: white boxes on a pale grey, like GNOME's light style, with its
+ * blue accent. Dark: the boxes a step above a near-black canvas (GTK's
+ * dark base is #2d2d2d), light ink, a lighter accent and error colour, and
+ * category colours lifted towards white so stripes and bars stand out.
+ * High contrast: black and white, solid outlines, no washes or shadows. */
+static const TsuPaintPalette palettes[] = {
+  [TSU_PALETTE_LIGHT] = {
+    .background = { 0.957, 0.961, 0.969 }, .grid = { 0, 0, 0 }, .box = { 1, 1, 1 },
+    .box_broken = { 1.0, 0.93, 0.93 }, .ink = { 0.14, 0.15, 0.17 }, .ink_dim = { 0.38, 0.40, 0.44 },
+    .link = { 0.50, 0.53, 0.58 }, .accent = { 0.208, 0.518, 0.894 }, .error = { 0.78, 0.08, 0.12 },
+    .outline = { 0, 0, 0 }, .shade = { 0, 0, 0 },
+    .grid_alpha = 0.13, .outline_alpha = 0.18, .outline_hover_alpha = 0.35, .outline_width = 1,
+    .shadow_alpha = 0.08, .track_alpha = 0.07, .wash_alpha = 0.09, .category_lift = 0,
+  },
+  [TSU_PALETTE_DARK] = {
+    .background = { 0.114, 0.114, 0.122 }, .grid = { 1, 1, 1 }, .box = { 0.188, 0.192, 0.208 },
+    .box_broken = { 0.32, 0.14, 0.15 }, .ink = { 0.93, 0.93, 0.92 }, .ink_dim = { 0.70, 0.72, 0.76 },
+    .link = { 0.58, 0.61, 0.66 }, .accent = { 0.40, 0.64, 0.97 }, .error = { 1.0, 0.48, 0.39 },
+    .outline = { 1, 1, 1 }, .shade = { 0, 0, 0 },
+    .grid_alpha = 0.12, .outline_alpha = 0.14, .outline_hover_alpha = 0.40, .outline_width = 1,
+    .shadow_alpha = 0.35, .track_alpha = 0.12, .wash_alpha = 0.16, .category_lift = 0.22,
+  },
+  [TSU_PALETTE_HIGH_CONTRAST] = {
+    .background = { 1, 1, 1 }, .grid = { 0, 0, 0 }, .box = { 1, 1, 1 },
+    .box_broken = { 1.0, 0.90, 0.90 }, .ink = { 0, 0, 0 }, .ink_dim = { 0.20, 0.20, 0.20 },
+    .link = { 0, 0, 0 }, .accent = { 0.0, 0.28, 0.75 }, .error = { 0.70, 0, 0 },
+    .outline = { 0, 0, 0 }, .shade = { 0, 0, 0 },
+    .grid_alpha = 0.30, .outline_alpha = 1, .outline_hover_alpha = 1, .outline_width = 1.5,
+    .shadow_alpha = 0, .track_alpha = 0.15, .wash_alpha = 0, .category_lift = 0,
+  },
+  [TSU_PALETTE_HIGH_CONTRAST_INVERSE] = {
+    .background = { 0, 0, 0 }, .grid = { 1, 1, 1 }, .box = { 0, 0, 0 },
+    .box_broken = { 0.30, 0, 0 }, .ink = { 1, 1, 1 }, .ink_dim = { 0.85, 0.85, 0.85 },
+    .link = { 1, 1, 1 }, .accent = { 0.45, 0.70, 1.0 }, .error = { 1.0, 0.45, 0.45 },
+    .outline = { 1, 1, 1 }, .shade = { 0, 0, 0 },
+    .grid_alpha = 0.35, .outline_alpha = 1, .outline_hover_alpha = 1, .outline_width = 1.5,
+    .shadow_alpha = 0, .track_alpha = 0.35, .wash_alpha = 0, .category_lift = 0.22,
+  },
+};
+
+const TsuPaintPalette *
+tsu_paint_palette (TsuPaletteKind kind)
+{
+  g_return_val_if_fail (kind >= 0 && kind < G_N_ELEMENTS (palettes), &palettes[TSU_PALETTE_LIGHT]);
+  return &palettes[kind];
+}
 
 void
 tsu_category_color (const char *category, double *r, double *g, double *b)
@@ -31,7 +70,7 @@ tsu_category_color (const char *category, double *r, double *g, double *b)
     { "IO",            { 0.32, 0.40, 0.50 } },
     { "Basic",         { 0.21, 0.47, 0.85 } },
     { "Pooling",       { 0.10, 0.58, 0.60 } },
-    { "Activation",    { 0.90, 0.56, 0.04 } },
+    { "Activation",    { 0.80, 0.47, 0.00 } },  /* 3:1 on white boxes too */
     { "Normalization", { 0.55, 0.30, 0.70 } },
     { "Others",        { 0.45, 0.46, 0.50 } },
     { "Loss",          { 0.78, 0.30, 0.15 } },
@@ -48,6 +87,16 @@ tsu_category_color (const char *category, double *r, double *g, double *b)
   *r = *g = *b = 0.55;
 }
 
+TsuRgb
+tsu_paint_category_color (const TsuPaintPalette *palette, const char *category)
+{
+  TsuRgb c;
+  double lift = palette->category_lift;
+
+  tsu_category_color (category, &c.r, &c.g, &c.b);
+  return (TsuRgb) { c.r + (1 - c.r) * lift, c.g + (1 - c.g) * lift, c.b + (1 - c.b) * lift };
+}
+
 void
 tsu_paint_options_init (TsuPaintOptions *options)
 {
@@ -59,6 +108,7 @@ tsu_paint_options_init (TsuPaintOptions *options)
   options->clip_x0 = options->clip_y0 = -G_MAXDOUBLE;
   options->clip_x1 = options->clip_y1 = G_MAXDOUBLE;
   options->zoom = 1.0;
+  options->palette = &palettes[TSU_PALETTE_LIGHT];
 }
 
 static void
@@ -79,15 +129,19 @@ rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
 }
 
 void
-tsu_paint_grid (cairo_t *cr, double zoom, double x0, double y0, double x1, double y1)
+tsu_paint_grid (cairo_t *cr, const TsuPaintPalette *palette, double zoom, double x0, double y0, double x1,
+                double y1)
 {
   double step = TSU_GRID * 2;
   double dot = 1.2 / zoom;
 
+  set_rgb (cr, palette->background, 1);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_fill (cr);
   /* Dots closer than ~8 px only add noise. */
   while (step * zoom < 12)
     step *= 2;
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.13);
+  set_rgb (cr, palette->grid, palette->grid_alpha);
   for (double y = floor (y0 / step) * step; y <= y1; y += step)
     for (double x = floor (x0 / step) * step; x <= x1; x += step)
       cairo_rectangle (cr, x - dot / 2, y - dot / 2, dot, dot);
@@ -97,6 +151,7 @@ tsu_paint_grid (cairo_t *cr, double zoom, double x0, double y0, double x1, doubl
 typedef struct {
   PangoLayout *text;
   PangoFontDescription *title, *small, *mono, *badge;
+  PangoFontDescription *fitted;   /* the title's, at a long type's size */
 } Fonts;
 
 static void
@@ -113,8 +168,11 @@ fonts_init (Fonts *fonts, cairo_t *cr)
   pango_cairo_context_set_font_options (context, options);
   cairo_font_options_destroy (options);
   pango_layout_context_changed (fonts->text);
-  fonts->title = pango_font_description_from_string ("Sans Bold 10");
-  fonts->small = pango_font_description_from_string ("Sans 8.5");
+  fonts->title = pango_font_description_from_string ("Sans Bold");
+  pango_font_description_set_size (fonts->title, (int) (TSU_PAINT_TITLE_POINTS * PANGO_SCALE));
+  fonts->small = pango_font_description_from_string ("Sans");
+  pango_font_description_set_size (fonts->small, (int) (TSU_PAINT_SMALL_POINTS * PANGO_SCALE));
+  fonts->fitted = pango_font_description_copy (fonts->title);
   fonts->mono = pango_font_description_from_string ("Sans Bold 9");
   fonts->badge = pango_font_description_from_string ("Sans Bold 8");
   pango_layout_set_ellipsize (fonts->text, PANGO_ELLIPSIZE_END);
@@ -128,6 +186,64 @@ fonts_clear (Fonts *fonts)
   pango_font_description_free (fonts->small);
   pango_font_description_free (fonts->mono);
   pango_font_description_free (fonts->badge);
+  pango_font_description_free (fonts->fitted);
+}
+
+static double
+natural_width (Fonts *fonts, const PangoFontDescription *font, const char *text)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_font_description (fonts->text, font);
+  pango_layout_set_width (fonts->text, -1);
+  pango_layout_set_text (fonts->text, text, -1);
+  pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+  return logical.width;
+}
+
+#define TEXT_INSET_LEFT (STRIPE + 9)
+#define TEXT_WIDTH TSU_PAINT_TEXT_WIDTH
+G_STATIC_ASSERT (TSU_PAINT_TEXT_WIDTH == TSU_BOX_WIDTH - STRIPE - 18);
+#define TITLE_GAP 8.0
+#define ID_MIN_WIDTH 36.0         /* "conv12" */
+
+/* A long type ("CategoricalCrossEntropy") shrinks until it shares the row
+ * with the id, down to the small text's size; past that the id gives way.
+ * The type itself is never cut: it is what the box is. Leaves
+ * fonts->fitted at the type's size. */
+static TsuTitleFit
+fit_title (Fonts *fonts, const char *type, const char *id)
+{
+  double type_w = natural_width (fonts, fonts->title, type);
+  double id_w = natural_width (fonts, fonts->small, id);
+  TsuTitleFit fit = { TSU_PAINT_TITLE_POINTS, type_w, id_w };
+  double room;
+
+  pango_font_description_set_size (fonts->fitted, (int) (TSU_PAINT_TITLE_POINTS * PANGO_SCALE));
+  if (type_w + TITLE_GAP + id_w <= TEXT_WIDTH)
+    return fit;
+  room = TEXT_WIDTH - TITLE_GAP - MIN (id_w, ID_MIN_WIDTH);
+  fit.type_points = CLAMP (floor (TSU_PAINT_TITLE_POINTS * room / type_w * 4) / 4, TSU_PAINT_SMALL_POINTS,
+                           TSU_PAINT_TITLE_POINTS);
+  pango_font_description_set_size (fonts->fitted, (int) (fit.type_points * PANGO_SCALE));
+  fit.type_width = natural_width (fonts, fonts->fitted, type);
+  fit.id_width = MIN (id_w, MAX (0, TEXT_WIDTH - TITLE_GAP - fit.type_width));
+  /* An id squeezed to a letter and an ellipsis says nothing. */
+  if (fit.id_width < MIN (id_w, 16))
+    fit.id_width = 0;
+  return fit;
+}
+
+TsuTitleFit
+tsu_paint_fit_title (cairo_t *cr, const char *type, const char *id)
+{
+  Fonts fonts;
+  TsuTitleFit fit;
+
+  fonts_init (&fonts, cr);
+  fit = fit_title (&fonts, type, id);
+  fonts_clear (&fonts);
+  return fit;
 }
 
 /* Draws text with its top-left (or top-right when right_align) at (x, y),
@@ -166,6 +282,8 @@ stroke_curve (cairo_t *cr, const double p[8])
 static void
 paint_links (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *options)
 {
+  const TsuPaintPalette *palette = options->palette;
+
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int i = 0; i < layout->n_nodes; i++)
     for (int slot = 0; slot < layout->nodes[i].n_inputs; slot++)
@@ -178,11 +296,11 @@ paint_links (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *option
           continue;
         if (selected || hovered)
           {
-            set_rgb (cr, accent, selected ? 0.25 : 0.15);
+            set_rgb (cr, palette->accent, selected ? 0.25 : 0.15);
             cairo_set_line_width (cr, 8);
             stroke_curve (cr, p);
           }
-        set_rgb (cr, selected ? accent : link_grey, 1);
+        set_rgb (cr, selected ? palette->accent : palette->link, 1);
         cairo_set_line_width (cr, selected ? 2.5 : 1.8);
         stroke_curve (cr, p);
         /* A small arrowhead into the input port shows the direction. */
@@ -195,24 +313,21 @@ paint_links (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *option
 }
 
 static void
-paint_port (cairo_t *cr, double x, double y, Rgb color, gboolean highlighted)
+paint_port (cairo_t *cr, const TsuPaintPalette *palette, double x, double y, Rgb color, gboolean highlighted)
 {
   /* Text leaves a current point behind; an arc would draw a line from it. */
   cairo_new_path (cr);
   cairo_arc (cr, x, y, highlighted ? TSU_PORT_RADIUS + 2 : TSU_PORT_RADIUS, 0, 2 * G_PI);
-  if (highlighted)
-    set_rgb (cr, accent, 1);
-  else
-    cairo_set_source_rgb (cr, 1, 1, 1);
+  set_rgb (cr, highlighted ? palette->accent : palette->box, 1);
   cairo_fill_preserve (cr);
-  set_rgb (cr, highlighted ? accent : color, 1);
+  set_rgb (cr, highlighted ? palette->accent : color, 1);
   cairo_set_line_width (cr, 1.5);
   cairo_stroke (cr);
 }
 
 static void
-paint_stat_bar (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLayout *layout,
-                TsuStatMode mode, Rgb color)
+paint_stat_bar (cairo_t *cr, Fonts *fonts, const TsuPaintPalette *palette, const TsuLayoutNode *box,
+                const TsuLayout *layout, TsuStatMode mode, Rgb color)
 {
   uint64_t value = mode == TSU_STAT_PARAMS ? box->params : box->macs;
   uint64_t largest = mode == TSU_STAT_PARAMS ? layout->max_params : layout->max_macs;
@@ -221,7 +336,7 @@ paint_stat_bar (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLa
 
   if (value == 0)
     return;
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.07);
+  set_rgb (cr, palette->outline, palette->track_alpha);
   rounded_rect (cr, track_x, track_y, track_w, 5, 2.5);
   cairo_fill (cr);
   set_rgb (cr, color, 0.9);
@@ -229,7 +344,7 @@ paint_stat_bar (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLa
   cairo_fill (cr);
 
   count = tsu_format_count (value);
-  set_rgb (cr, ink_dim, 1);
+  set_rgb (cr, palette->ink_dim, 1);
   draw_text (cr, fonts, fonts->small, count, track_x - 6, box->y + TSU_BOX_HEIGHT - 19, 60, TRUE);
 }
 
@@ -268,21 +383,22 @@ paint_sparkline (cairo_t *cr, const TsuLiveIndicator *live, double x, double y, 
 
 /* The live indicator replaces the statistic bar while a run has data. */
 static void
-paint_live (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLiveIndicator *live, Rgb color)
+paint_live (cairo_t *cr, Fonts *fonts, const TsuPaintPalette *palette, const TsuLayoutNode *box,
+            const TsuLiveIndicator *live, Rgb color)
 {
   static const Rgb warning = { 0.90, 0.45, 0.05 };
   Rgb line = live->level == TSU_LIVE_WARNING ? warning : color;
   double track_x = box->x + TSU_BOX_WIDTH - 78, track_w = 66;
   double track_y = box->y + TSU_BOX_HEIGHT - 22, track_h = 14;
 
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.05);
+  set_rgb (cr, palette->outline, palette->track_alpha * 0.7);
   rounded_rect (cr, track_x - 2, track_y - 2, track_w + 4, track_h + 4, 3);
   cairo_fill (cr);
   set_rgb (cr, line, 1);
   paint_sparkline (cr, live, track_x, track_y, track_w, track_h);
   if (live->note != NULL)
     {
-      set_rgb (cr, live->level == TSU_LIVE_WARNING ? warning : ink_dim, 1);
+      set_rgb (cr, live->level == TSU_LIVE_WARNING ? warning : palette->ink_dim, 1);
       draw_text (cr, fonts, fonts->small, live->note, track_x - 6, box->y + TSU_BOX_HEIGHT - 19, 70, TRUE);
     }
 }
@@ -290,29 +406,26 @@ paint_live (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, const TsuLiveIn
 /* Soft shadow, body, the category stripe and a faint wash of the category
  * colour under the title row, then the outline (selected, broken, hover). */
 static void
-paint_box_body (cairo_t *cr, const TsuLayoutNode *box, Rgb color, gboolean selected,
-                gboolean broken, gboolean hovered)
+paint_box_body (cairo_t *cr, const TsuPaintPalette *palette, const TsuLayoutNode *box, Rgb color,
+                gboolean selected, gboolean broken, gboolean hovered)
 {
   double x = box->x, y = box->y, w = TSU_BOX_WIDTH, h = TSU_BOX_HEIGHT;
 
   cairo_new_path (cr);
-  cairo_set_source_rgba (cr, 0, 0, 0, selected ? 0.16 : 0.08);
+  set_rgb (cr, palette->shade, palette->shadow_alpha * (selected ? 2 : 1));
   rounded_rect (cr, x + 0.5, y + 2, w, h, CORNER);
   cairo_fill (cr);
   rounded_rect (cr, x, y, w, h, CORNER);
-  if (broken)
-    cairo_set_source_rgb (cr, 1.0, 0.93, 0.93);
-  else
-    cairo_set_source_rgb (cr, 1, 1, 1);
+  set_rgb (cr, broken ? palette->box_broken : palette->box, 1);
   cairo_fill_preserve (cr);
   cairo_save (cr);
   cairo_clip (cr);
-  set_rgb (cr, broken ? error_red : color, 1);
+  set_rgb (cr, broken ? palette->error : color, 1);
   cairo_rectangle (cr, x, y, STRIPE, h);
   cairo_fill (cr);
-  if (!broken)
+  if (!broken && palette->wash_alpha > 0)
     {
-      set_rgb (cr, color, 0.09);
+      set_rgb (cr, color, palette->wash_alpha);
       cairo_rectangle (cr, x + STRIPE, y, w - STRIPE, 22);
       cairo_fill (cr);
     }
@@ -321,37 +434,42 @@ paint_box_body (cairo_t *cr, const TsuLayoutNode *box, Rgb color, gboolean selec
   rounded_rect (cr, x, y, w, h, CORNER);
   if (selected)
     {
-      set_rgb (cr, accent, 1);
+      set_rgb (cr, palette->accent, 1);
       cairo_set_line_width (cr, 2.5);
     }
   else if (broken)
     {
-      set_rgb (cr, error_red, 1);
+      set_rgb (cr, palette->error, 1);
       cairo_set_line_width (cr, 1.8);
     }
   else
     {
-      cairo_set_source_rgba (cr, 0, 0, 0, hovered ? 0.35 : 0.18);
-      cairo_set_line_width (cr, 1);
+      set_rgb (cr, palette->outline, hovered ? palette->outline_hover_alpha : palette->outline_alpha);
+      cairo_set_line_width (cr, palette->outline_width);
     }
   cairo_stroke (cr);
 }
 
 /* Type (bold) with the id at the right, params, then the shape. */
 static void
-paint_box_text (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, gboolean broken)
+paint_box_text (cairo_t *cr, Fonts *fonts, const TsuPaintPalette *palette, const TsuLayoutNode *box,
+                gboolean broken)
 {
   double x = box->x, y = box->y, w = TSU_BOX_WIDTH, h = TSU_BOX_HEIGHT;
-  double text_x = x + STRIPE + 9, text_w = w - STRIPE - 18;
+  double text_x = x + TEXT_INSET_LEFT, text_w = TEXT_WIDTH;
+  TsuTitleFit fit = fit_title (fonts, box->type, box->id);
+  /* A shrunk type keeps roughly the same baseline. */
+  double drop = (TSU_PAINT_TITLE_POINTS - fit.type_points) * 96.0 / 72.0 * 0.8;
 
-  set_rgb (cr, ink_dim, 1);
-  double id_width = draw_text (cr, fonts, fonts->small, box->id, x + w - 10, y + 5, 80, TRUE);
-  set_rgb (cr, ink, 1);
-  draw_text (cr, fonts, fonts->title, box->type, text_x, y + 4, text_w - id_width - 8, FALSE);
-  set_rgb (cr, ink_dim, 1);
+  set_rgb (cr, palette->ink_dim, 1);
+  if (fit.id_width > 0)
+    draw_text (cr, fonts, fonts->small, box->id, x + w - 10, y + 5, fit.id_width, TRUE);
+  set_rgb (cr, palette->ink, 1);
+  draw_text (cr, fonts, fonts->fitted, box->type, text_x, y + 4 + drop, text_w, FALSE);
+  set_rgb (cr, palette->ink_dim, 1);
   if (box->summary && box->summary[0])
     draw_text (cr, fonts, fonts->small, box->summary, text_x, y + 23, text_w, FALSE);
-  set_rgb (cr, broken ? error_red : ink, 1);
+  set_rgb (cr, broken ? palette->error : palette->ink, 1);
   draw_text (cr, fonts, fonts->mono, box->shape[0] ? box->shape : (broken ? "error" : "?"),
              text_x, y + h - 20, 100, FALSE);
 }
@@ -359,13 +477,14 @@ paint_box_text (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, gboolean br
 /* The red error badge on the top-right corner; with_mark adds its white
  * ring and "!" (left out when zoomed too far out for text). */
 static void
-paint_error_badge (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, gboolean with_mark)
+paint_error_badge (cairo_t *cr, Fonts *fonts, const TsuPaintPalette *palette, const TsuLayoutNode *box,
+                   gboolean with_mark)
 {
   double bx = box->x + TSU_BOX_WIDTH - 2, by = box->y + 2;
 
   cairo_new_path (cr);
   cairo_arc (cr, bx, by, 9, 0, 2 * G_PI);
-  set_rgb (cr, error_red, 1);
+  set_rgb (cr, palette->error, 1);
   if (!with_mark)
     {
       cairo_fill (cr);
@@ -398,13 +517,13 @@ paint_box_ports (cairo_t *cr, const TsuLayout *layout, int index, Rgb color,
       gboolean lit = options->hover_port.kind == TSU_HIT_INPUT_PORT && options->hover_port.node == index
                      && options->hover_port.slot == slot;
       tsu_layout_input_port (layout, index, slot, &px, &py);
-      paint_port (cr, px, py, color, lit);
+      paint_port (cr, options->palette, px, py, color, lit);
     }
   if (box->kind == NULL || !tsu_layer_kind_is_loss (box->kind))
     {
       gboolean lit = options->hover_port.kind == TSU_HIT_OUTPUT_PORT && options->hover_port.node == index;
       tsu_layout_output_port (layout, index, &px, &py);
-      paint_port (cr, px, py, color, lit);
+      paint_port (cr, options->palette, px, py, color, lit);
     }
 }
 
@@ -415,31 +534,31 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
   const char *category = box->kind ? tsu_layer_kind_category (box->kind) : NULL;
   gboolean selected = options->selection && g_hash_table_contains (options->selection, box->id);
   gboolean broken = box->error != NULL;
-  Rgb color;
+  const TsuPaintPalette *palette = options->palette;
+  Rgb color = tsu_paint_category_color (palette, category);
 
-  tsu_category_color (category, &color.r, &color.g, &color.b);
-  paint_box_body (cr, box, color, selected, broken, options->hover_node == index);
+  paint_box_body (cr, palette, box, color, selected, broken, options->hover_node == index);
 
   /* Zoomed far out, text would be a few pixels high: boxes, links and
    * colours tell the structure, and a frame of 500 boxes stays cheap. */
   if (options->zoom < TSU_PAINT_TEXT_MIN_ZOOM)
     {
       if (broken)
-        paint_error_badge (cr, fonts, box, FALSE);
+        paint_error_badge (cr, fonts, palette, box, FALSE);
       return;
     }
 
-  paint_box_text (cr, fonts, box, broken);
+  paint_box_text (cr, fonts, palette, box, broken);
   if (broken)
-    paint_error_badge (cr, fonts, box, TRUE);
+    paint_error_badge (cr, fonts, palette, box, TRUE);
   else
     {
       TsuLiveIndicator live = { 0 };
 
       if (options->live_func != NULL && options->live_func (box->id, &live, options->live_data))
-        paint_live (cr, fonts, box, &live, color);
+        paint_live (cr, fonts, palette, box, &live, color);
       else
-        paint_stat_bar (cr, fonts, box, layout, options->stat_mode, color);
+        paint_stat_bar (cr, fonts, palette, box, layout, options->stat_mode, color);
     }
   paint_box_ports (cr, layout, index, color, options);
 }
@@ -447,7 +566,7 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
 /* A repeat block: a tinted frame behind its boxes (the RepeatStart's,
  * those inside and the RepeatEnd's) labelled with how many times it runs. */
 static void
-paint_block_frame (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int start)
+paint_block_frame (cairo_t *cr, Fonts *fonts, Rgb accent, const TsuLayout *layout, int start)
 {
   const double margin = 14, label_height = 18;
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
@@ -488,7 +607,7 @@ tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *
   fonts_init (&fonts, cr);
   for (int i = 0; i < layout->n_nodes; i++)
     if (layout->nodes[i].block == i)
-      paint_block_frame (cr, &fonts, layout, i);
+      paint_block_frame (cr, &fonts, options->palette->accent, layout, i);
   paint_links (cr, layout, options);
   for (int i = 0; i < layout->n_nodes; i++)
     {
@@ -509,7 +628,7 @@ tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *
 
       p[2] = p[0]; p[3] = p[1] + bend;
       p[4] = p[6]; p[5] = p[7] - bend;
-      set_rgb (cr, accent, 1);
+      set_rgb (cr, options->palette->accent, 1);
       cairo_set_line_width (cr, 2);
       cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
       stroke_curve (cr, p);
@@ -522,7 +641,7 @@ tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *
       double x = plan->x, y = plan->y;
 
       cairo_set_dash (cr, (double[]) { 5, 4 }, 2, 0);
-      set_rgb (cr, accent, 0.9);
+      set_rgb (cr, options->palette->accent, 0.9);
       cairo_set_line_width (cr, 2);
       if (plan->above >= 0)
         {
@@ -541,9 +660,9 @@ tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *
           stroke_curve (cr, p);
         }
       rounded_rect (cr, x, y, TSU_BOX_WIDTH, TSU_BOX_HEIGHT, CORNER);
-      set_rgb (cr, accent, 0.10);
+      set_rgb (cr, options->palette->accent, 0.10);
       cairo_fill_preserve (cr);
-      set_rgb (cr, accent, 0.9);
+      set_rgb (cr, options->palette->accent, 0.9);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
     }
@@ -552,9 +671,9 @@ tsu_paint_diagram (cairo_t *cr, const TsuLayout *layout, const TsuPaintOptions *
     {
       cairo_rectangle (cr, MIN (options->rubber_x0, options->rubber_x1), MIN (options->rubber_y0, options->rubber_y1),
                        fabs (options->rubber_x1 - options->rubber_x0), fabs (options->rubber_y1 - options->rubber_y0));
-      set_rgb (cr, accent, 0.12);
+      set_rgb (cr, options->palette->accent, 0.12);
       cairo_fill_preserve (cr);
-      set_rgb (cr, accent, 0.8);
+      set_rgb (cr, options->palette->accent, 0.8);
       cairo_set_line_width (cr, 1);
       cairo_stroke (cr);
     }

@@ -4,6 +4,7 @@
 #include "tsu-canvas-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #define MIN_ZOOM 0.2
 #define MAX_ZOOM 3.0
@@ -19,6 +20,40 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (TsuCanvas, tsu_canvas, GTK_TYPE_WIDGET)
 
 static void initial_view (TsuCanvas *self);
+
+static double
+luminance (const GdkRGBA *c)
+{
+  return 0.2126 * c->red + 0.7152 * c->green + 0.0722 * c->blue;
+}
+
+TsuPaletteKind
+tsu_canvas_style_palette (GtkWidget *widget)
+{
+  const char *env = g_getenv ("GTK_THEME");
+  g_autofree char *setting = NULL;
+  const char *theme;
+  gboolean dark, high_contrast;
+  GdkRGBA fg;
+
+  g_object_get (gtk_widget_get_settings (widget), "gtk-theme-name", &setting, NULL);
+  theme = env != NULL && env[0] != '\0' ? env : setting;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  /* Light text means a dark theme, however it was asked for. */
+  dark = luminance (&fg) > 0.5;
+  high_contrast = theme != NULL && (g_str_has_prefix (theme, "HighContrast") || strstr (theme, "-hc") != NULL);
+  if (high_contrast)
+    return dark ? TSU_PALETTE_HIGH_CONTRAST_INVERSE : TSU_PALETTE_HIGH_CONTRAST;
+  return dark ? TSU_PALETTE_DARK : TSU_PALETTE_LIGHT;
+}
+
+double
+tsu_canvas_legible_zoom (void)
+{
+  return TSU_PAINT_LEGIBLE_TEXT_PX / TSU_PAINT_SMALLEST_TEXT_PX;
+}
 static void fit_view (TsuCanvas *self, double min_zoom);
 
 void
@@ -135,7 +170,7 @@ on_model_reset (TsuCanvas *self)
   self->reset_pending = TRUE;
   tsu_canvas_clear_selection (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
-  self->fit_min_zoom = 0.7;
+  self->fit_min_zoom = tsu_canvas_legible_zoom ();
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     initial_view (self);
   else
@@ -189,9 +224,11 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_scale (cr, self->zoom, self->zoom);
 
   tsu_paint_options_init (&options);
+  options.palette = tsu_paint_palette (tsu_canvas_style_palette (widget));
   tsu_canvas_widget_to_canvas (self, 0, 0, &options.clip_x0, &options.clip_y0);
   tsu_canvas_widget_to_canvas (self, width, height, &options.clip_x1, &options.clip_y1);
-  tsu_paint_grid (cr, self->zoom, options.clip_x0, options.clip_y0, options.clip_x1, options.clip_y1);
+  tsu_paint_grid (cr, options.palette, self->zoom, options.clip_x0, options.clip_y0, options.clip_x1,
+                  options.clip_y1);
 
   /* While boxes are dragged, draw a copy of the layout with them moved; the
    * model changes once, on release, as one undo step. */
@@ -258,7 +295,7 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       g_autoptr(PangoLayout) hint = gtk_widget_create_pango_layout (
         GTK_WIDGET (self), "Drag layers here from the palette,\nor double-click one to add it");
       int text_width, text_height;
-      GdkRGBA grey = { 0.45, 0.47, 0.5, 1 };
+      GdkRGBA grey = { options.palette->ink_dim.r, options.palette->ink_dim.g, options.palette->ink_dim.b, 1 };
 
       pango_layout_set_alignment (hint, PANGO_ALIGN_CENTER);
       pango_layout_get_pixel_size (hint, &text_width, &text_height);
@@ -338,7 +375,7 @@ tsu_canvas_init (TsuCanvas *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->zoom = 1.0;
-  self->fit_min_zoom = 0.7;
+  self->fit_min_zoom = tsu_canvas_legible_zoom ();
   self->offset_x = self->offset_y = 0;
   self->hover_node = -1;
   self->hover_link_node = self->hover_link_slot = -1;
@@ -523,8 +560,8 @@ tsu_canvas_zoom_to_fit (TsuCanvas *self)
 static void
 initial_view (TsuCanvas *self)
 {
-  self->fit_min_zoom = 0.7;
-  fit_view (self, 0.7);
+  self->fit_min_zoom = tsu_canvas_legible_zoom ();
+  fit_view (self, self->fit_min_zoom);
   self->auto_fit = TRUE;
 }
 

@@ -17,6 +17,14 @@ void           tsu_canvas_set_model         (TsuCanvas     *self,
                                              TsuGraphModel *model);
 TsuGraphModel *tsu_canvas_get_model         (TsuCanvas     *self);
 
+/* The diagram palette the widget's style calls for: high contrast by the
+ * theme's name (GTK_THEME, or the gtk-theme-name setting), dark when the
+ * style's text colour is light (a ":dark" theme, the prefer-dark setting,
+ * HighContrastInverse). */
+TsuPaletteKind tsu_canvas_style_palette     (GtkWidget     *widget);
+/* The zoom a project opens at, at most: box text is legible from here. */
+double         tsu_canvas_legible_zoom      (void);
+
 /* Selected ids in document order (owned). */
 GStrv          tsu_canvas_dup_selection     (TsuCanvas     *self);
 /* The one selected box, or NULL when none or several are selected. */

@@ -28,6 +28,7 @@ struct _TsuWindow
   TsuPalette *palette;
   GtkPaned *inner_paned;
   guint inspector_idle;
+  guint theme_idle;
   GtkOverlay *canvas_overlay;
   TsuCanvas *canvas;
   TsuInspector *inspector;

@@ -110,6 +110,31 @@ on_palette_layer_activated (TsuWindow *self, const char *type)
   tsu_canvas_add_below_selection (self->canvas, type);
 }
 
+/* GTK 4.8's dark and inverse high-contrast themes keep the light theme's
+ * #cc0000 as the error colour, under 3:1 on their dark bases: style.css
+ * gives errors a lighter red in a window marked .tsu-dark. The style is
+ * read once it has been recomputed for the new theme. */
+static gboolean
+update_theme_class (gpointer user_data)
+{
+  TsuWindow *self = user_data;
+  TsuPaletteKind kind = tsu_canvas_style_palette (GTK_WIDGET (self->canvas));
+
+  self->theme_idle = 0;
+  if (kind == TSU_PALETTE_DARK || kind == TSU_PALETTE_HIGH_CONTRAST_INVERSE)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "tsu-dark");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "tsu-dark");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_theme_changed (TsuWindow *self)
+{
+  if (self->theme_idle == 0)
+    self->theme_idle = g_idle_add (update_theme_class, self);
+}
+
 #define INSPECTOR_WIDTH 310
 
 /* The inspector keeps one width whatever page it shows; GtkPaned would
@@ -131,6 +156,7 @@ on_window_map (TsuWindow *self)
 {
   if (self->inspector_idle == 0)
     self->inspector_idle = g_idle_add (fix_inspector_width, self);
+  on_theme_changed (self);
 }
 
 static void
@@ -140,6 +166,8 @@ tsu_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->autosave_source, g_source_remove);
   g_clear_handle_id (&self->inspector_idle, g_source_remove);
+  g_clear_handle_id (&self->theme_idle, g_source_remove);
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_settings (GTK_WIDGET (self)), self);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   /* The header bar is not a bound child: it is the window's titlebar, which
@@ -214,6 +242,10 @@ tsu_window_init (TsuWindow *self)
   on_model_changed (self);
   on_canvas_view_changed (self);
   g_signal_connect (self, "map", G_CALLBACK (on_window_map), NULL);
+  g_signal_connect_swapped (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-theme-name",
+                            G_CALLBACK (on_theme_changed), self);
+  g_signal_connect_swapped (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-application-prefer-dark-theme",
+                            G_CALLBACK (on_theme_changed), self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 

@@ -12,6 +12,7 @@
 #include "widget-helpers.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static gboolean
@@ -380,6 +381,75 @@ test_no_tooltip_over_context_menu (void)
   close_window (window);
 }
 
+/* Every example opens at a zoom where the smallest box text is 11 px. */
+static void
+test_examples_open_legible (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "resources", "examples", NULL);
+  g_autoptr(GDir) examples = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int opened = 0;
+
+  g_assert_nonnull (examples);
+  while ((name = g_dir_read_name (examples)) != NULL)
+    {
+      TsuWindow *window;
+      double zoom;
+
+      if (!g_str_has_suffix (name, ".tsumiki"))
+        continue;
+      window = open_window (name);
+      zoom = tsu_canvas_get_zoom (tsu_window_get_canvas (window));
+      g_test_message ("%s opens at %.0f %%", name, zoom * 100);
+      g_assert_cmpfloat (zoom * TSU_PAINT_SMALLEST_TEXT_PX, >=, TSU_PAINT_LEGIBLE_TEXT_PX - 1e-9);
+      close_window (window);
+      opened++;
+    }
+  g_assert_cmpint (opened, >=, 4);
+}
+
+static double
+relative_luminance (const GdkRGBA *c)
+{
+  double rgb[3] = { c->red, c->green, c->blue }, lin[3];
+
+  for (int i = 0; i < 3; i++)
+    lin[i] = rgb[i] <= 0.04045 ? rgb[i] / 12.92 : pow ((rgb[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+
+/* With the dark theme asked for, the canvas takes the dark palette and
+ * error text (the evaluation table's ✗) keeps 4.5:1 on the dark base. */
+static void
+test_dark_theme (void)
+{
+  TsuWindow *window = open_window ("two-class.tsumiki");
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (window));
+  GtkWidget *label = gtk_label_new ("✗ 3");
+  GdkRGBA color, base;
+  double ratio;
+
+  gtk_widget_add_css_class (label, "error");
+  gtk_overlay_add_overlay (((struct _TsuWindow *) window)->canvas_overlay, label);
+  g_assert_cmpint (tsu_canvas_style_palette (GTK_WIDGET (tsu_window_get_canvas (window))), ==, TSU_PALETTE_LIGHT);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  settle ();
+  g_assert_cmpint (tsu_canvas_style_palette (GTK_WIDGET (tsu_window_get_canvas (window))), ==, TSU_PALETTE_DARK);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "tsu-dark"));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (label), &color);
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (label), "theme_base_color", &base));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  ratio = (relative_luminance (&color) + 0.05) / (relative_luminance (&base) + 0.05);
+  g_test_message ("error text on the dark base: %.2f:1", ratio);
+  g_assert_cmpfloat (ratio, >=, 4.5);
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  settle ();
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "tsu-dark"));
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -394,5 +464,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/editor-ux/card-reset-on-new-document", test_card_reset_on_new_document);
   g_test_add_func ("/editor-ux/card-text-inside-padding", test_card_text_inside_padding);
   g_test_add_func ("/editor-ux/no-tooltip-over-context-menu", test_no_tooltip_over_context_menu);
+  g_test_add_func ("/editor-ux/examples-open-legible", test_examples_open_legible);
+  g_test_add_func ("/editor-ux/dark-theme", test_dark_theme);
   return g_test_run ();
 }
