@@ -1,5 +1,6 @@
 /* tsu-mini-loss-view.c — drawing the corner curve. */
 #include "tsu-mini-loss-view.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 
@@ -30,9 +31,10 @@ tsu_mini_loss_view_dup_text (TsuMiniLossView *self)
   smoothed = tsu_training_history_get_smoothed (self->history, &ns);
   p = tsu_training_history_get_progress (self->history);
   if (state == TSU_TRAINING_FAILED && message != NULL && message[0] != '\0')
-    return g_strdup_printf ("%s: %s", tsu_training_state_describe (state), message);
+    /* TRANSLATORS: a training run's state and why it failed */
+    return g_strdup_printf (_("%s: %s"), tsu_training_state_describe (state), message);
   if (ns > 0)
-    return g_strdup_printf ("%s · epoch %d/%d · loss %.4f", tsu_training_state_describe (state),
+    return g_strdup_printf (_("%s · epoch %d/%d · loss %.4f"), tsu_training_state_describe (state),
                             MAX (1, p->epoch), p->epochs, smoothed[ns - 1]);
   return g_strdup (tsu_training_state_describe (state));
 }
