@@ -145,16 +145,12 @@ test_shortcuts_window_lists_accelerators (void)
 static TsuWindow *
 new_window_from_template (const char *name)
 {
-  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  TsuWindow *window = test_window_new ();
   g_autoptr(GError) error = NULL;
 
-  tsu_window_set_ephemeral (window, TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   g_assert_true (tsu_window_new_from_template (window, name, &error));
   g_assert_no_error (error);
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
-  return window;
+  return present_settled (window);
 }
 
 static GtkWidget *
@@ -333,20 +329,6 @@ test_card_text_inside_padding (void)
   settle ();
 }
 
-static GtkGesture *
-secondary_click (GtkWidget *canvas)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (canvas);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-      if (GTK_IS_GESTURE_CLICK (c)
-          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
-        return GTK_GESTURE (c); /* the canvas keeps it alive */
-    }
-  g_assert_not_reached ();
-}
-
 static GtkWidget *
 find_popover (GtkWidget *parent)
 {
@@ -368,7 +350,8 @@ test_no_tooltip_over_context_menu (void)
   GtkWidget *menu;
 
   g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (canvas)));
-  g_signal_emit_by_name (secondary_click (GTK_WIDGET (canvas)), "pressed", 1, wx, wy);
+  g_signal_emit_by_name (find_gesture (GTK_WIDGET (canvas), GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY),
+                         "pressed", 1, wx, wy);
   settle ();
   menu = find_popover (GTK_WIDGET (canvas));
   g_assert_nonnull (menu);

@@ -143,21 +143,6 @@ test_palette_adds_below_selection (void)
   settle ();
 }
 
-/* The canvas's primary-button drag gesture (press, move, release). */
-static GtkGesture *
-primary_drag (GtkWidget *canvas)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (canvas);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-      if (GTK_IS_GESTURE_DRAG (c)
-          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_PRIMARY)
-        return GTK_GESTURE (c); /* the canvas keeps it alive */
-    }
-  g_assert_not_reached ();
-}
-
 static void
 canvas_to_widget (TsuCanvas *canvas, double cx, double cy, double *wx, double *wy)
 {
@@ -215,7 +200,7 @@ test_drag_output_to_input_links_forward (void)
   canvas_to_widget (canvas, ix, iy, &wx1, &wy1);
   g_assert_cmpfloat (wx1, <, gtk_widget_get_width (GTK_WIDGET (canvas)));
 
-  GtkGesture *drag = primary_drag (GTK_WIDGET (canvas));
+  GtkGesture *drag = find_gesture (GTK_WIDGET (canvas), GTK_TYPE_GESTURE_DRAG, GDK_BUTTON_PRIMARY);
   GtkEventController *motion = find_controller (GTK_WIDGET (canvas), GTK_TYPE_EVENT_CONTROLLER_MOTION);
   g_signal_emit_by_name (drag, "drag-begin", wx0, wy0);
   for (int step = 1; step <= 4; step++)

@@ -59,21 +59,50 @@ find_label (GtkWidget *root, const char *text)
   return NULL;
 }
 
-/* A 1400×900 window on an example, shown and settled. */
+/* An ephemeral 1400×900 window, not shown yet. */
 static inline TsuWindow *
-open_window (const char *example)
+test_window_new (void)
 {
   TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
-  g_autofree char *path = example_path (example);
-  g_autoptr(GError) error = NULL;
 
   tsu_window_set_ephemeral (window, TRUE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  g_assert_true (tsu_window_open_path (window, path, &error));
-  g_assert_no_error (error);
+  return window;
+}
+
+static inline TsuWindow *
+present_settled (TsuWindow *window)
+{
   gtk_window_present (GTK_WINDOW (window));
   settle ();
   return window;
+}
+
+/* A window on an example, shown and settled. */
+static inline TsuWindow *
+open_window (const char *example)
+{
+  TsuWindow *window = test_window_new ();
+  g_autofree char *path = example_path (example);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tsu_window_open_path (window, path, &error));
+  g_assert_no_error (error);
+  return present_settled (window);
+}
+
+/* The widget's gesture of `type` that answers `button`. */
+static inline GtkGesture *
+find_gesture (GtkWidget *widget, GType type, guint button)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type) && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == button)
+        return GTK_GESTURE (c); /* the widget keeps it alive */
+    }
+  g_assert_not_reached ();
 }
 
 static inline void
