@@ -2,6 +2,7 @@
  * selection drives the inspector, the palette adds to the canvas, the model
  * drives the title and the problem list. */
 #include "tsu-window-private.h"
+#include "tsu-overflow-box.h"
 
 #include <string.h>
 
@@ -135,28 +136,47 @@ on_theme_changed (TsuWindow *self)
     self->theme_idle = g_idle_add (update_theme_class, self);
 }
 
-#define INSPECTOR_WIDTH 310
-
 /* The inspector keeps one width whatever page it shows; GtkPaned would
- * follow its natural width otherwise, and the canvas would jump. */
+ * follow its natural width otherwise, and the canvas would jump. That
+ * width is the inspector's own request (its template's width-request). */
 static gboolean
 fix_inspector_width (gpointer user_data)
 {
   TsuWindow *self = user_data;
   int inner = gtk_widget_get_width (GTK_WIDGET (self->inner_paned));
+  int inspector, unused;
 
   self->inspector_idle = 0;
-  if (inner > INSPECTOR_WIDTH * 2)
-    gtk_paned_set_position (self->inner_paned, inner - INSPECTOR_WIDTH);
+  gtk_widget_measure (GTK_WIDGET (self->inspector), GTK_ORIENTATION_HORIZONTAL, -1, &inspector, &unused,
+                      NULL, NULL);
+  if (inner > 0)
+    gtk_paned_set_position (self->inner_paned, inner - inspector);
   return G_SOURCE_REMOVE;
+}
+
+static void
+queue_fix_inspector_width (TsuWindow *self)
+{
+  if (self->inspector_idle == 0)
+    self->inspector_idle = g_idle_add (fix_inspector_width, self);
 }
 
 static void
 on_window_map (TsuWindow *self)
 {
-  if (self->inspector_idle == 0)
-    self->inspector_idle = g_idle_add (fix_inspector_width, self);
+  queue_fix_inspector_width (self);
   on_theme_changed (self);
+}
+
+/* win.show-inspector: the toolbar's toggle hides the inspector, giving the
+ * canvas its room on a small screen. */
+static void
+setup_inspector_toggle (TsuWindow *self)
+{
+  g_autoptr(GPropertyAction) action = g_property_action_new ("show-inspector", self->inspector, "visible");
+
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  g_signal_connect_swapped (self->inspector, "notify::visible", G_CALLBACK (queue_fix_inspector_width), self);
 }
 
 static void
@@ -200,6 +220,7 @@ tsu_window_class_init (TsuWindowClass *klass)
   g_type_ensure (TSU_TYPE_PALETTE);
   g_type_ensure (TSU_TYPE_CANVAS);
   g_type_ensure (TSU_TYPE_INSPECTOR);
+  g_type_ensure (TSU_TYPE_OVERFLOW_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/tsumiki/Tsumiki/ui/window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, new_button);
@@ -220,6 +241,10 @@ tsu_window_class_init (TsuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, problems_title);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, problems_list);
   gtk_widget_class_bind_template_child (widget_class, TsuWindow, recent_section);
+  /* Not kept in the struct; bound so that tests can find them. */
+  gtk_widget_class_bind_template_child_full (widget_class, "canvas_toolbar", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "toolbar_overflow", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "inspector_toggle", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_problem_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_view_changed);
@@ -241,6 +266,7 @@ tsu_window_init (TsuWindow *self)
   tsu_window_setup_files (self);
   on_model_changed (self);
   on_canvas_view_changed (self);
+  setup_inspector_toggle (self);
   g_signal_connect (self, "map", G_CALLBACK (on_window_map), NULL);
   g_signal_connect_swapped (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-theme-name",
                             G_CALLBACK (on_theme_changed), self);

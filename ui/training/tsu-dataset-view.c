@@ -414,6 +414,9 @@ make_source_row (TsuDatasetView *self,
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_set_tooltip_text (limit, "Use only the first N samples; 0 uses all");
+      /* Room for the range's eight digits would make two cards side by
+       * side wider than a 1024 px screen; longer numbers scroll. */
+      gtk_editable_set_width_chars (GTK_EDITABLE (limit), 6);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (limit), spec->limit);
       g_object_set_data_full (G_OBJECT (limit), "split-key", g_strdup (key), g_free);
       g_signal_connect (limit, "value-changed", G_CALLBACK (on_limit_changed), self);

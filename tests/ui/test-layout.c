@@ -1,0 +1,352 @@
+/* test-layout.c — the window at 1024×700: every page's measured minimum
+ * fits, no label is cut short, the Edit toolbar's actions stay reachable
+ * and the inspector keeps its width whatever is selected. Needs a display
+ * (meson runs it through run-with-display.sh). */
+#include "tsu-application.h"
+#include "tsu-window.h"
+#include "tsu-inspector.h"
+#include "tsu-dataset-view.h"
+
+#include <string.h>
+
+#define SMALL_WIDTH 1024
+#define SMALL_HEIGHT 700
+
+static gboolean
+waited (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the window map, lay out and paint. */
+static void
+settle (void)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (200, waited, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Shows a page and waits for what it reads in the background (the Data
+ * page's report), which changes its size. */
+static void
+show_page (GtkStack *views, const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (views, name);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (page);
+  gtk_stack_set_visible_child (views, page);
+  settle ();
+  while (TSU_IS_DATASET_VIEW (page) && tsu_dataset_view_get_busy (TSU_DATASET_VIEW (page))
+         && g_get_monotonic_time () < deadline)
+    settle ();
+  settle ();
+}
+
+static TsuWindow *
+open_window (int width, int height)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "resources", "examples",
+                                            "fashion-mnist-cnn.tsumiki", NULL);
+  g_autoptr(GError) error = NULL;
+
+  tsu_window_set_ephemeral (window, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_assert_true (tsu_window_open_path (window, path, &error));
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  return window;
+}
+
+static GtkStack *
+views_of (TsuWindow *window)
+{
+  return GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), TSU_TYPE_WINDOW, "views"));
+}
+
+static GtkWidget *
+template_child (TsuWindow *window, const char *name)
+{
+  GtkWidget *child = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), TSU_TYPE_WINDOW, name));
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static int
+min_size (GtkWidget *widget, GtkOrientation orientation)
+{
+  int minimum, natural;
+
+  gtk_widget_measure (widget, orientation, -1, &minimum, &natural, NULL, NULL);
+  return minimum;
+}
+
+/* TSU_DUMP_SIZES=1 prints every widget's minimum width: which one makes
+ * a page too wide. */
+static void
+dump_sizes (GtkWidget *w, int depth)
+{
+  g_test_message ("%*s%s %s min %d", depth * 2, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_css_name (w),
+                  min_size (w, GTK_ORIENTATION_HORIZONTAL));
+  if (depth < 14)
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+      dump_sizes (c, depth + 1);
+}
+
+static const char *const pages[] = { "edit", "data", "training", "evaluation" };
+
+/* The window's minimum is the largest of its pages' (the stack is
+ * homogeneous); each page is measured on its own too, so a failure says
+ * which one is too wide. */
+static void
+test_minimum_size (void)
+{
+  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  GtkStack *views = views_of (window);
+  GtkWidget *header = gtk_window_get_titlebar (GTK_WINDOW (window));
+
+  if (g_getenv ("TSU_DUMP_SIZES"))
+    dump_sizes (GTK_WIDGET (window), 0);
+  g_test_message ("header bar minimum width %d", min_size (header, GTK_ORIENTATION_HORIZONTAL));
+  g_test_message ("palette %d, canvas column %d, inspector %d",
+                  min_size (template_child (window, "palette"), GTK_ORIENTATION_HORIZONTAL),
+                  min_size (gtk_paned_get_start_child (GTK_PANED (template_child (window, "inner_paned"))),
+                            GTK_ORIENTATION_HORIZONTAL),
+                  min_size (template_child (window, "inspector"), GTK_ORIENTATION_HORIZONTAL));
+  g_assert_cmpint (min_size (header, GTK_ORIENTATION_HORIZONTAL), <=, SMALL_WIDTH);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *page = gtk_stack_get_child_by_name (views, pages[i]);
+
+      show_page (views, pages[i]);
+      g_test_message ("page %s: minimum %d × %d", pages[i], min_size (page, GTK_ORIENTATION_HORIZONTAL),
+                      min_size (page, GTK_ORIENTATION_VERTICAL));
+      if (g_getenv ("TSU_DUMP_SIZES"))
+        dump_sizes (page, 0);
+      g_assert_cmpint (min_size (page, GTK_ORIENTATION_HORIZONTAL), <=, SMALL_WIDTH);
+      g_assert_cmpint (min_size (page, GTK_ORIENTATION_VERTICAL), <=, SMALL_HEIGHT - 60);
+    }
+  g_assert_cmpint (min_size (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL), <=, SMALL_WIDTH);
+  g_assert_cmpint (min_size (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL), <=, SMALL_HEIGHT);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Collects the labels drawn ellipsized (cut short with "…"), skipping
+ * those that show a file path, which may be longer than any window. */
+static void
+collect_cut_labels (GtkWidget *root, GString *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_LABEL (child) && gtk_label_get_ellipsize (GTK_LABEL (child)) != PANGO_ELLIPSIZE_NONE
+          && !gtk_widget_has_css_class (child, "subtitle")
+          && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (child))))
+        g_string_append_printf (out, " \"%s\"", gtk_label_get_text (GTK_LABEL (child)));
+      collect_cut_labels (child, out);
+    }
+}
+
+/* The width a widget was given, measured as gtk_widget_measure() does:
+ * with its CSS border, padding and margins. */
+static int
+given_width (GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (widget, widget, &bounds))
+    return 0;
+  return (int) bounds.size.width + gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget);
+}
+
+/* A widget given less than its minimum is cut off at its parent's edge. */
+static void
+collect_squeezed (GtkWidget *root, GString *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      /* The theme draws the window's own buttons over their margins. */
+      if (!gtk_widget_get_mapped (child) || GTK_IS_WINDOW_CONTROLS (child))
+        continue;
+      if ((GTK_IS_BUTTON (child) || GTK_IS_LABEL (child))
+          && given_width (child) < min_size (child, GTK_ORIENTATION_HORIZONTAL))
+        g_string_append_printf (out, " %s \"%s\" (%d < %d)", G_OBJECT_TYPE_NAME (child),
+                                GTK_IS_LABEL (child) ? gtk_label_get_text (GTK_LABEL (child))
+                                  : gtk_widget_get_tooltip_text (child) ? gtk_widget_get_tooltip_text (child) : "",
+                                given_width (child), min_size (child, GTK_ORIENTATION_HORIZONTAL));
+      collect_squeezed (child, out);
+    }
+}
+
+static void
+test_nothing_cut_at_small_size (void)
+{
+  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  GtkStack *views = views_of (window);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GString) cut = g_string_new (NULL);
+
+      show_page (views, pages[i]);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, SMALL_WIDTH);
+      collect_cut_labels (GTK_WIDGET (window), cut);
+      collect_cut_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), cut);
+      collect_squeezed (GTK_WIDGET (window), cut);
+      if (cut->len > 0)
+        g_test_message ("page %s, cut short:%s", pages[i], cut->str);
+      g_assert_cmpuint (cut->len, ==, 0);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Whether a mapped button under root, given at least its minimum width,
+ * activates action. */
+static gboolean
+action_shown (GtkWidget *root, const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_ACTIONABLE (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0
+          && given_width (child) >= min_size (child, GTK_ORIENTATION_HORIZONTAL))
+        return TRUE;
+      if (action_shown (child, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether the menu, its sections or submenus, has an item for action. */
+static gboolean
+menu_has_action (GMenuModel *menu, const char *action)
+{
+  for (int i = 0; menu && i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SUBMENU);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_strcmp0 (name, action) == 0)
+        return TRUE;
+      if (menu_has_action (section, action) || menu_has_action (submenu, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Every action of the Edit toolbar is a shown button, or an item of the
+ * overflow menu when the canvas column is narrow. */
+static void
+test_toolbar_actions_reachable (void)
+{
+  static const char *const actions[] = { "graph.arrange", "win.zoom-out", "win.zoom-reset", "win.zoom-in",
+                                         "win.zoom-fit", "win.statistic", "win.show-inspector" };
+  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  GtkWidget *toolbar = template_child (window, "canvas_toolbar");
+  GtkMenuButton *overflow = GTK_MENU_BUTTON (template_child (window, "toolbar_overflow"));
+  GtkPaned *inner = GTK_PANED (template_child (window, "inner_paned"));
+  gboolean narrow_hid_something = FALSE;
+
+  /* As wide as the window gives, then the narrowest the paned allows
+   * (its handle dragged to the left). */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      if (pass == 1)
+        {
+          gtk_paned_set_position (inner, 0);
+          settle ();
+        }
+      for (guint a = 0; a < G_N_ELEMENTS (actions); a++)
+        {
+          gboolean shown = action_shown (toolbar, actions[a]);
+          gboolean in_menu = gtk_widget_get_mapped (GTK_WIDGET (overflow))
+                             && menu_has_action (gtk_menu_button_get_menu_model (overflow), actions[a]);
+
+          g_test_message ("canvas column %d px: %s %s", given_width (toolbar), actions[a],
+                          shown ? "shown" : in_menu ? "in the overflow menu" : "unreachable");
+          g_assert_true (shown || in_menu);
+          narrow_hid_something |= pass == 1 && !shown;
+        }
+      g_assert_cmpint (given_width (toolbar), >=, min_size (toolbar, GTK_ORIENTATION_HORIZONTAL));
+    }
+  /* The narrow pass did need the menu: the test saw it used. */
+  g_assert_true (narrow_hid_something);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_inspector_width_fixed (void)
+{
+  static const char *const selections[][3] = {
+    { NULL }, { "conv1", NULL }, { "fc", NULL }, { "loss", NULL }, { "x", NULL }, { "conv1", "fc", NULL },
+  };
+  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  GtkWidget *inspector = GTK_WIDGET (tsu_window_get_inspector (window));
+  int first = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (selections); i++)
+    {
+      tsu_canvas_select (tsu_window_get_canvas (window), (const char **) selections[i]);
+      settle ();
+      g_test_message ("selection %s: inspector %d px", selections[i][0] ? selections[i][0] : "(none)",
+                      gtk_widget_get_width (inspector));
+      if (g_getenv ("TSU_DUMP_SIZES"))
+        dump_sizes (inspector, 0);
+      if (first < 0)
+        first = gtk_widget_get_width (inspector);
+      g_assert_cmpint (gtk_widget_get_width (inspector), ==, first);
+    }
+  g_assert_cmpint (first, >, 200);
+
+  /* Hidden with the toggle, it gives the canvas its room; shown again, it
+   * has the same width. */
+  {
+    GtkWidget *toggle = template_child (window, "inspector_toggle");
+    GtkWidget *canvas = GTK_WIDGET (tsu_window_get_canvas (window));
+    int canvas_width = gtk_widget_get_width (canvas);
+
+    g_signal_emit_by_name (toggle, "clicked");
+    settle ();
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+    g_assert_false (gtk_widget_get_mapped (inspector));
+    g_assert_cmpint (gtk_widget_get_width (canvas), >=, canvas_width + first);
+    g_signal_emit_by_name (toggle, "clicked");
+    settle ();
+    g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+    g_assert_true (gtk_widget_get_mapped (inspector));
+    g_assert_cmpint (gtk_widget_get_width (inspector), ==, first);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  tsu_resources_ensure ();
+  /* The application's style sheet: its paddings count in the sizes. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/tsumiki/Tsumiki/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_test_add_func ("/layout/minimum-size", test_minimum_size);
+  g_test_add_func ("/layout/nothing-cut-at-1024x700", test_nothing_cut_at_small_size);
+  g_test_add_func ("/layout/toolbar-actions-reachable", test_toolbar_actions_reachable);
+  g_test_add_func ("/layout/inspector-width-fixed", test_inspector_width_fixed);
+  return g_test_run ();
+}
