@@ -7,6 +7,8 @@
 
 #include "tsumiki-resources.h"
 
+#include <stdio.h>
+
 #define SCREENSHOT_WIDTH 1400
 #define SCREENSHOT_HEIGHT 900
 #define MAX_SCREENSHOT_FRAMES 600
@@ -20,6 +22,8 @@ struct _TsuApplication
                             * main loop rather than exit() lets worker tasks
                             * finish first */
   gboolean bench_canvas;   /* --bench-canvas: frame times, then quit */
+  int width, height;       /* --size: the screenshot's window */
+  char *view;              /* --view: the page shown first */
 };
 
 G_DEFINE_FINAL_TYPE (TsuApplication, tsu_application, GTK_TYPE_APPLICATION)
@@ -152,9 +156,11 @@ create_window (TsuApplication *self)
   if (self->screenshot_path != NULL)
     {
       tsu_window_set_ephemeral (window, TRUE);
-      gtk_window_set_default_size (GTK_WINDOW (window), SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT);
+      gtk_window_set_default_size (GTK_WINDOW (window), self->width, self->height);
       gtk_widget_add_tick_callback (GTK_WIDGET (window), screenshot_tick, self, NULL);
     }
+  if (self->view != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", self->view);
   return window;
 }
 
@@ -212,6 +218,8 @@ static int
 tsu_application_handle_local_options (GApplication *application, GVariantDict *options)
 {
   TsuApplication *self = TSU_APPLICATION (application);
+  const char *size;
+  char end;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -219,6 +227,14 @@ tsu_application_handle_local_options (GApplication *application, GVariantDict *o
       return 0;
     }
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot_path);
+  g_variant_dict_lookup (options, "view", "s", &self->view);
+  if (g_variant_dict_lookup (options, "size", "&s", &size)
+      && (sscanf (size, "%dx%d%c", &self->width, &self->height, &end) != 2
+          || self->width < 100 || self->height < 100 || self->width > 16384 || self->height > 16384))
+    {
+      g_printerr ("tsumiki: --size %s: give WIDTHxHEIGHT in pixels, 100 to 16384 each (e.g. 1024x700)\n", size);
+      return 1;
+    }
   self->bench_canvas = g_variant_dict_contains (options, "bench-canvas");
   return -1;
 }
@@ -229,6 +245,7 @@ tsu_application_finalize (GObject *object)
   TsuApplication *self = TSU_APPLICATION (object);
 
   g_free (self->screenshot_path);
+  g_free (self->view);
   G_OBJECT_CLASS (tsu_application_parent_class)->finalize (object);
 }
 
@@ -247,7 +264,9 @@ tsu_application_class_init (TsuApplicationClass *klass)
 
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Render the main window (1400×900) with FILE loaded to a PNG and exit", "OUT.png" },
+    "Render the main window (1400×900, or --size) with FILE loaded to a PNG and exit", "OUT.png" },
+  { "size", 0, 0, G_OPTION_ARG_STRING, NULL, "The window's size for --screenshot", "WIDTHxHEIGHT" },
+  { "view", 0, 0, G_OPTION_ARG_STRING, NULL, "Show this page first: edit, data, training or evaluation", "PAGE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
   { "bench-canvas", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Pan and zoom a generated 500-layer network, print frame times and exit", NULL },
@@ -257,6 +276,8 @@ static const GOptionEntry option_entries[] = {
 static void
 tsu_application_init (TsuApplication *self)
 {
+  self->width = SCREENSHOT_WIDTH;
+  self->height = SCREENSHOT_HEIGHT;
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FILE]");
   g_application_set_option_context_summary (G_APPLICATION (self),

@@ -6,6 +6,7 @@
 #include "tsu-window.h"
 #include "tsu-inspector.h"
 #include "tsu-dataset-view.h"
+#include "tsu-training-ui.h"
 
 #include <string.h>
 
@@ -203,6 +204,13 @@ test_nothing_cut_at_small_size (void)
       collect_cut_labels (GTK_WIDGET (window), cut);
       collect_cut_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), cut);
       collect_squeezed (GTK_WIDGET (window), cut);
+      if (g_getenv ("TSU_SCREENSHOT_DIR"))
+        {
+          g_autofree char *name = g_strdup_printf ("layout-%s.png", pages[i]);
+          g_autofree char *path = g_build_filename (g_getenv ("TSU_SCREENSHOT_DIR"), name, NULL);
+          g_autoptr(GError) error = NULL;
+          g_assert_true (tsu_training_save_screenshot (GTK_WIDGET (window), path, &error));
+        }
       if (cut->len > 0)
         g_test_message ("page %s, cut short:%s", pages[i], cut->str);
       g_assert_cmpuint (cut->len, ==, 0);
