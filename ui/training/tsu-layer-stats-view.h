@@ -18,6 +18,14 @@ GtkWidget *tsu_layer_stats_view_new         (void);
 void       tsu_layer_stats_view_set_history (TsuLayerStatsView  *self,
                                              TsuTrainingHistory *history);
 
+/* Where row (a node, in tsu_training_history_get_layer_nodes() order) puts
+ * its lines of text and its two sparklines, in widget coordinates; FALSE
+ * past the last row. */
+gboolean    tsu_layer_stats_view_row_geometry (TsuLayerStatsView *self,
+                                               guint              row,
+                                               graphene_rect_t   *text,
+                                               graphene_rect_t   *sparklines);
+
 /* Why a layer deserves a look, or NULL: "dead" (≥ 90 % zeros), "exploding"
  * (gradient norm ≥ 1e3 or not finite), "vanishing" (≤ 1e-7 with weights). */
 const char *tsu_layer_stats_warning (const TsuLayerSample *sample);

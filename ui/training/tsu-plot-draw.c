@@ -4,6 +4,13 @@
 #include "tsu-plot-ticks.h"
 
 #include <math.h>
+#include <string.h>
+
+/* Tick labels and the axis label at 85 % of the font; gaps between the
+ * frame, the tick labels and the axis label. */
+#define TICK_SCALE 0.85
+#define TICK_GAP 4
+#define LABEL_GAP 2
 
 
 double
@@ -15,6 +22,10 @@ tsu_plot_to_axis (TsuPlot *self,
 
 /* ------------------------------------------------------------ ranges */
 
+/* Raw batch losses may reach this many decades below the other curves on
+ * a log axis; lower ones (a 1e-15 batch) clip rather than flatten the rest. */
+#define RAW_DECADES_BELOW 3
+
 static gboolean
 data_bounds (TsuPlot *self,
              double  *x0,
@@ -22,24 +33,14 @@ data_bounds (TsuPlot *self,
              double  *y0,
              double  *y1)
 {
+  double others_low = INFINITY;
   gboolean any = FALSE;
-
-  /* Raw batch losses are noise around the smoothed curve: let them clip
-   * rather than stretch the axis (a 1e-15 batch on a log axis), unless
-   * nothing else is plotted. */
-  gboolean others = FALSE;
-  for (guint s = 0; s < self->series->len; s++)
-    {
-      Series *series = g_ptr_array_index (self->series, s);
-      others |= series->style != TSU_PLOT_THIN && series->xs->len > 0;
-    }
 
   *x0 = *y0 = INFINITY;
   *x1 = *y1 = -INFINITY;
   for (guint s = 0; s < self->series->len; s++)
     {
       Series *series = g_ptr_array_index (self->series, s);
-      gboolean y_counts = !(others && series->style == TSU_PLOT_THIN);
       for (guint i = 0; i < series->xs->len; i++)
         {
           double x = g_array_index (series->xs, double, i);
@@ -48,13 +49,15 @@ data_bounds (TsuPlot *self,
             continue;
           *x0 = MIN (*x0, x);
           *x1 = MAX (*x1, x);
-          if (!y_counts)
-            continue;
           *y0 = MIN (*y0, y);
           *y1 = MAX (*y1, y);
+          if (series->style != TSU_PLOT_THIN)
+            others_low = MIN (others_low, y);
           any = TRUE;
         }
     }
+  if (self->log_scale && isfinite (others_low))
+    *y0 = MAX (*y0, others_low - RAW_DECADES_BELOW);
   if (self->has_x_extent)
     {
       *x0 = MIN (*x0, self->x_extent_min);
@@ -85,13 +88,11 @@ tsu_plot_view_range (TsuPlot *self,
       return FALSE;
     }
   if (*x1 <= *x0)
-    *x1 = *x0 + 1;
-  {
-    /* Room for the first and last markers inside the frame. */
-    double xpad = (*x1 - *x0) * 0.012;
-    *x0 -= xpad;
-    *x1 += xpad;
-  }
+    {
+      /* One epoch: its points in the middle of a one-epoch axis. */
+      *x0 -= 0.5;
+      *x1 += 0.5;
+    }
   if (self->log_scale)
     {
       double pad = MAX (0.05, (*y1 - *y0) * 0.05);
@@ -103,11 +104,11 @@ tsu_plot_view_range (TsuPlot *self,
       /* Accuracy-like data sits on a 0..100% axis only when it is close. */
       if (self->percent && *y1 <= 1 && *y1 - *y0 > 0.3)
         *y0 = MIN (*y0, 0), *y1 = 1;
-      double pad = MAX ((*y1 - *y0) * 0.04, fabs (*y1) * 1e-6 + 1e-12);
+      /* Every point, markers whole, inside the frame: a loss of 0 sits
+       * above the bottom edge, not on it. */
+      double pad = MAX ((*y1 - *y0) * 0.06, fabs (*y1) * 1e-6 + 1e-12);
       *y0 -= pad;
       *y1 += pad;
-      if (*y0 < 0 && *y0 > -pad * 1.5 && !self->percent)
-        *y0 = 0; /* losses are >= 0: keep 0 as the floor instead of -0.01 */
     }
   return TRUE;
 }
@@ -265,8 +266,19 @@ point_at (TsuPlot     *self,
           double      *px,
           double      *py)
 {
-  double x = g_array_index (series->xs, double, i);
-  double y = tsu_plot_to_axis (self, g_array_index (series->ys, double, i));
+  return tsu_plot_data_to_pixel (self, f, g_array_index (series->xs, double, i),
+                                 g_array_index (series->ys, double, i), px, py);
+}
+
+gboolean
+tsu_plot_data_to_pixel (TsuPlot     *self,
+                        const Frame *f,
+                        double       x,
+                        double       y,
+                        double      *px,
+                        double      *py)
+{
+  y = tsu_plot_to_axis (self, y);
   if (!isfinite (x) || !isfinite (y))
     return FALSE;
   *px = f->x + (x - f->x0) * (f->width / (f->x1 - f->x0));
@@ -408,6 +420,33 @@ draw_polyline (TsuPlot     *self,
     cairo_fill (cr);
 }
 
+/* Markers where a line has them, and on any line whose points stand
+ * apart (a run of ten batches): a few points read as points. */
+#define SPARSE_PIXELS_PER_POINT 12
+
+static double
+marker_radius (const Frame *f,
+               Series      *series)
+{
+  if (series->style == TSU_PLOT_LINE_MARKERS)
+    return series->overlay ? 2.5 : 3.5;
+  if (series->style == TSU_PLOT_POINTS || series->xs->len == 0)
+    return 0;
+  /* Spacing over the points' own span, so that a short run at the start
+   * of a long axis is judged by how far apart its points are drawn. */
+  double lo = INFINITY, hi = -INFINITY;
+  for (guint i = 0; i < series->xs->len; i++)
+    {
+      double x = g_array_index (series->xs, double, i);
+      if (isfinite (x))
+        lo = MIN (lo, x), hi = MAX (hi, x);
+    }
+  double span = hi > lo ? (hi - lo) * f->width / (f->x1 - f->x0) : f->width;
+  if (span / series->xs->len < SPARSE_PIXELS_PER_POINT)
+    return 0;
+  return series->style == TSU_PLOT_THIN ? 2 : 3;
+}
+
 static void
 draw_series (TsuPlot     *self,
              cairo_t     *cr,
@@ -426,8 +465,18 @@ draw_series (TsuPlot     *self,
   cairo_set_line_width (cr, series->style == TSU_PLOT_THIN ? 1 : series->overlay ? 1.5 : 2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   draw_polyline (self, cr, f, series);
-  if (series->style == TSU_PLOT_LINE_MARKERS)
-    draw_dots (self, cr, f, series, series->overlay ? 2.5 : 3.5);
+  double radius = marker_radius (f, series);
+  if (radius > 0)
+    draw_dots (self, cr, f, series, radius);
+}
+
+double
+tsu_plot_marker_radius (TsuPlot     *self,
+                        const Frame *f,
+                        guint        series)
+{
+  g_return_val_if_fail (series < self->series->len, 0);
+  return marker_radius (f, g_ptr_array_index (self->series, series));
 }
 
 static void
@@ -444,9 +493,10 @@ draw_hover (TsuPlot             *self,
   Series *series = g_ptr_array_index (self->series, s);
   double x = g_array_index (series->xs, double, i);
   double y = g_array_index (series->ys, double, i);
-  double px = f->x + (x - f->x0) * f->width / (f->x1 - f->x0);
-  double py = f->y + f->height - (tsu_plot_to_axis (self, y) - f->y0) * f->height / (f->y1 - f->y0);
+  double px, py;
   char value[64];
+
+  tsu_plot_data_to_pixel (self, f, x, y, &px, &py);
 
   if (self->percent)
     g_snprintf (value, sizeof value, "%.2f%%", 100 * y);
@@ -525,7 +575,7 @@ y_labels_width (TsuPlot      *self,
   for (int i = 0; i < n_y; i++)
     {
       format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
-      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, 0.85);
+      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, TICK_SCALE);
       text_size (l, &tw, &th);
       label_w = MAX (label_w, tw);
     }
@@ -552,36 +602,42 @@ draw_y_grid (TsuPlot             *self,
       cairo_line_to (cr, f->x + f->width, py);
       cairo_stroke (cr);
       format_value (self, yticks[i], ystep ? ystep : yticks[i], label, sizeof label);
-      show_text (self, cr, label, 0.85, &colors->text, 0.75, f->x - 6, py, 1, 0.5);
+      show_text (self, cr, label, TICK_SCALE, &colors->text, 0.75, f->x - 6, py, 1, 0.5);
     }
 }
 
 static void
-draw_x_grid (TsuPlot             *self,
-             cairo_t             *cr,
-             const Frame         *f,
-             const TsuPlotColors *colors)
+draw_x_grid (TsuPlot               *self,
+             cairo_t               *cr,
+             const TsuPlotGeometry *g,
+             const TsuPlotColors   *colors,
+             int                    width)
 {
+  const Frame *f = &g->frame;
   double xticks[TSU_PLOT_MAX_TICKS], xstep = 0;
   char label[64];
   int n_x = compute_ticks (self, f->x0, f->x1, MAX (2, (int) (f->width / 70)), FALSE, xticks, &xstep);
   for (int i = 0; i < n_x; i++)
     {
       double px = round (f->x + (xticks[i] - f->x0) / (f->x1 - f->x0) * f->width) + 0.5;
+      double tw, th;
       set_color (cr, &colors->grid, 1);
       cairo_move_to (cr, px, f->y);
       cairo_line_to (cr, px, f->y + f->height);
       cairo_stroke (cr);
       tsu_plot_format_tick (xticks[i], xstep, label, sizeof label);
-      show_text (self, cr, label, 0.85, &colors->text, 0.75, px, f->y + f->height + 4, 0.5, 0);
+      /* Centred under its tick, but never past the plot's edges. */
+      g_autoptr(PangoLayout) l = make_layout (self, cr, label, FALSE, TICK_SCALE);
+      text_size (l, &tw, &th);
+      set_color (cr, &colors->text, 0.75);
+      cairo_move_to (cr, CLAMP (px - tw / 2, 0, MAX (0, width - tw)), g->tick_y);
+      pango_cairo_show_layout (cr, l);
     }
   if (self->x_label)
     {
-      double tw, th;
-      g_autoptr(PangoLayout) l = make_layout (self, cr, self->x_label, FALSE, 0.85);
-      text_size (l, &tw, &th);
+      g_autoptr(PangoLayout) l = make_layout (self, cr, self->x_label, FALSE, TICK_SCALE);
       set_color (cr, &colors->text, 0.6);
-      cairo_move_to (cr, f->x + f->width / 2 - tw / 2, f->y + f->height + 4 + th + 2);
+      cairo_move_to (cr, g->x_label.origin.x, g->x_label.origin.y);
       pango_cairo_show_layout (cr, l);
     }
 }
@@ -607,6 +663,69 @@ draw_all_series (TsuPlot     *self,
   cairo_restore (cr);
 }
 
+/* Room for a marker (3.5 px) and its outline between any point and the
+ * frame, whatever the frame's size: the range's own margins are a share
+ * of it, which a small plot makes a pixel or two. */
+#define MARKER_ROOM 5
+
+static void
+widen_by_pixels (double *v0,
+                 double *v1,
+                 double  pixels)
+{
+  if (pixels <= 4 * MARKER_ROOM)
+    return;
+  double extra = (*v1 - *v0) * MARKER_ROOM / (pixels - 2 * MARKER_ROOM);
+  *v0 -= extra;
+  *v1 += extra;
+}
+
+/* The plot's parts from top to bottom: title and legend, the frame, the
+ * x tick labels, the x axis label; the left margin fits the widest y tick
+ * label. Text heights are measured, so a larger font moves the frame's
+ * edges rather than pushing labels out of the widget. */
+void
+tsu_plot_geometry (TsuPlot         *self,
+                   cairo_t         *cr,
+                   int              width,
+                   int              height,
+                   TsuPlotGeometry *g)
+{
+  double x0, x1, y0, y1, unused, tick_h, label_w = 0, label_h = 0;
+  g_autoptr(PangoLayout) title = make_layout (self, cr, self->title ? self->title : "", TRUE, 1.0);
+  g_autoptr(PangoLayout) tick = make_layout (self, cr, "0123456789", FALSE, TICK_SCALE);
+
+  memset (g, 0, sizeof *g);
+  g->has_data = tsu_plot_view_range (self, &x0, &x1, &y0, &y1);
+  text_size (title, &unused, &g->title_height);
+  text_size (tick, &unused, &tick_h);
+  if (self->x_label)
+    {
+      g_autoptr(PangoLayout) l = make_layout (self, cr, self->x_label, FALSE, TICK_SCALE);
+      text_size (l, &label_w, &label_h);
+    }
+  double top = g->title_height + 16;
+  double bottom = TICK_GAP + tick_h + (self->x_label ? LABEL_GAP + label_h : 0) + 4;
+  Frame *f = &g->frame;
+
+  f->y = top;
+  f->height = MAX (10, height - f->y - bottom);
+  if (!self->zoomed)
+    widen_by_pixels (&y0, &y1, f->height);
+  g->n_y = compute_ticks (self, y0, y1, MAX (2, (int) (f->height / 36)), TRUE, g->yticks, &g->ystep);
+  f->x = 8 + y_labels_width (self, cr, g->yticks, g->n_y, g->ystep) + 8;
+  f->width = MAX (10, width - f->x - 14);
+  if (!self->zoomed)
+    widen_by_pixels (&x0, &x1, f->width);
+  f->x0 = x0, f->x1 = x1, f->y0 = y0, f->y1 = y1;
+  f->valid = TRUE;
+  g->tick_y = f->y + f->height + TICK_GAP;
+  g->tick_height = tick_h;
+  if (self->x_label)
+    g->x_label = (graphene_rect_t) GRAPHENE_RECT_INIT (f->x + f->width / 2 - label_w / 2,
+                                                        g->tick_y + tick_h + LABEL_GAP, label_w, label_h);
+}
+
 void
 tsu_plot_draw (TsuPlot             *self,
                cairo_t             *cr,
@@ -615,35 +734,18 @@ tsu_plot_draw (TsuPlot             *self,
                const TsuPlotColors *colors,
                gboolean             with_hover)
 {
-  double x0, x1, y0, y1;
-  gboolean has_data = tsu_plot_view_range (self, &x0, &x1, &y0, &y1);
-  double yticks[TSU_PLOT_MAX_TICKS], ystep = 0;
+  TsuPlotGeometry g;
 
-  /* Header: title on the left, legend on the right. */
-  g_autoptr(PangoLayout) title = make_layout (self, cr, self->title ? self->title : "", TRUE, 1.0);
-  double title_w, title_h;
-  text_size (title, &title_w, &title_h);
-  double header = title_h + 10;
-
-  int n_y = compute_ticks (self, y0, y1, MAX (2, (int) ((height - header - 40) / 36)), TRUE,
-                           yticks, &ystep);
-  double label_w = y_labels_width (self, cr, yticks, n_y, ystep);
+  tsu_plot_geometry (self, cr, width, height, &g);
 
   /* Exports draw at another size: only the on-screen frame is kept for
    * picking and zooming. */
-  Frame local = { 0 };
-  Frame *f = &local;
-  f->x = 8 + label_w + 8;
-  f->y = header + 6;
-  f->width = MAX (10, width - f->x - 14);
-  f->height = MAX (10, height - f->y - 42);
-  f->x0 = x0, f->x1 = x1, f->y0 = y0, f->y1 = y1;
-  f->valid = TRUE;
-
+  const Frame *f = &g.frame;
+  g_autoptr(PangoLayout) title = make_layout (self, cr, self->title ? self->title : "", TRUE, 1.0);
   set_color (cr, &colors->text, 1);
   cairo_move_to (cr, 4, 2);
   pango_cairo_show_layout (cr, title);
-  draw_legend (self, cr, width - 14, 2 + title_h / 2, colors);
+  draw_legend (self, cr, width - 14, 2 + g.title_height / 2, colors);
 
   if (colors->background.alpha > 0)
     {
@@ -652,8 +754,8 @@ tsu_plot_draw (TsuPlot             *self,
       cairo_fill (cr);
     }
 
-  draw_y_grid (self, cr, f, colors, yticks, n_y, ystep);
-  draw_x_grid (self, cr, f, colors);
+  draw_y_grid (self, cr, f, colors, g.yticks, g.n_y, g.ystep);
+  draw_x_grid (self, cr, &g, colors, width);
 
   set_color (cr, &colors->frame, 1);
   cairo_rectangle (cr, f->x + 0.5, f->y + 0.5, f->width - 1, f->height - 1);
@@ -661,13 +763,13 @@ tsu_plot_draw (TsuPlot             *self,
 
   draw_all_series (self, cr, f);
 
-  if (!has_data && self->empty_text)
+  if (!g.has_data && self->empty_text)
     show_text (self, cr, self->empty_text, 1.0, &colors->text, 0.5,
                f->x + f->width / 2, f->y + f->height / 2, 0.5, 0.5);
 
   if (with_hover)
     {
-      self->frame = local;
+      self->frame = *f;
       draw_hover (self, cr, f, colors);
     }
 }

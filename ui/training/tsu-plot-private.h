@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tsu-plot.h"
+#include "tsu-plot-ticks.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,27 @@ typedef struct
   GdkRGBA legend_bg;
 } TsuPlotColors;
 
+/* Where tsu_plot_draw() puts its parts in a width x height area: the frame
+ * (the plot area and the range it shows), the y ticks, the row of x tick
+ * labels and the x axis label's box (empty without a label). */
+typedef struct
+{
+  Frame           frame;
+  gboolean        has_data;
+  double          title_height;
+  double          yticks[TSU_PLOT_MAX_TICKS];
+  int             n_y;
+  double          ystep;
+  double          tick_y, tick_height;
+  graphene_rect_t x_label;
+} TsuPlotGeometry;
+
+void tsu_plot_geometry (TsuPlot         *self,
+                        cairo_t         *cr,
+                        int              width,
+                        int              height,
+                        TsuPlotGeometry *geometry);
+
 /* Draws everything into a width x height area of cr. */
 void tsu_plot_draw (TsuPlot             *self,
                     cairo_t             *cr,
@@ -81,5 +103,18 @@ gboolean tsu_plot_view_range (TsuPlot *self,
                               double  *y1);
 void     tsu_plot_snapshot   (GtkWidget   *widget,
                               GtkSnapshot *snapshot);
+
+/* A data point's place on screen in frame f (FALSE for a gap: NaN, or a
+ * value a log axis cannot show), and the radius of the markers drawn on
+ * a series' points (0: a plain line). */
+gboolean tsu_plot_data_to_pixel (TsuPlot     *self,
+                                 const Frame *f,
+                                 double       x,
+                                 double       y,
+                                 double      *px,
+                                 double      *py);
+double   tsu_plot_marker_radius (TsuPlot     *self,
+                                 const Frame *f,
+                                 guint        series);
 
 G_END_DECLS

@@ -84,7 +84,8 @@ tsu_plot_zoom_at (TsuPlot *self,
 
   if (!f->valid || factor <= 0)
     return;
-  tsu_plot_view_range (self, &x0, &x1, &y0, &y1);
+  /* The range shown, as last drawn. */
+  x0 = f->x0, x1 = f->x1, y0 = f->y0, y1 = f->y1;
   double cx = x0 + (CLAMP (x, f->x, f->x + f->width) - f->x) / f->width * (x1 - x0);
   double cy = y0 + (f->y + f->height - CLAMP (y, f->y, f->y + f->height)) / f->height * (y1 - y0);
   self->zx0 = cx + (x0 - cx) / factor;
@@ -153,7 +154,12 @@ on_drag_begin (GtkGestureDrag *gesture,
                double          y,
                TsuPlot        *self)
 {
-  tsu_plot_view_range (self, &self->drag_x0, &self->drag_x1, &self->drag_y0, &self->drag_y1);
+  const Frame *f = &self->frame;
+
+  if (f->valid)
+    self->drag_x0 = f->x0, self->drag_x1 = f->x1, self->drag_y0 = f->y0, self->drag_y1 = f->y1;
+  else
+    tsu_plot_view_range (self, &self->drag_x0, &self->drag_x1, &self->drag_y0, &self->drag_y1);
 }
 
 static void
