@@ -4,6 +4,7 @@
 #include "tsu-bench.h"
 #include "tsu-window.h"
 #include "tsu-training-ui.h"
+#include "tsu-i18n.h"
 
 #include "tsumiki-resources.h"
 
@@ -232,7 +233,7 @@ tsu_application_handle_local_options (GApplication *application, GVariantDict *o
       && (sscanf (size, "%dx%d%c", &self->width, &self->height, &end) != 2
           || self->width < 100 || self->height < 100 || self->width > 16384 || self->height > 16384))
     {
-      g_printerr ("tsumiki: --size %s: give WIDTHxHEIGHT in pixels, 100 to 16384 each (e.g. 1024x700)\n", size);
+      g_printerr (_("tsumiki: --size %s: give WIDTHxHEIGHT in pixels, 100 to 16384 each (e.g. 1024x700)\n"), size);
       return 1;
     }
   self->bench_canvas = g_variant_dict_contains (options, "bench-canvas");
@@ -265,8 +266,9 @@ tsu_application_class_init (TsuApplicationClass *klass)
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Render the main window (1400×900, or --size) with FILE loaded to a PNG and exit", "OUT.png" },
-  { "size", 0, 0, G_OPTION_ARG_STRING, NULL, "The window's size for --screenshot", "WIDTHxHEIGHT" },
-  { "view", 0, 0, G_OPTION_ARG_STRING, NULL, "Show this page first: edit, data, training or evaluation", "PAGE" },
+  { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The window's size for --screenshot"), N_("WIDTHxHEIGHT") },
+  { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show this page first: edit, data, training or evaluation"),
+    N_("PAGE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
   { "bench-canvas", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Pan and zoom a generated 500-layer network, print frame times and exit", NULL },

@@ -1,6 +1,8 @@
 /* tsu-layer-stats-view.c — one cairo-drawn row per node with sparklines. */
 #include "tsu-layer-stats-view.h"
 
+#include "tsu-i18n.h"
+
 #include <math.h>
 
 struct _TsuLayerStatsView
@@ -274,7 +276,7 @@ draw_key (GtkWidget     *widget,
           const GdkRGBA *act,
           const GdkRGBA *grad)
 {
-  static const char *const labels[2] = { "activation std", "gradient norm (log)" };
+  static const char *const labels[2] = { N_("activation std"), N_("gradient norm (log)") };
   double x = PAD;
 
   for (int k = 0; k < 2; k++)
@@ -284,8 +286,8 @@ draw_key (GtkWidget     *widget,
       cairo_rectangle (cr, x, y + 6, 14, 3);
       cairo_fill (cr);
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
-      show_text (widget, cr, labels[k], x + 20, y, 0.75, FALSE, 0);
-      text_extent (widget, labels[k], 0.75, FALSE, 0, &w, &h);
+      show_text (widget, cr, _(labels[k]), x + 20, y, 0.75, FALSE, 0);
+      text_extent (widget, _(labels[k]), 0.75, FALSE, 0, &w, &h);
       x += 20 + w + 16;
     }
 }
