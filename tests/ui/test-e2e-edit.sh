@@ -51,11 +51,12 @@ window=$(xdotool search --sync --limit 1 --name "E2E start" 2>/dev/null | head -
 [ -n "$window" ] || fail "no window"
 
 # Wait for the first paint: the Input box's left stripe has the IO colour
-# (82,102,128). The box is centred at x 656; it is 220 wide.
+# (82,102,128). The box is centred at x 630 (the canvas column between the
+# palette and the 27em inspector); it is 220 wide.
 tries=0
-until near "$(pixel 549 175)" "82,102,128"; do
+until near "$(pixel 523 175)" "82,102,128"; do
   tries=$((tries + 1))
-  [ $tries -lt 40 ] || { shot 1-start; fail "Input box not where expected (pixel $(pixel 549 175))"; }
+  [ $tries -lt 40 ] || { shot 1-start; fail "Input box not where expected (pixel $(pixel 523 175))"; }
   sleep 0.25
 done
 sleep 0.5
@@ -68,7 +69,7 @@ xdotool type --delay 30 "Convolution"
 sleep 0.5
 shot 2-search
 xdotool mousemove 80 160 sleep 0.2 mousedown 1 sleep 0.2
-for p in "88 162" "100 165" "130 170" "200 190" "300 210" "400 230" "500 245" "600 252" "640 255" "652 255" "656 255"; do
+for p in "88 162" "100 165" "130 170" "200 190" "300 210" "400 230" "500 245" "600 252" "614 255" "626 255" "630 255"; do
   xdotool mousemove $p
   sleep 0.08
 done
@@ -77,7 +78,7 @@ xdotool mouseup 1
 sleep 0.8
 shot 3-dropped
 # The new box sits right under Input with the Basic colour (54,120,217) stripe.
-stripe=$(pixel 549 255)
+stripe=$(pixel 523 255)
 near "$stripe" "54,120,217" || fail "no Convolution box under Input (pixel $stripe)"
 
 # 2. outmaps 16 → 32, typed into the inspector's spin button.
