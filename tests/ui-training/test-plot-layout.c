@@ -13,22 +13,15 @@
 
 static const GdkRGBA blue = { 0.2, 0.4, 0.9, 1 };
 
-static gboolean
-waited (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Lets windows map and styles update (a frame or two). */
 static void
 settle (void)
 {
-  gboolean done = FALSE;
+  gint64 end = g_get_monotonic_time () + 150 * 1000;
 
-  g_timeout_add (150, waited, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
 }
 
 /* Lays the plot out at width x height as a draw would, and draws it there

@@ -7,31 +7,12 @@
 #include "tsu-inspector.h"
 #include "tsu-dataset-view.h"
 #include "tsu-training-ui.h"
+#include "widget-helpers.h"
 
 #include <string.h>
 
 #define SMALL_WIDTH 1024
 #define SMALL_HEIGHT 700
-
-static gboolean
-waited (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the window map, lay out and paint. */
-static void
-settle (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (200, waited, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* Shows a page and waits for what it reads in the background (the Data
  * page's report), which changes its size. */
@@ -50,21 +31,18 @@ show_page (GtkStack *views, const char *name)
   settle ();
 }
 
+/* The seed example in a 1024×700 window, shown and settled. */
 static TsuWindow *
-open_window (int width, int height)
+open_small_window (void)
 {
-  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
-  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "resources", "examples",
-                                            "fashion-mnist-cnn.tsumiki", NULL);
+  TsuWindow *window = test_window_new ();
+  g_autofree char *path = example_path ("fashion-mnist-cnn.tsumiki");
   g_autoptr(GError) error = NULL;
 
-  tsu_window_set_ephemeral (window, TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_default_size (GTK_WINDOW (window), SMALL_WIDTH, SMALL_HEIGHT);
   g_assert_true (tsu_window_open_path (window, path, &error));
   g_assert_no_error (error);
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
-  return window;
+  return present_settled (window);
 }
 
 static GtkStack *
@@ -111,7 +89,7 @@ static const char *const pages[] = { "edit", "data", "training", "evaluation" };
 static void
 test_minimum_size (void)
 {
-  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  TsuWindow *window = open_small_window ();
   GtkStack *views = views_of (window);
   GtkWidget *header = gtk_window_get_titlebar (GTK_WINDOW (window));
 
@@ -192,7 +170,7 @@ collect_squeezed (GtkWidget *root, GString *out)
 static void
 test_nothing_cut_at_small_size (void)
 {
-  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  TsuWindow *window = open_small_window ();
   GtkStack *views = views_of (window);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -262,7 +240,7 @@ test_toolbar_actions_reachable (void)
 {
   static const char *const actions[] = { "graph.arrange", "win.zoom-out", "win.zoom-reset", "win.zoom-in",
                                          "win.zoom-fit", "win.statistic", "win.show-inspector" };
-  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  TsuWindow *window = open_small_window ();
   GtkWidget *toolbar = template_child (window, "canvas_toolbar");
   GtkMenuButton *overflow = GTK_MENU_BUTTON (template_child (window, "toolbar_overflow"));
   GtkPaned *inner = GTK_PANED (template_child (window, "inner_paned"));
@@ -301,7 +279,7 @@ test_inspector_width_fixed (void)
   static const char *const selections[][3] = {
     { NULL }, { "conv1", NULL }, { "fc", NULL }, { "loss", NULL }, { "x", NULL }, { "conv1", "fc", NULL },
   };
-  TsuWindow *window = open_window (SMALL_WIDTH, SMALL_HEIGHT);
+  TsuWindow *window = open_small_window ();
   GtkWidget *inspector = GTK_WIDGET (tsu_window_get_inspector (window));
   int first = -1;
 
