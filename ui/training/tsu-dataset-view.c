@@ -170,7 +170,10 @@ make_thumbnail (const TsuDatasetSplit *split,
   gtk_label_set_xalign (GTK_LABEL (caption), 0.5);
   gtk_label_set_wrap (GTK_LABEL (caption), FALSE);
   gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (caption), 9);
+  /* Room for "0 T-shirt/top" in any font; a longer name ends in "…" and
+   * shows whole in the tooltip. */
+  gtk_label_set_max_width_chars (GTK_LABEL (caption), 14);
+  gtk_widget_set_tooltip_text (caption, text);
   gtk_box_append (GTK_BOX (box), caption);
   return box;
 }
