@@ -223,6 +223,7 @@ typedef enum {
     TSU_RUN_BEST,    /* best.safetensors: the lowest validation loss */
     TSU_RUN_HISTORY, /* history.csv: one row per epoch */
     TSU_RUN_PROJECT, /* project.tsumiki: the project as trained */
+    TSU_RUN_META,    /* run.json: status, note and name (tsu_run_meta) */
     TSU_RUN_FILE_COUNT
 } tsu_run_file;
 
@@ -234,10 +235,47 @@ char *tsu_run_path(const char *run_dir, tsu_run_file file);
  * project has no runs). malloc'd. */
 char *tsu_runs_dir(const char *project_path);
 
+/* How a run ended: the trainer records it in run.json when it starts
+ * (running) and when it ends. A run that stays "running" after its process
+ * ended was killed. Runs from before run.json existed are unknown. */
+typedef enum {
+    TSU_RUN_STATUS_UNKNOWN,
+    TSU_RUN_STATUS_RUNNING,
+    TSU_RUN_STATUS_FINISHED,
+    TSU_RUN_STATUS_STOPPED,
+    TSU_RUN_STATUS_FAILED,
+} tsu_run_status;
+
+/* "finished", "stopped", ... as run.json spells them. */
+const char *tsu_run_status_name(tsu_run_status status);
+
+typedef struct {
+    tsu_run_status status;
+    char *reason; /* stopped/failed: the trainer's message, or NULL */
+    char *note;   /* what a person typed about the run, or NULL */
+    char *name;   /* a name a person gave it (rename), or NULL: the directory's */
+} tsu_run_meta;
+
+/* Reads run.json; a missing file is an empty meta (TSU_OK), a damaged one
+ * an error naming it. Free with tsu_run_meta_free in every case. */
+tsu_status tsu_run_meta_load(const char *run_dir, tsu_run_meta *meta, tsu_diag *diag);
+void tsu_run_meta_free(tsu_run_meta *meta);
+/* Each sets its keys in run.json atomically and keeps the others; an empty
+ * or NULL note or name removes it. */
+tsu_status tsu_run_set_status(const char *run_dir, tsu_run_status status, const char *reason,
+                              tsu_diag *diag);
+tsu_status tsu_run_set_note(const char *run_dir, const char *note, tsu_diag *diag);
+tsu_status tsu_run_set_name(const char *run_dir, const char *name, tsu_diag *diag);
+/* Removes run_dir and its files, only when it is a directory directly in
+ * the project's runs directory holding a run's files; anything else is
+ * refused with a message naming it and nothing is removed. */
+tsu_status tsu_run_delete(const char *project_path, const char *run_dir, tsu_diag *diag);
+
 typedef struct {
     char *name;                   /* "20261127-221530" */
     char *path;                   /* RUNS_DIR/name */
     bool has[TSU_RUN_FILE_COUNT]; /* which of the run's files exist */
+    tsu_run_meta meta;            /* run.json; empty when missing or damaged */
 } tsu_run;
 
 typedef struct {
@@ -245,9 +283,9 @@ typedef struct {
     int count;
 } tsu_run_list;
 
-/* The subdirectories of runs_dir holding weights.safetensors or
- * history.csv (others are runs stopped before their first epoch, or not
- * runs), newest first: names are date-times, so by name, descending. A
+/* The subdirectories of runs_dir holding weights.safetensors, history.csv
+ * or run.json (others are not runs, or runs from before run.json stopped
+ * before their first epoch), newest first: names are date-times, so by name, descending. A
  * missing runs_dir is an empty list. */
 void tsu_run_list_read(const char *runs_dir, tsu_run_list *list);
 void tsu_run_list_free(tsu_run_list *list);
@@ -315,5 +353,20 @@ tsu_status tsu_eval_run(const tsu_project *project, const char *weights,
  * replacing path only when complete. */
 tsu_status tsu_eval_write_outputs(const tsu_eval_result *result, const char *path, tsu_diag *diag);
 void tsu_eval_result_free(tsu_eval_result *result);
+
+/* Saved evaluations: a run keeps its last evaluation of each split in
+ * RUN/evaluation-SPLIT.json (samples, loss, accuracy or mean squared error,
+ * the confusion matrix, which weights) and RUN/evaluation-SPLIT.csv (the
+ * outputs table of tsu_eval_write_outputs), so a front end shows it again
+ * without evaluating. split is "validation" or "training"; result must
+ * have been kept with keep_outputs. */
+tsu_status tsu_eval_save(const char *run_dir, const char *split, bool best,
+                         const tsu_eval_result *result, tsu_diag *diag);
+bool tsu_eval_saved_exists(const char *run_dir, const char *split);
+/* Reads a saved evaluation back, outputs included; the confusion matrix is
+ * counted from the table. best (may be NULL) tells which weights. Errors
+ * name the file and line; free the result in every case. */
+tsu_status tsu_eval_load_saved(const char *run_dir, const char *split, tsu_eval_result *result,
+                               bool *best, tsu_diag *diag);
 
 #endif

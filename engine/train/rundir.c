@@ -31,6 +31,7 @@ static const char *const run_file_names[TSU_RUN_FILE_COUNT] = {
     [TSU_RUN_BEST] = "best.safetensors",
     [TSU_RUN_HISTORY] = "history.csv",
     [TSU_RUN_PROJECT] = "project.tsumiki",
+    [TSU_RUN_META] = "run.json",
 };
 
 const char *tsu_run_file_name(tsu_run_file file)
@@ -94,11 +95,17 @@ static bool read_run(const char *runs_dir, const char *name, tsu_run *run)
         run->has[f] = is_file(file);
         free(file);
     }
-    any = run->has[TSU_RUN_WEIGHTS] || run->has[TSU_RUN_HISTORY];
+    any = run->has[TSU_RUN_WEIGHTS] || run->has[TSU_RUN_HISTORY] || run->has[TSU_RUN_META];
     if (!any) {
         free(path);
         return false;
     }
+    /* A damaged run.json leaves the run listed, its status unknown. */
+    tsu_diag ignored;
+    tsu_diag_init(&ignored);
+    if (run->has[TSU_RUN_META] && tsu_run_meta_load(path, &run->meta, &ignored) != TSU_OK)
+        tsu_run_meta_free(&run->meta);
+    tsu_diag_free(&ignored);
     run->name = tsu_xstrdup(name);
     run->path = path;
     return true;
@@ -133,6 +140,7 @@ void tsu_run_list_free(tsu_run_list *list)
     for (int i = 0; i < list->count; i++) {
         free(list->items[i].name);
         free(list->items[i].path);
+        tsu_run_meta_free(&list->items[i].meta);
     }
     free(list->items);
     memset(list, 0, sizeof *list);

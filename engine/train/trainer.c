@@ -155,7 +155,9 @@ static tsu_status prepare(trainer *t, const tsu_project *project)
     t->run_dir = tsu_run_dir_create(project, t->options ? t->options->out_dir : NULL, diag);
     if (!t->run_dir) return TSU_E_IO;
     t->best_loss = INFINITY;
-    return tsu_run_dir_write_project(t->run_dir, project, &t->config, t->limit, diag);
+    tsu_status st = tsu_run_dir_write_project(t->run_dir, project, &t->config, t->limit, diag);
+    if (st == TSU_OK) st = tsu_run_set_status(t->run_dir, TSU_RUN_STATUS_RUNNING, NULL, diag);
+    return st;
 }
 
 static tsu_status diverged(trainer *t, int epoch, int iteration)
@@ -285,6 +287,18 @@ static tsu_status run_epochs(trainer *t)
     return TSU_OK;
 }
 
+/* How the run ended goes into run.json, so the run lists say it later; a
+ * failure to write it is reported but does not hide the run's own end. */
+static void record_status(trainer *t, tsu_status st, const char *message)
+{
+    if (!t->run_dir) return;
+    tsu_run_status status = st == TSU_OK ? TSU_RUN_STATUS_FINISHED
+                          : st == TSU_E_STOPPED ? TSU_RUN_STATUS_STOPPED : TSU_RUN_STATUS_FAILED;
+    char *reason = message ? tsu_xstrdup(message) : NULL; /* the diag may grow under it */
+    tsu_run_set_status(t->run_dir, status, reason, t->diag);
+    free(reason);
+}
+
 static void cleanup(trainer *t)
 {
     tsu_stats_sampler_free(&t->sampler);
@@ -317,6 +331,7 @@ tsu_status tsu_train_run(const tsu_project *project, const tsu_train_options *op
                            .step = t.step};
     if (st == TSU_E_STOPPED) end.message = "stopped on request";
     else if (st != TSU_OK && t.diag->count) end.message = t.diag->items[0].message;
+    record_status(&t, st, end.message);
     emit(&t, &end);
     cleanup(&t);
     tsu_diag_free(&local);

@@ -104,6 +104,20 @@ static char *read_file(const char *dir, const char *name, gsize *length)
     return data;
 }
 
+/* run.json says how the run ended. */
+static void assert_status(const char *run_dir, tsu_run_status status, const char *reason)
+{
+    tsu_run_meta meta;
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    g_assert_cmpint(tsu_run_meta_load(run_dir, &meta, &diag), ==, TSU_OK);
+    g_assert_cmpstr(tsu_run_status_name(meta.status), ==, tsu_run_status_name(status));
+    if (reason) g_assert_nonnull(strstr(meta.reason, reason));
+    else g_assert_null(meta.reason);
+    tsu_run_meta_free(&meta);
+    tsu_diag_free(&diag);
+}
+
 static void test_learns_and_writes_run_dir(void)
 {
     g_autofree char *dir = g_dir_make_tmp("tsumiki-train-XXXXXX", NULL);
@@ -133,6 +147,7 @@ static void test_learns_and_writes_run_dir(void)
     g_autofree char *history = read_file(out, "history.csv", &n);
     g_assert_nonnull(history);
     g_assert_true(g_str_has_prefix(history, TSU_HISTORY_HEADER "\n1,"));
+    assert_status(out, TSU_RUN_STATUS_FINISHED, NULL);
     g_auto(GStrv) lines = g_strsplit(g_strstrip(history), "\n", -1);
     g_assert_cmpint(g_strv_length(lines), ==, 5);
     g_autofree char *weights = read_file(out, "weights.safetensors", &n);
@@ -243,6 +258,8 @@ static void test_stop_within_one_batch(void)
     g_assert_false(g_file_test(weights, G_FILE_TEST_EXISTS));
     g_autofree char *copy = g_build_filename(out, "project.tsumiki", NULL);
     g_assert_true(g_file_test(copy, G_FILE_TEST_EXISTS));
+    /* ... and run.json: a stopped run is listed as one. */
+    assert_status(out, TSU_RUN_STATUS_STOPPED, "stopped on request");
     tsu_project_free(p);
     tsu_diag_free(&diag);
 }
@@ -273,6 +290,7 @@ static void test_divergence_names_the_layer(void)
     g_assert_true(!strcmp(node, "fc") || !strcmp(node, "loss"));
     g_autofree char *expected = g_strdup_printf("%s: output became NaN or infinite", node);
     g_assert_true(g_str_has_prefix(r.last_message, expected));
+    assert_status(out, TSU_RUN_STATUS_FAILED, "training diverged");
     tsu_project_free(p);
     tsu_diag_free(&diag);
 }
