@@ -80,6 +80,27 @@ hide_mini_loss_once_fixed (TsuWindow *self)
     hide_finished_mini_loss (self);
 }
 
+/* A run ended (finished, stopped or failed), was renamed or deleted: the
+ * Evaluation page's chooser lists the runs as they are now. */
+static void
+on_runs_changed (TsuWindow *self)
+{
+  tsu_evaluation_view_set_project_path (TSU_EVALUATION_VIEW (self->evaluation_view),
+                                        tsu_graph_model_get_path (self->model));
+}
+
+/* "Open this run's network": the run's project.tsumiki in a window of its
+ * own, as the application opens any file. */
+static void
+on_open_project (TsuWindow *self, const char *path)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  if (app != NULL)
+    g_application_open (G_APPLICATION (app), &file, 1, "");
+}
+
 /* Keeps the pages in step with the document, doing the expensive part
  * (re-reading runs, re-checking data) only when the graph model says its
  * section changed (or the document is another file, or on the first call). */
@@ -255,6 +276,8 @@ tsu_window_setup_training (TsuWindow *self)
                                   tsu_training_view_get_actions (TSU_TRAINING_VIEW (self->training_view)));
   g_signal_connect_swapped (self->training_view, "training-edited", G_CALLBACK (on_training_edited), self);
   g_signal_connect_swapped (self->training_view, "run-activated", G_CALLBACK (on_run_activated), self);
+  g_signal_connect_swapped (self->training_view, "runs-changed", G_CALLBACK (on_runs_changed), self);
+  g_signal_connect_swapped (self->training_view, "open-project", G_CALLBACK (on_open_project), self);
   g_signal_connect_swapped (self->data_view, "dataset-edited", G_CALLBACK (on_dataset_edited), self);
   g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect_swapped (self->model, "reset", G_CALLBACK (on_model_reset), self);

@@ -96,6 +96,52 @@ open_samples (TsuEvaluation     *evaluation,
   tsu_dataset_settings_clear (&data);
 }
 
+/* The run keeps its evaluation, so reopening shows it without running it
+ * again. A run directory that cannot be written (read-only media) only
+ * loses that. */
+static void
+save_in_run (TsuEvaluation *evaluation)
+{
+  tsu_diag diag;
+
+  tsu_diag_init (&diag);
+  if (tsu_eval_save (evaluation->run_dir, evaluation->split, evaluation->best_weights,
+                     &evaluation->result, &diag) != TSU_OK)
+    g_warning ("%s", tsu_diag_message (&diag, "cannot save the evaluation"));
+  tsu_diag_free (&diag);
+}
+
+TsuEvaluation *
+tsu_evaluation_load_saved (const char  *run_dir,
+                           const char  *split,
+                           GError     **error)
+{
+  g_autoptr(TsuEvaluation) evaluation = g_new0 (TsuEvaluation, 1);
+  g_autofree char *project_path = tsu_run_path (run_dir, TSU_RUN_PROJECT);
+  bool best = false;
+  tsu_diag diag;
+
+  evaluation->run_dir = g_strdup (run_dir);
+  evaluation->split = g_strdup (split);
+  tsu_diag_init (&diag);
+  if (tsu_eval_load_saved (run_dir, split, &evaluation->result, &best, &diag) != TSU_OK)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           tsu_diag_message (&diag, "cannot read the saved evaluation"));
+      tsu_diag_free (&diag);
+      return NULL;
+    }
+  evaluation->best_weights = best;
+  evaluation->outputs = tsu_eval_outputs_from_result (&evaluation->result);
+  /* Thumbnails need the samples; without the project the table shows none. */
+  tsu_project *project = tsu_project_load (project_path, &diag);
+  if (project)
+    open_samples (evaluation, project);
+  tsu_project_free (project);
+  tsu_diag_free (&diag);
+  return g_steal_pointer (&evaluation);
+}
+
 TsuEvaluation *
 tsu_evaluation_run (const char    *run_dir,
                     const char    *split,
@@ -137,6 +183,7 @@ tsu_evaluation_run (const char    *run_dir,
     {
       evaluation->outputs = tsu_eval_outputs_from_result (&evaluation->result);
       open_samples (evaluation, project);
+      save_in_run (evaluation);
     }
   else if (status == TSU_E_STOPPED)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, tsu_diag_message (&diag, "stopped"));

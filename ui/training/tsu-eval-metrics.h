@@ -60,6 +60,13 @@ TsuEvaluation  *tsu_evaluation_run  (const char    *run_dir,
                                      const char    *split,
                                      GCancellable  *cancellable,
                                      GError       **error);
+/* The evaluation the run saved the last time split was evaluated
+ * (tsu_eval_load_saved), with the samples for thumbnails. Fast, but it
+ * reads the dataset: call it from the worker too. Each tsu_evaluation_run
+ * saves its result so. */
+TsuEvaluation  *tsu_evaluation_load_saved (const char  *run_dir,
+                                           const char  *split,
+                                           GError     **error);
 void            tsu_evaluation_free (TsuEvaluation *evaluation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvaluation, tsu_evaluation_free)
 

@@ -258,6 +258,37 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
   set_busy (self, TRUE);
 }
 
+/* ------------------------------------------------------------ saved results */
+
+static gpointer
+load_saved (gpointer       input,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  const char * const *job = input; /* run directory, split */
+  return tsu_evaluation_load_saved (job[0], job[1], error);
+}
+
+/* A run evaluated before shows that evaluation at once, without running
+ * it again (the run directory keeps it: tsu_eval_save); Evaluate runs it
+ * anew. FALSE when the run has none for the chosen split. */
+static gboolean
+show_saved (TsuEvaluationView *self)
+{
+  const char *split = gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation";
+
+  if (!self->run_dir || !tsu_eval_saved_exists (self->run_dir, split))
+    return FALSE;
+  char **job = g_new0 (char *, 3);
+  job[0] = g_strdup (self->run_dir);
+  job[1] = g_strdup (split);
+  tsu_worker_run (self->worker, load_saved, job, (GDestroyNotify) g_strfreev,
+                  (GDestroyNotify) tsu_evaluation_free);
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------ public */
 
 static void
@@ -297,6 +328,8 @@ tsu_evaluation_view_set_run_dir (TsuEvaluationView *self,
   set_busy (self, self->busy);
   if (evaluate)
     tsu_evaluation_view_evaluate (self);
+  else
+    show_saved (self);
 }
 
 static void

@@ -208,6 +208,41 @@ compute_ticks (TsuPlot *self,
   return n;
 }
 
+/* What the legend says for a series, or NULL for no entry. Overlays
+ * without a legend of their own share one grey "earlier runs" entry. */
+static const char *
+legend_text (const Series *series,
+             gboolean     *overlay_listed)
+{
+  if (series->xs->len == 0)
+    return NULL;
+  if (series->legend)
+    return *series->legend ? series->legend : NULL;
+  if (!series->label || !*series->label)
+    return NULL;
+  if (!series->overlay)
+    return series->label;
+  if (*overlay_listed)
+    return NULL;
+  *overlay_listed = TRUE;
+  return "earlier runs";
+}
+
+char *
+tsu_plot_dup_legend (TsuPlot *self)
+{
+  GString *out = g_string_new (NULL);
+  gboolean overlay_listed = FALSE;
+
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      const char *text = legend_text (g_ptr_array_index (self->series, s), &overlay_listed);
+      if (text)
+        g_string_append_printf (out, "%s%s", out->len ? "\n" : "", text);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 draw_legend (TsuPlot             *self,
              cairo_t             *cr,
@@ -222,25 +257,20 @@ draw_legend (TsuPlot             *self,
   for (int s = (int) self->series->len - 1; s >= 0; s--)
     {
       Series *series = g_ptr_array_index (self->series, s);
-      const char *label = series->label;
-      if (!label || !*label || series->xs->len == 0)
+      const char *label = legend_text (series, &overlay_listed);
+      if (!label)
         continue;
-      if (series->overlay)
-        {
-          if (overlay_listed)
-            continue;
-          overlay_listed = TRUE;
-          label = "earlier runs";
-        }
+      /* Grey overlays are dimmed; runs in colours of their own are not. */
+      gboolean dim = series->overlay && !series->legend;
       g_autoptr(PangoLayout) layout = make_layout (self, cr, label, FALSE, 0.9);
       double w, h;
       text_size (layout, &w, &h);
       x -= w;
-      set_color (cr, &colors->text, series->overlay ? 0.6 : 0.9);
+      set_color (cr, &colors->text, dim ? 0.6 : 0.9);
       cairo_move_to (cr, x, baseline_y - h / 2);
       pango_cairo_show_layout (cr, layout);
       x -= 22;
-      set_color (cr, &series->color, series->overlay ? 0.45 : 1);
+      set_color (cr, &series->color, dim ? 0.45 : 1);
       cairo_set_line_width (cr, series->style == TSU_PLOT_THIN ? 1.5 : 2.5);
       if (series->style != TSU_PLOT_POINTS)
         {
@@ -453,7 +483,9 @@ draw_series (TsuPlot     *self,
              const Frame *f,
              Series      *series)
 {
-  double alpha = series->overlay ? 0.4 : series->style == TSU_PLOT_THIN ? 0.35 : 1;
+  /* An overlay in a colour of its own (it has a legend entry) must stay
+   * readable against both themes' backgrounds; grey ones stay faint. */
+  double alpha = series->overlay ? (series->legend ? 0.8 : 0.4) : series->style == TSU_PLOT_THIN ? 0.35 : 1;
 
   if (series->style == TSU_PLOT_POINTS)
     {

@@ -12,6 +12,7 @@ typedef struct
   GdkRGBA      color;
   TsuPlotStyle style;
   gboolean     overlay;
+  char        *legend; /* the legend's entry, "" for none; NULL: label (overlays: "earlier runs") */
   GArray      *xs;   /* double */
   GArray      *ys;   /* double */
 } Series;

@@ -14,6 +14,7 @@ static void
 series_free (Series *s)
 {
   g_free (s->label);
+  g_free (s->legend);
   g_array_unref (s->xs);
   g_array_unref (s->ys);
   g_free (s);
@@ -292,6 +293,29 @@ tsu_plot_add_series (TsuPlot       *self,
   series->ys = g_array_new (FALSE, FALSE, sizeof (double));
   g_ptr_array_add (self->series, series);
   return self->series->len - 1;
+}
+
+void
+tsu_plot_set_series_legend (TsuPlot    *self,
+                            guint       index,
+                            const char *legend)
+{
+  g_return_if_fail (index < self->series->len);
+
+  Series *series = g_ptr_array_index (self->series, index);
+  g_free (series->legend);
+  series->legend = g_strdup (legend);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+tsu_plot_get_series_color (TsuPlot *self,
+                           guint    index,
+                           GdkRGBA *color)
+{
+  g_return_if_fail (index < self->series->len);
+
+  *color = ((Series *) g_ptr_array_index (self->series, index))->color;
 }
 
 void

@@ -63,6 +63,17 @@ void       tsu_plot_set_series_data (TsuPlot      *self,
                                      const double *xs,
                                      const double *ys,
                                      guint         n);
+/* What the legend says for a series instead of its label; "" lists it
+ * not at all. Overlays with a legend of their own are drawn in their own
+ * colour (one entry per earlier run) rather than as "earlier runs". */
+void       tsu_plot_set_series_legend (TsuPlot    *self,
+                                       guint       series,
+                                       const char *legend);
+/* The legend entries as drawn, first to last, joined by "\n". */
+char      *tsu_plot_dup_legend     (TsuPlot    *self);
+void       tsu_plot_get_series_color (TsuPlot  *self,
+                                      guint     series,
+                                      GdkRGBA  *color);
 guint      tsu_plot_get_n_series   (TsuPlot    *self);
 guint      tsu_plot_get_n_points   (TsuPlot    *self,
                                     guint       series);

@@ -109,6 +109,9 @@ tsu_run_info_free (TsuRunInfo *info)
   g_free (info->name);
   g_free (info->label);
   g_free (info->problem);
+  g_free (info->reason);
+  g_free (info->note);
+  g_free (info->title);
   g_clear_pointer (&info->epochs, g_array_unref);
   g_free (info);
 }
@@ -147,6 +150,62 @@ tsu_run_info_final_accuracy (const TsuRunInfo *info)
   return !isnan (last->validation_accuracy) ? last->validation_accuracy : last->train_accuracy;
 }
 
+const TsuEpochRecord *
+tsu_run_info_best_epoch (const TsuRunInfo *info)
+{
+  const TsuEpochRecord *best = NULL;
+
+  for (guint i = 0; info->epochs && i < info->epochs->len; i++)
+    {
+      const TsuEpochRecord *r = &g_array_index (info->epochs, TsuEpochRecord, i);
+      double loss = isnan (r->validation_loss) ? r->train_loss : r->validation_loss;
+      double best_loss = !best ? INFINITY : isnan (best->validation_loss) ? best->train_loss : best->validation_loss;
+      if (!best || loss < best_loss)
+        best = r;
+    }
+  return best;
+}
+
+const char *
+tsu_run_info_status_text (const TsuRunInfo *info,
+                          gboolean          active)
+{
+  switch (info->status)
+    {
+    case TSU_RUN_STATUS_FINISHED: return "finished";
+    case TSU_RUN_STATUS_STOPPED: return "stopped";
+    case TSU_RUN_STATUS_FAILED: return "failed";
+    case TSU_RUN_STATUS_RUNNING: return active ? "running" : "interrupted";
+    case TSU_RUN_STATUS_UNKNOWN: break;
+    }
+  return "";
+}
+
+char *
+tsu_run_info_describe (const TsuRunInfo *info,
+                       gboolean          active)
+{
+  GString *text = g_string_new (NULL);
+  const TsuEpochRecord *best = tsu_run_info_best_epoch (info);
+  const char *status = tsu_run_info_status_text (info, active);
+
+  if (!best)
+    g_string_append (text, "no epochs");
+  else
+    {
+      gboolean validation = !isnan (best->validation_loss);
+      double accuracy = validation ? best->validation_accuracy : best->train_accuracy;
+      g_string_append_printf (text, "%u epoch%s · best %s loss %.4g", info->epochs->len,
+                              info->epochs->len == 1 ? "" : "s", validation ? "val." : "train.",
+                              validation ? best->validation_loss : best->train_loss);
+      if (!isnan (accuracy))
+        g_string_append_printf (text, " · %.1f%%", 100 * accuracy);
+    }
+  if (*status)
+    g_string_append_printf (text, " · %s", status);
+  return g_string_free (text, FALSE);
+}
+
 /* "20261127-221530" -> "27 Nov 22:15"; anything else stays as it is. */
 static char *
 describe_name (const char *name)
@@ -163,7 +222,7 @@ describe_name (const char *name)
 static char *
 describe_run (const TsuRunInfo *info)
 {
-  g_autofree char *when = describe_name (info->name);
+  const char *when = info->title;
   double accuracy = tsu_run_info_final_accuracy (info);
 
   if (info->epochs->len == 0)
@@ -190,6 +249,10 @@ tsu_run_list_scan (const char *runs_dir)
       info->dir = g_strdup (run->path);
       info->name = g_strdup (run->name);
       info->has_weights = run->has[TSU_RUN_WEIGHTS];
+      info->status = run->meta.status;
+      info->reason = g_strdup (run->meta.reason);
+      info->note = g_strdup (run->meta.note);
+      info->title = run->meta.name ? g_strdup (run->meta.name) : describe_name (run->name);
       if (run->has[TSU_RUN_HISTORY])
         {
           g_autofree char *history = tsu_run_path (run->path, TSU_RUN_HISTORY);

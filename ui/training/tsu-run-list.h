@@ -39,6 +39,10 @@ typedef struct
   GArray *epochs;       /* TsuEpochRecord; empty when history.csv is missing */
   gboolean has_weights; /* weights.safetensors exists: it can be evaluated */
   char   *problem;      /* why history.csv could not be read, or NULL */
+  tsu_run_status status; /* run.json: how the run ended */
+  char   *reason;       /* stopped/failed: the trainer's message, or NULL */
+  char   *note;         /* what a person typed about the run, or NULL */
+  char   *title;        /* the name a person gave it, else the date: "27 Nov 2026, 22:15:30" */
 } TsuRunInfo;
 
 void        tsu_run_info_free   (TsuRunInfo *info);
@@ -61,5 +65,20 @@ gboolean    tsu_run_dir_equal (const char *a,
 /* The final epoch's validation accuracy, falling back to training
  * accuracy; NAN for regression. */
 double      tsu_run_info_final_accuracy (const TsuRunInfo *info);
+
+/* The epoch with the lowest validation loss (training loss without
+ * validation data), or NULL without epochs. */
+const TsuEpochRecord *tsu_run_info_best_epoch (const TsuRunInfo *info);
+
+/* "finished", "stopped", "failed", "interrupted" (the process ended
+ * while it ran) or "" when unknown; `active` says the run is training
+ * now. */
+const char *tsu_run_info_status_text (const TsuRunInfo *info,
+                                      gboolean          active);
+
+/* One line for the results list: "5 epochs · best val. loss 0.2143 ·
+ * 91.2% · stopped". */
+char       *tsu_run_info_describe (const TsuRunInfo *info,
+                                   gboolean          active);
 
 G_END_DECLS

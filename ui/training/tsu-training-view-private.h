@@ -52,11 +52,23 @@ struct _TsuTrainingView
   gboolean               show_error;
   guint                  overlay_generation; /* bumped when overlays or runs change */
   char                  *accuracy_key;       /* what the accuracy plot shows now */
+  char                  *selected_run;       /* run dir selected in the results list */
+  gboolean               filling_runs;       /* list changes that are not the user's */
 };
 
 /* tsu-training-view-plots.c */
 void tsu_training_view_setup_plots  (TsuTrainingView *self);
 void tsu_training_view_update_plots (TsuTrainingView *self);
-void tsu_training_view_scan_runs    (TsuTrainingView *self);
+
+/* tsu-training-view-runs.c */
+void     tsu_training_view_scan_runs      (TsuTrainingView *self);
+void     tsu_training_view_add_run_actions (TsuTrainingView *self);
+void     tsu_training_view_runs_class_init (GObjectClass *klass);
+void     tsu_training_view_run_ended (TsuTrainingView *self);
+/* The colour of a ticked run's overlay: distinct for each ticked run, in
+ * list order; FALSE when the run is not ticked. */
+gboolean tsu_training_view_overlay_color (TsuTrainingView *self,
+                                          const char      *run_dir,
+                                          GdkRGBA         *color);
 
 G_END_DECLS

@@ -181,7 +181,7 @@ on_state_changed (TsuTrainingView *self)
 
   update_state (self);
   if (state == TSU_TRAINING_DONE || state == TSU_TRAINING_STOPPED || state == TSU_TRAINING_FAILED)
-    tsu_training_view_scan_runs (self); /* the new run directory joins the list */
+    tsu_training_view_run_ended (self); /* the new run joins the lists, whatever its end */
 }
 
 static void
@@ -463,6 +463,7 @@ tsu_training_view_finalize (GObject *object)
 
   g_free (self->run_out_dir);
   g_free (self->accuracy_key);
+  g_free (self->selected_run);
   G_OBJECT_CLASS (tsu_training_view_parent_class)->finalize (object);
 }
 
@@ -485,6 +486,7 @@ tsu_training_view_class_init (TsuTrainingViewClass *klass)
   signals[RUN_ACTIVATED] = g_signal_new ("run-activated", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 1, G_TYPE_STRING);
+  tsu_training_view_runs_class_init (object_class);
 
   g_type_ensure (TSU_TYPE_PLOT);
   g_type_ensure (TSU_TYPE_TRAINING_CONFIG);
@@ -536,6 +538,7 @@ tsu_training_view_init (TsuTrainingView *self)
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
                                    G_N_ELEMENTS (action_entries), self);
+  tsu_training_view_add_run_actions (self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "training", G_ACTION_GROUP (self->actions));
 
   /* Global scope: F5 works wherever the focus is in the window. */

@@ -33,7 +33,8 @@ void                   tsu_training_view_set_project_func (TsuTrainingView *self
 void                   tsu_training_view_reload           (TsuTrainingView *self);
 
 /* The actions ("run", "pause", "stop", "log-scale", "show-error",
- * "reset-zoom", "export"), inserted on the view as "training"; the window
+ * "reset-zoom", "export", and with a run directory as parameter
+ * "open-run", "rename-run", "delete-run"), inserted on the view as "training"; the window
  * may insert the same group on itself to reach them from other pages. */
 GActionGroup          *tsu_training_view_get_actions      (TsuTrainingView *self);
 TsuTrainingController *tsu_training_view_get_controller   (TsuTrainingView *self);
@@ -48,6 +49,20 @@ void                   tsu_training_view_set_run_options  (TsuTrainingView      
 void                   tsu_training_view_set_overlay      (TsuTrainingView *self,
                                                            const char      *run_dir,
                                                            gboolean         overlay);
+/* The results list: the run whose curves are shown (selected; the newest
+ * after a reload), renaming (an empty name gives the date back) and
+ * deleting (only a run of the project, never the one training). Both
+ * edits emit "runs-changed"; errors name the run. */
+void                   tsu_training_view_select_run       (TsuTrainingView *self,
+                                                           const char      *run_dir);
+const char            *tsu_training_view_get_selected_run (TsuTrainingView *self);
+gboolean               tsu_training_view_rename_run       (TsuTrainingView  *self,
+                                                           const char       *run_dir,
+                                                           const char       *name,
+                                                           GError          **error);
+gboolean               tsu_training_view_delete_run       (TsuTrainingView  *self,
+                                                           const char       *run_dir,
+                                                           GError          **error);
 /* Shows a sidebar page: "config", "runs" or "layers". */
 void                   tsu_training_view_show_sidebar     (TsuTrainingView *self,
                                                            const char      *page);
