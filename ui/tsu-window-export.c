@@ -1,9 +1,11 @@
-/* tsu-window-export.c — File → Export Trained Model: the weights of a run
- * out to ONNX, C source, a PyTorch folder or a model card, through the same
- * engine calls as `tsumiki-cli export`. */
+/* tsu-window-export.c — File → Export Trained Model: the best or last
+ * weights of a run chosen in the dialog out to ONNX, C source, a PyTorch
+ * folder or a model card, through the same engine calls as `tsumiki-cli
+ * export`. The format sets the name's extension. */
 #include "tsu-window-private.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tsu-evaluation-view.h"
 #include "tsu-run-list.h"
@@ -83,10 +85,23 @@ export_with_net (TsuWindow *self, const char *format, const char *weights, const
   return status;
 }
 
-static tsu_status
-export_run (TsuWindow *self, const char *run_dir, const char *format, const char *out, tsu_diag *diag)
+/* The run's best weights when asked and it has them, else its last. */
+static char *
+weights_of (const char *run_dir, gboolean best)
 {
-  g_autofree char *weights = tsu_run_path (run_dir, TSU_RUN_WEIGHTS);
+  char *path = tsu_run_path (run_dir, TSU_RUN_BEST);
+
+  if (best && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return path;
+  g_free (path);
+  return tsu_run_path (run_dir, TSU_RUN_WEIGHTS);
+}
+
+static tsu_status
+export_run (TsuWindow *self, const char *run_dir, gboolean best, const char *format, const char *out,
+            tsu_diag *diag)
+{
+  g_autofree char *weights = weights_of (run_dir, best);
   g_autofree char *history = tsu_run_path (run_dir, TSU_RUN_HISTORY);
 
   if ((g_str_equal (format, "c") || g_str_equal (format, "pytorch")) && g_mkdir_with_parents (out, 0755) != 0)
@@ -97,16 +112,123 @@ export_run (TsuWindow *self, const char *run_dir, const char *format, const char
   return export_with_net (self, format, weights, out, diag);
 }
 
-static void
-export_and_report (TsuWindow *self, const char *run_dir, const char *format, const char *out)
+/* ------------------------------------------------------------ names */
+
+static const struct
 {
+  const char *id, *label, *extension; /* extension: "" for a folder */
+} formats[] = {
+  { "onnx", "ONNX model (.onnx)", ".onnx" },
+  { "c", "C source (a folder)", "" },
+  { "pytorch", "PyTorch project (a folder)", "" },
+  { "card", "Model card (.md)", ".md" },
+};
+
+char *
+tsu_export_path_for_format (const char *path, const char *format)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  const char *extension = "";
+
+  /* Only extensions a format gives go: "mynet.onnx" becomes the folder
+   * "mynet", a folder "v1.2" stays "v1.2". */
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      if (*formats[i].extension && g_str_has_suffix (base, formats[i].extension)
+          && strlen (base) > strlen (formats[i].extension))
+        base[strlen (base) - strlen (formats[i].extension)] = '\0';
+      if (g_str_equal (formats[i].id, format))
+        extension = formats[i].extension;
+    }
+  g_autofree char *name = g_strconcat (base, extension, NULL);
+  return g_str_equal (dir, ".") && !g_str_has_prefix (path, "./") ? g_steal_pointer (&name)
+                                                                  : g_build_filename (dir, name, NULL);
+}
+
+/* ------------------------------------------------------------ dialog */
+
+typedef struct
+{
+  TsuWindow   *window;
+  GtkWidget   *dialog;
+  GtkDropDown *run, *weights, *format;
+  GtkEditable *path;
+  GPtrArray   *runs; /* TsuRunInfo with weights, as run lists them */
+} ExportDialog;
+
+static void
+export_dialog_free (ExportDialog *d)
+{
+  g_ptr_array_unref (d->runs);
+  g_free (d);
+}
+
+static const char *
+chosen_format (ExportDialog *d)
+{
+  return formats[MIN (gtk_drop_down_get_selected (d->format), G_N_ELEMENTS (formats) - 1)].id;
+}
+
+static void
+on_format_changed (ExportDialog *d)
+{
+  const char *format = chosen_format (d);
+  g_autofree char *path = tsu_export_path_for_format (gtk_editable_get_text (d->path), format);
+
+  gtk_editable_set_text (d->path, path);
+  /* A model card reads the history, not weights. */
+  gtk_widget_set_sensitive (GTK_WIDGET (d->weights), !g_str_equal (format, "card"));
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser, int response, ExportDialog *d)
+{
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT
+    ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+  if (path != NULL)
+    {
+      g_autofree char *named = tsu_export_path_for_format (path, chosen_format (d));
+      gtk_editable_set_text (d->path, named);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_choose_clicked (ExportDialog *d)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new ("Export To", GTK_WINDOW (d->dialog),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, "_Select",
+                                                               "_Cancel");
+  const char *path = gtk_editable_get_text (d->path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), base);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), d);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_and_report (ExportDialog *d)
+{
+  const TsuRunInfo *run = g_ptr_array_index (d->runs, MIN (gtk_drop_down_get_selected (d->run), d->runs->len - 1));
+  gboolean best = gtk_drop_down_get_selected (d->weights) == 0;
+  const char *out = gtk_editable_get_text (d->path);
+  TsuWindow *self = d->window;
   tsu_diag diag;
 
   tsu_diag_init (&diag);
-  if (export_run (self, run_dir, format, out, &diag) == TSU_OK)
+  if (export_run (self, run->dir, best, chosen_format (d), out, &diag) == TSU_OK)
     {
-      g_autofree char *detail = g_strdup_printf ("Written to %s from the weights of %s.", out, run_dir);
+      g_autofree char *weights = weights_of (run->dir, best);
+      g_autofree char *detail = g_strdup_printf ("Written to %s from %s of run %s.", out, weights, run->title);
       show_message (self, GTK_MESSAGE_INFO, "Model exported", detail);
+      gtk_window_destroy (GTK_WINDOW (d->dialog));
     }
   else
     show_message (self, GTK_MESSAGE_ERROR, "The model could not be exported",
@@ -115,53 +237,151 @@ export_and_report (TsuWindow *self, const char *run_dir, const char *format, con
 }
 
 static void
-on_export_model_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+on_replace_response (GtkDialog *question, int response, ExportDialog *d)
 {
-  TsuWindow *self = user_data;
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-      const char *format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format");
-      const char *run_dir = g_object_get_data (G_OBJECT (dialog), "tsu-run-dir");
-
-      export_and_report (self, run_dir, format != NULL ? format : "onnx", path);
-    }
-  g_object_unref (dialog);
+  gtk_window_destroy (GTK_WINDOW (question));
+  if (response == GTK_RESPONSE_ACCEPT)
+    export_and_report (d);
 }
 
-void
-tsu_window_export_model_dialog (TsuWindow *self)
+/* A file in the way of a single-file export is replaced only when asked;
+ * a folder export writes into its folder (docs/architecture.md). */
+static void
+on_export_clicked (ExportDialog *d)
 {
-  static const char *const ids[] = { "onnx", "c", "pytorch", "card", NULL };
-  static const char *const labels[] = { "ONNX model (.onnx)", "C source (a folder)",
-                                        "PyTorch project (a folder)", "Model card (.md)", NULL };
-  g_autofree char *run_dir = dup_run_to_export (self);
-  g_autofree char *name = NULL;
-  GtkFileChooserNative *dialog;
+  const char *out = gtk_editable_get_text (d->path);
+  const char *format = chosen_format (d);
+  gboolean folder = g_str_equal (format, "c") || g_str_equal (format, "pytorch");
+  GtkWidget *question;
 
-  if (run_dir == NULL)
+  if (*out == '\0')
+    return;
+  if (folder || !g_file_test (out, G_FILE_TEST_EXISTS))
     {
-      show_message (self, GTK_MESSAGE_INFO, "Nothing trained to export yet",
-                    "Train the network first (Training page, F5); the export takes the "
-                    "weights of the run shown on the Evaluation page, or the newest run.");
+      export_and_report (d);
       return;
     }
-  dialog = gtk_file_chooser_native_new ("Export Trained Model", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  /* GTK 4.8 takes non-const arrays it does not modify. */
-  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "format", "Format", (const char **) ids,
-                               (const char **) labels);
-  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "format", "onnx");
-  name = c_name_for (tsu_graph_model_get_path (self->model) ? tsu_graph_model_get_path (self->model) : "model");
-  {
-    g_autofree char *suggested = g_strconcat (name, ".onnx", NULL);
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
-  }
-  g_object_set_data_full (G_OBJECT (dialog), "tsu-run-dir", g_steal_pointer (&run_dir), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_export_model_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  question = gtk_message_dialog_new (GTK_WINDOW (d->dialog), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                     GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Replace %s?", out);
+  gtk_dialog_add_button (GTK_DIALOG (question), "_Cancel", GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (question), "_Replace", GTK_RESPONSE_ACCEPT);
+  g_signal_connect (question, "response", G_CALLBACK (on_replace_response), d);
+  gtk_window_present (GTK_WINDOW (question));
+}
+
+static GtkDropDown *
+add_choice (GtkGrid *grid, int row, const char *name, const char *label, const char *const *items)
+{
+  GtkWidget *title = gtk_label_new_with_mnemonic (label);
+  GtkWidget *choice = gtk_drop_down_new_from_strings (items);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), choice);
+  gtk_widget_set_name (choice, name);
+  gtk_widget_set_hexpand (choice, TRUE);
+  gtk_grid_attach (grid, title, 0, row, 1, 1);
+  gtk_grid_attach (grid, choice, 1, row, 2, 1);
+  return GTK_DROP_DOWN (choice);
+}
+
+/* The runs that have weights, newest first, for the run choice. */
+static GPtrArray *
+runs_with_weights (TsuWindow *self)
+{
+  g_autofree char *runs_dir = tsu_run_list_dir_for_project (tsu_graph_model_get_path (self->model));
+  GPtrArray *runs = tsu_run_list_scan (runs_dir);
+
+  for (guint i = 0; i < runs->len; i++)
+    if (!((TsuRunInfo *) g_ptr_array_index (runs, i))->has_weights)
+      g_ptr_array_remove_index (runs, i--);
+  return runs;
+}
+
+static void
+fill_dialog (ExportDialog *d, GtkGrid *grid)
+{
+  static const char *const weight_items[] = { "Best epoch (lowest validation loss)", "Last epoch", NULL };
+  const char *format_items[G_N_ELEMENTS (formats) + 1] = { NULL };
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  const char *path = tsu_graph_model_get_path (d->window->model);
+  g_autofree char *name = c_name_for (path != NULL ? path : "model");
+  g_autofree char *dir = path != NULL ? g_path_get_dirname (path) : g_get_current_dir ();
+  g_autofree char *file = g_strconcat (name, ".onnx", NULL);
+  g_autofree char *out = g_build_filename (dir, file, NULL);
+  GtkWidget *entry = gtk_entry_new (), *choose = gtk_button_new_with_mnemonic ("_Choose…");
+  GtkWidget *title = gtk_label_new_with_mnemonic ("_Save as");
+
+  for (guint i = 0; i < d->runs->len; i++)
+    g_ptr_array_add (labels, ((TsuRunInfo *) g_ptr_array_index (d->runs, i))->label);
+  g_ptr_array_add (labels, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    format_items[i] = formats[i].label;
+  d->run = add_choice (grid, 0, "run", "_Run", (const char *const *) labels->pdata);
+  d->weights = add_choice (grid, 1, "weights", "_Weights", weight_items);
+  d->format = add_choice (grid, 2, "format", "_Format", format_items);
+  gtk_label_set_xalign (GTK_LABEL (title), 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), entry);
+  gtk_widget_set_name (entry, "path");
+  gtk_widget_set_hexpand (entry, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (entry), out);
+  d->path = GTK_EDITABLE (entry);
+  gtk_grid_attach (grid, title, 0, 3, 1, 1);
+  gtk_grid_attach (grid, entry, 1, 3, 1, 1);
+  gtk_grid_attach (grid, choose, 2, 3, 1, 1);
+  g_signal_connect_swapped (d->format, "notify::selected", G_CALLBACK (on_format_changed), d);
+  g_signal_connect_swapped (choose, "clicked", G_CALLBACK (on_choose_clicked), d);
+}
+
+GtkWidget *
+tsu_window_export_model_dialog (TsuWindow *self)
+{
+  ExportDialog *d;
+  GtkWidget *grid, *buttons, *cancel, *export, *box;
+  g_autoptr(GPtrArray) runs = runs_with_weights (self);
+
+  if (runs->len == 0)
+    {
+      show_message (self, GTK_MESSAGE_INFO, "Nothing trained to export yet",
+                    "Train the network first (Training page, F5); then choose the run and its "
+                    "weights here.");
+      return NULL;
+    }
+  d = g_new0 (ExportDialog, 1);
+  d->window = self;
+  d->runs = g_steal_pointer (&runs);
+  d->dialog = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (d->dialog), "Export Trained Model");
+  gtk_window_set_transient_for (GTK_WINDOW (d->dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (d->dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (d->dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (d->dialog), 560, -1);
+  g_object_set_data_full (G_OBJECT (d->dialog), "tsu-export", d, (GDestroyNotify) export_dialog_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  fill_dialog (d, GTK_GRID (grid));
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  cancel = gtk_button_new_with_mnemonic ("_Cancel");
+  export = gtk_button_new_with_mnemonic ("_Export");
+  gtk_widget_set_name (export, "export");
+  gtk_widget_add_css_class (export, "suggested-action");
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), d->dialog);
+  g_signal_connect_swapped (export, "clicked", G_CALLBACK (on_export_clicked), d);
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), export);
+  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_window_set_child (GTK_WINDOW (d->dialog), box);
+  gtk_window_set_default_widget (GTK_WINDOW (d->dialog), export);
+  gtk_window_present (GTK_WINDOW (d->dialog));
+  return d->dialog;
 }
 
 gboolean
@@ -177,7 +397,7 @@ tsu_window_export_model (TsuWindow *self, const char *format, const char *out, G
       return FALSE;
     }
   tsu_diag_init (&diag);
-  ok = export_run (self, run_dir, format, out, &diag) == TSU_OK;
+  ok = export_run (self, run_dir, TRUE, format, out, &diag) == TSU_OK;
   if (!ok)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, tsu_diag_message (&diag, "failed"));
   tsu_diag_free (&diag);

@@ -59,7 +59,9 @@ void tsu_window_setup_training     (TsuWindow *self);
 void tsu_window_finalize_training  (TsuWindow *self);
 
 /* tsu-window-export.c: File → Export Trained Model */
-void tsu_window_export_model_dialog (TsuWindow *self);
+/* Presents the dialog (run, best or last weights, format, path) and
+ * returns it, or NULL after saying there is nothing trained. */
+GtkWidget *tsu_window_export_model_dialog (TsuWindow *self);
 
 /* tsu-window-files.c */
 void     tsu_window_setup_files    (TsuWindow *self);

@@ -44,12 +44,18 @@ void           tsu_window_set_view_page     (TsuWindow      *self,
 void           tsu_window_set_ephemeral     (TsuWindow      *self,
                                              gboolean        ephemeral);
 
-/* Exports the weights of the run shown on the Evaluation page (else the
- * newest run) as format "onnx", "c", "pytorch" or "card" to out, as
- * File → Export Trained Model does without its dialogs. */
+/* Exports the best weights (else the last) of the run shown on the
+ * Evaluation page (else the newest run) as format "onnx", "c", "pytorch"
+ * or "card" to out, as File → Export Trained Model does by default. */
 gboolean       tsu_window_export_model     (TsuWindow   *self,
                                             const char  *format,
                                             const char  *out,
                                             GError     **error);
+
+/* path with the extension format gives: "DIR/mynet.onnx" for "onnx",
+ * "DIR/mynet" (a folder) for "c" and "pytorch", "DIR/mynet.md" for "card";
+ * only extensions of export formats are replaced. */
+char          *tsu_export_path_for_format  (const char  *path,
+                                            const char  *format);
 
 G_END_DECLS

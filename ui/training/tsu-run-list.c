@@ -185,38 +185,43 @@ char *
 tsu_run_info_describe (const TsuRunInfo *info,
                        gboolean          active)
 {
-  GString *text = g_string_new (NULL);
-  const TsuEpochRecord *best = tsu_run_info_best_epoch (info);
   const char *status = tsu_run_info_status_text (info, active);
+  guint n = info->epochs ? info->epochs->len : 0;
+  g_autofree char *epochs = n ? g_strdup_printf ("%u epoch%s", n, n == 1 ? "" : "s") : g_strdup ("no epochs");
 
-  if (!best)
-    g_string_append (text, "no epochs");
-  else
-    {
-      gboolean validation = !isnan (best->validation_loss);
-      double accuracy = validation ? best->validation_accuracy : best->train_accuracy;
-      g_string_append_printf (text, "%u epoch%s · best %s loss %.4g", info->epochs->len,
-                              info->epochs->len == 1 ? "" : "s", validation ? "val." : "train.",
-                              validation ? best->validation_loss : best->train_loss);
-      if (!isnan (accuracy))
-        g_string_append_printf (text, " · %.1f%%", 100 * accuracy);
-    }
-  if (*status)
-    g_string_append_printf (text, " · %s", status);
-  return g_string_free (text, FALSE);
+  return *status ? g_strdup_printf ("%s · %s", epochs, status) : g_steal_pointer (&epochs);
 }
 
-/* "20261127-221530" -> "27 Nov 22:15"; anything else stays as it is. */
+char *
+tsu_run_info_describe_best (const TsuRunInfo *info)
+{
+  const TsuEpochRecord *best = tsu_run_info_best_epoch (info);
+
+  if (!best)
+    return g_strdup ("");
+  gboolean validation = !isnan (best->validation_loss);
+  double accuracy = validation ? best->validation_accuracy : best->train_accuracy;
+  g_autofree char *loss = g_strdup_printf ("best %s loss %.4g", validation ? "val." : "train.",
+                                           validation ? best->validation_loss : best->train_loss);
+  return isnan (accuracy) ? g_steal_pointer (&loss) : g_strdup_printf ("%s · %.1f%%", loss, 100 * accuracy);
+}
+
+/* "20261127-221530" -> "27 Nov 2026, 22:15:30", the second run started in
+ * that second ("…-2") "27 Nov 2026, 22:15:30 (2)"; anything else stays as
+ * it is. */
 static char *
 describe_name (const char *name)
 {
-  int y, mo, d, h, mi, s;
+  int y, mo, d, h, mi, s, n = 0, end = 0;
   static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-  if (sscanf (name, "%4d%2d%2d-%2d%2d%2d", &y, &mo, &d, &h, &mi, &s) == 6 && mo >= 1 && mo <= 12)
-    return g_strdup_printf ("%d %s %d, %02d:%02d:%02d", d, months[mo - 1], y, h, mi, s);
-  return g_strdup (name);
+  if (sscanf (name, "%4d%2d%2d-%2d%2d%2d%n", &y, &mo, &d, &h, &mi, &s, &end) != 6 || mo < 1 || mo > 12
+      || (name[end] != '\0' && (sscanf (name + end, "-%d", &n) != 1 || n < 2)))
+    return g_strdup (name);
+  if (n)
+    return g_strdup_printf ("%d %s %d, %02d:%02d:%02d (%d)", d, months[mo - 1], y, h, mi, s, n);
+  return g_strdup_printf ("%d %s %d, %02d:%02d:%02d", d, months[mo - 1], y, h, mi, s);
 }
 
 static char *

@@ -76,9 +76,10 @@ const TsuEpochRecord *tsu_run_info_best_epoch (const TsuRunInfo *info);
 const char *tsu_run_info_status_text (const TsuRunInfo *info,
                                       gboolean          active);
 
-/* One line for the results list: "5 epochs · best val. loss 0.2143 ·
- * 91.2% · stopped". */
+/* The results list's lines: "5 epochs · stopped" and the best epoch's
+ * "best val. loss 0.2143 · 91.2%" ("" without epochs). */
 char       *tsu_run_info_describe (const TsuRunInfo *info,
                                    gboolean          active);
+char       *tsu_run_info_describe_best (const TsuRunInfo *info);
 
 G_END_DECLS

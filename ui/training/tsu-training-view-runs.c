@@ -194,6 +194,7 @@ make_run_row (TsuTrainingView  *self,
   GtkWidget *swatch = gtk_drawing_area_new ();
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 1);
   g_autofree char *detail = tsu_run_info_describe (run, active);
+  g_autofree char *best = tsu_run_info_describe_best (run);
 
   g_object_set_data_full (G_OBJECT (check), "run-dir", g_strdup (run->dir), g_free);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->overlaid, run->dir));
@@ -211,6 +212,8 @@ make_run_row (TsuTrainingView  *self,
 
   gtk_box_append (GTK_BOX (text), make_label (run->title, "heading"));
   gtk_box_append (GTK_BOX (text), make_label (detail, "caption"));
+  if (*best)
+    gtk_box_append (GTK_BOX (text), make_label (best, "caption"));
   gtk_box_append (GTK_BOX (text), make_note_entry (self, run));
   gtk_widget_set_hexpand (text, TRUE);
 

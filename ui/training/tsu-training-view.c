@@ -103,8 +103,8 @@ update_progress (TsuTrainingView *self)
   else
     {
       gtk_progress_bar_set_fraction (self->progress, 0);
-      gtk_label_set_text (self->progress_label, state == TSU_TRAINING_STARTING
-                                                  ? "Loading the data…" : "No run yet");
+      gtk_label_set_text (self->progress_label, state == TSU_TRAINING_STARTING ? "Loading the data…"
+                                                : self->runs && self->runs->len > 0 ? "" : "No run yet");
     }
 
   if (p->images_per_second > 0)
