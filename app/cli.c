@@ -31,6 +31,7 @@ static const cli_command commands[] = {
      N_("outputs of trained weights for a NumPy array, or the classes of pictures")},
     {"dataset", cli_dataset, "create FOLDER --size WxH --out DIR [--grayscale] [--fit crop|pad|stretch] [--validation F --seed N]",
      N_("a folder of class folders of pictures made into a dataset")},
+    {"runs", cli_runs, "FILE", N_("the project's runs: how each ended, epochs, best loss, name and note")},
     {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", N_("an ONNX model as a project")},
     {"layers", cli_layers, "[--markdown]", N_("the layer catalogue")},
     {"settings", cli_settings, "[--markdown]", N_("the training settings, their defaults and ranges")},

@@ -13,6 +13,7 @@ int cli_import(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_dataset(int argc, char **argv);
 int cli_settings(int argc, char **argv);
+int cli_runs(int argc, char **argv);
 
 /* "Training: epochs 5, batch_size 64, ..." (the settings that apply;
  * "(error)" for those diag reports). */

@@ -1,0 +1,80 @@
+/* cli-runs.c — `tsumiki-cli runs FILE`: the project's runs, newest first,
+ * as the Training page lists them: how each ended, its epochs, its best
+ * epoch's validation loss and accuracy, the name and note a person gave. */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char runs_usage[] = "usage: tsumiki-cli runs FILE\n";
+
+/* The epoch with the lowest validation loss (training loss without
+ * validation data); -1 without epochs. */
+static int best_row(const tsu_run_history *h)
+{
+    int best = -1;
+    double best_loss = INFINITY;
+    for (int i = 0; i < h->count; i++) {
+        const tsu_history_row *r = &h->rows[i];
+        double loss = isnan(r->validation_loss) ? r->train_loss : r->validation_loss;
+        if (best < 0 || loss < best_loss) best = i, best_loss = loss;
+    }
+    return best;
+}
+
+static void print_run(const tsu_run *run)
+{
+    tsu_run_history history = {0};
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    char *path = tsu_run_path(run->path, TSU_RUN_HISTORY);
+    bool read = run->has[TSU_RUN_HISTORY] && tsu_run_history_load(path, &history, &diag) == TSU_OK;
+    int best = read ? best_row(&history) : -1;
+    char epochs[16] = "?", loss[32] = "-", accuracy[16] = "-";
+    if (read || !run->has[TSU_RUN_HISTORY]) snprintf(epochs, sizeof epochs, "%d", history.count);
+    if (best >= 0) {
+        const tsu_history_row *r = &history.rows[best];
+        bool validation = !isnan(r->validation_loss);
+        double a = validation ? r->validation_accuracy : r->train_accuracy;
+        snprintf(loss, sizeof loss, "%.4g%s", validation ? r->validation_loss : r->train_loss,
+                 validation ? "" : " (train)");
+        if (!isnan(a)) snprintf(accuracy, sizeof accuracy, "%.1f%%", 100 * a);
+    }
+    const tsu_run_meta *m = &run->meta;
+    printf("%-20s %-9s %6s %14s %9s", run->name,
+           m->status == TSU_RUN_STATUS_UNKNOWN ? "-" : tsu_run_status_name(m->status), epochs, loss,
+           accuracy);
+    if (m->name || m->note)
+        printf("  %s%s%s", m->name ? m->name : "", m->name && m->note ? " — " : "", m->note ? m->note : "");
+    putchar('\n');
+    if (!read && run->has[TSU_RUN_HISTORY])
+        printf("  %s\n", tsu_diag_message(&diag, "cannot read history.csv"));
+    if (m->reason && m->status != TSU_RUN_STATUS_FINISHED) printf("  %s\n", m->reason);
+    tsu_run_history_free(&history);
+    free(path);
+    tsu_diag_free(&diag);
+}
+
+int cli_runs(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fputs(runs_usage, stderr);
+        return 1;
+    }
+    if (access(argv[1], F_OK) != 0) {
+        fprintf(stderr, "tsumiki-cli: %s: no such project file\n", argv[1]);
+        return 1;
+    }
+    char *runs_dir = tsu_runs_dir(argv[1]);
+    tsu_run_list list;
+    tsu_run_list_read(runs_dir, &list);
+    if (list.count == 0) printf("No runs yet (they go in %s/).\n", runs_dir);
+    else printf("%-20s %-9s %6s %14s %9s  %s\n", "RUN", "STATUS", "EPOCHS", "BEST VAL LOSS", "ACCURACY",
+                "NAME — NOTE");
+    for (int i = 0; i < list.count; i++) print_run(&list.items[i]);
+    tsu_run_list_free(&list);
+    free(runs_dir);
+    return 0;
+}
