@@ -2,6 +2,7 @@
  * as the Training page lists them: how each ended, its epochs, its best
  * epoch's validation loss and accuracy, the name and note a person gave. */
 #include "cli.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static void print_run(const tsu_run *run)
         printf("  %s%s%s", m->name ? m->name : "", m->name && m->note ? " — " : "", m->note ? m->note : "");
     putchar('\n');
     if (!read && run->has[TSU_RUN_HISTORY])
-        printf("  %s\n", tsu_diag_message(&diag, "cannot read history.csv"));
+        printf("  %s\n", tsu_diag_message(&diag, _("cannot read history.csv")));
     if (m->reason && m->status != TSU_RUN_STATUS_FINISHED) printf("  %s\n", m->reason);
     tsu_run_history_free(&history);
     free(path);
@@ -60,19 +61,19 @@ static void print_run(const tsu_run *run)
 int cli_runs(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
-        fputs(runs_usage, stderr);
+        fputs(_(runs_usage), stderr);
         return 1;
     }
     if (access(argv[1], F_OK) != 0) {
-        fprintf(stderr, "tsumiki-cli: %s: no such project file\n", argv[1]);
+        fprintf(stderr, _("tsumiki-cli: %s: no such project file\n"), argv[1]);
         return 1;
     }
     char *runs_dir = tsu_runs_dir(argv[1]);
     tsu_run_list list;
     tsu_run_list_read(runs_dir, &list);
-    if (list.count == 0) printf("No runs yet (they go in %s/).\n", runs_dir);
-    else printf("%-20s %-9s %6s %14s %9s  %s\n", "RUN", "STATUS", "EPOCHS", "BEST VAL LOSS", "ACCURACY",
-                "NAME — NOTE");
+    if (list.count == 0) printf(_("No runs yet (they go in %s/).\n"), runs_dir);
+    else printf("%-20s %-9s %6s %14s %9s  %s\n", _("RUN"), _("STATUS"), _("EPOCHS"), _("BEST VAL LOSS"),
+                _("ACCURACY"), _("NAME — NOTE"));
     for (int i = 0; i < list.count; i++) print_run(&list.items[i]);
     tsu_run_list_free(&list);
     free(runs_dir);

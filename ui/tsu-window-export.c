@@ -3,6 +3,7 @@
  * folder or a model card, through the same engine calls as `tsumiki-cli
  * export`. The format sets the name's extension. */
 #include "tsu-window-private.h"
+#include "tsu-i18n.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -118,10 +119,10 @@ static const struct
 {
   const char *id, *label, *extension; /* extension: "" for a folder */
 } formats[] = {
-  { "onnx", "ONNX model (.onnx)", ".onnx" },
-  { "c", "C source (a folder)", "" },
-  { "pytorch", "PyTorch project (a folder)", "" },
-  { "card", "Model card (.md)", ".md" },
+  { "onnx", N_("ONNX model (.onnx)"), ".onnx" },
+  { "c", N_("C source (a folder)"), "" },
+  { "pytorch", N_("PyTorch project (a folder)"), "" },
+  { "card", N_("Model card (.md)"), ".md" },
 };
 
 char *
@@ -199,9 +200,9 @@ on_chooser_response (GtkNativeDialog *chooser, int response, ExportDialog *d)
 static void
 on_choose_clicked (ExportDialog *d)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new ("Export To", GTK_WINDOW (d->dialog),
-                                                               GTK_FILE_CHOOSER_ACTION_SAVE, "_Select",
-                                                               "_Cancel");
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (d->dialog),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Select"),
+                                                               _("_Cancel"));
   const char *path = gtk_editable_get_text (d->path);
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -226,13 +227,13 @@ export_and_report (ExportDialog *d)
   if (export_run (self, run->dir, best, chosen_format (d), out, &diag) == TSU_OK)
     {
       g_autofree char *weights = weights_of (run->dir, best);
-      g_autofree char *detail = g_strdup_printf ("Written to %s from %s of run %s.", out, weights, run->title);
-      show_message (self, GTK_MESSAGE_INFO, "Model exported", detail);
+      g_autofree char *detail = g_strdup_printf (_("Written to %s from %s of run %s."), out, weights, run->title);
+      show_message (self, GTK_MESSAGE_INFO, _("Model exported"), detail);
       gtk_window_destroy (GTK_WINDOW (d->dialog));
     }
   else
-    show_message (self, GTK_MESSAGE_ERROR, "The model could not be exported",
-                  tsu_diag_message (&diag, "unknown error"));
+    show_message (self, GTK_MESSAGE_ERROR, _("The model could not be exported"),
+                  tsu_diag_message (&diag, _("unknown error")));
   tsu_diag_free (&diag);
 }
 
@@ -262,9 +263,9 @@ on_export_clicked (ExportDialog *d)
       return;
     }
   question = gtk_message_dialog_new (GTK_WINDOW (d->dialog), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                     GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Replace %s?", out);
-  gtk_dialog_add_button (GTK_DIALOG (question), "_Cancel", GTK_RESPONSE_CANCEL);
-  gtk_dialog_add_button (GTK_DIALOG (question), "_Replace", GTK_RESPONSE_ACCEPT);
+                                     GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, _("Replace %s?"), out);
+  gtk_dialog_add_button (GTK_DIALOG (question), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (question), _("_Replace"), GTK_RESPONSE_ACCEPT);
   g_signal_connect (question, "response", G_CALLBACK (on_replace_response), d);
   gtk_window_present (GTK_WINDOW (question));
 }
@@ -300,7 +301,7 @@ runs_with_weights (TsuWindow *self)
 static void
 fill_dialog (ExportDialog *d, GtkGrid *grid)
 {
-  static const char *const weight_items[] = { "Best epoch (lowest validation loss)", "Last epoch", NULL };
+  const char *const weight_items[] = { _("Best epoch (lowest validation loss)"), _("Last epoch"), NULL };
   const char *format_items[G_N_ELEMENTS (formats) + 1] = { NULL };
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   const char *path = tsu_graph_model_get_path (d->window->model);
@@ -308,17 +309,17 @@ fill_dialog (ExportDialog *d, GtkGrid *grid)
   g_autofree char *dir = path != NULL ? g_path_get_dirname (path) : g_get_current_dir ();
   g_autofree char *file = g_strconcat (name, ".onnx", NULL);
   g_autofree char *out = g_build_filename (dir, file, NULL);
-  GtkWidget *entry = gtk_entry_new (), *choose = gtk_button_new_with_mnemonic ("_Choose…");
-  GtkWidget *title = gtk_label_new_with_mnemonic ("_Save as");
+  GtkWidget *entry = gtk_entry_new (), *choose = gtk_button_new_with_mnemonic (_("_Choose…"));
+  GtkWidget *title = gtk_label_new_with_mnemonic (_("_Save as"));
 
   for (guint i = 0; i < d->runs->len; i++)
     g_ptr_array_add (labels, ((TsuRunInfo *) g_ptr_array_index (d->runs, i))->label);
   g_ptr_array_add (labels, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    format_items[i] = formats[i].label;
-  d->run = add_choice (grid, 0, "run", "_Run", (const char *const *) labels->pdata);
-  d->weights = add_choice (grid, 1, "weights", "_Weights", weight_items);
-  d->format = add_choice (grid, 2, "format", "_Format", format_items);
+    format_items[i] = _(formats[i].label);
+  d->run = add_choice (grid, 0, "run", _("_Run"), (const char *const *) labels->pdata);
+  d->weights = add_choice (grid, 1, "weights", _("_Weights"), weight_items);
+  d->format = add_choice (grid, 2, "format", _("_Format"), format_items);
   gtk_label_set_xalign (GTK_LABEL (title), 1);
   gtk_label_set_mnemonic_widget (GTK_LABEL (title), entry);
   gtk_widget_set_name (entry, "path");
@@ -341,16 +342,16 @@ tsu_window_export_model_dialog (TsuWindow *self)
 
   if (runs->len == 0)
     {
-      show_message (self, GTK_MESSAGE_INFO, "Nothing trained to export yet",
-                    "Train the network first (Training page, F5); then choose the run and its "
-                    "weights here.");
+      show_message (self, GTK_MESSAGE_INFO, _("Nothing trained to export yet"),
+                    _("Train the network first (Training page, F5); then choose the run and its "
+                    "weights here."));
       return NULL;
     }
   d = g_new0 (ExportDialog, 1);
   d->window = self;
   d->runs = g_steal_pointer (&runs);
   d->dialog = gtk_window_new ();
-  gtk_window_set_title (GTK_WINDOW (d->dialog), "Export Trained Model");
+  gtk_window_set_title (GTK_WINDOW (d->dialog), _("Export Trained Model"));
   gtk_window_set_transient_for (GTK_WINDOW (d->dialog), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (d->dialog), TRUE);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (d->dialog), TRUE);
@@ -364,8 +365,8 @@ tsu_window_export_model_dialog (TsuWindow *self)
   fill_dialog (d, GTK_GRID (grid));
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  cancel = gtk_button_new_with_mnemonic ("_Cancel");
-  export = gtk_button_new_with_mnemonic ("_Export");
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  export = gtk_button_new_with_mnemonic (_("_Export"));
   gtk_widget_set_name (export, "export");
   gtk_widget_add_css_class (export, "suggested-action");
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), d->dialog);

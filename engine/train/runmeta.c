@@ -2,6 +2,7 @@
  * files: run.json (status, reason, note, name), deleting a run, and the
  * evaluation results saved in the run directory. */
 #include "tsu-internal.h"
+#include "tsu-i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,7 +54,7 @@ static struct json_object *meta_object(const char *run_dir, tsu_diag *diag)
     unsigned char *text = tsu_read_file(path, 1 << 20, &length, diag);
     struct json_object *root = text ? json_tokener_parse((const char *)text) : NULL;
     if (text && !json_object_is_type(root, json_type_object)) {
-        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, "not a JSON object");
+        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, _("not a JSON object"));
         json_object_put(root);
         root = NULL;
     }
@@ -160,8 +161,8 @@ static bool is_run_of(const char *project_path, const char *run_dir, tsu_diag *d
         free(file);
     }
     if (!inside || !has_files)
-        tsu_diag_add_at(diag, TSU_E_IO, run_dir, 0, 0, "not a run of %s: nothing was deleted",
-                        project_path ? project_path : "an unsaved project");
+        tsu_diag_add_at(diag, TSU_E_IO, run_dir, 0, 0, _("not a run of %s: nothing was deleted"),
+                        project_path ? project_path : _("an unsaved project"));
     free(parent);
     free(real_run);
     free(real_runs);
@@ -186,7 +187,7 @@ tsu_status tsu_run_delete(const char *project_path, const char *run_dir, tsu_dia
     }
     if (dir) closedir(dir);
     if (rmdir(run_dir) != 0)
-        return tsu_diag_add_at(diag, TSU_E_IO, run_dir, 0, 0, "cannot delete the run: %s",
+        return tsu_diag_add_at(diag, TSU_E_IO, run_dir, 0, 0, _("cannot delete the run: %s"),
                                strerror(errno));
     return TSU_OK;
 }
@@ -244,8 +245,8 @@ static tsu_status save_body(const char *run_dir, const char *split, bool best,
     tsu_status st = TSU_OK;
     if (!csv || !r->outputs)
         st = tsu_diag_add_at(diag, TSU_E_UNSUPPORTED, run_dir, 0, 0,
-                             "only an evaluation of the training or validation split kept with its "
-                             "outputs can be saved");
+                             _("only an evaluation of the training or validation split kept with its "
+                             "outputs can be saved"));
     /* The table first: a summary on disk always has its table. */
     if (st == TSU_OK) st = tsu_eval_write_outputs(r, csv, diag);
     if (st == TSU_OK) {
@@ -311,25 +312,25 @@ enum { MAX_SAVED_COLUMNS = 1 << 20 };
 static tsu_status read_summary(reader *rd, struct json_object *root, tsu_eval_result *r, bool *best)
 {
     struct json_object *v = NULL;
-    if (!json_object_is_type(root, json_type_object)) return bad(rd, "not a JSON object");
+    if (!json_object_is_type(root, json_type_object)) return bad(rd, _("not a JSON object"));
     if (!json_object_object_get_ex(root, "classification", &v) || !json_object_is_type(v, json_type_boolean))
-        return bad(rd, "\"classification\": expected true or false");
+        return bad(rd, _("\"classification\": expected true or false"));
     r->classification = json_object_get_boolean(v);
     if (!json_object_object_get_ex(root, "weights", &v) || !json_object_is_type(v, json_type_string))
-        return bad(rd, "\"weights\": expected \"best\" or \"last\"");
+        return bad(rd, _("\"weights\": expected \"best\" or \"last\""));
     *best = !strcmp(json_object_get_string(v), "best");
-    if (!get_int(root, "samples", 0, INT_MAX, &r->samples)) return bad(rd, "\"samples\": expected a count");
+    if (!get_int(root, "samples", 0, INT_MAX, &r->samples)) return bad(rd, _("\"samples\": expected a count"));
     if (!get_int(root, "n_outputs", 1, MAX_SAVED_COLUMNS, &r->n_outputs))
-        return bad(rd, "\"n_outputs\": expected a count");
+        return bad(rd, _("\"n_outputs\": expected a count"));
     if (!get_int(root, "n_targets", 0, MAX_SAVED_COLUMNS, &r->n_targets))
-        return bad(rd, "\"n_targets\": expected a count");
+        return bad(rd, _("\"n_targets\": expected a count"));
     if (!get_double(root, "loss", &r->loss) || !get_double(root, "images_per_second", &r->images_per_second))
-        return bad(rd, "\"loss\" and \"images_per_second\": expected numbers");
+        return bad(rd, _("\"loss\" and \"images_per_second\": expected numbers"));
     if (!r->classification && !get_double(root, "mean_squared_error", &r->mean_squared_error))
-        return bad(rd, "\"mean_squared_error\": expected a number");
+        return bad(rd, _("\"mean_squared_error\": expected a number"));
     int classes = 0;
     if (r->classification && !get_int(root, "classes", 1, 1 << 16, &classes))
-        return bad(rd, "\"classes\": expected a count from 1 to 65536");
+        return bad(rd, _("\"classes\": expected a count from 1 to 65536"));
     if (r->classification) tsu_confusion_init(&r->confusion, classes);
     return TSU_OK;
 }
@@ -339,7 +340,7 @@ static tsu_status alloc_table(reader *rd, tsu_eval_result *r)
     size_t n = (size_t)r->samples, outputs, targets;
     if (!tsu_size_mul(n, (size_t)r->n_outputs, &outputs) || !tsu_size_mul(outputs, sizeof(float), &outputs) ||
         !tsu_size_mul(n, (size_t)r->n_targets, &targets) || !tsu_size_mul(targets, sizeof(float), &targets))
-        return bad(rd, "too many samples and outputs");
+        return bad(rd, _("too many samples and outputs"));
     r->outputs = tsu_xmalloc(outputs ? outputs : 1);
     if (r->classification) {
         r->labels = tsu_xcalloc(n ? n : 1, sizeof *r->labels);
@@ -368,26 +369,26 @@ static bool whole_in(double v, int lo, int hi)
 static tsu_status read_row(reader *rd, char *p, int i, tsu_eval_result *r)
 {
     double v;
-    if (!next_number(&p, &v) || v != i) return bad(rd, "expected the sample's index first");
+    if (!next_number(&p, &v) || v != i) return bad(rd, _("expected the sample's index first"));
     if (r->classification) {
         double label, prediction;
         int classes = r->confusion.classes;
         if (!next_number(&p, &label) || !next_number(&p, &prediction) || !whole_in(label, 0, classes) ||
             !whole_in(prediction, 0, classes))
-            return bad(rd, "label and prediction must be classes of the summary");
+            return bad(rd, _("label and prediction must be classes of the summary"));
         r->labels[i] = (int)label;
         r->predictions[i] = (int)prediction;
         tsu_confusion_add(&r->confusion, r->labels[i], r->predictions[i]);
     }
     for (int j = 0; j < r->n_targets; j++) {
-        if (!next_number(&p, &v)) return bad(rd, "expected a number for each target");
+        if (!next_number(&p, &v)) return bad(rd, _("expected a number for each target"));
         r->targets[(size_t)i * (size_t)r->n_targets + (size_t)j] = (float)v;
     }
     for (int j = 0; j < r->n_outputs; j++) {
-        if (!next_number(&p, &v)) return bad(rd, "expected a number for each output");
+        if (!next_number(&p, &v)) return bad(rd, _("expected a number for each output"));
         r->outputs[(size_t)i * (size_t)r->n_outputs + (size_t)j] = (float)v;
     }
-    if (*p != '\0' && *p != '\n' && *p != '\r') return bad(rd, "more columns than the summary says");
+    if (*p != '\0' && *p != '\n' && *p != '\r') return bad(rd, _("more columns than the summary says"));
     return TSU_OK;
 }
 
@@ -398,11 +399,11 @@ static tsu_status read_table(reader *rd, char *text, tsu_eval_result *r)
     rd->line = 1;
     const char *header = r->classification ? "index,label,prediction" : "index";
     if (!line || strncmp(text, header, strlen(header)))
-        return bad(rd, "expected the outputs table's header");
+        return bad(rd, _("expected the outputs table's header"));
     for (int i = 0; i < r->samples; i++) {
         char *p = line + 1;
         rd->line++;
-        if (*p == '\0') return bad(rd, "fewer rows than the summary's samples");
+        if (*p == '\0') return bad(rd, _("fewer rows than the summary's samples"));
         tsu_status st = read_row(rd, p, i, r);
         if (st != TSU_OK) return st;
         line = strchr(p, '\n');
@@ -424,7 +425,7 @@ static tsu_status load_body(const char *run_dir, const char *split, tsu_eval_res
     tsu_status st = TSU_OK;
     unsigned char *text = NULL;
     reader rd = {.path = json, .diag = diag};
-    if (!json) st = tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL, "no split named %s", split);
+    if (!json) st = tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL, _("no split named %s"), split);
     if (st == TSU_OK && !(text = read_text(json, diag))) st = TSU_E_IO;
     if (st == TSU_OK) {
         struct json_object *root = json_tokener_parse((const char *)text);

@@ -1,5 +1,6 @@
 /* tsu-eval-metrics.c — the output table's rows and per-class metrics. */
 #include "tsu-eval-metrics.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -127,7 +128,7 @@ tsu_evaluation_load_saved (const char  *run_dir,
   if (tsu_eval_load_saved (run_dir, split, &evaluation->result, &best, &diag) != TSU_OK)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           tsu_diag_message (&diag, "cannot read the saved evaluation"));
+                           tsu_diag_message (&diag, _("cannot read the saved evaluation")));
       tsu_diag_free (&diag);
       return NULL;
     }

@@ -1,6 +1,7 @@
 /* tsu-run-list.c — previous runs as the pages show them, from the engine's
  * run-directory API. */
 #include "tsu-run-list.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -172,10 +173,10 @@ tsu_run_info_status_text (const TsuRunInfo *info,
 {
   switch (info->status)
     {
-    case TSU_RUN_STATUS_FINISHED: return "finished";
-    case TSU_RUN_STATUS_STOPPED: return "stopped";
-    case TSU_RUN_STATUS_FAILED: return "failed";
-    case TSU_RUN_STATUS_RUNNING: return active ? "running" : "interrupted";
+    case TSU_RUN_STATUS_FINISHED: return _("finished");
+    case TSU_RUN_STATUS_STOPPED: return _("stopped");
+    case TSU_RUN_STATUS_FAILED: return _("failed");
+    case TSU_RUN_STATUS_RUNNING: return active ? _("running") : _("interrupted");
     case TSU_RUN_STATUS_UNKNOWN: break;
     }
   return "";
@@ -187,7 +188,7 @@ tsu_run_info_describe (const TsuRunInfo *info,
 {
   const char *status = tsu_run_info_status_text (info, active);
   guint n = info->epochs ? info->epochs->len : 0;
-  g_autofree char *epochs = n ? g_strdup_printf ("%u epoch%s", n, n == 1 ? "" : "s") : g_strdup ("no epochs");
+  g_autofree char *epochs = n ? g_strdup_printf (ngettext_ ("%u epoch", "%u epochs", n), n) : g_strdup (_("no epochs"));
 
   return *status ? g_strdup_printf ("%s · %s", epochs, status) : g_steal_pointer (&epochs);
 }
@@ -201,7 +202,7 @@ tsu_run_info_describe_best (const TsuRunInfo *info)
     return g_strdup ("");
   gboolean validation = !isnan (best->validation_loss);
   double accuracy = validation ? best->validation_accuracy : best->train_accuracy;
-  g_autofree char *loss = g_strdup_printf ("best %s loss %.4g", validation ? "val." : "train.",
+  g_autofree char *loss = g_strdup_printf (validation ? _("best val. loss %.4g") : _("best train. loss %.4g"),
                                            validation ? best->validation_loss : best->train_loss);
   return isnan (accuracy) ? g_steal_pointer (&loss) : g_strdup_printf ("%s · %.1f%%", loss, 100 * accuracy);
 }

@@ -3,6 +3,7 @@
  * accuracy, how it ended and a note; select to see its curves, tick to
  * overlay it in a colour of its own; open its network, rename, delete. */
 #include "tsu-training-view-private.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
@@ -113,7 +114,7 @@ commit_note (GtkEntry        *entry,
   if (tsu_run_set_note (dir, text, &diag) == TSU_OK)
     g_object_set_data_full (G_OBJECT (entry), "saved-note", g_strdup (text), g_free);
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (entry), tsu_diag_message (&diag, "cannot save the note"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (entry), tsu_diag_message (&diag, _("cannot save the note")));
   tsu_diag_free (&diag);
 }
 
@@ -131,11 +132,11 @@ make_note_entry (TsuTrainingView  *self,
   GtkWidget *entry = gtk_entry_new ();
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "Add a note…");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Add a note…"));
   gtk_entry_set_has_frame (GTK_ENTRY (entry), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (entry), run->note ? run->note : "");
   gtk_widget_add_css_class (entry, "caption");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, "Note", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
   g_object_set_data_full (G_OBJECT (entry), "run-dir", g_strdup (run->dir), g_free);
   g_object_set_data_full (G_OBJECT (entry), "saved-note", g_strdup (run->note), g_free);
   g_signal_connect (entry, "activate", G_CALLBACK (commit_note), self);
@@ -149,15 +150,15 @@ make_run_menu (const TsuRunInfo *run)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
   static const struct { const char *label, *action; } items[] = {
-    { "_Open This Run's Network", "training.open-run" },
-    { "_Rename…", "training.rename-run" },
-    { "_Delete…", "training.delete-run" },
+    { N_("_Open This Run's Network"), "training.open-run" },
+    { N_("_Rename…"), "training.rename-run" },
+    { N_("_Delete…"), "training.delete-run" },
   };
   GtkWidget *button = gtk_menu_button_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (items); i++)
     {
-      g_autoptr(GMenuItem) item = g_menu_item_new (items[i].label, NULL);
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(items[i].label), NULL);
       g_menu_item_set_action_and_target_value (item, items[i].action, g_variant_new_string (run->dir));
       g_menu_append_item (menu, item);
     }
@@ -165,7 +166,7 @@ make_run_menu (const TsuRunInfo *run)
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_START);
-  gtk_widget_set_tooltip_text (button, "Open, rename or delete this run");
+  gtk_widget_set_tooltip_text (button, _("Open, rename or delete this run"));
   return button;
 }
 
@@ -198,8 +199,8 @@ make_run_row (TsuTrainingView  *self,
 
   g_object_set_data_full (G_OBJECT (check), "run-dir", g_strdup (run->dir), g_free);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->overlaid, run->dir));
-  gtk_widget_set_tooltip_text (check, "Overlay this run's curves");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, "Overlay run", -1);
+  gtk_widget_set_tooltip_text (check, _("Overlay this run's curves"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Overlay run"), -1);
   g_signal_connect (check, "toggled", G_CALLBACK (on_overlay_toggled), self);
   gtk_widget_set_sensitive (check, run->epochs->len > 0);
   g_object_set_data_full (G_OBJECT (swatch), "run-dir", g_strdup (run->dir), g_free);
@@ -304,7 +305,7 @@ tsu_training_view_scan_runs (TsuTrainingView *self)
     }
   if (self->runs->len == 0)
     {
-      GtkWidget *empty = gtk_label_new ("No runs yet. Each run is kept in a folder\nbeside the project file.");
+      GtkWidget *empty = gtk_label_new (_("No runs yet. Each run is kept in a folder\nbeside the project file."));
       gtk_widget_add_css_class (empty, "dim-label");
       gtk_widget_set_margin_top (empty, 24);
       gtk_list_box_set_placeholder (self->run_list, empty);
@@ -355,7 +356,7 @@ diag_to_error (tsu_status  status,
                GError    **error)
 {
   if (status != TSU_OK)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, tsu_diag_message (diag, "failed"));
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, tsu_diag_message (diag, _("failed")));
   tsu_diag_free (diag);
   return status == TSU_OK;
 }
@@ -387,7 +388,7 @@ tsu_training_view_delete_run (TsuTrainingView  *self,
   if (tsu_training_controller_is_running (self->controller)
       && tsu_run_dir_equal (run_dir, tsu_training_history_get_run_dir (history)))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "this run is training: stop it first");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("this run is training: stop it first"));
       return FALSE;
     }
   tsu_diag_init (&diag);
@@ -434,7 +435,7 @@ open_run_activated (GSimpleAction *action,
   g_autofree char *project = tsu_run_path (g_variant_get_string (parameter, NULL), TSU_RUN_PROJECT);
 
   if (!g_file_test (project, G_FILE_TEST_IS_REGULAR))
-    show_error (self, "This run kept no copy of its network", project);
+    show_error (self, _("This run kept no copy of its network"), project);
   else
     g_signal_emit (self, run_signals[OPEN_PROJECT], 0, project);
 }
@@ -448,7 +449,7 @@ on_delete_response (GtkDialog       *dialog,
   g_autoptr(GError) error = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT && !tsu_training_view_delete_run (self, dir, &error))
-    show_error (self, "The run could not be deleted", error->message);
+    show_error (self, _("The run could not be deleted"), error->message);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -466,12 +467,12 @@ delete_run_activated (GSimpleAction *action,
     return;
   dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Delete the run “%s”?", run->title);
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, _("Delete the run “%s”?"), run->title);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "Its weights, history and saved evaluations in %s are "
-                                            "removed. This cannot be undone.", run->dir);
-  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
-  gtk_widget_add_css_class (gtk_dialog_add_button (GTK_DIALOG (dialog), "_Delete", GTK_RESPONSE_ACCEPT),
+                                            _("Its weights, history and saved evaluations in %s are "
+                                            "removed. This cannot be undone."), run->dir);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_widget_add_css_class (gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT),
                             "destructive-action");
   g_object_set_data_full (G_OBJECT (dialog), "run-dir", g_strdup (run->dir), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
@@ -489,7 +490,7 @@ on_rename_response (GtkDialog       *dialog,
 
   if (response == GTK_RESPONSE_ACCEPT
       && !tsu_training_view_rename_run (self, dir, gtk_editable_get_text (entry), &error))
-    show_error (self, "The run could not be renamed", error->message);
+    show_error (self, _("The run could not be renamed"), error->message);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -505,12 +506,12 @@ rename_run_activated (GSimpleAction *action,
 
   if (!run)
     return;
-  dialog = gtk_dialog_new_with_buttons ("Rename Run", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  dialog = gtk_dialog_new_with_buttons (_("Rename Run"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                         GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                        "_Cancel", GTK_RESPONSE_CANCEL, "_Rename", GTK_RESPONSE_ACCEPT, NULL);
+                                        _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Rename"), GTK_RESPONSE_ACCEPT, NULL);
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), run->title);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "empty: the run's date");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("empty: the run's date"));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_widget_set_margin_start (entry, 12);
   gtk_widget_set_margin_end (entry, 12);
