@@ -19,12 +19,12 @@ struct _TsuApplication
   GtkApplication parent_instance;
 
   char *screenshot_path;   /* --screenshot: render, write, quit */
+  char *view;              /* --view: the page shown first ("training/runs") */
   int exit_status;         /* 1 when --screenshot failed; quitting through the
                             * main loop rather than exit() lets worker tasks
                             * finish first */
   gboolean bench_canvas;   /* --bench-canvas: frame times, then quit */
   int width, height;       /* --size: the screenshot's window */
-  char *view;              /* --view: the page shown first */
 };
 
 G_DEFINE_FINAL_TYPE (TsuApplication, tsu_application, GTK_TYPE_APPLICATION)
@@ -161,7 +161,7 @@ create_window (TsuApplication *self)
       gtk_widget_add_tick_callback (GTK_WIDGET (window), screenshot_tick, self, NULL);
     }
   if (self->view != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", self->view);
+    tsu_window_show_view (window, self->view);
   return window;
 }
 
@@ -211,6 +211,8 @@ tsu_application_open (GApplication *application, GFile **files, int n_files, con
           /* Still open a window worth having: what a plain start shows. */
           tsu_window_open_startup (window);
         }
+      else if (self->view != NULL)
+        tsu_window_show_view (window, self->view);
       gtk_window_present (GTK_WINDOW (window));
     }
 }
@@ -267,7 +269,8 @@ static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Render the main window (1400×900, or --size) with FILE loaded to a PNG and exit", "OUT.png" },
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The window's size for --screenshot"), N_("WIDTHxHEIGHT") },
-  { "view", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show this page first: edit, data, training or evaluation"),
+  { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Show this page first: edit, data, training or evaluation; training/runs also opens its results list"),
     N_("PAGE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
   { "bench-canvas", 0, 0, G_OPTION_ARG_NONE, NULL,

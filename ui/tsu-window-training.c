@@ -101,6 +101,17 @@ on_open_project (TsuWindow *self, const char *path)
     g_application_open (G_APPLICATION (app), &file, 1, "");
 }
 
+void
+tsu_window_show_view (TsuWindow *self, const char *view)
+{
+  g_auto(GStrv) parts = g_strsplit (view, "/", 2);
+
+  if (gtk_stack_get_child_by_name (self->views, parts[0]) != NULL)
+    gtk_stack_set_visible_child_name (self->views, parts[0]);
+  if (g_str_equal (parts[0], "training") && parts[1] != NULL)
+    tsu_training_view_show_sidebar (TSU_TRAINING_VIEW (self->training_view), parts[1]);
+}
+
 /* Keeps the pages in step with the document, doing the expensive part
  * (re-reading runs, re-checking data) only when the graph model says its
  * section changed (or the document is another file, or on the first call). */

@@ -52,6 +52,11 @@ gboolean       tsu_window_export_model     (TsuWindow   *self,
                                             const char  *out,
                                             GError     **error);
 
+/* Shows a page: "edit", "data", "training", "evaluation"; "training/runs"
+ * (or /config, /layers) also picks the Training page's sidebar. */
+void           tsu_window_show_view        (TsuWindow   *self,
+                                            const char  *view);
+
 /* path with the extension format gives: "DIR/mynet.onnx" for "onnx",
  * "DIR/mynet" (a folder) for "c" and "pytorch", "DIR/mynet.md" for "card";
  * only extensions of export formats are replaced. */
