@@ -2,6 +2,7 @@
  * matrix, each sample's outputs in memory and NNC's output table written
  * from them. */
 #include "binding.h"
+#include "rundir.h"
 
 #include <json-c/json.h>
 #include <limits.h>
@@ -41,20 +42,12 @@ static tsu_status open_parts(evaluation *ev, const tsu_project *project, const c
     return tsu_binding_init(&ev->bind, ev->graph, ev->net, ev->data, context, diag);
 }
 
-/* Room for every sample's outputs: sizes from the dataset and the graph,
- * checked. */
-static tsu_status keep_room(const evaluation *ev, tsu_eval_result *r, tsu_diag *diag)
+bool tsu_eval_result_reserve(tsu_eval_result *r, size_t samples)
 {
-    const tsu_binding *b = &ev->bind;
-    size_t n = (size_t)tsu_dataset_size(ev->data), n_targets = 0, outputs, targets;
-    if (!r->classification) n_targets = b->targets[0].size;
-    if (b->prediction_size > INT_MAX || n_targets > INT_MAX ||
-        !tsu_size_mul(n, b->prediction_size, &outputs) || !tsu_size_mul(n, n_targets, &targets) ||
-        !tsu_size_mul(outputs, sizeof(float), &outputs) || !tsu_size_mul(targets, sizeof(float), &targets))
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                            "%zu samples of %zu outputs are too many to keep", n, b->prediction_size);
-    r->n_outputs = (int)b->prediction_size;
-    r->n_targets = (int)n_targets;
+    size_t n = samples, outputs, targets;
+    if (!tsu_size_mul(n, (size_t)r->n_outputs, &outputs) || !tsu_size_mul(outputs, sizeof(float), &outputs) ||
+        !tsu_size_mul(n, (size_t)r->n_targets, &targets) || !tsu_size_mul(targets, sizeof(float), &targets))
+        return false;
     r->outputs = tsu_xmalloc(outputs ? outputs : 1);
     if (r->classification) {
         r->labels = tsu_xcalloc(n ? n : 1, sizeof *r->labels);
@@ -62,7 +55,22 @@ static tsu_status keep_room(const evaluation *ev, tsu_eval_result *r, tsu_diag *
     } else {
         r->targets = tsu_xmalloc(targets ? targets : 1);
     }
-    return TSU_OK;
+    return true;
+}
+
+/* Room for every sample's outputs: sizes from the dataset and the graph,
+ * checked. */
+static tsu_status keep_room(const evaluation *ev, tsu_eval_result *r, tsu_diag *diag)
+{
+    const tsu_binding *b = &ev->bind;
+    size_t n = (size_t)tsu_dataset_size(ev->data), n_targets = r->classification ? 0 : b->targets[0].size;
+    if (b->prediction_size <= INT_MAX && n_targets <= INT_MAX) {
+        r->n_outputs = (int)b->prediction_size;
+        r->n_targets = (int)n_targets;
+        if (tsu_eval_result_reserve(r, n)) return TSU_OK;
+    }
+    return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "%zu samples of %zu outputs are too many to keep", n,
+                        b->prediction_size);
 }
 
 /* Samples [first, first + n) of the last forward pass. */

@@ -15,4 +15,9 @@ tsu_status tsu_run_dir_write(const char *run_dir, tsu_run_file file, const char 
 /* Appends an epoch's row (and the header first) to a growing CSV text. */
 void tsu_history_append(char **csv, size_t *len, const tsu_train_event *epoch);
 
+/* Room for the per-sample fields of a result whose classification,
+ * n_outputs and n_targets are set; false when the sizes overflow. Shared by
+ * evaluation and reading a saved evaluation back (runmeta.c). */
+bool tsu_eval_result_reserve(tsu_eval_result *r, size_t samples);
+
 #endif

@@ -1,7 +1,7 @@
 /* runmeta.c — what a person and the trainer record about a run beside its
  * files: run.json (status, reason, note, name), deleting a run, and the
  * evaluation results saved in the run directory. */
-#include "tsu-internal.h"
+#include "rundir.h"
 #include "tsu-i18n.h"
 
 #include <dirent.h>
@@ -337,18 +337,7 @@ static tsu_status read_summary(reader *rd, struct json_object *root, tsu_eval_re
 
 static tsu_status alloc_table(reader *rd, tsu_eval_result *r)
 {
-    size_t n = (size_t)r->samples, outputs, targets;
-    if (!tsu_size_mul(n, (size_t)r->n_outputs, &outputs) || !tsu_size_mul(outputs, sizeof(float), &outputs) ||
-        !tsu_size_mul(n, (size_t)r->n_targets, &targets) || !tsu_size_mul(targets, sizeof(float), &targets))
-        return bad(rd, _("too many samples and outputs"));
-    r->outputs = tsu_xmalloc(outputs ? outputs : 1);
-    if (r->classification) {
-        r->labels = tsu_xcalloc(n ? n : 1, sizeof *r->labels);
-        r->predictions = tsu_xcalloc(n ? n : 1, sizeof *r->predictions);
-    } else {
-        r->targets = tsu_xmalloc(targets ? targets : 1);
-    }
-    return TSU_OK;
+    return tsu_eval_result_reserve(r, (size_t)r->samples) ? TSU_OK : bad(rd, _("too many samples and outputs"));
 }
 
 /* The next comma-separated number of a line; false at a bad or missing one. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "training-fixtures.h"
+#include "widget-helpers.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"
@@ -25,17 +26,6 @@ static const tsu_project *
 doc_project (gpointer data)
 {
   return ((Doc *) data)->project;
-}
-
-static void
-settle (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
 }
 
 static Doc *
@@ -77,18 +67,6 @@ train (Doc      *doc,
   return g_strdup (tsu_training_history_get_run_dir (tsu_training_controller_get_history (controller)));
 }
 
-static GtkWindow *
-show_page (GtkWidget *page)
-{
-  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-
-  gtk_window_set_default_size (window, 1280, 800);
-  gtk_window_set_child (window, page);
-  gtk_window_present (window);
-  settle (300);
-  return window;
-}
-
 static TsuTrainingView *
 open_page (Doc        *doc,
            GtkWindow **window)
@@ -96,26 +74,10 @@ open_page (Doc        *doc,
   TsuTrainingView *view = TSU_TRAINING_VIEW (tsu_training_view_new ());
 
   tsu_training_view_set_project_func (view, doc_project, doc, NULL);
-  *window = show_page (GTK_WIDGET (view));
+  *window = show_in_window (GTK_WIDGET (view), 1280, 800);
   tsu_training_view_show_sidebar (view, "runs");
   settle (200);
   return view;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, match, data);
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -146,25 +108,6 @@ row_of (TsuTrainingView *view,
   GtkWidget *row = find_widget (GTK_WIDGET (view), is_run_row, run_dir);
   g_assert_nonnull (row);
   return row;
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("TSU_SCREENSHOT_DIR");
-  g_autofree char *fallback = g_build_filename (g_getenv ("TSU_BUILD_DIR") ? g_getenv ("TSU_BUILD_DIR") : ".",
-                                                "tests", "ui-training", "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir ? dir : fallback, name, NULL);
-  gboolean saved = FALSE;
-
-  g_mkdir_with_parents (dir ? dir : fallback, 0755);
-  for (int attempt = 0; attempt < 10 && !saved; attempt++)
-    {
-      settle (200);
-      saved = tsu_training_save_screenshot (widget, path, NULL);
-    }
-  g_test_message ("screenshot: %s", path);
 }
 
 static void
@@ -205,7 +148,7 @@ test_results_survive_reopen (void)
   GtkWidget *note = find_widget (row_of (view, first), is_entry, NULL);
   gtk_editable_set_text (GTK_EDITABLE (note), "lr 0.1, 8 hidden");
   g_signal_emit_by_name (note, "activate");
-  screenshot (GTK_WIDGET (window), "results-list.png");
+  save_screenshot (GTK_WIDGET (window), "results-list.png");
   gtk_window_destroy (window);
   settle (100);
 
@@ -274,9 +217,9 @@ test_overlay_colours (void)
   g_assert_nonnull (strstr (legend, title_a));
   g_assert_nonnull (strstr (legend, title_b));
   g_assert_null (strstr (legend, "earlier runs"));
-  screenshot (GTK_WIDGET (window), "results-overlay.png");
+  save_screenshot (GTK_WIDGET (window), "results-overlay.png");
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
-  screenshot (GTK_WIDGET (window), "results-overlay-dark.png");
+  save_screenshot (GTK_WIDGET (window), "results-overlay-dark.png");
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
 
   /* Unticking one gives its colour up; the other keeps the first. */
@@ -298,7 +241,7 @@ test_saved_evaluation_shown (void)
   Doc *doc = doc_new (2);
   g_autofree char *run = train (doc, FALSE);
   TsuEvaluationView *view = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
-  GtkWindow *window = show_page (GTK_WIDGET (view));
+  GtkWindow *window = show_in_window (GTK_WIDGET (view), 1280, 800);
 
   tsu_evaluation_view_set_project_path (view, tsu_project_path (doc->project));
   tsu_evaluation_view_set_run_dir (view, run, TRUE);
@@ -321,7 +264,7 @@ test_saved_evaluation_shown (void)
   g_assert_cmpint (g_remove (best), ==, 0);
 
   view = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
-  window = show_page (GTK_WIDGET (view));
+  window = show_in_window (GTK_WIDGET (view), 1280, 800);
   tsu_evaluation_view_set_project_path (view, tsu_project_path (doc->project));
   g_assert_true (tsu_fixture_wait_until (not_busy, view, 30));
   g_assert_null (tsu_evaluation_view_get_error (view));
@@ -335,7 +278,7 @@ test_saved_evaluation_shown (void)
       again += row->label != row->prediction;
     }
   g_assert_cmpuint (again, ==, mistakes);
-  screenshot (GTK_WIDGET (window), "results-saved-evaluation.png");
+  save_screenshot (GTK_WIDGET (window), "results-saved-evaluation.png");
 
   /* Evaluate really runs: on the damaged weights it says so. */
   tsu_evaluation_view_evaluate (view);

@@ -8,19 +8,9 @@
 #include "tsu-evaluation-view.h"
 #include "tsu-training-view.h"
 #include "training-fixtures.h"
+#include "widget-helpers.h"
 
 #include <string.h>
-
-static void
-settle (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
 
 static gboolean
 has_type (GtkWidget *w, gconstpointer type)
@@ -32,20 +22,6 @@ static gboolean
 has_name (GtkWidget *w, gconstpointer name)
 {
   return g_strcmp0 (gtk_widget_get_name (w), name) == 0;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, match, data);
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 static GtkWidget *
