@@ -288,6 +288,46 @@ test_saved_evaluation_shown (void)
   doc_free (doc);
 }
 
+static void
+on_open_project (TsuTrainingView *view,
+                 const char      *path,
+                 char           **opened)
+{
+  g_free (*opened);
+  *opened = g_strdup (path);
+}
+
+/* "Open this run's network" asks for the run's own project.tsumiki; the
+ * Evaluation chooser leaves a deleted run for the newest one. */
+static void
+test_open_and_delete_follow (void)
+{
+  Doc *doc = doc_new (1);
+  g_autofree char *older = train (doc, FALSE);
+  g_autofree char *newer = train (doc, FALSE);
+  g_autofree char *opened = NULL;
+  GtkWindow *window;
+  TsuTrainingView *view = open_page (doc, &window);
+  TsuEvaluationView *evaluation = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
+  GtkWindow *evaluation_window = show_in_window (GTK_WIDGET (evaluation), 900, 600);
+
+  g_signal_connect (view, "open-project", G_CALLBACK (on_open_project), &opened);
+  g_action_group_activate_action (tsu_training_view_get_actions (view), "open-run", g_variant_new_string (older));
+  g_autofree char *expected = tsu_run_path (older, TSU_RUN_PROJECT);
+  g_assert_cmpstr (opened, ==, expected);
+
+  tsu_evaluation_view_set_project_path (evaluation, tsu_project_path (doc->project));
+  g_assert_true (tsu_run_dir_equal (tsu_evaluation_view_get_run_dir (evaluation), newer));
+  g_autoptr(GError) error = NULL;
+  g_assert_true (tsu_training_view_delete_run (view, newer, &error));
+  /* What the window does on "runs-changed". */
+  tsu_evaluation_view_set_project_path (evaluation, tsu_project_path (doc->project));
+  g_assert_true (tsu_run_dir_equal (tsu_evaluation_view_get_run_dir (evaluation), older));
+  gtk_window_destroy (evaluation_window);
+  gtk_window_destroy (window);
+  doc_free (doc);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -298,5 +338,6 @@ main (int    argc,
   g_test_add_func ("/results/survive-reopen", test_results_survive_reopen);
   g_test_add_func ("/results/overlay-colours", test_overlay_colours);
   g_test_add_func ("/results/saved-evaluation-shown", test_saved_evaluation_shown);
+  g_test_add_func ("/results/open-and-delete-follow", test_open_and_delete_follow);
   return g_test_run ();
 }

@@ -39,6 +39,7 @@ struct _TsuEvaluationView
   char             *run_dir;
   TsuWorker        *worker;
   gboolean          busy;
+  gboolean          loading_saved; /* busy only reading a saved evaluation */
   TsuEvaluation    *evaluation;    /* the last one shown */
   TsuEvalTable      table_model;
   char             *error;
@@ -234,6 +235,7 @@ on_evaluated (TsuEvaluationView *self,
               gpointer           result,
               const char        *message)
 {
+  self->loading_saved = FALSE;
   set_busy (self, FALSE);
   show_error (self, message);
   if (result)
@@ -245,7 +247,9 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
 {
   g_return_if_fail (TSU_IS_EVALUATION_VIEW (self));
 
-  if (!self->run_dir || self->busy)
+  /* Evaluating supersedes reading a saved evaluation (TsuWorker runs the
+   * newer job). */
+  if (!self->run_dir || (self->busy && !self->loading_saved))
     return;
 
   const char *split = gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation";
@@ -255,6 +259,7 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
   tsu_worker_run (self->worker, evaluate, job, (GDestroyNotify) g_strfreev,
                   (GDestroyNotify) tsu_evaluation_free);
   show_error (self, NULL);
+  self->loading_saved = FALSE;
   set_busy (self, TRUE);
 }
 
@@ -285,6 +290,7 @@ show_saved (TsuEvaluationView *self)
   tsu_worker_run (self->worker, load_saved, job, (GDestroyNotify) g_strfreev,
                   (GDestroyNotify) tsu_evaluation_free);
   show_error (self, NULL);
+  self->loading_saved = TRUE;
   set_busy (self, TRUE);
   return TRUE;
 }
@@ -304,6 +310,35 @@ select_run_in_chooser (TsuEvaluationView *self)
       }
 }
 
+/* The chooser's entry of run_dir, or NULL. */
+static const TsuRunInfo *
+listed_run (TsuEvaluationView *self,
+            const char        *run_dir)
+{
+  for (guint i = 0; self->runs && i < self->runs->len; i++)
+    if (tsu_run_dir_equal (((TsuRunInfo *) g_ptr_array_index (self->runs, i))->dir, run_dir))
+      return g_ptr_array_index (self->runs, i);
+  return NULL;
+}
+
+/* "Run NAME · DIR.runs": the name a person gave the run, else its folder's. */
+static void
+update_run_label (TsuEvaluationView *self)
+{
+  if (!self->run_dir)
+    {
+      gtk_label_set_text (self->run_label, "No run selected");
+      return;
+    }
+  g_autofree char *base = g_path_get_basename (self->run_dir);
+  g_autofree char *parent = g_path_get_dirname (self->run_dir);
+  g_autofree char *runs = g_path_get_basename (parent);
+  const TsuRunInfo *info = listed_run (self, self->run_dir);
+  g_autofree char *title = g_strdup_printf ("Run %s  ·  %s", info ? info->title : base, runs);
+  gtk_label_set_text (self->run_label, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_label), self->run_dir);
+}
+
 void
 tsu_evaluation_view_set_run_dir (TsuEvaluationView *self,
                                  const char        *run_dir,
@@ -313,17 +348,7 @@ tsu_evaluation_view_set_run_dir (TsuEvaluationView *self,
 
   g_free (self->run_dir);
   self->run_dir = g_strdup (run_dir);
-  if (run_dir)
-    {
-      g_autofree char *base = g_path_get_basename (run_dir);
-      g_autofree char *parent = g_path_get_dirname (run_dir);
-      g_autofree char *runs = g_path_get_basename (parent);
-      g_autofree char *title = g_strdup_printf ("Run %s  ·  %s", base, runs);
-      gtk_label_set_text (self->run_label, title);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_label), run_dir);
-    }
-  else
-    gtk_label_set_text (self->run_label, "No run selected");
+  update_run_label (self);
   select_run_in_chooser (self);
   set_busy (self, self->busy);
   if (evaluate)
@@ -341,6 +366,7 @@ on_run_chosen (TsuEvaluationView *self)
     return;
   tsu_evaluation_view_set_run_dir (self, ((TsuRunInfo *) g_ptr_array_index (self->runs, i))->dir, FALSE);
 }
+
 
 void
 tsu_evaluation_view_set_project_path (TsuEvaluationView *self,
@@ -370,10 +396,21 @@ tsu_evaluation_view_set_project_path (TsuEvaluationView *self,
   self->runs = g_steal_pointer (&runs);
   gtk_widget_set_visible (GTK_WIDGET (self->run_choice), self->runs->len > 0);
 
-  if (self->run_dir)
-    select_run_in_chooser (self);
+  if (self->run_dir && listed_run (self, self->run_dir))
+    {
+      select_run_in_chooser (self);
+      update_run_label (self); /* renamed, perhaps */
+    }
   else if (self->runs->len > 0)
-    on_run_chosen (self);
+    {
+      /* None shown yet, or the one shown was deleted: the newest. */
+      self->filling_runs = TRUE;
+      gtk_drop_down_set_selected (self->run_choice, 0);
+      self->filling_runs = FALSE;
+      tsu_evaluation_view_set_run_dir (self, ((TsuRunInfo *) g_ptr_array_index (self->runs, 0))->dir, FALSE);
+    }
+  else if (self->run_dir && !g_file_test (self->run_dir, G_FILE_TEST_IS_DIR))
+    tsu_evaluation_view_set_run_dir (self, NULL, FALSE);
 }
 
 const char *

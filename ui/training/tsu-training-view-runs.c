@@ -170,6 +170,18 @@ make_run_menu (const TsuRunInfo *run)
   return button;
 }
 
+/* A right click on a row opens the same menu as its ⋮ button. */
+static void
+on_row_secondary_click (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        GtkMenuButton   *menu)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (menu);
+}
+
 static GtkWidget *
 make_label (const char *text,
             const char *css_class)
@@ -220,7 +232,12 @@ make_run_row (TsuTrainingView  *self,
 
   gtk_box_append (GTK_BOX (box), tick);
   gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), make_run_menu (run));
+  GtkWidget *menu = make_run_menu (run);
+  GtkGesture *click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_row_secondary_click), menu);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+  gtk_box_append (GTK_BOX (box), menu);
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
