@@ -87,6 +87,7 @@ test_stopped_run_in_chooser_and_export (void)
   g_assert_cmpstr (gtk_editable_get_text (out), ==, folder);
   gtk_drop_down_set_selected (format, 0);
   g_assert_cmpstr (gtk_editable_get_text (out), ==, onnx);
+  save_screenshot (dialog, "export-dialog.png");
 
   /* The last epoch's weights, written where the dialog says. */
   gtk_drop_down_set_selected (weights, 1);
