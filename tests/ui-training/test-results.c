@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "training-fixtures.h"
-#include "widget-helpers.h"
+#include "page-helpers.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"

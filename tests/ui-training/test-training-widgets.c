@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "training-fixtures.h"
-#include "widget-helpers.h"
+#include "page-helpers.h"
 #include "tsu-confusion-view.h"
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"

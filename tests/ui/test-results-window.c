@@ -8,7 +8,7 @@
 #include "tsu-evaluation-view.h"
 #include "tsu-training-view.h"
 #include "training-fixtures.h"
-#include "widget-helpers.h"
+#include "page-helpers.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* widget-helpers.h — what the widget tests of the pages and the window
+/* page-helpers.h — what the widget tests of the pages and the window
  * share: letting the main loop run, and finding a widget in a tree. */
 #pragma once
 
