@@ -242,6 +242,29 @@ on_evaluated (TsuEvaluationView *self,
     show_result (self, tsu_worker_take_result (self->worker));
 }
 
+static const char *
+chosen_split (TsuEvaluationView *self)
+{
+  return gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation";
+}
+
+/* Runs func (run directory, split) on the worker; the page is busy until
+ * it finishes. */
+static void
+start_job (TsuEvaluationView *self,
+           TsuWorkFunc        func,
+           gboolean           loading_saved)
+{
+  char **job = g_new0 (char *, 3);
+
+  job[0] = g_strdup (self->run_dir);
+  job[1] = g_strdup (chosen_split (self));
+  tsu_worker_run (self->worker, func, job, (GDestroyNotify) g_strfreev, (GDestroyNotify) tsu_evaluation_free);
+  show_error (self, NULL);
+  self->loading_saved = loading_saved;
+  set_busy (self, TRUE);
+}
+
 void
 tsu_evaluation_view_evaluate (TsuEvaluationView *self)
 {
@@ -252,15 +275,7 @@ tsu_evaluation_view_evaluate (TsuEvaluationView *self)
   if (!self->run_dir || (self->busy && !self->loading_saved))
     return;
 
-  const char *split = gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation";
-  char **job = g_new0 (char *, 3);
-  job[0] = g_strdup (self->run_dir);
-  job[1] = g_strdup (split);
-  tsu_worker_run (self->worker, evaluate, job, (GDestroyNotify) g_strfreev,
-                  (GDestroyNotify) tsu_evaluation_free);
-  show_error (self, NULL);
-  self->loading_saved = FALSE;
-  set_busy (self, TRUE);
+  start_job (self, evaluate, FALSE);
 }
 
 /* ------------------------------------------------------------ saved results */
@@ -280,18 +295,9 @@ load_saved (gpointer       input,
 static gboolean
 show_saved (TsuEvaluationView *self)
 {
-  const char *split = gtk_drop_down_get_selected (self->split_choice) == 1 ? "training" : "validation";
-
-  if (!self->run_dir || !tsu_eval_saved_exists (self->run_dir, split))
+  if (!self->run_dir || !tsu_eval_saved_exists (self->run_dir, chosen_split (self)))
     return FALSE;
-  char **job = g_new0 (char *, 3);
-  job[0] = g_strdup (self->run_dir);
-  job[1] = g_strdup (split);
-  tsu_worker_run (self->worker, load_saved, job, (GDestroyNotify) g_strfreev,
-                  (GDestroyNotify) tsu_evaluation_free);
-  show_error (self, NULL);
-  self->loading_saved = TRUE;
-  set_busy (self, TRUE);
+  start_job (self, load_saved, TRUE);
   return TRUE;
 }
 
