@@ -2,6 +2,7 @@
  * of pictures made into a dataset a project can train on. */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -100,6 +101,16 @@ static void show_progress(void *user, int done, int total)
     }
 }
 
+/* Ctrl+C stops the builder after the picture at hand, which leaves DIR as
+ * it was instead of a killed process leaving it half written. */
+static volatile int interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
 static int dataset_create(int argc, char **argv)
 {
     tsu_folder_options o;
@@ -107,6 +118,11 @@ static int dataset_create(int argc, char **argv)
     bool tty = isatty(STDERR_FILENO);
     o.progress = show_progress;
     o.user = &tty;
+    o.cancel = &interrupted;
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     tsu_diag diag;
     tsu_diag_init(&diag);
     tsu_folder_report r;
@@ -119,8 +135,10 @@ static int dataset_create(int argc, char **argv)
                "%d unreadable pictures skipped, %d other entries ignored\n",
                r.training, r.validation, o.prep.grayscale ? "grayscale" : "RGB", o.prep.width,
                o.prep.height, tsu_fit_name(o.prep.fit), o.out_dir, r.n_failed, r.not_images);
-    } else
+    } else {
+        if (tty && st == TSU_E_STOPPED) fputc('\n', stderr); /* after the bar */
         tsu_diag_print(&diag, stderr);
+    }
     tsu_folder_report_clear(&r);
     tsu_diag_free(&diag);
     return st == TSU_OK ? 0 : 1;

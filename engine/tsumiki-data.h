@@ -169,6 +169,27 @@ tsu_status tsu_image_write_png(const char *path, const tsu_image *img, tsu_diag 
 
 /* ------------------------------------------- a folder of class folders */
 
+/* What a folder of class folders holds, before anything is read: the
+ * sorted class folder names (the class indices) and each one's picture
+ * files (named .png, .jpg, .jpeg or .bmp, sorted); hidden entries and
+ * other files are counted in not_images. */
+typedef struct {
+    char *name;
+    int n_files;
+    char **files; /* names inside FOLDER/name */
+} tsu_folder_class;
+typedef struct {
+    int n_classes;
+    tsu_folder_class *classes;
+    int not_images;
+    int total; /* picture files in all classes */
+} tsu_folder_scan;
+/* Errors (naming the folder): unreadable, no class folders, a class folder
+ * without pictures. Clear the scan with tsu_folder_scan_clear even on
+ * failure. */
+tsu_status tsu_folder_scan_read(const char *folder, tsu_folder_scan *scan, tsu_diag *diag);
+void tsu_folder_scan_clear(tsu_folder_scan *scan);
+
 /* `tsumiki-cli dataset create`: FOLDER/CLASS/picture files (sorted class
  * names are the class indices; hidden entries and files not named .png,
  * .jpg, .jpeg or .bmp are skipped) become OUT/images/CLASS/NAME.png,
@@ -182,6 +203,9 @@ typedef struct {
     uint64_t seed;     /* which samples are held out */
     void (*progress)(void *user, int done, int total); /* after each picture; may be NULL */
     void *user;
+    /* Set non-zero from any thread to stop after the current picture:
+     * TSU_E_STOPPED, and OUT is left as it was. May be NULL. */
+    const volatile int *cancel;
 } tsu_folder_options;
 
 typedef struct {
@@ -196,7 +220,9 @@ typedef struct {
 
 /* Unreadable pictures are skipped and listed in report; an empty class
  * folder, a class with no readable picture, or a failed write is an error
- * (TSU_E_DATA, TSU_E_IO) naming the folder or file. Clear the report with
+ * (TSU_E_DATA, TSU_E_IO) naming the folder or file. OUT is staged
+ * (docs/architecture.md, "Nothing written is left half written"): after a
+ * failure or a cancel it is as it was. Clear the report with
  * tsu_folder_report_clear even on failure. */
 tsu_status tsu_folder_dataset_create(const tsu_folder_options *options,
                                      tsu_folder_report *report, tsu_diag *diag);

@@ -4,6 +4,7 @@
  * dataset.json recording the classes and the preparation so that predict
  * can repeat it (docs/datasets.md). */
 #include "data-internal.h"
+#include "../export/export-internal.h" /* tsu_xstage: the output folder is staged */
 
 #include <dirent.h>
 #include <errno.h>
@@ -128,12 +129,12 @@ static tsu_status write_csv(const char *path, const sample *s, int n, bool valid
     return tsu_atomic_commit(&file, diag);
 }
 
-static tsu_status write_info(const tsu_folder_options *o, const tsu_name_list *classes,
-                             const tsu_folder_report *r, tsu_diag *diag)
+static tsu_status write_info(const tsu_folder_options *o, const tsu_folder_scan *scan,
+                             const char *out, const tsu_folder_report *r, tsu_diag *diag)
 {
     json_object *root = json_object_new_object(), *names = json_object_new_array();
-    for (int c = 0; c < classes->n; c++)
-        json_object_array_add(names, json_object_new_string(classes->names[c]));
+    for (int c = 0; c < scan->n_classes; c++)
+        json_object_array_add(names, json_object_new_string(scan->classes[c].name));
     json_object_object_add(root, "format", json_object_new_string("tsumiki-folder-dataset"));
     json_object_object_add(root, "version", json_object_new_int(1));
     json_object_object_add(root, "classes", names);
@@ -152,7 +153,7 @@ static tsu_status write_info(const tsu_folder_options *o, const tsu_name_list *c
     tsu_c_numeric_begin(&scope);
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
-    char *path = tsu_ds_path_join(o->out_dir, TSU_FOLDER_INFO);
+    char *path = tsu_ds_path_join(out, TSU_FOLDER_INFO);
     char *with_newline = tsu_ds_printf("%s\n", text);
     tsu_status st = tsu_write_file_atomic(path, with_newline, strlen(with_newline), diag);
     tsu_c_numeric_end(&scope);
@@ -182,26 +183,38 @@ static void add_failure(tsu_folder_report *r, const tsu_diag *d)
     r->failed[r->n_failed++] = tsu_ds_printf("%s", tsu_diag_message(d, "unreadable"));
 }
 
-/* One class: its pictures prepared and written under images/CLASS/. */
-static tsu_status make_class(const tsu_folder_options *o, const char *name, int label,
-                             const tsu_name_list *files, sample **samples, int *n_samples,
-                             int *done, int total, tsu_folder_report *r, tsu_diag *diag)
+static bool cancelled(const tsu_folder_options *o)
 {
-    char *src_dir = tsu_ds_path_join(o->folder, name);
-    char *rel_dir = tsu_ds_printf("images/%s", name);
-    char *out_dir = tsu_ds_path_join(o->out_dir, rel_dir);
+    return o->cancel && *o->cancel;
+}
+
+/* One class: its pictures prepared and written under images/CLASS/ of out. */
+static tsu_status make_class(const tsu_folder_options *o, const char *out,
+                             const tsu_folder_class *cls, int label, sample **samples,
+                             int *n_samples, int *done, int total, tsu_folder_report *r,
+                             tsu_diag *diag)
+{
+    char *src_dir = tsu_ds_path_join(o->folder, cls->name);
+    char *rel_dir = tsu_ds_printf("images/%s", cls->name);
+    char *out_dir = tsu_ds_path_join(out, rel_dir);
     tsu_status st = make_dir(out_dir, diag) ? TSU_OK : TSU_E_IO;
+    tsu_name_list files = {.names = cls->files, .n = cls->n_files};
     int first = *n_samples;
-    for (int i = 0; st == TSU_OK && i < files->n; i++) {
-        char *src = tsu_ds_path_join(src_dir, files->names[i]);
+    for (int i = 0; st == TSU_OK && i < cls->n_files; i++) {
+        if (cancelled(o)) {
+            st = tsu_diag_add(diag, TSU_E_STOPPED, NULL, NULL, "%s: stopped, nothing written",
+                              o->out_dir);
+            break;
+        }
+        char *src = tsu_ds_path_join(src_dir, cls->files[i]);
         tsu_diag local;
         tsu_diag_init(&local);
         tsu_image img;
         if (tsu_image_prepare(src, &o->prep, &img, &local) != TSU_OK) add_failure(r, &local);
         else {
-            char *png = png_name(files, i);
+            char *png = png_name(&files, i);
             char *rel = tsu_ds_printf("%s/%s", rel_dir, png);
-            char *dst = tsu_ds_path_join(o->out_dir, rel);
+            char *dst = tsu_ds_path_join(out, rel);
             st = tsu_image_write_png(dst, &img, diag);
             *samples = tsu_xrealloc(*samples, (size_t)(*n_samples + 1) * sizeof **samples);
             (*samples)[(*n_samples)++] = (sample){.png = rel, .label = label};
@@ -215,7 +228,7 @@ static tsu_status make_class(const tsu_folder_options *o, const char *name, int 
     }
     if (st == TSU_OK && *n_samples == first)
         st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                          "%s: none of its %d pictures could be read", src_dir, files->n);
+                          "%s: none of its %d pictures could be read", src_dir, cls->n_files);
     r->per_class[label] = *n_samples - first;
     free(src_dir);
     free(rel_dir);
@@ -223,54 +236,92 @@ static tsu_status make_class(const tsu_folder_options *o, const char *name, int 
     return st;
 }
 
-tsu_status tsu_folder_dataset_create(const tsu_folder_options *o, tsu_folder_report *r,
-                                     tsu_diag *diag)
+tsu_status tsu_folder_scan_read(const char *folder, tsu_folder_scan *scan, tsu_diag *diag)
 {
-    *r = (tsu_folder_report){0};
+    *scan = (tsu_folder_scan){0};
     tsu_name_list classes = {0};
-    if (!tsu_list_dir(o->folder, true, &classes, NULL, diag)) return tsu_diag_status(diag);
+    if (!tsu_list_dir(folder, true, &classes, NULL, diag)) return tsu_diag_status(diag);
+    scan->classes = tsu_xcalloc((size_t)(classes.n ? classes.n : 1), sizeof *scan->classes);
+    scan->n_classes = classes.n;
     tsu_status st = TSU_OK;
     if (classes.n == 0)
         st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
                           "%s: no class folders (expected one subfolder of pictures per class)",
-                          o->folder);
-    tsu_name_list *files = tsu_xcalloc((size_t)(classes.n ? classes.n : 1), sizeof *files);
-    int total = 0;
-    for (int c = 0; st == TSU_OK && c < classes.n; c++) {
-        char *dir = tsu_ds_path_join(o->folder, classes.names[c]);
-        if (!tsu_list_dir(dir, false, &files[c], &r->not_images, diag)) st = TSU_E_IO;
-        else if (files[c].n == 0)
+                          folder);
+    for (int c = 0; c < classes.n; c++) {
+        tsu_folder_class *cls = &scan->classes[c];
+        cls->name = classes.names[c];
+        if (st != TSU_OK) continue;
+        char *dir = tsu_ds_path_join(folder, cls->name);
+        tsu_name_list files = {0};
+        if (!tsu_list_dir(dir, false, &files, &scan->not_images, diag)) st = TSU_E_IO;
+        else if (files.n == 0)
             st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
                               "%s: empty class folder (no .png, .jpg, .jpeg or .bmp files)", dir);
-        total += files[c].n;
+        cls->files = files.names;
+        cls->n_files = files.n;
+        scan->total += files.n;
         free(dir);
     }
-    char *images = tsu_ds_path_join(o->out_dir, "images");
-    if (st == TSU_OK && !(make_dir(o->out_dir, diag) && make_dir(images, diag))) st = TSU_E_IO;
+    free(classes.names); /* the names now belong to the classes */
+    return st;
+}
+
+void tsu_folder_scan_clear(tsu_folder_scan *scan)
+{
+    for (int c = 0; c < scan->n_classes; c++) {
+        tsu_name_list files = {.names = scan->classes[c].files, .n = scan->classes[c].n_files};
+        tsu_name_list_clear(&files);
+        free(scan->classes[c].name);
+    }
+    free(scan->classes);
+    *scan = (tsu_folder_scan){0};
+}
+
+/* Pictures, CSVs and dataset.json written into out (the staging folder). */
+static tsu_status write_dataset(const tsu_folder_options *o, const tsu_folder_scan *scan,
+                                const char *out, tsu_folder_report *r, tsu_diag *diag)
+{
+    char *images = tsu_ds_path_join(out, "images");
+    tsu_status st = make_dir(images, diag) ? TSU_OK : TSU_E_IO;
     free(images);
     sample *samples = NULL;
     int n = 0, done = 0;
-    r->n_classes = classes.n;
-    r->per_class = tsu_xcalloc((size_t)(classes.n ? classes.n : 1), sizeof *r->per_class);
-    for (int c = 0; st == TSU_OK && c < classes.n; c++) {
+    for (int c = 0; st == TSU_OK && c < scan->n_classes; c++) {
         int first = n;
-        st = make_class(o, classes.names[c], c, &files[c], &samples, &n, &done, total, r, diag);
+        st = make_class(o, out, &scan->classes[c], c, &samples, &n, &done, scan->total, r, diag);
         if (st == TSU_OK && o->validation > 0)
             r->validation += split_class(samples + first, n - first, o->validation, o->seed, c);
     }
     r->training = n - r->validation;
-    char *train = tsu_ds_path_join(o->out_dir, "training.csv");
-    char *valid = tsu_ds_path_join(o->out_dir, "validation.csv");
+    char *train = tsu_ds_path_join(out, "training.csv");
+    char *valid = tsu_ds_path_join(out, "validation.csv");
     if (st == TSU_OK) st = write_csv(train, samples, n, false, diag);
     if (st == TSU_OK && r->validation) st = write_csv(valid, samples, n, true, diag);
-    if (st == TSU_OK) st = write_info(o, &classes, r, diag);
+    if (st == TSU_OK) st = write_info(o, scan, out, r, diag);
     free(train);
     free(valid);
     for (int i = 0; i < n; i++) free(samples[i].png);
     free(samples);
-    for (int c = 0; c < classes.n; c++) tsu_name_list_clear(&files[c]);
-    free(files);
-    r->classes = classes.names; /* the report keeps the names */
+    return st;
+}
+
+tsu_status tsu_folder_dataset_create(const tsu_folder_options *o, tsu_folder_report *r,
+                                     tsu_diag *diag)
+{
+    *r = (tsu_folder_report){0};
+    tsu_folder_scan scan;
+    tsu_status st = tsu_folder_scan_read(o->folder, &scan, diag);
+    r->not_images = scan.not_images;
+    r->n_classes = scan.n_classes;
+    r->per_class = tsu_xcalloc((size_t)(scan.n_classes ? scan.n_classes : 1), sizeof *r->per_class);
+    r->classes = tsu_xcalloc((size_t)(scan.n_classes ? scan.n_classes : 1), sizeof *r->classes);
+    for (int c = 0; c < scan.n_classes; c++) r->classes[c] = tsu_ds_printf("%s", scan.classes[c].name);
+    tsu_xstage stage = {.lock_fd = -1};
+    if (st == TSU_OK) st = tsu_xstage_begin(&stage, o->out_dir, diag);
+    if (st == TSU_OK) st = write_dataset(o, &scan, stage.path, r, diag);
+    if (stage.target) st = tsu_xstage_finish(&stage, st, diag);
+    tsu_folder_scan_clear(&scan);
     return st;
 }
 

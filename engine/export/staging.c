@@ -91,25 +91,59 @@ static void sync_dir(const char *path)
     }
 }
 
-/* Every staged file renamed over its namesake in the target. */
-static tsu_status move_files_in(tsu_xstage *stage, tsu_diag *diag)
+/* Every staged entry of from_fd renamed over its namesake in to_fd; a
+ * folder the target already has is merged the same way (a dataset's
+ * images/CLASS/), so files stay old or new one by one. */
+static tsu_status move_entries(int from_fd, int to_fd, const char *target, tsu_diag *diag)
 {
-    DIR *d = opendir(stage->path);
-    int target_fd = open(stage->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fdopendir(from_fd);
+    if (!d) {
+        close(from_fd);
+        return tsu_diag_add_at(diag, TSU_E_IO, target, 0, 0, "cannot open: %s", strerror(errno));
+    }
     tsu_status status = TSU_OK;
-    if (!d || target_fd < 0)
-        status = tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0, "cannot open: %s",
-                                 strerror(errno));
     for (struct dirent *e; status == TSU_OK && (e = readdir(d)) != NULL;) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        if (renameat(dirfd(d), e->d_name, target_fd, e->d_name) != 0) {
-            char *path = tsu_x_join(stage->target, e->d_name);
+        if (renameat(dirfd(d), e->d_name, to_fd, e->d_name) == 0) continue;
+        char *path = tsu_x_join(target, e->d_name);
+        struct stat st;
+        int err = errno;
+        if ((err == ENOTEMPTY || err == EEXIST || err == EISDIR) &&
+            fstatat(to_fd, e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+            int sub_from = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            int sub_to = openat(to_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (sub_from >= 0 && sub_to >= 0) /* move_entries closes sub_from */
+                status = move_entries(sub_from, sub_to, path, diag);
+            else {
+                status = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s",
+                                         strerror(errno));
+                if (sub_from >= 0) close(sub_from);
+            }
+            if (sub_to >= 0) {
+                if (status == TSU_OK) fsync(sub_to);
+                close(sub_to);
+            }
+        } else {
             status = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot move into place: %s",
-                                     strerror(errno));
-            free(path);
+                                     strerror(err));
         }
+        free(path);
     }
-    if (d) closedir(d);
+    closedir(d);
+    return status;
+}
+
+static tsu_status move_files_in(tsu_xstage *stage, tsu_diag *diag)
+{
+    int from_fd = open(stage->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int target_fd = open(stage->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    tsu_status status = TSU_OK;
+    if (from_fd < 0 || target_fd < 0) {
+        status = tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0, "cannot open: %s",
+                                 strerror(errno));
+        if (from_fd >= 0) close(from_fd);
+    } else
+        status = move_entries(from_fd, target_fd, stage->target, diag);
     if (target_fd >= 0) {
         if (status == TSU_OK) fsync(target_fd);
         close(target_fd);

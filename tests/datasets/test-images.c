@@ -480,6 +480,129 @@ static void test_folder(void)
     tmpdir_free(root);
 }
 
+/* ---- dataset create: the scan, and a cancel leaves OUT as it was */
+
+typedef struct {
+    int stop_after, calls, last_total;
+    volatile int cancel;
+} cancel_state;
+
+static void cancel_progress(void *user, int done, int total)
+{
+    cancel_state *c = user;
+    c->calls++;
+    c->last_total = total;
+    if (done == c->stop_after) c->cancel = 1;
+}
+
+static int compare_entries(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names in dir, sorted, one per line: what a cancelled run must not change. */
+static char *listing(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (!d) return g_strdup("(none)");
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    for (const char *n; (n = g_dir_read_name(d));) g_ptr_array_add(names, g_strdup(n));
+    g_dir_close(d);
+    g_ptr_array_sort(names, compare_entries);
+    g_ptr_array_add(names, NULL);
+    char *text = g_strjoinv("\n", (char **)names->pdata);
+    g_ptr_array_free(names, TRUE);
+    return text;
+}
+
+static tsu_status create_cancelled(const char *pics, const char *out, cancel_state *c)
+{
+    tsu_folder_options o = {.folder = pics, .out_dir = out,
+                            .prep = {.width = 4, .height = 4, .fit = TSU_FIT_CROP},
+                            .progress = cancel_progress, .user = c, .cancel = &c->cancel};
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_folder_report r;
+    tsu_status st = tsu_folder_dataset_create(&o, &r, &diag);
+    if (st == TSU_E_STOPPED) g_assert_nonnull(strstr(tsu_diag_message(&diag, ""), "stopped"));
+    tsu_folder_report_clear(&r);
+    tsu_diag_free(&diag);
+    return st;
+}
+
+static void test_folder_cancel(void)
+{
+    char *root = tmpdir_new();
+    char *pics = path_in(root, "pics"), *out = path_in(root, "out");
+    make_subdir(root, "pics");
+    make_class(pics, "cat", 3);
+    make_class(pics, "dog", 4);
+    write_text(pics, "readme.txt", "x"); /* not a class folder: ignored */
+    /* The scan: sorted classes, their pictures, the total. */
+    tsu_folder_scan scan;
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    g_assert_cmpint(tsu_folder_scan_read(pics, &scan, &diag), ==, TSU_OK);
+    g_assert_cmpint(scan.n_classes, ==, 2);
+    g_assert_cmpstr(scan.classes[1].name, ==, "dog");
+    g_assert_cmpint(scan.classes[1].n_files, ==, 4);
+    g_assert_cmpstr(scan.classes[0].files[2], ==, "cat02.jpg");
+    g_assert_cmpint(scan.total, ==, 7);
+    tsu_folder_scan_clear(&scan);
+    tsu_diag_free(&diag);
+
+    /* Cancelled into a new folder: no folder, nothing beside it. */
+    char *before = listing(root);
+    cancel_state c = {.stop_after = 3};
+    g_assert_cmpint(create_cancelled(pics, out, &c), ==, TSU_E_STOPPED);
+    g_assert_cmpint(c.calls, ==, 3);
+    g_assert_cmpint(c.last_total, ==, 7);
+    g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+    char *after = listing(root);
+    g_assert_cmpstr(before, ==, after);
+    g_free(after);
+    g_free(before);
+
+    /* A complete run, then a cancelled one into it: every file as it was. */
+    c = (cancel_state){.stop_after = 100};
+    g_assert_cmpint(create_cancelled(pics, out, &c), ==, TSU_OK);
+    char *csv_path = path_in(out, "training.csv"), *csv_before, *csv_after;
+    g_assert_true(g_file_get_contents(csv_path, &csv_before, NULL, NULL));
+    char *images = path_in(out, "images/dog");
+    before = listing(images);
+    char *top_before = listing(out);
+    make_class(pics, "emu", 2); /* would add a class and a folder */
+    c = (cancel_state){.stop_after = 8};
+    g_assert_cmpint(create_cancelled(pics, out, &c), ==, TSU_E_STOPPED);
+    g_assert_true(g_file_get_contents(csv_path, &csv_after, NULL, NULL));
+    g_assert_cmpstr(csv_before, ==, csv_after);
+    after = listing(images);
+    g_assert_cmpstr(before, ==, after);
+    char *top_after = listing(out);
+    g_assert_cmpstr(top_before, ==, top_after); /* no staging folder left inside */
+    char *emu = path_in(out, "images/emu");
+    g_assert_false(g_file_test(emu, G_FILE_TEST_EXISTS));
+    /* Not cancelled, the new class's folder joins the existing images/. */
+    c = (cancel_state){.stop_after = 100};
+    g_assert_cmpint(create_cancelled(pics, out, &c), ==, TSU_OK);
+    g_assert_true(g_file_test(emu, G_FILE_TEST_IS_DIR));
+    g_free(after);
+    after = listing(images);
+    g_assert_cmpstr(before, ==, after);
+    g_free(emu);
+    g_free(top_before);
+    g_free(top_after);
+    g_free(after);
+    g_free(before);
+    g_free(images);
+    g_free(csv_before);
+    g_free(csv_after);
+    g_free(csv_path);
+    g_free(pics);
+    g_free(out);
+    tmpdir_free(root);
+}
+
 /* ---- damaged files: a picture or a message naming the file, never a crash */
 
 static void fuzz_picture(const char *path, int rounds)
@@ -540,6 +663,7 @@ int main(int argc, char **argv)
     g_test_add_func("/images/bmp", test_bmp);
     g_test_add_func("/images/resize", test_resize);
     g_test_add_func("/images/folder-dataset", test_folder);
+    g_test_add_func("/images/folder-dataset-cancel", test_folder_cancel);
     g_test_add_func("/images/fuzz", test_fuzz);
     return g_test_run();
 }
