@@ -1,5 +1,6 @@
 /* tsu-confusion-view.c — drawing and hit-testing the heat map. */
 #include "tsu-confusion-view.h"
+#include "tsu-dataset-check.h"
 #include "tsu-eval-metrics.h"
 
 #include <math.h>
@@ -11,6 +12,7 @@ struct _TsuConfusionView
   tsu_confusion cm;
   GStrv         class_names;
   int           hover_label, hover_prediction;
+  int           selected_label, selected_prediction; /* -1: none */
 
   /* Geometry of the last draw. */
   double        grid_x, grid_y, cell;
@@ -26,11 +28,7 @@ class_name (TsuConfusionView *self,
             char             *buf,
             gsize             size)
 {
-  if (self->class_names && c < (int) g_strv_length (self->class_names))
-    g_snprintf (buf, size, "%d %s", c, self->class_names[c]);
-  else
-    g_snprintf (buf, size, "%d", c);
-  return buf;
+  return tsu_class_label ((const char * const *) self->class_names, c, buf, size);
 }
 
 /* Row labels carry the names; the room they need sets the grid's left edge. */
@@ -139,10 +137,11 @@ tsu_confusion_view_snapshot (GtkWidget   *widget,
           cairo_rectangle (cr, x + 1, y + 1, self->cell - 2, self->cell - 2);
           cairo_fill (cr);
 
-          if (r == self->hover_label && c == self->hover_prediction)
+          gboolean selected = r == self->selected_label && c == self->selected_prediction;
+          if (selected || (r == self->hover_label && c == self->hover_prediction))
             {
               gdk_cairo_set_source_rgba (cr, &fg);
-              cairo_set_line_width (cr, 2);
+              cairo_set_line_width (cr, selected ? 3.5 : 2);
               cairo_rectangle (cr, x + 1, y + 1, self->cell - 2, self->cell - 2);
               cairo_stroke (cr);
             }
@@ -230,6 +229,59 @@ on_leave (GtkEventControllerMotion *controller,
   tsu_confusion_view_set_hover (self, -1, -1);
 }
 
+enum { CELL_SELECTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+void
+tsu_confusion_view_select (TsuConfusionView *self,
+                           int               label,
+                           int               prediction)
+{
+  g_return_if_fail (TSU_IS_CONFUSION_VIEW (self));
+
+  if (label < 0 || prediction < 0 || label >= self->cm.classes || prediction >= self->cm.classes)
+    label = prediction = -1;
+  if (label == self->selected_label && prediction == self->selected_prediction)
+    return;
+  self->selected_label = label;
+  self->selected_prediction = prediction;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CELL_SELECTED], 0, label, prediction);
+}
+
+gboolean
+tsu_confusion_view_get_selected (TsuConfusionView *self,
+                                 int              *label,
+                                 int              *prediction)
+{
+  *label = self->selected_label;
+  *prediction = self->selected_prediction;
+  return self->selected_label >= 0;
+}
+
+void
+tsu_confusion_view_click (TsuConfusionView *self,
+                          double            x,
+                          double            y)
+{
+  int r, c;
+
+  if (!tsu_confusion_view_cell_at (self, x, y, &r, &c)
+      || (r == self->selected_label && c == self->selected_prediction))
+    r = c = -1; /* the selected cell again, or outside the grid: show all */
+  tsu_confusion_view_select (self, r, c);
+}
+
+static void
+on_pressed (GtkGestureClick  *gesture,
+            int               n_press,
+            double            x,
+            double            y,
+            TsuConfusionView *self)
+{
+  tsu_confusion_view_click (self, x, y);
+}
+
 void
 tsu_confusion_view_set_matrix (TsuConfusionView    *self,
                                const tsu_confusion *cm,
@@ -245,6 +297,7 @@ tsu_confusion_view_set_matrix (TsuConfusionView    *self,
     }
   g_clear_pointer (&self->class_names, g_strfreev);
   self->class_names = g_strdupv ((char **) class_names);
+  tsu_confusion_view_select (self, -1, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -299,6 +352,11 @@ tsu_confusion_view_class_init (TsuConfusionViewClass *klass)
   widget_class->measure = tsu_confusion_view_measure;
   widget_class->get_request_mode = tsu_confusion_view_get_request_mode;
   gtk_widget_class_set_css_name (widget_class, "tsuconfusion");
+  /* (int label, int prediction): the clicked cell, or -1, -1 when the
+   * selection is cleared. */
+  signals[CELL_SELECTED] = g_signal_new ("cell-selected", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
@@ -307,8 +365,13 @@ tsu_confusion_view_init (TsuConfusionView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
+  GtkGesture *click = gtk_gesture_click_new ();
+
   self->hover_label = self->hover_prediction = -1;
+  self->selected_label = self->selected_prediction = -1;
   tsu_confusion_init (&self->cm, 0);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);

@@ -89,9 +89,26 @@ open_split (TsuDatasetSplit            *split,
       split->image_var = v;
 }
 
+/* Without a loss node naming its variable (a network still being drawn,
+ * as a new project's is), the labels are still the data's: "y", else the
+ * first label variable. */
+static void
+default_label_var (TsuDatasetSplit *split)
+{
+  if (!split->dataset || split->label_var >= 0)
+    return;
+  int y = tsu_dataset_variable_find (split->dataset, "y");
+  if (y >= 0 && tsu_dataset_variable_is_label (split->dataset, y))
+    split->label_var = y;
+  for (int v = 0; split->label_var < 0 && v < tsu_dataset_variable_count (split->dataset); v++)
+    if (tsu_dataset_variable_is_label (split->dataset, v))
+      split->label_var = v;
+}
+
 static void
 count_labels (TsuDatasetSplit *split)
 {
+  default_label_var (split);
   if (!split->dataset || split->label_var < 0
       || !tsu_dataset_variable_is_label (split->dataset, split->label_var))
     return;
@@ -206,7 +223,10 @@ tsu_dataset_report_build (const tsu_project *project)
   tsu_diag_free (&diag);
 
   for (int s = 0; s < 2; s++)
-    count_labels (&report->splits[s]);
+    {
+      count_labels (&report->splits[s]);
+      report->splits[s].class_names = tsu_dataset_class_names (project, report->splits[s].key);
+    }
   return report;
 }
 
@@ -220,9 +240,80 @@ tsu_dataset_report_free (TsuDatasetReport *report)
       g_clear_pointer (&report->splits[s].dataset, tsu_dataset_free);
       g_free (report->splits[s].description);
       g_clear_pointer (&report->splits[s].label_counts, g_array_unref);
+      g_strfreev (report->splits[s].class_names);
     }
   g_ptr_array_unref (report->problems);
   g_free (report);
+}
+
+/* ------------------------------------------------------------ class names */
+
+GStrv
+tsu_dataset_class_names (const tsu_project *project,
+                         const char        *key)
+{
+  static const char *const fashion[] = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot", NULL };
+  tsu_dataset_settings settings;
+  tsu_diag ignored;
+  GStrv names = NULL;
+
+  tsu_diag_init (&ignored);
+  tsu_project_get_dataset (project, &settings, &ignored);
+  const tsu_dataset_spec *spec = !strcmp (key, "validation") ? &settings.validation : &settings.training;
+  if (spec->present && g_strcmp0 (spec->source, "fashion-mnist") == 0)
+    names = g_strdupv ((char **) fashion);
+  else if (spec->present && g_strcmp0 (spec->source, "csv") == 0 && spec->path)
+    {
+      char *project_dir = tsu_project_dir (project);
+      g_autofree char *csv = g_build_filename (project_dir, spec->path, NULL);
+      g_autofree char *dir = g_path_get_dirname (csv);
+      g_autofree char *json = g_build_filename (dir, TSU_FOLDER_INFO, NULL);
+      tsu_folder_info info;
+      free (project_dir);
+      /* A CSV of one's own making has none: not a problem to report. */
+      if (g_file_test (json, G_FILE_TEST_EXISTS)
+          && tsu_folder_info_load (dir, &info, &ignored) == TSU_OK)
+        {
+          names = g_new0 (char *, info.n_classes + 1);
+          for (int c = 0; c < info.n_classes; c++)
+            names[c] = g_strdup (info.classes[c]);
+          tsu_folder_info_clear (&info);
+        }
+    }
+  tsu_dataset_settings_clear (&settings);
+  tsu_diag_free (&ignored);
+  return names;
+}
+
+GStrv
+tsu_dataset_class_names_for_run (const char *run_dir,
+                                 const char *key)
+{
+  g_autofree char *path = tsu_run_path (run_dir, TSU_RUN_PROJECT);
+  tsu_diag ignored;
+  GStrv names = NULL;
+
+  tsu_diag_init (&ignored);
+  tsu_project *project = tsu_project_load (path, &ignored);
+  if (project)
+    names = tsu_dataset_class_names (project, key);
+  tsu_project_free (project);
+  tsu_diag_free (&ignored);
+  return names;
+}
+
+const char *
+tsu_class_label (const char * const *names,
+                 int                 cls,
+                 char               *buf,
+                 gsize               size)
+{
+  if (names && cls >= 0 && cls < (int) g_strv_length ((char **) names))
+    g_snprintf (buf, size, "%d %s", cls, names[cls]);
+  else
+    g_snprintf (buf, size, "%d", cls);
+  return buf;
 }
 
 /* ------------------------------------------------------------ editing */

@@ -21,6 +21,7 @@ typedef struct
   int          label_var;    /* the loss's label variable, or -1 */
   int          classes;      /* label classes seen in the source, 0 if none */
   GArray      *label_counts; /* gint64 per class; empty without labels */
+  GStrv        class_names;  /* tsu_dataset_class_names, NULL if none */
 } TsuDatasetSplit;
 
 typedef struct
@@ -51,6 +52,21 @@ void  tsu_dataset_spec_set_string (tsu_dataset_spec *spec,
  * are relative to its file), else unchanged. */
 char *tsu_dataset_relative_path   (const char *project_dir,
                                    const char *path);
+
+/* The names of the classes of the dataset entry key ("training",
+ * "validation"): Fashion-MNIST's, or the "classes" of the dataset.json
+ * beside a CSV (`tsumiki-cli dataset create`, docs/datasets.md); NULL when
+ * there are none (the pages then show class numbers). */
+GStrv tsu_dataset_class_names (const tsu_project *project,
+                               const char        *key);
+/* The same for the project a run was trained with (its run directory). */
+GStrv tsu_dataset_class_names_for_run (const char *run_dir,
+                                       const char *key);
+/* "3 dog", or "3" without names. */
+const char *tsu_class_label (const char * const *names,
+                             int                 cls,
+                             char               *buf,
+                             gsize               size);
 
 /* "x: [1, 28, 28]  y: label (10 classes)". */
 char *tsu_dataset_describe_variables (const tsu_dataset *dataset);

@@ -52,6 +52,7 @@ set_busy (TsuDatasetView *self,
 typedef struct
 {
   GArray *counts;   /* gint64 */
+  GStrv   names;    /* class names, or NULL: numbers */
 } Histogram;
 
 static void
@@ -102,7 +103,11 @@ draw_histogram (GtkDrawingArea *area,
         }
       if (slot >= 12)
         {
-          g_snprintf (buf, sizeof buf, "%u", i);
+          /* A name where it fits, else its number. */
+          if (h->names && i < g_strv_length (h->names) && slot >= 40)
+            g_snprintf (buf, sizeof buf, "%.*s", (int) (slot / 6), h->names[i]);
+          else
+            g_snprintf (buf, sizeof buf, "%u", i);
           pango_layout_set_text (layout, buf, -1);
           pango_layout_get_pixel_size (layout, &tw, &th);
           cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
@@ -117,6 +122,7 @@ static void
 histogram_free (Histogram *h)
 {
   g_array_unref (h->counts);
+  g_strfreev (h->names);
   g_free (h);
 }
 
@@ -160,10 +166,8 @@ make_thumbnail (const TsuDatasetSplit *split,
   gtk_box_append (GTK_BOX (box), image);
 
   int label = split->label_var >= 0 ? tsu_dataset_label (ds, split->label_var, index) : -1;
-  if (label >= 0 && names && label < (int) g_strv_length ((char **) names))
-    g_snprintf (text, sizeof text, "%d %s", label, names[label]);
-  else if (label >= 0)
-    g_snprintf (text, sizeof text, "%d", label);
+  if (label >= 0)
+    tsu_class_label (names, label, text, sizeof text);
   else
     g_snprintf (text, sizeof text, "#%d", index);
   GtkWidget *caption = make_label (text, "caption");
@@ -434,7 +438,7 @@ make_card (TsuDatasetView        *self,
            const TsuDatasetSplit *split)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  const char * const *names = tsu_eval_class_names_for_source (entry_of (&self->data, split->key)->source);
+  const char * const *names = (const char * const *) split->class_names;
   g_autofree char *title = g_strdup_printf ("%c%s data", g_ascii_toupper (split->key[0]), split->key + 1);
 
   gtk_widget_add_css_class (card, "card");
@@ -453,6 +457,7 @@ make_card (TsuDatasetView        *self,
       Histogram *h = g_new0 (Histogram, 1);
       GtkWidget *area = gtk_drawing_area_new ();
       h->counts = g_array_ref (split->label_counts);
+      h->names = g_strdupv (split->class_names);
       gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 110);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_histogram, h,
                                       (GDestroyNotify) histogram_free);

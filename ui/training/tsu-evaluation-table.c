@@ -1,5 +1,6 @@
 /* tsu-evaluation-table.c — rows, cells and sorters of the output table. */
 #include "tsu-evaluation-table.h"
+#include "tsu-dataset-check.h"
 
 #include <math.h>
 #include <string.h>
@@ -74,19 +75,7 @@ tsu_eval_source_class_name (TsuEvalSource *source,
                             char          *buf,
                             gsize          size)
 {
-  if (source && source->class_names && cls >= 0 && cls < (int) g_strv_length (source->class_names))
-    g_snprintf (buf, size, "%d %s", cls, source->class_names[cls]);
-  else
-    g_snprintf (buf, size, "%d", cls);
-  return buf;
-}
-
-const char * const *
-tsu_eval_class_names_for_source (const char *source)
-{
-  static const char *const fashion[] = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot", NULL };
-  return g_strcmp0 (source, "fashion-mnist") == 0 ? fashion : NULL;
+  return tsu_class_label (source ? (const char * const *) source->class_names : NULL, cls, buf, size);
 }
 
 /* A grey or planar-RGB uint8 image as a texture. */
@@ -331,6 +320,8 @@ tsu_eval_table_setup (GtkColumnView        *view,
     }
 
   table->mistakes = gtk_custom_filter_new (NULL, NULL, NULL);
+  table->mistakes_only = FALSE;
+  table->cell_label = table->cell_prediction = -1;
   table->filtered = gtk_filter_list_model_new (G_LIST_MODEL (table->store), GTK_FILTER (table->mistakes));
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (table->filtered)),
@@ -340,11 +331,43 @@ tsu_eval_table_setup (GtkColumnView        *view,
   g_object_unref (selection);
 }
 
+/* Both filters at once: mistakes only, and one confusion cell. */
+static gboolean
+is_shown (gpointer item,
+          gpointer data)
+{
+  const TsuEvalTable *table = data;
+  const TsuEvalRow *row = &((TsuEvalItem *) item)->row;
+
+  if (table->mistakes_only && !is_mistake (item, NULL))
+    return FALSE;
+  return table->cell_label < 0
+         || (row->label == table->cell_label && row->prediction == table->cell_prediction);
+}
+
+static void
+refilter (TsuEvalTable *table)
+{
+  gboolean all = !table->mistakes_only && table->cell_label < 0;
+
+  if (table->mistakes)
+    gtk_custom_filter_set_filter_func (table->mistakes, all ? NULL : is_shown, all ? NULL : table, NULL);
+}
+
 void
 tsu_eval_table_set_mistakes_only (TsuEvalTable *table,
                                   gboolean      mistakes_only)
 {
-  if (!table->mistakes)
-    return;
-  gtk_custom_filter_set_filter_func (table->mistakes, mistakes_only ? is_mistake : NULL, NULL, NULL);
+  table->mistakes_only = mistakes_only;
+  refilter (table);
+}
+
+void
+tsu_eval_table_set_cell (TsuEvalTable *table,
+                         int           label,
+                         int           prediction)
+{
+  table->cell_label = label >= 0 && prediction >= 0 ? label : -1;
+  table->cell_prediction = label >= 0 && prediction >= 0 ? prediction : -1;
+  refilter (table);
 }

@@ -28,9 +28,6 @@ const char    *tsu_eval_source_class_name (TsuEvalSource *source,
                                            gsize          size);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvalSource, tsu_eval_source_unref)
 
-/* Class names for well-known sources ("fashion-mnist"), or NULL. */
-const char * const *tsu_eval_class_names_for_source (const char *source);
-
 /* Fills column_view with the columns for outputs and returns the model
  * chain's filter so the caller can toggle "mistakes only". The list is in
  * the returned store (TsuEvalItem). */
@@ -40,6 +37,8 @@ typedef struct
   GtkCustomFilter   *mistakes;
   GtkFilterListModel *filtered;
   GtkColumnViewColumn *confidence_column;
+  gboolean             mistakes_only;
+  int                  cell_label, cell_prediction; /* -1: every pair */
 } TsuEvalTable;
 
 void tsu_eval_table_setup (GtkColumnView        *column_view,
@@ -50,5 +49,10 @@ void tsu_eval_table_setup (GtkColumnView        *column_view,
  * those with the largest error first (regression). */
 void tsu_eval_table_set_mistakes_only (TsuEvalTable *table,
                                        gboolean      mistakes_only);
+/* Shows only the samples with this label and prediction (a confusion
+ * matrix cell); -1, -1 shows every pair again. */
+void tsu_eval_table_set_cell (TsuEvalTable *table,
+                              int           label,
+                              int           prediction);
 
 G_END_DECLS

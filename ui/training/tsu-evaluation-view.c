@@ -3,6 +3,7 @@
 #include "tsu-training-ui.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-confusion-view.h"
+#include "tsu-dataset-check.h"
 #include "tsu-evaluation-table.h"
 #include "tsu-plot.h"
 #include "tsu-run-list.h"
@@ -31,6 +32,7 @@ struct _TsuEvaluationView
   GtkGrid          *metrics_grid;
   GtkLabel         *rows_label;
   GtkToggleButton  *mistakes_toggle;
+  GtkWidget        *show_all_button;
   GtkColumnView    *table;
 
   GSimpleActionGroup *actions;
@@ -42,6 +44,7 @@ struct _TsuEvaluationView
   gboolean          loading_saved; /* busy only reading a saved evaluation */
   TsuEvaluation    *evaluation;    /* the last one shown */
   TsuEvalTable      table_model;
+  TsuEvalSource    *table_source;  /* the table's class names */
   char             *error;
 };
 
@@ -126,8 +129,19 @@ update_rows_label (TsuEvaluationView *self)
 {
   guint shown = tsu_evaluation_view_get_n_shown (self);
   guint total = self->evaluation ? self->evaluation->outputs->rows->len : 0;
+  int label, prediction;
   g_autofree char *text = shown == total ? g_strdup_printf ("%u samples", total)
                                          : g_strdup_printf ("%u of %u samples", shown, total);
+
+  if (tsu_confusion_view_get_selected (self->confusion, &label, &prediction))
+    {
+      char a[64], b[64];
+      g_autofree char *cell = g_strdup_printf ("%s · label %s, predicted %s", text,
+                                               tsu_eval_source_class_name (self->table_source, label, a, sizeof a),
+                                               tsu_eval_source_class_name (self->table_source, prediction, b, sizeof b));
+      g_free (text);
+      text = g_steal_pointer (&cell);
+    }
   gtk_label_set_text (self->rows_label, total ? text : "");
 }
 
@@ -172,7 +186,8 @@ show_result (TsuEvaluationView *self,
              TsuEvaluation     *evaluation)
 {
   const tsu_eval_result *r = &evaluation->result;
-  const char * const *names = tsu_eval_class_names_for_source (evaluation->source_name);
+  g_auto(GStrv) class_names = tsu_dataset_class_names_for_run (evaluation->run_dir, evaluation->split);
+  const char * const *names = (const char * const *) class_names;
   g_autoptr(TsuEvalSource) source = tsu_eval_source_new (g_steal_pointer (&evaluation->dataset), names);
   const char *weights = evaluation->best_weights ? "best" : "last epoch's";
   char buf[256];
@@ -217,7 +232,10 @@ show_result (TsuEvaluationView *self,
   gtk_widget_set_visible (self->metrics_title, r->classification);
   gtk_widget_set_visible (GTK_WIDGET (self->metrics_grid), r->classification);
 
+  g_clear_pointer (&self->table_source, tsu_eval_source_unref);
+  self->table_source = tsu_eval_source_ref (source);
   tsu_eval_table_setup (self->table, evaluation->outputs, source, &self->table_model);
+  gtk_widget_set_visible (self->show_all_button, FALSE);
   tsu_evaluation_view_set_mistakes_only (self, gtk_toggle_button_get_active (self->mistakes_toggle));
 }
 
@@ -496,6 +514,32 @@ on_mistakes_toggled (TsuEvaluationView *self)
   tsu_evaluation_view_set_mistakes_only (self, gtk_toggle_button_get_active (self->mistakes_toggle));
 }
 
+/* ------------------------------------------------------------ cell filter */
+
+/* A confusion-matrix cell clicked: the table lists only its samples. */
+static void
+on_cell_selected (TsuEvaluationView *self,
+                  int                label,
+                  int                prediction)
+{
+  tsu_eval_table_set_cell (&self->table_model, label, prediction);
+  gtk_widget_set_visible (self->show_all_button, label >= 0);
+  update_rows_label (self);
+  g_idle_add_full (G_PRIORITY_LOW, scroll_table_to_top, g_object_ref (self), g_object_unref);
+}
+
+static void
+on_show_all_clicked (TsuEvaluationView *self)
+{
+  tsu_confusion_view_select (self->confusion, -1, -1);
+}
+
+TsuConfusionView *
+tsu_evaluation_view_get_confusion (TsuEvaluationView *self)
+{
+  return self->confusion;
+}
+
 static void
 run_activated (GSimpleAction *action,
                GVariant      *parameter,
@@ -534,6 +578,7 @@ tsu_evaluation_view_finalize (GObject *object)
 
   g_free (self->run_dir);
   g_free (self->error);
+  g_clear_pointer (&self->table_source, tsu_eval_source_unref);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   tsu_evaluation_free (self->evaluation);
   G_OBJECT_CLASS (tsu_evaluation_view_parent_class)->finalize (object);
@@ -578,9 +623,10 @@ tsu_evaluation_view_class_init (TsuEvaluationViewClass *klass)
   CHILD (run_label); CHILD (run_choice); CHILD (run_names); CHILD (split_choice); CHILD (spinner); CHILD (message_revealer);
   CHILD (message_label); CHILD (score_label); CHILD (details_label); CHILD (confusion_title);
   CHILD (confusion); CHILD (regression_plot); CHILD (metrics_title); CHILD (metrics_grid); CHILD (rows_label);
-  CHILD (mistakes_toggle); CHILD (table);
+  CHILD (mistakes_toggle); CHILD (show_all_button); CHILD (table);
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_mistakes_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_run_chosen);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -601,6 +647,7 @@ tsu_evaluation_view_init (TsuEvaluationView *self)
   tsu_eval_table_setup (self->table, NULL, NULL, &self->table_model);
   self->worker = tsu_worker_new ("[tsumiki] evaluate");
   g_signal_connect_swapped (self->worker, "finished", G_CALLBACK (on_evaluated), self);
+  g_signal_connect_swapped (self->confusion, "cell-selected", G_CALLBACK (on_cell_selected), self);
   set_busy (self, FALSE);
 }
 

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "tsu-confusion-view.h"
 #include "tsu-eval-metrics.h"
 
 G_BEGIN_DECLS
@@ -39,7 +40,10 @@ const TsuEvalOutputs *tsu_evaluation_view_get_outputs (TsuEvaluationView *self);
 const char *tsu_evaluation_view_get_error    (TsuEvaluationView *self);
 void        tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
                                                    gboolean           mistakes_only);
-/* Rows shown in the table now (after the mistakes filter). */
+/* The confusion matrix: clicking a cell (tsu_confusion_view_click) filters
+ * the table to its (label, prediction) pair. */
+TsuConfusionView *tsu_evaluation_view_get_confusion (TsuEvaluationView *self);
+/* Rows shown in the table now (after the mistakes and cell filters). */
 guint       tsu_evaluation_view_get_n_shown  (TsuEvaluationView *self);
 
 G_END_DECLS
