@@ -40,6 +40,18 @@ on_dataset_edited (TsuWindow *self, const tsu_dataset_settings *data)
 }
 
 static void
+on_input_shape_edited (TsuWindow *self, const char *node_id, const tsu_value *shape)
+{
+  tsu_diag diag;
+
+  tsu_diag_init (&diag);
+  tsu_graph_model_begin (self->model, "Set Input shape");
+  tsu_project_set_node_param (edited_project (self), node_id, "shape", shape, &diag);
+  tsu_graph_model_end (self->model);
+  tsu_diag_free (&diag);
+}
+
+static void
 on_run_activated (TsuWindow *self, const char *run_dir)
 {
   tsu_evaluation_view_set_run_dir (TSU_EVALUATION_VIEW (self->evaluation_view), run_dir, TRUE);
@@ -290,6 +302,7 @@ tsu_window_setup_training (TsuWindow *self)
   g_signal_connect_swapped (self->training_view, "runs-changed", G_CALLBACK (on_runs_changed), self);
   g_signal_connect_swapped (self->training_view, "open-project", G_CALLBACK (on_open_project), self);
   g_signal_connect_swapped (self->data_view, "dataset-edited", G_CALLBACK (on_dataset_edited), self);
+  g_signal_connect_swapped (self->data_view, "input-shape-edited", G_CALLBACK (on_input_shape_edited), self);
   g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect_swapped (self->model, "reset", G_CALLBACK (on_model_reset), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);

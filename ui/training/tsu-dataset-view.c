@@ -2,6 +2,7 @@
 #include "tsu-training-ui.h"
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-table.h"
+#include "tsu-folder-dataset-dialog.h"
 #include "tsu-plot.h"
 #include "tsu-worker.h"
 
@@ -18,6 +19,11 @@ struct _TsuDatasetView
   GtkSpinner       *spinner;
   GtkWidget        *problems_box;
   GtkWidget        *splits_box;
+  GtkWidget        *offer_box;
+  GtkLabel         *offer_label;
+  GtkButton        *offer_button;
+  char             *offer_node;   /* the Input node the offer is for */
+  tsu_value         offer_shape;
 
   tsu_project      *project;      /* the copy being shown */
   tsu_dataset_settings data;      /* its "dataset" section */
@@ -31,7 +37,7 @@ G_DEFINE_FINAL_TYPE (TsuDatasetView, tsu_dataset_view, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_BUSY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { DATASET_EDITED, N_SIGNALS };
+enum { DATASET_EDITED, INPUT_SHAPE_EDITED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* The source drop-down's entries and the "source" values they stand for. */
@@ -535,6 +541,82 @@ show_report (TsuDatasetView *self)
   gtk_label_set_text (self->status_label, status);
 }
 
+/* ------------------------------------------------------------ from a folder */
+
+static void
+offer_input_shape (TsuDatasetView       *self,
+                   const tsu_image_prep *prep)
+{
+  char shape[64];
+
+  g_clear_pointer (&self->offer_node, g_free);
+  gtk_widget_set_visible (self->offer_box, FALSE);
+  if (!self->project || !tsu_folder_input_offer (self->project, prep, &self->offer_node, &self->offer_shape))
+    return;
+  g_snprintf (shape, sizeof shape, "[%d, %d, %d]", self->offer_shape.ints[0],
+              self->offer_shape.ints[1], self->offer_shape.ints[2]);
+  g_autofree char *text = g_strdup_printf ("The new pictures are %s; the Input layer \"%s\" takes "
+                                           "another shape.", shape, self->offer_node);
+  g_autofree char *button = g_strdup_printf ("Set %s to %s", self->offer_node, shape);
+  gtk_label_set_text (self->offer_label, text);
+  gtk_button_set_label (self->offer_button, button);
+  gtk_widget_set_visible (self->offer_box, TRUE);
+}
+
+static void
+on_folder_created (TsuDatasetView       *self,
+                   const char           *out_dir,
+                   gboolean              with_validation,
+                   const tsu_image_prep *prep)
+{
+  tsu_dataset_settings edited;
+  char *project_dir = self->project ? tsu_project_dir (self->project) : NULL;
+
+  tsu_folder_dataset_settings (project_dir, out_dir, with_validation, &edited);
+  free (project_dir);
+  /* Before the edit: the owner's set_project replaces self->project, whose
+   * network the offer reads either way. */
+  offer_input_shape (self, prep);
+  g_signal_emit (self, signals[DATASET_EDITED], 0, &edited);
+  tsu_dataset_settings_clear (&edited);
+}
+
+GtkWidget *
+tsu_dataset_view_open_folder_dialog (TsuDatasetView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  char *project_dir = self->project ? tsu_project_dir (self->project) : NULL;
+  GtkWidget *dialog = tsu_folder_dataset_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                     project_dir);
+
+  free (project_dir);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_folder_created), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+on_folder_clicked (TsuDatasetView *self)
+{
+  tsu_dataset_view_open_folder_dialog (self);
+}
+
+const char *
+tsu_dataset_view_get_input_offer (TsuDatasetView *self)
+{
+  return self->offer_node;
+}
+
+void
+tsu_dataset_view_apply_input_offer (TsuDatasetView *self)
+{
+  g_autofree char *node = g_steal_pointer (&self->offer_node);
+
+  gtk_widget_set_visible (self->offer_box, FALSE);
+  if (node)
+    g_signal_emit (self, signals[INPUT_SHAPE_EDITED], 0, node, &self->offer_shape);
+}
+
 /* ------------------------------------------------------------ worker */
 
 static gpointer
@@ -625,6 +707,7 @@ tsu_dataset_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->report, tsu_dataset_report_free);
   g_clear_pointer (&self->project, tsu_project_free);
+  g_clear_pointer (&self->offer_node, g_free);
   tsu_dataset_settings_clear (&self->data);
   G_OBJECT_CLASS (tsu_dataset_view_parent_class)->dispose (object);
 }
@@ -661,6 +744,12 @@ tsu_dataset_view_class_init (TsuDatasetViewClass *klass)
   signals[DATASET_EDITED] = g_signal_new ("dataset-edited", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* The offer after a dataset from a folder was accepted: (const char
+   * *node_id, const tsu_value *shape), for tsu_project_set_node_param
+   * (project, node_id, "shape", shape). */
+  signals[INPUT_SHAPE_EDITED] = g_signal_new ("input-shape-edited", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
 
   tsu_training_ui_init ();
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -669,7 +758,12 @@ tsu_dataset_view_class_init (TsuDatasetViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, spinner);
   gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, problems_box);
   gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, splits_box);
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, offer_box);
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, offer_label);
+  gtk_widget_class_bind_template_child (widget_class, TsuDatasetView, offer_button);
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_folder_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, tsu_dataset_view_apply_input_offer);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

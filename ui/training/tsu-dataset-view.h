@@ -26,4 +26,16 @@ gboolean                tsu_dataset_view_get_busy   (TsuDatasetView *self);
 /* The last report, NULL before the first. */
 const TsuDatasetReport *tsu_dataset_view_get_report (TsuDatasetView *self);
 
+/* "Create dataset from folder…": opens the dialog (returned, owned by
+ * GTK). When it has written a dataset the view emits "dataset-edited"
+ * with its CSVs as the training and validation sources, and offers to set
+ * the Input node's shape to the pictures' (tsu_dataset_view_get_input_offer). */
+GtkWidget  *tsu_dataset_view_open_folder_dialog (TsuDatasetView *self);
+/* The offered Input node id, NULL when there is no offer. */
+const char *tsu_dataset_view_get_input_offer    (TsuDatasetView *self);
+/* The offer's button: emits "input-shape-edited" (const char *node_id,
+ * const tsu_value *shape) for the owner to apply with
+ * tsu_project_set_node_param(), and hides the offer. */
+void        tsu_dataset_view_apply_input_offer  (TsuDatasetView *self);
+
 G_END_DECLS
