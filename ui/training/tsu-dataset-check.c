@@ -266,7 +266,9 @@ tsu_dataset_class_names (const tsu_project *project,
   else if (spec->present && g_strcmp0 (spec->source, "csv") == 0 && spec->path)
     {
       char *project_dir = tsu_project_dir (project);
-      g_autofree char *csv = g_build_filename (project_dir, spec->path, NULL);
+      /* A run's project.tsumiki holds absolute paths. */
+      g_autofree char *csv = g_path_is_absolute (spec->path) ? g_strdup (spec->path)
+                                                             : g_build_filename (project_dir, spec->path, NULL);
       g_autofree char *dir = g_path_get_dirname (csv);
       g_autofree char *json = g_build_filename (dir, TSU_FOLDER_INFO, NULL);
       tsu_folder_info info;

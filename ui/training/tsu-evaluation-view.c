@@ -6,6 +6,7 @@
 #include "tsu-dataset-check.h"
 #include "tsu-evaluation-table.h"
 #include "tsu-plot.h"
+#include "tsu-predict-view.h"
 #include "tsu-run-list.h"
 #include "tsu-worker.h"
 
@@ -45,6 +46,7 @@ struct _TsuEvaluationView
   TsuEvaluation    *evaluation;    /* the last one shown */
   TsuEvalTable      table_model;
   TsuEvalSource    *table_source;  /* the table's class names */
+  TsuPredictView   *predict_view;  /* pictures of one's own */
   char             *error;
 };
 
@@ -534,10 +536,127 @@ on_show_all_clicked (TsuEvaluationView *self)
   tsu_confusion_view_select (self->confusion, -1, -1);
 }
 
+const char *
+tsu_evaluation_view_class_name (TsuEvaluationView *self,
+                                int                cls,
+                                char              *buf,
+                                gsize              size)
+{
+  return tsu_eval_source_class_name (self->table_source, cls, buf, size);
+}
+
 TsuConfusionView *
 tsu_evaluation_view_get_confusion (TsuEvaluationView *self)
 {
   return self->confusion;
+}
+
+/* ------------------------------------------------------------ own pictures */
+
+void
+tsu_evaluation_view_predict_files (TsuEvaluationView  *self,
+                                   const char * const *paths)
+{
+  g_return_if_fail (TSU_IS_EVALUATION_VIEW (self));
+
+  if (!self->run_dir)
+    {
+      show_error (self, "Choose a trained run first: its weights predict the pictures.");
+      return;
+    }
+  tsu_predict_view_predict (self->predict_view, self->run_dir, paths);
+}
+
+TsuPredictView *
+tsu_evaluation_view_get_predict_view (TsuEvaluationView *self)
+{
+  return self->predict_view;
+}
+
+static void
+predict_gfiles (TsuEvaluationView *self,
+                GListModel        *files)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      char *path = g_file_get_path (file);
+      if (path)
+        g_ptr_array_add (paths, path);
+    }
+  g_ptr_array_add (paths, NULL);
+  if (paths->len > 1)
+    tsu_evaluation_view_predict_files (self, (const char * const *) paths->pdata);
+}
+
+static void
+on_pictures_chosen (GtkNativeDialog   *chooser,
+                    int                response,
+                    TsuEvaluationView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      predict_gfiles (self, files);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+predict_files_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       data)
+{
+  TsuEvaluationView *self = data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new ("Pictures to predict", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, "_Predict", "_Cancel");
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "Pictures (PNG, JPEG, BMP)");
+  for (const char * const *p = (const char *[]) { "*.png", "*.jpg", "*.jpeg", "*.bmp",
+                                                  "*.PNG", "*.JPG", "*.JPEG", "*.BMP", NULL }; *p; p++)
+    gtk_file_filter_add_pattern (filter, *p);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_pictures_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+on_files_dropped (GtkDropTarget     *target,
+                  const GValue      *value,
+                  double             x,
+                  double             y,
+                  TsuEvaluationView *self)
+{
+  GdkFileList *list = g_value_get_boxed (value);
+  g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+
+  for (GSList *l = list ? gdk_file_list_get_files (list) : NULL; l; l = l->next)
+    g_list_store_append (files, l->data);
+  predict_gfiles (self, G_LIST_MODEL (files));
+  return g_list_model_get_n_items (G_LIST_MODEL (files)) > 0;
+}
+
+/* The predictions go under the run bar; picture files dropped anywhere on
+ * the page are predicted. */
+static void
+setup_predictions (TsuEvaluationView *self)
+{
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  self->predict_view = TSU_PREDICT_VIEW (tsu_predict_view_new ());
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->message_revealer))),
+                              GTK_WIDGET (self->predict_view), GTK_WIDGET (self->message_revealer));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_files_dropped), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 static void
@@ -633,6 +752,7 @@ tsu_evaluation_view_class_init (TsuEvaluationViewClass *klass)
 
 static const GActionEntry action_entries[] = {
   { .name = "run", .activate = run_activated },
+  { .name = "predict-files", .activate = predict_files_activated },
 };
 
 static void
@@ -645,6 +765,7 @@ tsu_evaluation_view_init (TsuEvaluationView *self)
                                    G_N_ELEMENTS (action_entries), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "evaluation", G_ACTION_GROUP (self->actions));
   tsu_eval_table_setup (self->table, NULL, NULL, &self->table_model);
+  setup_predictions (self);
   self->worker = tsu_worker_new ("[tsumiki] evaluate");
   g_signal_connect_swapped (self->worker, "finished", G_CALLBACK (on_evaluated), self);
   g_signal_connect_swapped (self->confusion, "cell-selected", G_CALLBACK (on_cell_selected), self);

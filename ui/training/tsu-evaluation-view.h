@@ -10,6 +10,7 @@
 
 #include "tsu-confusion-view.h"
 #include "tsu-eval-metrics.h"
+#include "tsu-predict-view.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,16 @@ void        tsu_evaluation_view_set_mistakes_only (TsuEvaluationView *self,
 /* The confusion matrix: clicking a cell (tsu_confusion_view_click) filters
  * the table to its (label, prediction) pair. */
 TsuConfusionView *tsu_evaluation_view_get_confusion (TsuEvaluationView *self);
+/* "1 square" with the run's class names, "1" without. */
+const char *tsu_evaluation_view_class_name (TsuEvaluationView *self,
+                                            int                cls,
+                                            char              *buf,
+                                            gsize              size);
+/* "Predict files…" and files dropped on the page: the chosen run's three
+ * best classes for each picture (or folder of them), in the background. */
+void        tsu_evaluation_view_predict_files (TsuEvaluationView  *self,
+                                               const char * const *paths);
+TsuPredictView *tsu_evaluation_view_get_predict_view (TsuEvaluationView *self);
 /* Rows shown in the table now (after the mistakes and cell filters). */
 guint       tsu_evaluation_view_get_n_shown  (TsuEvaluationView *self);
 
