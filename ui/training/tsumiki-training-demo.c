@@ -4,18 +4,22 @@
  *
  *   tsumiki-training-demo PROJECT [--train] [--epochs N] [--limit N]
  *                         [--run-dir DIR] [--page NAME] [--exit-when-done]
- *                         [--screenshots DIR]
+ *                         [--screenshots DIR [--pictures FOLDER] [--predict PATH]]
  *
  * --train starts a run at once; --exit-when-done prints "state=done
  * run_dir=DIR" (or stopped, failed) when a run ends and quits, for the
  * end-to-end test that presses F5; --screenshots walks the three pages, waits
  * for each to finish its work, saves data.png, training.png and
- * evaluation.png there, and quits. Configuration edits apply to the
+ * evaluation.png there, and quits; with --pictures also the "Create dataset
+ * from folder…" dialog previewing FOLDER (folder-dataset-dialog.png,
+ * nothing written), with --predict the Evaluation page's predictions for
+ * PATH (evaluation-predictions.png). Configuration edits apply to the
  * in-memory project only (the designer owns saving). */
 #include <stdlib.h>
 
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
+#include "tsu-folder-dataset-dialog.h"
 #include "tsu-training-ui.h"
 #include "tsu-training-view.h"
 
@@ -31,6 +35,8 @@ typedef struct
   gboolean           train;
   char              *run_dir;
   char              *page;
+  char              *pictures, *predict;
+  GtkWidget         *dialog;
   gboolean           exit_when_done;
   int                status;
   int                step;
@@ -98,16 +104,24 @@ on_training_state (TsuTrainingHistory *history,
 }
 
 static void
-save (Demo       *demo,
-      const char *name)
+save_widget (Demo       *demo,
+             GtkWidget  *widget,
+             const char *name)
 {
   g_autofree char *path = g_build_filename (demo->screenshots, name, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!tsu_training_save_screenshot (GTK_WIDGET (demo->window), path, &error))
+  if (!tsu_training_save_screenshot (widget, path, &error))
     g_printerr ("%s\n", error->message);
   else
     g_print ("%s\n", path);
+}
+
+static void
+save (Demo       *demo,
+      const char *name)
+{
+  save_widget (demo, GTK_WIDGET (demo->window), name);
 }
 
 /* The screenshot walk: each step waits for its page to be done, then lets
@@ -129,10 +143,19 @@ tick (gpointer data)
       if (tsu_dataset_view_get_busy (demo->data))
         return G_SOURCE_CONTINUE;
       save (demo, "data.png");
+      if (demo->pictures)
+        {
+          demo->dialog = tsu_dataset_view_open_folder_dialog (demo->data);
+          tsu_folder_dataset_dialog_set_folder (TSU_FOLDER_DATASET_DIALOG (demo->dialog), demo->pictures);
+          demo->step = 20;
+          return G_SOURCE_CONTINUE;
+        }
+      G_GNUC_FALLTHROUGH;
+    case 21:
       gtk_stack_set_visible_child_name (demo->stack, "training");
       if (demo->train)
         g_action_group_activate_action (tsu_training_view_get_actions (demo->training), "run", NULL);
-      demo->step++;
+      demo->step = 1;
       demo->settle = 3;
       return G_SOURCE_CONTINUE;
     case 1:
@@ -169,8 +192,36 @@ tick (gpointer data)
       demo->step++;
       demo->settle = 4;
       return G_SOURCE_CONTINUE;
+    case 20: /* the folder dialog's preview */
+      if (tsu_folder_dataset_dialog_get_busy (TSU_FOLDER_DATASET_DIALOG (demo->dialog)))
+        return G_SOURCE_CONTINUE;
+      demo->step = 22;
+      demo->settle = 4;
+      return G_SOURCE_CONTINUE;
+    case 22:
+      save_widget (demo, demo->dialog, "folder-dataset-dialog.png");
+      gtk_window_destroy (GTK_WINDOW (demo->dialog));
+      demo->step = 21;
+      return G_SOURCE_CONTINUE;
+    case 30: /* the predictions for --predict */
+      if (tsu_predict_view_get_busy (tsu_evaluation_view_get_predict_view (demo->evaluation)))
+        return G_SOURCE_CONTINUE;
+      demo->step = 31;
+      demo->settle = 4;
+      return G_SOURCE_CONTINUE;
+    case 31:
+      save (demo, "evaluation-predictions.png");
+      g_main_loop_quit (demo->loop);
+      return G_SOURCE_REMOVE;
     default:
       save (demo, "evaluation-mistakes.png");
+      if (demo->predict)
+        {
+          tsu_evaluation_view_set_mistakes_only (demo->evaluation, FALSE);
+          tsu_evaluation_view_predict_files (demo->evaluation, (const char *[]) { demo->predict, NULL });
+          demo->step = 30;
+          return G_SOURCE_CONTINUE;
+        }
       g_main_loop_quit (demo->loop);
       return G_SOURCE_REMOVE;
     }
@@ -198,6 +249,8 @@ main (int    argc,
     { "page", 0, 0, G_OPTION_ARG_STRING, &demo.page, "Start on data, training or evaluation", "NAME" },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &demo.exit_when_done, "Quit when a run ends", NULL },
     { "screenshots", 0, 0, G_OPTION_ARG_FILENAME, &demo.screenshots, "Save the pages and quit", "DIR" },
+    { "pictures", 0, 0, G_OPTION_ARG_FILENAME, &demo.pictures, "With --screenshots: the folder dialog on FOLDER", "FOLDER" },
+    { "predict", 0, 0, G_OPTION_ARG_FILENAME, &demo.predict, "With --screenshots: predictions for PATH", "PATH" },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PROJECT");
