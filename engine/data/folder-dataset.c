@@ -5,6 +5,7 @@
  * can repeat it (docs/datasets.md). */
 #include "data-internal.h"
 #include "../export/export-internal.h" /* tsu_xstage: the output folder is staged */
+#include "tsu-i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -202,7 +203,7 @@ static tsu_status make_class(const tsu_folder_options *o, const char *out,
     int first = *n_samples;
     for (int i = 0; st == TSU_OK && i < cls->n_files; i++) {
         if (cancelled(o)) {
-            st = tsu_diag_add(diag, TSU_E_STOPPED, NULL, NULL, "%s: stopped, nothing written",
+            st = tsu_diag_add(diag, TSU_E_STOPPED, NULL, NULL, _("%s: stopped, nothing written"),
                               o->out_dir);
             break;
         }

@@ -3,6 +3,7 @@
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-table.h"
 #include "tsu-folder-dataset-dialog.h"
+#include "tsu-i18n.h"
 #include "tsu-plot.h"
 #include "tsu-worker.h"
 
@@ -555,9 +556,9 @@ offer_input_shape (TsuDatasetView       *self,
     return;
   g_snprintf (shape, sizeof shape, "[%d, %d, %d]", self->offer_shape.ints[0],
               self->offer_shape.ints[1], self->offer_shape.ints[2]);
-  g_autofree char *text = g_strdup_printf ("The new pictures are %s; the Input layer \"%s\" takes "
-                                           "another shape.", shape, self->offer_node);
-  g_autofree char *button = g_strdup_printf ("Set %s to %s", self->offer_node, shape);
+  g_autofree char *text = g_strdup_printf (_("The new pictures are %s; the Input layer \"%s\" takes "
+                                             "another shape."), shape, self->offer_node);
+  g_autofree char *button = g_strdup_printf (_("Set %s to %s"), self->offer_node, shape);
   gtk_label_set_text (self->offer_label, text);
   gtk_button_set_label (self->offer_button, button);
   gtk_widget_set_visible (self->offer_box, TRUE);

@@ -4,6 +4,7 @@
 #include "tsu-evaluation-view.h"
 #include "tsu-confusion-view.h"
 #include "tsu-dataset-check.h"
+#include "tsu-i18n.h"
 #include "tsu-evaluation-table.h"
 #include "tsu-plot.h"
 #include "tsu-predict-view.h"
@@ -138,7 +139,7 @@ update_rows_label (TsuEvaluationView *self)
   if (tsu_confusion_view_get_selected (self->confusion, &label, &prediction))
     {
       char a[64], b[64];
-      g_autofree char *cell = g_strdup_printf ("%s · label %s, predicted %s", text,
+      g_autofree char *cell = g_strdup_printf (_("%s · label %s, predicted %s"), text,
                                                tsu_eval_source_class_name (self->table_source, label, a, sizeof a),
                                                tsu_eval_source_class_name (self->table_source, prediction, b, sizeof b));
       g_free (text);
@@ -561,7 +562,7 @@ tsu_evaluation_view_predict_files (TsuEvaluationView  *self,
 
   if (!self->run_dir)
     {
-      show_error (self, "Choose a trained run first: its weights predict the pictures.");
+      show_error (self, _("Choose a trained run first: its weights predict the pictures."));
       return;
     }
   tsu_predict_view_predict (self->predict_view, self->run_dir, paths);
@@ -614,11 +615,11 @@ predict_files_activated (GSimpleAction *action,
   TsuEvaluationView *self = data;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new ("Pictures to predict", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                 GTK_FILE_CHOOSER_ACTION_OPEN, "_Predict", "_Cancel");
+    gtk_file_chooser_native_new (_("Pictures to predict"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, _("_Predict"), _("_Cancel"));
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Pictures (PNG, JPEG, BMP)");
+  gtk_file_filter_set_name (filter, _("Pictures (PNG, JPEG, BMP)"));
   for (const char * const *p = (const char *[]) { "*.png", "*.jpg", "*.jpeg", "*.bmp",
                                                   "*.PNG", "*.JPG", "*.JPEG", "*.BMP", NULL }; *p; p++)
     gtk_file_filter_add_pattern (filter, *p);

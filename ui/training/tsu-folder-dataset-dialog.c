@@ -3,6 +3,7 @@
 #include "tsu-training-ui.h"
 #include "tsu-folder-dataset-dialog.h"
 #include "tsu-dataset-check.h"
+#include "tsu-i18n.h"
 #include "tsu-worker.h"
 
 struct _TsuFolderDatasetDialog
@@ -34,7 +35,7 @@ enum { CREATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* In the order of tsu_fit: the drop-down's index is the tsu_fit. */
-static const char *const fit_labels[] = { "Stretch", "Crop to fill", "Pad with black", NULL };
+static const char *const fit_labels[] = { N_("Stretch"), N_("Crop to fill"), N_("Pad with black") };
 
 static void
 set_status (TsuFolderDatasetDialog *self,
@@ -53,7 +54,7 @@ update_buttons (TsuFolderDatasetDialog *self)
   gtk_widget_set_sensitive (self->create_button,
                             !writing && self->preview && self->out_dir
                             && !tsu_worker_get_busy (self->previewer));
-  gtk_button_set_label (GTK_BUTTON (self->cancel_button), writing ? "_Cancel" : "_Close");
+  gtk_button_set_label (GTK_BUTTON (self->cancel_button), writing ? _("_Cancel") : _("_Close"));
   gtk_widget_set_visible (GTK_WIDGET (self->progress), writing);
 }
 
@@ -116,8 +117,9 @@ show_preview (TsuFolderDatasetDialog *self)
     return;
   for (int c = 0; c < p->scan.n_classes; c++)
     {
-      g_autofree char *head = g_strdup_printf ("%d %s — %d picture%s", c, p->scan.classes[c].name,
-                                               p->readable[c], p->readable[c] == 1 ? "" : "s");
+      g_autofree char *head = g_strdup_printf (ngettext_ ("%d %s — %d picture", "%d %s — %d pictures",
+                                                          p->readable[c]),
+                                               c, p->scan.classes[c].name, p->readable[c]);
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
       gtk_box_append (GTK_BOX (self->preview_box), left_label (head, "heading"));
       for (guint i = 0; i < p->samples[c]->len; i++)
@@ -127,8 +129,10 @@ show_preview (TsuFolderDatasetDialog *self)
     }
   if (p->skipped->len > 0)
     {
-      g_autofree char *title = g_strdup_printf ("%u unreadable picture%s will be skipped",
-                                                p->skipped->len, p->skipped->len == 1 ? "" : "s");
+      g_autofree char *title = g_strdup_printf (ngettext_ ("%u unreadable picture will be skipped",
+                                                           "%u unreadable pictures will be skipped",
+                                                           p->skipped->len),
+                                                p->skipped->len);
       GtkWidget *expander = gtk_expander_new (title);
       GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
       for (guint i = 0; i < p->skipped->len; i++)
@@ -136,8 +140,9 @@ show_preview (TsuFolderDatasetDialog *self)
       gtk_expander_set_child (GTK_EXPANDER (expander), list);
       gtk_box_append (GTK_BOX (self->preview_box), expander);
     }
-  g_autofree char *status = g_strdup_printf ("%d classes, %d pictures to write%s", p->scan.n_classes,
-                                             total, p->scan.not_images ? "; other files are ignored" : "");
+  g_autofree char *status = g_strdup_printf (p->scan.not_images ? _("%d classes, %d pictures to write; other files are ignored")
+                                                                : _("%d classes, %d pictures to write"),
+                                             p->scan.n_classes, total);
   set_status (self, status);
 }
 
@@ -190,7 +195,7 @@ refresh_preview (TsuFolderDatasetDialog *self)
   g_clear_pointer (&self->preview, tsu_folder_preview_free);
   tsu_worker_run (self->previewer, run_preview, job, (GDestroyNotify) preview_job_free,
                   (GDestroyNotify) tsu_folder_preview_free);
-  set_status (self, "Reading the pictures…");
+  set_status (self, _("Reading the pictures…"));
   update_buttons (self);
 }
 
@@ -202,7 +207,7 @@ tsu_folder_dataset_dialog_set_out_dir (TsuFolderDatasetDialog *self,
 
   g_free (self->out_dir);
   self->out_dir = g_strdup (out_dir);
-  gtk_button_set_label (GTK_BUTTON (self->out_button), base ? base : "Choose…");
+  gtk_button_set_label (GTK_BUTTON (self->out_button), base ? base : _("Choose…"));
   gtk_widget_set_tooltip_text (self->out_button, out_dir);
   update_buttons (self);
 }
@@ -255,9 +260,9 @@ choose_folder (TsuFolderDatasetDialog *self,
                gboolean                out)
 {
   GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (out ? "Where to write the dataset" : "A folder with one folder of pictures per class",
+    gtk_file_chooser_native_new (out ? _("Where to write the dataset") : _("A folder with one folder of pictures per class"),
                                  GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                 "_Choose", "_Cancel");
+                                 _("_Choose"), _("_Cancel"));
 
   g_object_set_data (G_OBJECT (chooser), "out", GINT_TO_POINTER (out));
   g_signal_connect (chooser, "response", G_CALLBACK (on_chosen), g_object_ref (self));
@@ -286,7 +291,7 @@ show_progress (gpointer data)
 
   tsu_folder_job_progress (self->job, &done, &total);
   gtk_progress_bar_set_fraction (self->progress, total ? (double) done / total : 0);
-  g_autofree char *text = g_strdup_printf ("%d of %d pictures", done, total);
+  g_autofree char *text = g_strdup_printf (_("%d of %d pictures"), done, total);
   gtk_progress_bar_set_text (self->progress, text);
   return G_SOURCE_CONTINUE;
 }
@@ -312,9 +317,9 @@ on_written (TsuFolderDatasetDialog *self,
       set_status (self, message);
       return;
     }
-  g_autofree char *text = g_strdup_printf ("Wrote %d training and %d validation samples to %s%s",
-                                           r->training, r->validation, self->out_dir,
-                                           r->n_failed ? " (unreadable pictures skipped)" : "");
+  g_autofree char *text = g_strdup_printf (r->n_failed ? _("Wrote %d training and %d validation samples to %s (unreadable pictures skipped)")
+                                                       : _("Wrote %d training and %d validation samples to %s"),
+                                           r->training, r->validation, self->out_dir);
   set_status (self, text);
   tsu_image_prep prep;
   tsu_folder_dataset_dialog_get_prep (self, &prep);
@@ -329,7 +334,7 @@ on_writer_busy (TsuFolderDatasetDialog *self)
     return;
   self->cancelling = FALSE;
   stop_progress (self);
-  set_status (self, "Cancelled: the output folder is as it was");
+  set_status (self, _("Cancelled: the output folder is as it was"));
 }
 
 void
@@ -346,7 +351,7 @@ tsu_folder_dataset_dialog_create (TsuFolderDatasetDialog *self)
   tsu_worker_run (self->writer, tsu_folder_job_run, tsu_folder_job_ref (self->job),
                   (GDestroyNotify) tsu_folder_job_unref, tsu_folder_job_report_free);
   self->progress_timer = g_timeout_add (100, show_progress, self);
-  set_status (self, "Writing the dataset…");
+  set_status (self, _("Writing the dataset…"));
   update_buttons (self);
 }
 
@@ -356,7 +361,7 @@ tsu_folder_dataset_dialog_cancel (TsuFolderDatasetDialog *self)
   if (!tsu_worker_get_busy (self->writer))
     return;
   self->cancelling = TRUE;
-  set_status (self, "Cancelling…");
+  set_status (self, _("Cancelling…"));
   tsu_worker_cancel (self->writer);
 }
 
@@ -420,21 +425,22 @@ build_fields (TsuFolderDatasetDialog *self)
 
   gtk_grid_set_row_spacing (grid, 6);
   gtk_grid_set_column_spacing (grid, 8);
-  self->folder_button = gtk_button_new_with_label ("Choose…");
+  self->folder_button = gtk_button_new_with_label (_("Choose…"));
   gtk_widget_set_hexpand (self->folder_button, TRUE);
-  self->out_button = gtk_button_new_with_label ("Choose…");
+  self->out_button = gtk_button_new_with_label (_("Choose…"));
   self->width = spin (1, 4096, 1, 32, 0);
   self->height = spin (1, 4096, 1, 32, 0);
-  self->fit = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (fit_labels));
+  const char *fits[] = { _(fit_labels[0]), _(fit_labels[1]), _(fit_labels[2]), NULL };
+  self->fit = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (fits));
   gtk_drop_down_set_selected (self->fit, TSU_FIT_CROP);
-  self->grayscale = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic ("_Grayscale"));
+  self->grayscale = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Grayscale")));
   self->validation = spin (0, 0.9, 0.05, 0.2, 2);
   self->seed = spin (1, 1000000, 1, 1, 0);
-  gtk_widget_set_tooltip_text (self->folder_button, "One subfolder of pictures (PNG, JPEG, BMP) per class");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit), "How pictures of another shape are fitted to the size");
+  gtk_widget_set_tooltip_text (self->folder_button, _("One subfolder of pictures (PNG, JPEG, BMP) per class"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit), _("How pictures of another shape are fitted to the size"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->validation),
-                               "The fraction of each class held out for validation; 0 holds out none");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->seed), "Which pictures are held out: the same seed, the same split");
+                               _("The fraction of each class held out for validation; 0 holds out none"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->seed), _("Which pictures are held out: the same seed, the same split"));
 
   GtkWidget *size = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_box_append (GTK_BOX (size), GTK_WIDGET (self->width));
@@ -444,16 +450,16 @@ build_fields (TsuFolderDatasetDialog *self)
   gtk_box_append (GTK_BOX (size), GTK_WIDGET (self->grayscale));
   GtkWidget *split = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_box_append (GTK_BOX (split), GTK_WIDGET (self->validation));
-  gtk_box_append (GTK_BOX (split), field_label ("seed"));
+  gtk_box_append (GTK_BOX (split), field_label (_("seed")));
   gtk_box_append (GTK_BOX (split), GTK_WIDGET (self->seed));
 
-  gtk_grid_attach (grid, field_label ("Pictures"), 0, 0, 1, 1);
+  gtk_grid_attach (grid, field_label (_("Pictures")), 0, 0, 1, 1);
   gtk_grid_attach (grid, self->folder_button, 1, 0, 1, 1);
-  gtk_grid_attach (grid, field_label ("Size"), 0, 1, 1, 1);
+  gtk_grid_attach (grid, field_label (_("Size")), 0, 1, 1, 1);
   gtk_grid_attach (grid, size, 1, 1, 1, 1);
-  gtk_grid_attach (grid, field_label ("Validation"), 0, 2, 1, 1);
+  gtk_grid_attach (grid, field_label (_("Validation")), 0, 2, 1, 1);
   gtk_grid_attach (grid, split, 1, 2, 1, 1);
-  gtk_grid_attach (grid, field_label ("Write to"), 0, 3, 1, 1);
+  gtk_grid_attach (grid, field_label (_("Write to")), 0, 3, 1, 1);
   gtk_grid_attach (grid, self->out_button, 1, 3, 1, 1);
 
   g_signal_connect_swapped (self->folder_button, "clicked", G_CALLBACK (on_choose_folder), self);
@@ -473,7 +479,7 @@ tsu_folder_dataset_dialog_init (TsuFolderDatasetDialog *self)
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
 
-  gtk_window_set_title (GTK_WINDOW (self), "Create dataset from folder");
+  gtk_window_set_title (GTK_WINDOW (self), _("Create dataset from folder"));
   gtk_window_set_default_size (GTK_WINDOW (self), 640, 620);
   gtk_widget_set_margin_start (box, 16);
   gtk_widget_set_margin_end (box, 16);
@@ -488,14 +494,14 @@ tsu_folder_dataset_dialog_init (TsuFolderDatasetDialog *self)
   gtk_widget_add_css_class (scrolled, "card");
   gtk_box_append (GTK_BOX (box), scrolled);
 
-  self->status = GTK_LABEL (left_label ("Choose a folder with one folder of pictures per class.", "dim-label"));
+  self->status = GTK_LABEL (left_label (_("Choose a folder with one folder of pictures per class."), "dim-label"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_progress_bar_set_show_text (self->progress, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
 
-  self->cancel_button = gtk_button_new_with_mnemonic ("_Close");
-  self->create_button = gtk_button_new_with_mnemonic ("C_reate");
+  self->cancel_button = gtk_button_new_with_mnemonic (_("_Close"));
+  self->create_button = gtk_button_new_with_mnemonic (_("C_reate"));
   gtk_widget_add_css_class (self->create_button, "suggested-action");
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (buttons), self->cancel_button);

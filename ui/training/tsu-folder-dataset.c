@@ -2,6 +2,7 @@
  * dataset made from a folder of class folders (docs/datasets.md). */
 #include "tsu-folder-dataset.h"
 #include "tsu-dataset-check.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
@@ -178,7 +179,7 @@ tsu_folder_job_run (gpointer       data,
     {
       g_set_error_literal (error, G_IO_ERROR,
                            status == TSU_E_STOPPED ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
-                           tsu_diag_message (&diag, "the dataset could not be created"));
+                           tsu_diag_message (&diag, _("the dataset could not be created")));
       tsu_folder_job_report_free (report);
       report = NULL;
     }

@@ -1,5 +1,6 @@
 /* tsu-predict-files.c — a run's top classes for pictures (see the header). */
 #include "tsu-predict-files.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
@@ -144,7 +145,7 @@ tsu_predictions_run (const char * const *run_and_paths,
         {
           TsuPrediction *item = g_new0 (TsuPrediction, 1);
           item->path = g_strdup (paths[i]);
-          item->error = g_strdup (tsu_diag_message (&one, "cannot predict"));
+          item->error = g_strdup (tsu_diag_message (&one, _("cannot predict")));
           g_ptr_array_add (out->items, item);
         }
       tsu_diag_free (&one);

@@ -1,6 +1,7 @@
 /* tsu-predict-view.c — prediction cards for pictures of one's own. */
 #include "tsu-predict-view.h"
 #include "tsu-dataset-check.h"
+#include "tsu-i18n.h"
 #include "tsu-worker.h"
 
 struct _TsuPredictView
@@ -103,8 +104,9 @@ show_predictions (TsuPredictView *self)
   if (!r)
     return;
   g_autofree char *run = g_path_get_basename (r->run_dir);
-  g_autofree char *title = g_strdup_printf ("Predictions of run %s for %u picture%s", run, r->items->len,
-                                            r->items->len == 1 ? "" : "s");
+  g_autofree char *title = g_strdup_printf (ngettext_ ("Predictions of run %s for %u picture",
+                                                       "Predictions of run %s for %u pictures", r->items->len),
+                                            run, r->items->len);
   gtk_label_set_text (self->title, title);
   for (guint i = 0; i < r->items->len; i++)
     gtk_flow_box_append (GTK_FLOW_BOX (self->flow),
@@ -154,7 +156,7 @@ tsu_predict_view_predict (TsuPredictView     *self,
     job[i + 1] = g_strdup (paths[i]);
   tsu_worker_run (self->worker, run_job, job, (GDestroyNotify) g_strfreev,
                   (GDestroyNotify) tsu_predictions_free);
-  gtk_label_set_text (self->title, "Predicting…");
+  gtk_label_set_text (self->title, _("Predicting…"));
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
   set_busy (self, TRUE);
 }
@@ -243,7 +245,7 @@ tsu_predict_view_init (TsuPredictView *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
   self->spinner = GTK_SPINNER (gtk_spinner_new ());
   gtk_widget_add_css_class (close, "flat");
-  gtk_widget_set_tooltip_text (close, "Hide the predictions");
+  gtk_widget_set_tooltip_text (close, _("Hide the predictions"));
   g_signal_connect_swapped (close, "clicked", G_CALLBACK (on_close), self);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->title));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->spinner));
