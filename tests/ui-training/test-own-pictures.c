@@ -290,6 +290,9 @@ test_folder_dialog (void)
   const TsuDatasetReport *report = tsu_dataset_view_get_report (view);
   g_assert_cmpuint (report->problems->len, >, 0); /* the Input takes another shape */
   save_screenshot (GTK_WIDGET (window), "data-own-pictures-offer.png");
+  /* Another dataset edit keeps the offer; the click applies it. */
+  tsu_dataset_view_set_project (view, owner.project);
+  g_assert_cmpstr (tsu_dataset_view_get_input_offer (view), ==, "x");
   tsu_dataset_view_apply_input_offer (view);
   g_assert_cmpint (owner.shape_edits, ==, 1);
   g_assert_null (tsu_dataset_view_get_input_offer (view));

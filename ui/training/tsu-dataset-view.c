@@ -93,7 +93,7 @@ draw_histogram (GtkDrawingArea *area,
     {
       gint64 count = g_array_index (h->counts, gint64, i);
       double bh = (height - label_h - count_h - 2) * ((double) count / max);
-      char buf[32];
+      char buf[128];
       int tw, th;
 
       cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.85);
@@ -111,8 +111,13 @@ draw_histogram (GtkDrawingArea *area,
       if (slot >= 12)
         {
           /* A name where it fits, else its number. */
-          if (h->names && i < g_strv_length (h->names) && slot >= 40)
-            g_snprintf (buf, sizeof buf, "%.*s", (int) (slot / 6), h->names[i]);
+          if (h->names && i < g_strv_length (h->names) && slot >= 40
+              && g_utf8_validate (h->names[i], -1, NULL))
+            {
+              glong chars = MIN (MIN ((glong) (slot / 6), 24), g_utf8_strlen (h->names[i], -1));
+              g_autofree char *name = g_utf8_substring (h->names[i], 0, chars);
+              g_strlcpy (buf, name, sizeof buf); /* 24 characters fit */
+            }
           else
             g_snprintf (buf, sizeof buf, "%u", i);
           pango_layout_set_text (layout, buf, -1);
@@ -157,16 +162,8 @@ make_thumbnail (const TsuDatasetSplit *split,
   const tsu_dataset *ds = split->dataset;
   tsu_shape shape = tsu_dataset_variable_shape (ds, split->image_var);
   const uint8_t *pixels = tsu_dataset_image (ds, split->image_var, index);
-  int c = shape.d[0], h = shape.d[1], w = shape.d[2];
-  gsize plane = (gsize) h * w;
-  guint8 *rgb = g_malloc (plane * 3);
   char text[64];
-
-  for (gsize i = 0; i < plane; i++)
-    for (int k = 0; k < 3; k++)
-      rgb[i * 3 + k] = pixels[(c >= 3 ? k : 0) * plane + i];
-  g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, plane * 3);
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
+  g_autoptr(GdkTexture) texture = tsu_planar_texture_new (pixels, shape.d[0], shape.d[1], shape.d[2]);
   GtkWidget *image = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
   gtk_image_set_pixel_size (GTK_IMAGE (image), 56);
   gtk_widget_add_css_class (image, "tsu-thumbnail");
@@ -564,6 +561,22 @@ offer_input_shape (TsuDatasetView       *self,
   gtk_widget_set_visible (self->offer_box, TRUE);
 }
 
+/* The offer goes once the Input has the pictures' shape, whoever set it. */
+static void
+recheck_offer (TsuDatasetView *self)
+{
+  tsu_image_prep prep = { .width = self->offer_shape.ints[2], .height = self->offer_shape.ints[1],
+                          .grayscale = self->offer_shape.ints[0] == 1 };
+  g_autofree char *node = NULL;
+  tsu_value shape;
+
+  if (self->offer_node && self->project && !tsu_folder_input_offer (self->project, &prep, &node, &shape))
+    {
+      g_clear_pointer (&self->offer_node, g_free);
+      gtk_widget_set_visible (self->offer_box, FALSE);
+    }
+}
+
 static void
 on_folder_created (TsuDatasetView       *self,
                    const char           *out_dir,
@@ -571,7 +584,8 @@ on_folder_created (TsuDatasetView       *self,
                    const tsu_image_prep *prep)
 {
   tsu_dataset_settings edited;
-  char *project_dir = self->project ? tsu_project_dir (self->project) : NULL;
+  /* Unsaved, the paths stay absolute (tsu_dataset_relative_path). */
+  char *project_dir = self->project && tsu_project_path (self->project) ? tsu_project_dir (self->project) : NULL;
 
   tsu_folder_dataset_settings (project_dir, out_dir, with_validation, &edited);
   free (project_dir);
@@ -586,7 +600,7 @@ GtkWidget *
 tsu_dataset_view_open_folder_dialog (TsuDatasetView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  char *project_dir = self->project ? tsu_project_dir (self->project) : NULL;
+  char *project_dir = self->project && tsu_project_path (self->project) ? tsu_project_dir (self->project) : NULL;
   GtkWidget *dialog = tsu_folder_dataset_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                      project_dir);
 
@@ -660,6 +674,7 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
     }
 
   self->project = tsu_project_dup (project);
+  recheck_offer (self);
   /* A check still running is superseded: only this one reports. */
   tsu_worker_run (self->worker, check, tsu_project_dup (project), (GDestroyNotify) tsu_project_free,
                   (GDestroyNotify) tsu_dataset_report_free);

@@ -78,6 +78,22 @@ tsu_eval_source_class_name (TsuEvalSource *source,
   return tsu_class_label (source ? (const char * const *) source->class_names : NULL, cls, buf, size);
 }
 
+GdkTexture *
+tsu_planar_texture_new (const guint8 *pixels,
+                        int           channels,
+                        int           height,
+                        int           width)
+{
+  gsize plane = (gsize) height * width;
+  guint8 *rgb = g_malloc (plane * 3);
+
+  for (gsize i = 0; i < plane; i++)
+    for (int k = 0; k < 3; k++)
+      rgb[i * 3 + k] = pixels[(channels >= 3 ? k : 0) * plane + i];
+  g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, plane * 3);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, (gsize) width * 3);
+}
+
 /* A grey or planar-RGB uint8 image as a texture. */
 static GdkTexture *
 make_thumbnail (TsuEvalSource *source,
@@ -91,14 +107,7 @@ make_thumbnail (TsuEvalSource *source,
   tsu_shape shape = tsu_dataset_variable_shape (source->dataset, source->image_var);
   if (!pixels || shape.ndim != 3)
     return NULL;
-  int c = shape.d[0], h = shape.d[1], w = shape.d[2];
-  gsize plane = (gsize) h * w;
-  guint8 *rgb = g_malloc (plane * 3);
-  for (gsize i = 0; i < plane; i++)
-    for (int k = 0; k < 3; k++)
-      rgb[i * 3 + k] = pixels[(c >= 3 ? k : 0) * plane + i];
-  g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, plane * 3);
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
+  return tsu_planar_texture_new (pixels, shape.d[0], shape.d[1], shape.d[2]);
 }
 
 static char *

@@ -28,6 +28,13 @@ const char    *tsu_eval_source_class_name (TsuEvalSource *source,
                                            gsize          size);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuEvalSource, tsu_eval_source_unref)
 
+/* A texture of 8-bit planar pixels (channels 1 or 3 planes of height x
+ * width, as datasets and tsu_image hold them). */
+GdkTexture *tsu_planar_texture_new (const guint8 *pixels,
+                                    int           channels,
+                                    int           height,
+                                    int           width);
+
 /* Fills column_view with the columns for outputs and returns the model
  * chain's filter so the caller can toggle "mistakes only". The list is in
  * the returned store (TsuEvalItem). */

@@ -3,6 +3,7 @@
 #include "tsu-training-ui.h"
 #include "tsu-folder-dataset-dialog.h"
 #include "tsu-dataset-check.h"
+#include "tsu-evaluation-table.h"
 #include "tsu-i18n.h"
 #include "tsu-worker.h"
 
@@ -75,15 +76,7 @@ tsu_folder_dataset_dialog_get_prep (TsuFolderDatasetDialog *self,
 static GtkWidget *
 picture_of (const tsu_image *img)
 {
-  gsize plane = (gsize) img->width * img->height;
-  guint8 *rgb = g_malloc (plane * 3);
-
-  for (gsize i = 0; i < plane; i++)
-    for (int k = 0; k < 3; k++)
-      rgb[i * 3 + k] = img->pixels[(img->channels >= 3 ? k : 0) * plane + i];
-  g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, plane * 3);
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (img->width, img->height, GDK_MEMORY_R8G8B8,
-                                                          bytes, (gsize) img->width * 3);
+  g_autoptr(GdkTexture) texture = tsu_planar_texture_new (img->pixels, img->channels, img->height, img->width);
   GtkWidget *image = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
   gtk_image_set_pixel_size (GTK_IMAGE (image), 64);
   gtk_widget_add_css_class (image, "tsu-thumbnail");
@@ -224,9 +217,11 @@ tsu_folder_dataset_dialog_set_folder (TsuFolderDatasetDialog *self,
   gtk_widget_set_tooltip_text (self->folder_button, folder);
   if (!self->out_dir)
     {
-      /* Beside the project: "pictures-dataset" for "pictures". */
+      /* Beside the project, or beside the pictures for a project not yet
+       * saved: "pictures-dataset" for "pictures". */
       g_autofree char *name = g_strdup_printf ("%s-dataset", base);
-      g_autofree char *out = g_build_filename (self->project_dir, name, NULL);
+      g_autofree char *parent = g_path_get_dirname (folder);
+      g_autofree char *out = g_build_filename (self->project_dir ? self->project_dir : parent, name, NULL);
       tsu_folder_dataset_dialog_set_out_dir (self, out);
     }
   refresh_preview (self);
@@ -570,6 +565,6 @@ tsu_folder_dataset_dialog_new (GtkWindow  *parent,
                                                "transient-for", parent, "modal", parent != NULL,
                                                NULL);
 
-  self->project_dir = g_strdup (project_dir ? project_dir : ".");
+  self->project_dir = g_strdup (project_dir);
   return GTK_WIDGET (self);
 }

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TsuFolderDatasetDialog, tsu_folder_dataset_dialog, TSU, FOLDER_DATASET_DIALOG,
                       GtkWindow)
 
-/* project_dir: where a new dataset folder is proposed (beside the project). */
+/* project_dir: where a new dataset folder is proposed (beside the project);
+ * NULL for a project not yet saved: beside the pictures. */
 GtkWidget *tsu_folder_dataset_dialog_new        (GtkWindow  *parent,
                                                  const char *project_dir);
 /* The folder of class folders; starts the preview. */

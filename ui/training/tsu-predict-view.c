@@ -1,6 +1,7 @@
 /* tsu-predict-view.c — prediction cards for pictures of one's own. */
 #include "tsu-predict-view.h"
 #include "tsu-dataset-check.h"
+#include "tsu-evaluation-table.h"
 #include "tsu-i18n.h"
 #include "tsu-worker.h"
 
@@ -27,14 +28,7 @@ thumbnail (const tsu_image *img)
 {
   if (!img->pixels)
     return gtk_image_new_from_icon_name ("image-missing-symbolic");
-  gsize plane = (gsize) img->width * img->height;
-  guint8 *rgb = g_malloc (plane * 3);
-  for (gsize i = 0; i < plane; i++)
-    for (int k = 0; k < 3; k++)
-      rgb[i * 3 + k] = img->pixels[(img->channels >= 3 ? k : 0) * plane + i];
-  g_autoptr(GBytes) bytes = g_bytes_new_take (rgb, plane * 3);
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (img->width, img->height, GDK_MEMORY_R8G8B8,
-                                                          bytes, (gsize) img->width * 3);
+  g_autoptr(GdkTexture) texture = tsu_planar_texture_new (img->pixels, img->channels, img->height, img->width);
   GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
   gtk_widget_set_size_request (picture, 96, 96);
   return picture;
