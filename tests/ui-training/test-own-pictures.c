@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "training-fixtures.h"
+#include "widget-fixtures.h"
 #include "tsu-confusion-view.h"
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
@@ -18,40 +19,6 @@
 #include "tsu-training-ui.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static void
-settle (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("TSU_SCREENSHOT_DIR");
-  g_autofree char *fallback = g_build_filename (g_getenv ("TSU_BUILD_DIR") ? g_getenv ("TSU_BUILD_DIR") : ".",
-                                                "tests", "ui-training", "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir ? dir : fallback, name, NULL);
-  g_autoptr(GError) error = NULL;
-  gboolean saved = FALSE;
-
-  g_mkdir_with_parents (dir ? dir : fallback, 0755);
-  for (int attempt = 0; attempt < 15 && !saved; attempt++)
-    {
-      settle (200);
-      g_clear_error (&error);
-      saved = tsu_training_save_screenshot (widget, path, &error);
-    }
-  if (!saved)
-    g_test_message ("screenshot %s not taken: %s", name, error->message);
-  g_test_message ("screenshot: %s", path);
-}
 
 static gboolean
 dialog_idle (gpointer dialog)
@@ -251,7 +218,7 @@ test_folder_dialog (void)
   g_assert_cmpint (first->height, ==, 32);
   g_assert_cmpint (first->channels, ==, 3);
   g_assert_nonnull (strstr (tsu_folder_dataset_dialog_get_status (dialog), "2 classes, 9 pictures"));
-  save_screenshot (GTK_WIDGET (dialog), "folder-dataset-dialog.png");
+  tsu_widget_screenshot (GTK_WIDGET (dialog), "folder-dataset-dialog.png");
 
   /* Written in the background; the preview is what was written. */
   guint8 *previewed = g_memdup2 (first->pixels, 3 * 32 * 32);
@@ -289,7 +256,7 @@ test_folder_dialog (void)
   g_assert_true (tsu_fixture_wait_until (data_idle, view, 60));
   const TsuDatasetReport *report = tsu_dataset_view_get_report (view);
   g_assert_cmpuint (report->problems->len, >, 0); /* the Input takes another shape */
-  save_screenshot (GTK_WIDGET (window), "data-own-pictures-offer.png");
+  tsu_widget_screenshot (GTK_WIDGET (window), "data-own-pictures-offer.png");
   /* Another dataset edit keeps the offer; the click applies it. */
   tsu_dataset_view_set_project (view, owner.project);
   g_assert_cmpstr (tsu_dataset_view_get_input_offer (view), ==, "x");
@@ -311,7 +278,7 @@ test_folder_dialog (void)
   /* The class names came with the data. */
   g_assert_nonnull (report->splits[0].class_names);
   g_assert_cmpstr (report->splits[0].class_names[1], ==, "dog");
-  save_screenshot (GTK_WIDGET (window), "data-own-pictures.png");
+  tsu_widget_screenshot (GTK_WIDGET (window), "data-own-pictures.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_object_unref (dialog);
 
@@ -551,7 +518,7 @@ test_predict_and_filter (void)
   tsu_image_predictions_clear (&cli);
   tsu_project_free (run_project);
   tsu_diag_free (&diag);
-  save_screenshot (GTK_WIDGET (window), "evaluation-predictions.png");
+  tsu_widget_screenshot (GTK_WIDGET (window), "evaluation-predictions.png");
 
   /* The matrix and the table name the classes. */
   char name[64];
@@ -575,7 +542,7 @@ test_predict_and_filter (void)
   g_assert_true (point_in_cell (confusion, label, prediction, &x, &y));
   tsu_confusion_view_click (confusion, x, y);
   g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, in_cell);
-  save_screenshot (GTK_WIDGET (window), "evaluation-cell-filter.png");
+  tsu_widget_screenshot (GTK_WIDGET (window), "evaluation-cell-filter.png");
   tsu_confusion_view_click (confusion, x, y);
   g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, total);
   /* With mistakes only: the cell's samples that are mistakes. */
