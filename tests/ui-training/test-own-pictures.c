@@ -554,6 +554,33 @@ test_predict_and_filter (void)
   tsu_confusion_view_select (confusion, -1, -1);
   g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, total);
 
+  /* Picture files dropped on the page are predicted the same way. */
+  GtkDropTarget *drop = NULL;
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !drop; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (c))
+        drop = GTK_DROP_TARGET (c);
+    }
+  g_assert_nonnull (drop);
+  g_autofree char *square0 = g_build_filename (new_dir, "square", "square-00.jpg", NULL);
+  g_autofree char *square1 = g_build_filename (new_dir, "square", "square-01.jpg", NULL);
+  GFile *files[2] = { g_file_new_for_path (square0), g_file_new_for_path (square1) };
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, 2));
+  g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_object_unref (files[0]);
+  g_object_unref (files[1]);
+  g_assert_true (accepted);
+  g_assert_true (tsu_fixture_wait_until (predict_idle, predict, 60));
+  r = tsu_predict_view_get_predictions (predict);
+  g_assert_cmpuint (r->items->len, ==, 2);
+  g_assert_cmpstr (((TsuPrediction *) g_ptr_array_index (r->items, 1))->path, ==, square1);
+
   gtk_window_destroy (window);
   tsu_project_free (project);
   tsu_fixture_remove_tree (root);
