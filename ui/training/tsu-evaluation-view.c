@@ -639,8 +639,9 @@ on_files_dropped (GtkDropTarget     *target,
 {
   GdkFileList *list = g_value_get_boxed (value);
   g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GSList) dropped = list ? gdk_file_list_get_files (list) : NULL; /* the list is ours */
 
-  for (GSList *l = list ? gdk_file_list_get_files (list) : NULL; l; l = l->next)
+  for (GSList *l = dropped; l; l = l->next)
     g_list_store_append (files, l->data);
   predict_gfiles (self, G_LIST_MODEL (files));
   return g_list_model_get_n_items (G_LIST_MODEL (files)) > 0;
