@@ -61,4 +61,22 @@ rc=0
 "$cli" dataset create "$work/pics" --size 32 --out "$work/d3" 2> "$work/err" || rc=$?
 [ "$rc" -eq 2 ] || fail "--size 32: status $rc, expected 2 (usage)"
 grep -q -- "--size expects WxH" "$work/err" || fail "--size message"
+
+# Ctrl+C while writing: status 1, "stopped, nothing written", and no DIR
+# nor anything beside it. At 1024x1024 the pictures take long enough to
+# interrupt after the first progress line (9 of 91).
+rmdir "$work/pics/zz-empty"
+before=$(ls "$work")
+"$cli" dataset create "$work/pics" --size 1024x1024 --out "$work/big" 2> "$work/big.err" &
+pid=$!
+i=0
+while ! grep -q "pictures" "$work/big.err" && [ "$i" -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 1 ] || fail "interrupted: status $rc, expected 1: $(cat "$work/big.err")"
+grep -q "big: stopped, nothing written" "$work/big.err" || fail "interrupt message: $(cat "$work/big.err")"
+[ ! -e "$work/big" ] || fail "an interrupted dataset create left $work/big"
+after=$(ls "$work" | grep -v '^big.err$')
+[ "$before" = "$after" ] || fail "left beside it: $after"
 echo ok
