@@ -288,6 +288,12 @@ test_folder_dialog (void)
   g_object_ref (dialog);
   g_autofree char *cancelled = g_build_filename (root, "cancelled", NULL);
   tsu_folder_dataset_dialog_set_out_dir (dialog, cancelled);
+  /* A folder without class folders: the engine's message, nothing to create. */
+  g_autofree char *flat = g_build_filename (pics, "cat", NULL);
+  tsu_folder_dataset_dialog_set_folder (dialog, flat);
+  g_assert_true (tsu_fixture_wait_until (dialog_idle, dialog, 60));
+  g_assert_null (tsu_folder_dataset_dialog_get_preview (dialog));
+  g_assert_nonnull (strstr (tsu_folder_dataset_dialog_get_status (dialog), "cat: no class folders"));
   tsu_folder_dataset_dialog_set_folder (dialog, pics);
   g_assert_true (tsu_fixture_wait_until (dialog_idle, dialog, 60));
   tsu_folder_dataset_dialog_create (dialog);
