@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "training-fixtures.h"
-#include "widget-fixtures.h"
+#include "page-helpers.h"
 #include "tsu-confusion-view.h"
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
@@ -218,7 +218,7 @@ test_folder_dialog (void)
   g_assert_cmpint (first->height, ==, 32);
   g_assert_cmpint (first->channels, ==, 3);
   g_assert_nonnull (strstr (tsu_folder_dataset_dialog_get_status (dialog), "2 classes, 9 pictures"));
-  tsu_widget_screenshot (GTK_WIDGET (dialog), "folder-dataset-dialog.png");
+  save_screenshot (GTK_WIDGET (dialog), "folder-dataset-dialog.png");
 
   /* Written in the background; the preview is what was written. */
   guint8 *previewed = g_memdup2 (first->pixels, 3 * 32 * 32);
@@ -256,7 +256,7 @@ test_folder_dialog (void)
   g_assert_true (tsu_fixture_wait_until (data_idle, view, 60));
   const TsuDatasetReport *report = tsu_dataset_view_get_report (view);
   g_assert_cmpuint (report->problems->len, >, 0); /* the Input takes another shape */
-  tsu_widget_screenshot (GTK_WIDGET (window), "data-own-pictures-offer.png");
+  save_screenshot (GTK_WIDGET (window), "data-own-pictures-offer.png");
   /* Another dataset edit keeps the offer; the click applies it. */
   tsu_dataset_view_set_project (view, owner.project);
   g_assert_cmpstr (tsu_dataset_view_get_input_offer (view), ==, "x");
@@ -278,7 +278,7 @@ test_folder_dialog (void)
   /* The class names came with the data. */
   g_assert_nonnull (report->splits[0].class_names);
   g_assert_cmpstr (report->splits[0].class_names[1], ==, "dog");
-  tsu_widget_screenshot (GTK_WIDGET (window), "data-own-pictures.png");
+  save_screenshot (GTK_WIDGET (window), "data-own-pictures.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_object_unref (dialog);
 
@@ -524,7 +524,7 @@ test_predict_and_filter (void)
   tsu_image_predictions_clear (&cli);
   tsu_project_free (run_project);
   tsu_diag_free (&diag);
-  tsu_widget_screenshot (GTK_WIDGET (window), "evaluation-predictions.png");
+  save_screenshot (GTK_WIDGET (window), "evaluation-predictions.png");
 
   /* The matrix and the table name the classes. */
   char name[64];
@@ -548,7 +548,7 @@ test_predict_and_filter (void)
   g_assert_true (point_in_cell (confusion, label, prediction, &x, &y));
   tsu_confusion_view_click (confusion, x, y);
   g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, in_cell);
-  tsu_widget_screenshot (GTK_WIDGET (window), "evaluation-cell-filter.png");
+  save_screenshot (GTK_WIDGET (window), "evaluation-cell-filter.png");
   tsu_confusion_view_click (confusion, x, y);
   g_assert_cmpuint (tsu_evaluation_view_get_n_shown (view), ==, total);
   /* With mistakes only: the cell's samples that are mistakes. */
