@@ -95,14 +95,14 @@ bool tsu_atomic_open(tsu_atomic_file *file, const char *path, tsu_diag *diag)
     if (stat(file->path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         int fd = open(file->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
         if (fd >= 0) return open_stream(file, fd);
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot write: %s"), strerror(errno));
         tsu_atomic_abort(file);
         return false;
     }
     file->tmp = tsu_temp_name(file->path);
     int fd = mkostemp(file->tmp, O_CLOEXEC);
     if (fd < 0) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot create a temporary file beside it: %s",
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot create a temporary file beside it: %s"),
                         strerror(errno));
         free(file->tmp);
         file->tmp = NULL;
@@ -126,7 +126,7 @@ bool tsu_atomic_failed(tsu_atomic_file *file, tsu_diag *diag)
 {
     int err = stream_error(file);
     if (!err) return false;
-    tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, "cannot write: %s", strerror(err));
+    tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, _("cannot write: %s"), strerror(err));
     return true;
 }
 
@@ -149,7 +149,7 @@ tsu_status tsu_atomic_commit(tsu_atomic_file *file, tsu_diag *diag)
     file->stream = NULL;
     if (!err && file->tmp && rename(file->tmp, file->path) != 0) err = errno;
     if (err) {
-        tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, "cannot write: %s", strerror(err));
+        tsu_diag_add_at(diag, TSU_E_IO, file->path, 0, 0, _("cannot write: %s"), strerror(err));
         tsu_atomic_abort(file);
         return TSU_E_IO;
     }

@@ -67,7 +67,7 @@ static bool find_members(const tsu_graph *g, block *b, block_set *set, tsu_diag 
     bool ok = true;
     if (!from[b->end->doc_index])
         ok = tsu_node_fail(b->end, diag, TSU_E_GRAPH, "start",
-                           "%s: the RepeatEnd is not reached from its RepeatStart", name);
+                           _("%s: the RepeatEnd is not reached from its RepeatStart"), name);
     b->members = tsu_xcalloc((size_t)n, sizeof *b->members);
     for (int i = 0; i < n && ok; i++) {
         tsu_node *node = g->order[i];
@@ -78,7 +78,7 @@ static bool find_members(const tsu_graph *g, block *b, block_set *set, tsu_diag 
             char inner[2 * TSU_ID_MAX + 16] = "";
             if (other) block_name(other, inner, sizeof inner);
             ok = tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
-                               "%s%s%s overlap or nest; blocks inside blocks are not supported",
+                               _("%s%s%s overlap or nest; blocks inside blocks are not supported"),
                                name, other ? " and " : " and the block of ", other ? inner : node->id);
             break;
         }
@@ -102,8 +102,8 @@ static bool check_readers(const tsu_graph *g, const block *b, const block_set *s
             tsu_node *reader = &g->nodes[i];
             if (reader == b->end || set->owner[i] == b || !reads(reader, b->members[m])) continue;
             ok = tsu_node_fail(reader, diag, TSU_E_GRAPH, NULL,
-                               "reads %s, which is inside %s, from outside it; only the "
-                               "block's RepeatEnd may read its nodes",
+                               _("reads %s, which is inside %s, from outside it; only the "
+                                 "block's RepeatEnd may read its nodes"),
                                b->members[m]->id, name);
         }
     return ok;
@@ -117,7 +117,7 @@ static bool check_shape(block *b, tsu_diag *diag)
     block_name(b, name, sizeof name);
     tsu_shape_format_list(&b->end->shape, out, sizeof out);
     tsu_shape_format_list(&b->start->shape, in, sizeof in);
-    return tsu_node_fail(b->end, diag, TSU_E_SHAPE, NULL, "%s: output %s differs from its input %s",
+    return tsu_node_fail(b->end, diag, TSU_E_SHAPE, NULL, _("%s: output %s differs from its input %s"),
                          name, out, in);
 }
 
@@ -130,7 +130,7 @@ static void pair_ends(tsu_graph *g, block_set *set, tsu_diag *diag)
         const char *id = tsu_node_param(end, "start")->string;
         tsu_node *start = (tsu_node *)tsu_graph_find(g, id);
         if (!start || start->kind != &tsu_kind_repeat_start) {
-            tsu_node_fail(end, diag, TSU_E_PARAM, "start", "start \"%s\" names no RepeatStart", id);
+            tsu_node_fail(end, diag, TSU_E_PARAM, "start", _("start \"%s\" names no RepeatStart"), id);
             continue;
         }
         if (!start->valid) continue; /* its own error is reported */
@@ -138,7 +138,7 @@ static void pair_ends(tsu_graph *g, block_set *set, tsu_diag *diag)
         for (int b = 0; b < set->n_blocks; b++) taken |= set->blocks[b].start == start;
         if (taken) {
             tsu_node_fail(end, diag, TSU_E_PARAM, "start",
-                          "RepeatStart %s already has a RepeatEnd; each block has one", id);
+                          _("RepeatStart %s already has a RepeatEnd; each block has one"), id);
             continue;
         }
         set->blocks[set->n_blocks++] = (block){.start = start, .end = end,
@@ -151,7 +151,7 @@ static void pair_ends(tsu_graph *g, block_set *set, tsu_diag *diag)
         for (int b = 0; b < set->n_blocks; b++) paired |= set->blocks[b].start == start;
         if (!paired)
             tsu_node_fail(start, diag, TSU_E_GRAPH, NULL,
-                          "RepeatStart %s has no RepeatEnd whose \"start\" names it", start->id);
+                          _("RepeatStart %s has no RepeatEnd whose \"start\" names it"), start->id);
     }
 }
 
@@ -264,7 +264,7 @@ void tsu_graph_blocks(tsu_graph *g, tsu_diag *diag)
         if (!tsu_size_mul((size_t)bl->n_members, (size_t)(bl->times - 1), &copies) ||
             !tsu_size_add(total, copies, &total) || total > TSU_UNROLLED_MAX)
             ok = tsu_node_fail(bl->start, diag, TSU_E_PARAM, "times",
-                               "unrolled, the network would have more than %d nodes",
+                               _("unrolled, the network would have more than %d nodes"),
                                TSU_UNROLLED_MAX);
     }
     bool valid = ok;

@@ -90,15 +90,15 @@ static int edited_node(const tsu_project *project, const char *id, tsu_diag *dia
 {
     int index = id ? tsu_project_node_find(project, id) : -1;
     if (index < 0 || !node_at(project, index))
-        tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL, "no node is called \"%s\"", id ? id : "");
+        tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL, _("no node is called \"%s\""), id ? id : "");
     return node_at(project, index) ? index : -1;
 }
 
 static tsu_status invalid_id(tsu_diag *diag, const char *id)
 {
     return tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL,
-                        "id \"%s\" is not a valid name (letters, digits and _, not starting "
-                        "with a digit, at most %d characters)",
+                        _("id \"%s\" is not a valid name (letters, digits and _, not starting "
+                          "with a digit, at most %d characters)"),
                         id ? id : "", TSU_ID_MAX - 1);
 }
 
@@ -121,7 +121,7 @@ tsu_status tsu_project_check_id(const tsu_project *project, const char *old_id,
 {
     if (!tsu_id_valid(new_id)) return invalid_id(diag, new_id);
     if ((!old_id || strcmp(old_id, new_id) != 0) && tsu_project_node_find(project, new_id) >= 0)
-        return tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL, "another node is already called \"%s\"",
+        return tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL, _("another node is already called \"%s\""),
                             new_id);
     return TSU_OK;
 }
@@ -284,7 +284,7 @@ tsu_status tsu_project_add_node(tsu_project *project, const char *id, const char
     tsu_status st = tsu_project_check_id(project, NULL, id, diag);
     if (st != TSU_OK) return st;
     if (!type || !*type)
-        return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, "a node needs a layer type");
+        return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, _("a node needs a layer type"));
     struct json_object *node = json_object_new_object();
     json_object_object_add(node, "id", json_object_new_string(id));
     json_object_object_add(node, "type", json_object_new_string(type));
@@ -437,7 +437,7 @@ tsu_status tsu_project_remove_node_input(tsu_project *project, const char *id, i
     int index = edited_node(project, id, diag);
     if (index < 0) return TSU_E_GRAPH;
     if (slot < 0 || slot >= tsu_project_node_input_count(project, index))
-        return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, "has no input %d", slot + 1);
+        return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, _("has no input %d"), slot + 1);
     struct json_object *inputs = inputs_copy(project, index);
     json_object_array_del_idx(inputs, (size_t)slot, 1);
     if (json_object_array_length(inputs) == 0) {
@@ -486,11 +486,11 @@ tsu_status tsu_project_set_node_param(tsu_project *project, const char *id, cons
     const char *type = tsu_project_node_type(project, index);
     const tsu_layer_kind *kind = type ? tsu_layer_kind_find(type) : NULL;
     if (!kind)
-        return tsu_diag_add(diag, TSU_E_PARAM, id, name, "unknown layer type \"%s\"",
+        return tsu_diag_add(diag, TSU_E_PARAM, id, name, _("unknown layer type \"%s\""),
                             type ? type : "");
     const tsu_param_desc *desc = tsu_layer_kind_param_find(kind, name);
     if (!desc)
-        return tsu_diag_add(diag, TSU_E_PARAM, id, name, "%s has no parameter \"%s\"",
+        return tsu_diag_add(diag, TSU_E_PARAM, id, name, _("%s has no parameter \"%s\""),
                             kind->name, name);
     struct json_object *json = value ? value_to_json(desc, value) : NULL;
     if (json && !check_value(id, desc, json, diag)) {
@@ -524,7 +524,7 @@ tsu_status tsu_project_set_node_position(tsu_project *project, const char *id, d
     if (index < 0) return TSU_E_GRAPH;
     if (!(fabs(x) < 1e9 && fabs(y) < 1e9))
         return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL,
-                            "a position is two numbers of magnitude below 1e9, got [%g, %g]", x, y);
+                            _("a position is two numbers of magnitude below 1e9, got [%g, %g]"), x, y);
     struct json_object *position = json_object_new_array();
     json_object_array_add(position, json_object_new_int((int)lround(x)));
     json_object_array_add(position, json_object_new_int((int)lround(y)));

@@ -45,12 +45,12 @@ static void read_identity(tsu_node *node, struct json_object *obj, tsu_diag *dia
     struct json_object *id = member(obj, "id");
     if (!id || !json_object_is_type(id, json_type_string)) {
         node->id = tsu_xstrdup(where);
-        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "node has no \"id\" string");
+        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("node has no \"id\" string"));
     } else if (!tsu_id_valid(json_object_get_string(id))) {
         node->id = tsu_xstrdup(where);
         tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
-                      "id \"%s\" is not a valid name (letters, digits and _, not starting "
-                      "with a digit, at most %d characters)",
+                      _("id \"%s\" is not a valid name (letters, digits and _, not starting "
+                        "with a digit, at most %d characters)"),
                       json_object_get_string(id), TSU_ID_MAX - 1);
     } else {
         node->id = tsu_xstrdup(json_object_get_string(id));
@@ -58,7 +58,7 @@ static void read_identity(tsu_node *node, struct json_object *obj, tsu_diag *dia
     struct json_object *type = member(obj, "type");
     if (!type || !json_object_is_type(type, json_type_string)) {
         node->type = tsu_xstrdup("");
-        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "node has no \"type\" string");
+        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("node has no \"type\" string"));
         return;
     }
     node->type = tsu_xstrdup(json_object_get_string(type));
@@ -67,9 +67,9 @@ static void read_identity(tsu_node *node, struct json_object *obj, tsu_diag *dia
         const char *near = tsu_layer_kind_suggest(node->type);
         if (near)
             tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
-                          "unknown layer type \"%s\" (did you mean \"%s\"?)", node->type, near);
+                          _("unknown layer type \"%s\" (did you mean \"%s\"?)"), node->type, near);
         else
-            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "unknown layer type \"%s\"",
+            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("unknown layer type \"%s\""),
                           node->type);
     }
 }
@@ -79,7 +79,7 @@ static void read_input_ids(tsu_node *node, struct json_object *obj, tsu_diag *di
     struct json_object *inputs = member(obj, "inputs");
     if (!inputs) return;
     if (!json_object_is_type(inputs, json_type_array)) {
-        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "\"inputs\" must be a list of node ids");
+        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("\"inputs\" must be a list of node ids"));
         return;
     }
     int n = (int)json_object_array_length(inputs);
@@ -88,7 +88,7 @@ static void read_input_ids(tsu_node *node, struct json_object *obj, tsu_diag *di
     for (int i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(inputs, (size_t)i);
         if (!json_object_is_type(e, json_type_string)) {
-            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "inputs[%d] must be a node id string",
+            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("inputs[%d] must be a node id string"),
                           i);
             continue;
         }
@@ -102,15 +102,15 @@ static void check_input_count(tsu_node *node, tsu_diag *diag)
     int n = node->n_inputs;
     if (k->max_inputs == k->min_inputs && n != k->min_inputs) {
         if (k->min_inputs == 0)
-            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "%s takes no inputs, got %d", k->name, n);
+            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes no inputs, got %d"), k->name, n);
         else
-            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "%s takes %d input%s, got %d", k->name,
+            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes %d input%s, got %d"), k->name,
                           k->min_inputs, k->min_inputs == 1 ? "" : "s", n);
     } else if (n < k->min_inputs) {
-        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "%s takes at least %d inputs, got %d",
+        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes at least %d inputs, got %d"),
                       k->name, k->min_inputs, n);
     } else if (k->max_inputs >= 0 && n > k->max_inputs) {
-        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "%s takes at most %d inputs, got %d",
+        tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes at most %d inputs, got %d"),
                       k->name, k->max_inputs, n);
     }
 }
@@ -129,10 +129,10 @@ static void resolve_inputs(tsu_graph *g, tsu_diag *diag)
         for (int j = 0; j < node->n_inputs; j++) {
             node->inputs[j] = find_by_id(g, node->input_ids[j], g->n_nodes);
             if (!node->inputs[j])
-                tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "input \"%s\" names no node",
+                tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("input \"%s\" names no node"),
                               node->input_ids[j]);
             else if (node->inputs[j] == node)
-                tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "node lists itself as an input");
+                tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("node lists itself as an input"));
         }
     }
 }
@@ -143,7 +143,7 @@ static void check_duplicate_ids(tsu_graph *g, tsu_diag *diag)
         tsu_node *first = find_by_id(g, g->nodes[i].id, i);
         if (first)
             tsu_node_fail(&g->nodes[i], diag, TSU_E_GRAPH, NULL,
-                          "duplicate id: network.nodes[%d] and network.nodes[%d] are both \"%s\"",
+                          _("duplicate id: network.nodes[%d] and network.nodes[%d] are both \"%s\""),
                           first->doc_index, i, g->nodes[i].id);
     }
 }
@@ -179,7 +179,7 @@ static void report_cycle(tsu_graph *g, const bool *ordered, tsu_diag *diag)
         if (used < sizeof text)
             snprintf(text + used, sizeof text - used, " -> %s", path[from]->id);
         for (int i = from; i < len; i++) path[i]->valid = false;
-        tsu_diag_add(diag, TSU_E_GRAPH, cur->id, NULL, "the graph has a cycle: %s", text);
+        tsu_diag_add(diag, TSU_E_GRAPH, cur->id, NULL, _("the graph has a cycle: %s"), text);
     }
     free(seen_at);
     free(path);
@@ -241,7 +241,7 @@ static bool check_sizes(tsu_node *node, tsu_diag *diag)
         if (tsu_shape_size(&t->shape) <= TSU_MAX_ELEMENTS) continue;
         tsu_shape_format_list(&t->shape, text, sizeof text);
         return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                             "parameter %s of shape %s has more than %d values", t->name, text,
+                             _("parameter %s of shape %s has more than %d values"), t->name, text,
                              TSU_MAX_ELEMENTS);
     }
     return true;
@@ -278,7 +278,7 @@ tsu_graph *tsu_graph_build(const tsu_project *project, tsu_diag *diag)
             snprintf(id, sizeof id, "network.nodes[%d]", i);
             node->id = tsu_xstrdup(id);
             node->type = tsu_xstrdup("");
-            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, "a node must be a JSON object");
+            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("a node must be a JSON object"));
             continue;
         }
         read_identity(node, obj, diag);

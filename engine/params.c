@@ -65,7 +65,7 @@ static bool param_error(tsu_node *node, tsu_diag *diag, const tsu_param_desc *de
                         const char *expected, struct json_object *got)
 {
     char *text = tsu_json_to_canonical(got, -1);
-    tsu_node_fail(node, diag, TSU_E_PARAM, desc->name, "expected %s, got %s", expected, text);
+    tsu_node_fail(node, diag, TSU_E_PARAM, desc->name, _("expected %s, got %s"), expected, text);
     free(text);
     return false;
 }
@@ -162,13 +162,13 @@ static void warn_unknown_params(tsu_node *node, tsu_diag *diag, struct json_obje
         const char *near = tsu_suggest_name(key, names, n);
         if (near)
             tsu_node_fail(node, diag, TSU_E_PARAM, key,
-                          "%s has no parameter \"%s\" (did you mean \"%s\"?)", kind->name, key,
+                          _("%s has no parameter \"%s\" (did you mean \"%s\"?)"), kind->name, key,
                           near);
         else if (n)
-            tsu_node_fail(node, diag, TSU_E_PARAM, key, "%s has no parameter \"%s\"", kind->name,
+            tsu_node_fail(node, diag, TSU_E_PARAM, key, _("%s has no parameter \"%s\""), kind->name,
                           key);
         else
-            tsu_node_fail(node, diag, TSU_E_PARAM, key, "%s takes no parameters", kind->name);
+            tsu_node_fail(node, diag, TSU_E_PARAM, key, _("%s takes no parameters"), kind->name);
     }
 }
 
@@ -180,7 +180,7 @@ bool tsu_node_read_params(tsu_node *node, struct json_object *params, tsu_diag *
     node->value_strings = tsu_xcalloc((size_t)kind->n_params, sizeof *node->value_strings);
     if (params && !json_object_is_type(params, json_type_object)) {
         char *text = tsu_json_to_canonical(params, -1);
-        tsu_node_fail(node, diag, TSU_E_PARAM, NULL, "\"params\" must be an object, got %s",
+        tsu_node_fail(node, diag, TSU_E_PARAM, NULL, _("\"params\" must be an object, got %s"),
                       text);
         free(text);
         params = NULL;
@@ -197,7 +197,7 @@ bool tsu_node_read_params(tsu_node *node, struct json_object *params, tsu_diag *
                                       &node->value_strings[i]))
                 ok = false;
         } else if (desc->required) {
-            tsu_node_fail(node, diag, TSU_E_PARAM, desc->name, "required parameter is missing");
+            tsu_node_fail(node, diag, TSU_E_PARAM, desc->name, _("required parameter is missing"));
             ok = false;
         } else {
             node->values[i] = desc->def;

@@ -62,7 +62,7 @@ static bool check_header(struct json_object *root, const char *source, tsu_diag 
 {
     if (!json_object_is_type(root, json_type_object)) {
         tsu_diag_add_at(diag, TSU_E_FORMAT, source, 0, 0,
-                        "not a Tsumiki project: the top level is not a JSON object");
+                        _("not a Tsumiki project: the top level is not a JSON object"));
         return false;
     }
     struct json_object *format = NULL, *version = NULL;
@@ -70,21 +70,21 @@ static bool check_header(struct json_object *root, const char *source, tsu_diag 
         !json_object_is_type(format, json_type_string) ||
         strcmp(json_object_get_string(format), TSU_FORMAT_NAME) != 0) {
         tsu_diag_add_at(diag, TSU_E_FORMAT, source, 0, 0,
-                        "not a Tsumiki project: \"format\" must be \"%s\"", TSU_FORMAT_NAME);
+                        _("not a Tsumiki project: \"format\" must be \"%s\""), TSU_FORMAT_NAME);
         return false;
     }
     if (!json_object_object_get_ex(root, "version", &version) ||
         !json_object_is_type(version, json_type_int)) {
         tsu_diag_add_at(diag, TSU_E_FORMAT, source, 0, 0,
-                        "\"version\" must be an integer (this Tsumiki reads version %d)",
+                        _("\"version\" must be an integer (this Tsumiki reads version %d)"),
                         TSU_FORMAT_VERSION);
         return false;
     }
     int64_t v = json_object_get_int64(version);
     if (v != TSU_FORMAT_VERSION) {
         tsu_diag_add_at(diag, TSU_E_VERSION, source, 0, 0,
-                        "project format version %lld is not supported: this Tsumiki reads "
-                        "version %d%s",
+                        _("project format version %lld is not supported: this Tsumiki reads "
+                          "version %d%s"),
                         (long long)v, TSU_FORMAT_VERSION,
                         v > TSU_FORMAT_VERSION ? " (the file was written by a newer Tsumiki)" : "");
         return false;
@@ -92,13 +92,13 @@ static bool check_header(struct json_object *root, const char *source, tsu_diag 
     struct json_object *network = NULL, *nodes = NULL;
     if (json_object_object_get_ex(root, "network", &network)) {
         if (!json_object_is_type(network, json_type_object)) {
-            tsu_diag_add_at(diag, TSU_E_FORMAT, source, 0, 0, "\"network\" must be an object");
+            tsu_diag_add_at(diag, TSU_E_FORMAT, source, 0, 0, _("\"network\" must be an object"));
             return false;
         }
         if (json_object_object_get_ex(network, "nodes", &nodes) &&
             !json_object_is_type(nodes, json_type_array)) {
             tsu_diag_add_at(diag, TSU_E_FORMAT, source, 0, 0,
-                            "\"network.nodes\" must be an array of nodes");
+                            _("\"network.nodes\" must be an array of nodes"));
             return false;
         }
     }
@@ -119,7 +119,7 @@ tsu_project *tsu_project_parse(const char *text, size_t length, const char *sour
     if (!root || err != json_tokener_success) {
         int line, column;
         offset_to_line_column(text, end, &line, &column);
-        tsu_diag_add_at(diag, TSU_E_SYNTAX, source, line, column, "JSON syntax error: %s",
+        tsu_diag_add_at(diag, TSU_E_SYNTAX, source, line, column, _("JSON syntax error: %s"),
                         json_tokener_error_desc(err));
         json_object_put(root);
         return NULL;
@@ -129,7 +129,7 @@ tsu_project *tsu_project_parse(const char *text, size_t length, const char *sour
             int line, column;
             offset_to_line_column(text, i, &line, &column);
             tsu_diag_add_at(diag, TSU_E_SYNTAX, source, line, column,
-                            "JSON syntax error: unexpected text after the end of the project");
+                            _("JSON syntax error: unexpected text after the end of the project"));
             json_object_put(root);
             return NULL;
         }

@@ -5,6 +5,7 @@
 
 #include "tsumiki.h"
 #include "tsumiki-json.h"
+#include "tsu-i18n.h"
 
 #include <locale.h>
 #include <stdlib.h>

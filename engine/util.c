@@ -57,13 +57,13 @@ unsigned char *tsu_read_file(const char *path, size_t max_bytes, size_t *length,
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot open: %s"), strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot read: %s", strerror(EISDIR));
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot read: %s"), strerror(EISDIR));
         return NULL;
     }
     /* A regular file's size is known: one allocation. Anything else grows
@@ -95,10 +95,10 @@ unsigned char *tsu_read_file(const char *path, size_t max_bytes, size_t *length,
         free(data);
         if (too_large)
             tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0,
-                            "cannot read: larger than %zu bytes (not a file Tsumiki reads)",
+                            _("cannot read: larger than %zu bytes (not a file Tsumiki reads)"),
                             max_bytes);
         else
-            tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot read: %s",
+            tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot read: %s"),
                             strerror(failed ? failed : EIO));
         return NULL;
     }

@@ -73,7 +73,7 @@ static void csv_error(csv_doc *d, int line, int col, const char *fmt, ...)
     d->errors++;
     if (d->errors > CSV_MAX_ERRORS + 1) return;
     if (d->errors == CSV_MAX_ERRORS + 1) {
-        tsu_diag_add_at(d->diag, TSU_E_DATA, d->path, 0, 0, "too many errors; stopped here");
+        tsu_diag_add_at(d->diag, TSU_E_DATA, d->path, 0, 0, _("too many errors; stopped here"));
         return;
     }
     char msg[512];
@@ -134,7 +134,7 @@ static bool tokenize(csv_doc *d)
                 i++;
                 for (;;) {
                     if (i >= len) {
-                        csv_error(d, cell_line, col, "quoted cell is never closed");
+                        csv_error(d, cell_line, col, _("quoted cell is never closed"));
                         return false;
                     }
                     char c = s[i++];
@@ -150,7 +150,7 @@ static bool tokenize(csv_doc *d)
                 while (i < len && is_blank(s[i])) i++;
                 if (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
                     csv_error(d, line, (int)(i - line_start) + 1,
-                              "unexpected text after a closing quote");
+                              _("unexpected text after a closing quote"));
                     return false;
                 }
             } else {
@@ -213,7 +213,7 @@ static bool parse_header(csv_doc *d)
         var_of[k] = -1;
         if (!parse_header_cell(c->text, name, &index_of[k])) {
             csv_error(d, c->line, c->col,
-                      "bad column name \"%s\" (expected name, name__INDEX or name:label)",
+                      _("bad column name \"%s\" (expected name, name__INDEX or name:label)"),
                       c->text);
             continue;
         }
@@ -221,7 +221,7 @@ static bool parse_header(csv_doc *d)
         while (v < d->n_vars && strcmp(d->vars[v].name, name)) v++;
         if (v == d->n_vars) {
             if (v == TSU_DS_MAX_VARS) {
-                csv_error(d, c->line, c->col, "too many variables (at most %d)",
+                csv_error(d, c->line, c->col, _("too many variables (at most %d)"),
                           TSU_DS_MAX_VARS);
                 continue;
             }
@@ -230,7 +230,7 @@ static bool parse_header(csv_doc *d)
             d->vars[v].header_col = c->col;
             d->vars[v].indexed = index_of[k] >= 0;
         } else if (d->vars[v].indexed != (index_of[k] >= 0) || !d->vars[v].indexed) {
-            csv_error(d, c->line, c->col, "column \"%s\" repeats variable \"%s\"", c->text,
+            csv_error(d, c->line, c->col, _("column \"%s\" repeats variable \"%s\""), c->text,
                       name);
             continue;
         }
@@ -249,7 +249,7 @@ static bool parse_header(csv_doc *d)
         int e = var->indexed ? index_of[k] : 0;
         const csv_cell *c = &d->cells[h->first + k];
         if (var->cols[e] >= 0)
-            csv_error(d, c->line, c->col, "column \"%s\" appears twice", c->text);
+            csv_error(d, c->line, c->col, _("column \"%s\" appears twice"), c->text);
         var->cols[e] = k;
     }
     for (int v = 0; v < d->n_vars; v++) {
@@ -257,8 +257,8 @@ static bool parse_header(csv_doc *d)
         for (int e = 0; e < var->n_cols; e++)
             if (var->cols[e] < 0) {
                 csv_error(d, h->line, var->header_col,
-                          "variable \"%s\" has no column %s__%d (its columns must be "
-                          "%s__0 to %s__%d)", var->name, var->name, e, var->name,
+                          _("variable \"%s\" has no column %s__%d (its columns must be "
+                            "%s__0 to %s__%d)"), var->name, var->name, e, var->name,
                           var->name, var->n_cols - 1);
                 break;
             }
@@ -356,17 +356,17 @@ static bool load_numeric(csv_doc *d, csv_var *var, tsu_dataset *ds)
             cell_kind kind = parse_number(c->text, &v);
             const char *name = column_name(d, var->cols[e]);
             if (kind == CELL_TEXT && !*c->text)
-                csv_error(d, c->line, c->col, "column \"%s\": empty cell", name);
+                csv_error(d, c->line, c->col, _("column \"%s\": empty cell"), name);
             else if (kind == CELL_TEXT)
-                csv_error(d, c->line, c->col, "column \"%s\": not a number: \"%s\"", name,
+                csv_error(d, c->line, c->col, _("column \"%s\": not a number: \"%s\""), name,
                           c->text);
             else if (kind == CELL_NONFINITE)
                 csv_error(d, c->line, c->col,
-                          "column \"%s\": \"%s\" is not finite: data must be finite numbers",
+                          _("column \"%s\": \"%s\" is not finite: data must be finite numbers"),
                           name, c->text);
             else if (kind == CELL_TOO_LARGE)
                 csv_error(d, c->line, c->col,
-                          "column \"%s\": %s is beyond the range of 32-bit floats", name,
+                          _("column \"%s\": %s is beyond the range of 32-bit floats"), name,
                           c->text);
             if (kind != CELL_NUMBER) continue;
             if (v != floor(v) || v < 0 || v >= CSV_MAX_INDEX) integral = false;
@@ -401,20 +401,20 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
     for (int i = 0; i < ds->n && d->errors <= CSV_MAX_ERRORS; i++) {
         const csv_cell *c = cell_at(d, 1 + tsu_ds_source(ds, i), var->cols[0]);
         if (!*c->text) {
-            csv_error(d, c->line, c->col, "column \"%s\": empty cell, expected an image path",
+            csv_error(d, c->line, c->col, _("column \"%s\": empty cell, expected an image path"),
                       column_name(d, var->cols[0]));
             continue;
         }
         double ignored;
         if (parse_number(c->text, &ignored) != CELL_TEXT || !looks_like_image(c->text)) {
-            csv_error(d, c->line, c->col, "column \"%s\": expected an image path, got \"%s\"",
+            csv_error(d, c->line, c->col, _("column \"%s\": expected an image path, got \"%s\""),
                       column_name(d, var->cols[0]), c->text);
             continue;
         }
         if (has_suffix(c->text, ".csv") || has_suffix(c->text, ".npy")) {
             csv_error(d, c->line, c->col,
-                      "\"%s\": cells naming data files are not supported; spread the "
-                      "values over columns %s__0, %s__1, ...", c->text, var->name, var->name);
+                      _("\"%s\": cells naming data files are not supported; spread the "
+                        "values over columns %s__0, %s__1, ..."), c->text, var->name, var->name);
             continue;
         }
         char *path = tsu_ds_path_join(d->dir, c->text);
@@ -423,10 +423,10 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
         if (!tsu_image_read(path, &img, why, sizeof why)) {
             struct stat st;
             if (stat(path, &st) != 0)
-                csv_error(d, c->line, c->col, "image file not found: \"%s\" (looked at %s)",
+                csv_error(d, c->line, c->col, _("image file not found: \"%s\" (looked at %s)"),
                           c->text, path);
             else
-                csv_error(d, c->line, c->col, "cannot read image \"%s\": %s", c->text, why);
+                csv_error(d, c->line, c->col, _("cannot read image \"%s\": %s"), c->text, why);
             free(path);
             continue;
         }
@@ -444,8 +444,8 @@ static bool load_images(csv_doc *d, csv_var *var, tsu_dataset *ds)
             tsu_shape_format(&shape, a, sizeof a);
             tsu_shape_format(&out->shape, b, sizeof b);
             csv_error(d, c->line, c->col,
-                      "image \"%s\" is %s (CxHxW) but \"%s\" on line %d is %s; all images "
-                      "of \"%s\" must have one shape",
+                      _("image \"%s\" is %s (CxHxW) but \"%s\" on line %d is %s; all images "
+                        "of \"%s\" must have one shape"),
                       c->text, a, first->text, first->line, b, var->name);
             free(img.pixels);
             continue;
@@ -474,7 +474,7 @@ bool tsu_ds_csv_load(tsu_dataset *ds, const char *path, const tsu_ds_range *rang
     bool ok = read_file(&d) && tokenize(&d);
     if (ok && d.n_rows == 0) {
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
-                        "empty file (expected a header such as x:image,y:label)");
+                        _("empty file (expected a header such as x:image,y:label)"));
         ok = false;
     }
     ok = ok && parse_header(&d);
@@ -482,10 +482,10 @@ bool tsu_ds_csv_load(tsu_dataset *ds, const char *path, const tsu_ds_range *rang
         const csv_row *h = &d.rows[0];
         for (int r = 1; r < d.n_rows; r++)
             if (d.rows[r].n != h->n)
-                csv_error(&d, d.rows[r].line, 0, "%d cells, but the header has %d",
+                csv_error(&d, d.rows[r].line, 0, _("%d cells, but the header has %d"),
                           d.rows[r].n, h->n);
         if (d.errors == 0 && d.n_rows == 1)
-            csv_error(&d, d.rows[0].line, 0, "no samples: a header but no data rows");
+            csv_error(&d, d.rows[0].line, 0, _("no samples: a header but no data rows"));
         ok = d.errors == 0 && tsu_ds_apply_range(ds, range, d.n_rows - 1, context, diag);
     }
     if (ok) {

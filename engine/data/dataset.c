@@ -47,7 +47,7 @@ static bool get_count(struct json_object *spec, const char *key, int min, int *o
     else
         d = -1.0; /* below every min: a string or a list is never a count */
     if (!(d >= min && d <= INT_MAX && d == floor(d))) {
-        tsu_diag_add(diag, TSU_E_FORMAT, context, key, "expected an integer >= %d, got %s", min,
+        tsu_diag_add(diag, TSU_E_FORMAT, context, key, _("expected an integer >= %d, got %s"), min,
                      json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
         return false;
     }
@@ -62,13 +62,13 @@ static const char *get_string(struct json_object *spec, const char *key, bool re
     struct json_object *v;
     if (!json_object_object_get_ex(spec, key, &v) || json_object_is_type(v, json_type_null)) {
         if (required) {
-            tsu_diag_add(diag, TSU_E_FORMAT, context, key, "missing (required)");
+            tsu_diag_add(diag, TSU_E_FORMAT, context, key, _("missing (required)"));
             *ok = false;
         }
         return NULL;
     }
     if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v)) {
-        tsu_diag_add(diag, TSU_E_FORMAT, context, key, "expected a non-empty string, got %s",
+        tsu_diag_add(diag, TSU_E_FORMAT, context, key, _("expected a non-empty string, got %s"),
                      json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
         *ok = false;
         return NULL;
@@ -110,7 +110,7 @@ static bool open_builtin(tsu_dataset *ds, struct json_object *spec, const source
     else if (!strcmp(split, "test")) prefix = "t10k";
     else {
         tsu_diag_add(diag, TSU_E_FORMAT, context, "split",
-                     "expected \"train\" or \"test\", got \"%s\"%s", split,
+                     _("expected \"train\" or \"test\", got \"%s\"%s"), split,
                      strncmp(split, "val", 3) ? ""
                      : " (for a validation split, use \"skip\" and \"limit\" on \"train\")");
         return false;
@@ -124,7 +124,7 @@ static bool open_builtin(tsu_dataset *ds, struct json_object *spec, const source
     char *labels = find_idx(dir, stem_y, alt_y);
     if (!images || !labels) {
         tsu_diag_add(diag, TSU_E_IO, context, NULL,
-                     "%s %s %s not found in %s (looked for %s.gz and %s)%s", src->title, split,
+                     _("%s %s %s not found in %s (looked for %s.gz and %s)%s"), src->title, split,
                      images ? "labels" : "images", dir, images ? stem_y : stem_x,
                      images ? stem_y : stem_x,
                      dir_spec ? ""
@@ -177,7 +177,7 @@ tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_d
     if (!base_dir || !*base_dir) base_dir = ".";
     if (!spec || !json_object_is_type(spec, json_type_object)) {
         tsu_diag_add(diag, TSU_E_FORMAT, context, NULL,
-                     "expected an object with a \"source\", got %s",
+                     _("expected an object with a \"source\", got %s"),
                      spec ? json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN)
                           : "nothing");
         return NULL;
@@ -192,11 +192,11 @@ tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_d
         const char *hint = suggest_source(name);
         if (hint)
             tsu_diag_add(diag, TSU_E_FORMAT, context, "source",
-                         "unknown source \"%s\" (did you mean \"%s\"?)", name, hint);
+                         _("unknown source \"%s\" (did you mean \"%s\"?)"), name, hint);
         else
             tsu_diag_add(diag, TSU_E_FORMAT, context, "source",
-                         "unknown source \"%s\" (expected \"fashion-mnist\", \"mnist\", "
-                         "\"idx\" or \"csv\")", name);
+                         _("unknown source \"%s\" (expected \"fashion-mnist\", \"mnist\", "
+                           "\"idx\" or \"csv\")"), name);
         return NULL;
     }
     tsu_ds_range range = {0, -1};
@@ -369,12 +369,12 @@ tsu_status tsu_dataset_check_labels(const tsu_dataset *ds, int var, int n_classe
         const char *file = v->file ? v->file : ds->origin;
         if (ds->lines)
             return tsu_diag_add_at(diag, TSU_E_DATA, file, ds->lines[i], 0,
-                                   "label %d of \"%s\" is out of range for %s (classes 0..%d)",
+                                   _("label %d of \"%s\" is out of range for %s (classes 0..%d)"),
                                    labels[i], v->name, what ? what : "the network",
                                    n_classes - 1);
         return tsu_diag_add_at(diag, TSU_E_DATA, file, 0, 0,
-                               "sample %d: label %d of \"%s\" is out of range for %s "
-                               "(classes 0..%d)", tsu_ds_source(ds, i), labels[i], v->name,
+                               _("sample %d: label %d of \"%s\" is out of range for %s "
+                                 "(classes 0..%d)"), tsu_ds_source(ds, i), labels[i], v->name,
                                what ? what : "the network", n_classes - 1);
     }
     return TSU_OK;

@@ -53,7 +53,7 @@ bool tsu_list_dir(const char *dir, bool want_dirs, tsu_name_list *out, int *skip
 {
     DIR *d = opendir(dir);
     if (!d) {
-        tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot open folder: %s", dir,
+        tsu_diag_add(diag, TSU_E_IO, NULL, NULL, _("%s: cannot open folder: %s"), dir,
                      strerror(errno));
         return false;
     }
@@ -77,7 +77,7 @@ bool tsu_list_dir(const char *dir, bool want_dirs, tsu_name_list *out, int *skip
 static bool make_dir(const char *path, tsu_diag *diag)
 {
     if (mkdir(path, 0777) == 0 || errno == EEXIST) return true;
-    tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot create folder: %s", path,
+    tsu_diag_add(diag, TSU_E_IO, NULL, NULL, _("%s: cannot create folder: %s"), path,
                  strerror(errno));
     return false;
 }
@@ -229,7 +229,7 @@ static tsu_status make_class(const tsu_folder_options *o, const char *out,
     }
     if (st == TSU_OK && *n_samples == first)
         st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                          "%s: none of its %d pictures could be read", src_dir, cls->n_files);
+                          _("%s: none of its %d pictures could be read"), src_dir, cls->n_files);
     r->per_class[label] = *n_samples - first;
     free(src_dir);
     free(rel_dir);
@@ -247,7 +247,7 @@ tsu_status tsu_folder_scan_read(const char *folder, tsu_folder_scan *scan, tsu_d
     tsu_status st = TSU_OK;
     if (classes.n == 0)
         st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                          "%s: no class folders (expected one subfolder of pictures per class)",
+                          _("%s: no class folders (expected one subfolder of pictures per class)"),
                           folder);
     for (int c = 0; c < classes.n; c++) {
         tsu_folder_class *cls = &scan->classes[c];
@@ -258,7 +258,7 @@ tsu_status tsu_folder_scan_read(const char *folder, tsu_folder_scan *scan, tsu_d
         if (!tsu_list_dir(dir, false, &files, &scan->not_images, diag)) st = TSU_E_IO;
         else if (files.n == 0)
             st = tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                              "%s: empty class folder (no .png, .jpg, .jpeg or .bmp files)", dir);
+                              _("%s: empty class folder (no .png, .jpg, .jpeg or .bmp files)"), dir);
         cls->files = files.names;
         cls->n_files = files.n;
         scan->total += files.n;
@@ -344,7 +344,7 @@ static bool get_int(json_object *root, const char *key, int lo, int hi, int *out
     json_object *v;
     if (!json_object_object_get_ex(root, key, &v) || !json_object_is_type(v, json_type_int) ||
         json_object_get_int64(v) < lo || json_object_get_int64(v) > hi) {
-        tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "%s: \"%s\": expected an integer %d to %d",
+        tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("%s: \"%s\": expected an integer %d to %d"),
                      path, key, lo, hi);
         return false;
     }
@@ -357,30 +357,30 @@ static tsu_status parse_info(json_object *root, const char *path, tsu_folder_inf
 {
     json_object *v, *classes;
     if (!json_object_is_type(root, json_type_object))
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "%s: expected a JSON object", path);
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("%s: expected a JSON object"), path);
     if (!get_int(root, "width", 1, TSU_IMAGE_MAX_SIDE, &info->prep.width, path, diag) ||
         !get_int(root, "height", 1, TSU_IMAGE_MAX_SIDE, &info->prep.height, path, diag))
         return TSU_E_DATA;
     if (!json_object_object_get_ex(root, "grayscale", &v) ||
         !json_object_is_type(v, json_type_boolean))
         return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                            "%s: \"grayscale\": expected true or false", path);
+                            _("%s: \"grayscale\": expected true or false"), path);
     info->prep.grayscale = json_object_get_boolean(v);
     if (!json_object_object_get_ex(root, "fit", &v) || !json_object_is_type(v, json_type_string) ||
         !tsu_fit_parse(json_object_get_string(v), &info->prep.fit))
         return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                            "%s: \"fit\": expected \"crop\", \"pad\" or \"stretch\"", path);
+                            _("%s: \"fit\": expected \"crop\", \"pad\" or \"stretch\""), path);
     if (!json_object_object_get_ex(root, "classes", &classes) ||
         !json_object_is_type(classes, json_type_array))
         return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                            "%s: \"classes\": expected an array of names", path);
+                            _("%s: \"classes\": expected an array of names"), path);
     size_t n = json_object_array_length(classes);
     info->classes = tsu_xcalloc(n ? n : 1, sizeof *info->classes);
     for (size_t i = 0; i < n; i++) {
         json_object *name = json_object_array_get_idx(classes, i);
         if (!json_object_is_type(name, json_type_string))
             return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                                "%s: \"classes\"[%zu]: expected a string", path, i);
+                                _("%s: \"classes\"[%zu]: expected a string"), path, i);
         info->classes[info->n_classes++] = tsu_ds_printf("%s", json_object_get_string(name));
     }
     return TSU_OK;
@@ -397,7 +397,7 @@ tsu_status tsu_folder_info_load(const char *dir, tsu_folder_info *info, tsu_diag
         enum json_tokener_error err = json_tokener_success;
         json_object *root = json_tokener_parse_verbose(text, &err);
         st = root ? parse_info(root, path, info, diag)
-                  : tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "%s: not valid JSON: %s", path,
+                  : tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("%s: not valid JSON: %s"), path,
                                  json_tokener_error_desc(err));
         json_object_put(root);
     }

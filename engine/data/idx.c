@@ -66,10 +66,10 @@ static int64_t idx_read(idx_file *f, void *buf, uint64_t len, tsu_diag *diag)
             int zerr;
             const char *msg = gzerror(f->gz, &zerr);
             if (zerr == Z_ERRNO)
-                tsu_diag_add_at(diag, TSU_E_IO, f->path, 0, 0, "cannot read: %s",
+                tsu_diag_add_at(diag, TSU_E_IO, f->path, 0, 0, _("cannot read: %s"),
                                 strerror(errno));
             else
-                tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0, "cannot decompress: %s", msg);
+                tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0, _("cannot decompress: %s"), msg);
             return -1;
         }
         if (got == 0) break;
@@ -83,7 +83,7 @@ static int64_t idx_read(idx_file *f, void *buf, uint64_t len, tsu_diag *diag)
 static bool report_short(const idx_file *f, uint64_t got, tsu_diag *diag)
 {
     tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
-                    "truncated IDX file: expected %llu bytes, got %llu%s",
+                    _("truncated IDX file: expected %llu bytes, got %llu%s"),
                     (unsigned long long)f->expected, (unsigned long long)got,
                     gzdirect(f->gz) ? "" : " (after decompression)");
     return false;
@@ -112,7 +112,7 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     errno = 0;
     f->gz = gzopen(path, "rb");
     if (!f->gz) {
-        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s",
+        tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot open: %s"),
                         errno ? strerror(errno) : "out of memory");
         return false;
     }
@@ -127,8 +127,8 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     f->esize = elem_size(f->type);
     if (magic[0] || magic[1] || !f->esize || f->ndim < 1 || f->ndim > 4) {
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
-                        "not an IDX file: magic bytes %02x %02x %02x %02x (expected 00 00, "
-                        "a type 08/09/0b/0c/0d/0e, and 1 to 4 dimensions)",
+                        _("not an IDX file: magic bytes %02x %02x %02x %02x (expected 00 00, "
+                          "a type 08/09/0b/0c/0d/0e, and 1 to 4 dimensions)"),
                         magic[0], magic[1], magic[2], magic[3]);
         return false;
     }
@@ -143,17 +143,17 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
         dims[i] = f->dims[i];
         if (i > 0 && (f->dims[i] == 0 || f->dims[i] > INT_MAX)) {
             tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
-                            "unsupported IDX dimension %d of size %u", i, f->dims[i]);
+                            _("unsupported IDX dimension %d of size %u"), i, f->dims[i]);
             return false;
         }
     }
     if (f->dims[0] > INT_MAX) {
-        tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0, "too many samples (%u)", f->dims[0]);
+        tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0, _("too many samples (%u)"), f->dims[0]);
         return false;
     }
     if (f->dims[0] == 0) {
-        tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0, "no samples (the IDX file's first "
-                        "dimension is 0)");
+        tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0, _("no samples (the IDX file's first "
+                          "dimension is 0)"));
         return false;
     }
     f->count = (int)f->dims[0];
@@ -167,8 +167,8 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
         char values[32] = "too many";
         if (known) snprintf(values, sizeof values, "%zu", item);
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
-                        "IDX header claims %d samples of %s values, more than this reader "
-                        "accepts", f->count, values);
+                        _("IDX header claims %d samples of %s values, more than this reader "
+                          "accepts"), f->count, values);
         return false;
     }
     f->item = item;
@@ -218,7 +218,7 @@ static uint8_t *idx_read_samples(idx_file *f, int first, int n, tsu_diag *diag)
             if (!bigger) {
                 free(buf);
                 tsu_diag_add_at(diag, TSU_E_NOMEM, f->path, 0, 0,
-                                "not enough memory for %llu bytes of samples",
+                                _("not enough memory for %llu bytes of samples"),
                                 (unsigned long long)need);
                 return NULL;
             }
@@ -283,11 +283,11 @@ static bool report_nonfinite(const tsu_dataset *ds, const idx_file *f, size_t k,
     size_t index = k % f->item;
     if (isnan(value) || isinf(value))
         tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
-                        "sample %d, value %zu is %s: data must be finite numbers", sample,
+                        _("sample %d, value %zu is %s: data must be finite numbers"), sample,
                         index, isnan(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity");
     else
         tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
-                        "sample %d, value %zu (%g) is beyond the range of 32-bit floats",
+                        _("sample %d, value %zu (%g) is beyond the range of 32-bit floats"),
                         sample, index, value);
     return false;
 }
@@ -327,7 +327,7 @@ static uint8_t *read_selection(const tsu_dataset *ds, idx_file *f, uint8_t *all,
     const size_t bytes = f->item * (size_t)f->esize;
     uint8_t *out = malloc((size_t)ds->n * bytes);
     if (!out) {
-        tsu_diag_add_at(diag, TSU_E_NOMEM, f->path, 0, 0, "not enough memory to shuffle");
+        tsu_diag_add_at(diag, TSU_E_NOMEM, f->path, 0, 0, _("not enough memory to shuffle"));
     } else {
         for (int i = 0; i < ds->n; i++)
             memcpy(out + (size_t)i * bytes, all + (size_t)ds->source[i] * bytes, bytes);
@@ -341,7 +341,7 @@ static uint8_t *read_selection(const tsu_dataset *ds, idx_file *f, uint8_t *all,
 static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_diag *diag)
 {
     if (f->count != ds->total) {
-        tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0, "%d labels for %d images in %s",
+        tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0, _("%d labels for %d images in %s"),
                         f->count, ds->total, images);
         return false;
     }
@@ -357,14 +357,14 @@ static bool load_labels(tsu_dataset *ds, idx_file *f, const char *images, tsu_di
         double value = idx_value(f->type, raw, (size_t)i);
         if (value < 0) {
             tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
-                            "sample %d has a negative label (%g)", i, value);
+                            _("sample %d has a negative label (%g)"), i, value);
             free(raw);
             return false;
         }
         /* Far more classes than any network has outputs: not labels. */
         if (value >= (1 << 24)) {
             tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
-                            "sample %d has label %g, too large for a class index", i, value);
+                            _("sample %d has label %g, too large for a class index"), i, value);
             free(raw);
             return false;
         }

@@ -165,7 +165,7 @@ tsu_status tsu_image_write_png(const char *path, const tsu_image *img, tsu_diag 
     free(o.row);
     if (!ok) {
         tsu_atomic_abort(&file);
-        return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "%s: cannot encode the PNG", path);
+        return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, _("%s: cannot encode the PNG"), path);
     }
     return tsu_atomic_commit(&file, diag);
 }

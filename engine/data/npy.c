@@ -72,26 +72,26 @@ static bool npy_string(npy_cursor *c, char *out, size_t size)
 /* (), (5,), (2, 3) or (2, 3,): non-negative integers. */
 static bool npy_shape(npy_cursor *c, tsu_npy *a)
 {
-    if (!npy_accept(c, "(")) return npy_fail(c->path, c->diag, "'shape' is not a tuple");
+    if (!npy_accept(c, "(")) return npy_fail(c->path, c->diag, _("'shape' is not a tuple"));
     a->ndim = 0;
     while (!npy_accept(c, ")")) {
         npy_skip_space(c);
         if (c->at >= c->end || !isdigit((unsigned char)*c->at))
-            return npy_fail(c->path, c->diag, "'shape' holds something other than sizes");
+            return npy_fail(c->path, c->diag, _("'shape' holds something other than sizes"));
         int64_t v = 0;
         while (c->at < c->end && isdigit((unsigned char)*c->at)) {
             if (v > (INT64_MAX - 9) / 10)
-                return npy_fail(c->path, c->diag, "a size in 'shape' is too large");
+                return npy_fail(c->path, c->diag, _("a size in 'shape' is too large"));
             v = v * 10 + (*c->at++ - '0');
         }
         if (a->ndim == TSU_NPY_MAX_DIMS)
-            return npy_fail(c->path, c->diag, "'shape' has more than %d dimensions",
+            return npy_fail(c->path, c->diag, _("'shape' has more than %d dimensions"),
                             TSU_NPY_MAX_DIMS);
         a->dims[a->ndim++] = v;
         if (!npy_accept(c, ",")) {
-            if (!npy_accept(c, ")")) return npy_fail(c->path, c->diag, "'shape' is not a tuple");
+            if (!npy_accept(c, ")")) return npy_fail(c->path, c->diag, _("'shape' is not a tuple"));
             /* (5) is the number 5 in Python, not a tuple. */
-            if (a->ndim == 1) return npy_fail(c->path, c->diag, "'shape' is not a tuple");
+            if (a->ndim == 1) return npy_fail(c->path, c->diag, _("'shape' is not a tuple"));
             break;
         }
     }
@@ -102,46 +102,46 @@ static bool npy_shape(npy_cursor *c, tsu_npy *a)
 static bool npy_parse_header(npy_cursor *c, tsu_npy *a)
 {
     bool seen_descr = false, seen_order = false, seen_shape = false;
-    if (!npy_accept(c, "{")) return npy_fail(c->path, c->diag, "the header is not a dict");
+    if (!npy_accept(c, "{")) return npy_fail(c->path, c->diag, _("the header is not a dict"));
     while (!npy_accept(c, "}")) {
         char key[32], value[32];
         if (!npy_string(c, key, sizeof key) || !npy_accept(c, ":"))
-            return npy_fail(c->path, c->diag, "the header is not a dict of quoted keys");
+            return npy_fail(c->path, c->diag, _("the header is not a dict of quoted keys"));
         bool *seen = !strcmp(key, "descr")           ? &seen_descr
                      : !strcmp(key, "fortran_order") ? &seen_order
                      : !strcmp(key, "shape")         ? &seen_shape
                                                      : NULL;
-        if (!seen) return npy_fail(c->path, c->diag, "unknown header key '%s'", key);
-        if (*seen) return npy_fail(c->path, c->diag, "header key '%s' appears twice", key);
+        if (!seen) return npy_fail(c->path, c->diag, _("unknown header key '%s'"), key);
+        if (*seen) return npy_fail(c->path, c->diag, _("header key '%s' appears twice"), key);
         *seen = true;
         if (seen == &seen_descr) {
             if (!npy_string(c, value, sizeof value))
-                return npy_fail(c->path, c->diag, "'descr' is not a string");
+                return npy_fail(c->path, c->diag, _("'descr' is not a string"));
             if (strcmp(value, "<f4") != 0)
                 return npy_fail(c->path, c->diag,
-                                "dtype '%s' is not float32 ('<f4'): convert with "
-                                "a.astype('<f4')", value);
+                                _("dtype '%s' is not float32 ('<f4'): convert with "
+                                  "a.astype('<f4')"), value);
         } else if (seen == &seen_order) {
             if (npy_accept(c, "True"))
                 return npy_fail(c->path, c->diag,
-                                "fortran_order is True: save a C-order array "
-                                "(numpy.ascontiguousarray)");
+                                _("fortran_order is True: save a C-order array "
+                                  "(numpy.ascontiguousarray)"));
             if (!npy_accept(c, "False"))
-                return npy_fail(c->path, c->diag, "'fortran_order' is not False or True");
+                return npy_fail(c->path, c->diag, _("'fortran_order' is not False or True"));
         } else if (!npy_shape(c, a)) {
             return false;
         }
         if (!npy_accept(c, ",")) {
-            if (!npy_accept(c, "}")) return npy_fail(c->path, c->diag, "the header dict is not closed");
+            if (!npy_accept(c, "}")) return npy_fail(c->path, c->diag, _("the header dict is not closed"));
             break;
         }
     }
     if (!seen_descr || !seen_order || !seen_shape)
-        return npy_fail(c->path, c->diag, "the header lacks '%s'",
+        return npy_fail(c->path, c->diag, _("the header lacks '%s'"),
                         !seen_descr ? "descr" : !seen_order ? "fortran_order" : "shape");
     npy_skip_space(c);
     if (c->at + 1 != c->end || *c->at != '\n')
-        return npy_fail(c->path, c->diag, "the header does not end with spaces and a newline");
+        return npy_fail(c->path, c->diag, _("the header does not end with spaces and a newline"));
     return true;
 }
 
@@ -155,16 +155,16 @@ static bool npy_preamble(const unsigned char *bytes, size_t len, const char *pat
                          tsu_diag *diag, size_t *start, size_t *header_len)
 {
     if (len < NPY_MAGIC_LEN + 2 || memcmp(bytes, NPY_MAGIC, NPY_MAGIC_LEN) != 0)
-        return npy_fail(path, diag, "not a NumPy .npy file (no \\x93NUMPY magic)");
+        return npy_fail(path, diag, _("not a NumPy .npy file (no \\x93NUMPY magic)"));
     const int major = bytes[6], minor = bytes[7];
     if (major < 1 || major > 3 || minor != 0)
-        return npy_fail(path, diag, ".npy version %d.%d is not 1.0, 2.0 or 3.0", major, minor);
+        return npy_fail(path, diag, _(".npy version %d.%d is not 1.0, 2.0 or 3.0"), major, minor);
     const size_t width = major == 1 ? 2 : 4;
     *start = NPY_MAGIC_LEN + 2 + width;
-    if (len < *start) return npy_fail(path, diag, "the file ends inside the header length");
+    if (len < *start) return npy_fail(path, diag, _("the file ends inside the header length"));
     *header_len = major == 1 ? (size_t)bytes[8] | (size_t)bytes[9] << 8 : npy_le32(bytes + 8);
     if (*header_len > len - *start)
-        return npy_fail(path, diag, "the header claims %zu bytes; the file has %zu after it",
+        return npy_fail(path, diag, _("the header claims %zu bytes; the file has %zu after it"),
                         *header_len, len - *start);
     return true;
 }
@@ -185,10 +185,10 @@ tsu_status tsu_npy_read(const char *path, tsu_npy *out, tsu_diag *diag)
     }
     if (ok && (!tsu_size_product(out->dims, (size_t)out->ndim, SIZE_MAX, &count) ||
                !tsu_size_mul(count, sizeof(float), &data_bytes)))
-        ok = npy_fail(path, diag, "the shape's size overflows");
+        ok = npy_fail(path, diag, _("the shape's size overflows"));
     const size_t data_at = start + header_len;
     if (ok && len - data_at != data_bytes)
-        ok = npy_fail(path, diag, "the shape needs %zu bytes of float32 values; the file has %zu",
+        ok = npy_fail(path, diag, _("the shape needs %zu bytes of float32 values; the file has %zu"),
                       data_bytes, len - data_at);
     if (ok) {
         out->count = count;
@@ -225,7 +225,7 @@ tsu_status tsu_npy_write(const char *path, const tsu_npy *a, tsu_diag *diag)
     size_t data_bytes = 0, total = 0;
     if (!tsu_size_mul(a->count, sizeof(float), &data_bytes) ||
         !tsu_size_add(pre + header, data_bytes, &total))
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "%s: the array is too large", path);
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("%s: the array is too large"), path);
     unsigned char *buf = tsu_xmalloc(total);
     memcpy(buf, NPY_MAGIC, NPY_MAGIC_LEN);
     buf[6] = 1, buf[7] = 0, buf[8] = (unsigned char)(header & 0xff), buf[9] = (unsigned char)(header >> 8);

@@ -58,7 +58,7 @@ tsu_ds_var *tsu_ds_add_var(tsu_dataset *ds, const char *name, const tsu_shape *s
             char dims[96];
             tsu_shape_format(shape, dims, sizeof dims);
             tsu_diag_add_at(diag, TSU_E_NOMEM, file, 0, 0,
-                            "not enough memory for %d samples of %s", ds->n, dims);
+                            _("not enough memory for %d samples of %s"), ds->n, dims);
             return NULL;
         }
     }
@@ -77,12 +77,12 @@ bool tsu_ds_apply_range(tsu_dataset *ds, const tsu_ds_range *range, int total,
 {
     ds->total = total;
     if (total <= 0) {
-        tsu_diag_add(diag, TSU_E_DATA, context, NULL, "the dataset has no samples");
+        tsu_diag_add(diag, TSU_E_DATA, context, NULL, _("the dataset has no samples"));
         return false;
     }
     if (range->skip >= total) {
         tsu_diag_add(diag, TSU_E_DATA, context, "skip",
-                     "skipping %d samples leaves none (the dataset has %d)", range->skip,
+                     _("skipping %d samples leaves none (the dataset has %d)"), range->skip,
                      total);
         return false;
     }

@@ -200,7 +200,7 @@ static tsu_status write_c_files(const tsu_graph *graph, tsu_net *net, const char
 {
     if (!tsu_x_is_identifier(name) || strlen(name) >= TSU_ID_MAX)
         return tsu_diag_add(diag, TSU_E_PARAM, NULL, "name",
-                            "\"%s\" is not a C identifier (letters, digits, _; not first a digit)",
+                            _("\"%s\" is not a C identifier (letters, digits, _; not first a digit)"),
                             name);
     tsu_xplan plan;
     tsu_status st = tsu_xplan_build(graph, &plan, diag);

@@ -91,10 +91,10 @@ static void vfail(ictx *c, tsu_status code, const char *what, const char *fmt, v
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (c->node && *what)
-        tsu_diag_add_at(c->diag, code, c->path, 0, 0, "node %zu \"%s\" (%s): %s", c->node_index,
+        tsu_diag_add_at(c->diag, code, c->path, 0, 0, _("node %zu \"%s\" (%s): %s"), c->node_index,
                         what, c->node->op_type, msg);
     else if (c->node)
-        tsu_diag_add_at(c->diag, code, c->path, 0, 0, "node %zu (%s): %s", c->node_index,
+        tsu_diag_add_at(c->diag, code, c->path, 0, 0, _("node %zu (%s): %s"), c->node_index,
                         c->node->op_type, msg);
     else
         tsu_diag_add_at(c->diag, code, c->path, 0, 0, "%s: %s", what, msg);
@@ -268,13 +268,13 @@ const char *tsu_imp_input_node(ictx *c, const Onnx__NodeProto *n, size_t k)
 {
     ivalue *v = k < n->n_input ? tsu_imp_find_value(c, n->input[k]) : NULL;
     if (!v || (!v->node && !v->flat_of)) {
-        tsu_imp_fail(c, n->name, "input %s is not produced by a supported node or a graph input",
+        tsu_imp_fail(c, n->name, _("input %s is not produced by a supported node or a graph input"),
              k < n->n_input ? n->input[k] : "(missing)");
         return NULL;
     }
     if (v->pad_of) {
-        tsu_imp_fail(c, n->name, "input %s comes from a Pad; Pad is imported only right before "
-                         "AveragePool or Conv", v->name);
+        tsu_imp_fail(c, n->name, _("input %s comes from a Pad; Pad is imported only right before "
+                           "AveragePool or Conv"), v->name);
         return NULL;
     }
     if (v->flat_of) {
@@ -405,16 +405,16 @@ static bool check_attribute(ictx *c, const char *node, const Onnx__AttributeProt
                        : want == ATTR(TENSOR) ? a->t != NULL
                                               : true;
         if (type != want)
-            return tsu_imp_malformed(c, node, "attribute %s must be %s, the file has %s", a->name,
+            return tsu_imp_malformed(c, node, _("attribute %s must be %s, the file has %s"), a->name,
                                      attr_type_name(want), attr_type_name(type));
-        if (!present) return tsu_imp_malformed(c, node, "attribute %s has no value", a->name);
+        if (!present) return tsu_imp_malformed(c, node, _("attribute %s has no value"), a->name);
         if (want == ATTR(FLOAT) && !isfinite(a->f))
-            return tsu_imp_malformed(c, node, "attribute %s is %g", a->name, (double)a->f);
+            return tsu_imp_malformed(c, node, _("attribute %s is %g"), a->name, (double)a->f);
         const int64_t *v = want == ATTR(INTS) ? a->ints : &a->i;
         size_t n = want == ATTR(INTS) ? a->n_ints : want == ATTR(INT);
         for (size_t i = 0; i < n; i++)
             if (v[i] < attr_rules[r].min || v[i] > attr_rules[r].max)
-                return tsu_imp_malformed(c, node, "attribute %s: %lld is outside [%lld, %lld]", a->name,
+                return tsu_imp_malformed(c, node, _("attribute %s: %lld is outside [%lld, %lld]"), a->name,
                                          (long long)v[i], (long long)attr_rules[r].min,
                                          (long long)attr_rules[r].max);
     }
@@ -427,23 +427,23 @@ enum { MAX_ATTRIBUTES = 64 };
 static bool check_node(ictx *c, const Onnx__NodeProto *n)
 {
     const char *name = n->name && *n->name ? n->name : n->n_output ? n->output[0] : "";
-    if (!n->n_output || !*n->output[0]) return tsu_imp_malformed(c, name, "the node has no output");
+    if (!n->n_output || !*n->output[0]) return tsu_imp_malformed(c, name, _("the node has no output"));
     size_t need = 1;
     for (size_t i = 0; i < TSU_ARRAY_LEN(min_inputs); i++)
         if (!strcmp(n->op_type, min_inputs[i].op)) need = min_inputs[i].inputs;
     if (n->n_input < need)
-        return tsu_imp_malformed(c, name, "%s needs %zu input%s, the node has %zu", n->op_type, need,
+        return tsu_imp_malformed(c, name, _("%s needs %zu input%s, the node has %zu"), n->op_type, need,
                                  need == 1 ? "" : "s", n->n_input);
     /* Far more than any operator has; names are compared pairwise below. */
     if (n->n_attribute > MAX_ATTRIBUTES)
-        return tsu_imp_malformed(c, name, "%zu attributes; no operator has more than %d", n->n_attribute,
+        return tsu_imp_malformed(c, name, _("%zu attributes; no operator has more than %d"), n->n_attribute,
                                  MAX_ATTRIBUTES);
     for (size_t i = 0; i < n->n_attribute; i++) {
         const Onnx__AttributeProto *a = n->attribute[i];
-        if (!a->name || !*a->name) return tsu_imp_malformed(c, name, "attribute %zu has no name", i);
+        if (!a->name || !*a->name) return tsu_imp_malformed(c, name, _("attribute %zu has no name"), i);
         for (size_t k = 0; k < i; k++)
             if (n->attribute[k]->name && !strcmp(n->attribute[k]->name, a->name))
-                return tsu_imp_malformed(c, name, "attribute %s is given twice", a->name);
+                return tsu_imp_malformed(c, name, _("attribute %s is given twice"), a->name);
         if (!check_attribute(c, name, a)) return false;
     }
     return true;
@@ -495,7 +495,7 @@ static bool check_names_unique(ictx *c, const Onnx__GraphProto *g)
         char a[64], b[64];
         describe(a, sizeof a, &all[i]);
         describe(b, sizeof b, &all[i + 1]);
-        ok = tsu_imp_malformed(c, "graph", "the name \"%s\" is defined twice, by %s and by %s",
+        ok = tsu_imp_malformed(c, "graph", _("the name \"%s\" is defined twice, by %s and by %s"),
                                all[i].name, a, b);
     }
     free(all);
@@ -514,30 +514,30 @@ static bool check_graph(ictx *c, const Onnx__GraphProto *g)
 {
     char what[64];
     if (g->n_node + g->n_input + g->n_output > MAX_NODES)
-        return tsu_imp_fail(c, "graph", "%zu nodes, %zu inputs and %zu outputs; Tsumiki imports at most "
-                            "%d in all", g->n_node, g->n_input, g->n_output, MAX_NODES);
+        return tsu_imp_fail(c, "graph", _("%zu nodes, %zu inputs and %zu outputs; Tsumiki imports at most "
+                              "%d in all"), g->n_node, g->n_input, g->n_output, MAX_NODES);
     size_t inputs = 0;
     for (size_t i = 0; i < g->n_node; i++) inputs += g->node[i]->n_input;
     if (inputs > MAX_NODE_INPUTS)
-        return tsu_imp_fail(c, "graph", "the nodes read %zu values in all; Tsumiki imports at most %d",
+        return tsu_imp_fail(c, "graph", _("the nodes read %zu values in all; Tsumiki imports at most %d"),
                             inputs, MAX_NODE_INPUTS);
     for (size_t i = 0; i < g->n_initializer; i++) {
         snprintf(what, sizeof what, "initializer %zu", i);
         if (!g->initializer[i]->name || !*g->initializer[i]->name)
-            return tsu_imp_malformed(c, what, "the initializer has no name");
+            return tsu_imp_malformed(c, what, _("the initializer has no name"));
         if (!tsu_imp_check_tensor(c, what, g->initializer[i])) return false;
     }
     for (size_t i = 0; i < g->n_input; i++)
         if (!g->input[i]->name || !*g->input[i]->name)
-            return tsu_imp_malformed(c, "graph", "input %zu has no name", i);
+            return tsu_imp_malformed(c, "graph", _("input %zu has no name"), i);
     for (size_t i = 0; i < g->n_output; i++)
         if (!g->output[i]->name || !*g->output[i]->name)
-            return tsu_imp_malformed(c, "graph", "output %zu has no name", i);
+            return tsu_imp_malformed(c, "graph", _("output %zu has no name"), i);
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *n = g->node[i];
         if (!n->op_type || !*n->op_type) {
             snprintf(what, sizeof what, "node %zu", i);
-            return tsu_imp_malformed(c, what, "the node has no op_type");
+            return tsu_imp_malformed(c, what, _("the node has no op_type"));
         }
         c->node = n;
         c->node_index = i;
@@ -563,9 +563,9 @@ static bool import_inputs(ictx *c, const Onnx__GraphProto *g)
         char what[TSU_ID_MAX + 16];
         snprintf(what, sizeof what, "graph input \"%s\"", vi->name);
         if (!s || s->n_dim < 2 || s->n_dim > TSU_MAX_DIMS + 1)
-            return tsu_imp_fail(c, what, "needs a known shape [N, ...] of 2 to %d axes", TSU_MAX_DIMS + 1);
+            return tsu_imp_fail(c, what, _("needs a known shape [N, ...] of 2 to %d axes"), TSU_MAX_DIMS + 1);
         if (t->tensor_type->has_elem_type && t->tensor_type->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-            return tsu_imp_fail(c, what, "has elements of data type %d; Tsumiki's inputs are float (1)",
+            return tsu_imp_fail(c, what, _("has elements of data type %d; Tsumiki's inputs are float (1)"),
                                 (int)t->tensor_type->elem_type);
         struct json_object *shape = json_object_new_array();
         for (size_t d = 1; d < s->n_dim; d++) {
@@ -573,7 +573,7 @@ static bool import_inputs(ictx *c, const Onnx__GraphProto *g)
             if (dim->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE ||
                 dim->dim_value <= 0 || dim->dim_value > TSU_IMP_MAX_ATTR) {
                 json_object_put(shape);
-                return tsu_imp_fail(c, what, "axis %zu has no fixed size from 1 to %d", d, TSU_IMP_MAX_ATTR);
+                return tsu_imp_fail(c, what, _("axis %zu has no fixed size from 1 to %d"), d, TSU_IMP_MAX_ATTR);
             }
             json_object_array_add(shape, json_object_new_int((int)dim->dim_value));
         }
@@ -594,7 +594,7 @@ static bool import_inputs(ictx *c, const Onnx__GraphProto *g)
         tsu_imp_add_value(c, vi->name)->node = id;
         count++;
     }
-    return count > 0 || tsu_imp_fail(c, "graph", "the model has no inputs");
+    return count > 0 || tsu_imp_fail(c, "graph", _("the model has no inputs"));
 }
 
 /* The losses: those our own export stored, else the seed's rule of thumb.
@@ -652,10 +652,10 @@ static tsu_status save_weights(ictx *c, const tsu_graph *graph, const char *path
         for (int k = 0; k < c->n_weights; k++)
             if (!strcmp(c->weights[k].name, t->name)) w = &c->weights[k];
         if (!w)
-            st = tsu_diag_add_at(c->diag, TSU_E_FORMAT, c->path, 0, 0, "no values for %s", t->name);
+            st = tsu_diag_add_at(c->diag, TSU_E_FORMAT, c->path, 0, 0, _("no values for %s"), t->name);
         else if (w->size != t->size)
             st = tsu_diag_add_at(c->diag, TSU_E_SHAPE, c->path, 0, 0,
-                                 "%s has %zu values, the layer needs %zu", t->name, w->size, t->size);
+                                 _("%s has %zu values, the layer needs %zu"), t->name, w->size, t->size);
         else
             memcpy(t->data, w->data, t->size * sizeof(float));
     }
@@ -716,15 +716,15 @@ static Onnx__ModelProto *read_model(const char *path, tsu_diag *diag)
     if (!data) return NULL;
     Onnx__ModelProto *m = NULL;
     if (length == 0)
-        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, "not an ONNX model: the file is empty");
+        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, _("not an ONNX model: the file is empty"));
     else if (!nesting_ok(data, length, &onnx__model_proto__descriptor, 0))
         tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0,
-                        "not an ONNX model Tsumiki reads: messages nested more than %d deep",
+                        _("not an ONNX model Tsumiki reads: messages nested more than %d deep"),
                         MAX_NESTING);
     else if (!(m = onnx__model_proto__unpack(NULL, length, data)))
-        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, "not an ONNX model (protobuf did not parse)");
+        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, _("not an ONNX model (protobuf did not parse)"));
     else if (!m->graph) {
-        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, "not an ONNX model: it has no graph");
+        tsu_diag_add_at(diag, TSU_E_FORMAT, path, 0, 0, _("not an ONNX model: it has no graph"));
         onnx__model_proto__free_unpacked(m, NULL);
         m = NULL;
     }
@@ -755,7 +755,7 @@ static void restore_settings(ictx *c, const Onnx__ModelProto *m)
         struct json_object *v, *copy = NULL;
         if (!json_object_object_get_ex(tsu_project_root(c->stored), keys[k].key, &v)) continue;
         if (!json_object_is_type(v, keys[k].type))
-            tsu_imp_malformed(c, "metadata tsumiki.project", "\"%s\" must be a JSON %s", keys[k].key,
+            tsu_imp_malformed(c, "metadata tsumiki.project", _("\"%s\" must be a JSON %s"), keys[k].key,
                               json_type_to_name(keys[k].type));
         else if (json_object_deep_copy(v, &copy, NULL) == 0)
             json_object_object_add(tsu_project_root(c->project), keys[k].key, copy);
@@ -778,7 +778,7 @@ static bool reads_back(ictx *c)
     tsu_train_config_read(back, &config, &found);
     /* These messages name a node or key of the project: say where it came from. */
     for (int i = 0; i < found.count; i++)
-        tsu_diag_add_at(c->diag, found.items[i].code, c->path, 0, 0, "the imported project: %s",
+        tsu_diag_add_at(c->diag, found.items[i].code, c->path, 0, 0, _("the imported project: %s"),
                         found.items[i].message);
     bool ok = found.count == 0 && tsu_graph_valid(graph);
     tsu_diag_free(&found);
@@ -802,7 +802,7 @@ static void list_unsupported(ictx *c, const Onnx__GraphProto *g)
         tsu_xbuf known = {0};
         for (int i = 0; supported_ops[i]; i++) tsu_xbuf_printf(&known, "%s%s", i ? ", " : "", supported_ops[i]);
         tsu_diag_add_at(c->diag, TSU_E_UNSUPPORTED, c->path, 0, 0,
-                        "unsupported ONNX operators: %s. Tsumiki imports: %s", list.data, known.data);
+                        _("unsupported ONNX operators: %s. Tsumiki imports: %s"), list.data, known.data);
         tsu_xbuf_free(&list);
         tsu_xbuf_free(&known);
         c->failed = true;
@@ -815,7 +815,7 @@ static bool import_constant(ictx *c, const Onnx__NodeProto *n)
 {
     const Onnx__AttributeProto *a = tsu_imp_attr(n, "value");
     if (!a || !a->t)
-        return tsu_imp_fail(c, c->node_name, "Constant is imported from a tensor \"value\" only");
+        return tsu_imp_fail(c, c->node_name, _("Constant is imported from a tensor \"value\" only"));
     if (!tsu_imp_check_tensor(c, c->node_name, a->t)) return false;
     tsu_imp_add_value(c, n->output[0])->constant = a->t;
     return true;
@@ -836,7 +836,7 @@ static void check_outputs(ictx *c, const Onnx__GraphProto *g)
         } else if (!v || !v->node) {
             char what[TSU_ID_MAX + 16];
             snprintf(what, sizeof what, "graph output \"%s\"", g->output[i]->name);
-            tsu_imp_fail(c, what, "not computed by a supported node");
+            tsu_imp_fail(c, what, _("not computed by a supported node"));
         }
     }
 }

@@ -33,7 +33,7 @@ bool tsu_imp_attr_pair(ictx *c, const Onnx__NodeProto *n, const char *name, int 
     const Onnx__AttributeProto *a = tsu_imp_attr(n, name);
     out[0] = out[1] = def;
     if (!a) return true;
-    if (a->n_ints != 2) return tsu_imp_fail(c, n->name, "%s has %zu values; only 2-D is supported", name, a->n_ints);
+    if (a->n_ints != 2) return tsu_imp_fail(c, n->name, _("%s has %zu values; only 2-D is supported"), name, a->n_ints);
     out[0] = (int)a->ints[0];
     out[1] = (int)a->ints[1];
     return true;
@@ -47,12 +47,12 @@ bool tsu_imp_attr_pads(ictx *c, const Onnx__NodeProto *n, int out[2])
     out[0] = out[1] = 0;
     if (ap && ap->has_s && ap->s.len && strncmp((const char *)ap->s.data, "NOTSET", ap->s.len) &&
         strncmp((const char *)ap->s.data, "VALID", ap->s.len))
-        return tsu_imp_fail(c, n->name, "auto_pad %.*s is not supported (use explicit pads)", (int)ap->s.len,
+        return tsu_imp_fail(c, n->name, _("auto_pad %.*s is not supported (use explicit pads)"), (int)ap->s.len,
                     (const char *)ap->s.data);
     if (!a) return true;
-    if (a->n_ints != 4) return tsu_imp_fail(c, n->name, "pads has %zu values; only 2-D is supported", a->n_ints);
+    if (a->n_ints != 4) return tsu_imp_fail(c, n->name, _("pads has %zu values; only 2-D is supported"), a->n_ints);
     if (a->ints[0] != a->ints[2] || a->ints[1] != a->ints[3])
-        return tsu_imp_fail(c, n->name, "asymmetric pads [%lld, %lld, %lld, %lld] are not supported",
+        return tsu_imp_fail(c, n->name, _("asymmetric pads [%lld, %lld, %lld, %lld] are not supported"),
                     (long long)a->ints[0], (long long)a->ints[1], (long long)a->ints[2],
                     (long long)a->ints[3]);
     out[0] = (int)a->ints[0];
@@ -98,22 +98,22 @@ bool tsu_imp_check_tensor(ictx *c, const char *what, const Onnx__TensorProto *t)
     const char *name = tensor_name(t);
     for (size_t i = 0; i < t->n_dims; i++)
         if (t->dims[i] < 0 || t->dims[i] > INT32_MAX)
-            return tsu_imp_malformed(c, what, "tensor %s: dimension %zu is %lld", name, i,
+            return tsu_imp_malformed(c, what, _("tensor %s: dimension %zu is %lld"), name, i,
                                      (long long)t->dims[i]);
     size_t n = tsu_imp_tensor_count(t), width, typed, bytes;
     if (n == SIZE_MAX)
-        return tsu_imp_malformed(c, what, "tensor %s: its %zu dimensions make more than %zu values",
+        return tsu_imp_malformed(c, what, _("tensor %s: its %zu dimensions make more than %zu values"),
                                  name, t->n_dims, TSU_IMP_MAX_VALUES);
     if (t->n_external_data ||
         (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
-        return tsu_imp_fail(c, what, "tensor %s is stored outside the model file (external data is "
-                                     "not supported)", name);
+        return tsu_imp_fail(c, what, _("tensor %s is stored outside the model file (external data is "
+                                       "not supported)"), name);
     if (!tensor_layout(t, &width, &typed)) return true; /* never read: readers refuse the type */
     if (t->has_raw_data && (!tsu_size_mul(n, width, &bytes) || t->raw_data.len != bytes))
-        return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, raw_data has %zu "
-                                          "bytes of %zu each", name, n, t->raw_data.len, width);
+        return tsu_imp_malformed(c, what, _("tensor %s: dimensions give %zu values, raw_data has %zu "
+                                            "bytes of %zu each"), name, n, t->raw_data.len, width);
     if (!t->has_raw_data && typed != n)
-        return tsu_imp_malformed(c, what, "tensor %s: dimensions give %zu values, the file has %zu",
+        return tsu_imp_malformed(c, what, _("tensor %s: dimensions give %zu values, the file has %zu"),
                                  name, n, typed);
     return true;
 }
@@ -127,7 +127,7 @@ float *tsu_imp_tensor_floats(ictx *c, const char *node, const Onnx__TensorProto 
     if (n == SIZE_MAX || !tensor_layout(t, &width, &typed) ||
         (!is_float && t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) ||
         (t->has_raw_data ? t->raw_data.len / width : typed) != n) {
-        tsu_imp_fail(c, node, "tensor %s: expected %zu float values (data type %d)", tensor_name(t),
+        tsu_imp_fail(c, node, _("tensor %s: expected %zu float values (data type %d)"), tensor_name(t),
                      n == SIZE_MAX ? 0 : n, (int)t->data_type);
         return NULL;
     }
@@ -186,7 +186,7 @@ bool tsu_imp_take_weight(ictx *c, const Onnx__NodeProto *n, size_t k, const char
     const Onnx__TensorProto *t = tsu_imp_constant(c, n, k);
     if (!t) {
         if (required || (k < n->n_input && n->input[k][0]))
-            tsu_imp_fail(c, n->name, "input %zu (%s) must be an initializer", k,
+            tsu_imp_fail(c, n->name, _("input %zu (%s) must be an initializer"), k,
                  k < n->n_input ? n->input[k] : "missing");
         return false;
     }
@@ -216,7 +216,7 @@ static bool import_pad(ictx *c, const Onnx__NodeProto *n)
 {
     const Onnx__AttributeProto *mode = tsu_imp_attr(n, "mode");
     if (mode && mode->has_s && mode->s.len && strncmp((const char *)mode->s.data, "constant", mode->s.len))
-        return tsu_imp_fail(c, n->name, "only constant (zero) padding is supported");
+        return tsu_imp_fail(c, n->name, _("only constant (zero) padding is supported"));
     int64_t pads[8] = {0};
     int np = -1;
     const Onnx__TensorProto *t = tsu_imp_constant(c, n, 1);
@@ -226,13 +226,13 @@ static bool import_pad(ictx *c, const Onnx__NodeProto *n)
     if (np != 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads[2] != pads[6] ||
         pads[3] != pads[7] || pads[2] < 0 || pads[3] < 0 || pads[2] > TSU_IMP_MAX_ATTR ||
         pads[3] > TSU_IMP_MAX_ATTR)
-        return tsu_imp_fail(c, n->name, "Pad is supported on the height and width of [N, C, H, W], the "
-                                "same on both sides");
+        return tsu_imp_fail(c, n->name, _("Pad is supported on the height and width of [N, C, H, W], the "
+                                  "same on both sides"));
     const Onnx__TensorProto *value = tsu_imp_constant(c, n, 2);
     float *v = value && tsu_imp_tensor_count(value) == 1 ? tsu_imp_tensor_floats(c, n->name, value) : NULL;
     bool zero = (!value || (v && v[0] == 0.0f)) && tsu_imp_attr_float(n, "value", 0.0) == 0.0;
     free(v);
-    if (!zero) return tsu_imp_fail(c, n->name, "Pad with a value other than 0 is not supported");
+    if (!zero) return tsu_imp_fail(c, n->name, _("Pad with a value other than 0 is not supported"));
     const char *src = tsu_imp_input_node(c, n, 0);
     if (!src) return false;
     ivalue *out = tsu_imp_add_value(c, n->output[0]);
@@ -249,7 +249,7 @@ static bool import_conv(ictx *c, const Onnx__NodeProto *n, bool transposed)
     const char *src = transposed ? tsu_imp_input_node(c, n, 0) : padded_input(c, n, extra);
     const Onnx__TensorProto *w = tsu_imp_constant(c, n, 1);
     if (!src) return false;
-    if (!w || w->n_dims != 4) return tsu_imp_fail(c, n->name, "the weight must be a 4-D initializer");
+    if (!w || w->n_dims != 4) return tsu_imp_fail(c, n->name, _("the weight must be a 4-D initializer"));
     int kernel[2] = {(int)w->dims[2], (int)w->dims[3]}, stride[2], pad[2], dilation[2];
     if (!tsu_imp_attr_pair(c, n, "strides", 1, stride) || !tsu_imp_attr_pads(c, n, pad) ||
         !tsu_imp_attr_pair(c, n, "dilations", 1, dilation))
@@ -258,8 +258,8 @@ static bool import_conv(ictx *c, const Onnx__NodeProto *n, bool transposed)
     int group = (int)tsu_imp_attr_int(n, "group", 1);
     if (transposed && (group != 1 || dilation[0] != 1 || dilation[1] != 1 ||
                        tsu_imp_attr(n, "output_padding") || tsu_imp_attr(n, "output_shape")))
-        return tsu_imp_fail(c, n->name, "ConvTranspose with groups, dilations, output_padding or "
-                                "output_shape is not supported");
+        return tsu_imp_fail(c, n->name, _("ConvTranspose with groups, dilations, output_padding or "
+                                  "output_shape is not supported"));
     int outmaps = (int)w->dims[transposed ? 1 : 0];
     /* One input channel per group (weight [C * m, 1, kh, kw], group = C):
      * DepthwiseConvolution, whose weight has that layout. */
@@ -290,8 +290,8 @@ static bool import_gemm(ictx *c, const Onnx__NodeProto *n)
 {
     ivalue *a = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
     const Onnx__TensorProto *w = tsu_imp_constant(c, n, 1);
-    if (!w || w->n_dims != 2) return tsu_imp_fail(c, n->name, "B must be a 2-D initializer");
-    if (tsu_imp_attr_int(n, "transA", 0)) return tsu_imp_fail(c, n->name, "transA=1 is not supported");
+    if (!w || w->n_dims != 2) return tsu_imp_fail(c, n->name, _("B must be a 2-D initializer"));
+    if (tsu_imp_attr_int(n, "transA", 0)) return tsu_imp_fail(c, n->name, _("transA=1 is not supported"));
     /* Affine flattens by itself: read past a pending Flatten. */
     const char *src = a && a->flat_of ? a->flat_of : tsu_imp_input_node(c, n, 0);
     if (!src) return false;
@@ -317,7 +317,7 @@ static bool import_gemm(ictx *c, const Onnx__NodeProto *n)
     if (bias) {
         const Onnx__TensorProto *ct = tsu_imp_constant(c, n, 2);
         if (!ct || tsu_imp_tensor_count(ct) != (size_t)outmaps)
-            return tsu_imp_fail(c, n->name, "C must be an initializer of %d values", outmaps);
+            return tsu_imp_fail(c, n->name, _("C must be an initializer of %d values"), outmaps);
         float *b = tsu_imp_tensor_floats(c, n->name, ct);
         if (!b) return false;
         for (int o = 0; o < outmaps; o++) b[o] = (float)(beta * b[o]);
@@ -336,14 +336,14 @@ static bool import_pool(ictx *c, const Onnx__NodeProto *n, bool max)
     if (!tsu_imp_attr_pair(c, n, "kernel_shape", 1, kernel) || !tsu_imp_attr_pair(c, n, "strides", 1, stride) ||
         !tsu_imp_attr_pads(c, n, pad) || !tsu_imp_attr_pair(c, n, "dilations", 1, dilation))
         return false;
-    if (tsu_imp_attr_int(n, "ceil_mode", 0)) return tsu_imp_fail(c, n->name, "ceil_mode=1 is not supported");
+    if (tsu_imp_attr_int(n, "ceil_mode", 0)) return tsu_imp_fail(c, n->name, _("ceil_mode=1 is not supported"));
     if (dilation[0] != 1 || dilation[1] != 1)
-        return tsu_imp_fail(c, n->name, "dilated pooling is not supported");
+        return tsu_imp_fail(c, n->name, _("dilated pooling is not supported"));
     if (!max && (pad[0] || pad[1]) && !tsu_imp_attr_int(n, "count_include_pad", 0))
-        return tsu_imp_fail(c, n->name, "AveragePool with pads needs count_include_pad=1 (Tsumiki "
-                                "counts padding as zeros)");
+        return tsu_imp_fail(c, n->name, _("AveragePool with pads needs count_include_pad=1 (Tsumiki "
+                                  "counts padding as zeros)"));
     if (n->n_output > 1 && n->output[1][0])
-        return tsu_imp_fail(c, n->name, "the Indices output of MaxPool is not supported");
+        return tsu_imp_fail(c, n->name, _("the Indices output of MaxPool is not supported"));
     /* Explicit zeros before the pool count in the mean, as Tsumiki's padding does. */
     pad[0] += extra[0];
     pad[1] += extra[1];
@@ -362,7 +362,7 @@ static bool import_batchnorm(ictx *c, const Onnx__NodeProto *n)
 {
     const char *src = tsu_imp_input_node(c, n, 0);
     if (!src) return false;
-    if (tsu_imp_attr_int(n, "training_mode", 0)) return tsu_imp_fail(c, n->name, "training_mode=1 is not supported");
+    if (tsu_imp_attr_int(n, "training_mode", 0)) return tsu_imp_fail(c, n->name, _("training_mode=1 is not supported"));
     const char *id = tsu_imp_make_id(c, n, "BatchNormalization");
     struct json_object *p = json_object_new_object();
     double eps = tsu_imp_attr_float(n, "epsilon", 1e-5), momentum = tsu_imp_attr_float(n, "momentum", 0.9);
@@ -402,8 +402,8 @@ static bool import_softmax(ictx *c, const Onnx__NodeProto *n)
     /* Before opset 13 Softmax normalises over all axes from `axis` on; that
      * is Tsumiki's channel softmax only when nothing follows the channels. */
     if (axis != 1 || (c->opset < 13 && spatial != 1))
-        return tsu_imp_fail(c, n->name, "Softmax over axis %lld of a rank-%d tensor is not supported "
-                                "(Tsumiki's Softmax is over the channels, axis 1)",
+        return tsu_imp_fail(c, n->name, _("Softmax over axis %lld of a rank-%d tensor is not supported "
+                                  "(Tsumiki's Softmax is over the channels, axis 1)"),
                     (long long)axis, rank);
     const char *id = tsu_imp_make_id(c, n, "Softmax");
     tsu_imp_add_node(c, id, "Softmax", 1, &src, NULL);
@@ -413,7 +413,7 @@ static bool import_softmax(ictx *c, const Onnx__NodeProto *n)
 
 static bool import_flatten(ictx *c, const Onnx__NodeProto *n)
 {
-    if (tsu_imp_attr_int(n, "axis", 1) != 1) return tsu_imp_fail(c, n->name, "Flatten is supported for axis=1 only");
+    if (tsu_imp_attr_int(n, "axis", 1) != 1) return tsu_imp_fail(c, n->name, _("Flatten is supported for axis=1 only"));
     const char *src = tsu_imp_input_node(c, n, 0);
     if (!src) return false;
     /* Made into a node only if something other than Gemm reads it. */
@@ -431,7 +431,7 @@ static bool import_reshape(ictx *c, const Onnx__NodeProto *n)
     if (!src || !tsu_imp_shape_of(c, src, &in)) return false;
     int64_t dims[TSU_MAX_DIMS + 2];
     int nd = t ? tsu_imp_tensor_ints(t, dims, TSU_MAX_DIMS + 1) : -1;
-    if (nd < 2) return tsu_imp_fail(c, n->name, "the shape must be an initializer of 2 to %d integers", TSU_MAX_DIMS + 1);
+    if (nd < 2) return tsu_imp_fail(c, n->name, _("the shape must be an initializer of 2 to %d integers"), TSU_MAX_DIMS + 1);
     /* dims[0] is the batch axis, whatever the file says (0, -1 or a fixed 1). */
     int target[TSU_MAX_DIMS], unknown = -1;
     size_t known = 1;
@@ -443,13 +443,13 @@ static bool import_reshape(ictx *c, const Onnx__NodeProto *n)
             continue;
         }
         if (d <= 0 || d > TSU_IMP_MAX_ATTR || !tsu_size_mul(known, (size_t)d, &known))
-            return tsu_imp_fail(c, n->name, "shape value %lld is not supported", (long long)dims[i]);
+            return tsu_imp_fail(c, n->name, _("shape value %lld is not supported"), (long long)dims[i]);
         target[i - 1] = (int)d;
     }
     if (unknown >= 0) {
         size_t rest = tsu_shape_size(&in) / known;
         if (rest < 1 || rest > TSU_IMP_MAX_ATTR)
-            return tsu_imp_fail(c, n->name, "shape value -1 stands for %zu values", rest);
+            return tsu_imp_fail(c, n->name, _("shape value -1 stands for %zu values"), rest);
         target[unknown] = (int)rest;
     }
     const char *id = tsu_imp_make_id(c, n, "Reshape");
@@ -470,7 +470,7 @@ static bool import_concat(ictx *c, const Onnx__NodeProto *n)
     if (ok) ok = tsu_imp_shape_of(c, srcs[0], &s);
     int64_t axis = tsu_imp_attr_int(n, "axis", 1);
     if (ok && axis < 0) axis += s.ndim + 1;
-    if (ok && axis < 1) ok = tsu_imp_fail(c, n->name, "Concat over the batch axis is not supported");
+    if (ok && axis < 1) ok = tsu_imp_fail(c, n->name, _("Concat over the batch axis is not supported"));
     if (ok) {
         const char *id = tsu_imp_make_id(c, n, "Concatenate");
         struct json_object *p = json_object_new_object();
@@ -498,12 +498,12 @@ static bool import_matmul(ictx *c, const Onnx__NodeProto *n)
 {
     ivalue *a = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
     const Onnx__TensorProto *w = tsu_imp_constant(c, n, 1);
-    if (!w || w->n_dims != 2) return tsu_imp_fail(c, n->name, "B must be a 2-D initializer");
+    if (!w || w->n_dims != 2) return tsu_imp_fail(c, n->name, _("B must be a 2-D initializer"));
     const char *src = a && a->flat_of ? a->flat_of : tsu_imp_input_node(c, n, 0);
     tsu_shape in;
     if (!src || !tsu_imp_shape_of(c, src, &in)) return false;
     if (!(a && a->flat_of) && in.ndim != 1)
-        return tsu_imp_fail(c, n->name, "MatMul is supported on [N, features] inputs only");
+        return tsu_imp_fail(c, n->name, _("MatMul is supported on [N, features] inputs only"));
     int rows = (int)w->dims[0], outmaps = (int)w->dims[1];
     const char *id = tsu_imp_make_id(c, n, "Affine");
     struct json_object *p = json_object_new_object();
@@ -550,9 +550,9 @@ static bool import_add(ictx *c, const Onnx__NodeProto *n)
     if (const0 != const1 && fold_bias(c, n, const0 ? 1 : 0)) return true;
     if (c->failed) return false;
     if (n->n_input != 2 || tsu_imp_constant(c, n, 0) || tsu_imp_constant(c, n, 1))
-        return tsu_imp_fail(c, n->name, "Add is supported between two computed tensors (Add2) "
-                                        "or as the bias right after MatMul, not with another "
-                                        "constant");
+        return tsu_imp_fail(c, n->name, _("Add is supported between two computed tensors (Add2) "
+                                          "or as the bias right after MatMul, not with another "
+                                          "constant"));
     const char *srcs[2] = {tsu_imp_input_node(c, n, 0), tsu_imp_input_node(c, n, 1)};
     if (!srcs[0] || !srcs[1]) return false;
     const char *id = tsu_imp_make_id(c, n, "Add2");
@@ -566,15 +566,15 @@ static bool import_add(ictx *c, const Onnx__NodeProto *n)
 static bool dropout_for_inference(ictx *c, const Onnx__NodeProto *n)
 {
     if (n->n_output > 1 && n->output[1][0])
-        return tsu_imp_fail(c, n->name, "the mask output is not supported");
+        return tsu_imp_fail(c, n->name, _("the mask output is not supported"));
     if (n->n_input < 3 || !n->input[2][0]) return true;
     const Onnx__TensorProto *t = tsu_imp_constant(c, n, 2);
     bool off = t && t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL &&
                tsu_imp_tensor_count(t) == 1 &&
                ((t->raw_data.len == 1 && t->raw_data.data[0] == 0) ||
                 (t->n_int32_data == 1 && t->int32_data[0] == 0));
-    return off || tsu_imp_fail(c, n->name, "training_mode must be a constant false (import is "
-                                           "for inference)");
+    return off || tsu_imp_fail(c, n->name, _("training_mode must be a constant false (import is "
+                                             "for inference)"));
 }
 
 static bool import_dropout(ictx *c, const Onnx__NodeProto *n)
@@ -587,11 +587,11 @@ static bool import_dropout(ictx *c, const Onnx__NodeProto *n)
         if (!v) return false;
         p = tsu_imp_shortest(v[0]);
         free(v);
-        if (!isfinite(p)) return tsu_imp_fail(c, n->name, "ratio is %g", p);
+        if (!isfinite(p)) return tsu_imp_fail(c, n->name, _("ratio is %g"), p);
     }
     if (p <= 0.0) {
         ivalue *src = tsu_imp_find_value(c, n->input[0]);
-        if (!src) return tsu_imp_fail(c, n->name, "unknown input %s", n->input[0]);
+        if (!src) return tsu_imp_fail(c, n->name, _("unknown input %s"), n->input[0]);
         ivalue copy = *src;
         *tsu_imp_add_value(c, n->output[0]) = copy;
         c->values[c->n_values - 1].name = tsu_imp_keep(c, n->output[0]);
@@ -604,7 +604,7 @@ static bool import_dropout(ictx *c, const Onnx__NodeProto *n)
 static bool import_alias(ictx *c, const Onnx__NodeProto *n)
 {
     ivalue *src = n->n_input ? tsu_imp_find_value(c, n->input[0]) : NULL;
-    if (!src) return tsu_imp_fail(c, n->name, "unknown input %s", n->n_input ? n->input[0] : "(none)");
+    if (!src) return tsu_imp_fail(c, n->name, _("unknown input %s"), n->n_input ? n->input[0] : "(none)");
     ivalue copy = *src;
     ivalue *v = tsu_imp_add_value(c, n->output[0]);
     const char *name = v->name;
@@ -733,8 +733,8 @@ static bool import_div(ictx *c, const Onnx__NodeProto *n)
                  scalar_is(c, other_input(chain[4], chain[3]->output[0]), 0.5, NULL);
     if (c->failed) return false;
     if (!ok)
-        return tsu_imp_fail(c, n->name, "Div is imported only as the start of GELU: "
-                                        "Div(x, sqrt 2), Erf, Add 1, Mul x, Mul 0.5");
+        return tsu_imp_fail(c, n->name, _("Div is imported only as the start of GELU: "
+                                          "Div(x, sqrt 2), Erf, Add 1, Mul x, Mul 0.5"));
     return import_chain(c, chain, 5, "GELU", NULL);
 }
 
@@ -823,12 +823,12 @@ static bool import_reducemean(ictx *c, const Onnx__NodeProto *n)
     float eps = 0.0f;
     if (!match_layernorm(c, n, src, chain, &eps)) {
         if (c->failed) return false;
-        return tsu_imp_fail(c, n->name, "ReduceMean is imported only as the start of LayerNorm "
-                                        "over all non-batch axes: ReduceMean, Sub, Pow 2, "
-                                        "ReduceMean, Add eps, Sqrt, Div, Mul weight, Add bias");
+        return tsu_imp_fail(c, n->name, _("ReduceMean is imported only as the start of LayerNorm "
+                                          "over all non-batch axes: ReduceMean, Sub, Pow 2, "
+                                          "ReduceMean, Add eps, Sqrt, Div, Mul weight, Add bias"));
     }
     if (!(eps > 0.0f))
-        return tsu_imp_fail(c, chain[4]->name, "LayerNorm epsilon %g is not positive", eps);
+        return tsu_imp_fail(c, chain[4]->name, _("LayerNorm epsilon %g is not positive"), eps);
     tsu_shape s;
     if (!tsu_imp_shape_of(c, src, &s)) return false;
     struct json_object *p = json_object_new_object();
@@ -839,8 +839,8 @@ static bool import_reducemean(ictx *c, const Onnx__NodeProto *n)
     for (int k = 0; k < 2; k++) {
         const Onnx__TensorProto *t = constant_named(c, chain[7 + k]->input[1]);
         if (tsu_imp_tensor_count(t) != tsu_shape_size(&s))
-            return tsu_imp_fail(c, chain[7 + k]->name, "LayerNorm %s has %zu values, not one per "
-                                "value of a sample (%zu)", suffixes[k], tsu_imp_tensor_count(t),
+            return tsu_imp_fail(c, chain[7 + k]->name, _("LayerNorm %s has %zu values, not one per "
+                                  "value of a sample (%zu)"), suffixes[k], tsu_imp_tensor_count(t),
                                 tsu_shape_size(&s));
         float *data = tsu_imp_tensor_floats(c, chain[7 + k]->name, t);
         if (!data) return false;
@@ -854,8 +854,8 @@ static bool import_reducemean(ictx *c, const Onnx__NodeProto *n)
 static bool import_binary(ictx *c, const Onnx__NodeProto *n, const char *type)
 {
     if (n->n_input != 2 || tsu_imp_constant(c, n, 0) || tsu_imp_constant(c, n, 1))
-        return tsu_imp_fail(c, n->name, "%s is supported between two computed tensors (%s2), "
-                                        "not with a constant", n->op_type, n->op_type);
+        return tsu_imp_fail(c, n->name, _("%s is supported between two computed tensors (%s2), "
+                                          "not with a constant"), n->op_type, n->op_type);
     const char *srcs[2] = {tsu_imp_input_node(c, n, 0), tsu_imp_input_node(c, n, 1)};
     if (!srcs[0] || !srcs[1]) return false;
     const char *id = tsu_imp_make_id(c, n, type);
@@ -874,8 +874,8 @@ static bool import_prelu(ictx *c, const Onnx__NodeProto *n)
     if (!src || !tsu_imp_shape_of(c, src, &s)) return false;
     size_t count = t ? tsu_imp_tensor_count(t) : 0, channels = (size_t)s.d[0];
     if (count != 1 && count != channels)
-        return tsu_imp_fail(c, n->name, "the slope must be an initializer of 1 or %zu values "
-                                        "(one per channel)", channels);
+        return tsu_imp_fail(c, n->name, _("the slope must be an initializer of 1 or %zu values "
+                                          "(one per channel)"), channels);
     float *slope = tsu_imp_tensor_floats(c, n->name, t);
     if (!slope) return false;
     float *weight = tsu_xcalloc(channels, sizeof *weight);
@@ -894,8 +894,8 @@ static bool import_selu(ictx *c, const Onnx__NodeProto *n)
     double alpha = tsu_imp_attr_float(n, "alpha", 1.67326319217681884765625);
     double gamma = tsu_imp_attr_float(n, "gamma", 1.05070102214813232421875);
     if (fabs(alpha - 1.6732632423543772) > 1e-6 || fabs(gamma - 1.0507009873554805) > 1e-6)
-        return tsu_imp_fail(c, n->name, "Selu with alpha %g, gamma %g is not supported (Tsumiki's "
-                                        "SELU has PyTorch's constants)", alpha, gamma);
+        return tsu_imp_fail(c, n->name, _("Selu with alpha %g, gamma %g is not supported (Tsumiki's "
+                                          "SELU has PyTorch's constants)"), alpha, gamma);
     return import_simple(c, n, "SELU", NULL, 0, 0);
 }
 
@@ -918,10 +918,10 @@ static bool import_resize(ictx *c, const Onnx__NodeProto *n)
     const char *src = tsu_imp_input_node(c, n, 0);
     tsu_shape s;
     if (!src || !tsu_imp_shape_of(c, src, &s)) return false;
-    if (s.ndim != 3) return tsu_imp_fail(c, n->name, "%s is supported on [N, C, H, W] only", n->op_type);
+    if (s.ndim != 3) return tsu_imp_fail(c, n->name, _("%s is supported on [N, C, H, W] only"), n->op_type);
     bool upsample = !strcmp(n->op_type, "Upsample");
     if (!attr_string_is(n, "mode", "nearest", "nearest", NULL))
-        return tsu_imp_fail(c, n->name, "only mode nearest is supported");
+        return tsu_imp_fail(c, n->name, _("only mode nearest is supported"));
     bool asymmetric_floor = attr_string_is(n, "coordinate_transformation_mode", "half_pixel",
                                            "asymmetric", NULL) &&
                             attr_string_is(n, "nearest_mode", "round_prefer_floor", "floor", NULL);
@@ -930,8 +930,8 @@ static bool import_resize(ictx *c, const Onnx__NodeProto *n)
                       attr_string_is(n, "nearest_mode", "round_prefer_floor", "round_prefer_floor",
                                      "round_prefer_ceil");
     if (!upsample && !asymmetric_floor && !half_pixel)
-        return tsu_imp_fail(c, n->name, "coordinate_transformation_mode and nearest_mode must be "
-                                        "asymmetric + floor or half_pixel + round_prefer_floor");
+        return tsu_imp_fail(c, n->name, _("coordinate_transformation_mode and nearest_mode must be "
+                                          "asymmetric + floor or half_pixel + round_prefer_floor"));
     double scale[4];
     const Onnx__TensorProto *scales = tsu_imp_constant(c, n, upsample ? 1 : 2);
     const Onnx__TensorProto *sizes = upsample ? NULL : tsu_imp_constant(c, n, 3);
@@ -943,22 +943,22 @@ static bool import_resize(ictx *c, const Onnx__NodeProto *n)
     } else if (sizes && tsu_imp_tensor_count(sizes) == 4) {
         int64_t v[4];
         if (tsu_imp_tensor_ints(sizes, v, 4) != 4)
-            return tsu_imp_fail(c, n->name, "sizes must be 4 integers");
+            return tsu_imp_fail(c, n->name, _("sizes must be 4 integers"));
         scale[0] = scale[1] = 1.0;
         scale[2] = (double)v[2] / s.d[1];
         scale[3] = (double)v[3] / s.d[2];
     } else {
-        return tsu_imp_fail(c, n->name, "scales (or sizes) must be an initializer of 4 values");
+        return tsu_imp_fail(c, n->name, _("scales (or sizes) must be an initializer of 4 values"));
     }
     int kernel[2];
     for (int i = 0; i < 2; i++) {
         double k = scale[2 + i];
         if (!(k >= 1.0 && k <= 1024.0) || k != floor(k))
-            return tsu_imp_fail(c, n->name, "scale %g is not a whole number from 1 to 1024", k);
+            return tsu_imp_fail(c, n->name, _("scale %g is not a whole number from 1 to 1024"), k);
         kernel[i] = (int)k;
     }
     if (scale[0] != 1.0 || scale[1] != 1.0)
-        return tsu_imp_fail(c, n->name, "only H and W may be scaled (scales %g, %g, ...)", scale[0],
+        return tsu_imp_fail(c, n->name, _("only H and W may be scaled (scales %g, %g, ...)"), scale[0],
                             scale[1]);
     const char *id = tsu_imp_make_id(c, n, "Unpooling");
     struct json_object *p = json_object_new_object();
@@ -971,7 +971,7 @@ static bool import_resize(ictx *c, const Onnx__NodeProto *n)
 /* Erf, Pow and Sqrt outside the chains above. */
 static bool import_chain_only(ictx *c, const Onnx__NodeProto *n)
 {
-    return tsu_imp_fail(c, n->name, "%s is imported only inside %s", n->op_type,
+    return tsu_imp_fail(c, n->name, _("%s is imported only inside %s"), n->op_type,
                         !strcmp(n->op_type, "Erf") ? "GELU (Div, Erf, Add, Mul, Mul)"
                                                    : "LayerNorm (ReduceMean, Sub, Pow, ReduceMean, "
                                                      "Add, Sqrt, Div, Mul, Add)");

@@ -46,8 +46,8 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
     memset(plan, 0, sizeof *plan);
     if (!tsu_graph_valid(graph))
         return tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL,
-                            "the network has errors; fix them (tsumiki-cli check) before "
-                            "exporting");
+                            _("the network has errors; fix them (tsumiki-cli check) before "
+                              "exporting"));
     graph = tsu_graph_runnable(graph); /* repeat blocks unrolled */
     int n = tsu_graph_node_count(graph);
     plan->nodes = tsu_xcalloc((size_t)n, sizeof *plan->nodes);
@@ -88,8 +88,8 @@ tsu_status tsu_xplan_build(const tsu_graph *graph, tsu_xplan *plan, tsu_diag *di
     if (plan->n_inputs == 0 || plan->n_nodes == plan->n_inputs) {
         tsu_xplan_free(plan);
         return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
-                            "the network computes nothing to export (it needs an Input and at "
-                            "least one layer besides losses and layers that only act in training)");
+                            _("the network computes nothing to export (it needs an Input and at "
+                              "least one layer besides losses and layers that only act in training)"));
     }
     for (int i = 0; i < plan->n_nodes; i++) {
         plan->last_use[i] = i;
@@ -119,7 +119,7 @@ const tsu_layer_export *tsu_x_exports(const tsu_node *node, const char *format, 
     if (ex && has) return ex;
     const char *why = ex && ex->why_not ? ex->why_not : "no exporter is written for it yet";
     tsu_diag_add(diag, TSU_E_UNSUPPORTED, tsu_node_id(node), NULL,
-                 "%s export cannot write %s layers: %s", format, tsu_node_type(node), why);
+                 _("%s export cannot write %s layers: %s"), format, tsu_node_type(node), why);
     return NULL;
 }
 
@@ -131,7 +131,7 @@ const tsu_net_tensor *tsu_x_tensor(tsu_net *net, const tsu_node *node, const cha
     const tsu_net_tensor *t = tsu_net_tensor_find(net, name);
     if (!t)
         tsu_diag_add(diag, TSU_E_UNSUPPORTED, tsu_node_id(node), suffix,
-                     "the net has no tensor %s", name);
+                     _("the net has no tensor %s"), name);
     return t;
 }
 
@@ -151,7 +151,7 @@ tsu_status tsu_x_check_weights(const tsu_xplan *plan, tsu_net *net, tsu_diag *di
             for (size_t j = 0; j < t->size; j++)
                 if (!isfinite(t->data[j])) {
                     status = tsu_diag_add(diag, TSU_E_NONFINITE, tsu_node_id(node), info->name,
-                                          "%s[%zu] is %g; retrain or pick another weights file",
+                                          _("%s[%zu] is %g; retrain or pick another weights file"),
                                           t->name, j, (double)t->data[j]);
                     break;
                 }
@@ -207,7 +207,7 @@ tsu_status tsu_xbuf_save(const tsu_xbuf *b, const char *path, tsu_diag *diag)
 
 tsu_status tsu_x_mkdir(const char *dir, tsu_diag *diag)
 {
-    if (!*dir) return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "empty directory name");
+    if (!*dir) return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, _("empty directory name"));
     char *path = tsu_xstrdup(dir);
     for (char *p = path + 1;; p++) {
         bool end = *p == '\0';
@@ -216,7 +216,7 @@ tsu_status tsu_x_mkdir(const char *dir, tsu_diag *diag)
             if (mkdir(path, 0755) != 0 && errno != EEXIST) {
                 int err = errno;
                 tsu_status st = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0,
-                                                "cannot create the directory: %s", strerror(err));
+                                                _("cannot create the directory: %s"), strerror(err));
                 free(path);
                 return st;
             }
@@ -227,7 +227,7 @@ tsu_status tsu_x_mkdir(const char *dir, tsu_diag *diag)
     free(path);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return tsu_diag_add_at(diag, TSU_E_IO, dir, 0, 0, "not a directory");
+        return tsu_diag_add_at(diag, TSU_E_IO, dir, 0, 0, _("not a directory"));
     return TSU_OK;
 }
 

@@ -42,12 +42,12 @@ static tsu_status check_input(const tsu_npy *a, const char *path, const tsu_node
     char want[96], got[160];
     if (!fits)
         return tsu_diag_add(diag, TSU_E_SHAPE, NULL, NULL,
-                            "%s: shape %s does not fit Input node %s: expected %s", path,
+                            _("%s: shape %s does not fit Input node %s: expected %s"), path,
                             npy_shape_text(a, got, sizeof got), tsu_node_id(input),
                             batch_shape_text(s, want, sizeof want));
     if (a->dims[0] < 1 || a->dims[0] > INT_MAX)
         return tsu_diag_add(diag, TSU_E_SHAPE, NULL, NULL,
-                            "%s: %lld samples; predict takes 1 to %d", path,
+                            _("%s: %lld samples; predict takes 1 to %d"), path,
                             (long long)a->dims[0], INT_MAX);
     return TSU_OK;
 }
@@ -56,7 +56,7 @@ static tsu_status check_outputs(const tsu_xplan *plan, int n_outputs, tsu_diag *
 {
     if (plan->n_inputs != 1)
         return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
-                            "predict reads one .npy file: the network has %d Input nodes",
+                            _("predict reads one .npy file: the network has %d Input nodes"),
                             plan->n_inputs);
     if (n_outputs == plan->n_outputs) return TSU_OK;
     char ids[512] = "";
@@ -64,7 +64,7 @@ static tsu_status check_outputs(const tsu_xplan *plan, int n_outputs, tsu_diag *
         n += snprintf(ids + n, sizeof ids - (size_t)n, "%s%s", o ? ", " : "",
                       tsu_node_id(plan->outputs[o]));
     return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
-                        "%d output file%s given for the network's %d output%s (%s, in this order)",
+                        _("%d output file%s given for the network's %d output%s (%s, in this order)"),
                         n_outputs, n_outputs == 1 ? "" : "s", plan->n_outputs,
                         plan->n_outputs == 1 ? "" : "s", ids);
 }
@@ -83,7 +83,7 @@ static tsu_status alloc_outputs(const tsu_xplan *plan, int64_t samples, tsu_npy 
                               &out[o].count) ||
             !tsu_size_mul(out[o].count, sizeof(float), &bytes))
             return tsu_diag_add(diag, TSU_E_NOMEM, tsu_node_id(plan->outputs[o]), NULL,
-                                "%lld samples of this output do not fit in memory",
+                                _("%lld samples of this output do not fit in memory"),
                                 (long long)samples);
         out[o].data = tsu_xmalloc(bytes ? bytes : 1);
     }
@@ -167,7 +167,7 @@ static tsu_status find_prep(const tsu_project *project, const tsu_node *input,
     const tsu_shape *s = tsu_node_shape(input);
     if (s->ndim != 3 || (s->d[0] != 1 && s->d[0] != 3))
         return tsu_diag_add(diag, TSU_E_SHAPE, tsu_node_id(input), NULL,
-                            "predicting pictures needs an Input of shape [1 or 3, H, W]");
+                            _("predicting pictures needs an Input of shape [1 or 3, H, W]"));
     *prep = (tsu_image_prep){.width = s->d[2], .height = s->d[1], .grayscale = s->d[0] == 1,
                              .fit = TSU_FIT_STRETCH};
     tsu_dataset_settings settings = {0};
@@ -187,7 +187,7 @@ static tsu_status find_prep(const tsu_project *project, const tsu_node *input,
             if (info.prep.width != prep->width || info.prep.height != prep->height ||
                 info.prep.grayscale != prep->grayscale)
                 st = tsu_diag_add(diag, TSU_E_SHAPE, tsu_node_id(input), NULL,
-                                  "%s records %s %dx%d pictures but the Input takes [%d, %d, %d]",
+                                  _("%s records %s %dx%d pictures but the Input takes [%d, %d, %d]"),
                                   json, info.prep.grayscale ? "grayscale" : "RGB",
                                   info.prep.width, info.prep.height, s->d[0], s->d[1], s->d[2]);
             *prep = info.prep;
@@ -240,7 +240,7 @@ static tsu_status expand_args(const char *const *args, int n_args, tsu_name_list
         else tsu_name_list_add(paths, args[a]);
     }
     if (st == TSU_OK && paths->n == 0)
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "no pictures (.png, .jpg, .jpeg, .bmp) in %s%s",
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("no pictures (.png, .jpg, .jpeg, .bmp) in %s%s"),
                             args[0], n_args > 1 ? " and the other folders" : "");
     return st;
 }
@@ -252,7 +252,7 @@ static tsu_status load_pictures(const tsu_name_list *paths, const tsu_image_prep
     const size_t size = (size_t)(prep->grayscale ? 1 : 3) * prep->width * prep->height;
     size_t count;
     if (!tsu_size_mul(size, (size_t)paths->n, &count) || count > SIZE_MAX / sizeof(float))
-        return tsu_diag_add(diag, TSU_E_NOMEM, NULL, NULL, "%d pictures do not fit in memory",
+        return tsu_diag_add(diag, TSU_E_NOMEM, NULL, NULL, _("%d pictures do not fit in memory"),
                             paths->n);
     *tensor = tsu_xmalloc(count * sizeof(float));
     for (int i = 0; i < paths->n; i++) {
@@ -295,7 +295,7 @@ tsu_status tsu_predict_images(const tsu_project *project, const char *weights,
     const int n_out = st == TSU_OK ? (int)tsu_shape_size(tsu_node_shape(plan.outputs[0])) : 0;
     if (st == TSU_OK && out->class_names && out->n_classes != n_out)
         st = tsu_diag_add(diag, TSU_E_SHAPE, tsu_node_id(plan.outputs[0]), NULL,
-                          "the network has %d outputs but the dataset has %d classes", n_out,
+                          _("the network has %d outputs but the dataset has %d classes"), n_out,
                           out->n_classes);
     if (st == TSU_OK) st = alloc_outputs(&plan, paths.n, &result, diag);
     if (st == TSU_OK) {

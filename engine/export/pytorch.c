@@ -44,8 +44,8 @@ static tsu_status check_names(const tsu_xplan *plan, tsu_diag *diag)
         for (size_t k = 0; k < TSU_ARRAY_LEN(module_attributes); k++)
             if (!strcmp(tsu_node_id(node), module_attributes[k]))
                 st = tsu_diag_add(diag, TSU_E_UNSUPPORTED, tsu_node_id(node), NULL,
-                                  "the id \"%s\" is a name torch.nn.Module already uses; rename "
-                                  "the layer to export it to PyTorch",
+                                  _("the id \"%s\" is a name torch.nn.Module already uses; rename "
+                                    "the layer to export it to PyTorch"),
                                   tsu_node_id(node));
     }
     return st;

@@ -48,13 +48,13 @@ tsu_status tsu_xstage_begin(tsu_xstage *stage, const char *dir, tsu_diag *diag)
     memset(stage, 0, sizeof *stage);
     stage->lock_fd = -1;
     stage->first_error = diag ? diag->count : 0;
-    if (!*dir) return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, "empty directory name");
+    if (!*dir) return tsu_diag_add(diag, TSU_E_IO, NULL, NULL, _("empty directory name"));
     stage->target = without_trailing_slashes(dir);
     struct stat st;
     if (stat(stage->target, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0,
-                                   "exists and is not a folder");
+                                   _("exists and is not a folder"));
         stage->merge = true;
     }
     tsu_status status = prepare(stage, diag);
@@ -68,7 +68,7 @@ tsu_status tsu_xstage_begin(tsu_xstage *stage, const char *dir, tsu_diag *diag)
     }
     if (!mkdtemp(stage->path)) {
         status = tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0,
-                                 "cannot create a staging folder beside it: %s", strerror(errno));
+                                 _("cannot create a staging folder beside it: %s"), strerror(errno));
         free(stage->path);
         stage->path = NULL;
         return status;
@@ -99,7 +99,7 @@ static tsu_status move_entries(int from_fd, int to_fd, const char *target, tsu_d
     DIR *d = fdopendir(from_fd);
     if (!d) {
         close(from_fd);
-        return tsu_diag_add_at(diag, TSU_E_IO, target, 0, 0, "cannot open: %s", strerror(errno));
+        return tsu_diag_add_at(diag, TSU_E_IO, target, 0, 0, _("cannot open: %s"), strerror(errno));
     }
     tsu_status status = TSU_OK;
     for (struct dirent *e; status == TSU_OK && (e = readdir(d)) != NULL;) {
@@ -115,7 +115,7 @@ static tsu_status move_entries(int from_fd, int to_fd, const char *target, tsu_d
             if (sub_from >= 0 && sub_to >= 0) /* move_entries closes sub_from */
                 status = move_entries(sub_from, sub_to, path, diag);
             else {
-                status = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot open: %s",
+                status = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot open: %s"),
                                          strerror(errno));
                 if (sub_from >= 0) close(sub_from);
             }
@@ -124,7 +124,7 @@ static tsu_status move_entries(int from_fd, int to_fd, const char *target, tsu_d
                 close(sub_to);
             }
         } else {
-            status = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, "cannot move into place: %s",
+            status = tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot move into place: %s"),
                                      strerror(err));
         }
         free(path);
@@ -139,7 +139,7 @@ static tsu_status move_files_in(tsu_xstage *stage, tsu_diag *diag)
     int target_fd = open(stage->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     tsu_status status = TSU_OK;
     if (from_fd < 0 || target_fd < 0) {
-        status = tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0, "cannot open: %s",
+        status = tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0, _("cannot open: %s"),
                                  strerror(errno));
         if (from_fd >= 0) close(from_fd);
     } else
@@ -155,7 +155,7 @@ static tsu_status commit(tsu_xstage *stage, tsu_diag *diag)
 {
     if (stage->merge) return move_files_in(stage, diag);
     if (rename(stage->path, stage->target) != 0)
-        return tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0, "cannot move into place: %s",
+        return tsu_diag_add_at(diag, TSU_E_IO, stage->target, 0, 0, _("cannot move into place: %s"),
                                strerror(errno));
     char *copy = tsu_xstrdup(stage->target);
     sync_dir(dirname(copy));

@@ -19,7 +19,7 @@ static bool affine_infer(tsu_node *node, tsu_diag *diag)
     size_t in = tsu_shape_size(tsu_input_shape(node, 0));
     if (in > (size_t)1 << 30)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                             "input of %zu values is too large for Affine", in);
+                             _("input of %zu values is too large for Affine"), in);
     node->shape = tsu_shape_1(outmaps);
     tsu_shape weight = tsu_shape_2(outmaps, (int)in);
     tsu_node_add_tensor(node, "weight", &weight, true);

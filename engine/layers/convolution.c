@@ -37,10 +37,10 @@ static bool conv_infer(tsu_node *node, tsu_diag *diag)
     int group = tsu_param_int(node, CONV_GROUP);
     if (in->d[0] % group != 0)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "group",
-                             "%d input channels do not split into %d groups", in->d[0], group);
+                             _("%d input channels do not split into %d groups"), in->d[0], group);
     if (outmaps % group != 0)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "group",
-                             "outmaps %d does not split into %d groups", outmaps, group);
+                             _("outmaps %d does not split into %d groups"), outmaps, group);
     tsu_window win = conv_window(node);
     int out[2];
     if (!tsu_window_output(node, diag, "kernel", &win, &in->d[1], out)) return false;

@@ -33,7 +33,7 @@ static bool deconv_infer(tsu_node *node, tsu_diag *diag)
     for (int a = 0; a < 2; a++) out[a] = (in->d[1 + a] - 1) * s[a] - 2 * p[a] + k[a];
     if (out[0] < 1 || out[1] < 1)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "pad",
-                             "pad %dx%d crops the whole %dx%d output", p[0], p[1],
+                             _("pad %dx%d crops the whole %dx%d output"), p[0], p[1],
                              out[0] + 2 * p[0], out[1] + 2 * p[1]);
     node->shape = tsu_shape_3(outmaps, out[0], out[1]);
     tsu_shape weight = tsu_shape_4(in->d[0], outmaps, k[0], k[1]);

@@ -35,7 +35,7 @@ static bool dw_infer(tsu_node *node, tsu_diag *diag)
     const int multiplier = tsu_param_int(node, DW_MULTIPLIER);
     if ((int64_t)in->d[0] * multiplier > TSU_DIM_MAX)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "multiplier",
-                             "%d channels times multiplier %d exceed %d output channels",
+                             _("%d channels times multiplier %d exceed %d output channels"),
                              in->d[0], multiplier, TSU_DIM_MAX);
     tsu_window win = dw_window(node);
     int out[2];

@@ -16,7 +16,7 @@ bool tsu_require_image(tsu_node *node, tsu_diag *diag)
     if (in->ndim == 3) return true;
     char text[96];
     return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                         "%s needs a [C, H, W] input, got %s", node->kind->name,
+                         _("%s needs a [C, H, W] input, got %s"), node->kind->name,
                          tsu_shape_text(in, text, sizeof text));
 }
 
@@ -32,12 +32,12 @@ bool tsu_window_output(tsu_node *node, tsu_diag *diag, const char *kernel_param,
         bool dilated = span[0] != win->kernel[0] || span[1] != win->kernel[1];
         if (dilated)
             return tsu_node_fail(node, diag, TSU_E_SHAPE, kernel_param,
-                                 "kernel %dx%d with dilation %dx%d spans %dx%d, larger than "
-                                 "the padded input %dx%d",
+                                 _("kernel %dx%d with dilation %dx%d spans %dx%d, larger than "
+                                   "the padded input %dx%d"),
                                  win->kernel[0], win->kernel[1], win->dilation[0],
                                  win->dilation[1], span[0], span[1], padded[0], padded[1]);
         return tsu_node_fail(node, diag, TSU_E_SHAPE, kernel_param,
-                             "kernel %dx%d is larger than the padded input %dx%d",
+                             _("kernel %dx%d is larger than the padded input %dx%d"),
                              win->kernel[0], win->kernel[1], padded[0], padded[1]);
     }
     for (int a = 0; a < 2; a++) out[a] = (padded[a] - span[a]) / win->stride[a] + 1;

@@ -54,7 +54,7 @@ static int label_at(const tsu_layer_run *run, tsu_exec *ex, int s, size_t j, int
     float v = run->target[(size_t)s * run->target_size + j];
     int label = (int)v;
     if ((float)label == v && label >= 0 && label < classes) return label;
-    tsu_exec_fail(ex, run->node, "label %g of sample %d is not a class index 0..%d", (double)v,
+    tsu_exec_fail(ex, run->node, _("label %g of sample %d is not a class index 0..%d"), (double)v,
                   s, classes - 1);
     return -1;
 }

@@ -26,7 +26,7 @@ static bool flatten_infer(tsu_node *node, tsu_diag *diag)
 {
     size_t size = tsu_shape_size(tsu_input_shape(node, 0));
     if (size > (size_t)1 << 30)
-        return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL, "%zu values are too many", size);
+        return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL, _("%zu values are too many"), size);
     node->shape = tsu_shape_1((int)size);
     return true;
 }
@@ -39,7 +39,7 @@ static bool reshape_infer(tsu_node *node, tsu_diag *diag)
     if (tsu_shape_size(&target) != tsu_shape_size(in)) {
         char a[96], b[96];
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "shape",
-                             "cannot reshape %s (%zu values) to %s (%zu values)",
+                             _("cannot reshape %s (%zu values) to %s (%zu values)"),
                              tsu_shape_text(in, a, sizeof a), tsu_shape_size(in),
                              tsu_shape_text(&target, b, sizeof b), tsu_shape_size(&target));
     }
@@ -54,7 +54,7 @@ static bool concat_infer(tsu_node *node, tsu_diag *diag)
     char a[96], b[96];
     if (axis >= first->ndim)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "axis",
-                             "axis %d does not exist in input shape %s", axis,
+                             _("axis %d does not exist in input shape %s"), axis,
                              tsu_shape_text(first, a, sizeof a));
     tsu_shape out = *first;
     for (int i = 1; i < node->n_inputs; i++) {
@@ -64,7 +64,7 @@ static bool concat_infer(tsu_node *node, tsu_diag *diag)
             if (d != axis && s->d[d] != first->d[d]) fits = false;
         if (!fits)
             return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                                 "Concatenate inputs %s %s and %s %s differ outside axis %d",
+                                 _("Concatenate inputs %s %s and %s %s differ outside axis %d"),
                                  node->inputs[0]->id, tsu_shape_text(first, a, sizeof a),
                                  node->inputs[i]->id, tsu_shape_text(s, b, sizeof b), axis);
         out.d[axis] += s->d[axis];
@@ -85,16 +85,16 @@ static bool binary_infer(tsu_node *node, tsu_diag *diag)
     tsu_shape_text(y, b, sizeof b);
     if (x->ndim != y->ndim)
         return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                             "%s inputs %s %s and %s %s differ in rank; axes of size 1 "
-                             "broadcast only between shapes of the same rank",
+                             _("%s inputs %s %s and %s %s differ in rank; axes of size 1 "
+                               "broadcast only between shapes of the same rank"),
                              node->kind->name, node->inputs[0]->id, a, node->inputs[1]->id, b);
     tsu_shape out = *x;
     for (int d = 0; d < x->ndim; d++) {
         if (x->d[d] == y->d[d] || y->d[d] == 1) continue;
         if (x->d[d] != 1)
             return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                                 "%s inputs %s %s and %s %s differ at axis %d; each axis must "
-                                 "match or be 1 in one of them",
+                                 _("%s inputs %s %s and %s %s differ at axis %d; each axis must "
+                                   "match or be 1 in one of them"),
                                  node->kind->name, node->inputs[0]->id, a, node->inputs[1]->id,
                                  b, d);
         out.d[d] = y->d[d];

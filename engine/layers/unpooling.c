@@ -20,7 +20,7 @@ static bool unpool_infer(tsu_node *node, tsu_diag *diag)
     if (h > TSU_DIM_MAX || w > TSU_DIM_MAX) {
         char text[96];
         return tsu_node_fail(node, diag, TSU_E_SHAPE, "kernel",
-                             "kernel %dx%d makes %s %zux%zu, larger than %d", k[0], k[1],
+                             _("kernel %dx%d makes %s %zux%zu, larger than %d"), k[0], k[1],
                              tsu_shape_text(in, text, sizeof text), h, w, TSU_DIM_MAX);
     }
     node->shape = tsu_shape_3(in->d[0], (int)h, (int)w);

@@ -163,7 +163,7 @@ tsu_status tsu_net_forward(tsu_net *net, int batch, bool training, tsu_diag *dia
 {
     if (batch < 1 || batch > net->cfg.max_batch)
         return tsu_diag_add(diag, TSU_E_PARAM, NULL, NULL,
-                            "batch of %d samples does not fit the network's 1..%d", batch,
+                            _("batch of %d samples does not fit the network's 1..%d"), batch,
                             net->cfg.max_batch);
     prepare_exec(net, batch, training, net->step);
     tsu_pool_run(net->pool, forward_thread, net);
@@ -232,10 +232,10 @@ tsu_status tsu_net_backward(tsu_net *net, int batch, tsu_diag *diag)
 {
     if (!net->cfg.training)
         return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
-                            "this network was made for inference only");
+                            _("this network was made for inference only"));
     if (!net->backward_ready || batch != net->batch)
         return tsu_diag_add(diag, TSU_E_PARAM, NULL, NULL,
-                            "backward of %d samples needs a forward of the same batch first",
+                            _("backward of %d samples needs a forward of the same batch first"),
                             batch);
     prepare_exec(net, batch, net->forward_training, net->forward_step);
     tsu_pool_run(net->pool, backward_thread, net);

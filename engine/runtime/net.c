@@ -163,7 +163,7 @@ static bool collect_feeds(tsu_net *net, tsu_diag *diag)
             feed->size = size;
         } else if (feed->size != size) {
             tsu_diag_add(diag, TSU_E_SHAPE, node->id, "dataset",
-                         "variable %s has %zu values per sample here but %zu elsewhere",
+                         _("variable %s has %zu values per sample here but %zu elsewhere"),
                          v->string, size, feed->size);
             return false;
         }
@@ -305,7 +305,7 @@ static bool check_supported(const tsu_net *net, tsu_diag *diag)
         const tsu_node *node = net->runs[i].node;
         if (node->kind->ops) continue;
         tsu_diag_add(diag, TSU_E_UNSUPPORTED, node->id, NULL,
-                     "the runtime cannot run %s layers yet", node->kind->name);
+                     _("the runtime cannot run %s layers yet"), node->kind->name);
         return false;
     }
     return true;
@@ -323,14 +323,14 @@ bool tsu_net_plan(tsu_net *net, tsu_diag *diag)
     place_buffers(net, &cursor);
     if (cursor.overflowed) {
         tsu_diag_add(diag, TSU_E_NOMEM, cursor.overflow ? cursor.overflow->id : NULL, NULL,
-                     "at batch size %d the network's buffers exceed the address space",
+                     _("at batch size %d the network's buffers exceed the address space"),
                      net->cfg.max_batch);
         return false;
     }
     net->arena_bytes = cursor.used;
     net->arena = aligned_alloc(ALIGN_BYTES, cursor.used ? cursor.used : ALIGN_BYTES);
     if (!net->arena) {
-        tsu_diag_add(diag, TSU_E_NOMEM, NULL, NULL, "cannot allocate %zu MiB for the network",
+        tsu_diag_add(diag, TSU_E_NOMEM, NULL, NULL, _("cannot allocate %zu MiB for the network"),
                      cursor.used >> 20);
         return false;
     }
@@ -358,11 +358,11 @@ tsu_net *tsu_net_new(const tsu_graph *graph, const tsu_net_config *cfg, tsu_diag
 {
     tsu_assert(graph && cfg);
     if (!tsu_graph_valid(graph)) {
-        tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL, "the network has errors; fix them first");
+        tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL, _("the network has errors; fix them first"));
         return NULL;
     }
     if (cfg->max_batch < 1) {
-        tsu_diag_add(diag, TSU_E_PARAM, NULL, NULL, "batch size must be at least 1, got %d",
+        tsu_diag_add(diag, TSU_E_PARAM, NULL, NULL, _("batch size must be at least 1, got %d"),
                      cfg->max_batch);
         return NULL;
     }

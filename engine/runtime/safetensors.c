@@ -186,48 +186,48 @@ static bool check_entry(const char *path, struct json_object *header, const tsu_
     char expected[96], found[96];
     struct json_object *entry;
     if (!json_object_object_get_ex(header, t->name, &entry))
-        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s is missing", path, t->name);
+        return entry_error(diag, TSU_E_FORMAT, _("%s: tensor %s is missing"), path, t->name);
     if (!json_object_is_type(entry, json_type_object))
-        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s: expected an object, got %s",
+        return entry_error(diag, TSU_E_FORMAT, _("%s: tensor %s: expected an object, got %s"),
                            path, t->name, field_text(header, t->name, found, sizeof found));
     struct json_object *dtype = member(entry, "dtype");
     if (!json_object_is_type(dtype, json_type_string))
         return entry_error(diag, TSU_E_FORMAT,
-                           "%s: tensor %s: \"dtype\" must be a string such as \"F32\", got %s",
+                           _("%s: tensor %s: \"dtype\" must be a string such as \"F32\", got %s"),
                            path, t->name, field_text(entry, "dtype", found, sizeof found));
     if (strcmp(json_object_get_string(dtype), "F32") != 0)
-        return entry_error(diag, TSU_E_FORMAT, "%s: tensor %s has dtype %s, expected F32", path,
+        return entry_error(diag, TSU_E_FORMAT, _("%s: tensor %s has dtype %s, expected F32"), path,
                            t->name, json_object_get_string(dtype));
     struct json_object *shape_json = member(entry, "shape");
     tsu_shape shape;
     if (!read_shape(shape_json, &shape))
         return entry_error(diag, TSU_E_FORMAT,
-                           "%s: tensor %s: \"shape\" must be a list of at most %d non-negative "
-                           "integers, got %s", path, t->name, TSU_MAX_DIMS,
+                           _("%s: tensor %s: \"shape\" must be a list of at most %d non-negative "
+                             "integers, got %s"), path, t->name, TSU_MAX_DIMS,
                            field_text(entry, "shape", found, sizeof found));
     tsu_shape_format_list(&t->shape, expected, sizeof expected);
     if (!tsu_shape_equal(&shape, &t->shape)) {
         tsu_shape_format_list(&shape, found, sizeof found);
         return entry_error(diag, TSU_E_SHAPE,
-                           "%s: tensor %s has shape %s, the network expects %s", path, t->name,
+                           _("%s: tensor %s has shape %s, the network expects %s"), path, t->name,
                            found, expected);
     }
     struct json_object *offsets = member(entry, "data_offsets");
     uint64_t begin, end;
     if (!read_offsets(offsets, &begin, &end))
         return entry_error(diag, TSU_E_FORMAT,
-                           "%s: tensor %s: \"data_offsets\" must be [begin, end] with "
-                           "0 <= begin <= end, got %s", path, t->name,
+                           _("%s: tensor %s: \"data_offsets\" must be [begin, end] with "
+                             "0 <= begin <= end, got %s"), path, t->name,
                            field_text(entry, "data_offsets", found, sizeof found));
     if (end - begin != t->size * sizeof(float))
         return entry_error(diag, TSU_E_FORMAT,
-                           "%s: tensor %s has data_offsets [%llu, %llu]: %llu bytes, but shape "
-                           "%s is %zu bytes of F32", path, t->name, (unsigned long long)begin,
+                           _("%s: tensor %s has data_offsets [%llu, %llu]: %llu bytes, but shape "
+                             "%s is %zu bytes of F32"), path, t->name, (unsigned long long)begin,
                            (unsigned long long)end, (unsigned long long)(end - begin), expected,
                            t->size * sizeof(float));
     if (end > data_size)
         return entry_error(diag, TSU_E_FORMAT,
-                           "%s: tensor %s is truncated (needs bytes %llu..%llu of %zu)", path,
+                           _("%s: tensor %s is truncated (needs bytes %llu..%llu of %zu)"), path,
                            t->name, (unsigned long long)begin, (unsigned long long)end,
                            data_size);
     *source = data + begin;
@@ -249,12 +249,12 @@ static struct json_object *parse_header(const char *path, const unsigned char *f
     if (size >= 8) memcpy(&length, file, sizeof length);
     if (size < 8 || length > size - 8) {
         tsu_diag_add(diag, TSU_E_FORMAT, NULL, NULL,
-                     "%s: not a safetensors file (truncated header)", path);
+                     _("%s: not a safetensors file (truncated header)"), path);
         return NULL;
     }
     if (length > MAX_HEADER_BYTES) {
         tsu_diag_add(diag, TSU_E_FORMAT, NULL, NULL,
-                     "%s: not a safetensors file (header of %llu bytes, at most %llu)", path,
+                     _("%s: not a safetensors file (header of %llu bytes, at most %llu)"), path,
                      (unsigned long long)length, (unsigned long long)MAX_HEADER_BYTES);
         return NULL;
     }
@@ -267,7 +267,7 @@ static struct json_object *parse_header(const char *path, const unsigned char *f
         !all_spaces(text + parsed, (size_t)length - parsed)) {
         json_object_put(header);
         tsu_diag_add(diag, TSU_E_FORMAT, NULL, NULL,
-                     "%s: not a safetensors file (bad JSON header)", path);
+                     _("%s: not a safetensors file (bad JSON header)"), path);
         return NULL;
     }
     *data_start = 8 + (size_t)length;

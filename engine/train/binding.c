@@ -14,7 +14,7 @@ static int find_variable(const tsu_dataset *ds, const char *name, const char *ow
         used += (size_t)snprintf(have + used, sizeof have - used, "%s%s", i ? ", " : "",
                                  tsu_dataset_variable_name(ds, i));
     tsu_diag_add(diag, TSU_E_DATA, owner, "dataset",
-                 "%s (%s) has no variable \"%s\"; it has: %s", context,
+                 _("%s (%s) has no variable \"%s\"; it has: %s"), context,
                  tsu_dataset_describe(ds), name, have);
     return -1;
 }
@@ -38,7 +38,7 @@ static bool bind_inputs(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
             tsu_shape_format_list(&node->shape, want, sizeof want);
             tsu_shape_format_list(&have, got, sizeof got);
             tsu_diag_add(diag, TSU_E_DATA, node->id, "shape",
-                         "%s does not match %s variable \"%s\" of shape %s (%s)", want, context,
+                         _("%s does not match %s variable \"%s\" of shape %s (%s)"), want, context,
                          name, got, tsu_dataset_describe(b->dataset));
             ok = false;
             continue;
@@ -84,7 +84,7 @@ static bool bind_targets(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
             char got[96];
             tsu_shape_format_list(&have, got, sizeof got);
             tsu_diag_add(diag, TSU_E_DATA, node->id, "dataset",
-                         "%s expects %zu target value%s per sample, %s variable \"%s\" has %s",
+                         _("%s expects %zu target value%s per sample, %s variable \"%s\" has %s"),
                          node->type, want, want == 1 ? "" : "s", context, name, got);
             ok = false;
             continue;
@@ -108,8 +108,8 @@ static bool bind_targets(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
     }
     if (first) {
         tsu_diag_add(diag, TSU_E_GRAPH, NULL, NULL,
-                     "the network has no loss layer: add one (e.g. CategoricalCrossEntropy) "
-                     "to say what to learn");
+                     _("the network has no loss layer: add one (e.g. CategoricalCrossEntropy) "
+                       "to say what to learn"));
         ok = false;
     }
     return ok;

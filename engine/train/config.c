@@ -260,7 +260,7 @@ static bool setting_error(const tsu_setting_desc *d, struct json_object *got, ts
     snprintf(expected, sizeof expected, "%s from %s to %s",
              d->type == TSU_SETTING_INT ? "an integer" : "a number", bound[0], bound[1]);
     char *text = tsu_json_to_canonical(got, -1);
-    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, "expected %s, got %s", expected, text);
+    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, _("expected %s, got %s"), expected, text);
     free(text);
     return false;
 }
@@ -279,7 +279,7 @@ static bool read_choice(const tsu_setting_desc *d, struct json_object *v, double
     const char *what = strrchr(d->key, '.') ? strrchr(d->key, '.') + 1 : d->key;
     const char *near = tsu_suggest_name(s, d->choices, d->n_choices);
     if (near) {
-        tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, "unknown %s \"%s\" (did you mean \"%s\"?)",
+        tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, _("unknown %s \"%s\" (did you mean \"%s\"?)"),
                      what, s, near);
         return false;
     }
@@ -288,7 +288,7 @@ static bool read_choice(const tsu_setting_desc *d, struct json_object *v, double
     for (int i = 0; i < d->n_choices && used < sizeof list; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                  d->choices[i]);
-    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, "unknown %s \"%s\" (one of %s)", what, s, list);
+    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, _("unknown %s \"%s\" (one of %s)"), what, s, list);
     return false;
 }
 
@@ -316,7 +316,7 @@ static bool check_section(struct json_object *training, const char *key, const c
     if (!parent || !json_object_object_get_ex(parent, leaf, &v) ||
         json_object_is_type(v, json_type_object))
         return true;
-    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, "expected an object");
+    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, _("expected an object"));
     return false;
 }
 
@@ -346,7 +346,7 @@ tsu_status tsu_project_get_training(const tsu_project *project, tsu_train_config
     if (json_object_object_get_ex(tsu_project_root(project), "training", &t) &&
         !json_object_is_type(t, json_type_object)) {
         read_settings(NULL, c, ok, diag);
-        return tsu_diag_add(diag, TSU_E_FORMAT, NULL, "training", "expected an object");
+        return tsu_diag_add(diag, TSU_E_FORMAT, NULL, "training", _("expected an object"));
     }
     return read_settings(t, c, ok, diag) ? TSU_OK : TSU_E_FORMAT;
 }

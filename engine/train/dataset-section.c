@@ -68,7 +68,7 @@ static bool located_error(const char *entry, const char *key, const char *expect
     char path[96];
     snprintf(path, sizeof path, "dataset.%s%s%s", entry, key ? "." : "", key ? key : "");
     char *text = tsu_json_to_canonical(got, -1);
-    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, "expected %s, got %s", expected, text);
+    tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, _("expected %s, got %s"), expected, text);
     free(text);
     return false;
 }
@@ -126,7 +126,7 @@ tsu_status tsu_project_get_dataset(const tsu_project *project, tsu_dataset_setti
     if (!all) return TSU_OK;
     if (!json_object_is_type(all, json_type_object)) {
         char *text = tsu_json_to_canonical(all, -1);
-        tsu_diag_add(diag, TSU_E_FORMAT, NULL, "dataset", "expected an object, got %s", text);
+        tsu_diag_add(diag, TSU_E_FORMAT, NULL, "dataset", _("expected an object, got %s"), text);
         free(text);
         return TSU_E_FORMAT;
     }
@@ -206,7 +206,7 @@ tsu_dataset *tsu_project_open_dataset(const tsu_project *project, const char *ke
 {
     struct json_object *spec = member(member(tsu_project_root(project), "dataset"), key);
     if (!spec) {
-        tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "dataset.%s: the project names no %s data",
+        tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("dataset.%s: the project names no %s data"),
                      key, key);
         return NULL;
     }

@@ -26,7 +26,7 @@ static tsu_status open_parts(evaluation *ev, const tsu_project *project, const c
     struct json_object *datasets = NULL, *spec = NULL;
     json_object_object_get_ex(tsu_project_root(project), "dataset", &datasets);
     if (!datasets || !json_object_object_get_ex(datasets, split, &spec))
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "dataset.%s: the project names no %s data",
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("dataset.%s: the project names no %s data"),
                             split, split);
     char context[64], *dir = tsu_project_dir(project);
     snprintf(context, sizeof context, "dataset.%s", split);
@@ -69,7 +69,7 @@ static tsu_status keep_room(const evaluation *ev, tsu_eval_result *r, tsu_diag *
         r->n_targets = (int)n_targets;
         if (tsu_eval_result_reserve(r, n)) return TSU_OK;
     }
-    return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "%zu samples of %zu outputs are too many to keep", n,
+    return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("%zu samples of %zu outputs are too many to keep"), n,
                         b->prediction_size);
 }
 
@@ -123,7 +123,7 @@ static tsu_status run_batches(evaluation *ev, const tsu_eval_options *o, tsu_eva
     int indices[EVAL_BATCH];
     for (int start = 0; start < n; start += EVAL_BATCH) {
         if (o->stop_requested && *o->stop_requested)
-            return tsu_diag_add(diag, TSU_E_STOPPED, NULL, NULL, "the evaluation was stopped");
+            return tsu_diag_add(diag, TSU_E_STOPPED, NULL, NULL, _("the evaluation was stopped"));
         int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
         for (int i = 0; i < b; i++) indices[i] = start + i;
         tsu_binding_fill(&ev->bind, indices, b);

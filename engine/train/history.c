@@ -84,8 +84,8 @@ static tsu_status read_header(reader *r, char *line, tsu_diag *diag)
     }
     if (r->column_of[COL_EPOCH] < 0 || r->column_of[COL_TRAIN_LOSS] < 0)
         return tsu_diag_add_at(diag, TSU_E_FORMAT, r->name, 1, 0,
-                               "not a training history (expected a header starting "
-                               "\"epoch,train_loss\")");
+                               _("not a training history (expected a header starting "
+                                 "\"epoch,train_loss\")"));
     return TSU_OK;
 }
 
@@ -95,18 +95,18 @@ static tsu_status read_row(reader *r, char *line, int line_no, tsu_history_row *
     int n = split_cells(line, r->cells, r->n_header);
     if (n != r->n_header)
         return tsu_diag_add_at(diag, TSU_E_FORMAT, r->name, line_no, 0,
-                               "expected %d columns, got %d", r->n_header, n);
+                               _("expected %d columns, got %d"), r->n_header, n);
     double v[N_COLS];
     for (int c = 0; c < N_COLS; c++) {
         v[c] = NAN;
         if (r->column_of[c] >= 0 && !parse_cell(r->cells[r->column_of[c]], r->c_locale, &v[c]))
             return tsu_diag_add_at(diag, TSU_E_FORMAT, r->name, line_no, 0,
-                                   "%s: not a number: \"%.40s\"", column_names[c],
+                                   _("%s: not a number: \"%.40s\""), column_names[c],
                                    r->cells[r->column_of[c]]);
     }
     if (isnan(v[COL_EPOCH]) || v[COL_EPOCH] < 0 || v[COL_EPOCH] > 1e9)
         return tsu_diag_add_at(diag, TSU_E_FORMAT, r->name, line_no, 0,
-                               "epoch: expected a positive integer");
+                               _("epoch: expected a positive integer"));
     *row = (tsu_history_row){
         .epoch = (int)v[COL_EPOCH],
         .train_loss = v[COL_TRAIN_LOSS],
@@ -131,7 +131,7 @@ static tsu_status read_lines(reader *r, char *text, tsu_run_history *h, tsu_diag
         line_no++;
         line = trim(line);
         if (header) {
-            if (!*line) return tsu_diag_add_at(diag, TSU_E_FORMAT, r->name, 0, 0, "empty file");
+            if (!*line) return tsu_diag_add_at(diag, TSU_E_FORMAT, r->name, 0, 0, _("empty file"));
             tsu_status st = read_header(r, line, diag);
             if (st != TSU_OK) return st;
             header = false;
@@ -155,7 +155,7 @@ tsu_status tsu_run_history_parse(const char *text, size_t length, const char *na
     memset(history, 0, sizeof *history);
     size_t size;
     if (!tsu_size_add(length, 1, &size))
-        return tsu_diag_add_at(diag, TSU_E_FORMAT, name, 0, 0, "too large for a history");
+        return tsu_diag_add_at(diag, TSU_E_FORMAT, name, 0, 0, _("too large for a history"));
     char *copy = tsu_xmalloc(size);
     memcpy(copy, text, length);
     copy[length] = '\0';

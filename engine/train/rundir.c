@@ -212,7 +212,7 @@ char *tsu_run_dir_create(const tsu_project *project, const char *out_dir, tsu_di
     remove_stale_temps(project, out_dir);
     char *run = out_dir ? tsu_xstrdup(out_dir) : default_run_dir(project);
     if (!make_dirs(run)) {
-        tsu_diag_add_at(diag, TSU_E_IO, run, 0, 0, "cannot create the run directory: %s",
+        tsu_diag_add_at(diag, TSU_E_IO, run, 0, 0, _("cannot create the run directory: %s"),
                         strerror(errno));
         free(run);
         return NULL;

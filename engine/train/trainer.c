@@ -72,7 +72,7 @@ static bool override_setting(trainer *t, tsu_train_setting setting, double value
         char path[96];
         tsu_train_setting_path(setting, path, sizeof path);
         tsu_diag_add(t->diag, TSU_E_PARAM, NULL, NULL,
-                     "%s: the run asks for %.17g, outside %.17g to %.17g", path, value,
+                     _("%s: the run asks for %.17g, outside %.17g to %.17g"), path, value,
                      desc->min, desc->max);
         return false;
     }
@@ -105,7 +105,7 @@ static tsu_dataset *open_dataset(const tsu_project *project, const char *key, bo
     if (!datasets || !json_object_object_get_ex(datasets, key, &spec)) {
         if (required)
             tsu_diag_add(diag, TSU_E_DATA, NULL, NULL,
-                         "dataset.%s: the project names no %s data", key, key);
+                         _("dataset.%s: the project names no %s data"), key, key);
         return NULL;
     }
     struct json_object *copy = NULL;
@@ -144,7 +144,7 @@ static tsu_status prepare(trainer *t, const tsu_project *project)
     t->n_train = tsu_dataset_size(t->train_data);
     t->n_valid = t->valid_data ? tsu_dataset_size(t->valid_data) : 0;
     if (t->n_train == 0)
-        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, "dataset.training: no samples");
+        return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("dataset.training: no samples"));
     t->order = tsu_xcalloc((size_t)(t->n_train > t->n_valid ? t->n_train : t->n_valid), sizeof(int));
     t->optimizer = tsu_optimizer_new(&t->config);
     for (int i = 0; i < tsu_net_tensor_count(t->net); i++) {
@@ -165,12 +165,12 @@ static tsu_status diverged(trainer *t, int epoch, int iteration)
     const char *node = tsu_net_first_nonfinite(t->net);
     if (node)
         return tsu_diag_add(t->diag, TSU_E_NONFINITE, node, NULL,
-                            "output became NaN or infinite at epoch %d, batch %d: training "
-                            "diverged (try a lower learning rate)",
+                            _("output became NaN or infinite at epoch %d, batch %d: training "
+                              "diverged (try a lower learning rate)"),
                             epoch, iteration);
     return tsu_diag_add(t->diag, TSU_E_NONFINITE, NULL, NULL,
-                        "the loss became NaN or infinite at epoch %d, batch %d: training "
-                        "diverged (try a lower learning rate)",
+                        _("the loss became NaN or infinite at epoch %d, batch %d: training "
+                          "diverged (try a lower learning rate)"),
                         epoch, iteration);
 }
 
