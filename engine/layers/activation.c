@@ -8,13 +8,13 @@
 enum { ALPHA, ALPHA_N_PARAMS };
 
 static const tsu_param_desc leaky_relu_params[] = {
-    [ALPHA] = TSU_PARAM_FLOAT_DEF("alpha", 0.1, 0.0, 1e6, "Slope for negative inputs"),
+    [ALPHA] = TSU_PARAM_FLOAT_DEF("alpha", 0.1, 0.0, 1e6, N_("Slope for negative inputs")),
 };
 TSU_PARAMS_MATCH(leaky_relu_params, ALPHA_N_PARAMS);
 
 static const tsu_param_desc elu_params[] = {
     [ALPHA] = TSU_PARAM_FLOAT_DEF("alpha", 1.0, 0.0, 1e6,
-                                  "Value approached for very negative inputs"),
+                                  N_("Value approached for very negative inputs")),
 };
 TSU_PARAMS_MATCH(elu_params, ALPHA_N_PARAMS);
 
@@ -445,29 +445,29 @@ static const tsu_layer_export softmax_export = {
         .exports = &kexport,                                                           \
     }
 
-ACTIVATION_KIND(tsu_kind_relu, "ReLU", "max(x, 0)", "relu", NULL, 0, relu_ops, relu_export);
-ACTIVATION_KIND(tsu_kind_sigmoid, "Sigmoid", "1 / (1 + exp(-x))", "sigmoid", NULL, 0,
+ACTIVATION_KIND(tsu_kind_relu, "ReLU", N_("max(x, 0)"), "relu", NULL, 0, relu_ops, relu_export);
+ACTIVATION_KIND(tsu_kind_sigmoid, "Sigmoid", N_("1 / (1 + exp(-x))"), "sigmoid", NULL, 0,
                 sigmoid_ops, sigmoid_export);
-ACTIVATION_KIND(tsu_kind_tanh, "Tanh", "Hyperbolic tangent", "tanh", NULL, 0, tanh_ops,
+ACTIVATION_KIND(tsu_kind_tanh, "Tanh", N_("Hyperbolic tangent"), "tanh", NULL, 0, tanh_ops,
                 tanh_export);
-ACTIVATION_KIND(tsu_kind_leaky_relu, "LeakyReLU", "x for x > 0, alpha * x otherwise",
+ACTIVATION_KIND(tsu_kind_leaky_relu, "LeakyReLU", N_("x for x > 0, alpha * x otherwise"),
                 "lrelu", leaky_relu_params, TSU_ARRAY_LEN(leaky_relu_params), leaky_relu_ops,
                 leaky_relu_export);
-ACTIVATION_KIND(tsu_kind_elu, "ELU", "x for x > 0, alpha * (exp(x) - 1) otherwise", "elu",
+ACTIVATION_KIND(tsu_kind_elu, "ELU", N_("x for x > 0, alpha * (exp(x) - 1) otherwise"), "elu",
                 elu_params, TSU_ARRAY_LEN(elu_params), elu_ops, elu_export);
-ACTIVATION_KIND(tsu_kind_swish, "Swish", "x * sigmoid(x) (SiLU)", "swish", NULL, 0, swish_ops,
+ACTIVATION_KIND(tsu_kind_swish, "Swish", N_("x * sigmoid(x) (SiLU)"), "swish", NULL, 0, swish_ops,
                 swish_export);
-ACTIVATION_KIND(tsu_kind_gelu, "GELU", "x * Phi(x), Phi the normal CDF (exact, erf form)",
+ACTIVATION_KIND(tsu_kind_gelu, "GELU", N_("x * Phi(x), Phi the normal CDF (exact, erf form)"),
                 "gelu", NULL, 0, gelu_ops, gelu_export);
-ACTIVATION_KIND(tsu_kind_softplus, "Softplus", "log(1 + exp(x))", "softplus", NULL, 0,
+ACTIVATION_KIND(tsu_kind_softplus, "Softplus", N_("log(1 + exp(x))"), "softplus", NULL, 0,
                 softplus_ops, softplus_export);
 ACTIVATION_KIND(tsu_kind_selu, "SELU",
-                "scale * (x for x > 0, alpha * (exp(x) - 1) otherwise); PyTorch's constants",
+                N_("scale * (x for x > 0, alpha * (exp(x) - 1) otherwise); PyTorch's constants"),
                 "selu", NULL, 0, selu_ops, selu_export);
 const tsu_layer_kind tsu_kind_prelu = {
     .name = "PReLU",
     .category = "Activation",
-    .help = "x for x > 0, a * x otherwise, with a learnable slope a per channel (axis 0)",
+    .help = N_("x for x > 0, a * x otherwise, with a learnable slope a per channel (axis 0)"),
     .id_prefix = "prelu",
     .min_inputs = 1,
     .max_inputs = 1,
@@ -477,5 +477,5 @@ const tsu_layer_kind tsu_kind_prelu = {
     .exports = &prelu_export,
 };
 ACTIVATION_KIND(tsu_kind_softmax, "Softmax",
-                "Normalised exponentials over axis 0 (the channels)", "softmax", NULL, 0,
+                N_("Normalised exponentials over axis 0 (the channels)"), "softmax", NULL, 0,
                 softmax_ops, softmax_export);

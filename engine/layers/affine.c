@@ -8,8 +8,8 @@
 enum { AFFINE_OUTMAPS, AFFINE_WITH_BIAS, AFFINE_N_PARAMS };
 
 static const tsu_param_desc affine_params[] = {
-    [AFFINE_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, 1 << 24, "Number of outputs"),
-    [AFFINE_WITH_BIAS] = TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias to each output"),
+    [AFFINE_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, 1 << 24, N_("Number of outputs")),
+    [AFFINE_WITH_BIAS] = TSU_PARAM_BOOL_DEF("with_bias", true, N_("Add a learned bias to each output")),
 };
 TSU_PARAMS_MATCH(affine_params, AFFINE_N_PARAMS);
 
@@ -151,7 +151,7 @@ static const tsu_layer_export affine_export = {
 const tsu_layer_kind tsu_kind_affine = {
     .name = "Affine",
     .category = "Basic",
-    .help = "Fully connected layer; flattens all non-batch axes",
+    .help = N_("Fully connected layer; flattens all non-batch axes"),
     .id_prefix = "fc",
     .min_inputs = 1,
     .max_inputs = 1,

@@ -26,18 +26,18 @@ enum {
 };
 
 static const tsu_param_desc aug_params[] = {
-    [AUG_FLIP_LR] = TSU_PARAM_BOOL_DEF("flip_lr", false, "Flip left-right with probability 1/2"),
-    [AUG_FLIP_UD] = TSU_PARAM_BOOL_DEF("flip_ud", false, "Flip up-down with probability 1/2"),
+    [AUG_FLIP_LR] = TSU_PARAM_BOOL_DEF("flip_lr", false, N_("Flip left-right with probability 1/2")),
+    [AUG_FLIP_UD] = TSU_PARAM_BOOL_DEF("flip_ud", false, N_("Flip up-down with probability 1/2")),
     [AUG_SHIFT] = TSU_PARAM_PAIR_DEF("shift", 0, 0, 0, TSU_DIM_MAX,
-                                     "Largest random shift [dy, dx] in pixels, zero fill"),
+                                     N_("Largest random shift [dy, dx] in pixels, zero fill")),
     [AUG_ANGLE] = TSU_PARAM_FLOAT_DEF("angle", 0.0, 0.0, 3.14159265358979,
-                                      "Largest random rotation about the centre, in radians"),
+                                      N_("Largest random rotation about the centre, in radians")),
     [AUG_BRIGHTNESS] =
-        TSU_PARAM_FLOAT_DEF("brightness", 0.0, 0.0, 1e6, "Largest random value added"),
+        TSU_PARAM_FLOAT_DEF("brightness", 0.0, 0.0, 1e6, N_("Largest random value added")),
     [AUG_CONTRAST] = TSU_PARAM_FLOAT_DEF("contrast", 0.0, 0.0, 1.0,
-                                         "Largest random change of the contrast factor about 1"),
+                                         N_("Largest random change of the contrast factor about 1")),
     [AUG_NOISE] =
-        TSU_PARAM_FLOAT_DEF("noise", 0.0, 0.0, 1e6, "Standard deviation of added Gaussian noise"),
+        TSU_PARAM_FLOAT_DEF("noise", 0.0, 0.0, 1e6, N_("Standard deviation of added Gaussian noise")),
 };
 TSU_PARAMS_MATCH(aug_params, AUG_N_PARAMS);
 
@@ -243,8 +243,8 @@ static const tsu_layer_export aug_export = {.pytorch = tsu_py_pass_through};
 const tsu_layer_kind tsu_kind_image_augmentation = {
     .name = "ImageAugmentation",
     .category = "Others",
-    .help = "Random flips, shift, rotation, brightness, contrast and noise per sample in "
-            "training; the identity otherwise",
+    .help = N_("Random flips, shift, rotation, brightness, contrast and noise per sample in "
+               "training; the identity otherwise"),
     .id_prefix = "augment",
     .min_inputs = 1,
     .max_inputs = 1,

@@ -11,9 +11,9 @@ enum { BN_MOMENTUM, BN_EPS, BN_N_PARAMS };
 static const tsu_param_desc bn_params[] = {
     [BN_MOMENTUM] =
         TSU_PARAM_FLOAT_DEF("momentum", 0.9, 0.0, 1.0,
-                            "Running statistics keep this share of their old value per batch"),
+                            N_("Running statistics keep this share of their old value per batch")),
     [BN_EPS] = TSU_PARAM_FLOAT_DEF("eps", 1e-5, 1e-12, 1.0,
-                                   "Added to the variance before the square root"),
+                                   N_("Added to the variance before the square root")),
 };
 TSU_PARAMS_MATCH(bn_params, BN_N_PARAMS);
 
@@ -442,7 +442,7 @@ static const tsu_layer_export bn_export = {
 const tsu_layer_kind tsu_kind_batch_normalization = {
     .name = "BatchNormalization",
     .category = "Normalization",
-    .help = "Normalises each channel with batch statistics, then scales and shifts",
+    .help = N_("Normalises each channel with batch statistics, then scales and shifts"),
     .id_prefix = "bn",
     .min_inputs = 1,
     .max_inputs = 1,

@@ -10,17 +10,17 @@ enum { CONV_OUTMAPS, CONV_KERNEL, CONV_STRIDE, CONV_PAD, CONV_DILATION, CONV_GRO
        CONV_WITH_BIAS, CONV_N_PARAMS };
 
 static const tsu_param_desc conv_params[] = {
-    [CONV_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, "Number of output channels"),
-    [CONV_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
+    [CONV_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, N_("Number of output channels")),
+    [CONV_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, N_("Kernel height and width")),
     [CONV_STRIDE] =
-        TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Step between windows (height, width)"),
+        TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, N_("Step between windows (height, width)")),
     [CONV_PAD] =
-        TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Zeros added on each side (height, width)"),
-    [CONV_DILATION] = TSU_PARAM_PAIR_DEF("dilation", 1, 1, 1, 1024, "Spacing between kernel taps"),
+        TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, N_("Zeros added on each side (height, width)")),
+    [CONV_DILATION] = TSU_PARAM_PAIR_DEF("dilation", 1, 1, 1, 1024, N_("Spacing between kernel taps")),
     [CONV_GROUP] = TSU_PARAM_INT_DEF("group", 1, 1, TSU_DIM_MAX,
-                                     "Channel groups; input and output channels must be multiples"),
+                                     N_("Channel groups; input and output channels must be multiples")),
     [CONV_WITH_BIAS] =
-        TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
+        TSU_PARAM_BOOL_DEF("with_bias", true, N_("Add a learned bias per output channel")),
 };
 TSU_PARAMS_MATCH(conv_params, CONV_N_PARAMS);
 
@@ -326,7 +326,7 @@ static const tsu_layer_export conv_export = {
 const tsu_layer_kind tsu_kind_convolution = {
     .name = "Convolution",
     .category = "Basic",
-    .help = "2-D convolution of a [C, H, W] input",
+    .help = N_("2-D convolution of a [C, H, W] input"),
     .id_prefix = "conv",
     .min_inputs = 1,
     .max_inputs = 1,

@@ -10,14 +10,14 @@ enum { DECONV_OUTMAPS, DECONV_KERNEL, DECONV_STRIDE, DECONV_PAD, DECONV_WITH_BIA
        DECONV_N_PARAMS };
 
 static const tsu_param_desc deconv_params[] = {
-    [DECONV_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, "Number of output channels"),
-    [DECONV_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
+    [DECONV_OUTMAPS] = TSU_PARAM_INT_REQ("outmaps", 1, TSU_DIM_MAX, N_("Number of output channels")),
+    [DECONV_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, N_("Kernel height and width")),
     [DECONV_STRIDE] =
-        TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Upsampling step (height, width)"),
+        TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, N_("Upsampling step (height, width)")),
     [DECONV_PAD] =
-        TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Rows and columns cropped from each side"),
+        TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, N_("Rows and columns cropped from each side")),
     [DECONV_WITH_BIAS] =
-        TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
+        TSU_PARAM_BOOL_DEF("with_bias", true, N_("Add a learned bias per output channel")),
 };
 TSU_PARAMS_MATCH(deconv_params, DECONV_N_PARAMS);
 
@@ -212,7 +212,7 @@ static const tsu_layer_export deconv_export = {
 const tsu_layer_kind tsu_kind_deconvolution = {
     .name = "Deconvolution",
     .category = "Basic",
-    .help = "Transposed 2-D convolution (learned upsampling)",
+    .help = N_("Transposed 2-D convolution (learned upsampling)"),
     .id_prefix = "deconv",
     .min_inputs = 1,
     .max_inputs = 1,

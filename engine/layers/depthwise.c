@@ -13,13 +13,13 @@
 enum { DW_KERNEL, DW_STRIDE, DW_PAD, DW_DILATION, DW_MULTIPLIER, DW_WITH_BIAS, DW_N_PARAMS };
 
 static const tsu_param_desc dw_params[] = {
-    [DW_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, "Kernel height and width"),
-    [DW_STRIDE] = TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, "Step between windows (height, width)"),
-    [DW_PAD] = TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Zeros added on each side (height, width)"),
-    [DW_DILATION] = TSU_PARAM_PAIR_DEF("dilation", 1, 1, 1, 1024, "Spacing between kernel taps"),
+    [DW_KERNEL] = TSU_PARAM_PAIR_REQ("kernel", 1, 1024, N_("Kernel height and width")),
+    [DW_STRIDE] = TSU_PARAM_PAIR_DEF("stride", 1, 1, 1, 1024, N_("Step between windows (height, width)")),
+    [DW_PAD] = TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, N_("Zeros added on each side (height, width)")),
+    [DW_DILATION] = TSU_PARAM_PAIR_DEF("dilation", 1, 1, 1, 1024, N_("Spacing between kernel taps")),
     [DW_MULTIPLIER] = TSU_PARAM_INT_DEF("multiplier", 1, 1, 1024,
-                                        "Output channels per input channel"),
-    [DW_WITH_BIAS] = TSU_PARAM_BOOL_DEF("with_bias", true, "Add a learned bias per output channel"),
+                                        N_("Output channels per input channel")),
+    [DW_WITH_BIAS] = TSU_PARAM_BOOL_DEF("with_bias", true, N_("Add a learned bias per output channel")),
 };
 TSU_PARAMS_MATCH(dw_params, DW_N_PARAMS);
 
@@ -443,7 +443,7 @@ static const tsu_layer_export dw_export = {
 const tsu_layer_kind tsu_kind_depthwise_convolution = {
     .name = "DepthwiseConvolution",
     .category = "Basic",
-    .help = "Each channel of a [C, H, W] input convolved with its own multiplier kernels",
+    .help = N_("Each channel of a [C, H, W] input convolved with its own multiplier kernels"),
     .id_prefix = "dwconv",
     .min_inputs = 1,
     .max_inputs = 1,

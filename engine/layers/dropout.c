@@ -7,7 +7,7 @@ enum { DROPOUT_P, DROPOUT_N_PARAMS };
 
 static const tsu_param_desc dropout_params[] = {
     [DROPOUT_P] =
-        TSU_PARAM_FLOAT_DEF("p", 0.5, 0.0, 0.99, "Probability of dropping each value in training"),
+        TSU_PARAM_FLOAT_DEF("p", 0.5, 0.0, 0.99, N_("Probability of dropping each value in training")),
 };
 TSU_PARAMS_MATCH(dropout_params, DROPOUT_N_PARAMS);
 
@@ -75,7 +75,7 @@ static const tsu_layer_export dropout_export = {.pytorch = dropout_pytorch};
 const tsu_layer_kind tsu_kind_dropout = {
     .name = "Dropout",
     .category = "Others",
-    .help = "Zeroes random values in training and scales the rest by 1/(1-p)",
+    .help = N_("Zeroes random values in training and scales the rest by 1/(1-p)"),
     .id_prefix = "dropout",
     .min_inputs = 1,
     .max_inputs = 1,

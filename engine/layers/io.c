@@ -6,8 +6,8 @@ enum { INPUT_SHAPE, INPUT_DATASET, INPUT_N_PARAMS };
 static const tsu_param_desc input_params[] = {
     [INPUT_SHAPE] = {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true,
                      .min = 1, .max = 1 << 24,
-                     .help = "Shape of one sample without the batch axis, e.g. [1, 28, 28]"},
-    [INPUT_DATASET] = TSU_PARAM_STRING_DEF("dataset", "x", "Dataset variable fed to this input"),
+                     .help = N_("Shape of one sample without the batch axis, e.g. [1, 28, 28]")},
+    [INPUT_DATASET] = TSU_PARAM_STRING_DEF("dataset", "x", N_("Dataset variable fed to this input")),
 };
 TSU_PARAMS_MATCH(input_params, INPUT_N_PARAMS);
 
@@ -26,7 +26,7 @@ static const tsu_layer_ops input_ops = {0};
 const tsu_layer_kind tsu_kind_input = {
     .name = "Input",
     .category = "IO",
-    .help = "A dataset variable entering the network",
+    .help = N_("A dataset variable entering the network"),
     .id_prefix = "input",
     .min_inputs = 0,
     .max_inputs = 0,

@@ -9,7 +9,7 @@ enum { LN_EPS, LN_N_PARAMS };
 
 static const tsu_param_desc ln_params[] = {
     [LN_EPS] = TSU_PARAM_FLOAT_DEF("eps", 1e-5, 1e-12, 1.0,
-                                   "Added to the variance before the square root"),
+                                   N_("Added to the variance before the square root")),
 };
 TSU_PARAMS_MATCH(ln_params, LN_N_PARAMS);
 
@@ -181,7 +181,7 @@ static const tsu_layer_export ln_export = {
 const tsu_layer_kind tsu_kind_layer_normalization = {
     .name = "LayerNormalization",
     .category = "Normalization",
-    .help = "Normalises each sample over all its axes, then scales and shifts each value",
+    .help = N_("Normalises each sample over all its axes, then scales and shifts each value"),
     .id_prefix = "ln",
     .min_inputs = 1,
     .max_inputs = 1,

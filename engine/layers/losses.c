@@ -18,7 +18,7 @@ enum { LOSS_DATASET, LOSS_N_PARAMS };
 #define LOG_FLOOR (-100.0)
 
 static const tsu_param_desc loss_params[] = {
-    [LOSS_DATASET] = TSU_PARAM_STRING_DEF("dataset", "y", "Dataset variable holding the targets"),
+    [LOSS_DATASET] = TSU_PARAM_STRING_DEF("dataset", "y", N_("Dataset variable holding the targets")),
 };
 TSU_PARAMS_MATCH(loss_params, LOSS_N_PARAMS);
 
@@ -278,15 +278,15 @@ LOSS_OPS(squared_ops, squared_forward, squared_backward, loss_target_same);
     }
 
 LOSS_KIND(tsu_kind_categorical_cross_entropy, "CategoricalCrossEntropy",
-          "-log p[label] of probabilities (after Softmax); labels are class indices", cce_ops,
+          N_("-log p[label] of probabilities (after Softmax); labels are class indices"), cce_ops,
           &tsu_kind_softmax);
 LOSS_KIND(tsu_kind_softmax_cross_entropy, "SoftmaxCrossEntropy",
-          "Softmax and cross entropy on logits in one stable step; labels are class indices",
+          N_("Softmax and cross entropy on logits in one stable step; labels are class indices"),
           softmax_ce_ops, NULL);
 LOSS_KIND(tsu_kind_binary_cross_entropy, "BinaryCrossEntropy",
-          "Cross entropy of probabilities (after Sigmoid) against 0/1 targets", bce_ops,
+          N_("Cross entropy of probabilities (after Sigmoid) against 0/1 targets"), bce_ops,
           &tsu_kind_sigmoid);
 LOSS_KIND(tsu_kind_sigmoid_cross_entropy, "SigmoidCrossEntropy",
-          "Sigmoid and binary cross entropy on logits in one stable step", sigmoid_ce_ops, NULL);
-LOSS_KIND(tsu_kind_squared_error, "SquaredError", "Mean of (x - y)^2 over the values",
+          N_("Sigmoid and binary cross entropy on logits in one stable step"), sigmoid_ce_ops, NULL);
+LOSS_KIND(tsu_kind_squared_error, "SquaredError", N_("Mean of (x - y)^2 over the values"),
           squared_ops, NULL);

@@ -12,11 +12,11 @@
 enum { POOL_KERNEL, POOL_STRIDE, POOL_PAD, POOL_N_PARAMS };
 
 static const tsu_param_desc pool_params[] = {
-    [POOL_KERNEL] = TSU_PARAM_PAIR_DEF("kernel", 2, 2, 1, 1024, "Window height and width"),
+    [POOL_KERNEL] = TSU_PARAM_PAIR_DEF("kernel", 2, 2, 1, 1024, N_("Window height and width")),
     [POOL_STRIDE] =
         TSU_PARAM_PAIR_SAME("stride", "kernel", 1, 1024,
-                            "Step between windows (height, width); defaults to the kernel"),
-    [POOL_PAD] = TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, "Padding on each side (height, width)"),
+                            N_("Step between windows (height, width); defaults to the kernel")),
+    [POOL_PAD] = TSU_PARAM_PAIR_DEF("pad", 0, 0, 0, 1024, N_("Padding on each side (height, width)")),
 };
 TSU_PARAMS_MATCH(pool_params, POOL_N_PARAMS);
 
@@ -466,7 +466,7 @@ static const tsu_layer_export global_pool_export = {
 const tsu_layer_kind tsu_kind_max_pooling = {
     .name = "MaxPooling",
     .category = "Pooling",
-    .help = "Largest value of each window",
+    .help = N_("Largest value of each window"),
     .id_prefix = "pool",
     .min_inputs = 1,
     .max_inputs = 1,
@@ -481,7 +481,7 @@ const tsu_layer_kind tsu_kind_max_pooling = {
 const tsu_layer_kind tsu_kind_average_pooling = {
     .name = "AveragePooling",
     .category = "Pooling",
-    .help = "Mean of each window (padding counts as zeros)",
+    .help = N_("Mean of each window (padding counts as zeros)"),
     .id_prefix = "avgpool",
     .min_inputs = 1,
     .max_inputs = 1,
@@ -496,7 +496,7 @@ const tsu_layer_kind tsu_kind_average_pooling = {
 const tsu_layer_kind tsu_kind_global_average_pooling = {
     .name = "GlobalAveragePooling",
     .category = "Pooling",
-    .help = "Mean of each channel: [C, H, W] to [C, 1, 1]",
+    .help = N_("Mean of each channel: [C, H, W] to [C, 1, 1]"),
     .id_prefix = "gap",
     .min_inputs = 1,
     .max_inputs = 1,

@@ -10,14 +10,14 @@ enum { REPEAT_END_START, REPEAT_END_N_PARAMS };
 
 static const tsu_param_desc repeat_start_params[] = {
     [REPEAT_START_TIMES] = TSU_PARAM_INT_DEF("times", 2, 1, TSU_REPEAT_MAX,
-                                             "How many times the block runs, each time with its "
-                                             "own parameters"),
+                                             N_("How many times the block runs, each time with its "
+                                                "own parameters")),
 };
 TSU_PARAMS_MATCH(repeat_start_params, REPEAT_START_N_PARAMS);
 
 static const tsu_param_desc repeat_end_params[] = {
     [REPEAT_END_START] = {.name = "start", .type = TSU_PARAM_STRING, .required = true,
-                          .help = "Id of the RepeatStart that opens this block"},
+                          .help = N_("Id of the RepeatStart that opens this block")},
 };
 TSU_PARAMS_MATCH(repeat_end_params, REPEAT_END_N_PARAMS);
 
@@ -31,7 +31,7 @@ static const tsu_layer_export repeat_export = {.pytorch = tsu_py_pass_through};
 const tsu_layer_kind tsu_kind_repeat_start = {
     .name = "RepeatStart",
     .category = "Others",
-    .help = "Opens a block of layers that runs `times` times, each with its own parameters",
+    .help = N_("Opens a block of layers that runs `times` times, each with its own parameters"),
     .id_prefix = "rs",
     .min_inputs = 1,
     .max_inputs = 1,
@@ -47,7 +47,7 @@ const tsu_layer_kind tsu_kind_repeat_start = {
 const tsu_layer_kind tsu_kind_repeat_end = {
     .name = "RepeatEnd",
     .category = "Others",
-    .help = "Closes the block its RepeatStart opened; passes on the last repetition's output",
+    .help = N_("Closes the block its RepeatStart opened; passes on the last repetition's output"),
     .id_prefix = "re",
     .min_inputs = 1,
     .max_inputs = 1,

@@ -11,14 +11,14 @@ enum { CONCAT_AXIS, CONCAT_N_PARAMS };
 static const tsu_param_desc reshape_params[] = {
     [RESHAPE_SHAPE] = {.name = "shape", .type = TSU_PARAM_INTS, .count = 0, .required = true,
                        .min = 1, .max = 1 << 24,
-                       .help = "New shape without the batch axis; same number of values"},
+                       .help = N_("New shape without the batch axis; same number of values")},
 };
 TSU_PARAMS_MATCH(reshape_params, RESHAPE_N_PARAMS);
 
 static const tsu_param_desc concat_params[] = {
     [CONCAT_AXIS] =
         TSU_PARAM_INT_DEF("axis", 0, 0, TSU_MAX_DIMS - 1,
-                          "Axis to join along (0 = channels; the batch axis is not counted)"),
+                          N_("Axis to join along (0 = channels; the batch axis is not counted)")),
 };
 TSU_PARAMS_MATCH(concat_params, CONCAT_N_PARAMS);
 
@@ -474,22 +474,22 @@ static const tsu_layer_export binary_export = {
         .exports = &kexport,                                                           \
     }
 
-OTHERS_KIND(tsu_kind_flatten, "Flatten", "All non-batch axes into one", "flatten", 1, 1, NULL,
+OTHERS_KIND(tsu_kind_flatten, "Flatten", N_("All non-batch axes into one"), "flatten", 1, 1, NULL,
             0, flatten_infer, copy_ops, flatten_export);
-OTHERS_KIND(tsu_kind_reshape, "Reshape", "Same values, another shape", "reshape", 1, 1,
+OTHERS_KIND(tsu_kind_reshape, "Reshape", N_("Same values, another shape"), "reshape", 1, 1,
             reshape_params, TSU_ARRAY_LEN(reshape_params), reshape_infer, copy_ops,
             reshape_export);
-OTHERS_KIND(tsu_kind_concatenate, "Concatenate", "Joins inputs along an axis", "concat", 2,
+OTHERS_KIND(tsu_kind_concatenate, "Concatenate", N_("Joins inputs along an axis"), "concat", 2,
             -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer, concat_ops,
             concat_export);
 OTHERS_KIND(tsu_kind_add2, "Add2",
-            "Element-wise sum of two inputs; axes of size 1 broadcast (same rank)", "add", 2, 2,
+            N_("Element-wise sum of two inputs; axes of size 1 broadcast (same rank)"), "add", 2, 2,
             NULL, 0, binary_infer, binary_ops, binary_export);
 OTHERS_KIND(tsu_kind_mul2, "Mul2",
-            "Element-wise product of two inputs; axes of size 1 broadcast (same rank)", "mul", 2,
+            N_("Element-wise product of two inputs; axes of size 1 broadcast (same rank)"), "mul", 2,
             2, NULL, 0, binary_infer, binary_ops, binary_export);
 OTHERS_KIND(tsu_kind_sub2, "Sub2",
-            "First input minus the second; axes of size 1 broadcast (same rank)", "sub", 2, 2,
+            N_("First input minus the second; axes of size 1 broadcast (same rank)"), "sub", 2, 2,
             NULL, 0, binary_infer, binary_ops, binary_export);
 
 /* The kinds share their passes and exports; the kind tells the operator. */

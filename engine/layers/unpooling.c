@@ -7,7 +7,7 @@ enum { UNPOOL_KERNEL, UNPOOL_N_PARAMS };
 
 static const tsu_param_desc unpool_params[] = {
     [UNPOOL_KERNEL] = TSU_PARAM_PAIR_DEF("kernel", 2, 2, 1, 1024,
-                                         "Times each pixel repeats down and across"),
+                                         N_("Times each pixel repeats down and across")),
 };
 TSU_PARAMS_MATCH(unpool_params, UNPOOL_N_PARAMS);
 
@@ -123,7 +123,7 @@ static const tsu_layer_export unpool_export = {
 const tsu_layer_kind tsu_kind_unpooling = {
     .name = "Unpooling",
     .category = "Pooling",
-    .help = "Nearest-neighbour upsampling: each pixel repeated over a kernel-sized block",
+    .help = N_("Nearest-neighbour upsampling: each pixel repeated over a kernel-sized block"),
     .id_prefix = "unpool",
     .min_inputs = 1,
     .max_inputs = 1,
