@@ -77,9 +77,16 @@ static bool find_members(const tsu_graph *g, block *b, block_set *set, tsu_diag 
         if (other || node->kind == &tsu_kind_repeat_start || node->kind == &tsu_kind_repeat_end) {
             char inner[2 * TSU_ID_MAX + 16] = "";
             if (other) block_name(other, inner, sizeof inner);
-            ok = tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
-                               _("%s%s%s overlap or nest; blocks inside blocks are not supported"),
-                               name, other ? " and " : " and the block of ", other ? inner : node->id);
+            if (other)
+                ok = tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
+                                   _("%s and %s overlap or nest; blocks inside blocks are not "
+                                     "supported"),
+                                   name, inner);
+            else
+                ok = tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
+                                   _("%s and the block of %s overlap or nest; blocks inside blocks "
+                                     "are not supported"),
+                                   name, node->id);
             break;
         }
         set->owner[node->doc_index] = b;

@@ -106,20 +106,20 @@ void tsu_diag_print(const tsu_diag *diag, FILE *out)
 const char *tsu_status_name(tsu_status code)
 {
     static const char *const names[] = {
-        [TSU_OK] = "ok",
-        [TSU_E_IO] = "i/o error",
-        [TSU_E_SYNTAX] = "syntax error",
-        [TSU_E_VERSION] = "unsupported version",
-        [TSU_E_FORMAT] = "not a project",
-        [TSU_E_GRAPH] = "graph error",
-        [TSU_E_PARAM] = "parameter error",
-        [TSU_E_SHAPE] = "shape error",
-        [TSU_E_DATA] = "data error",
-        [TSU_E_NOMEM] = "out of memory",
-        [TSU_E_STOPPED] = "stopped",
-        [TSU_E_NONFINITE] = "non-finite value",
-        [TSU_E_UNSUPPORTED] = "unsupported",
+        [TSU_OK] = N_("ok"),
+        [TSU_E_IO] = N_("i/o error"),
+        [TSU_E_SYNTAX] = N_("syntax error"),
+        [TSU_E_VERSION] = N_("unsupported version"),
+        [TSU_E_FORMAT] = N_("not a project"),
+        [TSU_E_GRAPH] = N_("graph error"),
+        [TSU_E_PARAM] = N_("parameter error"),
+        [TSU_E_SHAPE] = N_("shape error"),
+        [TSU_E_DATA] = N_("data error"),
+        [TSU_E_NOMEM] = N_("out of memory"),
+        [TSU_E_STOPPED] = N_("stopped"),
+        [TSU_E_NONFINITE] = N_("non-finite value"),
+        [TSU_E_UNSUPPORTED] = N_("unsupported"),
     };
-    if ((unsigned)code < TSU_ARRAY_LEN(names) && names[code]) return names[code];
-    return "error";
+    if ((unsigned)code < TSU_ARRAY_LEN(names) && names[code]) return _(names[code]);
+    return _("error");
 }

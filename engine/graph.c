@@ -231,9 +231,9 @@ static bool check_sizes(tsu_node *node, tsu_diag *diag)
     if (negative || tsu_shape_size(&node->shape) > TSU_MAX_ELEMENTS) {
         tsu_shape_format_list(&node->shape, text, sizeof text);
         return tsu_node_fail(node, diag, TSU_E_SHAPE, NULL,
-                             negative ? "output shape %s has a negative dimension (more than "
-                                        "%d values along it?)"
-                                      : "output shape %s has more than %d values per sample",
+                             negative ? _("output shape %s has a negative dimension (more than "
+                                          "%d values along it?)")
+                                      : _("output shape %s has more than %d values per sample"),
                              text, TSU_MAX_ELEMENTS);
     }
     for (int k = 0; k < node->n_tensors; k++) {

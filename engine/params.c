@@ -27,32 +27,31 @@ static bool json_is_number(struct json_object *v)
 static void describe_int(const tsu_param_desc *desc, bool plural, bool over_max, char *buf,
                          size_t size)
 {
-    const char *noun = plural ? "integers" : "integer";
-    const char *art = plural ? "" : "an ";
     bool has_max = desc->max > desc->min && desc->max < 1e15;
     if (has_max && (over_max || (desc->min != 0 && desc->min != 1)))
-        snprintf(buf, size, "%s%s from %.0f to %.0f", art, noun, desc->min, desc->max);
+        snprintf(buf, size, plural ? _("integers from %.0f to %.0f") : _("an integer from %.0f to %.0f"),
+                 desc->min, desc->max);
     else if (desc->min == 1)
-        snprintf(buf, size, "%spositive %s", plural ? "" : "a ", noun);
+        snprintf(buf, size, "%s", plural ? _("positive integers") : _("a positive integer"));
     else if (desc->min == 0)
-        snprintf(buf, size, "%snon-negative %s", plural ? "" : "a ", noun);
+        snprintf(buf, size, "%s", plural ? _("non-negative integers") : _("a non-negative integer"));
     else if (desc->min > -1e15)
-        snprintf(buf, size, "%s%s >= %.0f", art, noun, desc->min);
+        snprintf(buf, size, plural ? _("integers >= %.0f") : _("an integer >= %.0f"), desc->min);
     else
-        snprintf(buf, size, "%s%s", art, noun);
+        snprintf(buf, size, "%s", plural ? _("integers") : _("an integer"));
 }
 
 static void describe_number(const tsu_param_desc *desc, char *buf, size_t size)
 {
     bool has_min = desc->min > -1e15, has_max = desc->max < 1e15;
     if (has_min && has_max)
-        snprintf(buf, size, "a number from %g to %g", desc->min, desc->max);
+        snprintf(buf, size, _("a number from %g to %g"), desc->min, desc->max);
     else if (has_min)
-        snprintf(buf, size, "a number >= %g", desc->min);
+        snprintf(buf, size, _("a number >= %g"), desc->min);
     else if (has_max)
-        snprintf(buf, size, "a number <= %g", desc->max);
+        snprintf(buf, size, _("a number <= %g"), desc->max);
     else
-        snprintf(buf, size, "a number");
+        snprintf(buf, size, "%s", _("a number"));
 }
 
 static bool int_in_bounds(const tsu_param_desc *desc, double v)
@@ -83,7 +82,7 @@ static bool read_ints(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc
     if (desc->count > 0)
         snprintf(expected, sizeof expected, "%d %s", desc->count, what);
     else
-        snprintf(expected, sizeof expected, "a list of 1 to %d %s", TSU_MAX_DIMS, what);
+        snprintf(expected, sizeof expected, _("a list of 1 to %d %s"), TSU_MAX_DIMS, what);
     if (!json_object_is_type(v, json_type_array)) return param_error(node, diag, desc, expected, v);
     int n = (int)json_object_array_length(v);
     if ((desc->count > 0 && n != desc->count) || n < 1 || n > TSU_MAX_DIMS)
@@ -102,7 +101,7 @@ static bool read_ints(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc
     size_t product;
     if (!tsu_size_product(dims, (size_t)n, TSU_MAX_ELEMENTS, &product)) {
         snprintf(expected + strlen(expected), sizeof expected - strlen(expected),
-                 " whose product is at most %d", TSU_MAX_ELEMENTS);
+                 _(" whose product is at most %d"), TSU_MAX_ELEMENTS);
         return param_error(node, diag, desc, expected, v);
     }
     return true;
@@ -130,7 +129,7 @@ bool tsu_param_read_value(tsu_node *node, tsu_diag *diag, const tsu_param_desc *
         return true;
     case TSU_PARAM_BOOL:
         if (!json_object_is_type(v, json_type_boolean))
-            return param_error(node, diag, desc, "true or false", v);
+            return param_error(node, diag, desc, _("true or false"), v);
         out->boolean = json_object_get_boolean(v);
         return true;
     case TSU_PARAM_INTS:
@@ -138,7 +137,7 @@ bool tsu_param_read_value(tsu_node *node, tsu_diag *diag, const tsu_param_desc *
     case TSU_PARAM_STRING:
         /* Every string parameter names a dataset variable, and the runtime
          * keeps those names in TSU_ID_MAX buffers (as dataset readers do). */
-        snprintf(expected, sizeof expected, "a non-empty string of at most %d characters",
+        snprintf(expected, sizeof expected, _("a non-empty string of at most %d characters"),
                  TSU_ID_MAX - 1);
         if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0 ||
             json_object_get_string_len(v) >= TSU_ID_MAX)

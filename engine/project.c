@@ -86,7 +86,7 @@ static bool check_header(struct json_object *root, const char *source, tsu_diag 
                         _("project format version %lld is not supported: this Tsumiki reads "
                           "version %d%s"),
                         (long long)v, TSU_FORMAT_VERSION,
-                        v > TSU_FORMAT_VERSION ? " (the file was written by a newer Tsumiki)" : "");
+                        v > TSU_FORMAT_VERSION ? _(" (the file was written by a newer Tsumiki)") : "");
         return false;
     }
     struct json_object *network = NULL, *nodes = NULL;

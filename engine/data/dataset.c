@@ -112,7 +112,7 @@ static bool open_builtin(tsu_dataset *ds, struct json_object *spec, const source
         tsu_diag_add(diag, TSU_E_FORMAT, context, "split",
                      _("expected \"train\" or \"test\", got \"%s\"%s"), split,
                      strncmp(split, "val", 3) ? ""
-                     : " (for a validation split, use \"skip\" and \"limit\" on \"train\")");
+                     : _(" (for a validation split, use \"skip\" and \"limit\" on \"train\")"));
         return false;
     }
     char *dir = dir_spec ? tsu_ds_path_join(base_dir, dir_spec) : tsu_xstrdup(src->default_dir);
@@ -129,8 +129,8 @@ static bool open_builtin(tsu_dataset *ds, struct json_object *spec, const source
                      images ? stem_y : stem_x,
                      dir_spec ? ""
                      : !strcmp(src->name, "fashion-mnist")
-                         ? "; install the dataset-fashion-mnist package or set \"dir\""
-                         : "; set \"dir\" to a directory holding the MNIST IDX files");
+                         ? _("; install the dataset-fashion-mnist package or set \"dir\"")
+                         : _("; set \"dir\" to a directory holding the MNIST IDX files"));
         ok = false;
     } else {
         ok = tsu_ds_idx_load(ds, images, labels, range, context, diag);
@@ -221,14 +221,14 @@ tsu_dataset *tsu_dataset_open_named(struct json_object *spec, const char *base_d
         return NULL;
     }
     char order[64] = "";
-    if (ds->shuffled) snprintf(order, sizeof order, ", shuffled with seed %d", ds->seed);
+    if (ds->shuffled) snprintf(order, sizeof order, _(", shuffled with seed %d"), ds->seed);
     if (ds->n == ds->total)
-        ds->describe = tsu_ds_printf("%s (%d samples%s)", title, ds->n, order);
+        ds->describe = tsu_ds_printf(_("%s (%d samples%s)"), title, ds->n, order);
     else if (ds->skip == 0)
-        ds->describe = tsu_ds_printf("%s (%d of %d samples%s)", title, ds->n, ds->total,
+        ds->describe = tsu_ds_printf(_("%s (%d of %d samples%s)"), title, ds->n, ds->total,
                                      order);
     else
-        ds->describe = tsu_ds_printf("%s (%d of %d samples%s, from #%d)", title, ds->n,
+        ds->describe = tsu_ds_printf(_("%s (%d of %d samples%s, from #%d)"), title, ds->n,
                                      ds->total, order, ds->skip);
     free(title);
     return ds;
@@ -370,12 +370,12 @@ tsu_status tsu_dataset_check_labels(const tsu_dataset *ds, int var, int n_classe
         if (ds->lines)
             return tsu_diag_add_at(diag, TSU_E_DATA, file, ds->lines[i], 0,
                                    _("label %d of \"%s\" is out of range for %s (classes 0..%d)"),
-                                   labels[i], v->name, what ? what : "the network",
+                                   labels[i], v->name, what ? what : _("the network"),
                                    n_classes - 1);
         return tsu_diag_add_at(diag, TSU_E_DATA, file, 0, 0,
                                _("sample %d: label %d of \"%s\" is out of range for %s "
                                  "(classes 0..%d)"), tsu_ds_source(ds, i), labels[i], v->name,
-                               what ? what : "the network", n_classes - 1);
+                               what ? what : _("the network"), n_classes - 1);
     }
     return TSU_OK;
 }

@@ -85,7 +85,7 @@ static bool report_short(const idx_file *f, uint64_t got, tsu_diag *diag)
     tsu_diag_add_at(diag, TSU_E_DATA, f->path, 0, 0,
                     _("truncated IDX file: expected %llu bytes, got %llu%s"),
                     (unsigned long long)f->expected, (unsigned long long)got,
-                    gzdirect(f->gz) ? "" : " (after decompression)");
+                    gzdirect(f->gz) ? "" : _(" (after decompression)"));
     return false;
 }
 
@@ -113,7 +113,7 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     f->gz = gzopen(path, "rb");
     if (!f->gz) {
         tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot open: %s"),
-                        errno ? strerror(errno) : "out of memory");
+                        errno ? strerror(errno) : _("out of memory"));
         return false;
     }
     gzbuffer(f->gz, 1u << 18);
@@ -164,7 +164,8 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     bool known = tsu_size_product(dims + 1, (size_t)f->ndim - 1, SIZE_MAX, &item);
     if (!known || item > TSU_MAX_ELEMENTS || !tsu_size_mul(item, (size_t)f->esize, &sample_bytes) ||
         !tsu_size_mul(sample_bytes, (size_t)f->count, &data_bytes) || data_bytes > IDX_MAX_BYTES) {
-        char values[32] = "too many";
+        char values[64];
+        snprintf(values, sizeof values, "%s", _("too many"));
         if (known) snprintf(values, sizeof values, "%zu", item);
         tsu_diag_add_at(diag, TSU_E_DATA, path, 0, 0,
                         _("IDX header claims %d samples of %s values, more than this reader "

@@ -29,16 +29,16 @@ static bool plain_masks(const uint8_t *data, size_t size, size_t dib, size_t at)
 
 bool tsu_bmp_decode(const uint8_t *data, size_t size, tsu_image *img, char *err, size_t err_size)
 {
-    if (size < 14 + 40) FAIL("truncated BMP file");
+    if (size < 14 + 40) FAIL(_("truncated BMP file"));
     const size_t offset = le32(data + 10), dib = le32(data + 14);
-    if (dib < 40 || dib > size - 14) FAIL("unsupported BMP header (%zu bytes)", dib);
+    if (dib < 40 || dib > size - 14) FAIL(_("unsupported BMP header (%zu bytes)"), dib);
     const int32_t width = (int32_t)le32(data + 18), height_raw = (int32_t)le32(data + 22);
     const unsigned bpp = le16(data + 28), compression = le32(data + 30);
     uint32_t colors = le32(data + 46);
     if (bpp != 8 && bpp != 24 && bpp != 32)
-        FAIL("unsupported BMP: %u bits per pixel (24, 32 or 8-bit palette are read)", bpp);
+        FAIL(_("unsupported BMP: %u bits per pixel (24, 32 or 8-bit palette are read)"), bpp);
     if (!(compression == 0 || (compression == 3 && bpp == 32 && plain_masks(data, size, dib, 14 + dib))))
-        FAIL("unsupported BMP: compressed (type %u); save it uncompressed", compression);
+        FAIL(_("unsupported BMP: compressed (type %u); save it uncompressed"), compression);
     if (height_raw == INT32_MIN) FAIL("unsupported BMP header (height)");
     const bool top_down = height_raw < 0;
     const long w = width, h = top_down ? -(long)height_raw : height_raw;
@@ -58,10 +58,10 @@ bool tsu_bmp_decode(const uint8_t *data, size_t size, tsu_image *img, char *err,
     const int channels = grey ? 1 : 3;
     size_t bytes, row_bits, rows;
     if (!tsu_image_check_size(w, h, channels, &bytes, err, err_size)) return false;
-    if (!tsu_size_mul((size_t)w, bpp, &row_bits)) FAIL("image too large");
+    if (!tsu_size_mul((size_t)w, bpp, &row_bits)) FAIL(_("image too large"));
     const size_t stride = (row_bits + 31) / 32 * 4;
     if (!tsu_size_mul(stride, (size_t)h, &rows) || offset > size || size - offset < rows)
-        FAIL("truncated BMP file (%zu pixel bytes, %zu present)", rows,
+        FAIL(_("truncated BMP file (%zu pixel bytes, %zu present)"), rows,
              offset > size ? (size_t)0 : size - offset);
     const size_t plane = (size_t)w * (size_t)h, step = bpp / 8;
     uint8_t *px = tsu_xmalloc(bytes);

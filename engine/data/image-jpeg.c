@@ -32,7 +32,7 @@ static void on_message(j_common_ptr cinfo, int level)
 {
     jpeg_errors *e = (jpeg_errors *)cinfo->err;
     if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
-        snprintf(e->err, e->err_size, "truncated JPEG file");
+        snprintf(e->err, e->err_size, _("truncated JPEG file"));
         longjmp(e->jump, 1);
     }
 }
@@ -102,7 +102,7 @@ static bool decode(jpeg_ctx *ctx, const uint8_t *data, size_t size, tsu_image *i
     jpeg_read_header(cinfo, TRUE);
     if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK) {
         snprintf(ctx->errors.err, ctx->errors.err_size,
-                 "CMYK JPEG files are not supported (save it as RGB)");
+                 _("CMYK JPEG files are not supported (save it as RGB)"));
         return false;
     }
     const int channels = cinfo->num_components == 1 ? 1 : 3;
@@ -115,7 +115,7 @@ static bool decode(jpeg_ctx *ctx, const uint8_t *data, size_t size, tsu_image *i
     jpeg_start_decompress(cinfo);
     const size_t w = cinfo->output_width, h = cinfo->output_height, plane = w * h;
     if (w != cinfo->image_width || h != cinfo->image_height || cinfo->output_components != channels) {
-        snprintf(ctx->errors.err, ctx->errors.err_size, "unsupported JPEG layout");
+        snprintf(ctx->errors.err, ctx->errors.err_size, _("unsupported JPEG layout"));
         return false;
     }
     ctx->row = tsu_xmalloc(w * (size_t)channels);

@@ -38,7 +38,7 @@ static void on_warning(png_structp png, png_const_charp msg)
 static void read_memory(png_structp png, png_bytep out, png_size_t length)
 {
     png_ctx *ctx = png_get_io_ptr(png);
-    if (length > ctx->size - ctx->at) png_error(png, "truncated PNG file");
+    if (length > ctx->size - ctx->at) png_error(png, _("truncated PNG file"));
     memcpy(out, ctx->data + ctx->at, length);
     ctx->at += length;
 }
@@ -62,7 +62,7 @@ static bool decode(png_ctx *ctx, tsu_image *img)
 
     int channels = png_get_channels(ctx->png, ctx->info);
     if (channels != 1 && channels != 3) {
-        snprintf(ctx->err, ctx->err_size, "unsupported PNG layout (%d channels)", channels);
+        snprintf(ctx->err, ctx->err_size, _("unsupported PNG layout (%d channels)"), channels);
         return false;
     }
     size_t row_bytes = png_get_rowbytes(ctx->png, ctx->info);
@@ -72,7 +72,7 @@ static bool decode(png_ctx *ctx, tsu_image *img)
     if (!tsu_image_check_size(width, height, channels, &image_bytes, ctx->err, ctx->err_size))
         return false;
     if (!tsu_size_mul(row_bytes, height, &rows_bytes) || row_bytes < (size_t)width * channels) {
-        snprintf(ctx->err, ctx->err_size, "unsupported PNG layout (%zu bytes a row)", row_bytes);
+        snprintf(ctx->err, ctx->err_size, _("unsupported PNG layout (%zu bytes a row)"), row_bytes);
         return false;
     }
     size_t plane = (size_t)width * height;
@@ -112,7 +112,7 @@ bool tsu_png_decode(const uint8_t *data, size_t size, tsu_image *img, char *err,
     ctx.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
     if (ctx.png) ctx.info = png_create_info_struct(ctx.png);
     bool ok = false;
-    if (!ctx.png || !ctx.info) snprintf(err, err_size, "out of memory");
+    if (!ctx.png || !ctx.info) snprintf(err, err_size, _("out of memory"));
     else ok = decode(&ctx, img);
     png_destroy_read_struct(ctx.png ? &ctx.png : NULL, ctx.info ? &ctx.info : NULL, NULL);
     free(ctx.row);

@@ -14,13 +14,13 @@ bool tsu_image_check_size(long width, long height, int channels, size_t *bytes, 
 {
     size_t plane;
     if (width < 1 || height < 1) {
-        snprintf(err, err_size, "empty image (%ldx%ld)", width, height);
+        snprintf(err, err_size, _("empty image (%ldx%ld)"), width, height);
         return false;
     }
     if (width > TSU_IMAGE_MAX_SIDE || height > TSU_IMAGE_MAX_SIDE ||
         !tsu_size_mul((size_t)width, (size_t)height, &plane) || plane > TSU_IMAGE_MAX_PIXELS ||
         !tsu_size_mul(plane, (size_t)channels, bytes)) {
-        snprintf(err, err_size, "image too large (%ldx%ld)", width, height);
+        snprintf(err, err_size, _("image too large (%ldx%ld)"), width, height);
         return false;
     }
     return true;
@@ -37,9 +37,9 @@ static uint8_t *read_bounded(const char *path, size_t *size, char *err, size_t e
     }
     struct stat st;
     uint8_t *data = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) snprintf(err, err_size, "not a regular file");
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) snprintf(err, err_size, _("not a regular file"));
     else if ((uint64_t)st.st_size > TSU_IMAGE_MAX_FILE)
-        snprintf(err, err_size, "file too large for an image (%lld bytes)", (long long)st.st_size);
+        snprintf(err, err_size, _("file too large for an image (%lld bytes)"), (long long)st.st_size);
     else {
         *size = (size_t)st.st_size;
         data = tsu_xmalloc(*size ? *size : 1);
@@ -70,7 +70,7 @@ bool tsu_image_read(const char *path, tsu_image *img, char *err, size_t err_size
     else if (size >= 2 && data[0] == 'B' && data[1] == 'M')
         ok = tsu_bmp_decode(data, size, img, err, err_size);
     else {
-        snprintf(err, err_size, size ? "not a PNG, JPEG or BMP file" : "empty file");
+        snprintf(err, err_size, size ? _("not a PNG, JPEG or BMP file") : _("empty file"));
         ok = false;
     }
     free(data);

@@ -256,7 +256,7 @@ bool tsu_imp_shape_of(ictx *c, const char *id, tsu_shape *out)
     if (ok) *out = *tsu_node_shape(node);
     tsu_graph_free(g);
     if (!ok) {
-        const char *why = tsu_diag_message(&quiet, "no shape");
+        const char *why = tsu_diag_message(&quiet, _("no shape"));
         tsu_imp_fail(c, c->node ? c->node_name : id, "%s", why);
     }
     tsu_diag_free(&quiet);
@@ -375,7 +375,7 @@ static const char *attr_type_name(int type)
 {
     const ProtobufCEnumValue *v =
         protobuf_c_enum_descriptor_get_value(&onnx__attribute_proto__attribute_type__descriptor, type);
-    return v ? v->name : "an unknown type";
+    return v ? v->name : _("an unknown type");
 }
 
 /* The type an attribute says it has, or (files before IR 2 leave it out)
@@ -465,8 +465,9 @@ static int by_name(const void *a, const void *b)
 
 static void describe(char *buf, size_t size, const defined_name *d)
 {
-    static const char *const kinds[] = {"initializer", "graph input", "the output of node"};
-    snprintf(buf, size, "%s %zu", kinds[d->kind], d->index);
+    if (d->kind == 0) snprintf(buf, size, _("initializer %zu"), d->index);
+    else if (d->kind == 1) snprintf(buf, size, _("graph input %zu"), d->index);
+    else snprintf(buf, size, _("the output of node %zu"), d->index);
 }
 
 /* Each value is defined once; only an initializer may also be listed as a
@@ -561,7 +562,7 @@ static bool import_inputs(ictx *c, const Onnx__GraphProto *g)
                 ? t->tensor_type->shape
                 : NULL;
         char what[TSU_ID_MAX + 16];
-        snprintf(what, sizeof what, "graph input \"%s\"", vi->name);
+        snprintf(what, sizeof what, _("graph input \"%s\""), vi->name);
         if (!s || s->n_dim < 2 || s->n_dim > TSU_MAX_DIMS + 1)
             return tsu_imp_fail(c, what, _("needs a known shape [N, ...] of 2 to %d axes"), TSU_MAX_DIMS + 1);
         if (t->tensor_type->has_elem_type && t->tensor_type->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
@@ -835,7 +836,7 @@ static void check_outputs(ictx *c, const Onnx__GraphProto *g)
             tsu_imp_input_node(c, &fake, 0);
         } else if (!v || !v->node) {
             char what[TSU_ID_MAX + 16];
-            snprintf(what, sizeof what, "graph output \"%s\"", g->output[i]->name);
+            snprintf(what, sizeof what, _("graph output \"%s\""), g->output[i]->name);
             tsu_imp_fail(c, what, _("not computed by a supported node"));
         }
     }

@@ -117,7 +117,7 @@ const tsu_layer_export *tsu_x_exports(const tsu_node *node, const char *format, 
 {
     const tsu_layer_export *ex = node->kind->exports;
     if (ex && has) return ex;
-    const char *why = ex && ex->why_not ? ex->why_not : "no exporter is written for it yet";
+    const char *why = ex && ex->why_not ? ex->why_not : _("no exporter is written for it yet");
     tsu_diag_add(diag, TSU_E_UNSUPPORTED, tsu_node_id(node), NULL,
                  _("%s export cannot write %s layers: %s"), format, tsu_node_type(node), why);
     return NULL;

@@ -241,7 +241,7 @@ static tsu_status expand_args(const char *const *args, int n_args, tsu_name_list
     }
     if (st == TSU_OK && paths->n == 0)
         return tsu_diag_add(diag, TSU_E_DATA, NULL, NULL, _("no pictures (.png, .jpg, .jpeg, .bmp) in %s%s"),
-                            args[0], n_args > 1 ? " and the other folders" : "");
+                            args[0], n_args > 1 ? _(" and the other folders") : "");
     return st;
 }
 

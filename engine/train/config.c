@@ -257,8 +257,8 @@ static bool setting_error(const tsu_setting_desc *d, struct json_object *got, ts
     tsu_train_setting_path((tsu_train_setting)(d - settings), path, sizeof path);
     format_value(d, d->min, bound[0], sizeof bound[0]);
     format_value(d, d->max, bound[1], sizeof bound[1]);
-    snprintf(expected, sizeof expected, "%s from %s to %s",
-             d->type == TSU_SETTING_INT ? "an integer" : "a number", bound[0], bound[1]);
+    snprintf(expected, sizeof expected, _("%s from %s to %s"),
+             d->type == TSU_SETTING_INT ? _("an integer") : _("a number"), bound[0], bound[1]);
     char *text = tsu_json_to_canonical(got, -1);
     tsu_diag_add(diag, TSU_E_FORMAT, NULL, path, _("expected %s, got %s"), expected, text);
     free(text);

@@ -84,7 +84,7 @@ static bool read_count(struct json_object *obj, const char *entry, const char *k
                                                           : NAN;
     if (!(d >= min && d <= max && d == floor(d))) {
         char expected[48];
-        snprintf(expected, sizeof expected, "an integer >= %.0f", min);
+        snprintf(expected, sizeof expected, _("an integer >= %.0f"), min);
         return located_error(entry, key, expected, v, diag);
     }
     *out = d;
@@ -96,13 +96,13 @@ static bool read_entry(struct json_object *obj, const char *entry, tsu_dataset_s
 {
     *spec = (tsu_dataset_spec){.present = true};
     if (!json_object_is_type(obj, json_type_object))
-        return located_error(entry, NULL, "an object", obj, diag);
+        return located_error(entry, NULL, _("an object"), obj, diag);
     bool ok = true;
     for (size_t i = 0; i < TSU_ARRAY_LEN(string_fields); i++) {
         struct json_object *v = member(obj, string_fields[i].key);
         if (!v || json_object_is_type(v, json_type_null)) continue;
         if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v)) {
-            ok = located_error(entry, string_fields[i].key, "a non-empty string", v, diag);
+            ok = located_error(entry, string_fields[i].key, _("a non-empty string"), v, diag);
             continue;
         }
         *string_at(spec, &string_fields[i]) = tsu_xstrdup(json_object_get_string(v));

@@ -329,7 +329,7 @@ tsu_status tsu_train_run(const tsu_project *project, const tsu_train_options *op
     tsu_train_event end = {.kind = st == TSU_OK ? TSU_EVENT_DONE
                                    : st == TSU_E_STOPPED ? TSU_EVENT_STOPPED : TSU_EVENT_FAILED,
                            .step = t.step};
-    if (st == TSU_E_STOPPED) end.message = "stopped on request";
+    if (st == TSU_E_STOPPED) end.message = _("stopped on request");
     else if (st != TSU_OK && t.diag->count) end.message = t.diag->items[0].message;
     record_status(&t, st, end.message);
     emit(&t, &end);
