@@ -24,27 +24,32 @@ static bool parse_options(int argc, char **argv, check_options *o)
                 return false;
             i++;
         } else if (argv[i][0] == '-' || o->path) {
-            fprintf(stderr, "usage: tsumiki-cli check FILE [--batch-size N] [--json]\n");
+            fprintf(stderr, _("usage: tsumiki-cli check FILE [--batch-size N] [--json]\n"));
             return false;
         } else {
             o->path = argv[i];
         }
     }
-    if (!o->path) fprintf(stderr, "usage: tsumiki-cli check FILE [--batch-size N] [--json]\n");
+    if (!o->path) fprintf(stderr, _("usage: tsumiki-cli check FILE [--batch-size N] [--json]\n"));
     return o->path != NULL;
 }
 
 static void print_table(const tsu_graph *graph)
 {
-    int id_w = 4, type_w = 4;
+    const char *id = _("id"), *type = _("type");
+    int id_w = cli_columns(id), type_w = cli_columns(type);
     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
         const tsu_node *n = tsu_graph_node(graph, i);
         int a = (int)strlen(tsu_node_id(n)), b = (int)strlen(tsu_node_type(n));
         if (a > id_w) id_w = a;
         if (b > type_w) type_w = b;
     }
-    printf("%-*s  %-*s  %-14s %12s %14s\n", id_w, "id", type_w, "type", "output",
-           "parameters", "multiply-adds");
+    char h[5][96];
+    printf("%s  %s  %s %s %s\n", cli_pad(id, id_w, false, h[0], sizeof h[0]),
+           cli_pad(type, type_w, false, h[1], sizeof h[1]),
+           cli_pad(_("output"), 14, false, h[2], sizeof h[2]),
+           cli_pad(_("parameters"), 12, true, h[3], sizeof h[3]),
+           cli_pad(_("multiply-adds"), 14, true, h[4], sizeof h[4]));
     for (int i = 0; i < tsu_graph_node_count(graph); i++) {
         const tsu_node *n = tsu_graph_node(graph, i);
         char shape[64] = "?", params[32] = "-", macs[32] = "-", times[24] = "";
@@ -56,20 +61,20 @@ static void print_table(const tsu_graph *graph)
             cli_group_digits(tsu_node_macs(n), macs, sizeof macs);
         }
         printf("%-*s  %-*s  %-14s %12s %14s%s%s\n", id_w, tsu_node_id(n), type_w, tsu_node_type(n),
-               shape, params, macs, times, tsu_node_valid(n) ? "" : "  (error)");
+               shape, params, macs, times, tsu_node_valid(n) ? "" : _("  (error)"));
     }
 }
 
 static void print_totals(const tsu_graph_stats *s, int batch, tsu_optimizer_kind opt)
 {
     char a[32], b[32], c[32], d[32], e[32], f[32];
-    printf("\nTrainable parameters: %s\n", cli_group_digits(s->trainable, a, sizeof a));
+    printf(_("\nTrainable parameters: %s\n"), cli_group_digits(s->trainable, a, sizeof a));
     if (s->state)
-        printf("State (not trained, e.g. BatchNormalization running statistics): %s\n",
+        printf(_("State (not trained, e.g. BatchNormalization running statistics): %s\n"),
                cli_group_digits(s->state, a, sizeof a));
-    printf("Multiply-adds per sample: %s\n", cli_group_digits(s->macs, a, sizeof a));
-    printf("Training memory at batch size %d with %s: %s (weights %s, gradients %s, "
-           "optimizer state %s, activations %s)\n",
+    printf(_("Multiply-adds per sample: %s\n"), cli_group_digits(s->macs, a, sizeof a));
+    printf(_("Training memory at batch size %d with %s: %s (weights %s, gradients %s, "
+             "optimizer state %s, activations %s)\n"),
            batch, tsu_optimizer_name(opt), cli_format_bytes(s->total_bytes, b, sizeof b),
            cli_format_bytes(s->weight_bytes, c, sizeof c),
            cli_format_bytes(s->gradient_bytes, d, sizeof d),
@@ -169,7 +174,8 @@ int cli_check(int argc, char **argv)
         cli_print_training(&config, &diag);
     }
     if (!o.json && diag.count) {
-        fprintf(stderr, "\n%d error%s in %s:\n", diag.count, diag.count == 1 ? "" : "s", o.path);
+        fprintf(stderr, ngettext_("\n%d error in %s:\n", "\n%d errors in %s:\n", (unsigned long)diag.count),
+                diag.count, o.path);
         tsu_diag_print(&diag, stderr);
     }
     int status = diag.count ? 1 : 0;

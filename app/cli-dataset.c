@@ -7,12 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char dataset_usage[] =
+static const char *const dataset_usage = N_(
     "usage: tsumiki-cli dataset create FOLDER --size WxH --out DIR [--grayscale]\n"
     "                                  [--fit crop|pad|stretch] [--validation FRACTION --seed N]\n"
     "  FOLDER holds one subfolder of pictures (PNG, JPEG, BMP) per class; sorted folder\n"
     "  names are the class indices. DIR receives images/, training.csv, validation.csv\n"
-    "  (with --validation) and dataset.json. --fit defaults to crop.\n";
+    "  (with --validation) and dataset.json. --fit defaults to crop.\n");
 
 static bool parse_size(const char *text, int *w, int *h)
 {
@@ -43,7 +43,7 @@ static bool parse_create(int argc, char **argv, tsu_folder_options *o)
         const char *opt = argv[i];
         if (!strcmp(opt, "--size")) {
             if (!(sized = parse_size(value, &o->prep.width, &o->prep.height))) {
-                fprintf(stderr, "tsumiki-cli: --size expects WxH (1 to 4096 each), got \"%s\"\n",
+                fprintf(stderr, _("tsumiki-cli: --size expects WxH (1 to 4096 each), got \"%s\"\n"),
                         value ? value : "");
                 return false;
             }
@@ -52,15 +52,15 @@ static bool parse_create(int argc, char **argv, tsu_folder_options *o)
         else if (!strcmp(opt, "--grayscale")) o->prep.grayscale = true;
         else if (!strcmp(opt, "--fit")) {
             if (!tsu_fit_parse(value, &o->prep.fit)) {
-                fprintf(stderr, "tsumiki-cli: --fit expects crop, pad or stretch, got \"%s\"\n",
+                fprintf(stderr, _("tsumiki-cli: --fit expects crop, pad or stretch, got \"%s\"\n"),
                         value ? value : "");
                 return false;
             }
             i++;
         } else if (!strcmp(opt, "--validation")) {
             if (!parse_fraction(value, &o->validation)) {
-                fprintf(stderr, "tsumiki-cli: --validation expects a fraction between 0 and 1 "
-                                "(e.g. 0.2), got \"%s\"\n", value ? value : "");
+                fprintf(stderr, _("tsumiki-cli: --validation expects a fraction between 0 and 1 "
+                                  "(e.g. 0.2), got \"%s\"\n"), value ? value : "");
                 return false;
             }
             i++;
@@ -72,16 +72,16 @@ static bool parse_create(int argc, char **argv, tsu_folder_options *o)
             i++;
         } else if (opt[0] != '-' && !o->folder) o->folder = opt;
         else {
-            fputs(dataset_usage, stderr);
+            fputs(_(dataset_usage), stderr);
             return false;
         }
     }
     if (!o->folder || !o->out_dir || !sized) {
-        fputs(dataset_usage, stderr);
+        fputs(_(dataset_usage), stderr);
         return false;
     }
     if (o->validation > 0 && !seeded) {
-        fprintf(stderr, "tsumiki-cli: --validation needs --seed N (which pictures are held out)\n");
+        fprintf(stderr, _("tsumiki-cli: --validation needs --seed N (which pictures are held out)\n"));
         return false;
     }
     return true;
@@ -97,7 +97,7 @@ static void show_progress(void *user, int done, int total)
                 30 - filled, "", done, total);
         if (done == total) fputc('\n', stderr);
     } else if (done == total || (total >= 10 && done % (total / 10) == 0)) {
-        fprintf(stderr, "%d/%d pictures\n", done, total);
+        fprintf(stderr, _("%d/%d pictures\n"), done, total);
     }
 }
 
@@ -127,12 +127,12 @@ static int dataset_create(int argc, char **argv)
     tsu_diag_init(&diag);
     tsu_folder_report r;
     tsu_status st = tsu_folder_dataset_create(&o, &r, &diag);
-    for (int i = 0; i < r.n_failed; i++) fprintf(stderr, "skipped %s\n", r.failed[i]);
+    for (int i = 0; i < r.n_failed; i++) fprintf(stderr, _("skipped %s\n"), r.failed[i]);
     if (st == TSU_OK) {
         for (int c = 0; c < r.n_classes; c++)
-            printf("class %d %s: %d pictures\n", c, r.classes[c], r.per_class[c]);
-        printf("%d training and %d validation samples of %s %dx%d (%s) in %s; "
-               "%d unreadable pictures skipped, %d other entries ignored\n",
+            printf(_("class %d %s: %d pictures\n"), c, r.classes[c], r.per_class[c]);
+        printf(_("%d training and %d validation samples of %s %dx%d (%s) in %s; "
+                 "%d unreadable pictures skipped, %d other entries ignored\n"),
                r.training, r.validation, o.prep.grayscale ? "grayscale" : "RGB", o.prep.width,
                o.prep.height, tsu_fit_name(o.prep.fit), o.out_dir, r.n_failed, r.not_images);
     } else {
@@ -147,6 +147,6 @@ static int dataset_create(int argc, char **argv)
 int cli_dataset(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "create")) return dataset_create(argc, argv);
-    fputs(dataset_usage, stderr);
+    fputs(_(dataset_usage), stderr);
     return 2;
 }

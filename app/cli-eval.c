@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-static const char eval_usage[] =
+static const char *const eval_usage = N_(
     "usage: tsumiki-cli eval FILE --weights W [--split validation|training] [--outputs OUT.csv]\n"
-    "                         [--threads N]\n";
+    "                         [--threads N]\n");
 
 typedef struct {
     const char *path, *weights, *split, *outputs;
@@ -26,22 +26,22 @@ static bool parse_eval(int argc, char **argv, eval_options *o)
             i++;
         } else if (argv[i][0] != '-' && !o->path) o->path = argv[i];
         else {
-            fputs(eval_usage, stderr);
+            fputs(_(eval_usage), stderr);
             return false;
         }
     }
     if (strcmp(o->split, "validation") && strcmp(o->split, "training")) {
-        fprintf(stderr, "tsumiki-cli: --split is \"validation\" or \"training\", not \"%s\"\n",
+        fprintf(stderr, _("tsumiki-cli: --split is \"validation\" or \"training\", not \"%s\"\n"),
                 o->split);
         return false;
     }
-    if (!o->path || !o->weights) fputs(eval_usage, stderr);
+    if (!o->path || !o->weights) fputs(_(eval_usage), stderr);
     return o->path && o->weights;
 }
 
 static void print_confusion(const tsu_confusion *cm)
 {
-    printf("\nConfusion matrix (rows: label, columns: prediction)\n      ");
+    printf(_("\nConfusion matrix (rows: label, columns: prediction)\n      "));
     for (int p = 0; p < cm->classes; p++) printf("%7d", p);
     printf("\n");
     for (int l = 0; l < cm->classes; l++) {
@@ -49,7 +49,7 @@ static void print_confusion(const tsu_confusion *cm)
         for (int p = 0; p < cm->classes; p++) printf("%7lld", (long long)cm->counts[l * cm->classes + p]);
         printf("\n");
     }
-    printf("\nclass  precision  recall      F1\n");
+    printf(_("\nclass  precision  recall      F1\n"));
     for (int c = 0; c < cm->classes; c++)
         printf("%5d  %9.4f  %6.4f  %6.4f\n", c, tsu_confusion_precision(cm, c),
                tsu_confusion_recall(cm, c), tsu_confusion_f1(cm, c));
@@ -68,17 +68,21 @@ int cli_eval(int argc, char **argv)
     if (st == TSU_OK && o.outputs) st = tsu_eval_write_outputs(&r, o.outputs, &diag);
     if (st == TSU_OK) {
         char speed[32];
-        printf("%s data: %d samples, loss %.4f, inference %s images/s (batch 256, %d thread%s)\n",
-               o.split, r.samples, r.loss,
-               cli_group_digits((uint64_t)r.images_per_second, speed, sizeof speed), o.threads,
-               o.threads == 1 ? "" : "s");
+        /* TRANSLATORS: the first %s is "validation" or "training". */
+        printf(ngettext_("%s data: %d samples, loss %.4f, inference %s images/s (batch 256, %d "
+                         "thread)\n",
+                         "%s data: %d samples, loss %.4f, inference %s images/s (batch 256, %d "
+                         "threads)\n",
+                         (unsigned long)o.threads),
+               strcmp(o.split, "training") ? _("validation") : _("training"), r.samples, r.loss,
+               cli_group_digits((uint64_t)r.images_per_second, speed, sizeof speed), o.threads);
         if (r.classification) {
-            printf("Accuracy: %.2f%%\n", 100 * tsu_confusion_accuracy(&r.confusion));
+            printf(_("Accuracy: %.2f%%\n"), 100 * tsu_confusion_accuracy(&r.confusion));
             print_confusion(&r.confusion);
         } else {
-            printf("Mean squared error: %.6g\n", r.mean_squared_error);
+            printf(_("Mean squared error: %.6g\n"), r.mean_squared_error);
         }
-        if (o.outputs) printf("\nOutputs written to %s\n", o.outputs);
+        if (o.outputs) printf(_("\nOutputs written to %s\n"), o.outputs);
     } else {
         tsu_diag_print(&diag, stderr);
     }

@@ -6,13 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char export_usage[] =
+static const char *const export_usage = N_(
     "usage: tsumiki-cli export FILE --format onnx|c|pytorch|card --out PATH\n"
     "                           [--weights W.safetensors | --untrained] [--name NAME]\n"
     "                           [--history history.csv]\n"
     "  --out is a file for onnx and card, a directory for c and pytorch.\n"
     "  Without --weights, the newest run's weights (FILE.runs/*/weights.safetensors).\n"
-    "  --name: the C prefix (NAME_predict), by default from FILE.\n";
+    "  --name: the C prefix (NAME_predict), by default from FILE.\n");
 
 typedef struct {
     const char *path, *format, *out, *weights, *name, *history;
@@ -31,23 +31,23 @@ static bool parse_export(int argc, char **argv, export_options *o)
         else if (!strcmp(argv[i], "--history") && value) o->history = argv[++i];
         else if (!strcmp(argv[i], "--untrained")) o->untrained = true;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(export_usage, stdout);
+            fputs(_(export_usage), stdout);
             exit(0);
         }
         else if (argv[i][0] != '-' && !o->path) o->path = argv[i];
         else {
-            fputs(export_usage, stderr);
+            fputs(_(export_usage), stderr);
             return false;
         }
     }
     if (!o->path || !o->format || !o->out) {
-        fputs(export_usage, stderr);
+        fputs(_(export_usage), stderr);
         return false;
     }
     const char *formats[] = {"onnx", "c", "pytorch", "card"};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (!strcmp(o->format, formats[i])) return true;
-    fprintf(stderr, "tsumiki-cli: --format is onnx, c, pytorch or card, not \"%s\"\n", o->format);
+    fprintf(stderr, _("tsumiki-cli: --format is onnx, c, pytorch or card, not \"%s\"\n"), o->format);
     return false;
 }
 
@@ -106,11 +106,11 @@ int cli_export(int argc, char **argv)
         weights = found = tsu_runs_newest_weights(o.path);
         /* A card without a run simply has no history. */
         if (!weights && !card) {
-            fprintf(stderr, "tsumiki-cli: %s has no trained run; pass --weights W.safetensors "
-                            "(or --untrained to export the initial weights)\n", o.path);
+            fprintf(stderr, _("tsumiki-cli: %s has no trained run; pass --weights W.safetensors "
+                              "(or --untrained to export the initial weights)\n"), o.path);
             goto out;
         }
-        if (weights) fprintf(stderr, "using %s\n", weights);
+        if (weights) fprintf(stderr, _("using %s\n"), weights);
     }
 
     tsu_status st;
@@ -132,18 +132,18 @@ int cli_export(int argc, char **argv)
             if (o.name) snprintf(name, sizeof name, "%s", o.name);
             else default_name(o.path, name, sizeof name);
             st = tsu_export_c(graph, net, o.out, name, &diag);
-            if (st == TSU_OK) printf("%s/%s.c, %s/%s.h: int %s_predict(const float *input, float *output)\n",
+            if (st == TSU_OK) printf(_("%s/%s.c, %s/%s.h: int %s_predict(const float *input, float *output)\n"),
                                      o.out, name, o.out, name, name);
         } else {
             st = tsu_export_pytorch(project, graph, net, o.out, &diag);
             if (st == TSU_OK)
-                printf("%s: model.py, train.py, tsumiki_io.py, weights.safetensors, README.md\n"
-                       "  continue training: cd %s && torchrun --nproc_per_node=N train.py\n",
+                printf(_("%s: model.py, train.py, tsumiki_io.py, weights.safetensors, README.md\n"
+                         "  continue training: cd %s && torchrun --nproc_per_node=N train.py\n"),
                        o.out, o.out);
         }
     }
     if (st == TSU_OK) {
-        printf("wrote %s (%s)\n", o.out, o.format);
+        printf(_("wrote %s (%s)\n"), o.out, o.format);
         rc = 0;
     }
 out:

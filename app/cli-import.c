@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char import_usage[] =
+static const char *const import_usage = N_(
     "usage: tsumiki-cli import MODEL.onnx --out PROJECT.tsumiki [--weights W.safetensors]\n"
     "  The weights go to PROJECT.safetensors unless --weights says otherwise.\n"
-    "  tsumiki-cli import --list-operators: the ONNX operators Tsumiki imports.\n";
+    "  tsumiki-cli import --list-operators: the ONNX operators Tsumiki imports.\n");
 
 int cli_import(int argc, char **argv)
 {
@@ -18,19 +18,19 @@ int cli_import(int argc, char **argv)
         if (!strcmp(argv[i], "--out") && value) out = argv[++i];
         else if (!strcmp(argv[i], "--weights") && value) weights = argv[++i];
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(import_usage, stdout);
+            fputs(_(import_usage), stdout);
             return 0;
         } else if (!strcmp(argv[i], "--list-operators")) {
             for (const char *const *op = tsu_import_onnx_operators(); *op; op++) printf("%s\n", *op);
             return 0;
         } else if (argv[i][0] != '-' && !model) model = argv[i];
         else {
-            fputs(import_usage, stderr);
+            fputs(_(import_usage), stderr);
             return 2;
         }
     }
     if (!model || !out) {
-        fputs(import_usage, stderr);
+        fputs(_(import_usage), stderr);
         return 2;
     }
     char *default_weights = NULL;
@@ -49,8 +49,8 @@ int cli_import(int argc, char **argv)
     tsu_project *project = tsu_import_onnx(model, weights, &diag);
     if (project && tsu_project_save(project, out, &diag) == TSU_OK) {
         int nodes = tsu_project_node_count(project);
-        printf("wrote %s (%d nodes) and %s\n", out, nodes, weights);
-        printf("  check it: tsumiki-cli check %s\n", out);
+        printf(_("wrote %s (%d nodes) and %s\n"), out, nodes, weights);
+        printf(_("  check it: tsumiki-cli check %s\n"), out);
         rc = 0;
     }
     if (diag.count) tsu_diag_print(&diag, stderr);

@@ -23,7 +23,7 @@ static const char *type_name(const tsu_param_desc *p)
 static void format_default(const tsu_param_desc *p, char *buf, size_t size)
 {
     if (p->required) {
-        snprintf(buf, size, "required");
+        snprintf(buf, size, _("required"));
         return;
     }
     if (p->same_as) {
@@ -58,9 +58,9 @@ static void format_range(const tsu_param_desc *p, char *buf, size_t size)
 static void format_inputs(const tsu_layer_kind *k, char *buf, size_t size)
 {
     int lo = tsu_layer_kind_min_inputs(k), hi = tsu_layer_kind_max_inputs(k);
-    if (hi < 0) snprintf(buf, size, "%d or more", lo);
+    if (hi < 0) snprintf(buf, size, _("%d or more"), lo);
     else if (lo == hi) snprintf(buf, size, "%d", lo);
-    else snprintf(buf, size, "%d to %d", lo, hi);
+    else snprintf(buf, size, _("%d to %d"), lo, hi);
 }
 
 static void print_markdown(void)
@@ -100,18 +100,19 @@ static void print_list(void)
     for (int i = 0; i < tsu_layer_kind_count(); i++) {
         const tsu_layer_kind *k = tsu_layer_kind_at(i);
         printf("%-14s %-24s %s\n", tsu_layer_kind_category(k), tsu_layer_kind_name(k),
-               tsu_layer_kind_help(k));
+               _(tsu_layer_kind_help(k)));
     }
 }
 
 int cli_layers(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--markdown")) {
+        cli_english_messages();
         print_markdown();
         return 0;
     }
     if (argc != 1) {
-        fprintf(stderr, "usage: tsumiki-cli layers [--markdown]\n");
+        fprintf(stderr, _("usage: tsumiki-cli layers [--markdown]\n"));
         return 2;
     }
     print_list();

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char predict_usage[] =
+static const char *const predict_usage = N_(
     "usage: tsumiki-cli predict FILE --weights W --input X.npy --output Y.npy [--output Y2.npy ...]\n"
     "                            [--threads N]\n"
     "       tsumiki-cli predict FILE --weights W IMAGE|DIR... [--top K] [--output OUT.csv]\n"
@@ -14,7 +14,7 @@ static const char predict_usage[] =
     "  X.npy: float32, batch first, each sample the Input node's shape. One --output per\n"
     "  network output, in the order `tsumiki-cli export` writes them.\n"
     "  Pictures (PNG, JPEG, BMP; a directory's pictures) are prepared the way the project's\n"
-    "  dataset was made (its dataset.json) and printed as: path, class, probability.\n";
+    "  dataset was made (its dataset.json) and printed as: path, class, probability.\n");
 
 typedef struct {
     const char *path, *weights, *input;
@@ -40,14 +40,14 @@ static bool parse_predict(int argc, char **argv, predict_options *o)
         } else if (argv[i][0] != '-' && !o->path) o->path = argv[i];
         else if (argv[i][0] != '-') o->images[o->n_images++] = argv[i];
         else {
-            fputs(predict_usage, stderr);
+            fputs(_(predict_usage), stderr);
             return false;
         }
     }
     bool complete = o->path && o->weights &&
                     (o->input ? o->n_outputs > 0 && o->n_images == 0
                               : o->n_images > 0 && o->n_outputs <= 1);
-    if (!complete) fputs(predict_usage, stderr);
+    if (!complete) fputs(_(predict_usage), stderr);
     return complete;
 }
 
@@ -59,7 +59,7 @@ static tsu_status predict_images(const tsu_project *project, const predict_optio
                                        &p, diag);
     if (st == TSU_OK && o->n_outputs == 1) {
         st = tsu_image_predictions_write_csv(&p, o->top, o->outputs[0], diag);
-        if (st == TSU_OK) printf("wrote %s (%d pictures)\n", o->outputs[0], p.n_images);
+        if (st == TSU_OK) printf(_("wrote %s (%d pictures)\n"), o->outputs[0], p.n_images);
     } else if (st == TSU_OK)
         tsu_image_predictions_print(&p, o->top, stdout);
     tsu_image_predictions_clear(&p);
@@ -82,7 +82,7 @@ int cli_predict(int argc, char **argv)
                                                 o.outputs, o.threads, &diag)
                               : predict_images(project, &o, &diag);
     if (st == TSU_OK && o.input)
-        for (int i = 0; i < o.n_outputs; i++) printf("wrote %s\n", o.outputs[i]);
+        for (int i = 0; i < o.n_outputs; i++) printf(_("wrote %s\n"), o.outputs[i]);
     else if (st != TSU_OK)
         tsu_diag_print(&diag, stderr);
     tsu_project_free(project);

@@ -49,9 +49,9 @@ static void format_applies(const tsu_setting_desc *d, char *buf, size_t size)
                                      opt->choices[i]);
     for (int i = 0; i < sched->n_choices && used < size; i++)
         if (d->schedules & (1u << i))
-            used += (size_t)snprintf(buf + used, size - used, "%s%s schedule", used ? ", " : "",
+            used += (size_t)snprintf(buf + used, size - used, _("%s%s schedule"), used ? ", " : "",
                                      sched->choices[i]);
-    if (!used) snprintf(buf, size, "all");
+    if (!used) snprintf(buf, size, _("all"));
 }
 
 static void print_markdown(void)
@@ -96,11 +96,12 @@ static bool reported(const tsu_diag *diag, tsu_train_setting s)
 
 void cli_print_training(const tsu_train_config *config, const tsu_diag *diag)
 {
-    printf("Training:");
+    printf(_("Training:"));
     for (int s = 0, n = 0; s < TSU_SETTING_COUNT; s++) {
         if (!tsu_train_setting_applies(config, s)) continue;
-        char value[32] = "(error)";
-        if (!reported(diag, s)) tsu_train_setting_format(config, s, value, sizeof value);
+        char value[64];
+        if (reported(diag, s)) snprintf(value, sizeof value, "%s", _("(error)"));
+        else tsu_train_setting_format(config, s, value, sizeof value);
         printf("%s %s %s", n++ ? "," : "", tsu_train_setting_desc(s)->name, value);
     }
     printf("\n");
@@ -109,11 +110,12 @@ void cli_print_training(const tsu_train_config *config, const tsu_diag *diag)
 int cli_settings(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--markdown")) {
+        cli_english_messages();
         print_markdown();
         return 0;
     }
     if (argc != 1) {
-        fprintf(stderr, "usage: tsumiki-cli settings [--markdown]\n");
+        fprintf(stderr, _("usage: tsumiki-cli settings [--markdown]\n"));
         return 2;
     }
     tsu_train_config defaults;
@@ -123,7 +125,7 @@ int cli_settings(int argc, char **argv)
         char def[32], range[96];
         tsu_train_setting_format(&defaults, s, def, sizeof def);
         format_range(s, range, sizeof range);
-        printf("training.%-36s %-9s %-28s %s\n", d->key, def, range, d->help);
+        printf("training.%-36s %-9s %-28s %s\n", d->key, def, range, _(d->help));
     }
     return 0;
 }

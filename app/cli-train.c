@@ -45,7 +45,7 @@ static void draw_bar(const tsu_train_event *e)
     for (int i = 0; i < WIDTH; i++) strcat(bar, i < filled ? "█" : "░");
     format_duration(e->eta_seconds, eta, sizeof eta);
     cli_group_digits((uint64_t)e->images_per_second, speed, sizeof speed);
-    fprintf(stderr, "\r\033[Kepoch %d/%d %s %d/%d  loss %.4f  %s img/s  ETA %s", e->epoch,
+    fprintf(stderr, _("\r\033[Kepoch %d/%d %s %d/%d  loss %.4f  %s img/s  ETA %s"), e->epoch,
             e->epochs, bar, e->iteration, e->iterations, e->loss, speed, eta);
     fflush(stderr);
 }
@@ -53,15 +53,15 @@ static void draw_bar(const tsu_train_event *e)
 static void print_epoch(const tsu_train_event *e, bool tty)
 {
     char speed[32], line[256];
-    size_t n = (size_t)snprintf(line, sizeof line, "epoch %d/%d  train loss %.4f", e->epoch,
+    size_t n = (size_t)snprintf(line, sizeof line, _("epoch %d/%d  train loss %.4f"), e->epoch,
                                 e->epochs, e->train_loss);
     if (!isnan(e->train_accuracy))
-        n += (size_t)snprintf(line + n, sizeof line - n, " acc %.2f%%", 100 * e->train_accuracy);
+        n += (size_t)snprintf(line + n, sizeof line - n, _(" acc %.2f%%"), 100 * e->train_accuracy);
     if (!isnan(e->validation_loss))
-        n += (size_t)snprintf(line + n, sizeof line - n, "  validation loss %.4f",
+        n += (size_t)snprintf(line + n, sizeof line - n, _("  validation loss %.4f"),
                               e->validation_loss);
     if (!isnan(e->validation_accuracy))
-        n += (size_t)snprintf(line + n, sizeof line - n, " acc %.2f%%",
+        n += (size_t)snprintf(line + n, sizeof line - n, _(" acc %.2f%%"),
                               100 * e->validation_accuracy);
     snprintf(line + n, sizeof line - n, e->seconds < 10 ? "  %.2f s  %s img/s%s" : "  %.1f s  %s img/s%s", e->seconds,
              cli_group_digits((uint64_t)e->images_per_second, speed, sizeof speed),
@@ -76,8 +76,8 @@ static void on_event(const tsu_train_event *e, void *user_data)
     progress *p = user_data;
     switch (e->kind) {
     case TSU_EVENT_STARTED:
-        printf("Training on %d samples (validation %d), %d epochs, %d batches per epoch\n"
-               "Run directory: %s\n",
+        printf(_("Training on %d samples (validation %d), %d epochs, %d batches per epoch\n"
+                 "Run directory: %s\n"),
                e->train_samples, e->validation_samples, e->epochs, e->iterations, e->run_dir);
         fflush(stdout);
         break;
@@ -88,10 +88,10 @@ static void on_event(const tsu_train_event *e, void *user_data)
         }
         break;
     case TSU_EVENT_EPOCH: print_epoch(e, p->tty); break;
-    case TSU_EVENT_DONE: printf("Done. Weights: %s/weights.safetensors\n", e->run_dir); break;
+    case TSU_EVENT_DONE: printf(_("Done. Weights: %s/weights.safetensors\n"), e->run_dir); break;
     case TSU_EVENT_STOPPED:
         if (p->tty) fprintf(stderr, "\r\033[K");
-        printf("Stopped. Completed epochs are saved in %s\n", e->run_dir ? e->run_dir : "-");
+        printf(_("Stopped. Completed epochs are saved in %s\n"), e->run_dir ? e->run_dir : "-");
         break;
     case TSU_EVENT_FAILED:
         if (p->tty) fprintf(stderr, "\r\033[K");
@@ -99,9 +99,9 @@ static void on_event(const tsu_train_event *e, void *user_data)
     }
 }
 
-static const char train_usage[] =
+static const char *const train_usage = N_(
     "usage: tsumiki-cli train FILE [--epochs N] [--batch-size N] [--limit N] [--threads N]\n"
-    "                          [--seed N] [--out DIR]\n";
+    "                          [--seed N] [--out DIR]\n");
 
 static bool parse_train(int argc, char **argv, const char **path, tsu_train_options *o)
 {
@@ -130,16 +130,16 @@ static bool parse_train(int argc, char **argv, const char **path, tsu_train_opti
         } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
             o->out_dir = argv[++i];
         } else if (!strcmp(argv[i], "--help")) {
-            printf("%s", train_usage);
+            printf("%s", _(train_usage));
             exit(0);
         } else if (argv[i][0] != '-' && !*path) {
             *path = argv[i];
         } else {
-            fputs(train_usage, stderr);
+            fputs(_(train_usage), stderr);
             return false;
         }
     }
-    if (!*path) fputs(train_usage, stderr);
+    if (!*path) fputs(_(train_usage), stderr);
     return *path != NULL;
 }
 
@@ -158,7 +158,7 @@ int cli_train(int argc, char **argv)
         st = tsu_train_run(project, &options, on_event, &p, &diag);
     }
     if (st != TSU_OK && st != TSU_E_STOPPED) {
-        fprintf(stderr, "%d error%s:\n", diag.count, diag.count == 1 ? "" : "s");
+        fprintf(stderr, ngettext_("%d error:\n", "%d errors:\n", (unsigned long)diag.count), diag.count);
         tsu_diag_print(&diag, stderr);
     }
     tsu_project_free(project);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 typedef struct {
     const char *name;
@@ -43,6 +44,29 @@ static void print_usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-7s %s\n          %s\n", commands[i].name, _(commands[i].summary),
                 commands[i].args);
+}
+
+void cli_english_messages(void)
+{
+    /* gettext ignores LANGUAGE when the messages locale is "C". */
+    setlocale(LC_MESSAGES, "C");
+}
+
+int cli_columns(const char *text)
+{
+    wchar_t wide[256];
+    size_t n = mbstowcs(wide, text, sizeof wide / sizeof wide[0]);
+    int w = n == (size_t)-1 || n == sizeof wide / sizeof wide[0] ? -1 : wcswidth(wide, n);
+    return w < 0 ? (int)strlen(text) : w;
+}
+
+const char *cli_pad(const char *text, int width, bool right, char *buf, size_t size)
+{
+    int fill = width - cli_columns(text);
+    if (fill < 0) fill = 0;
+    if (right) snprintf(buf, size, "%*s%s", fill, "", text);
+    else snprintf(buf, size, "%s%*s", text, fill, "");
+    return buf;
 }
 
 const char *cli_group_digits(uint64_t value, char *buf, size_t size)
