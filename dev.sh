@@ -21,7 +21,11 @@ BUILD_PACKAGES=(meson ninja-build pkg-config gcc gettext libglib2.0-dev libgtk-4
     libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
     dataset-fashion-mnist)
 TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy
-    python3-torch python3-onnx python3-opencv locales nodejs libonnx-testdata)
+    python3-torch python3-onnx python3-opencv locales nodejs libonnx-testdata
+    desktop-file-utils appstream)
+# A font with Japanese glyphs: without one, the Japanese interface shows empty
+# boxes (docs/i18n.md). The app's users need it as much as the screenshots do.
+FONT_PACKAGES=(fonts-noto-cjk)
 # Locales the tests run under: a decimal comma (files must still be written
 # with '.') and Japanese.
 TEST_LOCALES=(de_DE ja_JP)
@@ -150,7 +154,7 @@ fuzz_campaign() {
 
 case "${1:-}" in
     run)
-        install_missing "${BUILD_PACKAGES[@]}"
+        install_missing "${BUILD_PACKAGES[@]}" "${FONT_PACKAGES[@]}"
         build
         run_main_job
         ;;
@@ -159,7 +163,7 @@ case "${1:-}" in
         build
         ;;
     test)
-        install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${FONT_PACKAGES[@]}"
         ensure_locales
         build
         install_onnxruntime_web

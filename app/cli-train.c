@@ -45,7 +45,9 @@ static void draw_bar(const tsu_train_event *e)
     for (int i = 0; i < WIDTH; i++) strcat(bar, i < filled ? "█" : "░");
     format_duration(e->eta_seconds, eta, sizeof eta);
     cli_group_digits((uint64_t)e->images_per_second, speed, sizeof speed);
-    fprintf(stderr, _("\r\033[Kepoch %d/%d %s %d/%d  loss %.4f  %s img/s  ETA %s"), e->epoch,
+    /* Back to the start of the line and clear it, then the progress. */
+    fputs("\r\033[K", stderr);
+    fprintf(stderr, _("epoch %d/%d %s %d/%d  loss %.4f  %s img/s  ETA %s"), e->epoch,
             e->epochs, bar, e->iteration, e->iterations, e->loss, speed, eta);
     fflush(stderr);
 }
