@@ -100,7 +100,7 @@ const char *tsu_diag_message(const tsu_diag *diag, const char *fallback)
 void tsu_diag_print(const tsu_diag *diag, FILE *out)
 {
     for (int i = 0; diag && i < diag->count; i++)
-        fprintf(out, "error: %s\n", diag->items[i].message);
+        fprintf(out, _("error: %s\n"), diag->items[i].message);
 }
 
 const char *tsu_status_name(tsu_status code)
