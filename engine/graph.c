@@ -104,8 +104,10 @@ static void check_input_count(tsu_node *node, tsu_diag *diag)
         if (k->min_inputs == 0)
             tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes no inputs, got %d"), k->name, n);
         else
-            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes %d input%s, got %d"), k->name,
-                          k->min_inputs, k->min_inputs == 1 ? "" : "s", n);
+            tsu_node_fail(node, diag, TSU_E_GRAPH, NULL,
+                          ngettext_("%s takes %d input, got %d", "%s takes %d inputs, got %d",
+                                    (unsigned long)k->min_inputs),
+                          k->name, k->min_inputs, n);
     } else if (n < k->min_inputs) {
         tsu_node_fail(node, diag, TSU_E_GRAPH, NULL, _("%s takes at least %d inputs, got %d"),
                       k->name, k->min_inputs, n);

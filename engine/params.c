@@ -80,7 +80,8 @@ static bool read_ints(tsu_node *node, tsu_diag *diag, const tsu_param_desc *desc
                 over_max = true;
     describe_int(desc, true, over_max, what, sizeof what);
     if (desc->count > 0)
-        snprintf(expected, sizeof expected, "%d %s", desc->count, what);
+        /* TRANSLATORS: a count and what is counted: "2 positive integers". */
+        snprintf(expected, sizeof expected, _("%d %s"), desc->count, what);
     else
         snprintf(expected, sizeof expected, _("a list of 1 to %d %s"), TSU_MAX_DIMS, what);
     if (!json_object_is_type(v, json_type_array)) return param_error(node, diag, desc, expected, v);

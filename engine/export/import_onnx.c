@@ -432,8 +432,10 @@ static bool check_node(ictx *c, const Onnx__NodeProto *n)
     for (size_t i = 0; i < TSU_ARRAY_LEN(min_inputs); i++)
         if (!strcmp(n->op_type, min_inputs[i].op)) need = min_inputs[i].inputs;
     if (n->n_input < need)
-        return tsu_imp_malformed(c, name, _("%s needs %zu input%s, the node has %zu"), n->op_type, need,
-                                 need == 1 ? "" : "s", n->n_input);
+        return tsu_imp_malformed(c, name,
+                                 ngettext_("%s needs %zu input, the node has %zu",
+                                           "%s needs %zu inputs, the node has %zu", need),
+                                 n->op_type, need, n->n_input);
     /* Far more than any operator has; names are compared pairwise below. */
     if (n->n_attribute > MAX_ATTRIBUTES)
         return tsu_imp_malformed(c, name, _("%zu attributes; no operator has more than %d"), n->n_attribute,

@@ -63,10 +63,21 @@ static tsu_status check_outputs(const tsu_xplan *plan, int n_outputs, tsu_diag *
     for (int o = 0, n = 0; o < plan->n_outputs && (size_t)n < sizeof ids; o++)
         n += snprintf(ids + n, sizeof ids - (size_t)n, "%s%s", o ? ", " : "",
                       tsu_node_id(plan->outputs[o]));
+    if (plan->n_outputs == 1)
+        return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
+                            ngettext_("%d output file given for the network's %d output (%s, in "
+                                      "this order)",
+                                      "%d output files given for the network's %d output (%s, in "
+                                      "this order)",
+                                      (unsigned long)n_outputs),
+                            n_outputs, plan->n_outputs, ids);
     return tsu_diag_add(diag, TSU_E_UNSUPPORTED, NULL, NULL,
-                        _("%d output file%s given for the network's %d output%s (%s, in this order)"),
-                        n_outputs, n_outputs == 1 ? "" : "s", plan->n_outputs,
-                        plan->n_outputs == 1 ? "" : "s", ids);
+                        ngettext_("%d output file given for the network's %d outputs (%s, in this "
+                                  "order)",
+                                  "%d output files given for the network's %d outputs (%s, in this "
+                                  "order)",
+                                  (unsigned long)n_outputs),
+                        n_outputs, plan->n_outputs, ids);
 }
 
 /* An array (N, *shape) for each output. */

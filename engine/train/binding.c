@@ -84,8 +84,12 @@ static bool bind_targets(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
             char got[96];
             tsu_shape_format_list(&have, got, sizeof got);
             tsu_diag_add(diag, TSU_E_DATA, node->id, "dataset",
-                         _("%s expects %zu target value%s per sample, %s variable \"%s\" has %s"),
-                         node->type, want, want == 1 ? "" : "s", context, name, got);
+                         ngettext_("%s expects %zu target value per sample, %s variable \"%s\" "
+                                   "has %s",
+                                   "%s expects %zu target values per sample, %s variable \"%s\" "
+                                   "has %s",
+                                   want),
+                         node->type, want, context, name, got);
             ok = false;
             continue;
         }
