@@ -9,7 +9,21 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char runs_usage[] = "usage: tsumiki-cli runs FILE\n";
+static const char *const runs_usage = N_("usage: tsumiki-cli runs FILE\n");
+
+/* How a run ended, in the reader's language (run.json keeps the English
+ * names of tsu_run_status_name). */
+static const char *status_label(tsu_run_status status)
+{
+    switch (status) {
+    case TSU_RUN_STATUS_RUNNING: return _("running");
+    case TSU_RUN_STATUS_FINISHED: return _("finished");
+    case TSU_RUN_STATUS_STOPPED: return _("stopped");
+    case TSU_RUN_STATUS_FAILED: return _("failed");
+    case TSU_RUN_STATUS_UNKNOWN: break;
+    }
+    return "-";
+}
 
 /* The epoch with the lowest validation loss (training loss without
  * validation data); -1 without epochs. */
@@ -40,13 +54,14 @@ static void print_run(const tsu_run *run)
         bool validation = !isnan(r->validation_loss);
         double a = validation ? r->validation_accuracy : r->train_accuracy;
         snprintf(loss, sizeof loss, "%.4g%s", validation ? r->validation_loss : r->train_loss,
-                 validation ? "" : " (train)");
+                 validation ? "" : _(" (train)"));
         if (!isnan(a)) snprintf(accuracy, sizeof accuracy, "%.1f%%", 100 * a);
     }
     const tsu_run_meta *m = &run->meta;
-    printf("%-20s %-9s %6s %14s %9s", run->name,
-           m->status == TSU_RUN_STATUS_UNKNOWN ? "-" : tsu_run_status_name(m->status), epochs, loss,
-           accuracy);
+    char status[64], loss_col[64];
+    printf("%-20s %s %6s %s %9s", run->name,
+           cli_pad(status_label(m->status), 9, false, status, sizeof status), epochs,
+           cli_pad(loss, 14, true, loss_col, sizeof loss_col), accuracy);
     if (m->name || m->note)
         printf("  %s%s%s", m->name ? m->name : "", m->name && m->note ? " — " : "", m->note ? m->note : "");
     putchar('\n');
@@ -72,8 +87,14 @@ int cli_runs(int argc, char **argv)
     tsu_run_list list;
     tsu_run_list_read(runs_dir, &list);
     if (list.count == 0) printf(_("No runs yet (they go in %s/).\n"), runs_dir);
-    else printf("%-20s %-9s %6s %14s %9s  %s\n", _("RUN"), _("STATUS"), _("EPOCHS"), _("BEST VAL LOSS"),
-                _("ACCURACY"), _("NAME — NOTE"));
+    else {
+        char h[5][96];
+        printf("%s %s %s %s %s  %s\n", cli_pad(_("RUN"), 20, false, h[0], sizeof h[0]),
+               cli_pad(_("STATUS"), 9, false, h[1], sizeof h[1]),
+               cli_pad(_("EPOCHS"), 6, true, h[2], sizeof h[2]),
+               cli_pad(_("BEST VAL LOSS"), 14, true, h[3], sizeof h[3]),
+               cli_pad(_("ACCURACY"), 9, true, h[4], sizeof h[4]), _("NAME — NOTE"));
+    }
     for (int i = 0; i < list.count; i++) print_run(&list.items[i]);
     tsu_run_list_free(&list);
     free(runs_dir);
