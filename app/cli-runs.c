@@ -39,7 +39,19 @@ static int best_row(const tsu_run_history *h)
     return best;
 }
 
-static void print_run(const tsu_run *run)
+/* The columns' widths: at least the English ones, wider when a translated
+ * header is. */
+typedef struct {
+    int status, epochs, loss, accuracy;
+} columns;
+
+static int at_least(int width, const char *header)
+{
+    int w = cli_columns(header);
+    return w > width ? w : width;
+}
+
+static void print_run(const tsu_run *run, const columns *w)
 {
     tsu_run_history history = {0};
     tsu_diag diag;
@@ -58,10 +70,10 @@ static void print_run(const tsu_run *run)
         if (!isnan(a)) snprintf(accuracy, sizeof accuracy, "%.1f%%", 100 * a);
     }
     const tsu_run_meta *m = &run->meta;
-    char status[64], loss_col[64];
-    printf("%-20s %s %6s %s %9s", run->name,
-           cli_pad(status_label(m->status), 9, false, status, sizeof status), epochs,
-           cli_pad(loss, 14, true, loss_col, sizeof loss_col), accuracy);
+    char status[64];
+    printf("%-20s %s %*s %*s %*s", run->name,
+           cli_pad(status_label(m->status), w->status, false, status, sizeof status), w->epochs,
+           epochs, w->loss, loss, w->accuracy, accuracy);
     if (m->name || m->note)
         printf("  %s%s%s", m->name ? m->name : "", m->name && m->note ? " — " : "", m->note ? m->note : "");
     putchar('\n');
@@ -87,15 +99,17 @@ int cli_runs(int argc, char **argv)
     tsu_run_list list;
     tsu_run_list_read(runs_dir, &list);
     if (list.count == 0) printf(_("No runs yet (they go in %s/).\n"), runs_dir);
-    else {
+    columns w = {at_least(9, _("STATUS")), at_least(6, _("EPOCHS")),
+                 at_least(14, _("BEST VAL LOSS")), at_least(9, _("ACCURACY"))};
+    if (list.count) {
         char h[5][96];
         printf("%s %s %s %s %s  %s\n", cli_pad(_("RUN"), 20, false, h[0], sizeof h[0]),
-               cli_pad(_("STATUS"), 9, false, h[1], sizeof h[1]),
-               cli_pad(_("EPOCHS"), 6, true, h[2], sizeof h[2]),
-               cli_pad(_("BEST VAL LOSS"), 14, true, h[3], sizeof h[3]),
-               cli_pad(_("ACCURACY"), 9, true, h[4], sizeof h[4]), _("NAME — NOTE"));
+               cli_pad(_("STATUS"), w.status, false, h[1], sizeof h[1]),
+               cli_pad(_("EPOCHS"), w.epochs, true, h[2], sizeof h[2]),
+               cli_pad(_("BEST VAL LOSS"), w.loss, true, h[3], sizeof h[3]),
+               cli_pad(_("ACCURACY"), w.accuracy, true, h[4], sizeof h[4]), _("NAME — NOTE"));
     }
-    for (int i = 0; i < list.count; i++) print_run(&list.items[i]);
+    for (int i = 0; i < list.count; i++) print_run(&list.items[i], &w);
     tsu_run_list_free(&list);
     free(runs_dir);
     return 0;

@@ -67,7 +67,7 @@ static void print_epoch(const tsu_train_event *e, bool tty)
                               100 * e->validation_accuracy);
     snprintf(line + n, sizeof line - n, e->seconds < 10 ? "  %.2f s  %s img/s%s" : "  %.1f s  %s img/s%s", e->seconds,
              cli_group_digits((uint64_t)e->images_per_second, speed, sizeof speed),
-             e->best ? "  (best)" : "");
+             e->best ? _("  (best)") : "");
     if (tty) fprintf(stderr, "\r\033[K");
     printf("%s\n", line);
     fflush(stdout);
