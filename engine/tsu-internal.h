@@ -54,6 +54,13 @@ void tsu_c_numeric_end(tsu_c_numeric *scope);
 /* What is read from something that is not a regular file (a pipe, a device):
  * its size is unknown, so a smaller bound keeps /dev/zero to a quick error. */
 #define TSU_READ_STREAM_LIMIT ((size_t)1 << 28)
+/* open(path, O_RDONLY) that never waits: a FIFO without a writer would
+ * block open() until one appears (a "project" named x.tsumiki that is a
+ * FIFO hung the CLI and the app). Opened non-blocking, then switched back to
+ * blocking reads so that a pipe with a writer (a shell's <(...)) is read to
+ * its end; a FIFO without one reads as empty. -1 with errno on failure. */
+int tsu_open_read(const char *path);
+
 /* Reads a whole file into a malloc'd buffer with a NUL after the data
  * (*length excludes it). A regular file is read to its real size; anything
  * larger than max_bytes, including a device or pipe that never ends, is an

@@ -3,10 +3,12 @@
 #include "tsu-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 _Noreturn void tsu_abort_at(const char *file, int line, const char *what)
 {
@@ -53,10 +55,26 @@ bool tsu_size_product(const int64_t *dims, size_t n, size_t limit, size_t *out)
     return true;
 }
 
+int tsu_open_read(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
 unsigned char *tsu_read_file(const char *path, size_t max_bytes, size_t *length, tsu_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
+    int fd = tsu_open_read(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
+        if (fd >= 0) close(fd);
         tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot open: %s"), strerror(errno));
         return NULL;
     }

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 enum {
@@ -110,8 +111,10 @@ static bool idx_open(idx_file *f, const char *path, tsu_diag *diag)
     memset(f, 0, sizeof *f);
     f->path = path;
     errno = 0;
-    f->gz = gzopen(path, "rb");
+    int fd = tsu_open_read(path);
+    f->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
     if (!f->gz) {
+        if (fd >= 0) close(fd);
         tsu_diag_add_at(diag, TSU_E_IO, path, 0, 0, _("cannot open: %s"),
                         errno ? strerror(errno) : _("out of memory"));
         return false;
