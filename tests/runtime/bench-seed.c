@@ -1,6 +1,8 @@
 /* bench-seed.c — forward+backward speed of the seed network on random data
  * (not a test; run by hand):
- *   bench-seed [batch] [threads] [training iterations] [inference iterations] */
+ *   bench-seed [batch] [threads] [training iterations] [inference iterations] [PROJECT]
+ * PROJECT: another network with an input x [1, 28, 28], a target y and an
+ * output prob (the ResNet example, for bench/resnet-vs-pytorch's profile). */
 #include "tsumiki.h"
 #include "tsumiki-net.h"
 
@@ -55,8 +57,14 @@ int main(int argc, char **argv)
     int inference_iterations = argc > 4 ? atoi(argv[4]) : iterations;
     tsu_diag diag;
     tsu_diag_init(&diag);
-    tsu_project *project = tsu_project_parse(seed_project, strlen(seed_project), "seed", &diag);
-    tsu_graph *graph = tsu_graph_build(project, &diag);
+    tsu_project *project = argc > 5 ? tsu_project_load(argv[5], &diag)
+                                    : tsu_project_parse(seed_project, strlen(seed_project),
+                                                        "seed", &diag);
+    tsu_graph *graph = project ? tsu_graph_build(project, &diag) : NULL;
+    if (!graph) {
+        tsu_diag_print(&diag, stderr);
+        return 1;
+    }
     tsu_net_config cfg = {.max_batch = batch, .threads = threads, .seed = 1, .training = true};
     tsu_net *net = tsu_net_new(graph, &cfg, &diag);
     if (!net) {
