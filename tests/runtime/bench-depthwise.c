@@ -2,7 +2,9 @@
  * forward (inference net) and forward+backward with the input's gradient
  * (not a test; bench/depthwise-vs-pytorch runs it beside PyTorch):
  *   bench-depthwise BATCH THREADS CHANNELS SIZE KERNEL STRIDE MULTIPLIER ITERATIONS
- * Prints "inference_ms T training_ms T": milliseconds per batch. */
+ * Prints "inference_ms T training_ms T cpu_ms I T": milliseconds per batch,
+ * then the process's CPU milliseconds per batch (steadier on a busy
+ * machine). */
 #include "tsumiki.h"
 #include "runtime/runtime.h"
 
@@ -11,11 +13,21 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void)
+static double clock_seconds(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double now(void)
+{
+    return clock_seconds(CLOCK_MONOTONIC);
+}
+
+static double cpu_now(void)
+{
+    return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static tsu_net *make_net(tsu_graph *graph, int batch, int threads, bool training, tsu_diag *diag)
@@ -85,19 +97,20 @@ int main(int argc, char **argv)
                tsu_net_tensor_at(net, i)->size * sizeof(float));
     /* One warm-up pass each, then the timed ones. */
     tsu_net_forward(inet, batch, false, &diag);
-    double t0 = now();
+    double t0 = now(), c0 = cpu_now();
     for (int it = 0; it < iterations; it++) tsu_net_forward(inet, batch, false, &diag);
-    double t1 = now();
+    double t1 = now(), c1 = cpu_now();
     tsu_net_forward(net, batch, true, &diag);
     tsu_net_backward(net, batch, &diag);
-    double t2 = now();
+    double t2 = now(), c2 = cpu_now();
     for (int it = 0; it < iterations; it++) {
         tsu_net_forward(net, batch, true, &diag);
         tsu_net_backward(net, batch, &diag);
     }
-    double t3 = now();
-    printf("inference_ms %.4f training_ms %.4f\n", 1e3 * (t1 - t0) / iterations,
-           1e3 * (t3 - t2) / iterations);
+    double t3 = now(), c3 = cpu_now();
+    printf("inference_ms %.4f training_ms %.4f cpu_ms %.4f %.4f\n",
+           1e3 * (t1 - t0) / iterations, 1e3 * (t3 - t2) / iterations,
+           1e3 * (c1 - c0) / iterations, 1e3 * (c3 - c2) / iterations);
     tsu_net_free(inet);
     tsu_net_free(net);
     tsu_graph_free(graph);
