@@ -1,9 +1,14 @@
 /* tensor_ops.c — Flatten, Reshape, Concatenate, Add2, Mul2, Sub2: layers that
  * move or combine values without learning anything. */
+#include "runtime/vectorize.h"
+
 #include "export/layer-export.h"
 #include "layers/layer-util.h"
 
 #include <string.h>
+
+/* The ReLU after an Add2 runs in the Add2's passes (activation.c). */
+extern const tsu_layer_kind tsu_kind_relu;
 
 enum { RESHAPE_SHAPE, RESHAPE_N_PARAMS };
 enum { CONCAT_AXIS, CONCAT_N_PARAMS };
@@ -226,12 +231,35 @@ static bool bcast_next(const bcast_map *m, bcast_row *r)
     return false;
 }
 
+/* r = max(y, 0) for the fused ReLU (NaN passes, as in relu_forward). */
+static void relu_of(const float *restrict y, float *restrict r, size_t n)
+{
+    for (size_t j = 0; j < n; j++) r[j] = y[j] < 0.0f ? 0.0f : y[j];
+}
+
+/* y = a + b and the fused ReLU's r in one pass: the residual connection of
+ * a ResNet block (Add2 then ReLU) read both inputs, wrote y, then read y
+ * again to write r. */
+static void add_relu_row(const float *restrict a, const float *restrict b, float *restrict y,
+                         float *restrict r, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        const float t = a[j] + b[j];
+        y[j] = t;
+        r[j] = t < 0.0f ? 0.0f : t;
+    }
+}
+
 static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     const binary_op op = op_of(run->node);
+    float *relu = run->relu_after ? run->relu_after->out : NULL;
     if (bcast_is_plain(run->node)) {
         size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
-        binary_row(op, run->in[0] + a, 1, run->in[1] + a, 1, run->out + a, b - a);
+        if (relu) /* only Add2 absorbs a ReLU */
+            add_relu_row(run->in[0] + a, run->in[1] + a, run->out + a, relu + a, b - a);
+        else
+            binary_row(op, run->in[0] + a, 1, run->in[1] + a, 1, run->out + a, b - a);
         return;
     }
     const bcast_map m = bcast_of(run->node);
@@ -245,6 +273,7 @@ static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
             binary_row(op, x0 + r.at[0], m.stride[0][last], x1 + r.at[1], m.stride[1][last],
                        y + r.at[2], (size_t)m.dim[last]);
         while (bcast_next(&m, &r));
+        if (relu) relu_of(y, relu + (size_t)s * run->out_size, run->out_size);
     }
 }
 
@@ -274,15 +303,40 @@ static void binary_backward_input(const tsu_layer_run *run, const bcast_map *m, 
     } while (bcast_next(m, &r));
 }
 
+/* dst = g, or dst += g (another consumer wrote first); a loop each, so
+ * both vectorise. */
+static void put_floats(float *dst, const float *restrict g, size_t n, bool accumulate)
+{
+    if (accumulate)
+        for (size_t i = 0; i < n; i++) dst[i] += g[i];
+    else
+        memcpy(dst, g, n * sizeof *dst);
+}
+
+/* The fused ReLU's output gradient where it passed its input, else 0 (as
+ * relu_backward): Add2's own output gradient. */
+static void relu_mask(const float *restrict dr, const float *restrict r, float *restrict g,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++) g[i] = r[i] > 0.0f ? dr[i] : 0.0f;
+}
+
 static void binary_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     const binary_op op = op_of(run->node);
     const bool plain = bcast_is_plain(run->node);
     const bcast_map m = bcast_of(run->node);
     size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    /* A fused ReLU leaves our output gradient to us: its own, masked. */
+    if (run->relu_after)
+        relu_mask(run->relu_after->dout + a, run->relu_after->out + a, run->dout + a, b - a);
     for (int k = 0; k < 2; k++) {
         float *dx = run->din[k];
         if (!dx) continue;
+        if (plain && op == OP_ADD) {
+            put_floats(dx + a, run->dout + a, b - a, run->din_accumulate[k]);
+            continue;
+        }
         if (plain) {
             const float *other = run->in[1 - k];
             for (size_t i = a; i < b; i++)
@@ -458,7 +512,7 @@ static const tsu_layer_export binary_export = {
     .onnx = binary_onnx, .c = binary_c, .pytorch = binary_pytorch};
 
 #define OTHERS_KIND(var, kname, khelp, prefix, min_in, max_in, kparams, kn_params, kinfer, kops, \
-                    kexport)                                                           \
+                    kexport, ...)                                                      \
     const tsu_layer_kind var = {                                                       \
         .name = kname,                                                                 \
         .category = "Others",                                                          \
@@ -472,6 +526,7 @@ static const tsu_layer_export binary_export = {
         .macs = tsu_macs_none,                                                         \
         .ops = &kops,                                                                  \
         .exports = &kexport,                                                           \
+        __VA_ARGS__                                                                    \
     }
 
 OTHERS_KIND(tsu_kind_flatten, "Flatten", N_("All non-batch axes into one"), "flatten", 1, 1, NULL,
@@ -484,7 +539,8 @@ OTHERS_KIND(tsu_kind_concatenate, "Concatenate", N_("Joins inputs along an axis"
             concat_export);
 OTHERS_KIND(tsu_kind_add2, "Add2",
             N_("Element-wise sum of two inputs; axes of size 1 broadcast (same rank)"), "add", 2, 2,
-            NULL, 0, binary_infer, binary_ops, binary_export);
+            NULL, 0, binary_infer, binary_ops, binary_export,
+            .fusion = {.absorbs = &tsu_kind_relu});
 OTHERS_KIND(tsu_kind_mul2, "Mul2",
             N_("Element-wise product of two inputs; axes of size 1 broadcast (same rank)"), "mul", 2,
             2, NULL, 0, binary_infer, binary_ops, binary_export);

@@ -127,6 +127,18 @@ static const grad_recipe recipes[] = {
     /* Broadcasting either way, with both gradients summed over the repeats. */
     {"Add2", IN("a", "[2, 3, 4]") IN("b", "[2, 1, 4]") T("Add2", "[\"a\", \"b\"]", "") SQ("t"),
      VALUES_SIGNED, 2},
+    /* Add2 -> ReLU run fused (one pass each way): plain, one input twice,
+     * broadcasting. With these values no sum sits within EPS of the kink
+     * ([2, 3] has one). */
+    {"Add2", IN("a", "[7]") IN("b", "[7]")
+     "{\"id\": \"s\", \"type\": \"Add2\", \"inputs\": [\"a\", \"b\"]}, "
+     T("ReLU", "[\"s\"]", "") SQ("t"), VALUES_SIGNED, 2},
+    {"Add2", IN("a", "[5]")
+     "{\"id\": \"s\", \"type\": \"Add2\", \"inputs\": [\"a\", \"a\"]}, "
+     T("ReLU", "[\"s\"]", "") SQ("t"), VALUES_SIGNED, 1},
+    {"Add2", IN("a", "[2, 3]") IN("b", "[2, 1]")
+     "{\"id\": \"s\", \"type\": \"Add2\", \"inputs\": [\"a\", \"b\"]}, "
+     T("ReLU", "[\"s\"]", "") SQ("t"), VALUES_SIGNED, 2},
     {"Mul2", IN("a", "[4, 3, 3]") IN("b", "[4, 1, 1]") T("Mul2", "[\"a\", \"b\"]", "") SQ("t"),
      VALUES_SIGNED, 2},
     {"Mul2", IN("a", "[1, 3]") IN("b", "[2, 1]") T("Mul2", "[\"a\", \"b\"]", "") SQ("t"),
