@@ -321,12 +321,50 @@ static void relu_mask(const float *restrict dr, const float *restrict r, float *
     for (size_t i = 0; i < n; i++) g[i] = r[i] > 0.0f ? dr[i] : 0.0f;
 }
 
+/* Both input gradients of a plain Add2 with a fused ReLU in one pass, from
+ * the ReLU's output gradient, our own left unwritten (one stream less than
+ * masking into it and copying it twice). d0 and d1 are the same buffer for
+ * Add2(a, a), with acc1 set: a loop per flag combination, inlined, so each
+ * vectorises. */
+static inline __attribute__((always_inline)) void
+add_relu_back_impl(const float *restrict dr, const float *restrict r, float *d0, float *d1,
+                   size_t n, bool acc0, bool acc1)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float g = r[i] > 0.0f ? dr[i] : 0.0f;
+        d0[i] = acc0 ? d0[i] + g : g;
+        if (d1) d1[i] = acc1 ? d1[i] + g : g;
+    }
+}
+
+static void add_relu_backward(const float *dr, const float *r, float *d0, float *d1, size_t n,
+                              bool acc0, bool acc1)
+{
+    if (!d1)
+        acc0 ? add_relu_back_impl(dr, r, d0, NULL, n, true, false)
+             : add_relu_back_impl(dr, r, d0, NULL, n, false, false);
+    else if (acc0)
+        acc1 ? add_relu_back_impl(dr, r, d0, d1, n, true, true)
+             : add_relu_back_impl(dr, r, d0, d1, n, true, false);
+    else
+        acc1 ? add_relu_back_impl(dr, r, d0, d1, n, false, true)
+             : add_relu_back_impl(dr, r, d0, d1, n, false, false);
+}
+
 static void binary_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     const binary_op op = op_of(run->node);
     const bool plain = bcast_is_plain(run->node);
     const bcast_map m = bcast_of(run->node);
     size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
+    if (run->relu_after && plain && (run->din[0] || run->din[1])) {
+        const int first = run->din[0] ? 0 : 1;
+        const float *dr = run->relu_after->dout + a, *r = run->relu_after->out + a;
+        float *d1 = first == 0 && run->din[1] ? run->din[1] + a : NULL;
+        add_relu_backward(dr, r, run->din[first] + a, d1, b - a, run->din_accumulate[first],
+                          d1 && run->din_accumulate[1]);
+        return;
+    }
     /* A fused ReLU leaves our output gradient to us: its own, masked. */
     if (run->relu_after)
         relu_mask(run->relu_after->dout + a, run->relu_after->out + a, run->dout + a, b - a);
