@@ -11,6 +11,8 @@ static const char *const examples[] = {
     "resources/examples/fashion-mnist-mlp.tsumiki",
     "resources/examples/two-class.tsumiki",
     "resources/examples/regression.tsumiki",
+    "resources/examples/fashion-mnist-resnet.tsumiki",
+    "resources/examples/fashion-mnist-mobilenet.tsumiki",
 };
 
 /* The examples are written in canonical form: loading and writing one
