@@ -366,6 +366,81 @@ test_template_data_paths_resolve (void)
   settle ();
 }
 
+/* Depth-first search for a menu button whose menu's first section
+ * starts with an item of `action`; that section, or NULL. */
+static GMenuModel *
+find_menu_section (GtkWidget *root, const char *action)
+{
+  if (GTK_IS_MENU_BUTTON (root))
+    {
+      GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (root));
+      GMenuModel *section = menu && g_menu_model_get_n_items (menu) > 0
+                              ? g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION) : NULL;
+      g_autofree char *first = NULL;
+
+      if (section && g_menu_model_get_n_items (section) > 0
+          && g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &first)
+          && strcmp (first, action) == 0)
+        return section;
+      g_clear_object (&section);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GMenuModel *found = find_menu_section (child, action);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every entry of the New menu opens a template that checks clean, the
+ * ResNet and MobileNet examples among them; the ResNet's boxes carry the
+ * repeat block the canvas frames as "×3". */
+static void
+test_template_menu_opens_every_example (void)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  GMenuModel *section = find_menu_section (GTK_WIDGET (window), "win.new-from-template");
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+
+  tsu_window_set_ephemeral (window, TRUE);
+  g_assert_nonnull (section);
+  for (int i = 0; i < g_menu_model_get_n_items (section); i++)
+    {
+      char *target = NULL;
+      g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_TARGET, "s", &target));
+      g_ptr_array_add (targets, target);
+    }
+  g_object_unref (section);
+  g_assert_true (g_ptr_array_find_with_equal_func (targets, "fashion-mnist-resnet", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (targets, "fashion-mnist-mobilenet", g_str_equal, NULL));
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      const char *name = g_ptr_array_index (targets, i);
+      g_autoptr(GError) error = NULL;
+      TsuGraphModel *model = tsu_window_get_model (window);
+
+      g_test_message ("template %s", name);
+      g_assert_true (tsu_window_new_from_template (window, name, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (tsu_graph_model_get_diag (model)->count, ==, 0);
+      g_assert_true (tsu_graph_valid (tsu_graph_model_get_graph (model)));
+      if (strcmp (name, "fashion-mnist-resnet") == 0)
+        {
+          const TsuLayout *layout = tsu_graph_model_get_layout (model);
+          int start = tsu_layout_find (layout, "block");
+          int inner = tsu_layout_find (layout, "conv_b");
+          g_assert_cmpint (start, >=, 0);
+          g_assert_cmpint (layout->nodes[inner].block, ==, start);
+          g_assert_cmpint (layout->nodes[inner].block_times, ==, 3);
+          g_assert_cmpint (layout->nodes[tsu_layout_find (layout, "gap")].block, ==, -1);
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 /* File → Export Trained Model takes the newest run's weights. */
 static void
 test_export_trained_model (void)
@@ -435,6 +510,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/view-pages-replaceable", test_view_pages_replaceable);
   g_test_add_func ("/widgets/recovery-after-crash", test_recovery_after_crash);
   g_test_add_func ("/widgets/template-data-paths-resolve", test_template_data_paths_resolve);
+  g_test_add_func ("/widgets/template-menu-opens-every-example", test_template_menu_opens_every_example);
   g_test_add_func ("/widgets/export-trained-model", test_export_trained_model);
   return g_test_run ();
 }
