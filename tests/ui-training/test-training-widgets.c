@@ -29,6 +29,13 @@
 
 /* ------------------------------------------------------------ helpers */
 
+/* More series than the current run's own four: an overlay is drawn. */
+static gboolean
+plot_has_overlay (gpointer plot)
+{
+  return tsu_plot_get_n_series (plot) > 4;
+}
+
 static gboolean
 png_has_size (const char *path,
               int         width,
@@ -298,8 +305,9 @@ test_training_page (void)
   tsu_training_view_set_overlay (view, first_run, TRUE);
   g_action_group_activate_action (actions, "run", NULL);
   g_assert_true (tsu_fixture_wait_until (tsu_fixture_has_an_epoch, controller, 60));
-  settle (300);
-  /* The overlay adds the earlier run's dimmed curves. */
+  /* The overlay adds the earlier run's dimmed curves: read and drawn on the
+   * main loop, which a loaded machine can hold up past a fixed wait. */
+  tsu_fixture_wait_until (plot_has_overlay, loss, 30);
   g_assert_cmpuint (tsu_plot_get_n_series (loss), >, 4);
   save_screenshot (GTK_WIDGET (window), "training-running.png");
 
