@@ -108,7 +108,7 @@ save_in_run (TsuEvaluation *evaluation)
   tsu_diag_init (&diag);
   if (tsu_eval_save (evaluation->run_dir, evaluation->split, evaluation->best_weights,
                      &evaluation->result, &diag) != TSU_OK)
-    g_warning ("%s", tsu_diag_message (&diag, "cannot save the evaluation"));
+    g_warning ("%s", tsu_diag_message (&diag, _("cannot save the evaluation")));
   tsu_diag_free (&diag);
 }
 
@@ -169,7 +169,7 @@ tsu_evaluation_run (const char    *run_dir,
   if (!project)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           tsu_diag_message (&diag, "cannot read the run's project"));
+                           tsu_diag_message (&diag, _("cannot read the run's project")));
       tsu_diag_free (&diag);
       return NULL;
     }
@@ -187,7 +187,7 @@ tsu_evaluation_run (const char    *run_dir,
       save_in_run (evaluation);
     }
   else if (status == TSU_E_STOPPED)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, tsu_diag_message (&diag, "stopped"));
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, tsu_diag_message (&diag, _("stopped")));
   else
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                          tsu_diag_message (&diag, tsu_status_name (status)));

@@ -20,11 +20,11 @@ const char *
 tsu_layer_stats_warning (const TsuLayerSample *s)
 {
   if (!isfinite (s->gradient_norm) || !isfinite (s->activation_mean) || s->gradient_norm >= 1e3)
-    return "exploding";
+    return _("exploding");
   if (s->zero_fraction >= 0.9f)
-    return "dead";
+    return _("dead");
   if (s->weight_norm > 0 && s->gradient_norm <= 1e-7f)
-    return "vanishing";
+    return _("vanishing");
   return NULL;
 }
 
@@ -137,7 +137,7 @@ row_texts (const TsuLayerTrace *t,
   const char *warning = tsu_layer_stats_warning (s);
 
   g_snprintf (lines[0], 128, warning ? "%s  · %s" : "%s", node, warning);
-  g_snprintf (lines[1], 128, "act %.3g ± %.3g  · zeros %.0f%%", s->activation_mean, s->activation_std,
+  g_snprintf (lines[1], 128, _("act %.3g ± %.3g  · zeros %.0f%%"), s->activation_mean, s->activation_std,
               100 * s->zero_fraction);
   if (s->weight_norm > 0)
     g_snprintf (lines[2], 128, "‖w‖ %.3g  · ‖∇‖ %.3g", s->weight_norm, s->gradient_norm);
@@ -313,7 +313,7 @@ tsu_layer_stats_view_snapshot (GtkWidget   *widget,
   if (n == 0)
     {
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
-      show_text (widget, cr, "Per-layer statistics appear\nhere while a run trains.", PAD, PAD, 0.95, FALSE, 0);
+      show_text (widget, cr, _("Per-layer statistics appear\nhere while a run trains."), PAD, PAD, 0.95, FALSE, 0);
       cairo_destroy (cr);
       return;
     }
@@ -436,7 +436,7 @@ static void
 tsu_layer_stats_view_init (TsuLayerStatsView *self)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Per-layer statistics", -1);
+                                  _("Per-layer statistics"), -1);
 }
 
 GtkWidget *

@@ -27,7 +27,8 @@ gboolean    tsu_layer_stats_view_row_geometry (TsuLayerStatsView *self,
                                                graphene_rect_t   *sparklines);
 
 /* Why a layer deserves a look, or NULL: "dead" (≥ 90 % zeros), "exploding"
- * (gradient norm ≥ 1e3 or not finite), "vanishing" (≤ 1e-7 with weights). */
+ * (gradient norm ≥ 1e3 or not finite), "vanishing" (≤ 1e-7 with weights),
+ * as a word in the user's language. */
 const char *tsu_layer_stats_warning (const TsuLayerSample *sample);
 
 G_END_DECLS

@@ -194,7 +194,7 @@ tsu_mini_loss_view_init (TsuMiniLossView *self)
 {
   gtk_widget_add_css_class (GTK_WIDGET (self), "tsu-mini-loss");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Training loss", -1);
+                                  _("Training loss"), -1);
 }
 
 GtkWidget *

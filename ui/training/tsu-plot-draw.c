@@ -1,6 +1,7 @@
 /* tsu-plot-draw.c — the learning-curve widget's ranges, text and cairo
  * drawing, shared by the screen and the PNG/SVG export. */
 #include "tsu-plot-private.h"
+#include "tsu-i18n.h"
 #include "tsu-plot-ticks.h"
 
 #include <math.h>
@@ -225,7 +226,7 @@ legend_text (const Series *series,
   if (*overlay_listed)
     return NULL;
   *overlay_listed = TRUE;
-  return "earlier runs";
+  return _("earlier runs");
 }
 
 char *

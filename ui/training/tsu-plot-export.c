@@ -1,6 +1,7 @@
 /* tsu-plot-export.c — the plot as a PNG or SVG file, on white, the way it
  * would go into a report. */
 #include "tsu-plot-private.h"
+#include "tsu-i18n.h"
 #include "tsu-training-ui.h"
 
 #include <cairo-svg.h>
@@ -48,7 +49,7 @@ render (TsuPlot          *self,
     }
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write %s: %s", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
                    cairo_status_to_string (status));
       return FALSE;
     }

@@ -28,7 +28,7 @@ static GArray *
 fail (tsu_diag *diag,
       GError  **error)
 {
-  g_set_error_literal (error, TSU_RUN_LIST_ERROR, 0, tsu_diag_message (diag, "cannot read the history"));
+  g_set_error_literal (error, TSU_RUN_LIST_ERROR, 0, tsu_diag_message (diag, _("cannot read the history")));
   tsu_diag_free (diag);
   return NULL;
 }
@@ -207,22 +207,25 @@ tsu_run_info_describe_best (const TsuRunInfo *info)
   return isnan (accuracy) ? g_steal_pointer (&loss) : g_strdup_printf ("%s · %.1f%%", loss, 100 * accuracy);
 }
 
-/* "20261127-221530" -> "27 Nov 2026, 22:15:30", the second run started in
- * that second ("…-2") "27 Nov 2026, 22:15:30 (2)"; anything else stays as
- * it is. */
+/* "20261127-221530" -> "27 Nov 2026, 22:15:30" in the user's language,
+ * the second run started in that second ("…-2") "27 Nov 2026, 22:15:30
+ * (2)"; anything else stays as it is. */
 static char *
 describe_name (const char *name)
 {
   int y, mo, d, h, mi, s, n = 0, end = 0;
-  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-  if (sscanf (name, "%4d%2d%2d-%2d%2d%2d%n", &y, &mo, &d, &h, &mi, &s, &end) != 6 || mo < 1 || mo > 12
+  if (sscanf (name, "%4d%2d%2d-%2d%2d%2d%n", &y, &mo, &d, &h, &mi, &s, &end) != 6
       || (name[end] != '\0' && (sscanf (name + end, "-%d", &n) != 1 || n < 2)))
     return g_strdup (name);
-  if (n)
-    return g_strdup_printf ("%d %s %d, %02d:%02d:%02d (%d)", d, months[mo - 1], y, h, mi, s, n);
-  return g_strdup_printf ("%d %s %d, %02d:%02d:%02d", d, months[mo - 1], y, h, mi, s);
+  g_autoptr(GDateTime) start = g_date_time_new_local (y, mo, d, h, mi, s);
+  if (!start)
+    return g_strdup (name);
+  /* TRANSLATORS: when a run started, in g_date_time_format() codes. */
+  g_autofree char *when = g_date_time_format (start, _("%-d %b %Y, %H:%M:%S"));
+  if (!when)
+    return g_strdup (name);
+  return n ? g_strdup_printf ("%s (%d)", when, n) : g_steal_pointer (&when);
 }
 
 static char *
@@ -232,12 +235,14 @@ describe_run (const TsuRunInfo *info)
   double accuracy = tsu_run_info_final_accuracy (info);
 
   if (info->epochs->len == 0)
-    return g_strdup_printf ("%s · no epochs", when);
+    return g_strdup_printf (_("%s · no epochs"), when);
   if (isnan (accuracy))
-    return g_strdup_printf ("%s · %u epochs · loss %.4g", when, info->epochs->len,
+    return g_strdup_printf (ngettext_ ("%s · %u epoch · loss %.4g", "%s · %u epochs · loss %.4g", info->epochs->len),
+                            when, info->epochs->len,
                             g_array_index (info->epochs, TsuEpochRecord,
                                            info->epochs->len - 1).validation_loss);
-  return g_strdup_printf ("%s · %u epochs · %.1f%%", when, info->epochs->len, 100 * accuracy);
+  return g_strdup_printf (ngettext_ ("%s · %u epoch · %.1f%%", "%s · %u epochs · %.1f%%", info->epochs->len),
+                          when, info->epochs->len, 100 * accuracy);
 }
 
 GPtrArray *
@@ -267,7 +272,7 @@ tsu_run_list_scan (const char *runs_dir)
       if (!info->epochs)
         {
           info->epochs = g_array_new (FALSE, TRUE, sizeof (TsuEpochRecord));
-          info->problem = g_strdup (error ? error->message : "no history.csv");
+          info->problem = g_strdup (error ? error->message : _("no history.csv"));
         }
       info->label = describe_run (info);
       g_ptr_array_add (runs, info);

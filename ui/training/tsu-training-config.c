@@ -3,6 +3,7 @@
  * the .ui file only lays the rows out. */
 #include "tsu-training-ui.h"
 #include "tsu-training-config.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 
@@ -127,8 +128,8 @@ describe_fields (TsuTrainingConfig *self)
       self->fields[s] = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TSU_TYPE_TRAINING_CONFIG, d->name));
       self->labels[s] = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TSU_TYPE_TRAINING_CONFIG, label_id));
       g_assert (self->fields[s] != NULL && self->labels[s] != NULL);
-      gtk_label_set_text (GTK_LABEL (self->labels[s]), d->label);
-      gtk_widget_set_tooltip_text (self->fields[s], d->help);
+      gtk_label_set_text (GTK_LABEL (self->labels[s]), _(d->label));
+      gtk_widget_set_tooltip_text (self->fields[s], _(d->help));
       if (d->type == TSU_SETTING_CHOICE)
         {
           GtkStringList *names = gtk_string_list_new (NULL);

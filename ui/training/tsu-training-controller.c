@@ -1,5 +1,6 @@
 /* tsu-training-controller.c — the worker thread and its hand-off. */
 #include "tsu-training-controller.h"
+#include "tsu-i18n.h"
 
 #include <gio/gio.h>
 #include <sys/resource.h>
@@ -85,7 +86,7 @@ worker_main (gpointer data)
   tsu_diag_init (&diag);
   tsu_status status = tsu_train_run (self->snapshot, &self->options, on_train_event, self, &diag);
   /* The first error names the layer, file or line; keep it. */
-  const char *message = status == TSU_E_STOPPED ? "Stopped on request"
+  const char *message = status == TSU_E_STOPPED ? _("Stopped on request")
                       : tsu_diag_message (&diag, NULL);
   tsu_event_queue_push_finished (self->queue, status, message);
   tsu_diag_free (&diag);
@@ -103,13 +104,13 @@ tsu_training_controller_run (TsuTrainingController   *self,
 
   if (self->worker)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A training run is already active");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("A training run is already active"));
       return FALSE;
     }
   if (!tsu_project_path (project) && !(overrides && overrides->out_dir))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                           "Save the project first: its runs are kept beside the project file");
+                           _("Save the project first: its runs are kept beside the project file"));
       return FALSE;
     }
 
@@ -130,7 +131,7 @@ tsu_training_controller_run (TsuTrainingController   *self,
     {
       g_clear_pointer (&self->snapshot, tsu_project_free);
       tsu_training_history_set_state (self->history, TSU_TRAINING_FAILED,
-                                      "Could not start the training thread");
+                                      _("Could not start the training thread"));
       return FALSE;
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);

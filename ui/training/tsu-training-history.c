@@ -1,6 +1,7 @@
 /* tsu-training-history.c — accumulates queued trainer events on the main
  * thread and tells views about it at a bounded rate. */
 #include "tsu-training-history.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -63,14 +64,15 @@ tsu_training_state_describe (TsuTrainingState state)
 {
   switch (state)
     {
-    case TSU_TRAINING_IDLE: return "Ready";
-    case TSU_TRAINING_STARTING: return "Loading data…";
-    case TSU_TRAINING_RUNNING: return "Training";
-    case TSU_TRAINING_PAUSED: return "Paused";
-    case TSU_TRAINING_STOPPING: return "Stopping…";
-    case TSU_TRAINING_DONE: return "Finished";
-    case TSU_TRAINING_STOPPED: return "Stopped";
-    case TSU_TRAINING_FAILED: return "Failed";
+    case TSU_TRAINING_IDLE: return _("Ready");
+    case TSU_TRAINING_STARTING: return _("Loading data…");
+    /* A state, not the page's name: languages may word the two apart. */
+    case TSU_TRAINING_RUNNING: return g_dpgettext2 (TSU_GETTEXT_DOMAIN, "training state", "Training");
+    case TSU_TRAINING_PAUSED: return _("Paused");
+    case TSU_TRAINING_STOPPING: return _("Stopping…");
+    case TSU_TRAINING_DONE: return _("Finished");
+    case TSU_TRAINING_STOPPED: return _("Stopped");
+    case TSU_TRAINING_FAILED: return _("Failed");
     default: return "?";
     }
 }

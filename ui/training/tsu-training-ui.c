@@ -1,5 +1,6 @@
 /* tsu-training-ui.c — resources and style of the training pages. */
 #include "tsu-training-ui.h"
+#include "tsu-i18n.h"
 #include "tsumiki-training-resources.h"
 
 #include <gtk/gtk.h>
@@ -40,7 +41,7 @@ tsu_training_save_screenshot (GtkWidget   *widget,
 
   if (width <= 0 || height <= 0 || !native || !gtk_native_get_renderer (native))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: the widget is not shown", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: the widget is not shown"), path);
       return FALSE;
     }
 
@@ -50,7 +51,7 @@ tsu_training_save_screenshot (GtkWidget   *widget,
   g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
   if (!node)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: nothing drawn yet", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: nothing drawn yet"), path);
       return FALSE;
     }
   g_autoptr(GdkTexture) texture =
@@ -79,6 +80,6 @@ tsu_save_bytes (const char *path, GByteArray *bytes, GError **error)
   if (g_file_set_contents (path, (const char *) bytes->data, bytes->len, &failure))
     return TRUE;
   /* GLib's message names the temporary; the user named path. */
-  g_set_error (error, failure->domain, failure->code, "Cannot write %s: %s", path, failure->message);
+  g_set_error (error, failure->domain, failure->code, _("Cannot write %s: %s"), path, failure->message);
   return FALSE;
 }

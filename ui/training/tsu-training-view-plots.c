@@ -2,6 +2,8 @@
  * list of previous runs (with overlay boxes). */
 #include "tsu-training-view-private.h"
 
+#include "tsu-i18n.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -16,16 +18,16 @@ static const GdkRGBA valid_color = { 0.90, 0.38, 0.0, 1 };
 void
 tsu_training_view_setup_plots (TsuTrainingView *self)
 {
-  tsu_plot_set_title (self->loss_plot, "Loss");
-  tsu_plot_set_x_label (self->loss_plot, "epoch");
-  tsu_plot_set_y_label (self->loss_plot, "loss");
-  tsu_plot_set_empty_text (self->loss_plot, "Press Run (F5) to train; the loss appears here live");
-  tsu_plot_set_title (self->accuracy_plot, "Accuracy");
-  tsu_plot_set_x_label (self->accuracy_plot, "epoch");
-  tsu_plot_set_y_label (self->accuracy_plot, "accuracy");
+  tsu_plot_set_title (self->loss_plot, _("Loss"));
+  tsu_plot_set_x_label (self->loss_plot, _("epoch"));
+  tsu_plot_set_y_label (self->loss_plot, _("loss"));
+  tsu_plot_set_empty_text (self->loss_plot, _("Press Run (F5) to train; the loss appears here live"));
+  tsu_plot_set_title (self->accuracy_plot, _("Accuracy"));
+  tsu_plot_set_x_label (self->accuracy_plot, _("epoch"));
+  tsu_plot_set_y_label (self->accuracy_plot, _("accuracy"));
   tsu_plot_set_y_percent (self->accuracy_plot, TRUE);
   tsu_plot_set_x_integer (self->accuracy_plot, TRUE);
-  tsu_plot_set_empty_text (self->accuracy_plot, "Accuracy per epoch appears after the first epoch");
+  tsu_plot_set_empty_text (self->accuracy_plot, _("Accuracy per epoch appears after the first epoch"));
 }
 
 /* Per-epoch values of one column as x/y arrays, NaN kept for gaps. */
@@ -104,12 +106,12 @@ add_overlays (TsuTrainingView *self,
       gboolean loss_listed = FALSE, accuracy_listed = FALSE;
       if (!tsu_training_view_overlay_color (self, run->dir, &color) || tsu_run_dir_equal (run->dir, current_run))
         continue;
-      add_overlay_series (self->loss_plot, run, &color, "validation",
+      add_overlay_series (self->loss_plot, run, &color, _("validation"),
                           G_STRUCT_OFFSET (TsuEpochRecord, validation_loss), FALSE, &loss_listed);
-      add_overlay_series (self->loss_plot, run, &color, "training",
+      add_overlay_series (self->loss_plot, run, &color, _("training"),
                           G_STRUCT_OFFSET (TsuEpochRecord, train_loss), FALSE, &loss_listed);
       if (accuracy_plot)
-        add_overlay_series (accuracy_plot, run, &color, "validation",
+        add_overlay_series (accuracy_plot, run, &color, _("validation"),
                             G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error,
                             &accuracy_listed);
     }
@@ -179,15 +181,15 @@ tsu_training_view_update_plots (TsuTrainingView *self)
           xs[i] = losses[i].x;
           ys[i] = losses[i].loss;
         }
-      guint raw = tsu_plot_add_series (self->loss_plot, "batch", &batch_color, TSU_PLOT_THIN, FALSE);
+      guint raw = tsu_plot_add_series (self->loss_plot, _("batch"), &batch_color, TSU_PLOT_THIN, FALSE);
       tsu_plot_set_series_data (self->loss_plot, raw, xs, ys, n_losses);
-      guint smooth = tsu_plot_add_series (self->loss_plot, "batch (smoothed)", &smooth_color,
+      guint smooth = tsu_plot_add_series (self->loss_plot, _("batch (smoothed)"), &smooth_color,
                                           TSU_PLOT_LINE, FALSE);
       tsu_plot_set_series_data (self->loss_plot, smooth, xs, smoothed, MIN (n_losses, n_smoothed));
     }
-  add_epoch_series (self->loss_plot, "training", &train_color, FALSE, epochs, n_epochs,
+  add_epoch_series (self->loss_plot, _("training"), &train_color, FALSE, epochs, n_epochs,
                     G_STRUCT_OFFSET (TsuEpochRecord, train_loss), FALSE);
-  add_epoch_series (self->loss_plot, "validation", &valid_color, FALSE, epochs, n_epochs,
+  add_epoch_series (self->loss_plot, _("validation"), &valid_color, FALSE, epochs, n_epochs,
                     G_STRUCT_OFFSET (TsuEpochRecord, validation_loss), FALSE);
   /* A fixed epoch axis while training: the curve grows across it. After
    * the run (stopped early, say) the axis fits what was done. */
@@ -204,14 +206,14 @@ tsu_training_view_update_plots (TsuTrainingView *self)
   if (accuracy_plot)
     {
       gboolean regression = n_epochs > 0 && isnan (epochs[n_epochs - 1].train_accuracy);
-      add_epoch_series (accuracy_plot, "training", &train_color, FALSE, epochs, n_epochs,
+      add_epoch_series (accuracy_plot, _("training"), &train_color, FALSE, epochs, n_epochs,
                         G_STRUCT_OFFSET (TsuEpochRecord, train_accuracy), self->show_error);
-      add_epoch_series (accuracy_plot, "validation", &valid_color, FALSE, epochs, n_epochs,
+      add_epoch_series (accuracy_plot, _("validation"), &valid_color, FALSE, epochs, n_epochs,
                         G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error);
       tsu_plot_set_x_extent (accuracy_plot, extent > 0 ? 1 : 0, extent);
-      tsu_plot_set_title (accuracy_plot, self->show_error ? "Error" : "Accuracy");
-      tsu_plot_set_y_label (accuracy_plot, self->show_error ? "error" : "accuracy");
-      tsu_plot_set_empty_text (accuracy_plot, "Accuracy per epoch appears after the first epoch");
+      tsu_plot_set_title (accuracy_plot, self->show_error ? _("Error") : _("Accuracy"));
+      tsu_plot_set_y_label (accuracy_plot, self->show_error ? _("error") : _("accuracy"));
+      tsu_plot_set_empty_text (accuracy_plot, _("Accuracy per epoch appears after the first epoch"));
       /* A regression has no accuracy: give the loss the whole height. */
       gtk_widget_set_visible (GTK_WIDGET (accuracy_plot), !regression);
     }
@@ -227,18 +229,18 @@ tsu_training_view_update_plots (TsuTrainingView *self)
           best = i;
       g_autofree char *base = selected ? g_strdup (selected->title) : g_path_get_basename (run_dir ? run_dir : "");
       if (!isnan (last->validation_accuracy))
-        summary = g_strdup_printf ("Run %s · epoch %d: validation loss %.4f, accuracy %.2f%% · best epoch %d",
+        summary = g_strdup_printf (_("Run %s · epoch %d: validation loss %.4f, accuracy %.2f%% · best epoch %d"),
                                    base, last->epoch, last->validation_loss,
                                    100 * last->validation_accuracy, epochs[best].epoch);
       else if (!isnan (last->validation_loss))
-        summary = g_strdup_printf ("Run %s · epoch %d: validation loss %.5g · best epoch %d",
+        summary = g_strdup_printf (_("Run %s · epoch %d: validation loss %.5g · best epoch %d"),
                                    base, last->epoch, last->validation_loss, epochs[best].epoch);
       else
-        summary = g_strdup_printf ("Run %s · epoch %d: training loss %.5g", base, last->epoch,
+        summary = g_strdup_printf (_("Run %s · epoch %d: training loss %.5g"), base, last->epoch,
                                    last->train_loss);
     }
   else if (n_losses)
-    summary = g_strdup_printf ("Batch loss %.4f (smoothed %.4f)", losses[n_losses - 1].loss,
+    summary = g_strdup_printf (_("Batch loss %.4f (smoothed %.4f)"), losses[n_losses - 1].loss,
                                smoothed[n_smoothed - 1]);
   gtk_label_set_text (self->summary_label, summary ? summary : "");
 }

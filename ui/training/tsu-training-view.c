@@ -1,6 +1,7 @@
 /* tsu-training-view.c — the Training page: actions, the run bar and the
  * link between the configuration panel and the owner's document. */
 #include "tsu-training-ui.h"
+#include "tsu-i18n.h"
 #include "tsu-training-view-private.h"
 
 #include <math.h>
@@ -96,22 +97,22 @@ update_progress (TsuTrainingView *self)
       if (state == TSU_TRAINING_DONE)
         done = 1;
       gtk_progress_bar_set_fraction (self->progress, CLAMP (done, 0, 1));
-      g_snprintf (buf, sizeof buf, "Epoch %d of %d · batch %d of %d", MAX (1, p->epoch), p->epochs,
+      g_snprintf (buf, sizeof buf, _("Epoch %d of %d · batch %d of %d"), MAX (1, p->epoch), p->epochs,
                   p->iteration, p->iterations);
       gtk_label_set_text (self->progress_label, buf);
     }
   else
     {
       gtk_progress_bar_set_fraction (self->progress, 0);
-      gtk_label_set_text (self->progress_label, state == TSU_TRAINING_STARTING ? "Loading the data…"
-                                                : self->runs && self->runs->len > 0 ? "" : "No run yet");
+      gtk_label_set_text (self->progress_label, state == TSU_TRAINING_STARTING ? _("Loading the data…")
+                                                : self->runs && self->runs->len > 0 ? "" : _("No run yet"));
     }
 
   if (p->images_per_second > 0)
     {
       char digits[32];
       format_grouped (p->images_per_second, digits, sizeof digits);
-      g_snprintf (buf, sizeof buf, "%s img/s", digits);
+      g_snprintf (buf, sizeof buf, _("%s img/s"), digits);
       gtk_label_set_text (self->speed_label, buf);
     }
   else
@@ -120,12 +121,12 @@ update_progress (TsuTrainingView *self)
   if (tsu_training_state_is_active (state) && p->eta_seconds > 0)
     {
       format_duration (p->eta_seconds, duration, sizeof duration);
-      g_snprintf (buf, sizeof buf, "ETA %s", duration);
+      g_snprintf (buf, sizeof buf, _("ETA %s"), duration);
     }
   else if (state == TSU_TRAINING_DONE || state == TSU_TRAINING_STOPPED)
     {
       format_duration (p->elapsed_seconds, duration, sizeof duration);
-      g_snprintf (buf, sizeof buf, "took %s", duration);
+      g_snprintf (buf, sizeof buf, _("took %s"), duration);
     }
   else
     buf[0] = '\0';
@@ -145,7 +146,7 @@ update_state (TsuTrainingView *self)
   set_action_enabled (self, "stop", active && state != TSU_TRAINING_STOPPING);
   g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "pause",
                                       g_variant_new_boolean (paused));
-  gtk_label_set_text (self->pause_label, paused ? "Resume" : "Pause");
+  gtk_label_set_text (self->pause_label, paused ? _("Resume") : _("Pause"));
   gtk_image_set_from_icon_name (self->pause_icon, paused ? "media-playback-start-symbolic"
                                                          : "media-playback-pause-symbolic");
   gtk_label_set_text (self->state_label, tsu_training_state_describe (state));
@@ -153,12 +154,12 @@ update_state (TsuTrainingView *self)
 
   const char *message = tsu_training_history_get_message (history);
   if (state == TSU_TRAINING_FAILED)
-    show_message (self, "dialog-error-symbolic", message ? message : "Training failed", "error");
+    show_message (self, "dialog-error-symbolic", message ? message : _("Training failed"), "error");
   else if (state == TSU_TRAINING_STOPPED)
     {
-      g_autofree char *text = g_strdup_printf ("Stopped. Completed epochs are saved in %s",
+      g_autofree char *text = g_strdup_printf (_("Stopped. Completed epochs are saved in %s"),
                                                tsu_training_history_get_run_dir (history)
-                                                 ? tsu_training_history_get_run_dir (history) : "the run directory");
+                                                 ? tsu_training_history_get_run_dir (history) : _("the run directory"));
       show_message (self, "dialog-information-symbolic", text, "info");
     }
   else
@@ -315,8 +316,8 @@ export_activated (GSimpleAction *action,
   const char *what = g_variant_get_string (parameter, NULL);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new ("Export", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                 GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+    gtk_file_chooser_native_new (_("Export"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   const char *run_dir = tsu_training_history_get_run_dir (tsu_training_controller_get_history (self->controller));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), what);
