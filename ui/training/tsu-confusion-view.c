@@ -1,5 +1,6 @@
 /* tsu-confusion-view.c — drawing and hit-testing the heat map. */
 #include "tsu-confusion-view.h"
+#include "tsu-i18n.h"
 #include "tsu-dataset-check.h"
 #include "tsu-eval-metrics.h"
 
@@ -97,11 +98,11 @@ tsu_confusion_view_snapshot (GtkWidget   *widget,
   /* Axis titles. */
   gdk_cairo_set_source_rgba (cr, &fg);
   {
-    g_autoptr(PangoLayout) l = layout_for (self, "Prediction", 0.85, TRUE);
+    g_autoptr(PangoLayout) l = layout_for (self, _("Prediction"), 0.85, TRUE);
     show_centered (cr, l, self->grid_x + size / 2, 9);
   }
   {
-    g_autoptr(PangoLayout) l = layout_for (self, "Label", 0.85, TRUE);
+    g_autoptr(PangoLayout) l = layout_for (self, _("Label"), 0.85, TRUE);
     cairo_save (cr);
     cairo_translate (cr, 9, self->grid_y + size / 2);
     cairo_rotate (cr, -G_PI / 2);
@@ -200,11 +201,13 @@ tsu_confusion_view_set_hover (TsuConfusionView *self,
       double fraction = 100 * tsu_confusion_cell_shade (&self->cm, r, c);
       const char *label_name = class_name (self, r, a, sizeof a);
       g_autofree char *tip = r == c
-        ? g_strdup_printf ("Label %s predicted correctly: %" G_GINT64_FORMAT " samples (%.1f%%)",
-                           label_name, count, fraction)
-        : g_strdup_printf ("Label %s predicted as %s: %" G_GINT64_FORMAT " samples "
-                           "(%.1f%% of label %s)",
-                           label_name, class_name (self, c, b, sizeof b), count, fraction,
+        ? g_strdup_printf (ngettext_ ("Label %s predicted correctly: %lld sample (%.1f%%)",
+                                      "Label %s predicted correctly: %lld samples (%.1f%%)", (gulong) count),
+                           label_name, (long long) count, fraction)
+        : g_strdup_printf (ngettext_ ("Label %s predicted as %s: %lld sample (%.1f%% of label %s)",
+                                      "Label %s predicted as %s: %lld samples (%.1f%% of label %s)",
+                                      (gulong) count),
+                           label_name, class_name (self, c, b, sizeof b), (long long) count, fraction,
                            label_name);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
     }
@@ -376,7 +379,7 @@ tsu_confusion_view_init (TsuConfusionView *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Confusion matrix", -1);
+                                  _("Confusion matrix"), -1);
 }
 
 GtkWidget *

@@ -1,5 +1,6 @@
 /* tsu-dataset-check.c — dataset summaries and problems found before training. */
 #include "tsu-dataset-check.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
@@ -40,11 +41,14 @@ tsu_dataset_describe_variables (const tsu_dataset *dataset)
       if (out->len)
         g_string_append (out, "   ");
       if (tsu_dataset_variable_is_label (dataset, v))
-        g_string_append_printf (out, "%s: label (%d classes)", tsu_dataset_variable_name (dataset, v),
-                                tsu_dataset_class_count (dataset, v));
+        {
+          int classes = tsu_dataset_class_count (dataset, v);
+          g_string_append_printf (out, ngettext_ ("%s: label (%d class)", "%s: label (%d classes)", classes),
+                                  tsu_dataset_variable_name (dataset, v), classes);
+        }
       else
-        g_string_append_printf (out, "%s: %s%s", tsu_dataset_variable_name (dataset, v), list,
-                                tsu_dataset_image (dataset, v, 0) ? " image" : "");
+        g_string_append_printf (out, tsu_dataset_image (dataset, v, 0) ? _("%s: %s image") : "%s: %s",
+                                tsu_dataset_variable_name (dataset, v), list);
     }
   return g_string_free (out, FALSE);
 }
@@ -55,8 +59,8 @@ open_split (TsuDatasetSplit            *split,
             const tsu_dataset_settings *settings,
             GPtrArray                  *problems)
 {
-  const tsu_dataset_spec *spec = !strcmp (split->key, "training") ? &settings->training
-                                                                   : &settings->validation;
+  gboolean training = !strcmp (split->key, "training");
+  const tsu_dataset_spec *spec = training ? &settings->training : &settings->validation;
   tsu_diag diag;
 
   split->image_var = split->input_var = split->label_var = -1;
@@ -64,10 +68,10 @@ open_split (TsuDatasetSplit            *split,
 
   if (!spec->present)
     {
-      split->description = g_strdup_printf ("No %s data set", split->key);
-      if (!strcmp (split->key, "training"))
-        g_ptr_array_add (problems, g_strdup ("The project has no training data: add "
-                                             "dataset.training (see the Dataset page)."));
+      split->description = g_strdup (training ? _("No training data set") : _("No validation data set"));
+      if (training)
+        g_ptr_array_add (problems, g_strdup (_("The project has no training data: add "
+                                               "dataset.training (see the Dataset page).")));
       return;
     }
 
@@ -79,7 +83,8 @@ open_split (TsuDatasetSplit            *split,
 
   if (!split->dataset)
     {
-      split->description = g_strdup_printf ("The %s data could not be read", split->key);
+      split->description = g_strdup (training ? _("The training data could not be read")
+                                               : _("The validation data could not be read"));
       return;
     }
   split->description = g_strdup (tsu_dataset_describe (split->dataset));
@@ -146,12 +151,13 @@ check_against_graph (TsuDatasetReport *report,
           TsuDatasetSplit *split = &report->splits[s];
           if (!split->dataset)
             continue;
+          const char *data = !strcmp (split->key, "training") ? _("the training data") : _("the validation data");
           int var = tsu_dataset_variable_find (split->dataset, variable);
           if (var < 0)
             {
               g_ptr_array_add (report->problems,
-                               g_strdup_printf ("%s: the %s data has no variable \"%s\"",
-                                                tsu_node_id (node), split->key, variable));
+                               g_strdup_printf (_("%s: %s has no variable \"%s\""),
+                                                tsu_node_id (node), data, variable));
               continue;
             }
           if (is_input)
@@ -166,9 +172,9 @@ check_against_graph (TsuDatasetReport *report,
                   tsu_shape_format_list (tsu_node_shape (node), want, sizeof want);
                   tsu_shape_format_list (&data_shape, got, sizeof got);
                   g_ptr_array_add (report->problems,
-                                   g_strdup_printf ("%s: the Input layer expects %s but the %s "
-                                                    "data's \"%s\" is %s",
-                                                    tsu_node_id (node), want, split->key,
+                                   g_strdup_printf (_("%s: the Input layer expects %s but %s's "
+                                                      "\"%s\" is %s"),
+                                                    tsu_node_id (node), want, data,
                                                     variable, got));
                 }
             }
@@ -179,7 +185,7 @@ check_against_graph (TsuDatasetReport *report,
               if (classes > 0)
                 {
                   tsu_diag diag;
-                  g_autofree char *what = g_strdup_printf ("%s: %d outputs",
+                  g_autofree char *what = g_strdup_printf (ngettext_ ("%s: %d output", "%s: %d outputs", classes),
                                                            tsu_node_id (tsu_node_input (node, 0)),
                                                            classes);
                   tsu_diag_init (&diag);

@@ -42,7 +42,7 @@ enum { DATASET_EDITED, INPUT_SHAPE_EDITED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* The source drop-down's entries and the "source" values they stand for. */
-static const char *const source_labels[] = { "None", "Fashion-MNIST", "MNIST", "IDX files", "CSV (NNC)", NULL };
+static const char *const source_labels[] = { N_("None"), "Fashion-MNIST", "MNIST", N_("IDX files"), "CSV (NNC)", NULL };
 static const char *const source_values[] = { NULL, "fashion-mnist", "mnist", "idx", "csv" };
 
 static void
@@ -218,7 +218,7 @@ make_scatter (const TsuDatasetSplit *split)
           g_array_append_val (xs, x);
           g_array_append_val (ys, y);
         }
-      g_autofree char *name = split->label_var >= 0 ? g_strdup_printf ("label %d", g) : g_strdup ("samples");
+      g_autofree char *name = split->label_var >= 0 ? g_strdup_printf (_("label %d"), g) : g_strdup (_("samples"));
       guint s = tsu_plot_add_series (TSU_PLOT (plot), name, &palette[g], TSU_PLOT_POINTS, FALSE);
       tsu_plot_set_series_data (TSU_PLOT (plot), s, (double *) (gpointer) xs->data,
                                 (double *) (gpointer) ys->data, xs->len);
@@ -346,17 +346,28 @@ on_choose_file (GtkButton      *button,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   const char *member = g_object_get_data (G_OBJECT (button), "member");
   GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (!strcmp (member, "path") ? "Choose an NNC-style CSV"
-                                 : !strcmp (member, "images") ? "Choose the IDX images"
-                                 : "Choose the IDX labels",
+    gtk_file_chooser_native_new (!strcmp (member, "path") ? _("Choose an NNC-style CSV")
+                                 : !strcmp (member, "images") ? _("Choose the IDX images")
+                                 : _("Choose the IDX labels"),
                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                 GTK_FILE_CHOOSER_ACTION_OPEN, "_Choose", "_Cancel");
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
 
   g_object_set_data_full (G_OBJECT (dialog), "split-key",
                           g_strdup (g_object_get_data (G_OBJECT (button), "split-key")), g_free);
   g_object_set_data (G_OBJECT (dialog), "member", (gpointer) member);
   g_signal_connect (dialog, "response", G_CALLBACK (on_file_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* A drop-down of a static N_() table, shown in the user's language. */
+static GtkWidget *
+translated_drop_down (const char *const *labels)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (; *labels; labels++)
+    gtk_string_list_append (list, _(*labels));
+  return gtk_drop_down_new (G_LIST_MODEL (list), NULL);
 }
 
 static GtkWidget *
@@ -387,17 +398,17 @@ make_source_row (TsuDatasetView *self,
     if (spec->present && g_strcmp0 (spec->source, source_values[i]) == 0)
       selected = i;
 
-  GtkWidget *drop = gtk_drop_down_new_from_strings (source_labels);
+  GtkWidget *drop = translated_drop_down (source_labels);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (drop), selected);
-  gtk_widget_set_tooltip_text (drop, "Where the samples come from");
+  gtk_widget_set_tooltip_text (drop, _("Where the samples come from"));
   g_object_set_data_full (G_OBJECT (drop), "split-key", g_strdup (key), g_free);
   g_signal_connect (drop, "notify::selected", G_CALLBACK (on_source_selected), self);
   gtk_box_append (GTK_BOX (row), drop);
 
   if (selected == 1 || selected == 2)
     {
-      static const char *const splits[] = { "train (60 000)", "test (10 000)", NULL };
-      GtkWidget *split = gtk_drop_down_new_from_strings (splits);
+      static const char *const splits[] = { N_("train (60 000)"), N_("test (10 000)"), NULL };
+      GtkWidget *split = translated_drop_down (splits);
       gtk_drop_down_set_selected (GTK_DROP_DOWN (split), g_strcmp0 (spec->split, "test") == 0);
       g_object_set_data_full (G_OBJECT (split), "split-key", g_strdup (key), g_free);
       g_signal_connect (split, "notify::selected", G_CALLBACK (on_split_selected), self);
@@ -406,7 +417,7 @@ make_source_row (TsuDatasetView *self,
   else if (selected == 3 || selected == 4)
     {
       const char *members[2] = { selected == 4 ? "path" : "images", selected == 4 ? NULL : "labels" };
-      const char *placeholders[2] = { selected == 4 ? "Choose CSV…" : "Images…", "Labels…" };
+      const char *placeholders[2] = { selected == 4 ? _("Choose CSV…") : _("Images…"), _("Labels…") };
       for (int m = 0; m < 2 && members[m]; m++)
         {
           const char *current = !strcmp (members[m], "path") ? spec->path
@@ -419,12 +430,12 @@ make_source_row (TsuDatasetView *self,
 
   if (selected > 0)
     {
-      GtkWidget *label = gtk_label_new ("limit");
+      GtkWidget *label = gtk_label_new (_("limit"));
       GtkWidget *limit = gtk_spin_button_new_with_range (0, 10000000, 100);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
-      gtk_widget_set_tooltip_text (limit, "Use only the first N samples; 0 uses all");
+      gtk_widget_set_tooltip_text (limit, _("Use only the first N samples; 0 uses all"));
       /* Room for the range's eight digits would make two cards side by
        * side wider than a 1024 px screen; longer numbers scroll. */
       gtk_editable_set_width_chars (GTK_EDITABLE (limit), 6);
@@ -443,11 +454,11 @@ make_card (TsuDatasetView        *self,
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   const char * const *names = (const char * const *) split->class_names;
-  g_autofree char *title = g_strdup_printf ("%c%s data", g_ascii_toupper (split->key[0]), split->key + 1);
-
+  
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "tsu-dataset-card");
-  gtk_box_append (GTK_BOX (card), make_label (title, "heading"));
+  gtk_box_append (GTK_BOX (card), make_label (!strcmp (split->key, "training") ? _("Training data") : _("Validation data"),
+                                                    "heading"));
   gtk_box_append (GTK_BOX (card), make_source_row (self, split->key));
   gtk_box_append (GTK_BOX (card), make_label (split->description, NULL));
   if (!split->dataset)
@@ -466,8 +477,8 @@ make_card (TsuDatasetView        *self,
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_histogram, h,
                                       (GDestroyNotify) histogram_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      "Label histogram", -1);
-      gtk_box_append (GTK_BOX (card), make_label ("Samples per label", "caption-heading"));
+                                      _("Label histogram"), -1);
+      gtk_box_append (GTK_BOX (card), make_label (_("Samples per label"), "caption-heading"));
       gtk_box_append (GTK_BOX (card), area);
     }
 
@@ -476,7 +487,7 @@ make_card (TsuDatasetView        *self,
       tsu_shape shape = tsu_dataset_variable_shape (split->dataset, split->input_var);
       if (tsu_shape_size (&shape) >= 2)
         {
-          g_autofree char *caption = g_strdup_printf ("First two inputs of %d samples",
+          g_autofree char *caption = g_strdup_printf (_("First two inputs of %d samples"),
                                                       MIN (500, tsu_dataset_size (split->dataset)));
           gtk_box_append (GTK_BOX (card), make_label (caption, "caption-heading"));
           gtk_box_append (GTK_BOX (card), make_scatter (split));
@@ -495,7 +506,7 @@ make_card (TsuDatasetView        *self,
       int n = MIN (MAX_THUMBNAILS, tsu_dataset_size (split->dataset));
       for (int i = 0; i < n; i++)
         gtk_flow_box_append (GTK_FLOW_BOX (flow), make_thumbnail (split, i, names));
-      gtk_box_append (GTK_BOX (card), make_label ("First samples", "caption-heading"));
+      gtk_box_append (GTK_BOX (card), make_label (_("First samples"), "caption-heading"));
       gtk_box_append (GTK_BOX (card), flow);
     }
   return card;
@@ -533,9 +544,9 @@ show_report (TsuDatasetView *self)
     gtk_box_append (GTK_BOX (self->splits_box), make_card (self, &r->splits[s]));
 
   g_autofree char *status = r->problems->len
-    ? g_strdup_printf ("%u problem%s to fix before training", r->problems->len,
-                       r->problems->len == 1 ? "" : "s")
-    : g_strdup ("Ready to train");
+    ? g_strdup_printf (ngettext_ ("%u problem to fix before training", "%u problems to fix before training",
+                                  r->problems->len), r->problems->len)
+    : g_strdup (_("Ready to train"));
   gtk_label_set_text (self->status_label, status);
 }
 
@@ -678,7 +689,7 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
   /* A check still running is superseded: only this one reports. */
   tsu_worker_run (self->worker, check, tsu_project_dup (project), (GDestroyNotify) tsu_project_free,
                   (GDestroyNotify) tsu_dataset_report_free);
-  gtk_label_set_text (self->status_label, "Reading the data…");
+  gtk_label_set_text (self->status_label, _("Reading the data…"));
   set_busy (self, TRUE);
 }
 

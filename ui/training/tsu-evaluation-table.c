@@ -1,5 +1,6 @@
 /* tsu-evaluation-table.c — rows, cells and sorters of the output table. */
 #include "tsu-evaluation-table.h"
+#include "tsu-i18n.h"
 #include "tsu-dataset-check.h"
 
 #include <math.h>
@@ -309,23 +310,23 @@ tsu_eval_table_setup (GtkColumnView        *view,
 
   add_column (view, source, "#", COL_INDEX, TRUE, FALSE);
   if (source && source->image_var >= 0)
-    add_column (view, source, "Image", COL_IMAGE, FALSE, FALSE);
+    add_column (view, source, _("Image"), COL_IMAGE, FALSE, FALSE);
   else if (source && source->input_var >= 0)
-    add_column (view, source, "Input", COL_INPUT, FALSE, FALSE);
+    add_column (view, source, _("Input"), COL_INPUT, FALSE, FALSE);
 
   table->confidence_column = NULL;
   if (!outputs || outputs->classification)
     {
-      add_column (view, source, "Label", COL_LABEL, TRUE, TRUE);
-      add_column (view, source, "Prediction", COL_PREDICTION, TRUE, TRUE);
-      table->confidence_column = add_column (view, source, "Probability", COL_CONFIDENCE, TRUE, FALSE);
-      add_column (view, source, "P(label)", COL_LABEL_PROB, TRUE, FALSE);
+      add_column (view, source, _("Label"), COL_LABEL, TRUE, TRUE);
+      add_column (view, source, _("Prediction"), COL_PREDICTION, TRUE, TRUE);
+      table->confidence_column = add_column (view, source, _("Probability"), COL_CONFIDENCE, TRUE, FALSE);
+      add_column (view, source, _("P(label)"), COL_LABEL_PROB, TRUE, FALSE);
     }
   else
     {
-      add_column (view, source, "Target", COL_TARGET, TRUE, TRUE);
-      add_column (view, source, "Output", COL_OUTPUT, TRUE, TRUE);
-      table->confidence_column = add_column (view, source, "Error", COL_ERROR, TRUE, FALSE);
+      add_column (view, source, _("Target"), COL_TARGET, TRUE, TRUE);
+      add_column (view, source, _("Output"), COL_OUTPUT, TRUE, TRUE);
+      table->confidence_column = add_column (view, source, _("Error"), COL_ERROR, TRUE, FALSE);
     }
 
   table->mistakes = gtk_custom_filter_new (NULL, NULL, NULL);

@@ -101,20 +101,20 @@ show_metrics (TsuEvaluationView   *self,
               TsuEvalSource       *source)
 {
   GtkWidget *child;
-  static const char *const headers[] = { "Class", "Precision", "Recall", "F1", "Samples" };
+  static const char *const headers[] = { N_("Class"), N_("Precision"), N_("Recall"), "F1", N_("Samples") };
   g_autoptr(GArray) metrics = tsu_class_metrics_compute (cm);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_grid))))
     gtk_grid_remove (self->metrics_grid, child);
   for (int c = 0; c < 5; c++)
-    metrics_cell (self, headers[c], c, 0, TRUE);
+    metrics_cell (self, _(headers[c]), c, 0, TRUE);
 
   for (guint i = 0; i < metrics->len; i++)
     {
       const TsuClassMetrics *m = &g_array_index (metrics, TsuClassMetrics, i);
       char name[64], buf[32];
       int row = (int) i + 1;
-      metrics_cell (self, m->cls < 0 ? "Macro average"
+      metrics_cell (self, m->cls < 0 ? _("Macro average")
                           : tsu_eval_source_class_name (source, m->cls, name, sizeof name), 0, row, m->cls < 0);
       g_snprintf (buf, sizeof buf, "%.3f", m->precision);
       metrics_cell (self, buf, 1, row, FALSE);
@@ -133,8 +133,9 @@ update_rows_label (TsuEvaluationView *self)
   guint shown = tsu_evaluation_view_get_n_shown (self);
   guint total = self->evaluation ? self->evaluation->outputs->rows->len : 0;
   int label, prediction;
-  g_autofree char *text = shown == total ? g_strdup_printf ("%u samples", total)
-                                         : g_strdup_printf ("%u of %u samples", shown, total);
+  g_autofree char *text = shown == total ? g_strdup_printf (ngettext_ ("%u sample", "%u samples", total), total)
+                                         : g_strdup_printf (ngettext_ ("%u of %u sample", "%u of %u samples", total),
+                                                            shown, total);
 
   if (tsu_confusion_view_get_selected (self->confusion, &label, &prediction))
     {
@@ -169,16 +170,16 @@ show_regression_plot (TsuEvaluationView *self)
       hi = MAX (hi, MAX (xs[i], ys[i]));
     }
   tsu_plot_clear (self->regression_plot);
-  tsu_plot_set_title (self->regression_plot, "Output against target");
-  tsu_plot_set_x_label (self->regression_plot, "target");
-  tsu_plot_set_y_label (self->regression_plot, "output");
+  tsu_plot_set_title (self->regression_plot, _("Output against target"));
+  tsu_plot_set_x_label (self->regression_plot, _("target"));
+  tsu_plot_set_y_label (self->regression_plot, _("output"));
   if (n == 0)
     return;
   double line_x[2] = { lo, hi };
-  guint ideal = tsu_plot_add_series (self->regression_plot, "output = target", &ideal_color,
+  guint ideal = tsu_plot_add_series (self->regression_plot, _("output = target"), &ideal_color,
                                      TSU_PLOT_LINE, FALSE);
   tsu_plot_set_series_data (self->regression_plot, ideal, line_x, line_x, 2);
-  guint points = tsu_plot_add_series (self->regression_plot, "samples", &point_color,
+  guint points = tsu_plot_add_series (self->regression_plot, _("samples"), &point_color,
                                       TSU_PLOT_POINTS, FALSE);
   tsu_plot_set_series_data (self->regression_plot, points, xs, ys, n);
 }
@@ -192,7 +193,8 @@ show_result (TsuEvaluationView *self,
   g_auto(GStrv) class_names = tsu_dataset_class_names_for_run (evaluation->run_dir, evaluation->split);
   const char * const *names = (const char * const *) class_names;
   g_autoptr(TsuEvalSource) source = tsu_eval_source_new (g_steal_pointer (&evaluation->dataset), names);
-  const char *weights = evaluation->best_weights ? "best" : "last epoch's";
+  const char *weights = evaluation->best_weights ? _("best weights") : _("last epoch's weights");
+  const char *samples = g_strcmp0 (evaluation->split, "training") == 0 ? _("training samples") : _("validation samples");
   char buf[256];
 
   tsu_evaluation_free (self->evaluation);
@@ -207,9 +209,9 @@ show_result (TsuEvaluationView *self,
       gint64 correct = 0;
       for (int c = 0; c < r->confusion.classes; c++)
         correct += r->confusion.counts[(gsize) c * r->confusion.classes + c];
-      g_snprintf (buf, sizeof buf, "accuracy on %d %s samples, %s weights\n%" G_GINT64_FORMAT
-                  " mistakes · loss %.4f · %.0f images/s",
-                  r->samples, evaluation->split, weights, r->confusion.total - correct, r->loss, r->images_per_second);
+      g_snprintf (buf, sizeof buf, _("accuracy on %d %s, %s\n%lld mistakes · loss %.4f · %.0f images/s"),
+                  r->samples, samples, weights, (long long) (r->confusion.total - correct), r->loss,
+                  r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       /* The engine's matrix is authoritative; the table's agrees with it. */
       tsu_confusion_view_set_matrix (self->confusion, &r->confusion, names);
@@ -220,8 +222,8 @@ show_result (TsuEvaluationView *self,
     {
       g_snprintf (buf, sizeof buf, "%.4g", r->mean_squared_error);
       gtk_label_set_text (self->score_label, buf);
-      g_snprintf (buf, sizeof buf, "mean squared error on %d %s samples, %s weights\nloss %.4g · %.0f samples/s",
-                  r->samples, evaluation->split, weights, r->loss,
+      g_snprintf (buf, sizeof buf, _("mean squared error on %d %s, %s\nloss %.4g · %.0f samples/s"),
+                  r->samples, samples, weights, r->loss,
                   r->images_per_second);
       gtk_label_set_text (self->details_label, buf);
       tsu_confusion_view_set_matrix (self->confusion, NULL, NULL);
@@ -229,7 +231,7 @@ show_result (TsuEvaluationView *self,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->regression_plot), !r->classification);
   gtk_button_set_label (GTK_BUTTON (self->mistakes_toggle),
-                        r->classification ? "_Mistakes only" : "_Largest errors first");
+                        r->classification ? _("_Mistakes only") : _("_Largest errors first"));
   gtk_widget_set_visible (self->confusion_title, r->classification);
   gtk_widget_set_visible (GTK_WIDGET (self->confusion), r->classification);
   gtk_widget_set_visible (self->metrics_title, r->classification);
@@ -354,14 +356,14 @@ update_run_label (TsuEvaluationView *self)
 {
   if (!self->run_dir)
     {
-      gtk_label_set_text (self->run_label, "No run selected");
+      gtk_label_set_text (self->run_label, _("No run selected"));
       return;
     }
   g_autofree char *base = g_path_get_basename (self->run_dir);
   g_autofree char *parent = g_path_get_dirname (self->run_dir);
   g_autofree char *runs = g_path_get_basename (parent);
   const TsuRunInfo *info = listed_run (self, self->run_dir);
-  g_autofree char *title = g_strdup_printf ("Run %s  ·  %s", info ? info->title : base, runs);
+  g_autofree char *title = g_strdup_printf (_("Run %s  ·  %s"), info ? info->title : base, runs);
   gtk_label_set_text (self->run_label, title);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_label), self->run_dir);
 }

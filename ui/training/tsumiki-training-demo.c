@@ -20,6 +20,7 @@
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
 #include "tsu-folder-dataset-dialog.h"
+#include "tsu-i18n.h"
 #include "tsu-training-ui.h"
 #include "tsu-training-view.h"
 
@@ -41,6 +42,7 @@ typedef struct
   int                status;
   int                step;
   int                settle;
+  int                retries;     /* of a picture not drawn yet */
   GMainLoop         *loop;
 } Demo;
 
@@ -103,7 +105,9 @@ on_training_state (TsuTrainingHistory *history,
     }
 }
 
-static void
+/* FALSE when the widget has not been drawn yet: a page whose content
+ * has just been replaced (the Data page's cards) takes another frame. */
+static gboolean
 save_widget (Demo       *demo,
              GtkWidget  *widget,
              const char *name)
@@ -111,17 +115,22 @@ save_widget (Demo       *demo,
   g_autofree char *path = g_build_filename (demo->screenshots, name, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!tsu_training_save_screenshot (widget, path, &error))
-    g_printerr ("%s\n", error->message);
-  else
-    g_print ("%s\n", path);
+  if (tsu_training_save_screenshot (widget, path, &error))
+    {
+      g_print ("%s\n", path);
+      return TRUE;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) && demo->retries++ < 50)
+    return FALSE;
+  g_printerr ("%s\n", error->message);
+  return TRUE;
 }
 
-static void
+static gboolean
 save (Demo       *demo,
       const char *name)
 {
-  save_widget (demo, GTK_WIDGET (demo->window), name);
+  return save_widget (demo, GTK_WIDGET (demo->window), name);
 }
 
 /* The screenshot walk: each step waits for its page to be done, then lets
@@ -140,9 +149,8 @@ tick (gpointer data)
   switch (demo->step)
     {
     case 0:
-      if (tsu_dataset_view_get_busy (demo->data))
+      if (tsu_dataset_view_get_busy (demo->data) || !save (demo, "data.png"))
         return G_SOURCE_CONTINUE;
-      save (demo, "data.png");
       if (demo->pictures)
         {
           demo->dialog = tsu_dataset_view_open_folder_dialog (demo->data);
@@ -262,7 +270,11 @@ main (int    argc,
       g_printerr ("%s\n", error ? error->message : g_option_context_get_help (context, TRUE, NULL));
       return 2;
     }
-  gtk_init ();
+  gtk_init (); /* sets the user's locale */
+  /* The pages in the user's language, the .ui files' text included
+   * (docs/i18n.md). */
+  tsu_i18n_init ();
+  textdomain (TSU_GETTEXT_DOMAIN);
   tsu_training_ui_init ();
 
   tsu_diag_init (&diag);
@@ -290,9 +302,9 @@ main (int    argc,
   demo.data = TSU_DATASET_VIEW (tsu_dataset_view_new ());
   demo.training = TSU_TRAINING_VIEW (tsu_training_view_new ());
   demo.evaluation = TSU_EVALUATION_VIEW (tsu_evaluation_view_new ());
-  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.data), "data", "Data");
-  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.training), "training", "Training");
-  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.evaluation), "evaluation", "Evaluation");
+  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.data), "data", _("Data"));
+  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.training), "training", _("Training"));
+  gtk_stack_add_titled (demo.stack, GTK_WIDGET (demo.evaluation), "evaluation", _("Evaluation"));
   gtk_window_set_child (demo.window, GTK_WIDGET (demo.stack));
 
   /* The window's part of the contract (docs/training-ui.md). */
