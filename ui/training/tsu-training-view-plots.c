@@ -212,7 +212,9 @@ tsu_training_view_update_plots (TsuTrainingView *self)
                         G_STRUCT_OFFSET (TsuEpochRecord, validation_accuracy), self->show_error);
       tsu_plot_set_x_extent (accuracy_plot, extent > 0 ? 1 : 0, extent);
       tsu_plot_set_title (accuracy_plot, self->show_error ? _("Error") : _("Accuracy"));
-      tsu_plot_set_y_label (accuracy_plot, self->show_error ? _("error") : _("accuracy"));
+      /* "error" as 1 − accuracy, not a message's severity. */
+      tsu_plot_set_y_label (accuracy_plot, self->show_error ? g_dpgettext2 (TSU_GETTEXT_DOMAIN, "plot axis", "error")
+                                                            : _("accuracy"));
       tsu_plot_set_empty_text (accuracy_plot, _("Accuracy per epoch appears after the first epoch"));
       /* A regression has no accuracy: give the loss the whole height. */
       gtk_widget_set_visible (GTK_WIDGET (accuracy_plot), !regression);
