@@ -151,12 +151,14 @@ check_against_graph (TsuDatasetReport *report,
           TsuDatasetSplit *split = &report->splits[s];
           if (!split->dataset)
             continue;
+          /* The split as a phrase of its own, for the two messages below. */
           const char *data = !strcmp (split->key, "training") ? _("the training data") : _("the validation data");
           int var = tsu_dataset_variable_find (split->dataset, variable);
           if (var < 0)
             {
               g_ptr_array_add (report->problems,
-                               g_strdup_printf (_("%s: %s has no variable \"%s\""),
+                               g_strdup_printf (/* TRANSLATORS: node id, "the training data" or "the validation data", variable. */
+                                                _("%s: %s has no variable \"%s\""),
                                                 tsu_node_id (node), data, variable));
               continue;
             }

@@ -209,6 +209,7 @@ show_result (TsuEvaluationView *self,
       gint64 correct = 0;
       for (int c = 0; c < r->confusion.classes; c++)
         correct += r->confusion.counts[(gsize) c * r->confusion.classes + c];
+      /* TRANSLATORS: %s are "validation samples" (or training) and "best weights" (or last epoch's). */
       g_snprintf (buf, sizeof buf, _("accuracy on %d %s, %s\n%lld mistakes · loss %.4f · %.0f images/s"),
                   r->samples, samples, weights, (long long) (r->confusion.total - correct), r->loss,
                   r->images_per_second);
@@ -222,6 +223,7 @@ show_result (TsuEvaluationView *self,
     {
       g_snprintf (buf, sizeof buf, "%.4g", r->mean_squared_error);
       gtk_label_set_text (self->score_label, buf);
+      /* TRANSLATORS: %s as in "accuracy on %d %s, %s". */
       g_snprintf (buf, sizeof buf, _("mean squared error on %d %s, %s\nloss %.4g · %.0f samples/s"),
                   r->samples, samples, weights, r->loss,
                   r->images_per_second);
