@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 #include "tsumiki-json.h"
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "tsu-dataset-check.h"
 #include "tsu-eval-metrics.h"
 #include "tsu-event-queue.h"
+#include "tsu-i18n.h"
 #include "tsu-plot-ticks.h"
 #include "tsu-run-list.h"
 #include "tsu-training-history.h"
@@ -648,6 +650,42 @@ test_dataset_spec_editing (void)
   g_assert_cmpstr (sibling, ==, "/home/a/project2/x.csv");
 }
 
+/* A run folder's name read as a date, in English and, where the locale
+ * exists, in Japanese through the build's catalogue; anything that is not
+ * a date (month 13, 30 February, a "-1" suffix, a name) stays as it is. */
+static void
+test_run_describe_name (void)
+{
+  static const struct { const char *name, *english, *japanese; } cases[] = {
+    { "20261127-221530", "27 Nov 2026, 22:15:30", "2026年11月27日 22:15:30" },
+    { "20260105-090807-2", "5 Jan 2026, 09:08:07 (2)", "2026年1月5日 09:08:07 (2)" },
+    { "20261127-221530-1", "20261127-221530-1", "20261127-221530-1" },
+    { "20261327-221530", "20261327-221530", "20261327-221530" },
+    { "20260230-120000", "20260230-120000", "20260230-120000" },
+    { "baseline", "baseline", "baseline" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *english = tsu_run_describe_name (cases[i].name);
+      g_assert_cmpstr (english, ==, cases[i].english);
+    }
+  if (!setlocale (LC_ALL, "ja_JP.UTF-8"))
+    {
+      g_test_skip ("no ja_JP.UTF-8 locale");
+      return;
+    }
+  g_setenv ("LANGUAGE", "ja", TRUE);
+  tsu_i18n_init ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *japanese = tsu_run_describe_name (cases[i].name);
+      g_assert_cmpstr (japanese, ==, cases[i].japanese);
+    }
+  g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "C");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -662,6 +700,7 @@ main (int    argc,
   g_test_add_func ("/training/history-csv/errors", test_history_csv_errors);
   g_test_add_func ("/training/history-csv/round-trip", test_history_csv_round_trip);
   g_test_add_func ("/training/run-list/scan", test_run_list_scan);
+  g_test_add_func ("/training/run-list/describe-name", test_run_describe_name);
   g_test_add_func ("/training/queue/coalesces", test_queue_coalesces);
   g_test_add_func ("/training/queue/free-pending", test_queue_free_pending);
   g_test_add_func ("/training/history/rate-limit", test_history_rate_limit);

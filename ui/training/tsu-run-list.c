@@ -207,11 +207,10 @@ tsu_run_info_describe_best (const TsuRunInfo *info)
   return isnan (accuracy) ? g_steal_pointer (&loss) : g_strdup_printf ("%s · %.1f%%", loss, 100 * accuracy);
 }
 
-/* "20261127-221530" -> "27 Nov 2026, 22:15:30" in the user's language,
- * the second run started in that second ("…-2") "27 Nov 2026, 22:15:30
- * (2)"; anything else stays as it is. */
-static char *
-describe_name (const char *name)
+/* The date through a translatable g_date_time_format() pattern
+ * (docs/i18n.md). */
+char *
+tsu_run_describe_name (const char *name)
 {
   int y, mo, d, h, mi, s, n = 0, end = 0;
 
@@ -263,7 +262,7 @@ tsu_run_list_scan (const char *runs_dir)
       info->status = run->meta.status;
       info->reason = g_strdup (run->meta.reason);
       info->note = g_strdup (run->meta.note);
-      info->title = run->meta.name ? g_strdup (run->meta.name) : describe_name (run->name);
+      info->title = run->meta.name ? g_strdup (run->meta.name) : tsu_run_describe_name (run->name);
       if (run->has[TSU_RUN_HISTORY])
         {
           g_autofree char *history = tsu_run_path (run->path, TSU_RUN_HISTORY);

@@ -82,4 +82,9 @@ char       *tsu_run_info_describe (const TsuRunInfo *info,
                                    gboolean          active);
 char       *tsu_run_info_describe_best (const TsuRunInfo *info);
 
+/* A run folder's name as people read it: "20261127-221530" is
+ * "27 Nov 2026, 22:15:30" in the user's language ("…-2": " (2)" after
+ * it); any other name stays as it is. */
+char       *tsu_run_describe_name (const char *name);
+
 G_END_DECLS

@@ -229,7 +229,8 @@ tsu_training_view_update_plots (TsuTrainingView *self)
       for (guint i = 1; i < n_epochs; i++)
         if (epochs[i].validation_loss < epochs[best].validation_loss)
           best = i;
-      g_autofree char *base = selected ? g_strdup (selected->title) : g_path_get_basename (run_dir ? run_dir : "");
+      g_autofree char *folder = g_path_get_basename (run_dir ? run_dir : "");
+      g_autofree char *base = selected ? g_strdup (selected->title) : tsu_run_describe_name (folder);
       if (!isnan (last->validation_accuracy))
         summary = g_strdup_printf (_("Run %s · epoch %d: validation loss %.4f, accuracy %.2f%% · best epoch %d"),
                                    base, last->epoch, last->validation_loss,
