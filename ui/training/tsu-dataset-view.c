@@ -454,11 +454,11 @@ make_card (TsuDatasetView        *self,
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   const char * const *names = (const char * const *) split->class_names;
-  
+  const char *title = !strcmp (split->key, "training") ? _("Training data") : _("Validation data");
+
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "tsu-dataset-card");
-  gtk_box_append (GTK_BOX (card), make_label (!strcmp (split->key, "training") ? _("Training data") : _("Validation data"),
-                                                    "heading"));
+  gtk_box_append (GTK_BOX (card), make_label (title, "heading"));
   gtk_box_append (GTK_BOX (card), make_source_row (self, split->key));
   gtk_box_append (GTK_BOX (card), make_label (split->description, NULL));
   if (!split->dataset)
@@ -487,8 +487,9 @@ make_card (TsuDatasetView        *self,
       tsu_shape shape = tsu_dataset_variable_shape (split->dataset, split->input_var);
       if (tsu_shape_size (&shape) >= 2)
         {
-          g_autofree char *caption = g_strdup_printf (_("First two inputs of %d samples"),
-                                                      MIN (500, tsu_dataset_size (split->dataset)));
+          int n = MIN (500, tsu_dataset_size (split->dataset));
+          g_autofree char *caption = g_strdup_printf (ngettext_ ("First two inputs of %d sample",
+                                                                 "First two inputs of %d samples", n), n);
           gtk_box_append (GTK_BOX (card), make_label (caption, "caption-heading"));
           gtk_box_append (GTK_BOX (card), make_scatter (split));
         }
