@@ -21,7 +21,7 @@ BUILD_PACKAGES=(meson ninja-build pkg-config gcc gettext libglib2.0-dev libgtk-4
     libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
     dataset-fashion-mnist)
 TEST_PACKAGES=(xvfb xauth xdotool imagemagick dbus at-spi2-core python3 python3-numpy
-    python3-torch python3-onnx python3-opencv locales nodejs libonnx-testdata
+    python3-torch python3-onnx python3-opencv python3-pil locales nodejs libonnx-testdata
     desktop-file-utils appstream)
 # A font with Japanese glyphs: without one, the Japanese interface shows empty
 # boxes (docs/i18n.md). The app's users need it as much as the screenshots do.
