@@ -1,0 +1,76 @@
+#!/bin/sh
+# A network with a repeat block (a residual block run three times, as in
+# docs/layers.md) trained in the real program as a person would: open it,
+# the Training page (Alt+3), F5; the run finishes its epochs, its weights
+# hold each copy's tensors, and the Evaluation page (Alt+4) evaluates the
+# run and saves what it showed beside the weights.
+# Usage: test-qa-repeat-train-app.sh TSUMIKI   (under run-with-display.sh --private)
+set -eu
+app=$1
+dir=$(mktemp -d "${TSU_TEST_SCRATCH:-${TMPDIR:-/tmp}}/qa-repeat-app-XXXXXX")
+shots=${MESON_BUILD_ROOT:-${TSU_BUILD_DIR:-$dir}}/tests/ui
+mkdir -p "$shots"
+export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo
+fail() { import -window root "$shots/qa-repeat-train-app-fail.png" 2>/dev/null || true; echo "FAIL: $*"; exit 1; }
+
+"${TSU_SOURCE_DIR:?}/tests/data/make-blobs-project.sh" "$dir" "Repeat app" 3 32
+nodes='
+  {"id": "x", "type": "Input", "params": {"shape": [2]}},
+  {"id": "fc1", "type": "Affine", "inputs": ["x"], "params": {"outmaps": 8}},
+  {"id": "rs1", "type": "RepeatStart", "inputs": ["fc1"], "params": {"times": 3}},
+  {"id": "ca", "type": "Affine", "inputs": ["rs1"], "params": {"outmaps": 8}},
+  {"id": "r", "type": "ReLU", "inputs": ["ca"]},
+  {"id": "add", "type": "Add2", "inputs": ["r", "rs1"]},
+  {"id": "re1", "type": "RepeatEnd", "inputs": ["add"], "params": {"start": "rs1"}},
+  {"id": "fc2", "type": "Affine", "inputs": ["re1"], "params": {"outmaps": 2}},
+  {"id": "prob", "type": "Softmax", "inputs": ["fc2"]},
+  {"id": "loss", "type": "CategoricalCrossEntropy", "inputs": ["prob"]}]},'
+# Swap the network of make-blobs-project.sh's file for the one above.
+awk -v nodes="$nodes" '/"nodes": \[/ { print " \"network\": {\"nodes\": [" nodes; skip = 1; next }
+     skip && /"id": "loss"/ { skip = 0; next } !skip' "$dir/blobs.tsumiki" > "$dir/res.tsumiki"
+
+"$app" "$dir/res.tsumiki" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+win=""
+for _ in $(seq 150); do
+  win=$(xdotool search --name "Repeat app" 2>/dev/null | head -n 1 || true)
+  [ -n "$win" ] && break
+  sleep 0.1
+done
+[ -n "$win" ] || fail "no window"
+# Keys go to the focused window: click the header bar's title once.
+sleep 1; xdotool mousemove 700 14 click 1; sleep 0.3
+import -window root "$shots/qa-repeat-train-app-edit.png" 2>/dev/null || true
+
+xdotool key alt+3
+sleep 0.5
+xdotool key F5
+history=""
+for _ in $(seq 600); do
+  history=$(ls "$dir"/res.runs/*/history.csv 2>/dev/null | head -n 1 || true)
+  [ -n "$history" ] && [ "$(wc -l < "$history")" -eq 4 ] && break
+  sleep 0.1
+done
+[ -n "$history" ] || fail "no run directory after F5"
+[ "$(wc -l < "$history")" -eq 4 ] || fail "the run did not finish its 3 epochs: $(cat "$history")"
+run=$(dirname "$history")
+# Each of the three copies has its own tensors, named as the CLI names them.
+names=$(head -c 4096 "$run/weights.safetensors" | grep -ao '"ca\.[0-9]*\.weight"' | sort | tr '\n' ' ')
+[ "$names" = '"ca.0.weight" "ca.1.weight" "ca.2.weight" ' ] || fail "weights of the block's copies: $names"
+
+xdotool key alt+4
+json="$run/evaluation-validation.json"
+for _ in $(seq 300); do [ -s "$json" ] && break; sleep 0.1; done
+[ -s "$json" ] || fail "the Evaluation page did not evaluate the run"
+sleep 1
+import -window root "$shots/qa-repeat-train-app-evaluation.png" 2>/dev/null || true
+grep -q '"samples": 400' "$json" || fail "evaluation samples: $(cat "$json")"
+# The blobs are apart: a trained block classifies at least 95% of 400.
+acc=$(sed -n 's/.*"accuracy": \([0-9.e+-]*\).*/\1/p' "$json")
+awk -v a="$acc" 'BEGIN { exit !(a >= 0.95) }' || fail "accuracy $acc after 3 epochs"
+
+xdotool key ctrl+q
+for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -0 $pid 2>/dev/null && fail "the window did not close after a finished run"
+echo "repeat block trained in the app: ok"
