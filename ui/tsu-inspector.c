@@ -2,6 +2,7 @@
  * network's statistics. */
 #include "tsu-inspector-private.h"
 #include "tsu-node-summary.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
@@ -56,6 +57,18 @@ add_stat_row (GtkGrid *grid, int row, const char *name, const char *value, const
   gtk_grid_attach (grid, val, 1, row, 1, 1);
 }
 
+static gboolean
+graph_has_loss (const tsu_graph *graph)
+{
+  for (int i = 0; i < tsu_graph_node_count (graph); i++)
+    {
+      const tsu_layer_kind *kind = tsu_node_kind (tsu_graph_node (graph, i));
+      if (kind != NULL && tsu_layer_kind_is_loss (kind))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 update_network_page (TsuInspector *self)
 {
@@ -88,6 +101,14 @@ update_network_page (TsuInspector *self)
       gtk_label_set_text (self->status_label, "The network is empty: start with an Input layer");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+    }
+  else if (diag->count == 0 && !graph_has_loss (graph))
+    {
+      /* Valid (an imported model has no loss either) but not trainable:
+       * F5 would stop at once with the engine's "no loss layer". */
+      gtk_label_set_text (self->status_label, _("Not ready to train: add a loss layer (e.g. CategoricalCrossEntropy) to say what to learn"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
     }
   else if (diag->count == 0)
     {
