@@ -146,6 +146,9 @@ on_model_changed (TsuWindow *self)
     tsu_training_view_reload (TSU_TRAINING_VIEW (self->training_view));
   if (all || tsu_graph_model_changed_section (self->model, "dataset"))
     tsu_dataset_view_set_project (TSU_DATASET_VIEW (self->data_view), project);
+  else if (tsu_graph_model_changed_network (self->model))
+    tsu_dataset_view_network_changed (TSU_DATASET_VIEW (self->data_view), project,
+                                      tsu_graph_model_get_graph (self->model));
 }
 
 /* The canvas's live indicator of one layer: the spread of its activations

@@ -201,6 +201,30 @@ check_against_graph (TsuDatasetReport *report,
     }
 }
 
+char *
+tsu_dataset_report_graph_key (const tsu_graph *graph)
+{
+  GString *key = g_string_new (NULL);
+
+  for (int n = 0; graph && n < tsu_graph_node_count (graph); n++)
+    {
+      const tsu_node *node = tsu_graph_node (graph, n);
+      const tsu_layer_kind *kind = tsu_node_kind (node);
+      gboolean is_input = kind && tsu_layer_kind_is_input (kind);
+      gboolean is_loss = kind && tsu_layer_kind_is_loss (kind);
+      char shape[96] = "";
+
+      if (!is_input && !is_loss)
+        continue;
+      if (is_input && tsu_node_has_shape (node))
+        tsu_shape_format_list (tsu_node_shape (node), shape, sizeof shape);
+      g_string_append_printf (key, "%s %s %s %d\n", tsu_node_id (node),
+                              param_string (node, "dataset", is_input ? "x" : "y"), shape,
+                              is_loss ? loss_classes (node) : 0);
+    }
+  return g_string_free (key, FALSE);
+}
+
 TsuDatasetReport *
 tsu_dataset_report_build (const tsu_project *project)
 {

@@ -33,6 +33,9 @@ typedef struct
 
 TsuDatasetReport *tsu_dataset_report_build (const tsu_project *project);
 void              tsu_dataset_report_free  (TsuDatasetReport  *report);
+/* What of the network a report reads (each Input's and loss's id, variable,
+ * shape or classes) as a string: the report is stale when it changes. */
+char             *tsu_dataset_report_graph_key (const tsu_graph *graph);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsuDatasetReport, tsu_dataset_report_free)
 
 /* Editing one entry of "dataset" (the Data page's source row), in place;

@@ -29,6 +29,7 @@ struct _TsuDatasetView
   tsu_project      *project;      /* the copy being shown */
   tsu_dataset_settings data;      /* its "dataset" section */
   TsuDatasetReport *report;
+  char             *graph_key;    /* tsu_dataset_report_graph_key of the project checked */
   TsuWorker        *worker;       /* the dataset check */
   gboolean          busy;
 };
@@ -665,6 +666,33 @@ on_checked (TsuDatasetView *self,
   set_busy (self, FALSE);
 }
 
+static char *
+graph_key_of (const tsu_project *project)
+{
+  tsu_diag diag;
+  tsu_graph *graph;
+  char *key;
+
+  tsu_diag_init (&diag);
+  graph = tsu_graph_build (project, &diag);
+  key = tsu_dataset_report_graph_key (graph);
+  tsu_graph_free (graph);
+  tsu_diag_free (&diag);
+  return key;
+}
+
+void
+tsu_dataset_view_network_changed (TsuDatasetView    *self,
+                                  const tsu_project *project,
+                                  const tsu_graph   *graph)
+{
+  g_autofree char *key = tsu_dataset_report_graph_key (graph);
+
+  g_return_if_fail (TSU_IS_DATASET_VIEW (self));
+  if (self->project != NULL && g_strcmp0 (key, self->graph_key) != 0)
+    tsu_dataset_view_set_project (self, project);
+}
+
 void
 tsu_dataset_view_set_project (TsuDatasetView    *self,
                               const tsu_project *project)
@@ -686,6 +714,8 @@ tsu_dataset_view_set_project (TsuDatasetView    *self,
     }
 
   self->project = tsu_project_dup (project);
+  g_free (self->graph_key);
+  self->graph_key = graph_key_of (self->project);
   recheck_offer (self);
   /* A check still running is superseded: only this one reports. */
   tsu_worker_run (self->worker, check, tsu_project_dup (project), (GDestroyNotify) tsu_project_free,
@@ -735,6 +765,7 @@ tsu_dataset_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->report, tsu_dataset_report_free);
   g_clear_pointer (&self->project, tsu_project_free);
+  g_clear_pointer (&self->graph_key, g_free);
   g_clear_pointer (&self->offer_node, g_free);
   tsu_dataset_settings_clear (&self->data);
   G_OBJECT_CLASS (tsu_dataset_view_parent_class)->dispose (object);

@@ -22,6 +22,12 @@ GtkWidget              *tsu_dataset_view_new        (void);
 /* Checks a copy of project (NULL clears the page). */
 void                    tsu_dataset_view_set_project (TsuDatasetView    *self,
                                                       const tsu_project *project);
+/* The network of the project shown changed (graph: its build, NULL when
+ * invalid): checks again only when what the report reads of it changed, an
+ * Input's shape or variable, a loss's classes. */
+void                    tsu_dataset_view_network_changed (TsuDatasetView    *self,
+                                                          const tsu_project *project,
+                                                          const tsu_graph   *graph);
 gboolean                tsu_dataset_view_get_busy   (TsuDatasetView *self);
 /* The last report, NULL before the first. */
 const TsuDatasetReport *tsu_dataset_view_get_report (TsuDatasetView *self);
