@@ -9,21 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-sh "$src/tests/data/make-blobs-project.sh" "$work" blobs 1 32
-nodes='
-  {"id": "x", "type": "Input", "params": {"shape": [2]}},
-  {"id": "fc1", "type": "Affine", "inputs": ["x"], "params": {"outmaps": 8}},
-  {"id": "rs1", "type": "RepeatStart", "inputs": ["fc1"], "params": {"times": 3}},
-  {"id": "ca", "type": "Affine", "inputs": ["rs1"], "params": {"outmaps": 8}},
-  {"id": "r", "type": "ReLU", "inputs": ["ca"]},
-  {"id": "add", "type": "Add2", "inputs": ["r", "rs1"]},
-  {"id": "re1", "type": "RepeatEnd", "inputs": ["add"], "params": {"start": "rs1"}},
-  {"id": "fc2", "type": "Affine", "inputs": ["re1"], "params": {"outmaps": 2}},
-  {"id": "prob", "type": "Softmax", "inputs": ["fc2"]},
-  {"id": "loss", "type": "CategoricalCrossEntropy", "inputs": ["prob"]}]},'
-# Swap the network of make-blobs-project.sh's file for the one above.
-awk -v nodes="$nodes" '/"nodes": \[/ { print " \"network\": {\"nodes\": [" nodes; skip = 1; next }
-     skip && /"id": "loss"/ { skip = 0; next } !skip' "$work/blobs.tsumiki" > "$work/res.tsumiki"
+sh "$src/tests/data/make-repeat-project.sh" "$work" blobs 1 32
 
 "$cli" check "$work/res.tsumiki" > "$work/check" || { cat "$work/check"; fail "check"; }
 cat "$work/check"

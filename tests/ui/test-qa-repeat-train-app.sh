@@ -13,21 +13,7 @@ mkdir -p "$shots"
 export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo
 fail() { import -window root "$shots/qa-repeat-train-app-fail.png" 2>/dev/null || true; echo "FAIL: $*"; exit 1; }
 
-"${TSU_SOURCE_DIR:?}/tests/data/make-blobs-project.sh" "$dir" "Repeat app" 3 32
-nodes='
-  {"id": "x", "type": "Input", "params": {"shape": [2]}},
-  {"id": "fc1", "type": "Affine", "inputs": ["x"], "params": {"outmaps": 8}},
-  {"id": "rs1", "type": "RepeatStart", "inputs": ["fc1"], "params": {"times": 3}},
-  {"id": "ca", "type": "Affine", "inputs": ["rs1"], "params": {"outmaps": 8}},
-  {"id": "r", "type": "ReLU", "inputs": ["ca"]},
-  {"id": "add", "type": "Add2", "inputs": ["r", "rs1"]},
-  {"id": "re1", "type": "RepeatEnd", "inputs": ["add"], "params": {"start": "rs1"}},
-  {"id": "fc2", "type": "Affine", "inputs": ["re1"], "params": {"outmaps": 2}},
-  {"id": "prob", "type": "Softmax", "inputs": ["fc2"]},
-  {"id": "loss", "type": "CategoricalCrossEntropy", "inputs": ["prob"]}]},'
-# Swap the network of make-blobs-project.sh's file for the one above.
-awk -v nodes="$nodes" '/"nodes": \[/ { print " \"network\": {\"nodes\": [" nodes; skip = 1; next }
-     skip && /"id": "loss"/ { skip = 0; next } !skip' "$dir/blobs.tsumiki" > "$dir/res.tsumiki"
+sh "${TSU_SOURCE_DIR:?}/tests/data/make-repeat-project.sh" "$dir" "Repeat app" 3 32
 
 "$app" "$dir/res.tsumiki" &
 pid=$!
