@@ -92,11 +92,11 @@ static void
 on_about (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *application = user_data;
-  static const char *const authors[] = { "The Tsumiki authors", NULL };
+  const char *authors[] = { _("The Tsumiki authors"), NULL };
 
   gtk_show_about_dialog (gtk_application_get_active_window (application),
                          "program-name", "Tsumiki",
-                         "comments", "Design neural networks by stacking layer boxes, train them on the CPU.",
+                         "comments", _("Design neural networks by stacking layer boxes, train them on the CPU."),
                          "version", "0.1.0",
                          "license-type", GTK_LICENSE_MIT_X11,
                          "logo-icon-name", "applications-science",
@@ -201,7 +201,7 @@ tsu_application_open (GApplication *application, GFile **files, int n_files, con
 
       if (path == NULL || !tsu_window_open_path (window, path, &error))
         {
-          g_printerr ("tsumiki: %s: %s\n", path ? path : "?", error ? error->message : "not a local file");
+          g_printerr ("tsumiki: %s: %s\n", path ? path : "?", error ? error->message : _("not a local file"));
           if (self->screenshot_path != NULL)
             {
               self->exit_status = 1;
@@ -267,14 +267,14 @@ tsu_application_class_init (TsuApplicationClass *klass)
 
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Render the main window (1400×900, or --size) with FILE loaded to a PNG and exit", "OUT.png" },
+    N_("Render the main window (1400×900, or --size) with FILE loaded to a PNG and exit"), N_("OUT.png") },
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The window's size for --screenshot"), N_("WIDTHxHEIGHT") },
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Show this page first: edit, data, training or evaluation; training/runs also opens its results list"),
     N_("PAGE") },
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { "bench-canvas", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Pan and zoom a generated 500-layer network, print frame times and exit", NULL },
+    N_("Pan and zoom a generated 500-layer network, print frame times and exit"), NULL },
   { NULL }
 };
 
@@ -284,9 +284,10 @@ tsu_application_init (TsuApplication *self)
   self->width = SCREENSHOT_WIDTH;
   self->height = SCREENSHOT_HEIGHT;
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FILE]");
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            "Design neural networks by stacking layer boxes.");
+                                            _("Design neural networks by stacking layer boxes."));
+
 }
 
 int

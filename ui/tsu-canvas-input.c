@@ -1,6 +1,7 @@
 /* tsu-canvas-input.c — pointer, scroll, keyboard, tooltips and drops. */
 #include "tsu-canvas-private.h"
 #include "tsu-node-summary.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 
@@ -369,17 +370,19 @@ on_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkToolt
   if (box->error != NULL)
     gtk_tooltip_set_text (tooltip, box->error);
   else if (hit.kind == TSU_HIT_OUTPUT_PORT)
-    gtk_tooltip_set_text (tooltip, "Drag to an input port to link");
+    gtk_tooltip_set_text (tooltip, _("Drag to an input port to link"));
   else if (hit.kind == TSU_HIT_INPUT_PORT)
-    gtk_tooltip_set_text (tooltip, "Drag to an output port to link");
+    gtk_tooltip_set_text (tooltip, _("Drag to an output port to link"));
   else
     {
       g_autofree char *params = tsu_format_count (box->params);
       g_autofree char *macs = tsu_format_count (box->macs);
-      g_autofree char *text = g_strdup_printf ("%s (%s)\n%s\nOutput %s · %s parameters · %s multiply-adds",
+      /* TRANSLATORS: a layer box's tooltip: id (type), what the type does,
+       * then output shape, parameter count and multiply-adds. */
+      g_autofree char *text = g_strdup_printf (_("%s (%s)\n%s\nOutput %s · %s parameters · %s multiply-adds"),
                                                box->id, box->type,
-                                               box->kind ? tsu_layer_kind_help (box->kind) : "Unknown layer type",
-                                               box->shape[0] ? box->shape : "unknown", params, macs);
+                                               box->kind ? tsu_layer_kind_help (box->kind) : _("Unknown layer type"),
+                                               box->shape[0] ? box->shape : _("unknown"), params, macs);
       gtk_tooltip_set_text (tooltip, text);
     }
   return TRUE;
@@ -512,15 +515,16 @@ show_context_menu (TsuCanvas *self, double wx, double wy)
   g_autoptr(GMenu) view = g_menu_new ();
   GtkWidget *popover;
 
-  g_menu_append (edit, "Cut", "canvas.cut");
-  g_menu_append (edit, "Copy", "canvas.copy");
-  g_menu_append (edit, "Paste", "canvas.paste");
-  g_menu_append (edit, "Duplicate", "canvas.duplicate");
-  g_menu_append (edit, "Delete", "canvas.delete");
-  g_menu_append (edit, "Delete and Relink", "canvas.delete-relink");
-  g_menu_append (view, "Select All", "canvas.select-all");
-  g_menu_append (view, "Arrange Layers", "graph.arrange");
-  g_menu_append (view, "Zoom to Fit", "win.zoom-fit");
+  g_menu_append (edit, _("Cut"), "canvas.cut");
+  g_menu_append (edit, _("Copy"), "canvas.copy");
+  g_menu_append (edit, _("Paste"), "canvas.paste");
+  g_menu_append (edit, _("Duplicate"), "canvas.duplicate");
+  g_menu_append (edit, _("Delete"), "canvas.delete");
+  g_menu_append (edit, _("Delete and Relink"), "canvas.delete-relink");
+  g_menu_append (view, _("Select All"), "canvas.select-all");
+  g_menu_append (view, _("Arrange Layers"), "graph.arrange");
+  g_menu_append (view, _("Zoom to Fit"), "win.zoom-fit");
+
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
 

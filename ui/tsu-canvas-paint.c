@@ -2,6 +2,7 @@
 #include "tsu-canvas-paint.h"
 #include "tsu-node-summary.h"
 #include "tsu-training-ui.h"
+#include "tsu-i18n.h"
 
 #include <gio/gio.h>
 #include <cairo-pdf.h>
@@ -470,7 +471,7 @@ paint_box_text (cairo_t *cr, Fonts *fonts, const TsuPaintPalette *palette, const
   if (box->summary && box->summary[0])
     draw_text (cr, fonts, fonts->small, box->summary, text_x, y + 23, text_w, FALSE);
   set_rgb (cr, broken ? palette->error : palette->ink, 1);
-  draw_text (cr, fonts, fonts->mono, box->shape[0] ? box->shape : (broken ? "error" : "?"),
+  draw_text (cr, fonts, fonts->mono, box->shape[0] ? box->shape : (broken ? _("error") : "?"),
              text_x, y + h - 20, 100, FALSE);
 }
 
@@ -709,7 +710,7 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Choose a file name ending in .png, .svg or .pdf");
+                   _("Choose a file name ending in .png, .svg or .pdf"));
       return FALSE;
     }
 
@@ -733,7 +734,8 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s: %s", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), path,
+
                    cairo_status_to_string (status));
       return FALSE;
     }

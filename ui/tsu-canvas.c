@@ -2,6 +2,7 @@
  * the editing commands it forwards to the model. Input handling is in
  * tsu-canvas-input.c. */
 #include "tsu-canvas-private.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -293,7 +294,8 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (layout->n_nodes == 0)
     {
       g_autoptr(PangoLayout) hint = gtk_widget_create_pango_layout (
-        GTK_WIDGET (self), "Drag layers here from the palette,\nor double-click one to add it");
+        GTK_WIDGET (self), _("Drag layers here from the palette,\nor double-click one to add it")
+);
       int text_width, text_height;
       GdkRGBA grey = { options.palette->ink_dim.r, options.palette->ink_dim.g, options.palette->ink_dim.b, 1 };
 

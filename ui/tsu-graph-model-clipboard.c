@@ -3,6 +3,7 @@
  * The document API copies the nodes and renames clashing ids; this file
  * places the pasted boxes. */
 #include "tsu-graph-model-private.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,8 +33,8 @@ tsu_graph_model_paste (TsuGraphModel *self, const char *text, double x, double y
   if (clip == NULL)
     {
       g_set_error (error, TSU_GRAPH_MODEL_ERROR, TSU_GRAPH_MODEL_ERROR_PARSE,
-                   "The clipboard holds no Tsumiki layers (%s)",
-                   tsu_diag_message (&diag, "not a project"));
+                   _("The clipboard holds no Tsumiki layers (%s)"),
+                   tsu_diag_message (&diag, _("not a project")));
       tsu_diag_free (&diag);
       return NULL;
     }
@@ -56,7 +57,8 @@ tsu_graph_model_paste (TsuGraphModel *self, const char *text, double x, double y
       dy = tsu_layout_snap (y - min_y);
     }
 
-  tsu_graph_model_begin (self, "Paste");
+  tsu_graph_model_begin (self, _("Paste"));
+
   n = tsu_project_add_nodes_from (self->project, clip);
   for (int i = 0; i < n; i++)
     {

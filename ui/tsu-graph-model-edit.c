@@ -3,6 +3,7 @@
  * it is one undo step however many document edits it makes. The document
  * API does the edits; this file decides which (the NNC rules). */
 #include "tsu-graph-model-private.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ append_node (TsuGraphModel *self, const char *type, double x, double y)
 char *
 tsu_graph_model_add_node (TsuGraphModel *self, const char *type, double x, double y)
 {
-  g_autofree char *label = g_strdup_printf ("Add %s", type);
+  g_autofree char *label = g_strdup_printf (_("Add %s"), type);
   char *id;
 
   tsu_graph_model_begin (self, label);
@@ -140,7 +141,7 @@ tsu_graph_model_drop_node (TsuGraphModel *self, const char *type, double x, doub
 {
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
   TsuDropPlan plan = tsu_layout_plan_drop (layout, tsu_layer_kind_find (type), x, y);
-  g_autofree char *label = g_strdup_printf ("Add %s", type);
+  g_autofree char *label = g_strdup_printf (_("Add %s"), type);
   char *id;
 
   tsu_graph_model_begin (self, label);
@@ -172,7 +173,7 @@ tsu_graph_model_insert_below (TsuGraphModel *self, const char *type, const char 
 {
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
   int a = anchor ? tsu_layout_find (layout, anchor) : lowest_box (layout);
-  g_autofree char *label = g_strdup_printf ("Add %s", type);
+  g_autofree char *label = g_strdup_printf (_("Add %s"), type);
   gboolean linkable;
   char *id;
 
@@ -203,7 +204,7 @@ tsu_graph_model_splice_above (TsuGraphModel *self, const char *type, const char 
 {
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
   int a = anchor ? tsu_layout_find (layout, anchor) : -1;
-  g_autofree char *label = g_strdup_printf ("Insert %s", type);
+  g_autofree char *label = g_strdup_printf (_("Insert %s"), type);
   const TsuLayoutNode *box;
   char *id;
 
@@ -227,7 +228,7 @@ tsu_graph_model_splice_above (TsuGraphModel *self, const char *type, const char 
 void
 tsu_graph_model_remove_nodes (TsuGraphModel *self, const char *const *ids, gboolean relink)
 {
-  tsu_graph_model_begin (self, "Delete");
+  tsu_graph_model_begin (self, _("Delete"));
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     tsu_project_remove_node (self->project, ids[i], relink, NULL);
   tsu_graph_model_end (self);
@@ -250,7 +251,7 @@ tsu_graph_model_link (TsuGraphModel *self, const char *from, const char *to, int
   if (g_hash_table_contains (downstream, GINT_TO_POINTER (f + 1)))
     return FALSE;
 
-  tsu_graph_model_begin (self, "Link");
+  tsu_graph_model_begin (self, _("Link"));
   set_input (self, to, slot, from);
   tsu_graph_model_end (self);
   return TRUE;
@@ -259,7 +260,7 @@ tsu_graph_model_link (TsuGraphModel *self, const char *from, const char *to, int
 void
 tsu_graph_model_unlink (TsuGraphModel *self, const char *to, int slot)
 {
-  tsu_graph_model_begin (self, "Remove link");
+  tsu_graph_model_begin (self, _("Remove link"));
   tsu_project_remove_node_input (self->project, to, slot, NULL);
   tsu_graph_model_end (self);
 }
@@ -269,7 +270,7 @@ tsu_graph_model_move_nodes (TsuGraphModel *self, const char *const *ids, double 
 {
   g_autoptr(TsuLayout) layout = tsu_layout_new (self->project, NULL, NULL);
 
-  tsu_graph_model_begin (self, "Move");
+  tsu_graph_model_begin (self, _("Move"));
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     {
       int box = tsu_layout_find (layout, ids[i]);
@@ -285,7 +286,7 @@ gboolean
 tsu_graph_model_set_param (TsuGraphModel *self, const char *id, const char *name, const tsu_value *value,
                            GError **error)
 {
-  g_autofree char *label = g_strdup_printf ("Change %s", name);
+  g_autofree char *label = g_strdup_printf (_("Change %s"), name);
   tsu_diag diag;
   gboolean ok;
 
@@ -294,7 +295,7 @@ tsu_graph_model_set_param (TsuGraphModel *self, const char *id, const char *name
   ok = tsu_project_set_node_param (self->project, id, name, value, &diag) == TSU_OK;
   tsu_graph_model_end (self);
   if (!ok)
-    tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARAM, &diag, "The value was not taken");
+    tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARAM, &diag, _("The value was not taken"));
   tsu_diag_free (&diag);
   return ok;
 }
@@ -310,7 +311,7 @@ tsu_graph_model_check_id (TsuGraphModel *self, const char *old_id, const char *n
   if (!ok)
     tsu_graph_model_set_error (error, tsu_id_valid (new_id) ? TSU_GRAPH_MODEL_ERROR_DUPLICATE_ID
                                                             : TSU_GRAPH_MODEL_ERROR_INVALID_ID,
-                               &diag, "Not a usable id");
+                               &diag, _("Not a usable id"));
   tsu_diag_free (&diag);
   return ok;
 }
@@ -327,11 +328,11 @@ tsu_graph_model_rename (TsuGraphModel *self, const char *old_id, const char *new
   if (!tsu_graph_model_check_id (self, old_id, new_id, error))
     return FALSE;
   tsu_diag_init (&diag);
-  tsu_graph_model_begin (self, "Rename");
+  tsu_graph_model_begin (self, _("Rename"));
   ok = tsu_project_rename_node (self->project, old_copy, new_id, &diag) == TSU_OK;
   tsu_graph_model_end (self);
   if (!ok)
-    tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_INVALID_ID, &diag, "Not renamed");
+    tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_INVALID_ID, &diag, _("Not renamed"));
   tsu_diag_free (&diag);
   return ok;
 }
@@ -339,7 +340,7 @@ tsu_graph_model_rename (TsuGraphModel *self, const char *old_id, const char *new
 void
 tsu_graph_model_set_name (TsuGraphModel *self, const char *name)
 {
-  tsu_graph_model_begin (self, "Rename project");
+  tsu_graph_model_begin (self, _("Rename project"));
   tsu_project_set_name (self->project, name);
   tsu_graph_model_end (self);
 }
@@ -352,7 +353,7 @@ tsu_graph_model_arrange (TsuGraphModel *self)
   g_autofree double *ys = g_new0 (double, MAX (layout->n_nodes, 1));
 
   tsu_layout_arrange (layout, xs, ys);
-  tsu_graph_model_begin (self, "Arrange");
+  tsu_graph_model_begin (self, _("Arrange"));
   for (int i = 0; i < layout->n_nodes; i++)
     tsu_project_set_node_position (self->project, layout->nodes[i].id, xs[i], ys[i], NULL);
   tsu_graph_model_end (self);

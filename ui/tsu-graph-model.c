@@ -1,5 +1,6 @@
 /* tsu-graph-model.c — the document, its history and the rebuilt graph. */
 #include "tsu-graph-model-private.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -148,7 +149,7 @@ tsu_graph_model_new (void)
 {
   TsuGraphModel *self = g_object_new (TSU_TYPE_GRAPH_MODEL, NULL);
 
-  tsu_graph_model_reset (self, tsu_project_new ("Untitled"));
+  tsu_graph_model_reset (self, tsu_project_new (TSU_GRAPH_MODEL_PLACEHOLDER_NAME));
   return self;
 }
 
@@ -235,7 +236,7 @@ tsu_graph_model_load_file (TsuGraphModel *self, const char *path, GError **error
   project = tsu_project_load (path, &diag);
   if (project == NULL)
     {
-      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, "Could not open the project");
+      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, _("Could not open the project"));
       tsu_diag_free (&diag);
       return FALSE;
     }
@@ -256,7 +257,7 @@ tsu_graph_model_load_text (TsuGraphModel *self, const char *text, const char *so
   project = tsu_project_parse (text, strlen (text), source, &diag);
   if (project == NULL)
     {
-      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, "Not a Tsumiki project");
+      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_PARSE, &diag, _("Not a Tsumiki project"));
       tsu_diag_free (&diag);
       return FALSE;
     }
@@ -276,7 +277,8 @@ tsu_graph_model_save (TsuGraphModel *self, const char *path_in, GError **error)
   tsu_diag_init (&diag);
   if (tsu_project_save (self->project, path, &diag) != TSU_OK)
     {
-      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_IO, &diag, "Could not save the project");
+      tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_IO, &diag, _("Could not save the project"));
+
       tsu_diag_free (&diag);
       return FALSE;
     }
@@ -364,10 +366,10 @@ tsu_graph_model_dup_title (TsuGraphModel *self)
   const char *path = tsu_project_path (self->project);
 
   if (name != NULL && name[0] != '\0')
-    return g_strdup (name);
+    return g_strdup (strcmp (name, TSU_GRAPH_MODEL_PLACEHOLDER_NAME) == 0 ? _("Untitled") : name);
   if (path != NULL)
     return g_path_get_basename (path);
-  return g_strdup ("Untitled");
+  return g_strdup (_("Untitled"));
 }
 
 char *

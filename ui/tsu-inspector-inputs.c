@@ -3,10 +3,11 @@
  * unlink (the canvas does it by dragging between ports), and shows at a
  * glance what feeds a layer with several inputs (Add2, Concatenate). */
 #include "tsu-inspector-private.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
-#define NONE_LABEL "(not linked)"
+#define NONE_LABEL _("(not linked)")
 
 static gboolean
 apply_pending (gpointer user_data)
@@ -119,7 +120,7 @@ tsu_inspector_update_inputs (TsuInspector *self)
   for (int slot = 0; slot < rows; slot++)
     {
       g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-      g_autofree char *name = rows > 1 ? g_strdup_printf ("input %d", slot + 1) : g_strdup ("input");
+      g_autofree char *name = rows > 1 ? g_strdup_printf (_("input %d"), slot + 1) : g_strdup (_("input"));
       GtkWidget *label = gtk_label_new (name);
       GtkWidget *picker;
       guint selected = 0, position = 1;
@@ -139,7 +140,8 @@ tsu_inspector_update_inputs (TsuInspector *self)
       picker = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (choices)), NULL);
       gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), selected);
       gtk_widget_set_hexpand (picker, TRUE);
-      gtk_widget_set_tooltip_text (picker, "The layer whose output feeds this input");
+      gtk_widget_set_tooltip_text (picker, _("The layer whose output feeds this input"));
+
       gtk_accessible_update_property (GTK_ACCESSIBLE (picker), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       g_object_set_data (G_OBJECT (picker), "tsu-slot", GINT_TO_POINTER (slot));
       g_signal_connect (picker, "notify::selected", G_CALLBACK (on_picker_selected), self);

@@ -3,6 +3,7 @@
  * length → entry, FLOAT → spin with digits, BOOL → switch, STRING → entry.
  * Every change is one model command; messages appear under the editor. */
 #include "tsu-inspector-private.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -137,7 +138,7 @@ parse_int_list (const char *text, const tsu_param_desc *desc, tsu_value *value, 
       if (*end != '\0' || number < desc->min || number > desc->max)
         {
           g_autofree char *low = format_bound (desc->min), *high = format_bound (desc->max);
-          *message = g_strdup_printf ("Enter whole numbers from %s to %s, separated by commas", low, high);
+          *message = g_strdup_printf (_("Enter whole numbers from %s to %s, separated by commas"), low, high);
           return FALSE;
         }
       if (value->n == TSU_MAX_DIMS)
@@ -147,7 +148,7 @@ parse_int_list (const char *text, const tsu_param_desc *desc, tsu_value *value, 
     }
   if (value->n == 0 || value->n > TSU_MAX_DIMS)
     {
-      *message = g_strdup_printf ("Enter 1 to %d numbers, separated by commas", TSU_MAX_DIMS);
+      *message = g_strdup_printf (_("Enter 1 to %d numbers, separated by commas"), TSU_MAX_DIMS);
       return FALSE;
     }
   return TRUE;
@@ -176,7 +177,7 @@ on_entry_changed (GtkEditable *entry, TsuInspector *self)
       /* Dataset variable names follow the id rules. */
       if (text[0] == '\0')
         {
-          show_text_message (editor, "Enter a name");
+          show_text_message (editor, _("Enter a name"));
           return;
         }
       show_message (editor, NULL);
@@ -213,11 +214,12 @@ on_spin_text_changed (GtkEditable *spin, TsuInspector *self)
     end++;
   if (text[0] == '\0' || end == NULL || *end != '\0'
       || (editor->desc->type != TSU_PARAM_FLOAT && value != (double) (long) value))
-    show_text_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? "Enter a number" : "Enter a whole number");
+    show_text_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? _("Enter a number") : _("Enter a whole number"));
   else if (value < editor->desc->min || value > editor->desc->max)
     {
       g_autofree char *low = format_bound (editor->desc->min), *high = format_bound (editor->desc->max);
-      g_autofree char *message = g_strdup_printf ("%s takes values from %s to %s", editor->desc->name, low, high);
+      /* TRANSLATORS: a parameter's name (kept in English), its minimum and maximum. */
+      g_autofree char *message = g_strdup_printf (_("%s takes values from %s to %s"), editor->desc->name, low, high);
       show_text_message (editor, message);
     }
   else
@@ -284,7 +286,8 @@ make_spin (TsuInspector *self, const tsu_param_desc *desc, gboolean floating)
 static void
 label_editor (GtkWidget *widget, const char *name, int part, int n_parts)
 {
-  g_autofree char *label = n_parts > 1 ? g_strdup_printf ("%s %d of %d", name, part + 1, n_parts)
+  /* TRANSLATORS: an accessible name: "kernel 1 of 2", the parameter's name kept in English. */
+  g_autofree char *label = n_parts > 1 ? g_strdup_printf (_("%s %d of %d"), name, part + 1, n_parts)
                                        : g_strdup (name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
@@ -328,7 +331,8 @@ build_editor (TsuInspector *self, ParamEditor *editor)
       editor->editor = gtk_entry_new ();
       gtk_widget_set_hexpand (editor->editor, TRUE);
       if (desc->type == TSU_PARAM_INTS)
-        gtk_entry_set_placeholder_text (GTK_ENTRY (editor->editor), "e.g. 1, 28, 28");
+        gtk_entry_set_placeholder_text (GTK_ENTRY (editor->editor), _("e.g. 1, 28, 28"));
+
       label_editor (editor->editor, desc->name, 0, 1);
       g_signal_connect (editor->editor, "changed", G_CALLBACK (on_entry_changed), self);
       {

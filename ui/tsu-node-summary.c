@@ -1,5 +1,6 @@
 /* tsu-node-summary.c — what a box says about its parameters. */
 #include "tsu-node-summary.h"
+#include "tsu-i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,15 @@ append_param (GString *out, const tsu_param_desc *desc, const tsu_value *value)
         append_ints (out, value);
     }
   else if (desc->type == TSU_PARAM_BOOL && strncmp (desc->name, "with_", 5) == 0)
-    g_string_append_printf (out, "%s%s", value->boolean ? "" : "no ", desc->name + 5);
+    {
+      if (value->boolean)
+        g_string_append (out, desc->name + 5);
+      else
+        /* TRANSLATORS: a box's summary of a with_X parameter set to false,
+         * X being the parameter's name after "with_" ("no bias"). */
+        g_string_append_printf (out, _("no %s"), desc->name + 5);
+    }
+
   else if (desc->type == TSU_PARAM_FLOAT)
     g_string_append_printf (out, "%s %g", desc->name, value->number);
   else if (desc->type == TSU_PARAM_INT)

@@ -247,8 +247,11 @@ tsu_window_update_actions (TsuWindow *self)
   {
     const char *undo = tsu_graph_model_get_undo_label (self->model);
     const char *redo = tsu_graph_model_get_redo_label (self->model);
-    g_autofree char *undo_text = g_strdup_printf ("Undo%s%s (Ctrl+Z)", undo ? " " : "", undo ? undo : "");
-    g_autofree char *redo_text = g_strdup_printf ("Redo%s%s (Ctrl+Shift+Z)", redo ? " " : "", redo ? redo : "");
+    /* TRANSLATORS: %s is what would be undone or redone, e.g. "Change outmaps". */
+    g_autofree char *undo_text = undo ? g_strdup_printf (_("Undo %s (Ctrl+Z)"), undo) : g_strdup (_("Undo (Ctrl+Z)"));
+    g_autofree char *redo_text = redo ? g_strdup_printf (_("Redo %s (Ctrl+Shift+Z)"), redo)
+                                      : g_strdup (_("Redo (Ctrl+Shift+Z)"));
+
 
     if (self->undo_button != NULL)
       gtk_widget_set_tooltip_text (self->undo_button, undo_text);

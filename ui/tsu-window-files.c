@@ -98,7 +98,7 @@ tsu_window_update_recent (TsuWindow *self)
     }
   /* An action that does not exist shows the placeholder greyed out. */
   if (recent == NULL || recent[0] == NULL)
-    g_menu_append (self->recent_section, "No recent projects", "win.no-recent-projects");
+    g_menu_append (self->recent_section, _("No recent projects"), "win.no-recent-projects");
 }
 
 static void
@@ -227,10 +227,10 @@ offer_recovery (TsuWindow *self)
   if (original != NULL && original[0] != '\0')
     {
       g_autofree char *name = g_path_get_basename (original);
-      text = g_strdup_printf ("Tsumiki closed with unsaved changes to “%s”. Recover them?", name);
+      text = g_strdup_printf (_("Tsumiki closed with unsaved changes to “%s”. Recover them?"), name);
     }
   else
-    text = g_strdup ("Tsumiki closed with an unsaved project. Recover it?");
+    text = g_strdup (_("Tsumiki closed with an unsaved project. Recover it?"));
   gtk_label_set_text (self->recovery_label, text);
   gtk_revealer_set_reveal_child (self->recovery_revealer, TRUE);
 }
@@ -262,9 +262,9 @@ tsu_window_recover (TsuWindow *self)
 
   gtk_revealer_set_reveal_child (self->recovery_revealer, FALSE);
   if (!g_file_get_contents (previous, &text, NULL, &error)
-      || !tsu_graph_model_load_text (self->model, text, "recovered project", &error))
+      || !tsu_graph_model_load_text (self->model, text, _("recovered project"), &error))
     {
-      show_error (self, "The recovered project could not be read", error->message);
+      show_error (self, _("The recovered project could not be read"), error->message);
       return;
     }
   if (original != NULL && original[0] != '\0')
@@ -325,14 +325,11 @@ save_to (TsuWindow *self, const char *path)
 
   if (!tsu_window_save_to_path (self, path, &error))
     {
-      show_error (self, "The project could not be saved", error->message);
+      show_error (self, _("The project could not be saved"), error->message);
       return FALSE;
     }
   return TRUE;
 }
-
-/* What the empty template calls a project nobody has named yet. */
-#define PLACEHOLDER_NAME "Untitled"
 
 /* Saved under a new file name, a project nobody has named takes that name
  * ("mynet.tsumiki" is "mynet"), so the title says what was typed. */
@@ -343,7 +340,7 @@ name_after_file (TsuWindow *self, const char *path)
   const char *name = tsu_project_name (project);
   g_autofree char *base = NULL;
 
-  if ((name != NULL && name[0] != '\0' && strcmp (name, PLACEHOLDER_NAME) != 0)
+  if ((name != NULL && name[0] != '\0' && strcmp (name, TSU_GRAPH_MODEL_PLACEHOLDER_NAME) != 0)
       || g_strcmp0 (tsu_project_path (project), path) == 0)
     return;
   base = g_path_get_basename (path);
@@ -432,7 +429,7 @@ project_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Tsumiki projects");
+  gtk_file_filter_set_name (filter, _("Tsumiki projects"));
   gtk_file_filter_add_pattern (filter, "*.tsumiki");
   return filter;
 }
@@ -440,8 +437,8 @@ project_filter (void)
 static void
 save_as_then (TsuWindow *self, Continuation *next)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Save Project", GTK_WINDOW (self),
-                                                              GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Save Project"), GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   g_autoptr(GtkFileFilter) filter = project_filter ();
   g_autofree char *name = suggested_file_name (self, ".tsumiki");
 
@@ -493,7 +490,7 @@ on_open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autoptr(GError) error = NULL;
 
       if (!tsu_window_open_path (self, path, &error))
-        show_error (self, "The project could not be opened", error->message);
+        show_error (self, _("The project could not be opened"), error->message);
     }
   g_object_unref (dialog);
 }
@@ -501,8 +498,8 @@ on_open_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 static void
 open_dialog_now (TsuWindow *self, gpointer data)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Open Project", GTK_WINDOW (self),
-                                                              GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   g_autoptr(GtkFileFilter) filter = project_filter ();
 
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
@@ -530,7 +527,7 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 
       if (!tsu_paint_export (tsu_graph_model_get_layout (self->model), tsu_canvas_get_stat_mode (self->canvas),
                              path, &error))
-        show_error (self, "The diagram could not be exported", error->message);
+        show_error (self, _("The diagram could not be exported"), error->message);
     }
   g_object_unref (dialog);
 }
@@ -538,17 +535,18 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 void
 tsu_window_export_dialog (TsuWindow *self)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Diagram", GTK_WINDOW (self),
-                                                              GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Export Diagram"), GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   g_autofree char *name = suggested_file_name (self, ".png");
   static const char *const kinds[][2] = {
-    { "PNG image (*.png)", "*.png" }, { "SVG drawing (*.svg)", "*.svg" }, { "PDF document (*.pdf)", "*.pdf" },
+    { N_("PNG image (*.png)"), "*.png" }, { N_("SVG drawing (*.svg)"), "*.svg" }, { N_("PDF document (*.pdf)"), "*.pdf" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, kinds[i][0]);
+      gtk_file_filter_set_name (filter, _(kinds[i][0]));
+
       gtk_file_filter_add_pattern (filter, kinds[i][1]);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
     }
@@ -610,13 +608,13 @@ tsu_window_confirm_discard (TsuWindow *self, void (*then) (TsuWindow *, gpointer
   title = tsu_graph_model_dup_title (self->model);
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "Save changes to “%s”?", title);
+                                   _("Save changes to “%s”?"), title);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "Your changes will be lost if you don’t save them.");
-  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
-  discard = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT);
+                                            _("Your changes will be lost if you don’t save them."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  discard = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Discard"), GTK_RESPONSE_REJECT);
   gtk_widget_add_css_class (discard, "destructive-action");
-  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Save", GTK_RESPONSE_ACCEPT);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Save"), GTK_RESPONSE_ACCEPT);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), next);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -647,7 +645,7 @@ open_dropped_now (TsuWindow *self, gpointer data)
   g_autoptr(GError) error = NULL;
 
   if (!tsu_window_open_path (self, data, &error))
-    show_error (self, "The project could not be opened", error->message);
+    show_error (self, _("The project could not be opened"), error->message);
 }
 
 static gboolean

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tsu-window.h"
+#include "tsu-i18n.h"
 
 struct _TsuWindow
 {

@@ -26,7 +26,7 @@ edited_project (TsuWindow *self)
 static void
 on_training_edited (TsuWindow *self, int setting, const tsu_train_config *config)
 {
-  tsu_graph_model_begin (self->model, "Change training settings");
+  tsu_graph_model_begin (self->model, _("Change training settings"));
   tsu_project_set_training_setting (edited_project (self), config, setting);
   tsu_graph_model_end (self->model);
 }
@@ -34,7 +34,7 @@ on_training_edited (TsuWindow *self, int setting, const tsu_train_config *config
 static void
 on_dataset_edited (TsuWindow *self, const tsu_dataset_settings *data)
 {
-  tsu_graph_model_begin (self->model, "Change dataset");
+  tsu_graph_model_begin (self->model, _("Change dataset"));
   tsu_project_set_dataset (edited_project (self), data);
   tsu_graph_model_end (self->model);
 }
@@ -268,12 +268,12 @@ on_close_request (TsuWindow *self)
     return FALSE;
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "A training run is in progress");
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "Closing stops it. The epochs that finished stay "
-                                            "saved in the run directory.");
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Keep Training", GTK_RESPONSE_CANCEL,
-                          "_Stop and Close", RESPONSE_STOP_AND_CLOSE, NULL);
+                                   "%s", _("A training run is in progress"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("Closing stops it. The epochs that finished stay "
+                                              "saved in the run directory."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Keep Training"), GTK_RESPONSE_CANCEL,
+                          _("_Stop and Close"), RESPONSE_STOP_AND_CLOSE, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   g_signal_connect (dialog, "response", G_CALLBACK (on_stop_and_close), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -290,7 +290,8 @@ tsu_window_setup_training (TsuWindow *self)
   self->training_view = tsu_training_view_new ();
   self->evaluation_view = tsu_evaluation_view_new ();
 
-  gtk_stack_add_titled (self->views, self->data_view, "data", "Data");
+  gtk_stack_add_titled (self->views, self->data_view, "data", _("Data"));
+
   move_page_to_end (self->views, "training");
   move_page_to_end (self->views, "evaluation");
   tsu_window_set_view_page (self, "training", self->training_view);

@@ -26,7 +26,7 @@ update_title (TsuWindow *self)
   const char *path = tsu_graph_model_get_path (self->model);
   g_autofree char *title = g_strdup_printf ("%s%s", name, dirty ? " •" : "");
   g_autofree char *window_title = g_strdup_printf ("%s%s — Tsumiki", dirty ? "• " : "", name);
-  g_autofree char *shown_path = path ? display_path (path) : g_strdup ("Not saved yet");
+  g_autofree char *shown_path = path ? display_path (path) : g_strdup (_("Not saved yet"));
 
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, shown_path);
@@ -49,7 +49,7 @@ make_problem_row (const tsu_error *error)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_add_css_class (row, "problem-row");
   if (error->node[0] != '\0')
-    gtk_widget_set_tooltip_text (row, "Show this layer");
+    gtk_widget_set_tooltip_text (row, _("Show this layer"));
   g_object_set_data_full (G_OBJECT (row), "tsu-node", g_strdup (error->node), g_free);
   return row;
 }
@@ -65,7 +65,8 @@ update_problems (TsuWindow *self)
     gtk_list_box_remove (self->problems_list, child);
   for (int i = 0; i < diag->count; i++)
     gtk_list_box_append (self->problems_list, make_problem_row (&diag->items[i]));
-  title = g_strdup_printf (diag->count == 1 ? "%d problem" : "%d problems", diag->count);
+  title = g_strdup_printf (ngettext_ ("%d problem", "%d problems", diag->count), diag->count);
+
   gtk_label_set_text (self->problems_title, title);
   gtk_revealer_set_reveal_child (self->problems_revealer, diag->count > 0);
 }
