@@ -94,11 +94,12 @@ update_network_page (TsuInspector *self)
   memory = format_bytes (stats.total_bytes);
   weights = format_bytes (stats.weight_bytes + stats.gradient_bytes + stats.optimizer_bytes);
   activations = format_bytes (stats.activation_bytes);
-  memory_label = g_strdup_printf ("Training memory\n(batch %d, %s)", batch, tsu_optimizer_name (optimizer));
+  /* TRANSLATORS: the batch size and the optimizer's name (Adam, SGD...). */
+  memory_label = g_strdup_printf (_("Training memory\n(batch %d, %s)"), batch, tsu_optimizer_name (optimizer));
 
   if (graph == NULL || tsu_graph_node_count (graph) == 0)
     {
-      gtk_label_set_text (self->status_label, "The network is empty: start with an Input layer");
+      gtk_label_set_text (self->status_label, _("The network is empty: start with an Input layer"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
     }
@@ -112,14 +113,14 @@ update_network_page (TsuInspector *self)
     }
   else if (diag->count == 0)
     {
-      gtk_label_set_text (self->status_label, "✓ Ready to train: no problems found");
+      gtk_label_set_text (self->status_label, _("✓ Ready to train: no problems found"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "success");
     }
   else
     {
-      g_autofree char *text = g_strdup_printf (diag->count == 1 ? "%d problem: see the list under the canvas"
-                                                                : "%d problems: see the list under the canvas",
+      g_autofree char *text = g_strdup_printf (ngettext_ ("%d problem: see the list under the canvas",
+                                                          "%d problems: see the list under the canvas", diag->count),
                                                diag->count);
       gtk_label_set_text (self->status_label, text);
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
@@ -127,14 +128,16 @@ update_network_page (TsuInspector *self)
     }
 
   clear_grid (self->stats_grid);
-  add_stat_row (self->stats_grid, row++, "Layers", layers, NULL);
-  add_stat_row (self->stats_grid, row++, "Trainable parameters", trainable, "Weights and biases updated by training");
+  add_stat_row (self->stats_grid, row++, _("Layers"), layers, NULL);
+  add_stat_row (self->stats_grid, row++, _("Trainable parameters"), trainable, _("Weights and biases updated by training"));
   if (stats.state > 0)
-    add_stat_row (self->stats_grid, row++, "Other state", state, "Values kept but not trained, such as batch-norm running statistics");
-  add_stat_row (self->stats_grid, row++, "Multiply-adds / sample", macs, "Forward pass, one sample");
-  add_stat_row (self->stats_grid, row++, memory_label, memory, "Weights, gradients, optimizer state and activations for one training step");
-  add_stat_row (self->stats_grid, row++, "  weights + optimizer", weights, NULL);
-  add_stat_row (self->stats_grid, row++, "  activations", activations, NULL);
+    add_stat_row (self->stats_grid, row++, _("Other state"), state,
+                  _("Values kept but not trained, such as batch-norm running statistics"));
+  add_stat_row (self->stats_grid, row++, _("Multiply-adds / sample"), macs, _("Forward pass, one sample"));
+  add_stat_row (self->stats_grid, row++, memory_label, memory,
+                _("Weights, gradients, optimizer state and activations for one training step"));
+  add_stat_row (self->stats_grid, row++, _("  weights + optimizer"), weights, NULL);
+  add_stat_row (self->stats_grid, row++, _("  activations"), activations, NULL);
 }
 
 static void
@@ -144,9 +147,10 @@ update_output_grid (TsuInspector *self, const TsuLayoutNode *box)
   g_autofree char *macs = format_thousands (box->macs);
 
   clear_grid (self->output_grid);
-  add_stat_row (self->output_grid, 0, "Shape", box->shape[0] ? box->shape : "unknown", "Output shape without the batch axis");
-  add_stat_row (self->output_grid, 1, "Parameters", params, NULL);
-  add_stat_row (self->output_grid, 2, "Multiply-adds", macs, NULL);
+  add_stat_row (self->output_grid, 0, _("Shape"), box->shape[0] ? box->shape : _("unknown"),
+                _("Output shape without the batch axis"));
+  add_stat_row (self->output_grid, 1, _("Parameters"), params, NULL);
+  add_stat_row (self->output_grid, 2, _("Multiply-adds"), macs, NULL);
 }
 
 static const char *
@@ -194,8 +198,8 @@ update_node_page (TsuInspector *self)
       self->node_type = g_strdup (box->type);
       tsu_inspector_build_params (self, box->kind);
       gtk_label_set_text (self->type_label, box->type);
-      gtk_label_set_text (self->category_label, box->kind ? tsu_layer_kind_category (box->kind) : "Unknown");
-      gtk_label_set_text (self->help_label, box->kind ? tsu_layer_kind_help (box->kind) : "This layer type is not in the catalogue.");
+      gtk_label_set_text (self->category_label, box->kind ? tsu_layer_kind_category (box->kind) : _("Unknown"));
+      gtk_label_set_text (self->help_label, box->kind ? tsu_layer_kind_help (box->kind) : _("This layer type is not in the catalogue."));
       set_swatch_category (self->node_swatch, box->kind ? tsu_layer_kind_category (box->kind) : NULL);
     }
 
@@ -274,7 +278,9 @@ tsu_inspector_show (TsuInspector *self, const char *id, guint n_selected)
   self->node_id = g_strdup (id);
   if (id == NULL && n_selected > 1)
     {
-      g_autofree char *text = g_strdup_printf ("%u layers selected", n_selected);
+      g_autofree char *text = g_strdup_printf (ngettext_ ("%u layer selected", "%u layers selected", n_selected),
+                                               n_selected);
+
       gtk_label_set_text (self->multiple_label, text);
       gtk_stack_set_visible_child_name (self->stack, "multiple");
       return;
