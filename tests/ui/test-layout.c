@@ -169,6 +169,44 @@ collect_squeezed (GtkWidget *root, GString *out)
     }
 }
 
+/* Whether an ancestor that clips its children hides part of the widget
+ * across: a label wider than the inspector's page, say, is given its
+ * minimum and cut off at the viewport's edge. Scrolled windows that
+ * scroll sideways are allowed their overflow. */
+static gboolean
+clipped_across (GtkWidget *widget)
+{
+  for (GtkWidget *up = gtk_widget_get_parent (widget); up != NULL; up = gtk_widget_get_parent (up))
+    {
+      GtkWidget *scroller = gtk_widget_get_parent (up);
+      GtkPolicyType across = GTK_POLICY_NEVER;
+      graphene_rect_t bounds;
+
+      if (GTK_IS_SCROLLED_WINDOW (scroller))
+        gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (scroller), &across, NULL);
+      if ((gtk_widget_get_overflow (up) != GTK_OVERFLOW_HIDDEN && !GTK_IS_WINDOW (up)) || across != GTK_POLICY_NEVER)
+        continue;
+      if (gtk_widget_compute_bounds (widget, up, &bounds)
+          && (bounds.origin.x < -0.5 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (up) + 0.5))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+collect_clipped (GtkWidget *root, GString *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child) || GTK_IS_WINDOW_CONTROLS (child))
+        continue;
+      if ((GTK_IS_BUTTON (child) || GTK_IS_LABEL (child)) && clipped_across (child))
+        g_string_append_printf (out, " %s \"%s\" (clipped)", G_OBJECT_TYPE_NAME (child),
+                                GTK_IS_LABEL (child) ? gtk_label_get_text (GTK_LABEL (child)) : "");
+      collect_clipped (child, out);
+    }
+}
+
 static void
 test_nothing_cut_at_small_size (void)
 {
@@ -184,6 +222,8 @@ test_nothing_cut_at_small_size (void)
       collect_cut_labels (GTK_WIDGET (window), cut);
       collect_cut_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), cut);
       collect_squeezed (GTK_WIDGET (window), cut);
+      collect_clipped (GTK_WIDGET (window), cut);
+
       if (g_getenv ("TSU_SCREENSHOT_DIR"))
         {
           g_autofree char *name = g_strdup_printf ("layout-%s.png", pages[i]);
@@ -303,6 +343,18 @@ test_inspector_width_fixed (void)
       if (first < 0)
         first = gtk_widget_get_width (inspector);
       g_assert_cmpint (gtk_widget_get_width (inspector), ==, first);
+      /* Each page of the inspector shows its text whole. */
+      {
+        g_autoptr(GString) cut = g_string_new (NULL);
+
+        collect_cut_labels (inspector, cut);
+        collect_squeezed (inspector, cut);
+        collect_clipped (inspector, cut);
+        if (cut->len > 0)
+          g_test_message ("selection %s, cut short:%s", selections[i][0] ? selections[i][0] : "(none)", cut->str);
+        g_assert_cmpuint (cut->len, ==, 0);
+      }
+
     }
   g_assert_cmpint (first, >, 200);
 
