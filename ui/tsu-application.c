@@ -287,7 +287,6 @@ tsu_application_init (TsuApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Design neural networks by stacking layer boxes."));
-
 }
 
 int

@@ -524,7 +524,6 @@ show_context_menu (TsuCanvas *self, double wx, double wy)
   g_menu_append (view, _("Select All"), "canvas.select-all");
   g_menu_append (view, _("Arrange Layers"), "graph.arrange");
   g_menu_append (view, _("Zoom to Fit"), "win.zoom-fit");
-
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
 

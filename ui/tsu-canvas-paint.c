@@ -735,7 +735,6 @@ tsu_paint_export (const TsuLayout *layout, TsuStatMode stat_mode, const char *pa
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), path,
-
                    cairo_status_to_string (status));
       return FALSE;
     }

@@ -58,7 +58,6 @@ tsu_graph_model_paste (TsuGraphModel *self, const char *text, double x, double y
     }
 
   tsu_graph_model_begin (self, _("Paste"));
-
   n = tsu_project_add_nodes_from (self->project, clip);
   for (int i = 0; i < n; i++)
     {

@@ -278,7 +278,6 @@ tsu_graph_model_save (TsuGraphModel *self, const char *path_in, GError **error)
   if (tsu_project_save (self->project, path, &diag) != TSU_OK)
     {
       tsu_graph_model_set_error (error, TSU_GRAPH_MODEL_ERROR_IO, &diag, _("Could not save the project"));
-
       tsu_diag_free (&diag);
       return FALSE;
     }

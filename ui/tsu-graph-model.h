@@ -27,6 +27,7 @@ G_DECLARE_FINAL_TYPE (TsuGraphModel, tsu_graph_model, TSU, GRAPH_MODEL, GObject)
 /* The name the empty template and a new model give a project nobody has
  * named yet; kept in English in files, shown in the user's language. */
 #define TSU_GRAPH_MODEL_PLACEHOLDER_NAME "Untitled"
+
 GQuark tsu_graph_model_error_quark (void);
 
 typedef enum {
@@ -60,9 +61,9 @@ const tsu_graph   *tsu_graph_model_get_graph   (TsuGraphModel *self);
 const tsu_diag    *tsu_graph_model_get_diag    (TsuGraphModel *self);
 const TsuLayout   *tsu_graph_model_get_layout  (TsuGraphModel *self);
 const char      *tsu_graph_model_get_path      (TsuGraphModel *self);
-/* The project's name, else its file's name, else "Untitled" translated. */
+/* The project's name, else its file's name, else "Untitled"; "Untitled"
+ * (the placeholder name too) in the user's language. */
 char            *tsu_graph_model_dup_title     (TsuGraphModel *self);
-
 char            *tsu_graph_model_dup_text      (TsuGraphModel *self);
 /* Batch size and optimizer from the "training" section, with the defaults. */
 int              tsu_graph_model_get_batch_size (TsuGraphModel *self);

@@ -141,7 +141,6 @@ tsu_inspector_update_inputs (TsuInspector *self)
       gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), selected);
       gtk_widget_set_hexpand (picker, TRUE);
       gtk_widget_set_tooltip_text (picker, _("The layer whose output feeds this input"));
-
       gtk_accessible_update_property (GTK_ACCESSIBLE (picker), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       g_object_set_data (G_OBJECT (picker), "tsu-slot", GINT_TO_POINTER (slot));
       g_signal_connect (picker, "notify::selected", G_CALLBACK (on_picker_selected), self);

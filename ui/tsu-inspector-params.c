@@ -332,7 +332,6 @@ build_editor (TsuInspector *self, ParamEditor *editor)
       gtk_widget_set_hexpand (editor->editor, TRUE);
       if (desc->type == TSU_PARAM_INTS)
         gtk_entry_set_placeholder_text (GTK_ENTRY (editor->editor), _("e.g. 1, 28, 28"));
-
       label_editor (editor->editor, desc->name, 0, 1);
       g_signal_connect (editor->editor, "changed", G_CALLBACK (on_entry_changed), self);
       {

@@ -280,7 +280,6 @@ tsu_inspector_show (TsuInspector *self, const char *id, guint n_selected)
     {
       g_autofree char *text = g_strdup_printf (ngettext_ ("%u layer selected", "%u layers selected", n_selected),
                                                n_selected);
-
       gtk_label_set_text (self->multiple_label, text);
       gtk_stack_set_visible_child_name (self->stack, "multiple");
       return;

@@ -48,7 +48,6 @@ append_param (GString *out, const tsu_param_desc *desc, const tsu_value *value)
          * X being the parameter's name after "with_" ("no bias"). */
         g_string_append_printf (out, _("no %s"), desc->name + 5);
     }
-
   else if (desc->type == TSU_PARAM_FLOAT)
     g_string_append_printf (out, "%s %g", desc->name, value->number);
   else if (desc->type == TSU_PARAM_INT)

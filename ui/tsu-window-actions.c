@@ -252,7 +252,6 @@ tsu_window_update_actions (TsuWindow *self)
     g_autofree char *redo_text = redo ? g_strdup_printf (_("Redo %s (Ctrl+Shift+Z)"), redo)
                                       : g_strdup (_("Redo (Ctrl+Shift+Z)"));
 
-
     if (self->undo_button != NULL)
       gtk_widget_set_tooltip_text (self->undo_button, undo_text);
     if (self->redo_button != NULL)

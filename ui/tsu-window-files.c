@@ -546,7 +546,6 @@ tsu_window_export_dialog (TsuWindow *self)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _(kinds[i][0]));
-
       gtk_file_filter_add_pattern (filter, kinds[i][1]);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
     }

@@ -291,7 +291,6 @@ tsu_window_setup_training (TsuWindow *self)
   self->evaluation_view = tsu_evaluation_view_new ();
 
   gtk_stack_add_titled (self->views, self->data_view, "data", _("Data"));
-
   move_page_to_end (self->views, "training");
   move_page_to_end (self->views, "evaluation");
   tsu_window_set_view_page (self, "training", self->training_view);

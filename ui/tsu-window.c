@@ -66,7 +66,6 @@ update_problems (TsuWindow *self)
   for (int i = 0; i < diag->count; i++)
     gtk_list_box_append (self->problems_list, make_problem_row (&diag->items[i]));
   title = g_strdup_printf (ngettext_ ("%d problem", "%d problems", diag->count), diag->count);
-
   gtk_label_set_text (self->problems_title, title);
   gtk_revealer_set_reveal_child (self->problems_revealer, diag->count > 0);
 }
