@@ -80,7 +80,7 @@ if [ -f "$data/org.tsumiki.Tsumiki.desktop" ]; then
 fi
 
 # 5. Japanese from the command line.
-if ! locale -a 2>/dev/null | grep -qix 'ja_JP.utf-\?8'; then
+if ! locale -a 2>/dev/null | grep -ix 'ja_JP.utf-\?8' >/dev/null; then
     echo "# SKIP the ja_JP.UTF-8 locale is missing (./dev.sh test generates it)"
     [ $fail -eq 0 ] && exit 77
     exit 1
@@ -90,7 +90,9 @@ status=$?
 [ $status -eq 1 ] || problem "check on a broken project exited $status, not 1"
 # The parameter error names the node and the parameter (conv9.kernel) in
 # Japanese: "正の整数" is the catalogue's "positive integers".
-printf '%s\n' "$out" | grep -q 'conv9\.kernel: .*正の整数' ||
+# (grep reads a here-string: `printf | grep -q` under pipefail fails when
+# grep exits before printf has written everything.)
+grep -q 'conv9\.kernel: .*正の整数' <<<"$out" ||
     problem "no Japanese message naming conv9 in: $out"
-printf '%s\n' "$out" | grep -q 'エラー' || problem "no エラー (error) in: $out"
+grep -q 'エラー' <<<"$out" || problem "no エラー (error) in: $out"
 exit $fail
