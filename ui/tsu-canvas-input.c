@@ -381,7 +381,7 @@ on_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkToolt
        * then output shape, parameter count and multiply-adds. */
       g_autofree char *text = g_strdup_printf (_("%s (%s)\n%s\nOutput %s · %s parameters · %s multiply-adds"),
                                                box->id, box->type,
-                                               box->kind ? tsu_layer_kind_help (box->kind) : _("Unknown layer type"),
+                                               box->kind ? _(tsu_layer_kind_help (box->kind)) : _("Unknown layer type"),
                                                box->shape[0] ? box->shape : _("unknown"), params, macs);
       gtk_tooltip_set_text (tooltip, text);
     }

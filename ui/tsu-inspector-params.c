@@ -349,7 +349,8 @@ build_editor (TsuInspector *self, ParamEditor *editor)
       g_signal_connect (editor->editor, "notify::active", G_CALLBACK (on_switch_changed), self);
       break;
     }
-  gtk_widget_set_tooltip_text (editor->editor, desc->help);
+  /* The engine keeps its tables' text in English under N_() (docs/i18n.md). */
+  gtk_widget_set_tooltip_text (editor->editor, desc->help ? _(desc->help) : NULL);
 }
 
 void
@@ -375,7 +376,7 @@ tsu_inspector_build_params (TsuInspector *self, const tsu_layer_kind *kind)
       editor.desc = tsu_layer_kind_param (kind, i);
       editor.row_label = gtk_label_new (editor.desc->name);
       gtk_label_set_xalign (GTK_LABEL (editor.row_label), 0);
-      gtk_widget_set_tooltip_text (editor.row_label, editor.desc->help);
+      gtk_widget_set_tooltip_text (editor.row_label, editor.desc->help ? _(editor.desc->help) : NULL);
       gtk_widget_add_css_class (editor.row_label, "param-name");
       build_editor (self, &editor);
       editor.message = gtk_label_new (NULL);

@@ -199,7 +199,7 @@ update_node_page (TsuInspector *self)
       tsu_inspector_build_params (self, box->kind);
       gtk_label_set_text (self->type_label, box->type);
       gtk_label_set_text (self->category_label, box->kind ? tsu_layer_kind_category (box->kind) : _("Unknown"));
-      gtk_label_set_text (self->help_label, box->kind ? tsu_layer_kind_help (box->kind) : _("This layer type is not in the catalogue."));
+      gtk_label_set_text (self->help_label, box->kind ? _(tsu_layer_kind_help (box->kind)) : _("This layer type is not in the catalogue."));
       set_swatch_category (self->node_swatch, box->kind ? tsu_layer_kind_category (box->kind) : NULL);
     }
 

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "tsu-i18n.h"
+
 struct _TsuPalette
 {
   GtkWidget parent_instance;
@@ -116,11 +118,11 @@ make_row (const tsu_layer_kind *kind)
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_add_css_class (row, "palette-row");
-  gtk_widget_set_tooltip_text (row, tsu_layer_kind_help (kind));
+  gtk_widget_set_tooltip_text (row, _(tsu_layer_kind_help (kind)));
   /* Screen readers and AT-SPI tests find entries by their layer type. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   tsu_layer_kind_name (kind),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tsu_layer_kind_help (kind), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(tsu_layer_kind_help (kind)), -1);
   g_object_set_data (G_OBJECT (row), "tsu-kind", (gpointer) kind);
 
   gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
