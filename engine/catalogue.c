@@ -69,6 +69,7 @@ int tsu_layer_kind_max_inputs(const tsu_layer_kind *kind) { return kind->max_inp
 bool tsu_layer_kind_is_loss(const tsu_layer_kind *kind) { return kind->flags & TSU_KIND_LOSS; }
 bool tsu_layer_kind_is_input(const tsu_layer_kind *kind) { return kind->flags & TSU_KIND_INPUT; }
 int tsu_layer_kind_param_count(const tsu_layer_kind *kind) { return kind->n_params; }
+const tsu_layer_about *tsu_layer_kind_about(const tsu_layer_kind *kind) { return &kind->about; }
 
 const tsu_param_desc *tsu_layer_kind_param(const tsu_layer_kind *kind, int index)
 {

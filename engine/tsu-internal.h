@@ -101,6 +101,38 @@ typedef struct {
     _Static_assert(TSU_ARRAY_LEN(table) == (count),                                    \
                    #table " must have one entry per index of its enum")
 
+/* What a kind is for, as the design checks (engine/advice.c) read it:
+ * they ask these traits, never a kind's name. */
+enum {
+    TSU_TRAIT_LINEAR = 1u << 0,     /* y = Wx + b with learned W (Affine, Convolution) */
+    TSU_TRAIT_NONLINEAR = 1u << 1,  /* bends its input (activations, MaxPooling, Mul2) */
+    TSU_TRAIT_NORMALIZES = 1u << 2, /* output has zero mean, unit variance (BN, LayerNorm) */
+    TSU_TRAIT_TRAIN_ONLY = 1u << 3, /* changes values in training only (Dropout) */
+    /* The kind a fix picks for its role: the nonlinearity it inserts. */
+    TSU_TRAIT_PREFERRED = 1u << 4,
+};
+
+typedef enum { TSU_SQUASH_NONE, TSU_SQUASH_SOFTMAX, TSU_SQUASH_SIGMOID } tsu_squash;
+typedef enum {
+    TSU_LOSS_NONE,        /* not a loss */
+    TSU_LOSS_CATEGORICAL, /* one of K classes: targets are class indices */
+    TSU_LOSS_BINARY,      /* 0/1 targets, one probability per value */
+    TSU_LOSS_REGRESSION,  /* real targets */
+} tsu_loss_family;
+typedef enum { TSU_INPUT_VALUES, TSU_INPUT_PROBABILITIES, TSU_INPUT_LOGITS } tsu_loss_input;
+
+typedef struct {
+    unsigned traits;
+    /* An activation: the squashing its output is (probabilities). A loss:
+     * the squashing it expects before it (input PROBABILITIES), or applies
+     * itself (input LOGITS). */
+    tsu_squash squash;
+    tsu_loss_family loss;
+    tsu_loss_input input;
+    /* A linear kind: the parameter that sets its output width ("outmaps"). */
+    const char *width_param;
+} tsu_layer_role;
+
 struct tsu_layer_kind {
     const char *name;
     const char *category;
@@ -120,6 +152,9 @@ struct tsu_layer_kind {
     tsu_layer_fusion fusion;
     /* NULL: no format can write the kind (Inputs and losses need none). */
     const tsu_layer_export *exports;
+    tsu_layer_role role;
+    /* For learners: the inspector, the palette tooltip, docs/layers.md. */
+    tsu_layer_about about;
 };
 
 struct tsu_node {

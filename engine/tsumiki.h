@@ -157,6 +157,15 @@ typedef struct {
 
 typedef struct tsu_layer_kind tsu_layer_kind;
 
+/* A kind explained for learners (2-4 sentences in all): what it computes,
+ * why one uses it, and the layers usually around it. Shown in the
+ * inspector's "About this layer", the palette tooltip and docs/layers.md. */
+typedef struct {
+    const char *computes;
+    const char *why;
+    const char *neighbours;
+} tsu_layer_about;
+
 int tsu_layer_kind_count(void);
 const tsu_layer_kind *tsu_layer_kind_at(int index);
 const tsu_layer_kind *tsu_layer_kind_find(const char *name);
@@ -172,6 +181,7 @@ int tsu_layer_kind_min_inputs(const tsu_layer_kind *kind);
 int tsu_layer_kind_max_inputs(const tsu_layer_kind *kind); /* -1: unbounded */
 bool tsu_layer_kind_is_loss(const tsu_layer_kind *kind);
 bool tsu_layer_kind_is_input(const tsu_layer_kind *kind);
+const tsu_layer_about *tsu_layer_kind_about(const tsu_layer_kind *kind);
 int tsu_layer_kind_param_count(const tsu_layer_kind *kind);
 const tsu_param_desc *tsu_layer_kind_param(const tsu_layer_kind *kind, int index);
 const tsu_param_desc *tsu_layer_kind_param_find(const tsu_layer_kind *kind, const char *name);

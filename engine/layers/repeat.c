@@ -42,6 +42,11 @@ const tsu_layer_kind tsu_kind_repeat_start = {
     .macs = tsu_macs_none,
     .ops = &repeat_ops,
     .exports = &repeat_export,
+    .about = {.computes = "Opens a block of layers that runs `times` times in a row, each "
+                  "repetition with its own weights.",
+              .why = "Builds deep networks of identical blocks without drawing each copy.",
+              .neighbours = "Followed by the block's layers and closed by a RepeatEnd; the block's "
+                  "output shape must equal its input's."},
 };
 
 const tsu_layer_kind tsu_kind_repeat_end = {
@@ -58,4 +63,8 @@ const tsu_layer_kind tsu_kind_repeat_end = {
     .macs = tsu_macs_none,
     .ops = &repeat_ops,
     .exports = &repeat_export,
+    .about = {.computes = "Closes the block its RepeatStart opened and passes on the last "
+                  "repetition's output.",
+              .why = "Marks where the repeated part of the network ends.",
+              .neighbours = "After the last layer of a block opened by RepeatStart."},
 };

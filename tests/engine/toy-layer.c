@@ -106,6 +106,10 @@ static const tsu_layer_kind toy_kind_square = {
     .macs = tsu_macs_none,
     .ops = &square_ops,
     .exports = &square_export,
+    .role = {.traits = TSU_TRAIT_NONLINEAR},
+    .about = {.computes = "gain * x * x for each value.",
+              .why = "A test of the recipe for adding a kind.",
+              .neighbours = "Anything."},
 };
 
 static const tsu_layer_ops echo_ops = {
@@ -128,6 +132,9 @@ static const tsu_layer_kind toy_kind_echo = {
     .macs = tsu_macs_none,
     .ops = &echo_ops,
     .exports = &echo_export,
+    .about = {.computes = "Its input, unchanged.",
+              .why = "A test kind without exporters.",
+              .neighbours = "Anything."},
 };
 
 /* The one registry line a kind in the engine would add to
