@@ -517,6 +517,33 @@ tsu_status tsu_project_set_node_param(tsu_project *project, const char *id, cons
     return TSU_OK;
 }
 
+tsu_status tsu_project_set_node_type(tsu_project *project, const char *id, const char *type,
+                                     tsu_diag *diag)
+{
+    int index = edited_node(project, id, diag);
+    if (index < 0) return TSU_E_GRAPH;
+    const tsu_layer_kind *kind = tsu_layer_kind_find(type);
+    if (!kind) return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, "unknown layer type \"%s\"", type);
+    /* Parameters the new kind does not have would fail the graph check. */
+    struct json_object *params = member(node_at(project, index), "params");
+    if (json_object_is_type(params, json_type_object)) {
+        json_object_object_foreach(params, name, value) {
+            (void)value;
+            if (!tsu_layer_kind_param_find(kind, name))
+                return tsu_diag_add(diag, TSU_E_PARAM, id, name, "%s has no parameter \"%s\"",
+                                    kind->name, name);
+        }
+    }
+    const char *old = tsu_project_node_type(project, index);
+    if (old && strcmp(old, type) == 0) return TSU_OK;
+    /* Told as the node going and a new one coming, as tsu_project_diff
+     * tells a changed type: the box is a different kind of layer now. */
+    set_member(project, index, "type", json_object_new_string(type));
+    notify(project, TSU_CHANGE_NODE_REMOVED, id, NULL, NULL);
+    notify(project, TSU_CHANGE_NODE_ADDED, id, NULL, NULL);
+    return TSU_OK;
+}
+
 tsu_status tsu_project_set_node_position(tsu_project *project, const char *id, double x,
                                          double y, tsu_diag *diag)
 {

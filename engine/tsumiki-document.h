@@ -117,6 +117,11 @@ tsu_status tsu_project_remove_node_input(tsu_project *project, const char *id, i
  * [5]"). value NULL removes the key so the default applies again. */
 tsu_status tsu_project_set_node_param(tsu_project *project, const char *id, const char *name,
                                       const tsu_value *value, tsu_diag *diag);
+/* Changes the node's kind (Softmax to Sigmoid), keeping its id, links and
+ * parameters; refused when the type is unknown or lacks one of them. The
+ * observer hears NODE_REMOVED then NODE_ADDED, as from tsu_project_diff. */
+tsu_status tsu_project_set_node_type(tsu_project *project, const char *id, const char *type,
+                                     tsu_diag *diag);
 /* The editor's box position, stored as "position": [x, y] rounded to integers. */
 tsu_status tsu_project_set_node_position(tsu_project *project, const char *id, double x,
                                          double y, tsu_diag *diag);

@@ -298,6 +298,7 @@ void tsu_graph_stats_compute(const tsu_graph *graph, int batch_size,
 #include "tsumiki-data.h"
 #include "tsumiki-train.h"
 #include "tsumiki-export.h"
+#include "tsumiki-advice.h"
 
 #ifdef __cplusplus
 }
