@@ -1,5 +1,6 @@
 /* cli-check.c — `tsumiki-cli check`: validate a project and print each
- * layer's output shape, parameters and cost, then the totals. */
+ * layer's output shape, parameters and cost, then the totals, then the
+ * design warnings (tsumiki-advice.h). */
 #include "cli.h"
 
 #include <json-c/json.h>
@@ -10,7 +11,10 @@ typedef struct {
     const char *path;
     int batch_size; /* 0: the project's */
     bool json;
+    bool werror; /* warnings fail the check */
 } check_options;
+
+#define CHECK_USAGE "usage: tsumiki-cli check FILE [--batch-size N] [--json] [--werror]\n"
 
 static bool parse_options(int argc, char **argv, check_options *o)
 {
@@ -18,19 +22,21 @@ static bool parse_options(int argc, char **argv, check_options *o)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) {
             o->json = true;
+        } else if (!strcmp(argv[i], "--werror")) {
+            o->werror = true;
         } else if (!strcmp(argv[i], "--batch-size")) {
             if (!cli_parse_positive("--batch-size", i + 1 < argc ? argv[i + 1] : NULL,
                                     &o->batch_size))
                 return false;
             i++;
         } else if (argv[i][0] == '-' || o->path) {
-            fprintf(stderr, _("usage: tsumiki-cli check FILE [--batch-size N] [--json]\n"));
+            fputs(_(CHECK_USAGE), stderr);
             return false;
         } else {
             o->path = argv[i];
         }
     }
-    if (!o->path) fprintf(stderr, _("usage: tsumiki-cli check FILE [--batch-size N] [--json]\n"));
+    if (!o->path) fputs(_(CHECK_USAGE), stderr);
     return o->path != NULL;
 }
 
@@ -105,8 +111,59 @@ static struct json_object *errors_json(const tsu_diag *diag)
     return errors;
 }
 
+static const char *const fix_kinds[] = {
+    [TSU_FIX_NONE] = "none",
+    [TSU_FIX_SET_TYPE] = "set-type",
+    [TSU_FIX_SET_PARAM] = "set-param",
+    [TSU_FIX_REMOVE_NODE] = "remove-node",
+    [TSU_FIX_REMOVE_BRANCH] = "remove-branch",
+    [TSU_FIX_INSERT_BEFORE] = "insert-before",
+};
+
+static struct json_object *fix_json(const tsu_fix *fix)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string(fix_kinds[fix->kind]));
+    if (fix->kind == TSU_FIX_NONE) return o;
+    json_object_object_add(o, "label", json_object_new_string(fix->label));
+    json_object_object_add(o, "node", json_object_new_string(fix->node));
+    if (*fix->type) json_object_object_add(o, "type", json_object_new_string(fix->type));
+    if (fix->kind == TSU_FIX_SET_PARAM) {
+        json_object_object_add(o, "param", json_object_new_string(fix->param));
+        json_object_object_add(o, "value", json_object_new_int(fix->value));
+    }
+    return o;
+}
+
+static struct json_object *warnings_json(const tsu_warnings *warnings)
+{
+    struct json_object *array = json_object_new_array();
+    for (int i = 0; i < warnings->count; i++) {
+        const tsu_warning *w = &warnings->items[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "check", json_object_new_string(w->check));
+        json_object_object_add(o, "node", json_object_new_string(w->node));
+        json_object_object_add(o, "message", json_object_new_string(w->message));
+        json_object_object_add(o, "why", json_object_new_string(w->why));
+        json_object_object_add(o, "fix", fix_json(&w->fix));
+        json_object_array_add(array, o);
+    }
+    return array;
+}
+
+/* FILE: NODE: warning: MESSAGE, the why indented below, as compilers do. */
+static void print_warnings(const char *path, const tsu_warnings *warnings)
+{
+    for (int i = 0; i < warnings->count; i++) {
+        const tsu_warning *w = &warnings->items[i];
+        fprintf(stderr, "%s: %s: warning: %s [%s]\n    %s\n", path, w->node, w->message,
+                w->check, w->why);
+        if (w->fix.kind != TSU_FIX_NONE) fprintf(stderr, "    fix: %s\n", w->fix.label);
+    }
+}
+
 static void print_json(const char *path, const tsu_graph *graph, const tsu_graph_stats *s,
-                       int batch, const tsu_diag *diag)
+                       int batch, const tsu_diag *diag, const tsu_warnings *warnings)
 {
     struct json_object *root = json_object_new_object();
     json_object_object_add(root, "file", json_object_new_string(path));
@@ -142,6 +199,7 @@ static void print_json(const char *path, const tsu_graph *graph, const tsu_graph
         json_object_object_add(root, "totals", t);
     }
     json_object_object_add(root, "errors", errors_json(diag));
+    json_object_object_add(root, "warnings", warnings_json(warnings));
     printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
@@ -163,9 +221,19 @@ int cli_check(int argc, char **argv)
     int batch = o.batch_size ? o.batch_size : config.batch_size;
     tsu_graph_stats stats = {0};
     if (graph) tsu_graph_stats_compute(graph, batch, config.optimizer, &stats);
+    tsu_warnings warnings;
+    tsu_warnings_init(&warnings);
+    if (graph && tsu_graph_valid(graph)) {
+        /* Checks that need the targets run only when the data can be read;
+         * data that cannot is for `train` to report, not for the design. */
+        tsu_data_summary data;
+        bool have_data = tsu_project_data_summary(project, &data, NULL) == TSU_OK;
+        tsu_graph_advise(graph, have_data ? &data : NULL, &warnings);
+        tsu_data_summary_clear(&data);
+    }
 
     if (o.json) {
-        print_json(o.path, graph, &stats, batch, &diag);
+        print_json(o.path, graph, &stats, batch, &diag, &warnings);
     } else if (graph) {
         printf("%s (%s)\n\n", tsu_project_name(project), o.path);
         print_table(graph);
@@ -178,7 +246,12 @@ int cli_check(int argc, char **argv)
                 diag.count, o.path);
         tsu_diag_print(&diag, stderr);
     }
-    int status = diag.count ? 1 : 0;
+    if (!o.json && warnings.count) {
+        fprintf(stderr, "\n");
+        print_warnings(o.path, &warnings);
+    }
+    int status = diag.count || (o.werror && warnings.count) ? 1 : 0;
+    tsu_warnings_free(&warnings);
     tsu_graph_free(graph);
     tsu_project_free(project);
     tsu_diag_free(&diag);

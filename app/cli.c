@@ -19,7 +19,7 @@ typedef struct {
 } cli_command;
 
 static const cli_command commands[] = {
-    {"check", cli_check, "FILE [--batch-size N] [--json]",
+    {"check", cli_check, "FILE [--batch-size N] [--json] [--werror]",
      N_("validate; print shapes, parameters, costs and training memory")},
     {"train", cli_train, "FILE [--epochs N] [--batch-size N] [--limit N] [--threads N] [--seed N] [--out DIR]",
      N_("train on the project's data; write a run directory")},

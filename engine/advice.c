@@ -106,11 +106,15 @@ static void fix_type(tsu_warning *w, const tsu_layer_kind *kind)
     snprintf(w->fix.label, sizeof w->fix.label, "Use %s", kind->name);
 }
 
-static void fix_remove(tsu_warning *w, tsu_fix_kind kind, const char *label)
+/* "Remove Dropout", or "Remove the branch". */
+static void fix_remove(tsu_warning *w, tsu_fix_kind kind, const tsu_node *node)
 {
     w->fix.kind = kind;
     snprintf(w->fix.node, sizeof w->fix.node, "%s", w->node);
-    snprintf(w->fix.label, sizeof w->fix.label, "%s", label);
+    if (kind == TSU_FIX_REMOVE_BRANCH)
+        snprintf(w->fix.label, sizeof w->fix.label, "Remove the branch");
+    else
+        snprintf(w->fix.label, sizeof w->fix.label, "Remove %s", node->type);
 }
 
 /* The kind playing a role, found by its traits: the activation squashing
@@ -164,7 +168,7 @@ static void check_pair(advisor *a, const tsu_node *loss)
                               "probabilities are wrong.",
                               "%s before %s \"%s\", which expects raw scores", act->type,
                               loss->type, loss->id);
-        fix_remove(w, TSU_FIX_REMOVE_NODE, "Remove it");
+        fix_remove(w, TSU_FIX_REMOVE_NODE, act);
         return;
     }
     if (have == want->squash) return;
@@ -197,7 +201,7 @@ static void check_pair(advisor *a, const tsu_node *loss)
             "reached and the error cannot fall to zero.",
             "%s before %s \"%s\", but the targets \"%s\" range from %g to %g", act->type,
             loss->type, loss->id, t->name, t->min, t->max);
-        fix_remove(w, TSU_FIX_REMOVE_NODE, "Remove it");
+        fix_remove(w, TSU_FIX_REMOVE_NODE, act);
     }
 }
 
@@ -258,13 +262,13 @@ static void check_classes(advisor *a, const tsu_node *loss)
     const int width = loss->inputs[0]->shape.d[0], k = classes_of(a, loss);
     const tsu_node *source = width_source(loss);
     if (k > 1 && width != k) {
-        const tsu_node *named = source ? source : loss;
+        const tsu_node *named = source ? source : loss->inputs[0];
         tsu_warning *w = warn(
             a, "width-not-classes", named,
             "A classifier needs exactly one output per class: extra outputs are classes that "
             "never occur, and with too few some classes can never be chosen.",
-            "\"%s\" gives %s %d value%s per position, but \"%s\" has %d classes",
-            loss->inputs[0]->id, loss->id, width, width == 1 ? "" : "s",
+            "%s \"%s\" gives %d output%s to %s \"%s\", but \"%s\" has %d classes",
+            named->type, named->id, width, width == 1 ? "" : "s", loss->type, loss->id,
             tsu_node_param(loss, "dataset")->string, k);
         fix_width(w, source, k);
     } else if (!k && width == 1) {
@@ -309,7 +313,7 @@ static void check_dead(advisor *a, const tsu_node *n)
                           "Training changes only what a loss depends on: this branch is "
                           "computed but never learns, and nothing uses its result.",
                           "the output of \"%s\" reaches no loss", n->id);
-    fix_remove(w, TSU_FIX_REMOVE_BRANCH, "Remove the branch");
+    fix_remove(w, TSU_FIX_REMOVE_BRANCH, n);
 }
 
 static void check_train_only(advisor *a, const tsu_node *n)
@@ -321,7 +325,7 @@ static void check_train_only(advisor *a, const tsu_node *n)
                           "learn to cope; with no trainable layer after it, it only makes the "
                           "loss noisier.",
                           "%s \"%s\" comes after the last trainable layer", n->type, n->id);
-    fix_remove(w, TSU_FIX_REMOVE_NODE, "Remove it");
+    fix_remove(w, TSU_FIX_REMOVE_NODE, n);
 }
 
 static void check_normalize_twice(advisor *a, const tsu_node *n)
@@ -334,7 +338,7 @@ static void check_normalize_twice(advisor *a, const tsu_node *n)
                           "computation and parameters, no benefit.",
                           "%s \"%s\" follows %s \"%s\", which already normalises", n->type,
                           n->id, n->inputs[0]->type, n->inputs[0]->id);
-    fix_remove(w, TSU_FIX_REMOVE_NODE, "Remove it");
+    fix_remove(w, TSU_FIX_REMOVE_NODE, n);
 }
 
 typedef struct {
