@@ -1,5 +1,6 @@
-/* cli-layers.c — `tsumiki-cli layers [--markdown]`: the catalogue, straight
- * from the descriptor tables; docs/layers.md is this command's output. */
+/* cli-layers.c — `tsumiki-cli layers [NAME] [--markdown]`: the catalogue,
+ * straight from the descriptor tables and the kinds' explanations;
+ * docs/layers.md is this command's output. */
 #include "cli.h"
 
 #include <string.h>
@@ -76,8 +77,11 @@ static void print_markdown(void)
             if (strcmp(tsu_layer_kind_category(k), categories[c]) != 0) continue;
             char inputs[32];
             format_inputs(k, inputs, sizeof inputs);
-            printf("\n### %s\n\n%s\n\nInputs: %s.\n", tsu_layer_kind_name(k),
-                   tsu_layer_kind_help(k), inputs);
+            const tsu_layer_about *about = tsu_layer_kind_about(k);
+            printf("\n### %s\n\n%s\n\n**What it computes.** %s **Why use it.** %s "
+                   "**Usual neighbours.** %s\n\nInputs: %s.\n",
+                   tsu_layer_kind_name(k), tsu_layer_kind_help(k), about->computes, about->why,
+                   about->neighbours, inputs);
             if (tsu_layer_kind_param_count(k) == 0) {
                 printf("\nNo parameters.\n");
                 continue;
@@ -104,15 +108,33 @@ static void print_list(void)
     }
 }
 
+/* One kind explained, for people at a terminal. */
+static int print_about(const char *name)
+{
+    const tsu_layer_kind *k = tsu_layer_kind_find(name);
+    if (!k) {
+        const char *near = tsu_layer_kind_suggest(name);
+        fprintf(stderr, "unknown layer type \"%s\"%s%s%s\n", name, near ? " (did you mean \"" : "",
+                near ? near : "", near ? "\"?)" : "");
+        return 1;
+    }
+    const tsu_layer_about *about = tsu_layer_kind_about(k);
+    printf("%s (%s): %s\n\nWhat it computes: %s\nWhy use it: %s\nUsual neighbours: %s\n",
+           tsu_layer_kind_name(k), tsu_layer_kind_category(k), tsu_layer_kind_help(k),
+           about->computes, about->why, about->neighbours);
+    return 0;
+}
+
 int cli_layers(int argc, char **argv)
 {
+    if (argc == 2 && argv[1][0] != '-') return print_about(argv[1]);
     if (argc == 2 && !strcmp(argv[1], "--markdown")) {
         cli_english_messages();
         print_markdown();
         return 0;
     }
     if (argc != 1) {
-        fprintf(stderr, _("usage: tsumiki-cli layers [--markdown]\n"));
+        fprintf(stderr, _("usage: tsumiki-cli layers [NAME] [--markdown]\n"));
         return 2;
     }
     print_list();

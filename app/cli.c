@@ -34,7 +34,7 @@ static const cli_command commands[] = {
      N_("a folder of class folders of pictures made into a dataset")},
     {"runs", cli_runs, "FILE", N_("the project's runs: how each ended, epochs, best loss, name and note")},
     {"import", cli_import, "MODEL.onnx --out PROJECT.tsumiki", N_("an ONNX model as a project")},
-    {"layers", cli_layers, "[--markdown]", N_("the layer catalogue")},
+    {"layers", cli_layers, "[NAME] [--markdown]", N_("the layer catalogue; NAME: one kind explained")},
     {"settings", cli_settings, "[--markdown]", N_("the training settings, their defaults and ranges")},
 };
 
