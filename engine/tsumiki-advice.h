@@ -24,7 +24,8 @@
  *     tsu_data_summary_clear(&data);
  *
  * Computing the summary reads the whole dataset (a fraction of a second for
- * Fashion-MNIST's labels); the checks themselves take microseconds, so a
+ * Fashion-MNIST, mostly reading its files); the checks take well under a
+ * millisecond on the examples, so a
  * front end keeps one summary per dataset and advises after every edit. */
 #ifndef TSUMIKI_ADVICE_H
 #define TSUMIKI_ADVICE_H
