@@ -2,6 +2,7 @@
  * layer's output shape, parameters and cost, then the totals, then the
  * design warnings (tsumiki-advice.h). */
 #include "cli.h"
+#include "tsu-i18n.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -156,9 +157,9 @@ static void print_warnings(const char *path, const tsu_warnings *warnings)
 {
     for (int i = 0; i < warnings->count; i++) {
         const tsu_warning *w = &warnings->items[i];
-        fprintf(stderr, "%s: %s: warning: %s [%s]\n    %s\n", path, w->node, w->message,
-                w->check, w->why);
-        if (w->fix.kind != TSU_FIX_NONE) fprintf(stderr, "    fix: %s\n", w->fix.label);
+        fprintf(stderr, _("%s: %s: warning: %s [%s]\n"), path, w->node, w->message, w->check);
+        fprintf(stderr, "    %s\n", w->why);
+        if (w->fix.kind != TSU_FIX_NONE) fprintf(stderr, _("    fix: %s\n"), w->fix.label);
     }
 }
 

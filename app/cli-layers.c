@@ -2,6 +2,7 @@
  * straight from the descriptor tables and the kinds' explanations;
  * docs/layers.md is this command's output. */
 #include "cli.h"
+#include "tsu-i18n.h"
 
 #include <string.h>
 
@@ -114,14 +115,18 @@ static int print_about(const char *name)
     const tsu_layer_kind *k = tsu_layer_kind_find(name);
     if (!k) {
         const char *near = tsu_layer_kind_suggest(name);
-        fprintf(stderr, "unknown layer type \"%s\"%s%s%s\n", name, near ? " (did you mean \"" : "",
-                near ? near : "", near ? "\"?)" : "");
+        if (near)
+            fprintf(stderr, _("unknown layer type \"%s\" (did you mean \"%s\"?)\n"), name, near);
+        else
+            fprintf(stderr, _("unknown layer type \"%s\"\n"), name);
         return 1;
     }
     const tsu_layer_about *about = tsu_layer_kind_about(k);
-    printf("%s (%s): %s\n\nWhat it computes: %s\nWhy use it: %s\nUsual neighbours: %s\n",
-           tsu_layer_kind_name(k), tsu_layer_kind_category(k), tsu_layer_kind_help(k),
-           about->computes, about->why, about->neighbours);
+    printf("%s (%s): %s\n\n", tsu_layer_kind_name(k), tsu_layer_kind_category(k),
+           tsu_layer_kind_help(k));
+    printf(_("What it computes: %s\n"), _(about->computes));
+    printf(_("Why use it: %s\n"), _(about->why));
+    printf(_("Usual neighbours: %s\n"), _(about->neighbours));
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * reads the kinds' roles (tsu_layer_role in tsu-internal.h), never their
  * names, so a new kind takes part by declaring its traits. */
 #include "tsu-internal.h"
+#include "tsu-i18n.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -103,7 +104,7 @@ static void fix_type(tsu_warning *w, const tsu_layer_kind *kind)
     w->fix.kind = TSU_FIX_SET_TYPE;
     snprintf(w->fix.node, sizeof w->fix.node, "%s", w->node);
     snprintf(w->fix.type, sizeof w->fix.type, "%s", kind->name);
-    snprintf(w->fix.label, sizeof w->fix.label, "Use %s", kind->name);
+    snprintf(w->fix.label, sizeof w->fix.label, _("Use %s"), kind->name);
 }
 
 /* "Remove Dropout", or "Remove the branch". */
@@ -112,9 +113,9 @@ static void fix_remove(tsu_warning *w, tsu_fix_kind kind, const tsu_node *node)
     w->fix.kind = kind;
     snprintf(w->fix.node, sizeof w->fix.node, "%s", w->node);
     if (kind == TSU_FIX_REMOVE_BRANCH)
-        snprintf(w->fix.label, sizeof w->fix.label, "Remove the branch");
+        snprintf(w->fix.label, sizeof w->fix.label, _("Remove the branch"));
     else
-        snprintf(w->fix.label, sizeof w->fix.label, "Remove %s", node->type);
+        snprintf(w->fix.label, sizeof w->fix.label, _("Remove %s"), node->type);
 }
 
 /* The kind playing a role, found by its traits: the activation squashing
@@ -163,10 +164,10 @@ static void check_pair(advisor *a, const tsu_node *loss)
     if (!want->loss || have == TSU_SQUASH_NONE) return;
     if (want->input == TSU_INPUT_LOGITS) {
         tsu_warning *w = warn(a, "activation-before-logits-loss", act,
-                              "The loss turns raw scores into probabilities itself; squashing "
+                              _("The loss turns raw scores into probabilities itself; squashing "
                               "them twice flattens the scores, so training is slow and the "
-                              "probabilities are wrong.",
-                              "%s before %s \"%s\", which expects raw scores", act->type,
+                              "probabilities are wrong."),
+                              _("%s before %s \"%s\", which expects raw scores"), act->type,
                               loss->type, loss->id);
         fix_remove(w, TSU_FIX_REMOVE_NODE, act);
         return;
@@ -176,20 +177,20 @@ static void check_pair(advisor *a, const tsu_node *loss)
     if (want->loss == TSU_LOSS_BINARY && have == TSU_SQUASH_SOFTMAX) {
         tsu_warning *w = warn(
             a, "softmax-before-binary-loss", act,
-            s->d[0] == 1 ? "A Softmax over one value is always 1, so the loss cannot fall."
-                         : "A binary loss treats each value as its own yes/no probability; a "
-                           "Softmax makes the values compete and add up to 1.",
-            "%s over %s before %s \"%s\", which expects a Sigmoid's probabilities", act->type,
-            s->d[0] == 1 ? "one value" : "several values", loss->type, loss->id);
+            s->d[0] == 1 ? _("A Softmax over one value is always 1, so the loss cannot fall.")
+                         : _("A binary loss treats each value as its own yes/no probability; a "
+                           "Softmax makes the values compete and add up to 1."),
+            _("%s over %s before %s \"%s\", which expects a Sigmoid's probabilities"), act->type,
+            s->d[0] == 1 ? _("one value") : _("several values"), loss->type, loss->id);
         fix_type(w, activation_kind(want->squash));
     } else if (want->loss == TSU_LOSS_CATEGORICAL && have == TSU_SQUASH_SIGMOID) {
         int k = classes_of(a, loss) ? classes_of(a, loss) : s->d[0];
         if (k <= 2) return;
         tsu_warning *w = warn(
             a, "sigmoid-before-categorical-loss", act,
-            "A categorical loss compares the classes through probabilities that add up to 1; "
-            "separate Sigmoid values do not, so raising one class does not lower the others.",
-            "%s before %s \"%s\" over %d classes, which expects a Softmax", act->type,
+            _("A categorical loss compares the classes through probabilities that add up to 1; "
+            "separate Sigmoid values do not, so raising one class does not lower the others."),
+            _("%s before %s \"%s\" over %d classes, which expects a Softmax"), act->type,
             loss->type, loss->id, k);
         fix_type(w, activation_kind(want->squash));
     } else if (want->loss == TSU_LOSS_REGRESSION) {
@@ -197,9 +198,9 @@ static void check_pair(advisor *a, const tsu_node *loss)
         if (!t || (t->min >= 0 && t->max <= 1)) return;
         tsu_warning *w = warn(
             a, "squashed-regression", act,
-            "Its outputs stay between 0 and 1, so targets outside that range can never be "
-            "reached and the error cannot fall to zero.",
-            "%s before %s \"%s\", but the targets \"%s\" range from %g to %g", act->type,
+            _("Its outputs stay between 0 and 1, so targets outside that range can never be "
+            "reached and the error cannot fall to zero."),
+            _("%s before %s \"%s\", but the targets \"%s\" range from %g to %g"), act->type,
             loss->type, loss->id, t->name, t->min, t->max);
         fix_remove(w, TSU_FIX_REMOVE_NODE, act);
     }
@@ -213,9 +214,9 @@ static void check_probabilities(advisor *a, const tsu_node *loss)
     if (r->input != TSU_INPUT_PROBABILITIES || in->kind->role.squash != TSU_SQUASH_NONE) return;
     tsu_warning *w = warn(
         a, "probabilities-expected", loss,
-        "The loss takes the logarithm of its inputs as probabilities; raw scores can be "
-        "negative or above 1, which gives meaningless values.",
-        "%s expects probabilities, but \"%s\" (%s) gives raw scores", loss->type, in->id,
+        _("The loss takes the logarithm of its inputs as probabilities; raw scores can be "
+        "negative or above 1, which gives meaningless values."),
+        _("%s expects probabilities, but \"%s\" (%s) gives raw scores"), loss->type, in->id,
         in->type);
     fix_type(w, kind_with(r->squash, r->loss, TSU_INPUT_LOGITS, 0));
 }
@@ -224,8 +225,8 @@ static void check_softmax_width(advisor *a, const tsu_node *n)
 {
     if (n->kind->role.squash != TSU_SQUASH_SOFTMAX || is_loss(n) || n->shape.d[0] != 1) return;
     tsu_warning *w = warn(a, "softmax-one-value", n,
-                          "A Softmax over one value is always 1, so the loss cannot fall.",
-                          "%s over one value", n->type);
+                          _("A Softmax over one value is always 1, so the loss cannot fall."),
+                          _("%s over one value"), n->type);
     fix_type(w, activation_kind(TSU_SQUASH_SIGMOID));
 }
 
@@ -252,7 +253,7 @@ static void fix_width(tsu_warning *w, const tsu_node *source, int k)
     snprintf(w->fix.node, sizeof w->fix.node, "%s", source->id);
     snprintf(w->fix.param, sizeof w->fix.param, "%s", source->kind->role.width_param);
     w->fix.value = k;
-    snprintf(w->fix.label, sizeof w->fix.label, "Set outputs to %d", k);
+    snprintf(w->fix.label, sizeof w->fix.label, _("Set outputs to %d"), k);
 }
 
 /* A categorical loss needs one value per class. */
@@ -265,18 +266,20 @@ static void check_classes(advisor *a, const tsu_node *loss)
         const tsu_node *named = source ? source : loss->inputs[0];
         tsu_warning *w = warn(
             a, "width-not-classes", named,
-            "A classifier needs exactly one output per class: extra outputs are classes that "
-            "never occur, and with too few some classes can never be chosen.",
-            "%s \"%s\" gives %d output%s to %s \"%s\", but \"%s\" has %d classes",
-            named->type, named->id, width, width == 1 ? "" : "s", loss->type, loss->id,
+            _("A classifier needs exactly one output per class: extra outputs are classes that "
+            "never occur, and with too few some classes can never be chosen."),
+            ngettext_("%s \"%s\" gives %d output to %s \"%s\", but \"%s\" has %d classes",
+                      "%s \"%s\" gives %d outputs to %s \"%s\", but \"%s\" has %d classes",
+                      (unsigned long)width),
+            named->type, named->id, width, loss->type, loss->id,
             tsu_node_param(loss, "dataset")->string, k);
         fix_width(w, source, k);
     } else if (!k && width == 1) {
         tsu_warning *w = warn(
             a, "loss-one-value", loss,
-            "One value is one class: its probability is always 1, so the loss cannot fall. "
-            "A yes/no target needs a binary loss; K classes need K outputs.",
-            "%s over one value", loss->type);
+            _("One value is one class: its probability is always 1, so the loss cannot fall. "
+            "A yes/no target needs a binary loss; K classes need K outputs."),
+            _("%s over one value"), loss->type);
         fix_type(w, kind_with(TSU_SQUASH_NONE, TSU_LOSS_BINARY, loss->kind->role.input, 0));
     }
 }
@@ -292,16 +295,16 @@ static void check_linear_pair(advisor *a, const tsu_node *n)
     const tsu_layer_kind *act = kind_with(TSU_SQUASH_NONE, TSU_LOSS_NONE, 0,
                                           TSU_TRAIT_NONLINEAR | TSU_TRAIT_PREFERRED);
     tsu_warning *w = warn(a, "linear-after-linear", n,
-                          "Two linear layers in a row compute one linear map (W2 W1 x): the "
+                          _("Two linear layers in a row compute one linear map (W2 W1 x): the "
                           "second adds weights but no power. An activation between them lets "
-                          "the network bend.",
-                          "%s \"%s\" follows %s \"%s\" with no activation between them",
+                          "the network bend."),
+                          _("%s \"%s\" follows %s \"%s\" with no activation between them"),
                           n->type, n->id, p->type, p->id);
     if (!act) return;
     w->fix.kind = TSU_FIX_INSERT_BEFORE;
     snprintf(w->fix.node, sizeof w->fix.node, "%s", n->id);
     snprintf(w->fix.type, sizeof w->fix.type, "%s", act->name);
-    snprintf(w->fix.label, sizeof w->fix.label, "Insert %s", act->name);
+    snprintf(w->fix.label, sizeof w->fix.label, _("Insert %s"), act->name);
 }
 
 /* The end of a branch no loss reads: computed, never trained, never used. */
@@ -310,9 +313,9 @@ static void check_dead(advisor *a, const tsu_node *n)
     int i = index_of(a, n);
     if (a->reaches_loss[i] || a->n_consumers[i] > 0) return;
     tsu_warning *w = warn(a, "dead-branch", n,
-                          "Training changes only what a loss depends on: this branch is "
-                          "computed but never learns, and nothing uses its result.",
-                          "the output of \"%s\" reaches no loss", n->id);
+                          _("Training changes only what a loss depends on: this branch is "
+                          "computed but never learns, and nothing uses its result."),
+                          _("the output of \"%s\" reaches no loss"), n->id);
     fix_remove(w, TSU_FIX_REMOVE_BRANCH, n);
 }
 
@@ -321,10 +324,10 @@ static void check_train_only(advisor *a, const tsu_node *n)
     int i = index_of(a, n);
     if (!has_trait(n, TSU_TRAIT_TRAIN_ONLY) || !a->reaches_loss[i] || a->trains_below[i]) return;
     tsu_warning *w = warn(a, "train-only-at-end", n,
-                          "It changes values in training only, so that the layers after it "
+                          _("It changes values in training only, so that the layers after it "
                           "learn to cope; with no trainable layer after it, it only makes the "
-                          "loss noisier.",
-                          "%s \"%s\" comes after the last trainable layer", n->type, n->id);
+                          "loss noisier."),
+                          _("%s \"%s\" comes after the last trainable layer"), n->type, n->id);
     fix_remove(w, TSU_FIX_REMOVE_NODE, n);
 }
 
@@ -334,9 +337,9 @@ static void check_normalize_twice(advisor *a, const tsu_node *n)
         !has_trait(n->inputs[0], TSU_TRAIT_NORMALIZES))
         return;
     tsu_warning *w = warn(a, "normalize-twice", n,
-                          "Its input is already normalised, so it repeats the same work: more "
-                          "computation and parameters, no benefit.",
-                          "%s \"%s\" follows %s \"%s\", which already normalises", n->type,
+                          _("Its input is already normalised, so it repeats the same work: more "
+                          "computation and parameters, no benefit."),
+                          _("%s \"%s\" follows %s \"%s\", which already normalises"), n->type,
                           n->id, n->inputs[0]->type, n->inputs[0]->id);
     fix_remove(w, TSU_FIX_REMOVE_NODE, n);
 }
@@ -415,7 +418,7 @@ static bool feeds_anything(const tsu_project *p, const char *id)
 static tsu_status remove_branch(tsu_project *p, const char *id, tsu_diag *diag)
 {
     int index = tsu_project_node_find(p, id);
-    if (index < 0) return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, "no node has this id");
+    if (index < 0) return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, _("no node has this id"));
     int n = tsu_project_node_input_count(p, index);
     char **inputs = tsu_xcalloc((size_t)n + 1, sizeof *inputs);
     for (int k = 0; k < n; k++) {
@@ -437,7 +440,7 @@ static tsu_status insert_before(tsu_project *p, const tsu_fix *fix, tsu_diag *di
 {
     int index = tsu_project_node_find(p, fix->node);
     const char *from = index >= 0 ? tsu_project_node_input(p, index, 0) : NULL;
-    if (!from) return tsu_diag_add(diag, TSU_E_GRAPH, fix->node, NULL, "has no input to insert before");
+    if (!from) return tsu_diag_add(diag, TSU_E_GRAPH, fix->node, NULL, _("has no input to insert before"));
     char *feeder = tsu_xstrdup(from), *id = tsu_project_unique_id(p, fix->type);
     tsu_status st = tsu_project_add_node(p, id, fix->type, diag);
     if (st == TSU_OK) st = tsu_project_set_node_input(p, id, 0, feeder, diag);
@@ -466,7 +469,7 @@ tsu_status tsu_fix_apply(tsu_project *project, const tsu_fix *fix, tsu_diag *dia
     case TSU_FIX_REMOVE_BRANCH: return remove_branch(project, fix->node, diag);
     case TSU_FIX_INSERT_BEFORE: return insert_before(project, fix, diag);
     }
-    return tsu_diag_add(diag, TSU_E_UNSUPPORTED, fix->node, NULL, "unknown fix");
+    return tsu_diag_add(diag, TSU_E_UNSUPPORTED, fix->node, NULL, _("unknown fix"));
 }
 
 /* ------------------------------------------------ the data summary */

@@ -6,6 +6,7 @@
  * (id, type, inputs, params, position, then anything else), and tells the
  * observer what changed. */
 #include "tsu-internal.h"
+#include "tsu-i18n.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -523,7 +524,7 @@ tsu_status tsu_project_set_node_type(tsu_project *project, const char *id, const
     int index = edited_node(project, id, diag);
     if (index < 0) return TSU_E_GRAPH;
     const tsu_layer_kind *kind = tsu_layer_kind_find(type);
-    if (!kind) return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, "unknown layer type \"%s\"", type);
+    if (!kind) return tsu_diag_add(diag, TSU_E_GRAPH, id, NULL, _("unknown layer type \"%s\""), type);
     /* Parameters the new kind does not have would fail the graph check. */
     struct json_object *params = member(node_at(project, index), "params");
     if (json_object_is_type(params, json_type_object)) {

@@ -448,75 +448,75 @@ static const tsu_layer_export softmax_export = {
 
 ACTIVATION_KIND(tsu_kind_relu, "ReLU", N_("max(x, 0)"), "relu", NULL, 0, relu_ops, relu_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR | TSU_TRAIT_PREFERRED},
-    .about = {.computes = "Keeps positive values and sets negative ones to zero.",
-              .why = "The default nonlinearity: without one between them, stacked Affine or "
+    .about = {.computes = N_("Keeps positive values and sets negative ones to zero."),
+              .why = N_("The default nonlinearity: without one between them, stacked Affine or "
                   "Convolution layers are a single linear map. Its gradient is 1 or 0, so "
-                  "deep networks train quickly.",
-              .neighbours = "After Affine, Convolution or BatchNormalization."});
+                  "deep networks train quickly."),
+              .neighbours = N_("After Affine, Convolution or BatchNormalization.")});
 ACTIVATION_KIND(tsu_kind_sigmoid, "Sigmoid", N_("1 / (1 + exp(-x))"), "sigmoid", NULL, 0,
                 sigmoid_ops, sigmoid_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR, .squash = TSU_SQUASH_SIGMOID},
-    .about = {.computes = "Squashes each value into (0, 1) with 1 / (1 + exp(-x)).",
-              .why = "As the last layer it turns a score into the probability of a yes, for "
+    .about = {.computes = N_("Squashes each value into (0, 1) with 1 / (1 + exp(-x))."),
+              .why = N_("As the last layer it turns a score into the probability of a yes, for "
                   "BinaryCrossEntropy. Inside a network it learns slowly, because its "
-                  "gradient vanishes for large |x|.",
-              .neighbours = "The last Affine (one output per yes/no question), then Sigmoid, then "
-                  "BinaryCrossEntropy."});
+                  "gradient vanishes for large |x|."),
+              .neighbours = N_("The last Affine (one output per yes/no question), then Sigmoid, then "
+                  "BinaryCrossEntropy.")});
 ACTIVATION_KIND(tsu_kind_tanh, "Tanh", N_("Hyperbolic tangent"), "tanh", NULL, 0, tanh_ops,
                 tanh_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "Squashes each value into (-1, 1).",
-              .why = "A zero-centred nonlinearity, common in small networks; like Sigmoid it "
-                  "saturates for large |x|.",
-              .neighbours = "After Affine in small networks."});
+    .about = {.computes = N_("Squashes each value into (-1, 1)."),
+              .why = N_("A zero-centred nonlinearity, common in small networks; like Sigmoid it "
+                  "saturates for large |x|."),
+              .neighbours = N_("After Affine in small networks.")});
 ACTIVATION_KIND(tsu_kind_leaky_relu, "LeakyReLU", N_("x for x > 0, alpha * x otherwise"),
                 "lrelu", leaky_relu_params, TSU_ARRAY_LEN(leaky_relu_params), leaky_relu_ops,
                 leaky_relu_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "Like ReLU, but negative values are multiplied by a small `alpha` instead "
-                  "of zeroed.",
-              .why = "Negative inputs keep a small gradient, so units cannot die and stop "
-                  "learning.",
-              .neighbours = "Where ReLU would go; common in GANs."});
+    .about = {.computes = N_("Like ReLU, but negative values are multiplied by a small `alpha` instead "
+                  "of zeroed."),
+              .why = N_("Negative inputs keep a small gradient, so units cannot die and stop "
+                  "learning."),
+              .neighbours = N_("Where ReLU would go; common in GANs.")});
 ACTIVATION_KIND(tsu_kind_elu, "ELU", N_("x for x > 0, alpha * (exp(x) - 1) otherwise"), "elu",
                 elu_params, TSU_ARRAY_LEN(elu_params), elu_ops, elu_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "Keeps positive values; negative ones become alpha * (exp(x) - 1), which "
-                  "approaches -alpha smoothly.",
-              .why = "Smooth, and its mean output is closer to zero than ReLU's, which can "
-                  "speed up training.",
-              .neighbours = "Where ReLU would go."});
+    .about = {.computes = N_("Keeps positive values; negative ones become alpha * (exp(x) - 1), which "
+                  "approaches -alpha smoothly."),
+              .why = N_("Smooth, and its mean output is closer to zero than ReLU's, which can "
+                  "speed up training."),
+              .neighbours = N_("Where ReLU would go.")});
 ACTIVATION_KIND(tsu_kind_swish, "Swish", N_("x * sigmoid(x) (SiLU)"), "swish", NULL, 0, swish_ops,
                 swish_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "x * sigmoid(x): close to ReLU but smooth, with a small dip below zero.",
-              .why = "Often slightly more accurate than ReLU in deep networks (EfficientNet "
-                  "uses it).",
-              .neighbours = "Where ReLU would go, after Convolution and BatchNormalization."});
+    .about = {.computes = N_("x * sigmoid(x): close to ReLU but smooth, with a small dip below zero."),
+              .why = N_("Often slightly more accurate than ReLU in deep networks (EfficientNet "
+                  "uses it)."),
+              .neighbours = N_("Where ReLU would go, after Convolution and BatchNormalization.")});
 ACTIVATION_KIND(tsu_kind_gelu, "GELU", N_("x * Phi(x), Phi the normal CDF (exact, erf form)"),
                 "gelu", NULL, 0, gelu_ops, gelu_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "x * Phi(x), Phi the normal distribution function: each value is weighted "
-                  "by how likely it is to be positive.",
-              .why = "The usual activation of transformers; smooth like Swish.",
-              .neighbours = "Between two Affine layers, often after LayerNormalization."});
+    .about = {.computes = N_("x * Phi(x), Phi the normal distribution function: each value is weighted "
+                  "by how likely it is to be positive."),
+              .why = N_("The usual activation of transformers; smooth like Swish."),
+              .neighbours = N_("Between two Affine layers, often after LayerNormalization.")});
 ACTIVATION_KIND(tsu_kind_softplus, "Softplus", N_("log(1 + exp(x))"), "softplus", NULL, 0,
                 softplus_ops, softplus_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "log(1 + exp(x)): a smooth ReLU whose output is always positive.",
-              .why = "For outputs that must stay positive (a rate, a variance), with a "
-                  "gradient everywhere.",
-              .neighbours = "As the last layer before SquaredError for positive targets, or where "
-                  "ReLU would go."});
+    .about = {.computes = N_("log(1 + exp(x)): a smooth ReLU whose output is always positive."),
+              .why = N_("For outputs that must stay positive (a rate, a variance), with a "
+                  "gradient everywhere."),
+              .neighbours = N_("As the last layer before SquaredError for positive targets, or where "
+                  "ReLU would go.")});
 ACTIVATION_KIND(tsu_kind_selu, "SELU",
                 N_("scale * (x for x > 0, alpha * (exp(x) - 1) otherwise); PyTorch's constants"),
                 "selu", NULL, 0, selu_ops, selu_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "ELU scaled by fixed constants chosen so that values keep zero mean and "
-                  "unit variance through many layers.",
-              .why = "Self-normalising networks of Affine layers train deep without "
-                  "BatchNormalization.",
-              .neighbours = "Between Affine layers, without BatchNormalization."});
+    .about = {.computes = N_("ELU scaled by fixed constants chosen so that values keep zero mean and "
+                  "unit variance through many layers."),
+              .why = N_("Self-normalising networks of Affine layers train deep without "
+                  "BatchNormalization."),
+              .neighbours = N_("Between Affine layers, without BatchNormalization.")});
 const tsu_layer_kind tsu_kind_prelu = {
     .name = "PReLU",
     .category = "Activation",
@@ -529,18 +529,18 @@ const tsu_layer_kind tsu_kind_prelu = {
     .ops = &prelu_ops,
     .exports = &prelu_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "Like LeakyReLU, but the negative slope is learned, one per channel.",
-              .why = "Lets training choose how much negative signal each channel keeps.",
-              .neighbours = "After Convolution or Affine, where ReLU would go."},
+    .about = {.computes = N_("Like LeakyReLU, but the negative slope is learned, one per channel."),
+              .why = N_("Lets training choose how much negative signal each channel keeps."),
+              .neighbours = N_("After Convolution or Affine, where ReLU would go.")},
 };
 ACTIVATION_KIND(tsu_kind_softmax, "Softmax",
                 N_("Normalised exponentials over axis 0 (the channels)"), "softmax", NULL, 0,
                 softmax_ops, softmax_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR, .squash = TSU_SQUASH_SOFTMAX},
-    .about = {.computes = "Turns the scores at each position into probabilities: exp(x) divided by "
-                  "the sum over the channels, so they are positive and add up to 1.",
-              .why = "The last layer of a K-class classifier: the largest score gets the "
+    .about = {.computes = N_("Turns the scores at each position into probabilities: exp(x) divided by "
+                  "the sum over the channels, so they are positive and add up to 1."),
+              .why = N_("The last layer of a K-class classifier: the largest score gets the "
                   "highest probability. Over one value it is always 1, so it needs two "
-                  "outputs or more.",
-              .neighbours = "The last Affine (one output per class), then Softmax, then "
-                  "CategoricalCrossEntropy."});
+                  "outputs or more."),
+              .neighbours = N_("The last Affine (one output per class), then Softmax, then "
+                  "CategoricalCrossEntropy.")});

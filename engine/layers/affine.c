@@ -162,11 +162,11 @@ const tsu_layer_kind tsu_kind_affine = {
     .ops = &affine_ops,
     .exports = &affine_export,
     .role = {.traits = TSU_TRAIT_LINEAR, .width_param = "outmaps"},
-    .about = {.computes = "Multiplies the flattened input by a learned weight matrix and adds a "
+    .about = {.computes = N_("Multiplies the flattened input by a learned weight matrix and adds a "
                   "bias: each of the `outmaps` outputs is a weighted sum of every input "
-                  "value.",
-              .why = "The basic learned layer: it mixes all features, and the last one gives "
-                  "one score per class (10 outputs for 10 classes).",
-              .neighbours = "Followed by an activation such as ReLU, since two Affine layers in a row "
-                  "equal one; the last one feeds Softmax or a loss."},
+                  "value."),
+              .why = N_("The basic learned layer: it mixes all features, and the last one gives "
+                  "one score per class (10 outputs for 10 classes)."),
+              .neighbours = N_("Followed by an activation such as ReLU, since two Affine layers in a row "
+                  "equal one; the last one feeds Softmax or a loss.")},
 };

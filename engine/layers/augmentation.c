@@ -256,9 +256,9 @@ const tsu_layer_kind tsu_kind_image_augmentation = {
     .ops = &aug_ops,
     .exports = &aug_export,
     .role = {.traits = TSU_TRAIT_TRAIN_ONLY},
-    .about = {.computes = "In training, changes each image at random (flips, shift, rotation, "
-                  "brightness, contrast, noise); in inference it passes images unchanged.",
-              .why = "Shows the network new variations of the same pictures, which reduces "
-                  "overfitting on small datasets.",
-              .neighbours = "Right after the Input, before the first Convolution."},
+    .about = {.computes = N_("In training, changes each image at random (flips, shift, rotation, "
+                  "brightness, contrast, noise); in inference it passes images unchanged."),
+              .why = N_("Shows the network new variations of the same pictures, which reduces "
+                  "overfitting on small datasets."),
+              .neighbours = N_("Right after the Input, before the first Convolution.")},
 };

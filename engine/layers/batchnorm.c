@@ -454,11 +454,11 @@ const tsu_layer_kind tsu_kind_batch_normalization = {
     .fusion = {.absorbs = &tsu_kind_relu},
     .exports = &bn_export,
     .role = {.traits = TSU_TRAIT_NORMALIZES},
-    .about = {.computes = "Normalises each channel to zero mean and unit variance over the batch, "
+    .about = {.computes = N_("Normalises each channel to zero mean and unit variance over the batch, "
                   "then applies a learned scale and shift; inference uses running averages "
-                  "instead.",
-              .why = "Keeps the inputs of each layer in a steady range, which allows higher "
-                  "learning rates and faster, more reliable training.",
-              .neighbours = "Between Convolution (or Affine) and its activation: Convolution, "
-                  "BatchNormalization, ReLU."},
+                  "instead."),
+              .why = N_("Keeps the inputs of each layer in a steady range, which allows higher "
+                  "learning rates and faster, more reliable training."),
+              .neighbours = N_("Between Convolution (or Affine) and its activation: Convolution, "
+                  "BatchNormalization, ReLU.")},
 };

@@ -337,10 +337,10 @@ const tsu_layer_kind tsu_kind_convolution = {
     .ops = &conv_ops,
     .exports = &conv_export,
     .role = {.traits = TSU_TRAIT_LINEAR, .width_param = "outmaps"},
-    .about = {.computes = "Slides `outmaps` learned kernels over the image; each output value is a "
-                  "weighted sum of a small window of every input channel.",
-              .why = "It finds the same local pattern (an edge, a texture) wherever it "
-                  "appears, with far fewer weights than Affine.",
-              .neighbours = "Usually Convolution, BatchNormalization, ReLU, then MaxPooling to shrink "
-                  "the image."},
+    .about = {.computes = N_("Slides `outmaps` learned kernels over the image; each output value is a "
+                  "weighted sum of a small window of every input channel."),
+              .why = N_("It finds the same local pattern (an edge, a texture) wherever it "
+                  "appears, with far fewer weights than Affine."),
+              .neighbours = N_("Usually Convolution, BatchNormalization, ReLU, then MaxPooling to shrink "
+                  "the image.")},
 };

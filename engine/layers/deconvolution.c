@@ -223,10 +223,10 @@ const tsu_layer_kind tsu_kind_deconvolution = {
     .ops = &deconv_ops,
     .exports = &deconv_export,
     .role = {.traits = TSU_TRAIT_LINEAR, .width_param = "outmaps"},
-    .about = {.computes = "The transpose of a convolution: each input value spreads a learned "
-                  "kernel over a larger output, so the image grows by `stride`.",
-              .why = "Learned upsampling, for decoders, autoencoders and segmentation networks "
-                  "that must produce images.",
-              .neighbours = "Followed by BatchNormalization and ReLU, or by Sigmoid for an output "
-                  "image."},
+    .about = {.computes = N_("The transpose of a convolution: each input value spreads a learned "
+                  "kernel over a larger output, so the image grows by `stride`."),
+              .why = N_("Learned upsampling, for decoders, autoencoders and segmentation networks "
+                  "that must produce images."),
+              .neighbours = N_("Followed by BatchNormalization and ReLU, or by Sigmoid for an output "
+                  "image.")},
 };

@@ -543,10 +543,10 @@ const tsu_layer_kind tsu_kind_depthwise_convolution = {
     .ops = &dw_ops,
     .exports = &dw_export,
     .role = {.traits = TSU_TRAIT_LINEAR},
-    .about = {.computes = "Convolves each input channel with its own kernels (`multiplier` per "
-                  "channel) without mixing channels.",
-              .why = "Much cheaper than a full convolution; followed by a 1x1 Convolution it "
-                  "forms the separable convolution of MobileNet.",
-              .neighbours = "Followed by BatchNormalization and an activation, then a 1x1 Convolution "
-                  "that mixes the channels."},
+    .about = {.computes = N_("Convolves each input channel with its own kernels (`multiplier` per "
+                  "channel) without mixing channels."),
+              .why = N_("Much cheaper than a full convolution; followed by a 1x1 Convolution it "
+                  "forms the separable convolution of MobileNet."),
+              .neighbours = N_("Followed by BatchNormalization and an activation, then a 1x1 Convolution "
+                  "that mixes the channels.")},
 };

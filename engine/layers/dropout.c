@@ -87,10 +87,10 @@ const tsu_layer_kind tsu_kind_dropout = {
     .ops = &dropout_ops,
     .exports = &dropout_export,
     .role = {.traits = TSU_TRAIT_TRAIN_ONLY},
-    .about = {.computes = "In training, sets each value to zero with probability `p` and scales the "
-                  "rest by 1/(1 - p); in inference it passes values unchanged.",
-              .why = "Keeps the network from relying on a few units, which reduces "
-                  "overfitting.",
-              .neighbours = "After the activation of a large Affine layer and before the next "
-                  "trainable layer, never right before the loss."},
+    .about = {.computes = N_("In training, sets each value to zero with probability `p` and scales the "
+                  "rest by 1/(1 - p); in inference it passes values unchanged."),
+              .why = N_("Keeps the network from relying on a few units, which reduces "
+                  "overfitting."),
+              .neighbours = N_("After the activation of a large Affine layer and before the next "
+                  "trainable layer, never right before the loss.")},
 };

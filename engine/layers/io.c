@@ -36,9 +36,9 @@ const tsu_layer_kind tsu_kind_input = {
     .infer = input_infer,
     .macs = tsu_macs_none,
     .ops = &input_ops,
-    .about = {.computes = "Passes one dataset variable (named by `dataset`) into the network, one "
-                  "sample at a time.",
-              .why = "Every network starts here; its `shape` must match the variable's "
-                  "per-sample shape.",
-              .neighbours = "Followed by ImageAugmentation, Convolution or Affine."},
+    .about = {.computes = N_("Passes one dataset variable (named by `dataset`) into the network, one "
+                  "sample at a time."),
+              .why = N_("Every network starts here; its `shape` must match the variable's "
+                  "per-sample shape."),
+              .neighbours = N_("Followed by ImageAugmentation, Convolution or Affine.")},
 };

@@ -6,6 +6,7 @@
 #include "runtime/vectorize.h"
 
 #include "tsu-internal.h"
+#include "tsu-i18n.h"
 #include "runtime/runtime.h"
 
 /* Upper bound for sizes in files; large enough for any real network, small

@@ -192,10 +192,10 @@ const tsu_layer_kind tsu_kind_layer_normalization = {
     .ops = &ln_ops,
     .exports = &ln_export,
     .role = {.traits = TSU_TRAIT_NORMALIZES},
-    .about = {.computes = "Normalises each sample over all its values, then scales and shifts each "
-                  "value with learned weights; it needs no batch statistics.",
-              .why = "Works the same in training and inference and for any batch size; "
-                  "standard in transformers.",
-              .neighbours = "Around the Affine blocks of a transformer, or instead of "
-                  "BatchNormalization for small batches."},
+    .about = {.computes = N_("Normalises each sample over all its values, then scales and shifts each "
+                  "value with learned weights; it needs no batch statistics."),
+              .why = N_("Works the same in training and inference and for any batch size; "
+                  "standard in transformers."),
+              .neighbours = N_("Around the Affine blocks of a transformer, or instead of "
+                  "BatchNormalization for small batches.")},
 };

@@ -283,47 +283,47 @@ LOSS_KIND(tsu_kind_categorical_cross_entropy, "CategoricalCrossEntropy",
           &tsu_kind_softmax,
     .role = {.loss = TSU_LOSS_CATEGORICAL, .input = TSU_INPUT_PROBABILITIES,
              .squash = TSU_SQUASH_SOFTMAX},
-    .about = {.computes = "-log of the probability given to the correct class; the targets are "
-                  "class indices.",
-              .why = "The loss for choosing one of K classes: small when the right class gets "
+    .about = {.computes = N_("-log of the probability given to the correct class; the targets are "
+                  "class indices."),
+              .why = N_("The loss for choosing one of K classes: small when the right class gets "
                   "a probability near 1. It expects probabilities, so a Softmax over "
-                  "exactly K values comes before it.",
-              .neighbours = "The last Affine (K outputs), then Softmax, then "
-                  "CategoricalCrossEntropy."});
+                  "exactly K values comes before it."),
+              .neighbours = N_("The last Affine (K outputs), then Softmax, then "
+                  "CategoricalCrossEntropy.")});
 LOSS_KIND(tsu_kind_softmax_cross_entropy, "SoftmaxCrossEntropy",
           N_("Softmax and cross entropy on logits in one stable step; labels are class indices"),
           softmax_ce_ops, NULL,
     .role = {.loss = TSU_LOSS_CATEGORICAL, .input = TSU_INPUT_LOGITS,
              .squash = TSU_SQUASH_SOFTMAX},
-    .about = {.computes = "Softmax and CategoricalCrossEntropy in one step, computed from the raw "
-                  "scores (logits); the targets are class indices.",
-              .why = "The same loss, numerically more stable; the network then outputs scores "
-                  "rather than probabilities.",
-              .neighbours = "The last Affine (K outputs) directly, with no Softmax before it."});
+    .about = {.computes = N_("Softmax and CategoricalCrossEntropy in one step, computed from the raw "
+                  "scores (logits); the targets are class indices."),
+              .why = N_("The same loss, numerically more stable; the network then outputs scores "
+                  "rather than probabilities."),
+              .neighbours = N_("The last Affine (K outputs) directly, with no Softmax before it.")});
 LOSS_KIND(tsu_kind_binary_cross_entropy, "BinaryCrossEntropy",
           N_("Cross entropy of probabilities (after Sigmoid) against 0/1 targets"), bce_ops,
           &tsu_kind_sigmoid,
     .role = {.loss = TSU_LOSS_BINARY, .input = TSU_INPUT_PROBABILITIES,
              .squash = TSU_SQUASH_SIGMOID},
-    .about = {.computes = "-(t log p + (1 - t) log(1 - p)) for each value p against its 0/1 target "
-                  "t.",
-              .why = "The loss for yes/no questions: two classes, or several independent "
-                  "labels. It expects probabilities, so a Sigmoid comes before it.",
-              .neighbours = "The last Affine (one output per question), then Sigmoid, then "
-                  "BinaryCrossEntropy."});
+    .about = {.computes = N_("-(t log p + (1 - t) log(1 - p)) for each value p against its 0/1 target "
+                  "t."),
+              .why = N_("The loss for yes/no questions: two classes, or several independent "
+                  "labels. It expects probabilities, so a Sigmoid comes before it."),
+              .neighbours = N_("The last Affine (one output per question), then Sigmoid, then "
+                  "BinaryCrossEntropy.")});
 LOSS_KIND(tsu_kind_sigmoid_cross_entropy, "SigmoidCrossEntropy",
           N_("Sigmoid and binary cross entropy on logits in one stable step"), sigmoid_ce_ops, NULL,
     .role = {.loss = TSU_LOSS_BINARY, .input = TSU_INPUT_LOGITS,
              .squash = TSU_SQUASH_SIGMOID},
-    .about = {.computes = "Sigmoid and BinaryCrossEntropy in one step, computed from the raw scores "
-                  "(logits).",
-              .why = "The same loss, numerically more stable.",
-              .neighbours = "The last Affine directly, with no Sigmoid before it."});
+    .about = {.computes = N_("Sigmoid and BinaryCrossEntropy in one step, computed from the raw scores "
+                  "(logits)."),
+              .why = N_("The same loss, numerically more stable."),
+              .neighbours = N_("The last Affine directly, with no Sigmoid before it.")});
 LOSS_KIND(tsu_kind_squared_error, "SquaredError", N_("Mean of (x - y)^2 over the values"),
           squared_ops, NULL,
     .role = {.loss = TSU_LOSS_REGRESSION, .input = TSU_INPUT_VALUES},
-    .about = {.computes = "The mean of (x - t)^2 over the values: the squared distance between "
-                  "prediction and target.",
-              .why = "The loss for regression, predicting real numbers. The last layer must be "
-                  "able to reach every target, so usually no activation comes before it.",
-              .neighbours = "The last Affine (one output per target value), then SquaredError."});
+    .about = {.computes = N_("The mean of (x - t)^2 over the values: the squared distance between "
+                  "prediction and target."),
+              .why = N_("The loss for regression, predicting real numbers. The last layer must be "
+                  "able to reach every target, so usually no activation comes before it."),
+              .neighbours = N_("The last Affine (one output per target value), then SquaredError.")});

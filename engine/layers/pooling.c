@@ -477,11 +477,11 @@ const tsu_layer_kind tsu_kind_max_pooling = {
     .ops = &max_pool_ops,
     .exports = &max_pool_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "Keeps the largest value of each `kernel` window; a 2x2 window with "
-                  "stride 2 halves the height and width.",
-              .why = "It shrinks the image and the cost of later layers, and tolerates small "
-                  "shifts: a feature counts if it appears anywhere in the window.",
-              .neighbours = "Follows a Convolution and ReLU block; it has no weights."},
+    .about = {.computes = N_("Keeps the largest value of each `kernel` window; a 2x2 window with "
+                  "stride 2 halves the height and width."),
+              .why = N_("It shrinks the image and the cost of later layers, and tolerates small "
+                  "shifts: a feature counts if it appears anywhere in the window."),
+              .neighbours = N_("Follows a Convolution and ReLU block; it has no weights.")},
 };
 
 const tsu_layer_kind tsu_kind_average_pooling = {
@@ -497,10 +497,10 @@ const tsu_layer_kind tsu_kind_average_pooling = {
     .macs = average_pool_macs,
     .ops = &average_pool_ops,
     .exports = &average_pool_export,
-    .about = {.computes = "Replaces each window by the mean of its values.",
-              .why = "Shrinks the image more smoothly than MaxPooling, keeping information "
-                  "from every value.",
-              .neighbours = "Follows a Convolution block; it has no weights."},
+    .about = {.computes = N_("Replaces each window by the mean of its values."),
+              .why = N_("Shrinks the image more smoothly than MaxPooling, keeping information "
+                  "from every value."),
+              .neighbours = N_("Follows a Convolution block; it has no weights.")},
 };
 
 const tsu_layer_kind tsu_kind_global_average_pooling = {
@@ -514,9 +514,9 @@ const tsu_layer_kind tsu_kind_global_average_pooling = {
     .macs = global_pool_macs,
     .ops = &global_pool_ops,
     .exports = &global_pool_export,
-    .about = {.computes = "Averages each channel over the whole image, turning [C, H, W] into one "
-                  "value per channel.",
-              .why = "Replaces a large Flatten and Affine at the end of a convolutional "
-                  "network with no weights at all.",
-              .neighbours = "After the last Convolution block, before the final Affine."},
+    .about = {.computes = N_("Averages each channel over the whole image, turning [C, H, W] into one "
+                  "value per channel."),
+              .why = N_("Replaces a large Flatten and Affine at the end of a convolutional "
+                  "network with no weights at all."),
+              .neighbours = N_("After the last Convolution block, before the final Affine.")},
 };

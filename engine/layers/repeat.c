@@ -42,11 +42,11 @@ const tsu_layer_kind tsu_kind_repeat_start = {
     .macs = tsu_macs_none,
     .ops = &repeat_ops,
     .exports = &repeat_export,
-    .about = {.computes = "Opens a block of layers that runs `times` times in a row, each "
-                  "repetition with its own weights.",
-              .why = "Builds deep networks of identical blocks without drawing each copy.",
-              .neighbours = "Followed by the block's layers and closed by a RepeatEnd; the block's "
-                  "output shape must equal its input's."},
+    .about = {.computes = N_("Opens a block of layers that runs `times` times in a row, each "
+                  "repetition with its own weights."),
+              .why = N_("Builds deep networks of identical blocks without drawing each copy."),
+              .neighbours = N_("Followed by the block's layers and closed by a RepeatEnd; the block's "
+                  "output shape must equal its input's.")},
 };
 
 const tsu_layer_kind tsu_kind_repeat_end = {
@@ -63,8 +63,8 @@ const tsu_layer_kind tsu_kind_repeat_end = {
     .macs = tsu_macs_none,
     .ops = &repeat_ops,
     .exports = &repeat_export,
-    .about = {.computes = "Closes the block its RepeatStart opened and passes on the last "
-                  "repetition's output.",
-              .why = "Marks where the repeated part of the network ends.",
-              .neighbours = "After the last layer of a block opened by RepeatStart."},
+    .about = {.computes = N_("Closes the block its RepeatStart opened and passes on the last "
+                  "repetition's output."),
+              .why = N_("Marks where the repeated part of the network ends."),
+              .neighbours = N_("After the last layer of a block opened by RepeatStart.")},
 };

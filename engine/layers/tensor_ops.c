@@ -569,46 +569,46 @@ static const tsu_layer_export binary_export = {
 
 OTHERS_KIND(tsu_kind_flatten, "Flatten", N_("All non-batch axes into one"), "flatten", 1, 1, NULL,
             0, flatten_infer, copy_ops, flatten_export,
-    .about = {.computes = "Lays all values of a sample out along one axis: [C, H, W] becomes "
-                  "[C*H*W].",
-              .why = "Connects convolutional layers to layers that expect vectors.",
-              .neighbours = "Between the last Convolution or pooling block and Affine (Affine also "
-                  "flattens by itself)."});
+    .about = {.computes = N_("Lays all values of a sample out along one axis: [C, H, W] becomes "
+                  "[C*H*W]."),
+              .why = N_("Connects convolutional layers to layers that expect vectors."),
+              .neighbours = N_("Between the last Convolution or pooling block and Affine (Affine also "
+                  "flattens by itself).")});
 OTHERS_KIND(tsu_kind_reshape, "Reshape", N_("Same values, another shape"), "reshape", 1, 1,
             reshape_params, TSU_ARRAY_LEN(reshape_params), reshape_infer, copy_ops,
             reshape_export,
-    .about = {.computes = "Gives the same values another shape, in the same order.",
-              .why = "Turns a vector into an image or back, e.g. in a decoder.",
-              .neighbours = "Between Affine and Convolution or Deconvolution."});
+    .about = {.computes = N_("Gives the same values another shape, in the same order."),
+              .why = N_("Turns a vector into an image or back, e.g. in a decoder."),
+              .neighbours = N_("Between Affine and Convolution or Deconvolution.")});
 OTHERS_KIND(tsu_kind_concatenate, "Concatenate", N_("Joins inputs along an axis"), "concat", 2,
             -1, concat_params, TSU_ARRAY_LEN(concat_params), concat_infer, concat_ops,
             concat_export,
-    .about = {.computes = "Joins its inputs along an axis (the channels, axis 0, by default).",
-              .why = "Combines the features of several branches, as in Inception and U-Net.",
-              .neighbours = "After parallel branches; usually followed by a Convolution that mixes "
-                  "them."});
+    .about = {.computes = N_("Joins its inputs along an axis (the channels, axis 0, by default)."),
+              .why = N_("Combines the features of several branches, as in Inception and U-Net."),
+              .neighbours = N_("After parallel branches; usually followed by a Convolution that mixes "
+                  "them.")});
 OTHERS_KIND(tsu_kind_add2, "Add2",
             N_("Element-wise sum of two inputs; axes of size 1 broadcast (same rank)"), "add", 2, 2,
             NULL, 0, binary_infer, binary_ops, binary_export,
             .fusion = {.absorbs = &tsu_kind_relu},
-    .about = {.computes = "Adds its two inputs value by value.",
-              .why = "Builds residual connections (x + f(x)), which let very deep networks "
-                  "train.",
-              .neighbours = "Joins a block's input to the block's output in a ResNet."});
+    .about = {.computes = N_("Adds its two inputs value by value."),
+              .why = N_("Builds residual connections (x + f(x)), which let very deep networks "
+                  "train."),
+              .neighbours = N_("Joins a block's input to the block's output in a ResNet.")});
 OTHERS_KIND(tsu_kind_mul2, "Mul2",
             N_("Element-wise product of two inputs; axes of size 1 broadcast (same rank)"), "mul", 2,
             2, NULL, 0, binary_infer, binary_ops, binary_export,
     .role = {.traits = TSU_TRAIT_NONLINEAR},
-    .about = {.computes = "Multiplies its two inputs value by value.",
-              .why = "Gates one signal by another, as in attention and squeeze-and-excitation "
-                  "blocks.",
-              .neighbours = "A Sigmoid branch multiplied with the features it gates."});
+    .about = {.computes = N_("Multiplies its two inputs value by value."),
+              .why = N_("Gates one signal by another, as in attention and squeeze-and-excitation "
+                  "blocks."),
+              .neighbours = N_("A Sigmoid branch multiplied with the features it gates.")});
 OTHERS_KIND(tsu_kind_sub2, "Sub2",
             N_("First input minus the second; axes of size 1 broadcast (same rank)"), "sub", 2, 2,
             NULL, 0, binary_infer, binary_ops, binary_export,
-    .about = {.computes = "Subtracts its second input from its first, value by value.",
-              .why = "Computes the difference of two branches.",
-              .neighbours = "Two branches of the same shape."});
+    .about = {.computes = N_("Subtracts its second input from its first, value by value."),
+              .why = N_("Computes the difference of two branches."),
+              .neighbours = N_("Two branches of the same shape.")});
 
 /* The kinds share their passes and exports; the kind tells the operator. */
 static binary_op op_of(const tsu_node *node)

@@ -133,10 +133,10 @@ const tsu_layer_kind tsu_kind_unpooling = {
     .macs = tsu_macs_none,
     .ops = &unpool_ops,
     .exports = &unpool_export,
-    .about = {.computes = "Repeats each value over a `kernel`-sized block, enlarging the image "
-                  "without weights.",
-              .why = "The simplest upsampling in a decoder; a following Convolution smooths "
-                  "the blocks.",
-              .neighbours = "Followed by Convolution; the mirror of a MaxPooling earlier in the "
-                  "network."},
+    .about = {.computes = N_("Repeats each value over a `kernel`-sized block, enlarging the image "
+                  "without weights."),
+              .why = N_("The simplest upsampling in a decoder; a following Convolution smooths "
+                  "the blocks."),
+              .neighbours = N_("Followed by Convolution; the mirror of a MaxPooling earlier in the "
+                  "network.")},
 };
