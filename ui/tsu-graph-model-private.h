@@ -13,6 +13,11 @@ struct _TsuGraphModel
   tsu_graph *graph;
   tsu_diag diag;
   TsuLayout *layout;
+  /* Design warnings of the graph, with the data's summary when known
+   * (tsu-graph-model-advice.c). */
+  tsu_warnings warnings;
+  tsu_data_summary data;
+  gboolean have_data;
 
   /* history->pdata[i]: HistoryState; cursor is the current state. */
   GPtrArray *history;
@@ -27,6 +32,14 @@ struct _TsuGraphModel
   GArray *changes;
   gboolean changes_reset;         /* the last "changed" was a new document */
 };
+
+/* Emits "changed" for what was heard since the last one (reset: a new
+ * document). */
+void tsu_graph_model_emit_changed (TsuGraphModel *self, gboolean reset);
+
+/* Recomputes self->warnings from self->graph (tsu-graph-model-advice.c). */
+void tsu_graph_model_advise (TsuGraphModel *self);
+void tsu_graph_model_advice_free (TsuGraphModel *self);
 
 /* The engine's diag as a GError (FALSE, for returning). */
 gboolean tsu_graph_model_set_error (GError        **error,

@@ -77,8 +77,8 @@ on_document_change (const tsu_change *change, void *data)
 }
 
 /* "changed", about what was heard since the last one. */
-static void
-emit_changed (TsuGraphModel *self, gboolean reset)
+void
+tsu_graph_model_emit_changed (TsuGraphModel *self, gboolean reset)
 {
   GArray *done = self->changes;
 
@@ -97,6 +97,7 @@ rebuild (TsuGraphModel *self)
   tsu_diag_clear (&self->diag);
   self->graph = tsu_graph_build (self->project, &self->diag);
   self->layout = tsu_layout_new (self->project, self->graph, &self->diag);
+  tsu_graph_model_advise (self);
 }
 
 static void
@@ -108,6 +109,7 @@ tsu_graph_model_finalize (GObject *object)
   g_clear_pointer (&self->layout, tsu_layout_free);
   g_clear_pointer (&self->project, tsu_project_free);
   tsu_diag_free (&self->diag);
+  tsu_graph_model_advice_free (self);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->changes, g_array_unref);
@@ -139,6 +141,7 @@ static void
 tsu_graph_model_init (TsuGraphModel *self)
 {
   tsu_diag_init (&self->diag);
+  tsu_warnings_init (&self->warnings);
   self->history = g_ptr_array_new_with_free_func (history_state_free);
   self->pending = change_array_new ();
   self->changes = change_array_new ();
@@ -212,7 +215,7 @@ tsu_graph_model_reset (TsuGraphModel *self, tsu_project *project)
   start_history (self);
   rebuild (self);
   g_signal_emit (self, signals[SIGNAL_RESET], 0);
-  emit_changed (self, TRUE);
+  tsu_graph_model_emit_changed (self, TRUE);
 }
 
 gboolean
@@ -416,21 +419,21 @@ void
 tsu_graph_model_mark_saved (TsuGraphModel *self)
 {
   self->saved_index = (int) self->cursor;
-  emit_changed (self, FALSE);
+  tsu_graph_model_emit_changed (self, FALSE);
 }
 
 void
 tsu_graph_model_mark_unsaved (TsuGraphModel *self)
 {
   self->saved_index = -1;
-  emit_changed (self, FALSE);
+  tsu_graph_model_emit_changed (self, FALSE);
 }
 
 void
 tsu_graph_model_set_path (TsuGraphModel *self, const char *path)
 {
   tsu_project_set_path (self->project, path);
-  emit_changed (self, FALSE);
+  tsu_graph_model_emit_changed (self, FALSE);
 }
 
 gboolean
@@ -473,7 +476,7 @@ restore_cursor (TsuGraphModel *self)
    * bug in the engine, not something a user can fix. */
   g_return_val_if_fail (status == TSU_OK, FALSE);
   rebuild (self);
-  emit_changed (self, FALSE);
+  tsu_graph_model_emit_changed (self, FALSE);
   return TRUE;
 }
 
@@ -547,7 +550,7 @@ commit (TsuGraphModel *self)
     }
 
   rebuild (self);
-  emit_changed (self, FALSE);
+  tsu_graph_model_emit_changed (self, FALSE);
 }
 
 void

@@ -175,4 +175,21 @@ GStrv           tsu_graph_model_paste          (TsuGraphModel *self,
                                                 double         y,
                                                 GError       **error);
 
+/* ------------------------------------------------------------ advice */
+
+/* The design warnings of the current graph (tsumiki-advice.h): none while
+ * the graph has errors. Checks about the targets run once a data summary
+ * is set. */
+const tsu_warnings *tsu_graph_model_get_warnings     (TsuGraphModel *self);
+const tsu_warning  *tsu_graph_model_find_warning     (TsuGraphModel *self,
+                                                      const char    *id);
+/* A copy of the training data's summary (NULL: unknown); the warnings are
+ * recomputed and "changed" is emitted with no change listed. */
+void                tsu_graph_model_set_data_summary (TsuGraphModel          *self,
+                                                      const tsu_data_summary *summary);
+/* Applies a warning's fix as one undo step labelled with the fix. */
+gboolean            tsu_graph_model_apply_fix        (TsuGraphModel *self,
+                                                      const tsu_fix *fix,
+                                                      GError       **error);
+
 G_END_DECLS

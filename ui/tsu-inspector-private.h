@@ -46,7 +46,17 @@ struct _TsuInspector
   GtkWidget *params_title;
   GtkGrid *params_grid;
   GtkGrid *output_grid;
+  GtkWidget *advice_box;           /* the layer's design warnings */
+  char *advice_signature;          /* what advice_box was built for */
+  GtkWidget *about_expander;
+  GtkLabel *about_label;
 };
+
+/* tsu-inspector-advice.c: design warnings with fix buttons, "About this layer". */
+void tsu_inspector_setup_advice   (TsuInspector *self);
+void tsu_inspector_update_advice  (TsuInspector *self);
+void tsu_inspector_update_about   (TsuInspector *self,
+                                   const tsu_layer_kind *kind);
 
 /* tsu-inspector-inputs.c: one drop-down per input port, so links can be
  * made and changed from the keyboard. */

@@ -201,6 +201,7 @@ update_node_page (TsuInspector *self)
       gtk_label_set_text (self->category_label, box->kind ? tsu_layer_kind_category (box->kind) : _("Unknown"));
       gtk_label_set_text (self->help_label, box->kind ? _(tsu_layer_kind_help (box->kind)) : _("This layer type is not in the catalogue."));
       set_swatch_category (self->node_swatch, box->kind ? tsu_layer_kind_category (box->kind) : NULL);
+      tsu_inspector_update_about (self, box->kind);
     }
 
   self->updating = TRUE;
@@ -216,6 +217,7 @@ update_node_page (TsuInspector *self)
   gtk_label_set_text (self->node_error, error ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->node_error), error != NULL);
 
+  tsu_inspector_update_advice (self);
   tsu_inspector_update_inputs (self);
   tsu_inspector_update_params (self);
   update_output_grid (self, box);
@@ -389,6 +391,7 @@ tsu_inspector_finalize (GObject *object)
   g_free (self->node_id);
   g_free (self->node_type);
   g_free (self->inputs_signature);
+  g_free (self->advice_signature);
   g_free (self->pending_source);
   g_array_unref (self->editors);
   G_OBJECT_CLASS (tsu_inspector_parent_class)->finalize (object);
@@ -435,6 +438,7 @@ tsu_inspector_init (TsuInspector *self)
 
   self->editors = g_array_new (FALSE, TRUE, sizeof (ParamEditor));
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsu_inspector_setup_advice (self);
   /* Leaving the id field commits a valid rename, as Enter does. */
   g_signal_connect (focus, "leave", G_CALLBACK (on_id_focus_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self->id_entry), focus);

@@ -28,5 +28,8 @@ GtkWidget  *tsu_inspector_get_param_editor (TsuInspector *self,
 
 /* Moves keyboard focus to the first param editor (or the id field). */
 void        tsu_inspector_focus_editor (TsuInspector *self);
+/* The fix button of the shown layer's warning number index, or NULL. */
+GtkWidget  *tsu_inspector_get_fix_button (TsuInspector *self,
+                                          int           index);
 
 G_END_DECLS

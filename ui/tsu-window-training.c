@@ -280,6 +280,20 @@ on_close_request (TsuWindow *self)
   return TRUE;
 }
 
+/* The design checks about the targets need the data: the Data page's check
+ * has read it, on its worker, so its summary costs the editor nothing. */
+static void
+on_data_checked (TsuWindow *self)
+{
+  TsuDatasetView *view = TSU_DATASET_VIEW (self->data_view);
+  const TsuDatasetReport *report;
+
+  if (tsu_dataset_view_get_busy (view))
+    return;
+  report = tsu_dataset_view_get_report (view);
+  tsu_graph_model_set_data_summary (self->model, report && report->summary.count ? &report->summary : NULL);
+}
+
 void
 tsu_window_setup_training (TsuWindow *self)
 {
@@ -306,6 +320,7 @@ tsu_window_setup_training (TsuWindow *self)
   g_signal_connect_swapped (self->training_view, "open-project", G_CALLBACK (on_open_project), self);
   g_signal_connect_swapped (self->data_view, "dataset-edited", G_CALLBACK (on_dataset_edited), self);
   g_signal_connect_swapped (self->data_view, "input-shape-edited", G_CALLBACK (on_input_shape_edited), self);
+  g_signal_connect_swapped (self->data_view, "notify::busy", G_CALLBACK (on_data_checked), self);
   g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect_swapped (self->model, "reset", G_CALLBACK (on_model_reset), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);

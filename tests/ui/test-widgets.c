@@ -494,6 +494,58 @@ test_export_trained_model (void)
   tsu_diag_free (&diag);
 }
 
+/* A design warning in the inspector: its fix button changes the document
+ * as one undoable edit (tests/data/checks/softmax-one-output-bce). */
+static void
+test_fix_button_applies_fix (void)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "tests", "data", "checks",
+                                            "softmax-one-output-bce.tsumiki", NULL);
+  g_autoptr(GError) error = NULL;
+  TsuGraphModel *model;
+  TsuInspector *inspector;
+  const char *select[] = { "prob", NULL };
+  GtkWidget *fix;
+  const tsu_project *project;
+
+  tsu_window_set_ephemeral (window, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (tsu_window_open_path (window, path, &error));
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  model = tsu_window_get_model (window);
+  inspector = tsu_window_get_inspector (window);
+  g_assert_nonnull (tsu_graph_model_find_warning (model, "prob"));
+
+  tsu_canvas_select (tsu_window_get_canvas (window), select);
+  settle ();
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector), "A Softmax over one value is always 1, so the loss cannot fall."));
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector), "About this layer"));
+  fix = tsu_inspector_get_fix_button (inspector, 0);
+  g_assert_nonnull (fix);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (fix)), ==, "Use Sigmoid");
+  g_assert_null (tsu_inspector_get_fix_button (inspector, 1));
+
+  g_signal_emit_by_name (fix, "clicked");
+  settle ();
+  project = tsu_graph_model_get_project (model);
+  g_assert_cmpstr (tsu_project_node_type (project, tsu_project_node_find (project, "prob")), ==, "Sigmoid");
+  g_assert_cmpint (tsu_graph_model_get_warnings (model)->count, ==, 0);
+  g_assert_null (tsu_inspector_get_fix_button (inspector, 0));
+  g_assert_cmpstr (tsu_graph_model_get_undo_label (model), ==, "Use Sigmoid");
+
+  /* One undo step brings the Softmax and its warning back. */
+  g_assert_true (tsu_graph_model_undo (model));
+  settle ();
+  project = tsu_graph_model_get_project (model);
+  g_assert_cmpstr (tsu_project_node_type (project, tsu_project_node_find (project, "prob")), ==, "Softmax");
+  g_assert_nonnull (tsu_graph_model_find_warning (model, "prob"));
+  g_assert_nonnull (tsu_inspector_get_fix_button (inspector, 0));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -512,5 +564,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/template-data-paths-resolve", test_template_data_paths_resolve);
   g_test_add_func ("/widgets/template-menu-opens-every-example", test_template_menu_opens_every_example);
   g_test_add_func ("/widgets/export-trained-model", test_export_trained_model);
+  g_test_add_func ("/widgets/fix-button-applies-fix", test_fix_button_applies_fix);
   return g_test_run ();
 }

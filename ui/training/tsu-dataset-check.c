@@ -246,6 +246,8 @@ tsu_dataset_report_build (const tsu_project *project)
   for (int s = 0; s < 2; s++)
     open_split (&report->splits[s], project, &settings, report->problems);
   tsu_dataset_settings_clear (&settings);
+  if (report->splits[0].dataset)
+    tsu_data_summary_compute (report->splits[0].dataset, &report->summary);
 
   tsu_diag_init (&diag);
   tsu_graph *graph = tsu_graph_build (project, &diag);
@@ -275,6 +277,7 @@ tsu_dataset_report_free (TsuDatasetReport *report)
       g_strfreev (report->splits[s].class_names);
     }
   g_ptr_array_unref (report->problems);
+  tsu_data_summary_clear (&report->summary);
   g_free (report);
 }
 

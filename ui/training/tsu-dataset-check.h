@@ -29,6 +29,9 @@ typedef struct
   TsuDatasetSplit splits[2];   /* training, validation */
   int             net_outputs; /* classes the network predicts, 0 if unknown */
   GPtrArray      *problems;    /* char *, complete sentences, worst first */
+  /* The training data's variables, for the design checks; count 0 when it
+   * could not be read. */
+  tsu_data_summary summary;
 } TsuDatasetReport;
 
 TsuDatasetReport *tsu_dataset_report_build (const tsu_project *project);
