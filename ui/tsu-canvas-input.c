@@ -383,6 +383,15 @@ on_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkToolt
                                                box->id, box->type,
                                                box->kind ? _(tsu_layer_kind_help (box->kind)) : _("Unknown layer type"),
                                                box->shape[0] ? box->shape : _("unknown"), params, macs);
+
+      const tsu_warning *warning = tsu_graph_model_find_warning (self->model, box->id);
+
+      if (warning != NULL)
+        {
+          g_autofree char *warned = g_strdup_printf ("%s\n\n⚠ %s", text, warning->message);
+          gtk_tooltip_set_text (tooltip, warned);
+          return TRUE;
+        }
       gtk_tooltip_set_text (tooltip, text);
     }
   return TRUE;

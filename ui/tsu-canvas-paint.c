@@ -63,6 +63,9 @@ tsu_paint_palette (TsuPaletteKind kind)
   return &palettes[kind];
 }
 
+/* The mark of a design warning: amber reads on every palette. */
+static const Rgb warning_amber = { 0.961, 0.651, 0.137 };
+
 void
 tsu_category_color (const char *category, double *r, double *g, double *b)
 {
@@ -505,6 +508,38 @@ paint_error_badge (cairo_t *cr, Fonts *fonts, const TsuPaintPalette *palette, co
   pango_cairo_show_layout (cr, fonts->text);
 }
 
+/* The amber mark of a box a design warning names, where an error's badge
+ * would be: a triangle with a dark "!" (only the triangle zoomed far out). */
+static void
+paint_warning_badge (cairo_t *cr, Fonts *fonts, const TsuLayoutNode *box, gboolean with_mark)
+{
+  double bx = box->x + TSU_BOX_WIDTH - 2, by = box->y + 2;
+  PangoRectangle logical;
+
+  cairo_new_path (cr);
+  cairo_move_to (cr, bx, by - 10);
+  cairo_line_to (cr, bx + 10, by + 8);
+  cairo_line_to (cr, bx - 10, by + 8);
+  cairo_close_path (cr);
+  set_rgb (cr, warning_amber, 1);
+  cairo_fill (cr);
+  if (!with_mark)
+    return;
+  cairo_set_source_rgb (cr, 0.2, 0.14, 0);
+  pango_layout_set_width (fonts->text, -1);
+  pango_layout_set_font_description (fonts->text, fonts->badge);
+  pango_layout_set_text (fonts->text, "!", -1);
+  pango_layout_get_pixel_extents (fonts->text, NULL, &logical);
+  cairo_move_to (cr, bx - logical.width / 2.0, by + 2 - logical.height / 2.0);
+  pango_cairo_show_layout (cr, fonts->text);
+}
+
+static gboolean
+box_warned (const TsuLayoutNode *box, const TsuPaintOptions *options)
+{
+  return options->warnings != NULL && tsu_warnings_find (options->warnings, box->id) != NULL;
+}
+
 /* Ports: inputs on top, the output at the bottom (losses have none). */
 static void
 paint_box_ports (cairo_t *cr, const TsuLayout *layout, int index, Rgb color,
@@ -546,6 +581,8 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
     {
       if (broken)
         paint_error_badge (cr, fonts, palette, box, FALSE);
+      else if (box_warned (box, options))
+        paint_warning_badge (cr, fonts, box, FALSE);
       return;
     }
 
@@ -560,6 +597,8 @@ paint_box (cairo_t *cr, Fonts *fonts, const TsuLayout *layout, int index, const 
         paint_live (cr, fonts, palette, box, &live, color);
       else
         paint_stat_bar (cr, fonts, palette, box, layout, options->stat_mode, color);
+      if (box_warned (box, options))
+        paint_warning_badge (cr, fonts, box, TRUE);
     }
   paint_box_ports (cr, layout, index, color, options);
 }

@@ -111,6 +111,8 @@ typedef struct {
   int hover_link_node, hover_link_slot; /* the link under the pointer, or -1 */
   TsuHit hover_port;              /* highlighted while linking */
   TsuStatMode stat_mode;
+  /* Design warnings (an amber mark on the boxes they name), or NULL. */
+  const tsu_warnings *warnings;
   /* Visible canvas rectangle: boxes outside are skipped. */
   double clip_x0, clip_y0, clip_x1, clip_y1;
   /* A link being dragged out of a port. */

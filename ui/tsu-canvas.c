@@ -226,6 +226,7 @@ tsu_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   tsu_paint_options_init (&options);
   options.palette = tsu_paint_palette (tsu_canvas_style_palette (widget));
+  options.warnings = tsu_graph_model_get_warnings (self->model);
   tsu_canvas_widget_to_canvas (self, 0, 0, &options.clip_x0, &options.clip_y0);
   tsu_canvas_widget_to_canvas (self, width, height, &options.clip_x1, &options.clip_y1);
   tsu_paint_grid (cr, options.palette, self->zoom, options.clip_x0, options.clip_y0, options.clip_x1,

@@ -85,7 +85,9 @@ tsu_inspector_update_about (TsuInspector *self, const tsu_layer_kind *kind)
   gtk_label_set_text (self->about_label, text);
 }
 
-/* Both go under the layer's one-line help. */
+/* The warnings go under the layer's one-line help, where they are seen;
+ * the explanation, collapsed, at the end of the page, so the editors keep
+ * their places. */
 void
 tsu_inspector_setup_advice (TsuInspector *self)
 {
@@ -98,7 +100,7 @@ tsu_inspector_setup_advice (TsuInspector *self)
   gtk_label_set_xalign (self->about_label, 0);
   gtk_label_set_wrap (self->about_label, TRUE);
   gtk_expander_set_child (GTK_EXPANDER (self->about_expander), GTK_WIDGET (self->about_label));
-  gtk_box_insert_child_after (GTK_BOX (page), self->about_expander, GTK_WIDGET (self->help_label));
+  gtk_box_append (GTK_BOX (page), self->about_expander);
   gtk_box_insert_child_after (GTK_BOX (page), self->advice_box, GTK_WIDGET (self->help_label));
 }
 

@@ -99,6 +99,25 @@ on_drag_begin (GtkDragSource *source, GdkDrag *drag, GtkListBoxRow *row)
   gtk_drag_source_set_icon (source, GDK_PAINTABLE (icon), 20, 15);
 }
 
+
+/* The kind's one line, then its explanation for learners (what it computes,
+ * why one uses it, its usual neighbours), from the engine's table. */
+static void
+set_tooltip_from_about (GtkWidget *row, const tsu_layer_kind *kind)
+{
+  const tsu_layer_about *about = tsu_layer_kind_about (kind);
+  g_autofree char *text = NULL;
+
+  if (about->computes == NULL)
+    {
+      gtk_widget_set_tooltip_text (row, _(tsu_layer_kind_help (kind)));
+      return;
+    }
+  text = g_strdup_printf ("%s\n\n%s %s\n%s %s", _(tsu_layer_kind_help (kind)), _(about->computes),
+                          _(about->why), _("Usual neighbours:"), _(about->neighbours));
+  gtk_widget_set_tooltip_text (row, text);
+}
+
 static GtkWidget *
 make_row (const tsu_layer_kind *kind)
 {
@@ -118,7 +137,7 @@ make_row (const tsu_layer_kind *kind)
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_add_css_class (row, "palette-row");
-  gtk_widget_set_tooltip_text (row, _(tsu_layer_kind_help (kind)));
+  set_tooltip_from_about (row, kind);
   /* Screen readers and AT-SPI tests find entries by their layer type. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   tsu_layer_kind_name (kind),

@@ -2,6 +2,7 @@
  * window (ui/training/) fed from the window's document. The pages never own
  * the document: they ask for it, and hand edits back as undoable commands. */
 #include "tsu-window-private.h"
+#include "tsu-i18n.h"
 
 #include "tsu-dataset-view.h"
 #include "tsu-evaluation-view.h"
@@ -280,6 +281,52 @@ on_close_request (TsuWindow *self)
   return TRUE;
 }
 
+enum { RESPONSE_TRAIN_ANYWAY = 1, RESPONSE_SHOW_WARNINGS };
+
+static void
+on_warnings_answered (GtkDialog *dialog, int response, gpointer user_data)
+{
+  TsuWindow *self = user_data;
+  const tsu_warnings *warnings = tsu_graph_model_get_warnings (self->model);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == RESPONSE_TRAIN_ANYWAY)
+    tsu_training_view_run (TSU_TRAINING_VIEW (self->training_view));
+  else if (response == RESPONSE_SHOW_WARNINGS && warnings->count > 0)
+    {
+      /* The first warned layer in the inspector, with its why and fix. */
+      const char *ids[] = { warnings->items[0].node, NULL };
+
+      gtk_stack_set_visible_child_name (self->views, "edit");
+      tsu_canvas_select (tsu_window_get_canvas (self), ids);
+    }
+}
+
+/* F5 on a network with design warnings asks first. */
+static gboolean
+confirm_run (TsuTrainingView *view, gpointer user_data)
+{
+  TsuWindow *self = user_data;
+  const tsu_warnings *warnings = tsu_graph_model_get_warnings (self->model);
+  GtkWidget *dialog;
+
+  if (warnings->count == 0)
+    return TRUE;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s",
+                                   ngettext_ ("The network has a design warning",
+                                              "The network has design warnings",
+                                              (unsigned long) warnings->count));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s: %s", warnings->items[0].node,
+                                            warnings->items[0].message);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Show Warnings"), RESPONSE_SHOW_WARNINGS,
+                          _("_Train Anyway"), RESPONSE_TRAIN_ANYWAY, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), RESPONSE_SHOW_WARNINGS);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_warnings_answered), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
 /* The design checks about the targets need the data: the Data page's check
  * has read it, on its worker, so its summary costs the editor nothing. */
 static void
@@ -321,6 +368,7 @@ tsu_window_setup_training (TsuWindow *self)
   g_signal_connect_swapped (self->data_view, "dataset-edited", G_CALLBACK (on_dataset_edited), self);
   g_signal_connect_swapped (self->data_view, "input-shape-edited", G_CALLBACK (on_input_shape_edited), self);
   g_signal_connect_swapped (self->data_view, "notify::busy", G_CALLBACK (on_data_checked), self);
+  tsu_training_view_set_confirm_func (TSU_TRAINING_VIEW (self->training_view), confirm_run, self);
   g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect_swapped (self->model, "reset", G_CALLBACK (on_model_reset), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);

@@ -42,6 +42,8 @@ struct _TsuTrainingView
 
   TsuProjectFunc         project_func;
   gpointer               project_data;
+  TsuRunConfirmFunc      confirm_func;    /* asked before Run; NULL: run at once */
+  gpointer               confirm_data;
   GDestroyNotify         project_destroy;
 
   tsu_train_options      run_options;

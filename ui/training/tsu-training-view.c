@@ -193,15 +193,13 @@ on_running_changed (TsuTrainingView *self)
 
 /* ------------------------------------------------------------ actions */
 
-static void
-run_activated (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       data)
+void
+tsu_training_view_run (TsuTrainingView *self)
 {
-  TsuTrainingView *self = data;
   const tsu_project *project = current_project (self);
   g_autoptr(GError) error = NULL;
 
+  g_return_if_fail (TSU_IS_TRAINING_VIEW (self));
   if (!project || tsu_training_controller_is_running (self->controller))
     return;
   if (!tsu_training_controller_run (self->controller, project, &self->run_options, &error))
@@ -213,6 +211,27 @@ run_activated (GSimpleAction *action,
       return;
     }
   update_state (self);
+}
+
+void
+tsu_training_view_set_confirm_func (TsuTrainingView *self, TsuRunConfirmFunc func, gpointer user_data)
+{
+  g_return_if_fail (TSU_IS_TRAINING_VIEW (self));
+  self->confirm_func = func;
+  self->confirm_data = user_data;
+}
+
+static void
+run_activated (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
+{
+  TsuTrainingView *self = data;
+
+  if (!current_project (self) || tsu_training_controller_is_running (self->controller))
+    return;
+  if (self->confirm_func == NULL || self->confirm_func (self, self->confirm_data))
+    tsu_training_view_run (self);
 }
 
 static void

@@ -22,12 +22,23 @@ typedef const tsu_project *(*TsuProjectFunc) (gpointer user_data);
 #define TSU_TYPE_TRAINING_VIEW (tsu_training_view_get_type ())
 G_DECLARE_FINAL_TYPE (TsuTrainingView, tsu_training_view, TSU, TRAINING_VIEW, GtkWidget)
 
+/* Asked when Run (F5) is pressed: TRUE runs now; FALSE runs nothing now
+ * (the window may ask the person and call tsu_training_view_run later). */
+typedef gboolean (*TsuRunConfirmFunc) (TsuTrainingView *view, gpointer user_data);
+
 GtkWidget             *tsu_training_view_new             (void);
 
 void                   tsu_training_view_set_project_func (TsuTrainingView *self,
                                                            TsuProjectFunc   func,
                                                            gpointer         user_data,
                                                            GDestroyNotify   destroy);
+void                   tsu_training_view_set_confirm_func (TsuTrainingView  *self,
+                                                           TsuRunConfirmFunc func,
+                                                           gpointer          user_data);
+/* Trains the current project now, without asking (what Run does once
+ * confirmed). */
+void                   tsu_training_view_run              (TsuTrainingView *self);
+
 /* The document was opened, saved under a new name or edited outside the
  * panel: re-read the configuration and the runs directory. */
 void                   tsu_training_view_reload           (TsuTrainingView *self);
