@@ -728,6 +728,53 @@ test_edit_speed_200_nodes (void)
   g_assert_cmpint (edit_us, <, 100000);
 }
 
+static void
+count_changed (gpointer model, gpointer data)
+{
+  (*(int *) data)++;
+}
+
+/* The model's warnings follow the document and the data: Affine of 100
+ * outputs on tests/data/checks' 10 classes warns once the data summary is
+ * known; the fix is one undo step. */
+static void
+test_warnings_and_fix (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "tests", "data", "checks",
+                                            "affine-100-on-10-classes.tsumiki", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsuGraphModel) model = tsu_graph_model_new ();
+  tsu_data_summary data;
+  const tsu_warning *w;
+  int changed = 0;
+
+  g_assert_true (tsu_graph_model_load_file (model, path, &error));
+  g_assert_cmpint (tsu_graph_model_get_warnings (model)->count, ==, 0);
+  g_assert_cmpint (tsu_project_data_summary (tsu_graph_model_get_project (model), &data, NULL), ==, TSU_OK);
+  g_signal_connect (model, "changed", G_CALLBACK (count_changed), &changed);
+  tsu_graph_model_set_data_summary (model, &data);
+  tsu_data_summary_clear (&data);
+  g_assert_cmpint (changed, ==, 1);
+  g_assert_cmpuint (tsu_graph_model_get_n_changes (model), ==, 0);
+  w = tsu_graph_model_find_warning (model, "fc2");
+  g_assert_nonnull (w);
+  g_assert_cmpstr (w->check, ==, "width-not-classes");
+
+  g_assert_true (tsu_graph_model_apply_fix (model, &w->fix, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (param_int (model, "fc2", "outmaps"), ==, 10);
+  g_assert_cmpint (tsu_graph_model_get_warnings (model)->count, ==, 0);
+  g_assert_cmpstr (tsu_graph_model_get_undo_label (model), ==, "Set outputs to 10");
+  g_assert_true (tsu_graph_model_undo (model));
+  g_assert_cmpint (param_int (model, "fc2", "outmaps"), ==, 100);
+  g_assert_nonnull (tsu_graph_model_find_warning (model, "fc2"));
+  g_assert_false (tsu_graph_model_can_undo (model));
+
+  /* Without data the check about the classes says nothing. */
+  tsu_graph_model_set_data_summary (model, NULL);
+  g_assert_null (tsu_graph_model_find_warning (model, "fc2"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -751,5 +798,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/hit-testing", test_hit_testing);
   g_test_add_func ("/layout/arrange", test_arrange_layout);
   g_test_add_func ("/layout/summary-text", test_summary_text);
+  g_test_add_func ("/model/warnings-and-fix", test_warnings_and_fix);
   return g_test_run ();
 }

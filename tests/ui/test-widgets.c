@@ -546,6 +546,53 @@ test_fix_button_applies_fix (void)
   settle ();
 }
 
+/* The open GtkMessageDialog transient for window, or NULL. */
+static GtkWidget *
+find_dialog (TsuWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (window))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+/* F5 on a network with a design warning asks; "Show Warnings" trains
+ * nothing and shows the warned layer in the inspector. */
+static void
+test_run_with_warnings_asks (void)
+{
+  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "tests", "data", "checks",
+                                            "softmax-one-output-bce.tsumiki", NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  tsu_window_set_ephemeral (window, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  g_assert_true (tsu_window_open_path (window, path, &error));
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  g_assert_null (find_dialog (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "training.run", NULL);
+  settle ();
+  dialog = find_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (find_label (dialog, "The network has a design warning"));
+  gtk_dialog_response (GTK_DIALOG (dialog), 2 /* Show Warnings */);
+  settle ();
+  g_assert_null (find_dialog (window));
+  g_assert_cmpstr (tsu_inspector_get_node_id (tsu_window_get_inspector (window)), ==, "prob");
+  g_assert_nonnull (tsu_inspector_get_fix_button (tsu_window_get_inspector (window), 0));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -565,5 +612,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/template-menu-opens-every-example", test_template_menu_opens_every_example);
   g_test_add_func ("/widgets/export-trained-model", test_export_trained_model);
   g_test_add_func ("/widgets/fix-button-applies-fix", test_fix_button_applies_fix);
+  g_test_add_func ("/widgets/run-with-warnings-asks", test_run_with_warnings_asks);
   return g_test_run ();
 }
