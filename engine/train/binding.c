@@ -50,15 +50,17 @@ static bool bind_inputs(tsu_binding *b, const tsu_graph *graph, tsu_net *net,
     return ok;
 }
 
+/* The task from the loss kind's role: its family, and whether its input is
+ * a probability (threshold 0.5) or a logit (threshold 0). */
 static void set_task(tsu_binding *b, const tsu_node *loss)
 {
-    const char *t = loss->type;
-    if (!strcmp(t, "CategoricalCrossEntropy") || !strcmp(t, "SoftmaxCrossEntropy")) {
+    const tsu_layer_role *role = &loss->kind->role;
+    if (role->loss == TSU_LOSS_CATEGORICAL) {
         b->task = TSU_TASK_CLASSES;
         b->classes = (int)b->prediction_size;
-    } else if (!strcmp(t, "BinaryCrossEntropy") || !strcmp(t, "SigmoidCrossEntropy")) {
+    } else if (role->loss == TSU_LOSS_BINARY) {
         b->task = TSU_TASK_BINARY;
-        b->threshold = !strcmp(t, "SigmoidCrossEntropy") ? 0.0f : 0.5f;
+        b->threshold = role->input == TSU_INPUT_LOGITS ? 0.0f : 0.5f;
         b->classes = 2;
     } else {
         b->task = TSU_TASK_REGRESSION;
