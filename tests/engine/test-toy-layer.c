@@ -62,6 +62,11 @@ static void test_param_tables_complete(void)
             if (!kind->params[k].name) g_error("%s: parameter %d has no entry", kind->name, k);
             g_assert_nonnull(kind->params[k].help);
         }
+        /* An explanation too, for the inspector, the palette and docs
+         * (test-advice checks the engine's; this covers the recipe's). */
+        const tsu_layer_about *about = tsu_layer_kind_about(kind);
+        if (!about->computes || !about->why || !about->neighbours)
+            g_error("%s has no explanation (tsu_layer_kind.about)", kind->name);
     }
 }
 
