@@ -46,6 +46,32 @@ static void describe(const tsu_graph *graph)
     }
 }
 
+/* The design checks, and every fix they offer applied to a copy: a fix
+ * never crashes and leaves a project that reads back. A made-up summary
+ * ("y": 10 classes, "t": real values) lets the checks about targets run. */
+static void advise_and_fix(const tsu_project *project, const tsu_graph *graph)
+{
+    tsu_variable_summary vars[] = {
+        {.name = "y", .width = 1, .n_classes = 10, .integers = true, .min = 0, .max = 9},
+        {.name = "t", .width = 1, .min = -3, .max = 3},
+    };
+    const tsu_data_summary data = {2, vars};
+    tsu_warnings warnings;
+    tsu_warnings_init(&warnings);
+    tsu_graph_advise(graph, &data, &warnings);
+    for (int i = 0; i < warnings.count; i++) {
+        tsu_project *copy = tsu_project_dup(project);
+        tsu_diag diag;
+        tsu_diag_init(&diag);
+        (void)tsu_fix_apply(copy, &warnings.items[i].fix, &diag);
+        check_round_trip(copy);
+        tsu_graph_free(tsu_graph_build(copy, &diag));
+        tsu_diag_free(&diag);
+        tsu_project_free(copy);
+    }
+    tsu_warnings_free(&warnings);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tsu_graph_stats_compute(graph, config.batch_size > 0 ? config.batch_size : 1,
                                 config.optimizer, &stats);
         describe(graph);
+        advise_and_fix(project, graph);
         fuzz_run_graph(graph, NULL);
         tsu_graph_free(graph);
         tsu_project_free(project);
