@@ -206,6 +206,55 @@ static void check_pair(advisor *a, const tsu_node *loss)
     }
 }
 
+/* The loss family the target variable's values call for (docs/layers.md:
+ * class indices, 0/1 values, real values). */
+static tsu_loss_family family_for(tsu_problem problem)
+{
+    return problem == TSU_PROBLEM_CLASSES  ? TSU_LOSS_CATEGORICAL
+           : problem == TSU_PROBLEM_BINARY ? TSU_LOSS_BINARY
+                                           : TSU_LOSS_REGRESSION;
+}
+
+/* A loss whose family does not fit what the targets hold. A binary loss
+ * fits 0/1 labels and a categorical one fits them too (K = 2); a binary
+ * regression target (all 0 or 1) is left to the person. */
+static void check_target(advisor *a, const tsu_node *loss)
+{
+    const tsu_layer_role *r = &loss->kind->role;
+    const tsu_variable_summary *t = target_of(a, loss);
+    const tsu_problem problem = tsu_variable_problem(t);
+    if (!r->loss || problem == TSU_PROBLEM_UNKNOWN) return;
+    const tsu_loss_family want = family_for(problem);
+    if (r->loss == want || (want == TSU_LOSS_BINARY && r->loss != TSU_LOSS_REGRESSION)) return;
+    if (want == TSU_LOSS_BINARY && !t->n_classes) return;
+    const char *why =
+        want == TSU_LOSS_CATEGORICAL && r->loss == TSU_LOSS_REGRESSION
+            ? _("Class numbers are names, not amounts: a regression loss would call class 7 "
+                "closer to 8 than to 1.")
+        : want == TSU_LOSS_CATEGORICAL
+            ? _("A binary loss answers yes or no for each value and expects targets of 0 and "
+                "1; class numbers above 1 are neither.")
+        : want == TSU_LOSS_REGRESSION
+            ? _("A classification loss reads its targets as class numbers; real values are "
+                "not classes, so it learns nothing meaningful from them.")
+            : _("Two classes are a yes/no question; a regression loss treats it as a number "
+                "to approach rather than a class to choose.");
+    tsu_warning *w;
+    if (t->n_classes)
+        w = warn(a, "loss-does-not-fit-target", loss, why,
+                 _("%s on \"%s\", which holds class labels of %d classes"), loss->type,
+                 t->name, t->n_classes);
+    else
+        w = warn(a, "loss-does-not-fit-target", loss, why,
+                 _("%s on \"%s\", which holds real values from %g to %g"), loss->type, t->name,
+                 t->min, t->max);
+    /* A classification loss on logits when the loss was not given probabilities. */
+    tsu_loss_input input = want == TSU_LOSS_REGRESSION ? TSU_INPUT_VALUES
+                           : r->input == TSU_INPUT_PROBABILITIES ? TSU_INPUT_PROBABILITIES
+                                                                 : TSU_INPUT_LOGITS;
+    fix_type(w, kind_with(TSU_SQUASH_NONE, want, input, 0));
+}
+
 /* A loss that takes logarithms of probabilities fed raw scores. */
 static void check_probabilities(advisor *a, const tsu_node *loss)
 {
@@ -274,7 +323,7 @@ static void check_classes(advisor *a, const tsu_node *loss)
             named->type, named->id, width, loss->type, loss->id,
             tsu_node_param(loss, "dataset")->string, k);
         fix_width(w, source, k);
-    } else if (!k && width == 1) {
+    } else if (!target_of(a, loss) && width == 1) {
         tsu_warning *w = warn(
             a, "loss-one-value", loss,
             _("One value is one class: its probability is always 1, so the loss cannot fall. "
@@ -352,7 +401,8 @@ typedef struct {
 /* In this order: a node's first finding with a given fix is the one kept
  * (a Softmax over one value before a binary loss is reported once). */
 static const check_desc checks[] = {
-    {true, check_pair},          {true, check_probabilities},   {false, check_softmax_width},
+    {true, check_target},        {true, check_pair},            {true, check_probabilities},
+    {false, check_softmax_width},
     {true, check_classes},       {false, check_linear_pair},    {false, check_dead},
     {false, check_train_only},   {false, check_normalize_twice},
 };

@@ -5,8 +5,10 @@
 
 #include <math.h>
 
+/* then_*: the warning the first fix leaves, whose fix clears the project. */
 typedef struct {
     const char *file, *check, *node, *fix_label;
+    const char *then_check, *then_node, *then_label;
 } expected_warning;
 
 static const expected_warning cases[] = {
@@ -24,6 +26,13 @@ static const expected_warning cases[] = {
     {"dead-branch", "dead-branch", "side", "Remove the branch"},
     {"dropout-at-end", "train-only-at-end", "drop", "Remove Dropout"},
     {"normalize-twice", "normalize-twice", "bn2", "Remove BatchNormalization"},
+    {"augmentation-at-end", "train-only-at-end", "augment", "Remove ImageAugmentation"},
+    {"bce-on-classes", "loss-does-not-fit-target", "loss", "Use SoftmaxCrossEntropy"},
+    {"cce-on-real-values", "loss-does-not-fit-target", "loss", "Use SquaredError"},
+    /* A regression loss on classes: the fix makes it a classifier, which
+     * then needs one output per class. */
+    {"squared-error-on-classes", "loss-does-not-fit-target", "loss", "Use SoftmaxCrossEntropy",
+     "width-not-classes", "fc2", "Set outputs to 10"},
 };
 
 static tsu_project *load_check_project(const char *name)
@@ -76,6 +85,15 @@ static void test_check_and_fix(gconstpointer data)
     g_assert_cmpint(tsu_fix_apply(p, &w.items[0].fix, &diag), ==, TSU_OK);
     tsu_warnings_free(&w);
     advise(p, &w);
+    if (c->then_check) {
+        g_assert_cmpint(w.count, ==, 1);
+        g_assert_cmpstr(w.items[0].check, ==, c->then_check);
+        g_assert_cmpstr(w.items[0].node, ==, c->then_node);
+        g_assert_cmpstr(w.items[0].fix.label, ==, c->then_label);
+        g_assert_cmpint(tsu_fix_apply(p, &w.items[0].fix, &diag), ==, TSU_OK);
+        tsu_warnings_free(&w);
+        advise(p, &w);
+    }
     g_assert_cmpint(w.count, ==, 0);
     tsu_warnings_free(&w);
 

@@ -54,6 +54,10 @@ expect_warning linear-after-linear fc2 linear-after-linear
 expect_warning dead-branch side dead-branch
 expect_warning dropout-at-end drop train-only-at-end
 expect_warning normalize-twice bn2 normalize-twice
+expect_warning augmentation-at-end augment train-only-at-end
+expect_warning bce-on-classes loss loss-does-not-fit-target
+expect_warning cce-on-real-values loss loss-does-not-fit-target
+expect_warning squared-error-on-classes loss loss-does-not-fit-target
 
 # The wording: the why follows, indented.
 out=$("$cli" check "$src/tests/data/checks/softmax-one-output-bce.tsumiki" 2>&1)
