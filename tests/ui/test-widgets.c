@@ -496,24 +496,30 @@ test_export_trained_model (void)
 
 /* A design warning in the inspector: its fix button changes the document
  * as one undoable edit (tests/data/checks/softmax-one-output-bce). */
+/* A window on a project of tests/data/checks, shown and settled. */
+static TsuWindow *
+open_checks_window (const char *name)
+{
+  TsuWindow *window = test_window_new ();
+  g_autofree char *file = g_strdup_printf ("%s.tsumiki", name);
+  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "tests", "data", "checks", file, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tsu_window_open_path (window, path, &error));
+  g_assert_no_error (error);
+  return present_settled (window);
+}
+
 static void
 test_fix_button_applies_fix (void)
 {
-  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
-  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "tests", "data", "checks",
-                                            "softmax-one-output-bce.tsumiki", NULL);
-  g_autoptr(GError) error = NULL;
+  TsuWindow *window = open_checks_window ("softmax-one-output-bce");
   TsuGraphModel *model;
   TsuInspector *inspector;
   const char *select[] = { "prob", NULL };
   GtkWidget *fix;
   const tsu_project *project;
 
-  tsu_window_set_ephemeral (window, TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  g_assert_true (tsu_window_open_path (window, path, &error));
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
   model = tsu_window_get_model (window);
   inspector = tsu_window_get_inspector (window);
   g_assert_nonnull (tsu_graph_model_find_warning (model, "prob"));
@@ -542,8 +548,7 @@ test_fix_button_applies_fix (void)
   g_assert_cmpstr (tsu_project_node_type (project, tsu_project_node_find (project, "prob")), ==, "Softmax");
   g_assert_nonnull (tsu_graph_model_find_warning (model, "prob"));
   g_assert_nonnull (tsu_inspector_get_fix_button (inspector, 0));
-  gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  close_window (window);
 }
 
 /* The open GtkMessageDialog transient for window, or NULL. */
@@ -567,17 +572,9 @@ find_dialog (TsuWindow *window)
 static void
 test_run_with_warnings_asks (void)
 {
-  TsuWindow *window = g_object_new (TSU_TYPE_WINDOW, NULL);
-  g_autofree char *path = g_build_filename (g_getenv ("TSU_SOURCE_DIR"), "tests", "data", "checks",
-                                            "softmax-one-output-bce.tsumiki", NULL);
-  g_autoptr(GError) error = NULL;
+  TsuWindow *window = open_checks_window ("softmax-one-output-bce");
   GtkWidget *dialog;
 
-  tsu_window_set_ephemeral (window, TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  g_assert_true (tsu_window_open_path (window, path, &error));
-  gtk_window_present (GTK_WINDOW (window));
-  settle ();
   g_assert_null (find_dialog (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "training.run", NULL);
   settle ();
@@ -589,8 +586,7 @@ test_run_with_warnings_asks (void)
   g_assert_null (find_dialog (window));
   g_assert_cmpstr (tsu_inspector_get_node_id (tsu_window_get_inspector (window)), ==, "prob");
   g_assert_nonnull (tsu_inspector_get_fix_button (tsu_window_get_inspector (window), 0));
-  gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  close_window (window);
 }
 
 int
