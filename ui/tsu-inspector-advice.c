@@ -104,6 +104,23 @@ tsu_inspector_setup_advice (TsuInspector *self)
   gtk_box_insert_child_after (GTK_BOX (page), self->advice_box, GTK_WIDGET (self->help_label));
 }
 
+void
+tsu_inspector_status_warnings (TsuInspector *self)
+{
+  int n = tsu_graph_model_get_warnings (self->model)->count;
+  g_autofree char *text = g_strdup_printf (ngettext_ ("Valid, with %d design warning: select the layer marked ⚠ "
+                                                      "to see why and fix it",
+                                                      "Valid, with %d design warnings: select a layer marked ⚠ "
+                                                      "to see why and fix it",
+                                                      (unsigned long) n),
+                                           n);
+
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "warning");
+}
+
 GtkWidget *
 tsu_inspector_get_fix_button (TsuInspector *self, int index)
 {

@@ -57,6 +57,8 @@ void tsu_inspector_setup_advice   (TsuInspector *self);
 void tsu_inspector_update_advice  (TsuInspector *self);
 void tsu_inspector_update_about   (TsuInspector *self,
                                    const tsu_layer_kind *kind);
+/* The network page's status on a valid network with design warnings. */
+void tsu_inspector_status_warnings (TsuInspector *self);
 
 /* tsu-inspector-inputs.c: one drop-down per input port, so links can be
  * made and changed from the keyboard. */

@@ -97,6 +97,7 @@ update_network_page (TsuInspector *self)
   /* TRANSLATORS: the batch size and the optimizer's name (Adam, SGD...). */
   memory_label = g_strdup_printf (_("Training memory\n(batch %d, %s)"), batch, tsu_optimizer_name (optimizer));
 
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
   if (graph == NULL || tsu_graph_node_count (graph) == 0)
     {
       gtk_label_set_text (self->status_label, _("The network is empty: start with an Input layer"));
@@ -111,6 +112,8 @@ update_network_page (TsuInspector *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
     }
+  else if (diag->count == 0 && tsu_graph_model_get_warnings (self->model)->count > 0)
+    tsu_inspector_status_warnings (self);
   else if (diag->count == 0)
     {
       gtk_label_set_text (self->status_label, _("✓ Ready to train: no problems found"));
