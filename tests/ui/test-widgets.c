@@ -523,6 +523,8 @@ test_fix_button_applies_fix (void)
   model = tsu_window_get_model (window);
   inspector = tsu_window_get_inspector (window);
   g_assert_nonnull (tsu_graph_model_find_warning (model, "prob"));
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector),
+                                "Valid, with 1 design warning: select the layer marked ⚠ to see why and fix it"));
 
   tsu_canvas_select (tsu_window_get_canvas (window), select);
   settle ();
