@@ -15,7 +15,7 @@ typedef struct {
     bool werror; /* warnings fail the check */
 } check_options;
 
-#define CHECK_USAGE "usage: tsumiki-cli check FILE [--batch-size N] [--json] [--werror]\n"
+#define CHECK_USAGE N_("usage: tsumiki-cli check FILE [--batch-size N] [--json] [--werror]\n")
 
 static bool parse_options(int argc, char **argv, check_options *o)
 {
