@@ -180,8 +180,11 @@ static void check_pair(advisor *a, const tsu_node *loss)
             s->d[0] == 1 ? _("A Softmax over one value is always 1, so the loss cannot fall.")
                          : _("A binary loss treats each value as its own yes/no probability; a "
                            "Softmax makes the values compete and add up to 1."),
-            _("%s over %s before %s \"%s\", which expects a Sigmoid's probabilities"), act->type,
-            s->d[0] == 1 ? _("one value") : _("several values"), loss->type, loss->id);
+            s->d[0] == 1 ? _("%s over one value before %s \"%s\", which expects a Sigmoid's "
+                             "probabilities")
+                         : _("%s over several values before %s \"%s\", which expects a Sigmoid's "
+                             "probabilities"),
+            act->type, loss->type, loss->id);
         fix_type(w, activation_kind(want->squash));
     } else if (want->loss == TSU_LOSS_CATEGORICAL && have == TSU_SQUASH_SIGMOID) {
         int k = classes_of(a, loss) ? classes_of(a, loss) : s->d[0];
