@@ -123,7 +123,7 @@ static int print_about(const char *name)
     }
     const tsu_layer_about *about = tsu_layer_kind_about(k);
     printf("%s (%s): %s\n\n", tsu_layer_kind_name(k), tsu_layer_kind_category(k),
-           tsu_layer_kind_help(k));
+           _(tsu_layer_kind_help(k)));
     printf(_("What it computes: %s\n"), _(about->computes));
     printf(_("Why use it: %s\n"), _(about->why));
     printf(_("Usual neighbours: %s\n"), _(about->neighbours));

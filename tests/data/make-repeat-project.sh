@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes make-blobs-project.sh's files and DIR/res.tsumiki, the same data
 # learnt through a residual block repeated three times (RepeatStart/
-# RepeatEnd, docs/layers.md): fc1 -> [ca -> r, + skip] x3 -> fc2.
+# RepeatEnd, docs/layers.md): fc1 -> ReLU -> [ca -> r, + skip] x3 -> fc2
+# (no warnings: the ReLU keeps fc1 and ca from being one linear map).
 # Usage: make-repeat-project.sh DIR NAME EPOCHS BATCH_SIZE
 set -eu
 dir=$1
@@ -9,7 +10,8 @@ sh "$(dirname "$0")/make-blobs-project.sh" "$@"
 nodes='
   {"id": "x", "type": "Input", "params": {"shape": [2]}},
   {"id": "fc1", "type": "Affine", "inputs": ["x"], "params": {"outmaps": 8}},
-  {"id": "rs1", "type": "RepeatStart", "inputs": ["fc1"], "params": {"times": 3}},
+  {"id": "r0", "type": "ReLU", "inputs": ["fc1"]},
+  {"id": "rs1", "type": "RepeatStart", "inputs": ["r0"], "params": {"times": 3}},
   {"id": "ca", "type": "Affine", "inputs": ["rs1"], "params": {"outmaps": 8}},
   {"id": "r", "type": "ReLU", "inputs": ["ca"]},
   {"id": "add", "type": "Add2", "inputs": ["r", "rs1"]},
