@@ -209,7 +209,8 @@ natural_width (Fonts *fonts, const PangoFontDescription *font, const char *text)
 #define TEXT_WIDTH TSU_PAINT_TEXT_WIDTH
 G_STATIC_ASSERT (TSU_PAINT_TEXT_WIDTH == TSU_BOX_WIDTH - STRIPE - 18);
 #define TITLE_GAP 8.0
-#define ID_MIN_WIDTH 36.0         /* "conv12" */
+#define SQUEEZED_GAP 5.0          /* between a shrunk type and the id */
+#define ID_MIN_WIDTH 64.0         /* "augment12": a new box's id stays whole */
 
 /* A long type ("CategoricalCrossEntropy") shrinks until it shares the row
  * with the id, down to the small text's size; past that the id gives way.
@@ -226,12 +227,19 @@ fit_title (Fonts *fonts, const char *type, const char *id)
   pango_font_description_set_size (fonts->fitted, (int) (TSU_PAINT_TITLE_POINTS * PANGO_SCALE));
   if (type_w + TITLE_GAP + id_w <= TEXT_WIDTH)
     return fit;
-  room = TEXT_WIDTH - TITLE_GAP - MIN (id_w, ID_MIN_WIDTH);
+  room = TEXT_WIDTH - SQUEEZED_GAP - MIN (id_w, ID_MIN_WIDTH);
   fit.type_points = CLAMP (floor (TSU_PAINT_TITLE_POINTS * room / type_w * 4) / 4, TSU_PAINT_SMALL_POINTS,
                            TSU_PAINT_TITLE_POINTS);
-  pango_font_description_set_size (fonts->fitted, (int) (fit.type_points * PANGO_SCALE));
-  fit.type_width = natural_width (fonts, fonts->fitted, type);
-  fit.id_width = MIN (id_w, MAX (0, TEXT_WIDTH - TITLE_GAP - fit.type_width));
+  /* Text does not scale exactly with its size: step down a quarter point
+   * at a time until the id's reserved room is really free. */
+  for (;; fit.type_points -= 0.25)
+    {
+      pango_font_description_set_size (fonts->fitted, (int) (fit.type_points * PANGO_SCALE));
+      fit.type_width = natural_width (fonts, fonts->fitted, type);
+      if (fit.type_width <= room || fit.type_points - 0.25 < TSU_PAINT_SMALL_POINTS)
+        break;
+    }
+  fit.id_width = MIN (id_w, MAX (0, TEXT_WIDTH - SQUEEZED_GAP - fit.type_width));
   /* An id squeezed to a letter and an ellipsis says nothing. */
   if (fit.id_width < MIN (id_w, 16))
     fit.id_width = 0;

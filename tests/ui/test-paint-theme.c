@@ -168,22 +168,30 @@ test_type_names_fit (void)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 10, 10);
   cairo_t *cr = cairo_create (surface);
+  tsu_project *empty = tsu_project_new ("fit");
 
   for (int i = 0; i < tsu_layer_kind_count (); i++)
     {
       const char *type = tsu_layer_kind_name (tsu_layer_kind_at (i));
-      const char *ids[] = { "x", "loss", "categoricalcrossentropy12" };
+      g_autofree char *first_id = tsu_project_unique_id (empty, type);
+      const char *ids[] = { "x", "loss", first_id, "categoricalcrossentropy12" };
 
       for (guint k = 0; k < G_N_ELEMENTS (ids); k++)
         {
           TsuTitleFit fit = tsu_paint_fit_title (cr, type, ids[k]);
+          double whole_id = tsu_paint_fit_title (cr, "Affine", ids[k]).id_width;
+
+          /* The id a new box gets ("augment1") is cut only when the type
+           * cannot shrink further. */
+          if (ids[k] == first_id && fit.id_width != whole_id && fit.type_points > TSU_PAINT_SMALL_POINTS)
+            g_error ("%s beside %s is cut to %.0f of %.0f", ids[k], type, fit.id_width, whole_id);
 
           g_assert_cmpfloat (fit.type_points, >=, TSU_PAINT_SMALL_POINTS);
           g_assert_cmpfloat (fit.type_points, <=, TSU_PAINT_TITLE_POINTS);
           if (fit.type_width > TSU_PAINT_TEXT_WIDTH)
             g_error ("%s beside %s is %.0f wide, more than %.0f", type, ids[k], fit.type_width,
                      TSU_PAINT_TEXT_WIDTH);
-          g_assert_cmpfloat (fit.type_width + (fit.id_width > 0 ? 8 + fit.id_width : 0), <=,
+          g_assert_cmpfloat (fit.type_width + (fit.id_width > 0 ? 5 + fit.id_width : 0), <=,
                              TSU_PAINT_TEXT_WIDTH);
         }
     }
@@ -194,7 +202,11 @@ test_type_names_fit (void)
     g_assert_cmpfloat (short_type.id_width, >, 0);
     g_assert_cmpfloat (long_type.type_points, <, TSU_PAINT_TITLE_POINTS);
     g_assert_cmpfloat (long_type.id_width, >, 0);
+    /* A new loss box's id beside the longest type, whole. */
+    g_assert_cmpfloat (tsu_paint_fit_title (cr, "CategoricalCrossEntropy", "loss1").id_width, ==,
+                       tsu_paint_fit_title (cr, "Affine", "loss1").id_width);
   }
+  tsu_project_free (empty);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
