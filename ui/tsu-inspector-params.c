@@ -67,6 +67,11 @@ on_spin_changed (GtkSpinButton *spin, TsuInspector *self)
 
   if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (spin))) == NULL)
     return;
+  if (editor->reverting)
+    {
+      editor->reverting = FALSE;   /* the value in effect, back: nothing to commit */
+      return;
+    }
   if (editor->desc->type == TSU_PARAM_INT)
     commit (self, editor, &(tsu_value) { .n = 1, .ints = { gtk_spin_button_get_value_as_int (spin) } });
   else if (editor->desc->type == TSU_PARAM_FLOAT)
@@ -197,33 +202,60 @@ engine_message (TsuInspector *self, const char *name)
   return NULL;
 }
 
+/* What is wrong with a spin button's text as a value of the param, or
+ * NULL when it is one. */
+static char *
+spin_text_complaint (const tsu_param_desc *desc, const char *text)
+{
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
+
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  if (text[0] == '\0' || end == NULL || *end != '\0'
+      || (desc->type != TSU_PARAM_FLOAT && value != (double) (long) value))
+    return g_strdup (desc->type == TSU_PARAM_FLOAT ? _("Enter a number") : _("Enter a whole number"));
+  if (value < desc->min || value > desc->max)
+    {
+      g_autofree char *low = format_bound (desc->min), *high = format_bound (desc->max);
+      /* TRANSLATORS: a parameter's name (kept in English), its minimum and maximum. */
+      return g_strdup_printf (_("%s takes values from %s to %s"), desc->name, low, high);
+    }
+  return NULL;
+}
+
 /* Spin buttons commit on Enter or focus-out; while typing, say at once when
  * the text is not a value the param accepts. */
 static void
 on_spin_text_changed (GtkEditable *spin, TsuInspector *self)
 {
   ParamEditor *editor;
-  const char *text = gtk_editable_get_text (spin);
-  char *end = NULL;
-  double value;
+  g_autofree char *complaint = NULL;
 
-  if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (spin))) == NULL)
+  if (self->updating || (editor = find_editor_for (self, GTK_WIDGET (spin))) == NULL || editor->reverting)
     return;
-  value = g_ascii_strtod (text, &end);
-  while (end != NULL && g_ascii_isspace (*end))
-    end++;
-  if (text[0] == '\0' || end == NULL || *end != '\0'
-      || (editor->desc->type != TSU_PARAM_FLOAT && value != (double) (long) value))
-    show_text_message (editor, editor->desc->type == TSU_PARAM_FLOAT ? _("Enter a number") : _("Enter a whole number"));
-  else if (value < editor->desc->min || value > editor->desc->max)
-    {
-      g_autofree char *low = format_bound (editor->desc->min), *high = format_bound (editor->desc->max);
-      /* TRANSLATORS: a parameter's name (kept in English), its minimum and maximum. */
-      g_autofree char *message = g_strdup_printf (_("%s takes values from %s to %s"), editor->desc->name, low, high);
-      show_text_message (editor, message);
-    }
+  complaint = spin_text_complaint (editor->desc, gtk_editable_get_text (spin));
+  if (complaint != NULL)
+    show_text_message (editor, complaint);
   else
     show_message (editor, engine_message (self, editor->desc->name));
+}
+
+/* Enter or focus-out on a refused text makes the spin button put the value
+ * in effect back (GTK_UPDATE_IF_VALID), ending with value-changed; the
+ * complaint about what was typed stays meanwhile, so the revert says why. */
+static gint
+on_spin_input (GtkSpinButton *spin, double *new_value, TsuInspector *self)
+{
+  ParamEditor *editor = find_editor_for (self, GTK_WIDGET (spin));
+  g_autofree char *complaint = NULL;
+
+  (void) new_value;
+  if (self->updating || editor == NULL)
+    return FALSE;
+  complaint = spin_text_complaint (editor->desc, gtk_editable_get_text (GTK_EDITABLE (spin)));
+  editor->reverting = complaint != NULL;
+  return FALSE;
 }
 
 static char *entry_text (TsuInspector *self, ParamEditor *editor);
@@ -280,6 +312,7 @@ make_spin (TsuInspector *self, const tsu_param_desc *desc, gboolean floating)
   gtk_widget_set_hexpand (spin, TRUE);
   g_signal_connect (spin, "value-changed", G_CALLBACK (on_spin_changed), self);
   g_signal_connect (spin, "changed", G_CALLBACK (on_spin_text_changed), self);
+  g_signal_connect (spin, "input", G_CALLBACK (on_spin_input), self);
   return spin;
 }
 

@@ -12,6 +12,7 @@ typedef struct {
   int n_parts;
   GtkWidget *message;              /* inline validation message */
   gboolean message_from_text;      /* about the text typed, not the model */
+  gboolean reverting;              /* a spin button putting back a refused text's value */
 } ParamEditor;
 
 struct _TsuInspector

@@ -4,6 +4,7 @@
 #include "tsu-application.h"
 #include "tsu-window.h"
 #include "tsu-canvas.h"
+#include "tsu-inspector.h"
 #include "widget-helpers.h"
 
 #include <string.h>
@@ -44,11 +45,55 @@ test_no_loss_is_not_ready (void)
   close_window (window);
 }
 
+/* A mapped label whose text starts with `prefix`, depth first. */
+static GtkWidget *
+find_label_prefix (GtkWidget *root, const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
+      && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_prefix (child, prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Typing 0 into Affine's outmaps and pressing Enter: the spin button puts
+ * the old value back, and the bound that refused 0 stays said. */
+static void
+test_refused_value_says_why (void)
+{
+  TsuWindow *window = open_window ("fashion-mnist-cnn.tsumiki");
+  TsuInspector *inspector = tsu_window_get_inspector (window);
+  const char *select[] = { "fc", NULL };
+  GtkWidget *outmaps;
+
+  tsu_canvas_select (tsu_window_get_canvas (window), select);
+  settle ();
+  outmaps = tsu_inspector_get_param_editor (inspector, "outmaps");
+  gtk_editable_set_text (GTK_EDITABLE (outmaps), "0");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (outmaps));
+  settle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (outmaps)), ==, "10");
+  g_assert_nonnull (find_label_prefix (GTK_WIDGET (inspector), "outmaps takes values from 1 "));
+  g_assert_true (gtk_widget_has_css_class (outmaps, "error"));
+
+  /* A valid value afterwards commits and clears it. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (outmaps), 12);
+  settle ();
+  g_assert_null (find_label_prefix (GTK_WIDGET (inspector), "outmaps takes values"));
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
   tsu_resources_ensure ();
   g_test_add_func ("/qa-inspector/no-loss-is-not-ready", test_no_loss_is_not_ready);
+  g_test_add_func ("/qa-inspector/refused-value-says-why", test_refused_value_says_why);
   return g_test_run ();
 }
