@@ -21,6 +21,12 @@
 /* ------------------------------------------------------------ helpers */
 
 static gboolean
+button_labelled (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
 dialog_idle (gpointer dialog)
 {
   return !tsu_folder_dataset_dialog_get_busy (dialog);
@@ -228,6 +234,10 @@ test_folder_dialog (void)
   g_test_message ("%s", tsu_folder_dataset_dialog_get_status (dialog));
   g_assert_nonnull (strstr (tsu_folder_dataset_dialog_get_status (dialog),
                             "Wrote 7 training and 2 validation samples")); /* round(0.2 x 5), round(0.2 x 4) */
+  /* Written: Create is spent, the dialog's other button says Done. */
+  g_assert_false (gtk_widget_get_sensitive (find_widget (GTK_WIDGET (dialog), button_labelled, "C_reate")));
+  g_assert_nonnull (find_widget (GTK_WIDGET (dialog), button_labelled, "_Done"));
+  g_assert_null (find_widget (GTK_WIDGET (dialog), button_labelled, "_Close"));
   g_autofree char *out = g_build_filename (root, "pics-dataset", NULL);
   g_autofree char *png = g_build_filename (out, "images", "cat", "cat00.png", NULL);
   tsu_image written;

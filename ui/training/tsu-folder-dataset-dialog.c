@@ -28,6 +28,7 @@ struct _TsuFolderDatasetDialog
   TsuFolderJob     *job;        /* while writing */
   guint             progress_timer;
   gboolean          cancelling;
+  gboolean          written;    /* these settings' dataset is on disk */
 };
 
 G_DEFINE_FINAL_TYPE (TsuFolderDatasetDialog, tsu_folder_dataset_dialog, GTK_TYPE_WINDOW)
@@ -52,10 +53,13 @@ update_buttons (TsuFolderDatasetDialog *self)
 {
   gboolean writing = tsu_worker_get_busy (self->writer);
 
+  /* Once written, Create again would only write the same dataset over
+   * itself: Done says the work is over until a setting changes. */
   gtk_widget_set_sensitive (self->create_button,
-                            !writing && self->preview && self->out_dir
+                            !writing && !self->written && self->preview && self->out_dir
                             && !tsu_worker_get_busy (self->previewer));
-  gtk_button_set_label (GTK_BUTTON (self->cancel_button), writing ? _("_Cancel") : _("_Close"));
+  gtk_button_set_label (GTK_BUTTON (self->cancel_button),
+                        writing ? _("_Cancel") : self->written ? _("_Done") : _("_Close"));
   gtk_widget_set_visible (GTK_WIDGET (self->progress), writing);
 }
 
@@ -182,6 +186,7 @@ refresh_preview (TsuFolderDatasetDialog *self)
 
   if (!self->folder || tsu_worker_get_busy (self->writer))
     return;
+  self->written = FALSE;
   job = g_new0 (PreviewJob, 1);
   job->folder = g_strdup (self->folder);
   tsu_folder_dataset_dialog_get_prep (self, &job->prep);
@@ -200,6 +205,7 @@ tsu_folder_dataset_dialog_set_out_dir (TsuFolderDatasetDialog *self,
 
   g_free (self->out_dir);
   self->out_dir = g_strdup (out_dir);
+  self->written = FALSE;
   gtk_button_set_label (GTK_BUTTON (self->out_button), base ? base : _("Choose…"));
   gtk_widget_set_tooltip_text (self->out_button, out_dir);
   update_buttons (self);
@@ -306,6 +312,8 @@ on_written (TsuFolderDatasetDialog *self,
 {
   const tsu_folder_report *r = result;
 
+  if (r)
+    self->written = TRUE;
   stop_progress (self);
   if (!r)
     {
