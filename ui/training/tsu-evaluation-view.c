@@ -48,6 +48,7 @@ struct _TsuEvaluationView
   TsuEvalTable      table_model;
   TsuEvalSource    *table_source;  /* the table's class names */
   TsuPredictView   *predict_view;  /* pictures of one's own */
+  char             *pictures_dir;  /* where pictures were last chosen */
   char             *error;
 };
 
@@ -604,6 +605,15 @@ on_pictures_chosen (GtkNativeDialog   *chooser,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GFile) first = g_list_model_get_item (files, 0);
+      g_autoptr(GFile) folder = first ? g_file_get_parent (first) : NULL;
+      char *path = folder ? g_file_get_path (folder) : NULL;
+
+      if (path)
+        {
+          g_free (self->pictures_dir);
+          self->pictures_dir = path;
+        }
       predict_gfiles (self, files);
     }
   gtk_native_dialog_destroy (chooser);
@@ -630,6 +640,16 @@ predict_files_activated (GSimpleAction *action,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  /* The folder pictures came from last, else the project's (its runs
+   * directory's parent: docs/architecture.md), not "Recent". */
+  if (self->pictures_dir || self->run_dir)
+    {
+      g_autofree char *runs = self->run_dir ? g_path_get_dirname (self->run_dir) : NULL;
+      g_autofree char *project = runs ? g_path_get_dirname (runs) : NULL;
+      g_autoptr(GFile) start = g_file_new_for_path (self->pictures_dir ? self->pictures_dir : project);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), start, NULL);
+    }
   g_signal_connect (chooser, "response", G_CALLBACK (on_pictures_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -701,6 +721,7 @@ tsu_evaluation_view_finalize (GObject *object)
 {
   TsuEvaluationView *self = TSU_EVALUATION_VIEW (object);
 
+  g_free (self->pictures_dir);
   g_free (self->run_dir);
   g_free (self->error);
   g_clear_pointer (&self->table_source, tsu_eval_source_unref);

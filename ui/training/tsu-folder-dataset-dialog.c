@@ -265,6 +265,15 @@ choose_folder (TsuFolderDatasetDialog *self,
                                  GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                  _("_Choose"), _("_Cancel"));
 
+  const char *near = out ? self->out_dir : self->folder;
+  g_autofree char *start = near ? g_path_get_dirname (near) : g_strdup (self->project_dir);
+
+  /* Beside the folder chosen last, else in the project's: not "Recent". */
+  if (start)
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (start);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
   g_object_set_data (G_OBJECT (chooser), "out", GINT_TO_POINTER (out));
   g_signal_connect (chooser, "response", G_CALLBACK (on_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
