@@ -271,6 +271,34 @@ test_sparklines_clear_of_text (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Loss and accuracy plots stacked on the Training page: both frames start
+ * at the wider left margin (the percent labels'), so epochs line up. */
+static void
+test_aligned_left (void)
+{
+  g_autoptr(GtkWidget) loss = loss_plot ();
+  g_autoptr(GtkWidget) accuracy = g_object_ref_sink (tsu_plot_new ());
+  double ex[] = { 1, 2 }, ey[] = { 0.5, 0.875 };
+  TsuPlotGeometry lg, ag;
+  double loss_own, accuracy_own;
+
+  tsu_plot_set_y_percent (TSU_PLOT (accuracy), TRUE);
+  tsu_plot_set_x_extent (TSU_PLOT (accuracy), 0, 2);
+  add_series (TSU_PLOT (accuracy), "validation", TSU_PLOT_LINE_MARKERS, ex, ey, 2);
+  lay_out (TSU_PLOT (loss), 600, 260, &lg);
+  lay_out (TSU_PLOT (accuracy), 600, 260, &ag);
+  loss_own = lg.frame.x, accuracy_own = ag.frame.x;
+  g_assert_cmpfloat (loss_own, !=, accuracy_own);   /* else this test shows nothing */
+
+  tsu_plot_align_left (TSU_PLOT (loss), TSU_PLOT (accuracy));
+  lay_out (TSU_PLOT (loss), 600, 260, &lg);
+  lay_out (TSU_PLOT (accuracy), 600, 260, &ag);
+  g_assert_cmpfloat (lg.frame.x, ==, MAX (loss_own, accuracy_own));
+  g_assert_cmpfloat (ag.frame.x, ==, lg.frame.x);
+  g_assert_cmpfloat (ag.frame.width, ==, lg.frame.width);
+  assert_points_inside (TSU_PLOT (loss), &lg, 3.5);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -280,5 +308,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/plot-layout/few-batches", test_few_batches);
   g_test_add_func ("/plot-layout/one-epoch-centred", test_one_epoch_centred);
   g_test_add_func ("/plot-layout/sparklines-clear-of-text", test_sparklines_clear_of_text);
+  g_test_add_func ("/plot-layout/aligned-left", test_aligned_left);
   return g_test_run ();
 }

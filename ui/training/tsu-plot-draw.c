@@ -746,7 +746,8 @@ tsu_plot_geometry (TsuPlot         *self,
   if (!self->zoomed)
     widen_by_pixels (&y0, &y1, f->height);
   g->n_y = compute_ticks (self, y0, y1, MAX (2, (int) (f->height / 36)), TRUE, g->yticks, &g->ystep);
-  f->x = 8 + y_labels_width (self, cr, g->yticks, g->n_y, g->ystep) + 8;
+  g->natural_left = 8 + y_labels_width (self, cr, g->yticks, g->n_y, g->ystep) + 8;
+  f->x = MAX (g->natural_left, self->aligned ? self->aligned->natural_left : 0);
   f->width = MAX (10, width - f->x - 14);
   if (!self->zoomed)
     widen_by_pixels (&x0, &x1, f->width);
@@ -770,6 +771,13 @@ tsu_plot_draw (TsuPlot             *self,
   TsuPlotGeometry g;
 
   tsu_plot_geometry (self, cr, width, height, &g);
+  /* On screen, a partner whose margin follows this one's draws again. */
+  if (with_hover && g.natural_left != self->natural_left)
+    {
+      self->natural_left = g.natural_left;
+      if (self->aligned)
+        gtk_widget_queue_draw (GTK_WIDGET (self->aligned));
+    }
 
   /* Exports draw at another size: only the on-screen frame is kept for
    * picking and zooming. */

@@ -50,6 +50,9 @@ struct _TsuPlot
   double     hover_x, hover_y;
 
   Frame      frame;
+
+  TsuPlot   *aligned;        /* shares the wider left margin (weak) */
+  double     natural_left;   /* the left margin its own y labels need, on screen */
 };
 
 typedef struct
@@ -74,6 +77,7 @@ typedef struct
   double          ystep;
   double          tick_y, tick_height;
   graphene_rect_t x_label;
+  double          natural_left; /* the left margin this plot's labels need */
 } TsuPlotGeometry;
 
 void tsu_plot_geometry (TsuPlot         *self,

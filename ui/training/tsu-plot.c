@@ -349,11 +349,26 @@ tsu_plot_get_n_points (TsuPlot *self,
   return ((Series *) g_ptr_array_index (self->series, index))->xs->len;
 }
 
+/* Both plots' frames start at the wider of their left margins, so that
+ * the same x lines up in plots stacked one above the other. */
+void
+tsu_plot_align_left (TsuPlot *self,
+                     TsuPlot *other)
+{
+  g_return_if_fail (self->aligned == NULL && other->aligned == NULL);
+  self->aligned = other;
+  other->aligned = self;
+  g_object_add_weak_pointer (G_OBJECT (other), (gpointer *) &self->aligned);
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &other->aligned);
+}
+
 static void
 tsu_plot_finalize (GObject *object)
 {
   TsuPlot *self = TSU_PLOT (object);
 
+  if (self->aligned)
+    g_object_remove_weak_pointer (G_OBJECT (self->aligned), (gpointer *) &self->aligned);
   g_ptr_array_unref (self->series);
   g_free (self->title);
   g_free (self->x_label);

@@ -50,6 +50,8 @@ void       tsu_plot_set_empty_text (TsuPlot    *self,
 
 /* Series: removing all keeps the axes' labels. */
 void       tsu_plot_clear          (TsuPlot    *self);
+void       tsu_plot_align_left     (TsuPlot    *self,
+                                    TsuPlot    *other);
 /* Returns the new series' number. An "overlay" is drawn dimmed, behind the
  * current run, and listed in the legend in grey. */
 guint      tsu_plot_add_series     (TsuPlot       *self,

@@ -28,6 +28,7 @@ tsu_training_view_setup_plots (TsuTrainingView *self)
   tsu_plot_set_y_percent (self->accuracy_plot, TRUE);
   tsu_plot_set_x_integer (self->accuracy_plot, TRUE);
   tsu_plot_set_empty_text (self->accuracy_plot, _("Accuracy per epoch appears after the first epoch"));
+  tsu_plot_align_left (self->loss_plot, self->accuracy_plot);
 }
 
 /* Per-epoch values of one column as x/y arrays, NaN kept for gaps. */
