@@ -403,6 +403,53 @@ set_up_language (void)
   return 0;
 }
 
+/* A depth-first search for a widget of the type. */
+static GtkWidget *
+find_of_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_of_type (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* At 700 px high the Training page's config panel scrolls, with a
+ * scrollbar that stays to say so: its last row (Warm-up epochs) can be
+ * scrolled into the panel's view. */
+static void
+test_training_config_reachable (void)
+{
+  TsuWindow *window = open_small_window ();
+  GtkStack *views = views_of (window);
+  GtkWidget *config, *scrolled, *last;
+  GtkAdjustment *v;
+  graphene_rect_t bounds;
+
+  show_page (views, "training");
+  config = find_of_type (gtk_stack_get_child_by_name (views, "training"), g_type_from_name ("TsuTrainingConfig"));
+  g_assert_nonnull (config);
+  scrolled = gtk_widget_get_ancestor (config, GTK_TYPE_SCROLLED_WINDOW);
+  last = GTK_WIDGET (gtk_widget_get_template_child (config, g_type_from_name ("TsuTrainingConfig"), "warmup_epochs"));
+  g_assert_nonnull (last);
+  v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  if (gtk_adjustment_get_upper (v) > gtk_adjustment_get_page_size (v))
+    g_assert_false (gtk_scrolled_window_get_overlay_scrolling (GTK_SCROLLED_WINDOW (scrolled)));
+  gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v));
+  settle ();
+  g_assert_true (gtk_widget_compute_bounds (last, scrolled, &bounds));
+  g_test_message ("panel %d px high, warm-up epochs at %.0f..%.0f, scroll %.0f of %.0f, config %d min %d",
+                  gtk_widget_get_height (scrolled), bounds.origin.y, bounds.origin.y + bounds.size.height,
+                  gtk_adjustment_get_value (v), gtk_adjustment_get_upper (v), gtk_widget_get_height (config),
+                  min_size (config, GTK_ORIENTATION_VERTICAL));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scrolled));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -422,5 +469,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/nothing-cut-at-1024x700", test_nothing_cut_at_small_size);
   g_test_add_func ("/layout/toolbar-actions-reachable", test_toolbar_actions_reachable);
   g_test_add_func ("/layout/inspector-width-fixed", test_inspector_width_fixed);
+  g_test_add_func ("/layout/training-config-reachable", test_training_config_reachable);
   return g_test_run ();
 }
