@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define READY "✓ Ready to train: no problems found"
+/* Affine's outmaps: 1 to 2^24 in its parameter table. */
+#define OUTMAPS_BOUND "outmaps takes values from 1 to 16777216"
 #define NO_LOSS "Not ready to train: add a loss layer (e.g. CategoricalCrossEntropy) to say what to learn"
 
 /* Deleting the loss (as Empty Project starts: an Input alone) leaves a valid
@@ -45,22 +47,6 @@ test_no_loss_is_not_ready (void)
   close_window (window);
 }
 
-/* A mapped label whose text starts with `prefix`, depth first. */
-static GtkWidget *
-find_label_prefix (GtkWidget *root, const char *prefix)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
-      && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label_prefix (child, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* Typing 0 into Affine's outmaps and pressing Enter: the spin button puts
  * the old value back, and the bound that refused 0 stays said. */
 static void
@@ -78,13 +64,13 @@ test_refused_value_says_why (void)
   gtk_spin_button_update (GTK_SPIN_BUTTON (outmaps));
   settle ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (outmaps)), ==, "10");
-  g_assert_nonnull (find_label_prefix (GTK_WIDGET (inspector), "outmaps takes values from 1 "));
+  g_assert_nonnull (find_label (GTK_WIDGET (inspector), OUTMAPS_BOUND));
   g_assert_true (gtk_widget_has_css_class (outmaps, "error"));
 
   /* A valid value afterwards commits and clears it. */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (outmaps), 12);
   settle ();
-  g_assert_null (find_label_prefix (GTK_WIDGET (inspector), "outmaps takes values"));
+  g_assert_null (find_label (GTK_WIDGET (inspector), OUTMAPS_BOUND));
   close_window (window);
 }
 
