@@ -528,12 +528,17 @@ tsu_inspector_update_params (TsuInspector *self)
     {
       ParamEditor *editor = &g_array_index (self->editors, ParamEditor, i);
       const char *message = engine_message (self, editor->desc->name);
+      GtkSpinButton *spin = GTK_IS_SPIN_BUTTON (editor->editor) ? GTK_SPIN_BUTTON (editor->editor) : NULL;
+      double before = spin ? gtk_spin_button_get_value (spin) : 0;
 
       update_editor (self, editor);
-      /* A text entry's own parse message wins while it is being typed in;
+      /* A text entry's own parse message wins while it is being typed in,
+       * and a spin button's refusal while its value stays the one it put
+       * back (the Data page's check arriving later must not erase why);
        * anything else follows the model (an undo clears a stale complaint,
        * even with the focus still in the editor). */
-      if (message != NULL || !keeps_typed_message (editor))
+      gboolean refusal_kept = spin && editor->message_from_text && gtk_spin_button_get_value (spin) == before;
+      if (message != NULL || !(keeps_typed_message (editor) || refusal_kept))
         show_message (editor, message);
     }
   self->updating = FALSE;
