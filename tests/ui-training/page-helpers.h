@@ -5,6 +5,8 @@
 #include <gtk/gtk.h>
 
 #include "tsu-training-ui.h"
+#include "tsu-dataset-view.h"
+#include "tsu-evaluation-view.h"
 
 /* Runs the main loop for ms milliseconds (layout, paint, idles). */
 static inline void
@@ -86,4 +88,17 @@ save_screenshot (GtkWidget  *widget,
   if (!saved)
     g_test_message ("screenshot %s not taken: %s", name, error->message);
   g_test_message ("screenshot: %s", path);
+}
+
+/* Conditions for tsu_fixture_wait_until: a page's background job ended. */
+static inline gboolean
+not_busy_data (gpointer view)
+{
+  return !tsu_dataset_view_get_busy (view);
+}
+
+static inline gboolean
+not_busy_eval (gpointer view)
+{
+  return !tsu_evaluation_view_get_busy (view);
 }

@@ -33,18 +33,6 @@ dialog_idle (gpointer dialog)
 }
 
 static gboolean
-data_idle (gpointer view)
-{
-  return !tsu_dataset_view_get_busy (view);
-}
-
-static gboolean
-eval_idle (gpointer view)
-{
-  return !tsu_evaluation_view_get_busy (view);
-}
-
-static gboolean
 predict_idle (gpointer view)
 {
   return !tsu_predict_view_get_busy (view);
@@ -203,7 +191,7 @@ test_folder_dialog (void)
   g_signal_connect (view, "dataset-edited", G_CALLBACK (on_dataset_edited), &owner);
   g_signal_connect (view, "input-shape-edited", G_CALLBACK (on_shape_edited), &owner);
   tsu_dataset_view_set_project (view, owner.project);
-  g_assert_true (tsu_fixture_wait_until (data_idle, view, 60));
+  g_assert_true (tsu_fixture_wait_until (not_busy_data, view, 60));
 
   /* The dialog proposes a folder beside the project, and previews. */
   TsuFolderDatasetDialog *dialog = TSU_FOLDER_DATASET_DIALOG (tsu_dataset_view_open_folder_dialog (view));
@@ -263,7 +251,7 @@ test_folder_dialog (void)
 
   /* The Input offer: [3, 32, 32] for [1, 28, 28], applied with one click. */
   g_assert_cmpstr (tsu_dataset_view_get_input_offer (view), ==, "x");
-  g_assert_true (tsu_fixture_wait_until (data_idle, view, 60));
+  g_assert_true (tsu_fixture_wait_until (not_busy_data, view, 60));
   const TsuDatasetReport *report = tsu_dataset_view_get_report (view);
   g_assert_cmpuint (report->problems->len, >, 0); /* the Input takes another shape */
   save_screenshot (GTK_WIDGET (window), "data-own-pictures-offer.png");
@@ -280,7 +268,7 @@ test_folder_dialog (void)
   g_assert_cmpint (shape.ints[1], ==, 32);
   g_assert_cmpint (shape.ints[2], ==, 32);
   tsu_dataset_view_set_project (view, owner.project);
-  g_assert_true (tsu_fixture_wait_until (data_idle, view, 60));
+  g_assert_true (tsu_fixture_wait_until (not_busy_data, view, 60));
   report = tsu_dataset_view_get_report (view);
   for (guint i = 0; i < report->problems->len; i++)
     g_test_message ("problem: %s", (char *) g_ptr_array_index (report->problems, i));
@@ -474,7 +462,7 @@ test_predict_and_filter (void)
   gtk_window_present (window);
   tsu_evaluation_view_set_project_path (view, tsu_project_path (project));
   tsu_evaluation_view_set_run_dir (view, run_dir, TRUE);
-  g_assert_true (tsu_fixture_wait_until (eval_idle, view, 60));
+  g_assert_true (tsu_fixture_wait_until (not_busy_eval, view, 60));
   g_assert_null (tsu_evaluation_view_get_error (view));
 
   /* The folder of new pictures (searched as predict searches) and a

@@ -181,18 +181,6 @@ on_edited (TsuTrainingView        *view,
   doc->edits++;
 }
 
-static gboolean
-not_busy_eval (gpointer data)
-{
-  return !tsu_evaluation_view_get_busy (data);
-}
-
-static gboolean
-not_busy_data (gpointer data)
-{
-  return !tsu_dataset_view_get_busy (data);
-}
-
 static Doc *
 doc_new (int n_train,
          int epochs,
