@@ -2,6 +2,7 @@
 #include "export/layer-export.h"
 #include "layers/layer-util.h"
 #include "runtime/im2col.h"
+#include "runtime/winograd.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -71,7 +72,13 @@ typedef struct {
     tsu_conv_geometry g;
     int groups, out_per_group, k_per_group, positions;
     bool pointwise;
+    bool winograd;          /* 3x3 stride 1: runtime/winograd.h instead of columns */
+    tsu_winograd wino;
 } conv_plan;
+
+/* Samples per Winograd group: the runtime's chunk (3 samples; see
+ * docs/runtime.md) in one set of 16 products. */
+#define CONV_WINOGRAD_SAMPLES 3
 
 static conv_plan conv_plan_of(const tsu_node *node)
 {
@@ -89,6 +96,8 @@ static conv_plan conv_plan_of(const tsu_node *node)
     p.k_per_group = in->d[0] / p.groups * w.kernel[0] * w.kernel[1];
     p.positions = p.g.out_h * p.g.out_w;
     p.pointwise = tsu_conv_is_pointwise(&p.g) && w.dilation[0] == 1 && w.dilation[1] == 1;
+    p.winograd = tsu_winograd_applies(&p.g, p.groups, node->shape.d[0]);
+    if (p.winograd) p.wino = tsu_winograd_of(&p.g, node->shape.d[0]);
     return p;
 }
 
@@ -136,7 +145,7 @@ static size_t conv_columns_size(const conv_plan *p)
  * backward and is turned back after its last chunk. */
 static bool conv_weight_grad_transposed(const conv_plan *p)
 {
-    return !p->pointwise &&
+    return !p->pointwise && !p->winograd &&
            (double)p->out_per_group * p->k_per_group * p->positions > CONV_UNPACKED_MNK;
 }
 
@@ -145,6 +154,7 @@ static bool conv_weight_grad_transposed(const conv_plan *p)
 static size_t conv_work(const tsu_node *node)
 {
     conv_plan p = conv_plan_of(node);
+    if (p.winograd) return tsu_winograd_work(&p.wino, CONV_WINOGRAD_SAMPLES, true);
     if (p.pointwise) return 0;
     size_t work = conv_columns_size(&p) + tsu_im2col_scratch(&p.g);
     size_t weight = (size_t)p.out_per_group * p.k_per_group * p.groups;
@@ -159,12 +169,55 @@ static const float *conv_columns(const conv_plan *p, const float *x, float *work
     return work;
 }
 
+/* Winograd convolutions keep two kernel-sized sets per thread in shared:
+ * the transformed kernels, made on the pass's first chunk (forward ones in
+ * forward, flipped ones in backward), and the weight gradient summed in the
+ * transformed domain over the thread's samples, turned into dW after its
+ * last chunk. */
+static size_t conv_shared(const tsu_node *node, int n_threads)
+{
+    conv_plan p = conv_plan_of(node);
+    return p.winograd
+               ? sizeof(float) * 2 * tsu_winograd_filter_floats(&p.wino) * (size_t)n_threads
+               : 0;
+}
+
+static float *conv_winograd_thread(const tsu_layer_run *run, const tsu_exec *ex,
+                                   const conv_plan *p)
+{
+    return (float *)run->shared + 2 * tsu_winograd_filter_floats(&p->wino) * (size_t)ex->thread;
+}
+
+static const float *conv_winograd_kernels(const tsu_layer_run *run, const tsu_exec *ex,
+                                          const conv_plan *p, bool flipped)
+{
+    float *u = conv_winograd_thread(run, ex, p);
+    if (ex->first_chunk) tsu_winograd_filter(&p->wino, run->data[0], flipped, u);
+    return u;
+}
+
+static void conv_forward_winograd(const tsu_layer_run *run, const tsu_exec *ex,
+                                  const conv_plan *p, const float *bias)
+{
+    const float *u = conv_winograd_kernels(run, ex, p, false);
+    for (int s = ex->n0; s < ex->n1; s += CONV_WINOGRAD_SAMPLES) {
+        const int n = ex->n1 - s < CONV_WINOGRAD_SAMPLES ? ex->n1 - s : CONV_WINOGRAD_SAMPLES;
+        tsu_winograd_forward(&p->wino, u, bias, run->in[0] + (size_t)s * run->in_size[0],
+                             run->in_size[0], run->out + (size_t)s * run->out_size,
+                             run->out_size, n, ex->work);
+    }
+}
+
 static void conv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     const conv_plan p = conv_plan_of(run->node);
     const int og = p.out_per_group, kg = p.k_per_group, n = p.positions;
     const float *weight = run->data[0];
     const float *bias = run->node->n_tensors > 1 ? run->data[1] : NULL;
+    if (p.winograd) {
+        conv_forward_winograd(run, ex, &p, bias);
+        return;
+    }
     for (int s = ex->n0; s < ex->n1; s++) {
         const float *col = conv_columns(&p, run->in[0] + (size_t)s * run->in_size[0], ex->work);
         float *y = run->out + (size_t)s * run->out_size;
@@ -173,6 +226,20 @@ static void conv_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
         for (int gi = 0; gi < p.groups; gi++)
             conv_sgemm(false, og, n, kg, weight + (size_t)gi * og * kg, kg,
                        col + (size_t)gi * kg * n, bias ? 1.0f : 0.0f, y + (size_t)gi * og * n);
+    }
+}
+
+/* The bias gradient of samples [s, s + n). */
+static void conv_bias_grad(const tsu_layer_run *run, const tsu_exec *ex, const conv_plan *p,
+                           int s, int n)
+{
+    if (run->node->n_tensors < 2) return;
+    float *dbias = tsu_run_grad(run, ex, 1);
+    const size_t positions = (size_t)p->positions;
+    for (int i = s; i < s + n; i++) {
+        const float *dy = run->dout + (size_t)i * run->out_size;
+        for (int o = 0; o < p->out_per_group * p->groups; o++)
+            dbias[o] += tsu_sum_floats(dy + (size_t)o * positions, positions);
     }
 }
 
@@ -195,10 +262,7 @@ static void conv_backward_sample(const tsu_layer_run *run, const tsu_exec *ex,
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, og, kg, n, 1.0f,
                         dy + (size_t)gi * og * n, n, col + (size_t)gi * kg * n, n, 1.0f,
                         dweight + (size_t)gi * og * kg, kg);
-    if (run->node->n_tensors > 1) {
-        float *dbias = tsu_run_grad(run, ex, 1);
-        for (int o = 0; o < og * p->groups; o++) dbias[o] += tsu_sum_floats(dy + (size_t)o * n, (size_t)n);
-    }
+    conv_bias_grad(run, ex, p, s, 1);
     if (!run->din[0]) return;
     float *dx = run->din[0] + (size_t)s * run->in_size[0];
     const bool acc = run->din_accumulate[0];
@@ -216,9 +280,34 @@ static void conv_backward_sample(const tsu_layer_run *run, const tsu_exec *ex,
         tsu_col2im_set(&p->g, dcol, dx, scratch);
 }
 
+/* The thread's samples of this chunk through the Winograd transforms in
+ * groups; after the thread's last chunk its summed transformed gradient
+ * becomes its dW. */
+static void conv_backward_winograd(const tsu_layer_run *run, const tsu_exec *ex,
+                                   const conv_plan *p)
+{
+    const float *u = run->din[0] ? conv_winograd_kernels(run, ex, p, true) : NULL;
+    float *du = conv_winograd_thread(run, ex, p) + tsu_winograd_filter_floats(&p->wino);
+    for (int s = ex->n0; s < ex->n1; s += CONV_WINOGRAD_SAMPLES) {
+        const int n = ex->n1 - s < CONV_WINOGRAD_SAMPLES ? ex->n1 - s : CONV_WINOGRAD_SAMPLES;
+        float *dx = run->din[0] ? run->din[0] + (size_t)s * run->in_size[0] : NULL;
+        tsu_winograd_backward(&p->wino, u, run->in[0] + (size_t)s * run->in_size[0],
+                              run->in_size[0], run->dout + (size_t)s * run->out_size,
+                              run->out_size, n, du, s > ex->range_n0, dx,
+                              run->din_accumulate[0], ex->work);
+        conv_bias_grad(run, ex, p, s, n);
+    }
+    if (ex->n1 >= ex->range_n1 && ex->range_n1 > ex->range_n0)
+        tsu_winograd_filter_grad(&p->wino, du, tsu_run_grad(run, ex, 0));
+}
+
 static void conv_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
 {
     const conv_plan p = conv_plan_of(run->node);
+    if (p.winograd) {
+        conv_backward_winograd(run, ex, &p);
+        return;
+    }
     for (int s = ex->n0; s < ex->n1; s++) conv_backward_sample(run, ex, &p, s);
     if (!conv_weight_grad_transposed(&p) || ex->n1 < ex->range_n1) return;
     /* The thread's last chunk: dW^T back to dW, per group, through work. */
@@ -242,6 +331,7 @@ static void conv_fans(const tsu_node *node, int *fan_in, int *fan_out)
 
 static const tsu_layer_ops conv_ops = {
     .work_floats = conv_work,
+    .shared_bytes = conv_shared,
     .fans = conv_fans,
     .forward = conv_forward,
     .backward = conv_backward,

@@ -2,11 +2,14 @@
  * loop in double, forward values and backward gradients (input, weight,
  * bias), one case per code path the runtime picks: columns unfolded from
  * a padded copy (stride 1) or with bounds (stride 2), groups, strided
- * depthwise windows read through column phases, and input gradients added
- * where the input has a second reader. */
+ * depthwise windows read through column phases, 3x3 stride-1 convolutions
+ * through Winograd's F(2x2, 3x3) (odd sizes, pads 0 to 2, planes wider than
+ * one vector), and input gradients added where the input has a second
+ * reader. */
 #include "test-helpers.h"
 
 #include "runtime/runtime.h"
+#include "runtime/winograd.h"
 
 #include <math.h>
 
@@ -43,6 +46,26 @@ static const conv_case cases[] = {
      X("[3, 7, 8]") NODE("t", "Convolution", "[\"x\"]",
                          "\"outmaps\": 5, \"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]")
      LOSS("t"), {"t"}, NULL, 2},
+    {"conv 3x3 pad 1, 8 to 12 channels, 7x9: Winograd, partial tiles",
+     X("[8, 7, 9]") NODE("t", "Convolution", "[\"x\"]",
+                         "\"outmaps\": 12, \"kernel\": [3, 3], \"pad\": [1, 1]") LOSS("t"),
+     {"t"}, NULL, 2},
+    {"conv 3x3 pad 0, no bias: Winograd, input gradient padded by 2",
+     X("[9, 8, 6]") NODE("t", "Convolution", "[\"x\"]",
+                         "\"outmaps\": 8, \"kernel\": [3, 3], \"with_bias\": false")
+     LOSS("t"), {"t"}, NULL, 1},
+    {"conv 3x3 pad [2, 1]: Winograd, taller output",
+     X("[8, 5, 6]") NODE("t", "Convolution", "[\"x\"]",
+                         "\"outmaps\": 10, \"kernel\": [3, 3], \"pad\": [2, 1]") LOSS("t"),
+     {"t"}, NULL, 2},
+    {"conv 3x3 pad 1, x also added: Winograd, dx accumulated",
+     X("[8, 6, 5]") NODE("t", "Convolution", "[\"x\"]",
+                         "\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]")
+     NODE("add", "Add2", "[\"t\", \"x\"]", "") LOSS("add"), {"t"}, "add", 2},
+    {"conv 3x3 pad 1 on 37x40: Winograd, tile rows wider than one vector",
+     X("[8, 37, 40]") NODE("t", "Convolution", "[\"x\"]",
+                           "\"outmaps\": 8, \"kernel\": [3, 3], \"pad\": [1, 1]") LOSS("t"),
+     {"t"}, NULL, 2},
     {"depthwise stride 2: column phases",
      X("[3, 9, 10]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
                           "\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]") LOSS("t"),
@@ -125,10 +148,23 @@ static void check_close(const char *what, const char *name, const double *want,
                     want[i]);
 }
 
+/* The cases named for Winograd's algorithm must be ones it serves. */
+static void check_winograd_taken(const conv_case *k, const geometry *g)
+{
+    const tsu_conv_geometry cg = {.channels = g->c, .height = g->h, .width = g->w,
+                                  .kernel_h = g->kh, .kernel_w = g->kw, .stride_h = g->sh,
+                                  .stride_w = g->sw, .pad_h = g->ph, .pad_w = g->pw,
+                                  .dilation_h = g->dh, .dilation_w = g->dw, .out_h = g->oh,
+                                  .out_w = g->ow};
+    g_assert_cmpint(tsu_winograd_applies(&cg, g->groups, g->o), ==,
+                    strstr(k->name, "Winograd") != NULL);
+}
+
 static void check_conv(const conv_case *k, tsu_net *net, const tsu_graph *graph,
                        const char *id, const float *x, double *dx)
 {
     const geometry g = geometry_of(graph, id);
+    check_winograd_taken(k, &g);
     char name[64];
     snprintf(name, sizeof name, "%s.weight", id);
     const tsu_net_tensor *weight = tsu_net_tensor_find(net, name);
