@@ -1,5 +1,7 @@
 /* layer-stats.c — what each layer is doing while it learns. Sampled a few
- * times a second, so a pass over every activation costs ~1% of training. */
+ * times a second from the first few samples of the batch: the whole batch
+ * of the ResNet example's activations took 3% of training (perf, one
+ * thread scanning while the other waits), eight samples 0.4%. */
 #include "layer-stats.h"
 
 #include <math.h>
@@ -65,8 +67,14 @@ static void sample_tensors(tsu_layer_stats *st, tsu_net *net, const int *tensors
     st->gradient_norm = (float)sqrt(g);
 }
 
+/* Samples of the batch whose activations are summarised: with thousands
+ * of values per sample, eight give the mean, spread and share of zeros
+ * to two digits. */
+#define STATS_SAMPLES 8
+
 void tsu_stats_sampler_sample(tsu_stats_sampler *s, tsu_net *net, int batch)
 {
+    if (batch > STATS_SAMPLES) batch = STATS_SAMPLES;
     for (int i = 0; i < s->n_nodes; i++) {
         tsu_layer_stats *st = &s->stats[i];
         const float *out = tsu_net_output(net, s->output_id[i]);
