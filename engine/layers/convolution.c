@@ -74,11 +74,18 @@ typedef struct {
     bool pointwise;
     bool winograd;          /* 3x3 stride 1: runtime/winograd.h instead of columns */
     tsu_winograd wino;
+    int wino_samples;       /* samples per set of 16 products */
 } conv_plan;
 
 /* Samples per Winograd group: the runtime's chunk (3 samples; see
- * docs/runtime.md) in one set of 16 products. */
+ * docs/runtime.md) in one set of 16 products, which ran the weight
+ * gradient's products 1.7x faster than one sample a set (32 channels at
+ * 14x14, measured). Large planes take one sample a set when three would
+ * need more than CONV_WINOGRAD_GROUP_FLOATS of scratch per thread (about
+ * what unfolding one sample needs, at 64 channels of 112x112): their
+ * products are long enough alone. */
 #define CONV_WINOGRAD_SAMPLES 3
+#define CONV_WINOGRAD_GROUP_FLOATS ((size_t)8 << 20)
 
 static conv_plan conv_plan_of(const tsu_node *node)
 {
@@ -97,7 +104,13 @@ static conv_plan conv_plan_of(const tsu_node *node)
     p.positions = p.g.out_h * p.g.out_w;
     p.pointwise = tsu_conv_is_pointwise(&p.g) && w.dilation[0] == 1 && w.dilation[1] == 1;
     p.winograd = tsu_winograd_applies(&p.g, p.groups, node->shape.d[0]);
-    if (p.winograd) p.wino = tsu_winograd_of(&p.g, node->shape.d[0]);
+    if (p.winograd) {
+        p.wino = tsu_winograd_of(&p.g, node->shape.d[0]);
+        p.wino_samples = tsu_winograd_work(&p.wino, CONV_WINOGRAD_SAMPLES, true) <=
+                                 CONV_WINOGRAD_GROUP_FLOATS
+                             ? CONV_WINOGRAD_SAMPLES
+                             : 1;
+    }
     return p;
 }
 
@@ -154,7 +167,7 @@ static bool conv_weight_grad_transposed(const conv_plan *p)
 static size_t conv_work(const tsu_node *node)
 {
     conv_plan p = conv_plan_of(node);
-    if (p.winograd) return tsu_winograd_work(&p.wino, CONV_WINOGRAD_SAMPLES, true);
+    if (p.winograd) return tsu_winograd_work(&p.wino, p.wino_samples, true);
     if (p.pointwise) return 0;
     size_t work = conv_columns_size(&p) + tsu_im2col_scratch(&p.g);
     size_t weight = (size_t)p.out_per_group * p.k_per_group * p.groups;
@@ -200,8 +213,8 @@ static void conv_forward_winograd(const tsu_layer_run *run, const tsu_exec *ex,
                                   const conv_plan *p, const float *bias)
 {
     const float *u = conv_winograd_kernels(run, ex, p, false);
-    for (int s = ex->n0; s < ex->n1; s += CONV_WINOGRAD_SAMPLES) {
-        const int n = ex->n1 - s < CONV_WINOGRAD_SAMPLES ? ex->n1 - s : CONV_WINOGRAD_SAMPLES;
+    for (int s = ex->n0; s < ex->n1; s += p->wino_samples) {
+        const int n = ex->n1 - s < p->wino_samples ? ex->n1 - s : p->wino_samples;
         tsu_winograd_forward(&p->wino, u, bias, run->in[0] + (size_t)s * run->in_size[0],
                              run->in_size[0], run->out + (size_t)s * run->out_size,
                              run->out_size, n, ex->work);
@@ -288,8 +301,8 @@ static void conv_backward_winograd(const tsu_layer_run *run, const tsu_exec *ex,
 {
     const float *u = run->din[0] ? conv_winograd_kernels(run, ex, p, true) : NULL;
     float *du = conv_winograd_thread(run, ex, p) + tsu_winograd_filter_floats(&p->wino);
-    for (int s = ex->n0; s < ex->n1; s += CONV_WINOGRAD_SAMPLES) {
-        const int n = ex->n1 - s < CONV_WINOGRAD_SAMPLES ? ex->n1 - s : CONV_WINOGRAD_SAMPLES;
+    for (int s = ex->n0; s < ex->n1; s += p->wino_samples) {
+        const int n = ex->n1 - s < p->wino_samples ? ex->n1 - s : p->wino_samples;
         float *dx = run->din[0] ? run->din[0] + (size_t)s * run->in_size[0] : NULL;
         tsu_winograd_backward(&p->wino, u, run->in[0] + (size_t)s * run->in_size[0],
                               run->in_size[0], run->dout + (size_t)s * run->out_size,
