@@ -251,6 +251,12 @@ int cli_check(int argc, char **argv)
         fprintf(stderr, "\n");
         print_warnings(o.path, &warnings);
     }
+    /* A note, not a warning: an imported model is complete without a loss. */
+    if (!o.json && graph && tsu_graph_valid(graph) && !tsu_graph_has_loss(graph))
+        fprintf(stderr, _("\n%s: note: no loss layer: this network can predict, evaluate and be "
+                          "exported, but not train (add a loss such as CategoricalCrossEntropy "
+                          "to train it)\n"),
+                o.path);
     int status = diag.count || (o.werror && warnings.count) ? 1 : 0;
     tsu_warnings_free(&warnings);
     tsu_graph_free(graph);

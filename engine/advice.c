@@ -427,18 +427,11 @@ static void drop_repeated_fixes(tsu_warnings *w, int first)
     w->count = kept;
 }
 
-static bool has_loss(const tsu_graph *graph)
-{
-    for (int i = 0; i < graph->n_nodes; i++)
-        if (is_loss(&graph->nodes[i])) return true;
-    return false;
-}
-
 int tsu_graph_advise(const tsu_graph *graph, const tsu_data_summary *data,
                      tsu_warnings *warnings)
 {
-    /* Without a loss nothing trains, and the graph check says so first. */
-    if (!graph || !graph->valid || !has_loss(graph)) return 0;
+    /* Without a loss nothing trains: callers say so (tsu_graph_has_loss). */
+    if (!graph || !graph->valid || !tsu_graph_has_loss(graph)) return 0;
     const int n = graph->n_nodes, first = warnings->count;
     advisor a = {graph, data, warnings, tsu_xcalloc((size_t)n, sizeof(int)),
                  tsu_xcalloc((size_t)n, sizeof(bool)), tsu_xcalloc((size_t)n, sizeof(bool))};

@@ -329,6 +329,13 @@ void tsu_graph_free(tsu_graph *graph)
 bool tsu_graph_valid(const tsu_graph *graph) { return graph->valid; }
 int tsu_graph_node_count(const tsu_graph *graph) { return graph->n_nodes; }
 
+bool tsu_graph_has_loss(const tsu_graph *graph)
+{
+    for (int i = 0; i < graph->n_nodes; i++)
+        if (graph->nodes[i].kind && (graph->nodes[i].kind->flags & TSU_KIND_LOSS)) return true;
+    return false;
+}
+
 const tsu_node *tsu_graph_node(const tsu_graph *graph, int index)
 {
     if (index < 0 || index >= graph->n_nodes) return NULL;

@@ -237,6 +237,9 @@ tsu_graph *tsu_graph_build(const tsu_project *project, tsu_diag *diag);
 void tsu_graph_free(tsu_graph *graph);
 /* true when no errors were found. */
 bool tsu_graph_valid(const tsu_graph *graph);
+/* true when a loss layer says what to learn. A valid graph without one
+ * (an imported model) can predict, evaluate and export, not train. */
+bool tsu_graph_has_loss(const tsu_graph *graph);
 
 /* Nodes in topological order (nodes in cycles come last, unordered). */
 int tsu_graph_node_count(const tsu_graph *graph);

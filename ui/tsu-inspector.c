@@ -57,18 +57,6 @@ add_stat_row (GtkGrid *grid, int row, const char *name, const char *value, const
   gtk_grid_attach (grid, val, 1, row, 1, 1);
 }
 
-static gboolean
-graph_has_loss (const tsu_graph *graph)
-{
-  for (int i = 0; i < tsu_graph_node_count (graph); i++)
-    {
-      const tsu_layer_kind *kind = tsu_node_kind (tsu_graph_node (graph, i));
-      if (kind != NULL && tsu_layer_kind_is_loss (kind))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 update_network_page (TsuInspector *self)
 {
@@ -104,7 +92,7 @@ update_network_page (TsuInspector *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
     }
-  else if (diag->count == 0 && !graph_has_loss (graph))
+  else if (diag->count == 0 && !tsu_graph_has_loss (graph))
     {
       /* Valid (an imported model has no loss either) but not trainable:
        * F5 would stop at once with the engine's "no loss layer". */

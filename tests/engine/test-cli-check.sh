@@ -10,6 +10,7 @@ for f in "$src"/resources/examples/*.tsumiki; do
     if ! out=$("$cli" check "$f" 2>&1); then
         echo "FAIL: $f should check clean:"; echo "$out"; failures=$((failures + 1))
     fi
+    case "$out" in *"note: no loss"*) echo "FAIL: $f has a loss, yet:"; echo "$out"; failures=$((failures + 1)) ;; esac
     if ! "$cli" check --json "$f" | grep -q '"valid": true'; then
         echo "FAIL: --json for $f does not say valid"; failures=$((failures + 1))
     fi
@@ -45,6 +46,16 @@ expect_error reshape-wrap.tsumiki "big.shape: expected a list of 1 to 6 positive
 expect_error training-range.tsumiki "training.epochs: expected an integer from 1 to 100000, got 0"
 expect_error training-range.tsumiki "training.optimizer.beta2: expected a number from 0 to 1, got 1.5"
 expect_error training-range.tsumiki "Training: epochs (error), batch_size 64,"
+
+# A valid network without a loss (an imported model) checks clean, with a
+# note that it cannot train; --werror does not turn the note into a failure.
+if ! out=$("$cli" check --werror "$src/tests/data/no-loss.tsumiki" 2>&1 >/dev/null); then
+    echo "FAIL: no-loss.tsumiki should pass check --werror"; failures=$((failures + 1))
+fi
+case "$out" in
+    *"no-loss.tsumiki: note: no loss layer: this network can predict, evaluate and be exported, but not train"*) ;;
+    *) echo "FAIL: no note about the missing loss in:"; echo "$out"; failures=$((failures + 1)) ;;
+esac
 
 "$cli" check 2>/dev/null && { echo "FAIL: check without a file should fail"; failures=$((failures + 1)); }
 "$cli" check "$src/resources/examples/fashion-mnist-cnn.tsumiki" --batch-size x 2>/dev/null && { echo "FAIL: bad --batch-size accepted"; failures=$((failures + 1)); }
