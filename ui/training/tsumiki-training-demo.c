@@ -5,6 +5,7 @@
  *   tsumiki-training-demo PROJECT [--train] [--epochs N] [--limit N]
  *                         [--run-dir DIR] [--page NAME] [--exit-when-done]
  *                         [--screenshots DIR [--pictures FOLDER] [--predict PATH]]
+ *                         [--size WxH]
  *
  * --train starts a run at once; --exit-when-done prints "state=done
  * run_dir=DIR" (or stopped, failed) when a run ends and quits, for the
@@ -247,7 +248,8 @@ main (int    argc,
       char **argv)
 {
   Demo demo = { 0 };
-  int epochs = 0, limit = 0;
+  int epochs = 0, limit = 0, width = 1280, height = 800;
+  g_autofree char *size = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "train", 0, 0, G_OPTION_ARG_NONE, &demo.train, "Start training at once", NULL },
@@ -259,13 +261,15 @@ main (int    argc,
     { "screenshots", 0, 0, G_OPTION_ARG_FILENAME, &demo.screenshots, "Save the pages and quit", "DIR" },
     { "pictures", 0, 0, G_OPTION_ARG_FILENAME, &demo.pictures, "With --screenshots: the folder dialog on FOLDER", "FOLDER" },
     { "predict", 0, 0, G_OPTION_ARG_FILENAME, &demo.predict, "With --screenshots: predictions for PATH", "PATH" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Window size (default 1280x800)", "WxH" },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PROJECT");
   tsu_diag diag;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
+      (size && (sscanf (size, "%dx%d", &width, &height) != 2 || width < 200 || height < 200)))
     {
       g_printerr ("%s\n", error ? error->message : g_option_context_get_help (context, TRUE, NULL));
       return 2;
@@ -288,7 +292,7 @@ main (int    argc,
 
   demo.loop = g_main_loop_new (NULL, FALSE);
   demo.window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (demo.window, 1280, 800);
+  gtk_window_set_default_size (demo.window, width, height);
   gtk_window_set_title (demo.window, tsu_project_name (demo.project));
   g_signal_connect (demo.window, "close-request", G_CALLBACK (on_close), &demo);
 
