@@ -320,7 +320,7 @@ static void emit_readme(tsu_xbuf *b, const tsu_project *project, const tsu_xplan
                   "Each epoch rank 0 writes `run/weights.safetensors` and `run/history.csv` in\n"
                   "Tsumiki's formats: open the project in Tsumiki and load those weights to\n"
                   "evaluate or export them again.\n\n"
-                  "Needs: Python 3, PyTorch, numpy; Pillow (or OpenCV) for PNG datasets.\n\n"
+                  "Needs: Python 3, PyTorch, numpy; Pillow (or OpenCV) for image datasets.\n\n"
                   "Debian 12's torch 1.13 under Python 3.11 has a torchrun that cannot parse\n"
                   "its own defaults (`'NoneType' object has no attribute 'get'`); add\n"
                   "`--redirects 1 --tee 1` to the torchrun command there.\n");

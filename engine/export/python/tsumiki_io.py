@@ -5,8 +5,9 @@ Written by Tsumiki's PyTorch export next to model.py and train.py:
 * safetensors files read and written with numpy alone (the safetensors
   package is often missing where torch is installed);
 * the project's datasets, read the way Tsumiki reads them: Fashion-MNIST and
-  MNIST IDX files, any IDX pair, and NNC-style index.csv files with PNG paths
-  or numbers, uint8 pixels scaled by 1/255;
+  MNIST IDX files, any IDX pair, and NNC-style index.csv files with image
+  paths (PNG, JPEG, BMP: whatever Pillow or OpenCV reads) or numbers, uint8
+  pixels scaled by 1/255;
 * Tsumiki's BatchNormalization (no num_batches_tracked buffer, so the
   state_dict keys are exactly the safetensors names);
 * Tsumiki's learning-rate schedule.
@@ -177,7 +178,7 @@ def _find(directory, names):
     raise FileNotFoundError(f"none of {', '.join(names)} in {directory}")
 
 
-def _read_png(path):
+def _read_image(path):
     try:
         from PIL import Image
         with Image.open(path) as image:
@@ -191,7 +192,7 @@ def _read_png(path):
         import cv2
         array = cv2.imread(path, cv2.IMREAD_UNCHANGED)
         if array is None:
-            raise ValueError(f"{path}: cannot read the PNG")
+            raise ValueError(f"{path}: cannot read the image")
         if array.ndim == 3:
             array = array[:, :, :3][:, :, ::-1] if array.shape[2] >= 3 else array[:, :, 0]
         array = array.astype(np.uint8)
@@ -224,7 +225,7 @@ def _csv_dataset(path, title):
         cols = [c for _, c in sorted(cols)]
         cells = [[row[c].strip() for c in cols] for row in rows]
         if len(cols) == 1 and not all(_is_number(c[0]) for c in cells):
-            variables[name] = np.stack([_read_png(os.path.join(base, c[0])) for c in cells])
+            variables[name] = np.stack([_read_image(os.path.join(base, c[0])) for c in cells])
             continue
         values = np.array([[float(v) for v in c] for c in cells], dtype=np.float64)
         if len(cols) == 1 and np.all(values >= 0) and np.all(values == np.floor(values)):
