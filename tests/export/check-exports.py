@@ -15,6 +15,10 @@ CHECK is one of:
            under node; ./dev.sh test installs it into BUILD/node) gives
            Tsumiki's outputs, batch 1 and batch 4
   ddp      torchrun --nproc_per_node=2 train.py runs an epoch with gloo on CPU
+  train    three SGD steps from the same weights on the same batches give the
+           same losses, weights and BatchNormalization running statistics in
+           Tsumiki (two threads) and in the PyTorch export (train mode):
+           every layer's backward against PyTorch's autograd
   import   models exported by torch.onnx (a branching CNN; the kinds of
            modern CNNs) import into Tsumiki and give PyTorch's outputs
 
@@ -248,14 +252,22 @@ int main(int argc, char **argv)
         compare(f"{case.name}: C export, batch {case.meta['batch']}", got, case.output)
 
 
-def load_model_module(case):
-    tdir = os.path.join(case.dir, "torch")
-    sys.path.insert(0, tdir)
-    spec = importlib.util.spec_from_file_location(f"model_{case.name}", os.path.join(tdir, "model.py"))
+def load_module(path, name):
+    """The Python file at path as module `name`, its folder importable while
+    it loads (model.py imports tsumiki_io beside it)."""
+    folder = os.path.dirname(path)
+    sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    sys.path.remove(tdir)
+    sys.path.remove(folder)
     return module
+
+
+def load_model_module(case, folder=None, name=None):
+    """model.py of the case's PyTorch export (or of the export in folder)."""
+    folder = folder or os.path.join(case.dir, "torch")
+    return load_module(os.path.join(folder, "model.py"), f"model_{name or case.name}_{len(sys.modules)}")
 
 
 def check_pytorch(cases):
@@ -320,6 +332,113 @@ def check_predict(cases):
         want = want if isinstance(want, tuple) else (want,)
         compare(f"{case.name}: predict vs the PyTorch export, batch {n}",
                 concat_outputs(got, n), concat_outputs([w.numpy() for w in want], n))
+
+
+def without_random_layers(project):
+    """The project without ImageAugmentation and Dropout (their consumers read
+    their input): the layers that draw random numbers while training, which
+    the two sides cannot draw alike."""
+    nodes = project["network"]["nodes"]
+    source = {n["id"]: n["inputs"][0] for n in nodes
+              if n["type"] in ("ImageAugmentation", "Dropout")}
+    kept = [n for n in nodes if n["id"] not in source]
+    for n in kept:
+        inputs = n.get("inputs", [])
+        for i, name in enumerate(inputs):
+            while name in source:
+                name = source[name]
+            inputs[i] = name
+    project["network"]["nodes"] = kept
+    return project
+
+
+def random_targets(rng, kind, output_shape, n):
+    """Targets for n samples of a loss over outputs [N, ...]."""
+    if kind in ("CategoricalCrossEntropy", "SoftmaxCrossEntropy"):
+        classes = output_shape[0]
+        return rng.integers(0, classes, (n,) + tuple(output_shape[1:])).astype(np.float32)
+    if kind in ("BinaryCrossEntropy", "SigmoidCrossEntropy"):
+        return (rng.random((n,) + tuple(output_shape)) < 0.5).astype(np.float32)
+    return rng.standard_normal((n,) + tuple(output_shape)).astype(np.float32)
+
+
+TRAIN_STEPS, TRAIN_BATCH = 3, 8
+
+
+def check_train(cases):
+    torch = need("torch", "python3-torch")
+    cli = os.path.join(os.environ.get("TSU_BUILD_DIR", "build"), "app", "tsumiki-cli")
+    for case in cases:
+        with open(os.path.join(case.dir, "project.tsumiki")) as f:
+            project = without_random_layers(json.load(f))
+        project["training"] = {"batch_size": TRAIN_BATCH,
+                               "optimizer": {"type": "SGD", "learning_rate": 0.05}}
+        sub = os.path.join(case.dir, "steps")
+        project_path, weights = os.path.join(sub, "project.tsumiki"), os.path.join(case.dir, "weights.safetensors")
+        os.makedirs(sub)
+        with open(project_path, "w") as f:
+            json.dump(project, f)
+        # PyTorch's side exported from the same project: the network both train.
+        subprocess.run([cli, "export", project_path, "--format", "pytorch", "--weights", weights,
+                        "--out", os.path.join(sub, "torch")], check=True, stdout=subprocess.DEVNULL)
+        module = load_model_module(case, os.path.join(sub, "torch"), case.name + "_steps")
+        if not module.LOSSES:
+            continue
+        io = sys.modules["tsumiki_io"]
+        exported_train = load_module(os.path.join(sub, "torch", "train.py"), f"train_{case.name}")
+        net = module.TsumikiModel()
+        net.load_state_dict(io.load_safetensors(weights))
+        rng = np.random.default_rng(5)
+        n = TRAIN_STEPS * TRAIN_BATCH
+        data = {variable: rng.random((n,) + tuple(shape), dtype=np.float32)
+                for _, variable, shape in module.INPUTS}
+        with torch.no_grad():
+            net.eval()
+            outs = net(*[torch.from_numpy(data[v][:1]) for _, v, _ in module.INPUTS])
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        for _, kind, index, variable in module.LOSSES:
+            data[variable] = random_targets(rng, kind, outs[index].shape[1:], n)
+        args = [FIXTURE, "--steps", project_path, weights, str(TRAIN_STEPS),
+                os.path.join(sub, "after.safetensors")]
+        for variable, values in data.items():
+            path = os.path.join(sub, f"{variable}.f32")
+            values.astype("<f4").tofile(path)
+            args.append(f"{variable}={path}")
+        run = subprocess.run(args, capture_output=True, text=True)
+        if run.returncode != 0:
+            print(f"FAIL {case.name}: export-fixture --steps: {run.stderr.strip()}")
+            failures.append(case.name)
+            continue
+        ours = [float(line.split()[2]) for line in run.stdout.splitlines() if line.startswith("loss")]
+
+        net.train()
+        optimizer = exported_train.make_optimizer(net.parameters(), project["training"], 0.05)
+        theirs = []
+        for k in range(TRAIN_STEPS):
+            batch = slice(k * TRAIN_BATCH, (k + 1) * TRAIN_BATCH)
+            outputs = net(*[torch.from_numpy(data[v][batch]) for _, v, _ in module.INPUTS])
+            outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+            loss = 0.0
+            for _, kind, index, variable in module.LOSSES:
+                target = torch.from_numpy(data[variable][batch])
+                loss = loss + exported_train.loss_and_hits(kind, outputs[index], target)[0]
+            theirs.append(float(loss))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        compare(f"{case.name}: loss of {TRAIN_STEPS} SGD steps, Tsumiki vs PyTorch",
+                np.array(ours), np.array(theirs))
+        after = io.load_safetensors(os.path.join(sub, "after.safetensors"))
+        state = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+        if set(after) != set(state):
+            print(f"FAIL {case.name}: tensors differ: {sorted(set(after) ^ set(state))}")
+            failures.append(case.name)
+            continue
+        worst = max(state, key=lambda k: float(np.max(np.abs(after[k].numpy() - state[k])))
+                    if state[k].size else 0.0)
+        compare(f"{case.name}: {len(state)} tensors after the steps (worst {worst})",
+                np.concatenate([after[k].numpy().ravel() for k in sorted(state)]),
+                np.concatenate([state[k].ravel() for k in sorted(state)]))
 
 
 def check_onnxruntime(cases):
@@ -660,7 +779,7 @@ def main():
     check, fixture = sys.argv[1], sys.argv[2]
     FIXTURE = fixture
     checks = {"onnx": check_onnx, "opencv": check_opencv, "c": check_c, "pytorch": check_pytorch,
-              "ddp": check_ddp, "predict": check_predict,
+              "ddp": check_ddp, "predict": check_predict, "train": check_train,
               "onnxruntime": check_onnxruntime}
     if check not in checks and check != "import":
         print(__doc__)

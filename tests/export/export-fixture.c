@@ -13,7 +13,12 @@
  *   Tsumiki's inference on DIR/input.f32 (n samples) into DIR/output.f32.
  *        export-fixture --load PROJECT WEIGHTS
  *   checks that Tsumiki loads WEIGHTS (e.g. written by the exported train.py)
- *   into PROJECT's network. */
+ *   into PROJECT's network.
+ *        export-fixture --steps PROJECT WEIGHTS STEPS OUT VARIABLE=FILE...
+ *   from WEIGHTS, STEPS training steps with the project's optimizer and
+ *   batch size (two threads) on consecutive batches of the files (raw
+ *   float32, one per Input and loss variable); prints "loss K VALUE" per
+ *   step and writes the weights after the last to OUT. */
 #include "fixture.h"
 
 #include <stdlib.h>
@@ -99,6 +104,25 @@ static void export_one(const char *root, const char *name)
     fx_free(&fx);
 }
 
+/* The whole of a raw float32 file; *n its floats. NULL if unreadable. */
+static float *read_floats(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 1 << 20;
+    float *v = malloc(cap * sizeof(float));
+    *n = 0;
+    for (size_t got; f && (got = fread(v + *n, sizeof(float), cap - *n, f)) > 0;) {
+        *n += got;
+        if (*n == cap) v = realloc(v, (cap *= 2) * sizeof(float));
+    }
+    if (!f) {
+        free(v);
+        return NULL;
+    }
+    fclose(f);
+    return v;
+}
+
 /* Another tool's model through tsu_import_onnx and Tsumiki's inference. */
 static int import_and_run(const char *model, const char *dir)
 {
@@ -112,14 +136,9 @@ static int import_and_run(const char *model, const char *dir)
     tsu_graph *g = tsu_graph_build(p, &diag);
     check(tsu_diag_status(&diag), &diag, "graph of the imported project");
     snprintf(path, sizeof path, "%s/input.f32", dir);
-    FILE *f = fopen(path, "rb");
-    size_t cap = 1 << 20, n_floats = 0;
-    float *input = malloc(cap * sizeof(float));
-    for (size_t got; f && (got = fread(input + n_floats, sizeof(float), cap - n_floats, f)) > 0;) {
-        n_floats += got;
-        if (n_floats == cap) input = realloc(input, (cap *= 2) * sizeof(float));
-    }
-    if (f) fclose(f);
+    size_t n_floats = 0;
+    float *input = read_floats(path, &n_floats);
+    if (!input) n_floats = 0, input = malloc(sizeof(float));
     size_t in_size = 0;
     for (int i = 0; i < tsu_graph_node_count(g); i++)
         if (tsu_layer_kind_is_input(tsu_node_kind(tsu_graph_node(g, i))))
@@ -162,9 +181,73 @@ static int load_weights(const char *project_path, const char *weights)
     return 0;
 }
 
+/* Batch k of a VARIABLE=FILE argument into the net's input or target
+ * buffer for that variable. */
+static void feed_batch(tsu_net *net, const char *arg, int k, int steps, int batch)
+{
+    char variable[256];
+    const char *eq = strchr(arg, '=');
+    if (!eq || (size_t)(eq - arg) >= sizeof variable) {
+        fprintf(stderr, "export-fixture: expected VARIABLE=FILE, got %s\n", arg);
+        exit(2);
+    }
+    memcpy(variable, arg, (size_t)(eq - arg));
+    variable[eq - arg] = '\0';
+    size_t n = 0;
+    float *data = read_floats(eq + 1, &n);
+    float *dst = tsu_net_input(net, variable);
+    if (!dst) dst = tsu_net_target(net, variable);
+    if (!data || !dst || n % ((size_t)steps * batch) != 0) {
+        fprintf(stderr, "export-fixture: %s: no such variable, or not %d batches of %d\n", arg,
+                steps, batch);
+        exit(1);
+    }
+    const size_t per = n / ((size_t)steps * batch);
+    memcpy(dst, data + (size_t)k * batch * per, sizeof(float) * batch * per);
+    free(data);
+}
+
+static int train_steps(int argc, char **argv)
+{
+    const char *project_path = argv[2], *weights = argv[3], *out = argv[5];
+    const int steps = atoi(argv[4]);
+    tsu_diag diag;
+    tsu_diag_init(&diag);
+    tsu_project *p = tsu_project_load(project_path, &diag);
+    tsu_graph *g = p ? tsu_graph_build(p, &diag) : NULL;
+    check(g ? tsu_diag_status(&diag) : TSU_E_GRAPH, &diag, "the project");
+    tsu_train_config config;
+    check(tsu_project_get_training(p, &config, &diag), &diag, "the training settings");
+    tsu_net_config cfg = {.max_batch = config.batch_size, .threads = 2, .seed = 1,
+                          .training = true};
+    tsu_net *net = tsu_net_new(g, &cfg, &diag);
+    check(net ? tsu_net_load_safetensors(net, weights, &diag) : tsu_diag_status(&diag), &diag,
+          "loading the weights");
+    tsu_optimizer *opt = tsu_optimizer_new(&config);
+    for (int i = 0; i < tsu_net_tensor_count(net); i++) {
+        tsu_net_tensor *t = tsu_net_tensor_at(net, i);
+        if (t->trainable) tsu_optimizer_add(opt, t->data, t->grad, t->size);
+    }
+    for (int k = 0; k < steps; k++) {
+        for (int a = 6; a < argc; a++) feed_batch(net, argv[a], k, steps, config.batch_size);
+        check(tsu_net_forward(net, config.batch_size, true, &diag), &diag, "forward");
+        printf("loss %d %.9g\n", k, tsu_net_loss(net));
+        check(tsu_net_backward(net, config.batch_size, &diag), &diag, "backward");
+        tsu_optimizer_step(opt, tsu_train_config_lr_at(&config, 0.0));
+    }
+    check(tsu_net_save_safetensors(net, out, &diag), &diag, "saving the weights");
+    tsu_optimizer_free(opt);
+    tsu_net_free(net);
+    tsu_graph_free(g);
+    tsu_project_free(p);
+    tsu_diag_free(&diag);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && !strcmp(argv[1], "--load")) return load_weights(argv[2], argv[3]);
+    if (argc >= 7 && !strcmp(argv[1], "--steps")) return train_steps(argc, argv);
     if (argc == 4 && !strcmp(argv[1], "--import")) return import_and_run(argv[2], argv[3]);
     if (argc < 2) {
         fprintf(stderr, "usage: export-fixture DIR [NAME...]\n");
