@@ -1,11 +1,14 @@
 /* test-conv-paths.c — Convolution and DepthwiseConvolution against a direct
  * loop in double, forward values and backward gradients (input, weight,
  * bias), one case per code path the runtime picks: columns unfolded from
- * a padded copy (stride 1) or with bounds (stride 2), groups, strided
- * depthwise windows read through column phases, 3x3 stride-1 convolutions
- * through Winograd's F(2x2, 3x3) (odd sizes, pads 0 to 2, planes wider than
- * one vector), and input gradients added where the input has a second
- * reader. */
+ * a padded copy (stride 1) or with bounds (stride 2), groups, depthwise
+ * windows read straight from the input (strides 1 and 2 across: borders,
+ * widths below and above a vector, dilation, multiplier, 5x5) or through
+ * padded copies and column phases (wider strides, and CPUs without
+ * AVX-512: test-depthwise holds that build to the same bits), 3x3 stride-1
+ * convolutions through Winograd's F(2x2, 3x3) (odd sizes, pads 0 to 2,
+ * planes wider than one vector), and input gradients added where the input
+ * has a second reader. */
 #include "test-helpers.h"
 
 #include "runtime/runtime.h"
@@ -87,7 +90,28 @@ static const conv_case cases[] = {
      NODE("u", "DepthwiseConvolution", "[\"x\"]",
           "\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]")
      NODE("add", "Add2", "[\"t\", \"u\"]", "") LOSS("add"), {"t", "u"}, NULL, 2},
-    {"depthwise stride 1 (flat), x also added",
+    {"depthwise 3x3 pad 1 on 5x21: a vector and part of one across",
+     X("[2, 5, 21]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
+                          "\"kernel\": [3, 3], \"pad\": [1, 1]") LOSS("t"),
+     {"t"}, NULL, 1},
+    {"depthwise 3x3 pad 0, dilation 2 on 11x37: inner columns without masks",
+     X("[2, 11, 37]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
+                           "\"kernel\": [3, 3], \"dilation\": [2, 2]") LOSS("t"),
+     {"t"}, NULL, 2},
+    {"depthwise 5x5 pad 2, multiplier 2, no bias on 9x7",
+     X("[2, 9, 7]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
+                         "\"kernel\": [5, 5], \"pad\": [2, 2], \"multiplier\": 2, "
+                         "\"with_bias\": false") LOSS("t"),
+     {"t"}, NULL, 2},
+    {"depthwise 3x2 pad [2, 1], stride [2, 1] on 6x18: taller output, the general kernel",
+     X("[3, 6, 18]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
+                          "\"kernel\": [3, 2], \"pad\": [2, 1], \"stride\": [2, 1]")
+     LOSS("t"), {"t"}, NULL, 1},
+    {"depthwise stride 2 on 7x45: inner columns read in pairs of vectors",
+     X("[2, 7, 45]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
+                          "\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]")
+     LOSS("t"), {"t"}, NULL, 2},
+    {"depthwise stride 1, x also added",
      X("[3, 6, 7]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
                          "\"kernel\": [3, 3], \"pad\": [1, 1]")
      NODE("add", "Add2", "[\"t\", \"x\"]", "") LOSS("add"), {"t"}, "add", 2},

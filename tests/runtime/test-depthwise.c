@@ -1,0 +1,108 @@
+/* test-depthwise.c — DepthwiseConvolution's two forward builds, AVX-512
+ * (read straight from the input, masked at the borders) and plain C (the
+ * padded copies), give the same bits: kernels 1x1 to 5x5 and one wider
+ * than the AVX-512 build takes, strides 1 and 2 across (any down), pads 0
+ * to 2, dilation, multipliers, planes narrower and wider than a vector and
+ * with columns that need no masks, rows near enough to the top and bottom
+ * to read padding. test-conv-paths checks the build this machine runs
+ * against a direct loop; this one carries that check over to the other. */
+#include "runtime/depthwise.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    int channels, multiplier, height, width, kh, kw, sh, sw, ph, pw, dh, dw;
+} shape;
+
+static const shape shapes[] = {
+    {3, 1, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1},     /* narrower than a vector */
+    {2, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1},   /* MobileNet's smallest planes */
+    {2, 1, 9, 56, 3, 3, 1, 1, 1, 1, 1, 1},    /* inner columns without masks */
+    {2, 1, 11, 37, 3, 3, 1, 1, 0, 0, 1, 1},   /* pad 0, the last vector partial */
+    {2, 1, 6, 33, 3, 3, 1, 1, 2, 2, 1, 1},    /* pad 2: outputs wider than the input */
+    {2, 2, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1},   /* 5x5, multiplier 2 */
+    {3, 1, 13, 40, 3, 3, 1, 1, 2, 2, 2, 2},   /* dilation 2 */
+    {2, 3, 10, 19, 3, 2, 1, 1, 1, 0, 1, 1},   /* 3x2: the general copy, multiplier 3 */
+    {2, 1, 8, 17, 1, 1, 1, 1, 0, 0, 1, 1},    /* 1x1 */
+    {2, 1, 5, 9, 7, 7, 1, 1, 3, 3, 1, 1},     /* kernel taller than the plane's padding */
+    {2, 1, 15, 56, 3, 3, 2, 2, 1, 1, 1, 1},   /* stride 2, inner columns */
+    {3, 1, 9, 10, 3, 3, 2, 2, 1, 1, 1, 1},    /* stride 2, odd height */
+    {2, 2, 12, 35, 5, 5, 2, 2, 2, 2, 1, 1},   /* stride 2, 5x5, multiplier 2 */
+    {2, 1, 11, 31, 3, 3, 3, 2, 0, 1, 2, 1},   /* stride [3, 2], dilation [2, 1] */
+    {2, 1, 9, 45, 3, 4, 2, 1, 1, 2, 1, 3},    /* stride [2, 1], dilation [1, 3] */
+    {2, 1, 6, 40, 2, 17, 1, 1, 0, 8, 1, 1},   /* 17 taps across: C in both builds */
+    {2, 1, 12, 14, 3, 3, 3, 3, 1, 1, 1, 1},   /* stride 3: C in both builds */
+};
+
+static float *random_floats(GRand *rand, size_t n)
+{
+    float *v = g_new(float, n);
+    for (size_t i = 0; i < n; i++) v[i] = (float)g_rand_double_range(rand, -1.0, 1.0);
+    return v;
+}
+
+static tsu_conv_geometry geometry_of(const shape *s)
+{
+    tsu_conv_geometry g = {.channels = s->channels, .height = s->height, .width = s->width,
+                           .kernel_h = s->kh, .kernel_w = s->kw, .stride_h = s->sh,
+                           .stride_w = s->sw, .pad_h = s->ph, .pad_w = s->pw,
+                           .dilation_h = s->dh, .dilation_w = s->dw};
+    g.out_h = (s->height + 2 * s->ph - s->dh * (s->kh - 1) - 1) / s->sh + 1;
+    g.out_w = (s->width + 2 * s->pw - s->dw * (s->kw - 1) - 1) / s->sw + 1;
+    return g;
+}
+
+static void check_shape(const shape *s, GRand *rand, bool with_bias)
+{
+    const tsu_conv_geometry g = geometry_of(s);
+    const size_t in = (size_t)s->channels * s->height * s->width;
+    const size_t maps = (size_t)s->channels * s->multiplier;
+    const size_t out = maps * g.out_h * g.out_w;
+    float *x = random_floats(rand, in), *weight = random_floats(rand, maps * s->kh * s->kw);
+    float *bias = with_bias ? random_floats(rand, maps) : NULL;
+    float *work = g_new(float, tsu_depthwise_work(&g, s->multiplier));
+    float *y[2];
+    for (int avx = 0; avx < 2; avx++) {
+        /* NaN first: an output either build left unwritten shows. */
+        y[avx] = g_new(float, out + 1);
+        for (size_t i = 0; i <= out; i++) y[avx][i] = NAN;
+        tsu_depthwise_forward_with(&g, s->multiplier, x, weight, bias, y[avx], work, avx);
+        g_assert_true(isnan(y[avx][out])); /* nothing written past the output */
+    }
+    for (size_t i = 0; i < out; i++)
+        if (memcmp(&y[1][i], &y[0][i], sizeof(float)) != 0)
+            g_error("%dx%dx%d m %d, kernel %dx%d stride [%d, %d] pad [%d, %d] dilation "
+                    "[%d, %d]%s: [%zu] is %.9g with AVX-512, %.9g in C",
+                    s->channels, s->height, s->width, s->multiplier, s->kh, s->kw, s->sh, s->sw,
+                    s->ph, s->pw, s->dh, s->dw, with_bias ? "" : ", no bias", i, y[1][i],
+                    y[0][i]);
+    g_free(y[0]), g_free(y[1]), g_free(x), g_free(weight), g_free(bias), g_free(work);
+}
+
+static void test_two_builds(void)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (!__builtin_cpu_supports("avx512f")) {
+        g_test_skip("this CPU has no AVX-512: only the C build runs here");
+        return;
+    }
+#else
+    g_test_skip("AVX-512 is an x86-64 build");
+    return;
+#endif
+    GRand *rand = g_rand_new_with_seed(11);
+    for (size_t i = 0; i < G_N_ELEMENTS(shapes); i++) {
+        check_shape(&shapes[i], rand, true);
+        check_shape(&shapes[i], rand, false);
+    }
+    g_rand_free(rand);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/runtime/depthwise/avx512-and-c-agree", test_two_builds);
+    return g_test_run();
+}
