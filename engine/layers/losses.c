@@ -8,6 +8,8 @@
  * that feeds nothing else, the loss works on that layer's logits instead:
  * log-sum-exp for the value and (probabilities - target) for the gradient,
  * which neither overflows nor divides by a vanishing probability. */
+#include "runtime/vectorize.h"
+
 #include "layers/layer-util.h"
 
 #include <math.h>
@@ -168,6 +170,33 @@ static double binary_loss(float p, float t)
 
 typedef enum { ELEMENT_BCE, ELEMENT_SIGMOID_CE, ELEMENT_SQUARED } element_loss;
 
+/* Squared error gets loops of its own: the general loops' branches per
+ * element kept them scalar, and one running double sum waited on each
+ * addition (a third of a training batch of bench-depthwise 32x128x28x28,
+ * 8 of 25 ms, went to this loss). */
+static double squared_sum(const float *x, const float *t, size_t n)
+{
+    double lanes[8] = {0}, total = 0.0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) {
+            const double d = (double)x[i + l] - t[i + l];
+            lanes[l] += d * d;
+        }
+    for (; i < n; i++) total += ((double)x[i] - t[i]) * ((double)x[i] - t[i]);
+    for (int l = 0; l < 8; l++) total += lanes[l];
+    return total;
+}
+
+static void squared_grad(const float *x, const float *t, float scale, float *dx, size_t n,
+                         bool acc)
+{
+    if (acc)
+        for (size_t i = 0; i < n; i++) dx[i] += 2.0f * (x[i] - t[i]) * scale;
+    else
+        for (size_t i = 0; i < n; i++) dx[i] = 2.0f * (x[i] - t[i]) * scale;
+}
+
 static void element_forward(tsu_layer_run *run, tsu_exec *ex, element_loss kind)
 {
     const size_t n = run->in_size[0];
@@ -175,11 +204,9 @@ static void element_forward(tsu_layer_run *run, tsu_exec *ex, element_loss kind)
     const float *x_all = fused ? run->fused->in[0] : run->in[0];
     for (int s = ex->n0; s < ex->n1; s++) {
         const float *x = x_all + (size_t)s * n, *t = run->target + (size_t)s * n;
-        double total = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            if (kind == ELEMENT_SQUARED)
-                total += ((double)x[i] - t[i]) * ((double)x[i] - t[i]);
-            else if (kind == ELEMENT_SIGMOID_CE || fused)
+        double total = kind == ELEMENT_SQUARED ? squared_sum(x, t, n) : 0.0;
+        for (size_t i = 0; kind != ELEMENT_SQUARED && i < n; i++) {
+            if (kind == ELEMENT_SIGMOID_CE || fused)
                 total += logit_binary_loss(x[i], t[i]);
             else
                 total += binary_loss(x[i], t[i]);
@@ -206,11 +233,13 @@ static void element_backward(tsu_layer_run *run, tsu_exec *ex, element_loss kind
         size_t at = (size_t)s * n;
         const float *x = run->in[0] + at, *t = run->target + at;
         float *dx = dx_all + at;
+        if (kind == ELEMENT_SQUARED) {
+            squared_grad(x, t, scale, dx, n, acc);
+            continue;
+        }
         for (size_t i = 0; i < n; i++) {
             float g;
-            if (kind == ELEMENT_SQUARED)
-                g = 2.0f * (x[i] - t[i]);
-            else if (fused) /* x is the Sigmoid's output */
+            if (fused) /* x is the Sigmoid's output */
                 g = x[i] - t[i];
             else if (kind == ELEMENT_SIGMOID_CE)
                 g = sigmoid_of(x[i]) - t[i];
