@@ -469,6 +469,38 @@ AVX_INLINE void dw_block(const dw_plan *p, const float *x, const float *k, float
         _mm512_mask_storeu_ps(y + (size_t)(oy + i) * p->ow + ox, store, acc[i]);
 }
 
+/* dw_block for windows one row apart (stride and dilation 1 down) whose
+ * rows are all inside: each input row is loaded once for the (up to kh)
+ * output rows that read it. Output row i takes input row j as tap row
+ * ky = j - i, rising with j, so its sum is added in dw_block's order (the
+ * same bits) with 18 loads instead of 36 for 3x3. */
+AVX_INLINE void dw_block_shared(const dw_plan *p, const float *x, const float *k, float bias,
+                                int oy, int ox, const dw_masks *m, float *y, const int kh,
+                                const int kw, const int sw)
+{
+    const int s0 = ox * sw - p->pw, dw = p->dw;
+    __m512 acc[DW_ROWS];
+#pragma GCC unroll 4
+    for (int i = 0; i < DW_ROWS; i++) acc[i] = _mm512_set1_ps(bias);
+    const float *row = x + (size_t)(oy - p->ph) * p->w;
+#pragma GCC unroll 8
+    for (int j = 0; j < DW_ROWS + kh - 1; j++, row += p->w) {
+#pragma GCC unroll 5
+        for (int kx = 0; kx < kw; kx++) {
+            const __m512 v = dw_columns(row, s0 + kx * dw, sw, m, kx);
+#pragma GCC unroll 4
+            for (int i = 0; i < DW_ROWS; i++)
+                if (j - i >= 0 && j - i < kh)
+                    acc[i] = _mm512_add_ps(
+                        acc[i], _mm512_mul_ps(_mm512_set1_ps(k[(j - i) * kw + kx]), v));
+        }
+    }
+    const __mmask16 store = dw_lanes(0, p->ow - ox);
+#pragma GCC unroll 4
+    for (int i = 0; i < DW_ROWS; i++)
+        _mm512_mask_storeu_ps(y + (size_t)(oy + i) * p->ow + ox, store, acc[i]);
+}
+
 /* One column of output vectors [ox, ox + 16) down the plane: DW_ROWS rows
  * at a time where all their taps' rows are inside, one at a time (with
  * bounds) near the top and bottom. */
@@ -480,7 +512,10 @@ AVX_INLINE void dw_column(const dw_plan *p, const float *x, const float *k, floa
         const int top = oy * p->sh - p->ph;
         const int bottom = (oy + DW_ROWS - 1) * p->sh - p->ph + (kh - 1) * p->dh;
         if (top >= 0 && bottom < p->h && oy + DW_ROWS <= p->oh) {
-            dw_block(p, x, k, bias, oy, DW_ROWS, ox, m, y, kh, kw, sw, false);
+            if (p->sh == 1 && p->dh == 1)
+                dw_block_shared(p, x, k, bias, oy, ox, m, y, kh, kw, sw);
+            else
+                dw_block(p, x, k, bias, oy, DW_ROWS, ox, m, y, kh, kw, sw, false);
             oy += DW_ROWS;
         } else {
             dw_block(p, x, k, bias, oy, 1, ox, m, y, kh, kw, sw, true);
