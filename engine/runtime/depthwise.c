@@ -144,6 +144,25 @@ static void dw_flatten_grad(const dw_plan *p, const float *restrict dy, float *r
     }
 }
 
+/* Sum of a[j] b[j] in DW_SUM_LANES running sums: with DW_LANES the
+ * additions waited on each other, four cycles per eight products
+ * (bench-depthwise 32x32x28x28 k5 m2, training: 15.0 -> 11.4-12.7 ms per
+ * batch). */
+#define DW_SUM_LANES 32
+
+static inline float dw_dot(const float *restrict a, const float *restrict b, size_t n)
+{
+    float acc[DW_SUM_LANES] = {0}, rest = 0.0f;
+    size_t j = 0;
+    for (; j + DW_SUM_LANES <= n; j += DW_SUM_LANES)
+        for (int l = 0; l < DW_SUM_LANES; l++) acc[l] += a[j + l] * b[j + l];
+    for (; j + DW_LANES <= n; j += DW_LANES)
+        for (int l = 0; l < DW_LANES; l++) acc[l] += a[j + l] * b[j + l];
+    for (; j < n; j++) rest += a[j] * b[j];
+    for (int l = 0; l < DW_SUM_LANES; l++) rest += acc[l];
+    return rest;
+}
+
 /* The kernel's gradient and (dxp not NULL) the padded input gradient of one
  * output plane, from its gradient in the flat numbering. */
 DW_CLONES static void dw_plane_backward_flat(const dw_plan *p, const float *restrict xp,
@@ -154,18 +173,11 @@ DW_CLONES static void dw_plane_backward_flat(const dw_plan *p, const float *rest
     for (int ky = 0; ky < p->kh; ky++)
         for (int kx = 0; kx < p->kw; kx++) {
             const size_t off = dw_tap_offset(p, ky, kx);
-            const float *src = xp + off;
-            float acc[DW_LANES] = {0}, rest = 0.0f;
-            size_t j = 0;
-            for (; j + DW_LANES <= n; j += DW_LANES)
-                for (int l = 0; l < DW_LANES; l++) acc[l] += dyf[j + l] * src[j + l];
-            for (; j < n; j++) rest += dyf[j] * src[j];
-            for (int l = 0; l < DW_LANES; l++) rest += acc[l];
-            dk[ky * p->kw + kx] += rest;
+            dk[ky * p->kw + kx] += dw_dot(dyf, xp + off, n);
             if (!dxp) continue;
             const float wt = k[ky * p->kw + kx];
             float *dst = dxp + off;
-            for (j = 0; j < n; j++) dst[j] += wt * dyf[j];
+            for (size_t j = 0; j < n; j++) dst[j] += wt * dyf[j];
         }
 }
 
