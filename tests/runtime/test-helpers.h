@@ -60,4 +60,17 @@ static inline void test_diag_dump(const tsu_diag *diag)
     for (int i = 0; i < diag->count; i++) g_printerr("  diag: %s\n", diag->items[i].message);
 }
 
+/* Whether this CPU runs the AVX-512 builds of the kernels; when not, the
+ * test is marked skipped, saying why. */
+static inline bool test_have_avx512(void)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f")) return true;
+    g_test_skip("this CPU has no AVX-512: only the C build runs here");
+#else
+    g_test_skip("AVX-512 is an x86-64 build");
+#endif
+    return false;
+}
+
 #endif

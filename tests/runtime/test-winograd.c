@@ -5,9 +5,10 @@
  * to 2, odd sizes, groups of 1 to 3 samples. test-conv-paths checks the
  * build this machine runs against a direct loop; this one carries that
  * check over to the other build. */
+#include "test-helpers.h"
+
 #include "runtime/winograd.h"
 
-#include <glib.h>
 #include <string.h>
 
 typedef struct {
@@ -87,15 +88,7 @@ static void check_shape(const shape *s, GRand *rand)
 
 static void test_two_builds(void)
 {
-#if defined(__GNUC__) && defined(__x86_64__)
-    if (!__builtin_cpu_supports("avx512f")) {
-        g_test_skip("this CPU has no AVX-512: only the C build runs here");
-        return;
-    }
-#else
-    g_test_skip("AVX-512 is an x86-64 build");
-    return;
-#endif
+    if (!test_have_avx512()) return;
     GRand *rand = g_rand_new_with_seed(7);
     for (size_t i = 0; i < G_N_ELEMENTS(shapes); i++) check_shape(&shapes[i], rand);
     g_rand_free(rand);
