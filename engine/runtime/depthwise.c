@@ -68,18 +68,46 @@ static size_t dw_phases_size(const dw_plan *p)
     return dw_flat(p) ? 0 : (size_t)p->sw * (size_t)p->hp * (size_t)dw_phase_width(p);
 }
 
-/* The padded input plane, the padded plane of its gradient, one output plane
- * in the flat numbering, then (strided) the phases of the input and of its
- * gradient. */
-size_t tsu_depthwise_work(const tsu_conv_geometry *g, int multiplier)
-{
-    const dw_plan p = dw_plan_of(g, multiplier);
-    return 2 * dw_padded_size(&p) + (size_t)p.oh * p.wp + 2 * dw_phases_size(&p);
-}
-
 static float *dw_phases(const dw_plan *p, float *work)
 {
     return work + 2 * dw_padded_size(p) + (size_t)p->oh * p->wp;
+}
+
+/* The input gradient of a stride-1 window is the convolution of the output
+ * gradient with the kernel turned by 180 degrees, padded so that its output
+ * is the input's size: (kh - 1) dh - ph rows each side (which must not be
+ * negative). Computed so, it runs the forward's loops, every input gradient
+ * value summed in registers, instead of one pass per tap adding into a
+ * padded plane (which waited on the previous tap's stores). */
+static bool dw_transposable(const dw_plan *p)
+{
+    return dw_flat(p) && p->ph <= (p->kh - 1) * p->dh && p->pw <= (p->kw - 1) * p->dw;
+}
+
+static dw_plan dw_transposed(const dw_plan *p)
+{
+    const tsu_conv_geometry t = {.channels = 1, .height = p->oh, .width = p->ow,
+                                 .kernel_h = p->kh, .kernel_w = p->kw, .stride_h = 1,
+                                 .stride_w = 1, .pad_h = (p->kh - 1) * p->dh - p->ph,
+                                 .pad_w = (p->kw - 1) * p->dw - p->pw,
+                                 .dilation_h = p->dh, .dilation_w = p->dw, .out_h = p->h,
+                                 .out_w = p->w};
+    return dw_plan_of(&t, 1);
+}
+
+/* The padded input plane, the padded plane of its gradient, one output plane
+ * in the flat numbering, then (strided) the phases of the input and of its
+ * gradient; for a transposable window then the turned kernel, and the
+ * padded plane and flat output of the input gradient's convolution. */
+size_t tsu_depthwise_work(const tsu_conv_geometry *g, int multiplier)
+{
+    const dw_plan p = dw_plan_of(g, multiplier);
+    size_t n = 2 * dw_padded_size(&p) + (size_t)p.oh * p.wp + 2 * dw_phases_size(&p);
+    if (dw_transposable(&p)) {
+        const dw_plan t = dw_transposed(&p);
+        n += (size_t)p.kh * p.kw + dw_padded_size(&t) + (size_t)t.oh * t.wp;
+    }
+    return n;
 }
 
 /* Where tap (ky, kx) reads in the flat numbering. */
@@ -115,10 +143,11 @@ dw_flat_block(const dw_plan *p, const float *restrict xp, const float *restrict 
 #define DW_CLONES
 #endif
 
-/* One output plane in the flat numbering into yf, then its ow-wide rows to y. */
+/* One output plane in the flat numbering into yf, then its ow-wide rows to y
+ * (stored, or added with add). */
 DW_CLONES static void dw_plane_forward_flat(const dw_plan *p, const float *restrict xp,
                                   const float *restrict k, float bias, float *restrict yf,
-                                  float *restrict y)
+                                  float *restrict y, bool add)
 {
     const size_t n = dw_flat_length(p);
     size_t j = 0;
@@ -130,8 +159,14 @@ DW_CLONES static void dw_plane_forward_flat(const dw_plan *p, const float *restr
             for (int kx = 0; kx < p->kw; kx++) a += k[ky * p->kw + kx] * xp[dw_tap_offset(p, ky, kx) + j];
         yf[j] = a;
     }
-    for (int oy = 0; oy < p->oh; oy++)
-        memcpy(y + (size_t)oy * p->ow, yf + (size_t)oy * p->wp, sizeof(float) * (size_t)p->ow);
+    for (int oy = 0; oy < p->oh; oy++) {
+        float *row = y + (size_t)oy * p->ow;
+        const float *src = yf + (size_t)oy * p->wp;
+        if (add)
+            for (int i = 0; i < p->ow; i++) row[i] += src[i];
+        else
+            memcpy(row, src, sizeof(float) * (size_t)p->ow);
+    }
 }
 
 /* dy in the flat numbering, zeros in the discarded columns. */
@@ -287,7 +322,7 @@ static void dw_forward_c(const dw_plan *p, const float *x, const float *weight,
             const float *k = weight + (size_t)o * taps, b = bias ? bias[o] : 0.0f;
             float *yo = y + (size_t)o * out_plane;
             if (dw_flat(p))
-                dw_plane_forward_flat(p, xp, k, b, xp + 2 * dw_padded_size(p), yo);
+                dw_plane_forward_flat(p, xp, k, b, xp + 2 * dw_padded_size(p), yo, false);
             else
                 dw_plane_forward_phased(p, q, k, b, yo);
         }
@@ -321,8 +356,10 @@ DW_CLONES static void dw_plane_backward_phased(const dw_plan *p, const float *re
         }
 }
 
-/* The input gradient's interior from its phases into dx (stored or added). */
-static void dw_merge(const dw_plan *p, const float *restrict dq, float *restrict dx, bool add)
+/* The input gradient's interior from its phases into dx (stored or added).
+ * Stride 2 gets a loop of its own, as in dw_split. */
+DW_CLONES static void dw_merge(const dw_plan *p, const float *restrict dq, float *restrict dx,
+                               bool add)
 {
     const int wq = dw_phase_width(p);
     if (!add) memset(dx, 0, sizeof(float) * (size_t)p->h * (size_t)p->w);
@@ -332,7 +369,10 @@ static void dw_merge(const dw_plan *p, const float *restrict dq, float *restrict
         for (int y = 0; y < p->h; y++) {
             const float *restrict src = dq + ((size_t)f * p->hp + y + p->ph) * wq;
             float *restrict dst = dx + (size_t)y * p->w + f - p->pw;
-            for (int i = lo; i < hi; i++) dst[i * p->sw] += src[i];
+            if (p->sw == 2)
+                for (int i = lo; i < hi; i++) dst[2 * i] += src[i];
+            else
+                for (int i = lo; i < hi; i++) dst[i * p->sw] += src[i];
         }
     }
 }
@@ -347,42 +387,6 @@ static void dw_unpad(const dw_plan *p, const float *restrict dxp, float *restric
             for (int i = 0; i < p->w; i++) dst[i] += src[i];
         else
             memcpy(dst, src, sizeof(float) * (size_t)p->w);
-    }
-}
-
-void tsu_depthwise_backward(const tsu_conv_geometry *g, int multiplier, const float *x,
-                            const float *weight, const float *dy, float *dweight, float *dx,
-                            bool add, float *work)
-{
-    const dw_plan pl = dw_plan_of(g, multiplier), *p = &pl;
-    const size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
-    const size_t taps = (size_t)p->kh * p->kw;
-    float *xp = work, *dxp = work + dw_padded_size(p);
-    float *q = dw_phases(p, work), *dq = q + dw_phases_size(p);
-    const bool flat = dw_flat(p);
-    for (int c = 0; c < p->channels; c++) {
-        if (flat)
-            dw_pad(p, x + (size_t)c * in_plane, xp);
-        else
-            dw_split(p, x + (size_t)c * in_plane, q);
-        if (dx && flat) memset(dxp, 0, sizeof(float) * dw_padded_size(p));
-        if (dx && !flat) memset(dq, 0, sizeof(float) * dw_phases_size(p));
-        for (int o = c * p->multiplier; o < (c + 1) * p->multiplier; o++) {
-            const float *k = weight + (size_t)o * taps, *dyo = dy + (size_t)o * out_plane;
-            float *dk = dweight + (size_t)o * taps;
-            if (flat) {
-                float *dyf = dxp + dw_padded_size(p);
-                dw_flatten_grad(p, dyo, dyf);
-                dw_plane_backward_flat(p, xp, k, dyf, dk, dx ? dxp : NULL);
-            } else {
-                dw_plane_backward_phased(p, q, k, dyo, dk, dx ? dq : NULL);
-            }
-        }
-        if (!dx) continue;
-        if (flat)
-            dw_unpad(p, dxp, dx + (size_t)c * in_plane, add);
-        else
-            dw_merge(p, dq, dx + (size_t)c * in_plane, add);
     }
 }
 
@@ -437,6 +441,15 @@ AVX_INLINE __m512 dw_columns(const float *row, int s, const int sw, const dw_mas
     return _mm512_permutex2var_ps(a, even, b);
 }
 
+/* Outputs [ox, ox + 16) of row oy (masked past ow): stored, or added to what
+ * is there (the sums start from 0 then, as the padded loops' do). */
+AVX_INLINE void dw_store(const dw_plan *p, float *y, int oy, int ox, __m512 v, bool add)
+{
+    const __mmask16 m = dw_lanes(0, p->ow - ox);
+    float *at = y + (size_t)oy * p->ow + ox;
+    _mm512_mask_storeu_ps(at, m, add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m, at), v) : v);
+}
+
 /* Rows of outputs a block computes at once: their sums are independent, so
  * one row's additions need not wait on the previous tap's. */
 #define DW_ROWS 4
@@ -446,8 +459,8 @@ AVX_INLINE __m512 dw_columns(const float *row, int s, const int sw, const dw_mas
  * padding row adds weight x 0 as theirs do (so -0, infinities and NaNs
  * come out the same); without, every tap's row is inside. */
 AVX_INLINE void dw_block(const dw_plan *p, const float *x, const float *k, float bias, int oy,
-                         const int rows, int ox, const dw_masks *m, float *y, const int kh,
-                         const int kw, const int sw, const bool border_rows)
+                         const int rows, int ox, const dw_masks *m, float *y, bool add,
+                         const int kh, const int kw, const int sw, const bool border_rows)
 {
     const int h = p->h, w = p->w, sh = p->sh, dh = p->dh, dw = p->dw;
     const int s0 = ox * sw - p->pw, y0 = oy * sh - p->ph;
@@ -475,10 +488,8 @@ AVX_INLINE void dw_block(const dw_plan *p, const float *x, const float *k, float
             }
         }
     }
-    const __mmask16 store = dw_lanes(0, p->ow - ox);
 #pragma GCC unroll 4
-    for (int i = 0; i < rows; i++)
-        _mm512_mask_storeu_ps(y + (size_t)(oy + i) * p->ow + ox, store, acc[i]);
+    for (int i = 0; i < rows; i++) dw_store(p, y, oy + i, ox, acc[i], add);
 }
 
 /* dw_block for windows one row apart (stride and dilation 1 down) whose
@@ -487,8 +498,8 @@ AVX_INLINE void dw_block(const dw_plan *p, const float *x, const float *k, float
  * ky = j - i, rising with j, so its sum is added in dw_block's order (the
  * same bits) with 18 loads instead of 36 for 3x3. */
 AVX_INLINE void dw_block_shared(const dw_plan *p, const float *x, const float *k, float bias,
-                                int oy, int ox, const dw_masks *m, float *y, const int kh,
-                                const int kw, const int sw)
+                                int oy, int ox, const dw_masks *m, float *y, bool add,
+                                const int kh, const int kw, const int sw)
 {
     const int s0 = ox * sw - p->pw, dw = p->dw;
     __m512 acc[DW_ROWS];
@@ -507,17 +518,15 @@ AVX_INLINE void dw_block_shared(const dw_plan *p, const float *x, const float *k
                         acc[i], _mm512_mul_ps(_mm512_set1_ps(k[(j - i) * kw + kx]), v));
         }
     }
-    const __mmask16 store = dw_lanes(0, p->ow - ox);
 #pragma GCC unroll 4
-    for (int i = 0; i < DW_ROWS; i++)
-        _mm512_mask_storeu_ps(y + (size_t)(oy + i) * p->ow + ox, store, acc[i]);
+    for (int i = 0; i < DW_ROWS; i++) dw_store(p, y, oy + i, ox, acc[i], add);
 }
 
 /* One column of output vectors [ox, ox + 16) down the plane: DW_ROWS rows
  * at a time where all their taps' rows are inside, one at a time (with
  * bounds) near the top and bottom. */
 AVX_INLINE void dw_column(const dw_plan *p, const float *x, const float *k, float bias, int ox,
-                          const dw_masks *m, float *y, const int kh, const int kw,
+                          const dw_masks *m, float *y, bool add, const int kh, const int kw,
                           const int sw)
 {
     for (int oy = 0; oy < p->oh;) {
@@ -525,12 +534,12 @@ AVX_INLINE void dw_column(const dw_plan *p, const float *x, const float *k, floa
         const int bottom = (oy + DW_ROWS - 1) * p->sh - p->ph + (kh - 1) * p->dh;
         if (top >= 0 && bottom < p->h && oy + DW_ROWS <= p->oh) {
             if (p->sh == 1 && p->dh == 1)
-                dw_block_shared(p, x, k, bias, oy, ox, m, y, kh, kw, sw);
+                dw_block_shared(p, x, k, bias, oy, ox, m, y, add, kh, kw, sw);
             else
-                dw_block(p, x, k, bias, oy, DW_ROWS, ox, m, y, kh, kw, sw, false);
+                dw_block(p, x, k, bias, oy, DW_ROWS, ox, m, y, add, kh, kw, sw, false);
             oy += DW_ROWS;
         } else {
-            dw_block(p, x, k, bias, oy, 1, ox, m, y, kh, kw, sw, true);
+            dw_block(p, x, k, bias, oy, 1, ox, m, y, add, kh, kw, sw, true);
             oy++;
         }
     }
@@ -539,16 +548,16 @@ AVX_INLINE void dw_column(const dw_plan *p, const float *x, const float *k, floa
 /* One output plane, a column of vectors at a time; columns whose every
  * load lies inside the rows skip the masks. */
 AVX_INLINE void dw_plane_direct(const dw_plan *p, const float *x, const float *k, float bias,
-                                float *y, const int kh, const int kw, const int sw)
+                                float *y, bool add, const int kh, const int kw, const int sw)
 {
     const int reach = (kw - 1) * p->dw + 16 * sw; /* columns a vector's loads span */
     for (int ox = 0; ox < p->ow; ox += 16) {
         const int s0 = ox * sw - p->pw;
         if (s0 >= 0 && s0 + reach <= p->w) {
-            dw_column(p, x, k, bias, ox, NULL, y, kh, kw, sw);
+            dw_column(p, x, k, bias, ox, NULL, y, add, kh, kw, sw);
         } else {
             const dw_masks m = dw_masks_of(p, ox);
-            dw_column(p, x, k, bias, ox, &m, y, kh, kw, sw);
+            dw_column(p, x, k, bias, ox, &m, y, add, kh, kw, sw);
         }
     }
 }
@@ -556,18 +565,18 @@ AVX_INLINE void dw_plane_direct(const dw_plan *p, const float *x, const float *k
 /* Copies for the common kernels, whose taps' weights then stay in
  * registers; the rest read them from memory. */
 static AVX void dw_plane_avx512(const dw_plan *p, const float *x, const float *k, float bias,
-                                float *y)
+                                float *y, bool add)
 {
     if (p->sw == 1 && p->kh == 3 && p->kw == 3)
-        dw_plane_direct(p, x, k, bias, y, 3, 3, 1);
+        dw_plane_direct(p, x, k, bias, y, add, 3, 3, 1);
     else if (p->sw == 2 && p->kh == 3 && p->kw == 3)
-        dw_plane_direct(p, x, k, bias, y, 3, 3, 2);
+        dw_plane_direct(p, x, k, bias, y, add, 3, 3, 2);
     else if (p->sw == 1 && p->kh == 5 && p->kw == 5)
-        dw_plane_direct(p, x, k, bias, y, 5, 5, 1);
+        dw_plane_direct(p, x, k, bias, y, add, 5, 5, 1);
     else if (p->sw == 1)
-        dw_plane_direct(p, x, k, bias, y, p->kh, p->kw, 1);
+        dw_plane_direct(p, x, k, bias, y, add, p->kh, p->kw, 1);
     else
-        dw_plane_direct(p, x, k, bias, y, p->kh, p->kw, 2);
+        dw_plane_direct(p, x, k, bias, y, add, p->kh, p->kw, 2);
 }
 
 /* Windows 1 or 2 columns apart, kernels up to DW_MAX_KW wide; wider strides
@@ -584,7 +593,7 @@ static void dw_forward_avx512(const dw_plan *p, const float *x, const float *wei
     const size_t taps = (size_t)p->kh * p->kw;
     for (int o = 0; o < p->channels * p->multiplier; o++)
         dw_plane_avx512(p, x + (size_t)(o / p->multiplier) * in_plane, weight + (size_t)o * taps,
-                        bias ? bias[o] : 0.0f, y + (size_t)o * out_plane);
+                        bias ? bias[o] : 0.0f, y + (size_t)o * out_plane, false);
 }
 #endif
 
@@ -603,13 +612,90 @@ void tsu_depthwise_forward_with(const tsu_conv_geometry *g, int multiplier, cons
     dw_forward_c(&p, x, weight, bias, y, work);
 }
 
+static bool dw_avx512(void)
+{
+#ifdef DW_AVX512
+    return __builtin_cpu_supports("avx512f");
+#else
+    return false;
+#endif
+}
+
 void tsu_depthwise_forward(const tsu_conv_geometry *g, int multiplier, const float *x,
                            const float *weight, const float *bias, float *y, float *work)
 {
+    tsu_depthwise_forward_with(g, multiplier, x, weight, bias, y, work, dw_avx512());
+}
+
+/* Input plane c's gradient from its output planes' (dy: the sample's) as
+ * dw_transposable says, in either build: stored, or added with add. */
+static void dw_input_grad(const dw_plan *p, int c, const float *dy, const float *weight,
+                          float *dxc, bool add, float *work, bool avx512)
+{
+    const dw_plan t = dw_transposed(p);
+    const size_t taps = (size_t)p->kh * p->kw, out_plane = (size_t)p->oh * p->ow;
+    float *turned = work + 2 * dw_padded_size(p) + (size_t)p->oh * p->wp + 2 * dw_phases_size(p);
+    float *padded = turned + taps;
+    for (int o = c * p->multiplier; o < (c + 1) * p->multiplier; o++) {
+        const float *k = weight + (size_t)o * taps, *dyo = dy + (size_t)o * out_plane;
+        for (size_t i = 0; i < taps; i++) turned[i] = k[taps - 1 - i];
+        const bool onto = add || o > c * p->multiplier;
 #ifdef DW_AVX512
-    const bool avx512 = __builtin_cpu_supports("avx512f");
-#else
-    const bool avx512 = false;
+        if (avx512 && dw_direct(&t)) {
+            dw_plane_avx512(&t, dyo, turned, 0.0f, dxc, onto);
+            continue;
+        }
 #endif
-    tsu_depthwise_forward_with(g, multiplier, x, weight, bias, y, work, avx512);
+        (void)avx512;
+        dw_pad(&t, dyo, padded);
+        dw_plane_forward_flat(&t, padded, turned, 0.0f, padded + dw_padded_size(&t), dxc, onto);
+    }
+}
+
+void tsu_depthwise_backward_with(const tsu_conv_geometry *g, int multiplier, const float *x,
+                                 const float *weight, const float *dy, float *dweight,
+                                 float *dx, bool add, float *work, bool avx512)
+{
+    const dw_plan pl = dw_plan_of(g, multiplier), *p = &pl;
+    const size_t in_plane = (size_t)p->h * p->w, out_plane = (size_t)p->oh * p->ow;
+    const size_t taps = (size_t)p->kh * p->kw;
+    float *xp = work, *dxp = work + dw_padded_size(p);
+    float *q = dw_phases(p, work), *dq = q + dw_phases_size(p);
+    const bool flat = dw_flat(p), transposed = dx && dw_transposable(p);
+    /* The planes the taps add the input gradient into, unless transposed. */
+    float *dxp_taps = dx && flat && !transposed ? dxp : NULL, *dq_taps = dx ? dq : NULL;
+    for (int c = 0; c < p->channels; c++) {
+        if (flat)
+            dw_pad(p, x + (size_t)c * in_plane, xp);
+        else
+            dw_split(p, x + (size_t)c * in_plane, q);
+        if (dxp_taps) memset(dxp, 0, sizeof(float) * dw_padded_size(p));
+        if (dx && !flat) memset(dq, 0, sizeof(float) * dw_phases_size(p));
+        for (int o = c * p->multiplier; o < (c + 1) * p->multiplier; o++) {
+            const float *k = weight + (size_t)o * taps, *dyo = dy + (size_t)o * out_plane;
+            float *dk = dweight + (size_t)o * taps;
+            if (flat) {
+                float *dyf = dxp + dw_padded_size(p);
+                dw_flatten_grad(p, dyo, dyf);
+                dw_plane_backward_flat(p, xp, k, dyf, dk, dxp_taps);
+            } else {
+                dw_plane_backward_phased(p, q, k, dyo, dk, dq_taps);
+            }
+        }
+        float *dxc = dx ? dx + (size_t)c * in_plane : NULL;
+        if (transposed)
+            dw_input_grad(p, c, dy, weight, dxc, add, work, avx512);
+        else if (dxp_taps)
+            dw_unpad(p, dxp, dxc, add);
+        else if (dx)
+            dw_merge(p, dq, dxc, add);
+    }
+}
+
+void tsu_depthwise_backward(const tsu_conv_geometry *g, int multiplier, const float *x,
+                            const float *weight, const float *dy, float *dweight, float *dx,
+                            bool add, float *work)
+{
+    tsu_depthwise_backward_with(g, multiplier, x, weight, dy, dweight, dx, add, work,
+                                dw_avx512());
 }

@@ -9,7 +9,10 @@
  * input plane is first copied into a zero-padded plane (split by column
  * phase for strides) and read without bounds tests. Both add the taps to
  * the bias in the same order, padding included, so they give the same
- * bits. The backward pass reads the padded copies. */
+ * bits. The backward pass sums the kernel's gradient from padded copies;
+ * at stride 1 the input gradient is the forward's convolution of the output
+ * gradient with the kernel turned by 180 degrees (either build, the same
+ * bits again), at other strides taps added into the input's phases. */
 #ifndef TSU_DEPTHWISE_H
 #define TSU_DEPTHWISE_H
 
@@ -35,5 +38,9 @@ void tsu_depthwise_forward_with(const tsu_conv_geometry *g, int multiplier, cons
 void tsu_depthwise_backward(const tsu_conv_geometry *g, int multiplier, const float *x,
                             const float *weight, const float *dy, float *dweight, float *dx,
                             bool add, float *work);
+/* The same with the build chosen: avx512 only where the CPU has it. */
+void tsu_depthwise_backward_with(const tsu_conv_geometry *g, int multiplier, const float *x,
+                                 const float *weight, const float *dy, float *dweight,
+                                 float *dx, bool add, float *work, bool avx512);
 
 #endif

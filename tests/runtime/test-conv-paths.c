@@ -111,6 +111,10 @@ static const conv_case cases[] = {
      X("[2, 7, 45]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
                           "\"kernel\": [3, 3], \"stride\": [2, 2], \"pad\": [1, 1]")
      LOSS("t"), {"t"}, NULL, 2},
+    {"depthwise 1x3 pad 1, multiplier 2: pad past the kernel's reach down, taps add dx",
+     X("[2, 5, 7]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
+                         "\"kernel\": [1, 3], \"pad\": [1, 1], \"multiplier\": 2")
+     LOSS("t"), {"t"}, NULL, 2},
     {"depthwise stride 1, x also added",
      X("[3, 6, 7]") NODE("t", "DepthwiseConvolution", "[\"x\"]",
                          "\"kernel\": [3, 3], \"pad\": [1, 1]")

@@ -1,11 +1,13 @@
-/* test-depthwise.c — DepthwiseConvolution's two forward builds, AVX-512
- * (read straight from the input, masked at the borders) and plain C (the
- * padded copies), give the same bits: kernels 1x1 to 5x5 and one wider
- * than the AVX-512 build takes, strides 1 and 2 across (any down), pads 0
- * to 2, dilation, multipliers, planes narrower and wider than a vector and
- * with columns that need no masks, rows near enough to the top and bottom
- * to read padding. test-conv-paths checks the build this machine runs
- * against a direct loop; this one carries that check over to the other. */
+/* test-depthwise.c — DepthwiseConvolution's two builds, AVX-512 (read
+ * straight from the input, masked at the borders) and plain C (the padded
+ * copies), give the same bits, forward and backward (the weight gradient
+ * added, the input gradient stored and added): kernels 1x1 to 7x7 and one
+ * wider than the AVX-512 build takes, strides 1 and 2 across (any down),
+ * pads 0 to 3 and one past the kernel's reach, dilation, multipliers, planes
+ * narrower and wider than a vector and with columns that need no masks,
+ * rows near enough to the top and bottom to read padding. test-conv-paths
+ * checks the build this machine runs against a direct loop; this one
+ * carries that check over to the other. */
 #include "test-helpers.h"
 
 #include "runtime/depthwise.h"
@@ -27,6 +29,7 @@ static const shape shapes[] = {
     {3, 1, 13, 40, 3, 3, 1, 1, 2, 2, 2, 2},   /* dilation 2 */
     {2, 3, 10, 19, 3, 2, 1, 1, 1, 0, 1, 1},   /* 3x2: the general copy, multiplier 3 */
     {2, 1, 8, 17, 1, 1, 1, 1, 0, 0, 1, 1},    /* 1x1 */
+    {2, 2, 6, 9, 1, 3, 1, 1, 1, 1, 1, 1},     /* pad past the kernel's reach down */
     {2, 1, 5, 9, 7, 7, 1, 1, 3, 3, 1, 1},     /* kernel taller than the plane's padding */
     {2, 1, 15, 56, 3, 3, 2, 2, 1, 1, 1, 1},   /* stride 2, inner columns */
     {3, 1, 9, 10, 3, 3, 2, 2, 1, 1, 1, 1},    /* stride 2, odd height */
@@ -55,6 +58,18 @@ static tsu_conv_geometry geometry_of(const shape *s)
     return g;
 }
 
+static void assert_same_bits(const char *what, const shape *s, bool with_bias, const float *a,
+                             const float *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&a[i], &b[i], sizeof(float)) != 0)
+            g_error("%s, %dx%dx%d m %d, kernel %dx%d stride [%d, %d] pad [%d, %d] dilation "
+                    "[%d, %d]%s: [%zu] is %.9g with AVX-512, %.9g in C",
+                    what, s->channels, s->height, s->width, s->multiplier, s->kh, s->kw, s->sh,
+                    s->sw, s->ph, s->pw, s->dh, s->dw, with_bias ? "" : ", no bias", i, a[i],
+                    b[i]);
+}
+
 static void check_shape(const shape *s, GRand *rand, bool with_bias)
 {
     const tsu_conv_geometry g = geometry_of(s);
@@ -72,14 +87,26 @@ static void check_shape(const shape *s, GRand *rand, bool with_bias)
         tsu_depthwise_forward_with(&g, s->multiplier, x, weight, bias, y[avx], work, avx);
         g_assert_true(isnan(y[avx][out])); /* nothing written past the output */
     }
-    for (size_t i = 0; i < out; i++)
-        if (memcmp(&y[1][i], &y[0][i], sizeof(float)) != 0)
-            g_error("%dx%dx%d m %d, kernel %dx%d stride [%d, %d] pad [%d, %d] dilation "
-                    "[%d, %d]%s: [%zu] is %.9g with AVX-512, %.9g in C",
-                    s->channels, s->height, s->width, s->multiplier, s->kh, s->kw, s->sh, s->sw,
-                    s->ph, s->pw, s->dh, s->dw, with_bias ? "" : ", no bias", i, y[1][i],
-                    y[0][i]);
-    g_free(y[0]), g_free(y[1]), g_free(x), g_free(weight), g_free(bias), g_free(work);
+    assert_same_bits("forward", s, with_bias, y[1], y[0], out);
+    /* Backward: the weight gradient added to a start, the input gradient
+     * stored, then added. */
+    const size_t taps = maps * s->kh * s->kw;
+    float *dy = random_floats(rand, out), *dw_start = random_floats(rand, taps);
+    float *dw[2], *dx[2];
+    for (int avx = 0; avx < 2; avx++) {
+        dw[avx] = g_memdup2(dw_start, sizeof(float) * taps);
+        dx[avx] = g_new(float, in);
+        tsu_depthwise_backward_with(&g, s->multiplier, x, weight, dy, dw[avx], dx[avx], false,
+                                    work, avx);
+    }
+    assert_same_bits("weight gradient", s, with_bias, dw[1], dw[0], taps);
+    assert_same_bits("input gradient stored", s, with_bias, dx[1], dx[0], in);
+    for (int avx = 0; avx < 2; avx++)
+        tsu_depthwise_backward_with(&g, s->multiplier, x, weight, dy, dw[avx], dx[avx], true,
+                                    work, avx);
+    assert_same_bits("input gradient added", s, with_bias, dx[1], dx[0], in);
+    for (int avx = 0; avx < 2; avx++) g_free(y[avx]), g_free(dw[avx]), g_free(dx[avx]);
+    g_free(x), g_free(weight), g_free(bias), g_free(work), g_free(dy), g_free(dw_start);
 }
 
 static void test_two_builds(void)
