@@ -273,7 +273,8 @@ static inline AVX void split_row(const side *s, const float *x, int r, const col
     *o = pick(odd, lo, hi);
 }
 
-static AVX void input_plane_narrow(const side *s, const float *x, float *v, size_t stride)
+static AVX void input_plane_narrow(const side *s, const float *x, float *v, size_t stride,
+                                   float *scratch)
 {
     const int tw = s->tiles_w;
     const __mmask16 out = avx_mask(tw);
@@ -302,7 +303,7 @@ static AVX void input_plane_narrow(const side *s, const float *x, float *v, size
 }
 
 static AVX void output_plane_narrow(const side *s, const float *m, size_t stride, float bias,
-                                    float *y, bool add)
+                                    float *y, bool add, float *scratch)
 {
     const int tw = s->tiles_w;
     const __mmask16 in = avx_mask(tw), lo_m = avx_mask(s->out_w), hi_m = avx_mask(s->out_w - 16);
@@ -340,7 +341,7 @@ static AVX void output_plane_narrow(const side *s, const float *m, size_t stride
 }
 
 static AVX void grad_output_plane_narrow(const side *s, const float *dy, float *d,
-                                         size_t stride)
+                                         size_t stride, float *scratch)
 {
     const int tw = s->tiles_w;
     const __mmask16 out = avx_mask(tw);
@@ -375,6 +376,29 @@ static AVX void grad_output_plane_narrow(const side *s, const float *dy, float *
 }
 #endif
 
+/* The plane transforms one build offers (scratch: plane_scratch floats;
+ * the register versions leave it alone). */
+typedef struct {
+    void (*input)(const side *s, const float *x, float *v, size_t stride, float *scratch);
+    void (*output)(const side *s, const float *m, size_t stride, float bias, float *y, bool add,
+                   float *scratch);
+    void (*grad_output)(const side *s, const float *dy, float *d, size_t stride,
+                        float *scratch);
+} plane_ops;
+
+/* Registers for planes whose tile rows fit a vector, else row operations;
+ * AVX-512 when asked for (the CPU has it), else plain C. */
+static plane_ops plane_ops_for(const side *s, bool avx512)
+{
+#ifdef WINOGRAD_AVX512
+    if (avx512 && s->tiles_w <= NARROW_TILES)
+        return (plane_ops){input_plane_narrow, output_plane_narrow, grad_output_plane_narrow};
+    if (avx512)
+        return (plane_ops){input_plane_avx512, output_plane_avx512, grad_output_plane_avx512};
+#endif
+    return (plane_ops){input_plane_c, output_plane_c, grad_output_plane_c};
+}
+
 static bool use_avx512(void)
 {
 #ifdef WINOGRAD_AVX512
@@ -384,78 +408,46 @@ static bool use_avx512(void)
 #endif
 }
 
-/* ------------------------------------------------------------ whole tensors */
+/* ------------------------------------------------------------ whole tensors
+ *
+ * A transformed tensor of n samples is [16][rows][n * tiles]: plane (i, r)
+ * of the samples starts at r * columns + i * tiles, and its 16 elements are
+ * rows * columns apart. */
 
 /* v[16][channels][n * tiles] of n samples. */
 static void input_transform(const side *s, const float *x, size_t x_stride, int n, float *v,
                             float *scratch, bool avx512)
 {
-    const size_t t = tiles(s), columns = (size_t)n * t;
-    const size_t stride = (size_t)s->channels * columns, plane = (size_t)s->height * s->width;
+    const plane_ops ops = plane_ops_for(s, avx512);
+    const size_t t = tiles(s), columns = (size_t)n * t, plane = (size_t)s->height * s->width;
     for (int i = 0; i < n; i++)
-        for (int c = 0; c < s->channels; c++) {
-            const float *xc = x + i * x_stride + c * plane;
-            float *vc = v + c * columns + i * t;
-#ifdef WINOGRAD_AVX512
-            if (avx512 && s->tiles_w <= NARROW_TILES) {
-                input_plane_narrow(s, xc, vc, stride);
-                continue;
-            }
-            if (avx512) {
-                input_plane_avx512(s, xc, vc, stride, scratch);
-                continue;
-            }
-#endif
-            input_plane_c(s, xc, vc, stride, scratch);
-        }
+        for (int c = 0; c < s->channels; c++)
+            ops.input(s, x + i * x_stride + c * plane, v + c * columns + i * t,
+                      (size_t)s->channels * columns, scratch);
 }
 
 /* y of n samples from m[16][rows][n * tiles], plus bias (or NULL). */
 static void output_transform(const side *s, int rows, const float *m, int n, const float *bias,
                              float *y, size_t y_stride, bool add, float *scratch, bool avx512)
 {
-    const size_t t = tiles(s), columns = (size_t)n * t;
-    const size_t stride = (size_t)rows * columns, plane = (size_t)s->out_h * s->out_w;
+    const plane_ops ops = plane_ops_for(s, avx512);
+    const size_t t = tiles(s), columns = (size_t)n * t, plane = (size_t)s->out_h * s->out_w;
     for (int i = 0; i < n; i++)
-        for (int o = 0; o < rows; o++) {
-            const float *mo = m + o * columns + i * t, b = bias ? bias[o] : 0.0f;
-            float *yo = y + i * y_stride + o * plane;
-#ifdef WINOGRAD_AVX512
-            if (avx512 && s->tiles_w <= NARROW_TILES) {
-                output_plane_narrow(s, mo, stride, b, yo, add);
-                continue;
-            }
-            if (avx512) {
-                output_plane_avx512(s, mo, stride, b, yo, add, scratch);
-                continue;
-            }
-#endif
-            output_plane_c(s, mo, stride, b, yo, add, scratch);
-        }
+        for (int o = 0; o < rows; o++)
+            ops.output(s, m + o * columns + i * t, (size_t)rows * columns, bias ? bias[o] : 0.0f,
+                       y + i * y_stride + o * plane, add, scratch);
 }
 
 /* d[16][outmaps][n * tiles] from the output gradients of n samples. */
 static void grad_output_transform(const side *s, int outmaps, const float *dy, size_t y_stride,
                                   int n, float *d, float *scratch, bool avx512)
 {
-    const size_t t = tiles(s), columns = (size_t)n * t;
-    const size_t stride = (size_t)outmaps * columns, plane = (size_t)s->out_h * s->out_w;
+    const plane_ops ops = plane_ops_for(s, avx512);
+    const size_t t = tiles(s), columns = (size_t)n * t, plane = (size_t)s->out_h * s->out_w;
     for (int i = 0; i < n; i++)
-        for (int o = 0; o < outmaps; o++) {
-            const float *dyo = dy + i * y_stride + o * plane;
-            float *dof = d + o * columns + i * t;
-#ifdef WINOGRAD_AVX512
-            if (avx512 && s->tiles_w <= NARROW_TILES) {
-                grad_output_plane_narrow(s, dyo, dof, stride);
-                continue;
-            }
-            if (avx512) {
-                grad_output_plane_avx512(s, dyo, dof, stride, scratch);
-                continue;
-            }
-#endif
-            grad_output_plane_c(s, dyo, dof, stride, scratch);
-        }
+        for (int o = 0; o < outmaps; o++)
+            ops.grad_output(s, dy + i * y_stride + o * plane, d + o * columns + i * t,
+                            (size_t)outmaps * columns, scratch);
 }
 
 /* c[e] = a[e] b[e] (b transposed when trans_b; added to c with add) for
