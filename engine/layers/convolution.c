@@ -106,7 +106,7 @@ static conv_plan conv_plan_of(const tsu_node *node)
     p.winograd = tsu_winograd_applies(&p.g, p.groups, node->shape.d[0]);
     if (p.winograd) {
         p.wino = tsu_winograd_of(&p.g, node->shape.d[0]);
-        p.wino_samples = tsu_winograd_work(&p.wino, CONV_WINOGRAD_SAMPLES, true) <=
+        p.wino_samples = tsu_winograd_work(&p.wino, CONV_WINOGRAD_SAMPLES) <=
                                  CONV_WINOGRAD_GROUP_FLOATS
                              ? CONV_WINOGRAD_SAMPLES
                              : 1;
@@ -167,7 +167,7 @@ static bool conv_weight_grad_transposed(const conv_plan *p)
 static size_t conv_work(const tsu_node *node)
 {
     conv_plan p = conv_plan_of(node);
-    if (p.winograd) return tsu_winograd_work(&p.wino, p.wino_samples, true);
+    if (p.winograd) return tsu_winograd_work(&p.wino, p.wino_samples);
     if (p.pointwise) return 0;
     size_t work = conv_columns_size(&p) + tsu_im2col_scratch(&p.g);
     size_t weight = (size_t)p.out_per_group * p.k_per_group * p.groups;

@@ -543,11 +543,10 @@ static size_t operands(const side *s, int rows_a, int rows_b, int n)
     return aligned((size_t)16 * rows_a * n * tiles(s)) + aligned((size_t)16 * rows_b * n * tiles(s));
 }
 
-size_t tsu_winograd_work(const tsu_winograd *w, int n, bool backward)
+size_t tsu_winograd_work(const tsu_winograd *w, int n)
 {
     const side f = forward_side(w), b = input_grad_side(w);
     const size_t fwd = operands(&f, w->channels, w->outmaps, n);
-    if (!backward) return fwd + plane_scratch(&f);
     const size_t bwd = operands(&b, w->outmaps, w->channels, n);
     const size_t scratch = plane_scratch(&f) > plane_scratch(&b) ? plane_scratch(&f)
                                                                   : plane_scratch(&b);

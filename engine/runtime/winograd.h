@@ -46,13 +46,13 @@ size_t tsu_winograd_filter_floats(const tsu_winograd *w);
  * gradient. A pass transforms its kernels once, not per sample group. */
 void tsu_winograd_filter(const tsu_winograd *w, const float *weight, bool flipped, float *u);
 
-/* Scratch floats for a group of n samples: forward only, or backward
- * (weight and input gradients). */
-size_t tsu_winograd_work(const tsu_winograd *w, int n, bool backward);
+/* Scratch floats for a group of n samples, forward or backward (a layer's
+ * work serves both passes). */
+size_t tsu_winograd_work(const tsu_winograd *w, int n);
 
 /* y = x * weight (+ bias) for n samples; x and y hold samples x_stride and
  * y_stride floats apart. u: the forward kernels; bias may be NULL. work:
- * tsu_winograd_work(w, n, false) floats. */
+ * tsu_winograd_work(w, n) floats. */
 void tsu_winograd_forward(const tsu_winograd *w, const float *u, const float *bias,
                           const float *x, size_t x_stride, float *y, size_t y_stride, int n,
                           float *work);
@@ -60,7 +60,7 @@ void tsu_winograd_forward(const tsu_winograd *w, const float *u, const float *bi
 /* For n samples: the weight gradient in the transformed domain stored in
  * du [16][outmaps][channels] (added to it with du_add), and when dx is not
  * NULL the input gradient stored in dx (added with dx_add). u_flipped: the
- * flipped kernels. work: tsu_winograd_work(w, n, true) floats. A pass sums
+ * flipped kernels. work: tsu_winograd_work(w, n) floats. A pass sums
  * du over all its samples and turns it into the weight gradient once. */
 void tsu_winograd_backward(const tsu_winograd *w, const float *u_flipped, const float *x,
                            size_t x_stride, const float *dy, size_t y_stride, int n, float *du,

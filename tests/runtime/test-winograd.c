@@ -60,7 +60,7 @@ static void check_shape(const shape *s, GRand *rand)
     float *u = g_new(float, kernels), *uf = g_new(float, kernels);
     tsu_winograd_filter(&w, weight, false, u);
     tsu_winograd_filter(&w, weight, true, uf);
-    float *work = g_new(float, tsu_winograd_work(&w, s->samples, true));
+    float *work = g_new(float, tsu_winograd_work(&w, s->samples));
     float *dx_start = random_floats(rand, n * in);
     float *y[2], *du[2], *dx[2];
     for (int avx = 0; avx < 2; avx++) {
