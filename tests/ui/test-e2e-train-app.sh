@@ -12,36 +12,17 @@ shots=${MESON_BUILD_ROOT:-${TSU_BUILD_DIR:-$dir}}/tests/ui
 mkdir -p "$shots"
 export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo
 fail() { echo "FAIL: $*"; exit 1; }
+. "${TSU_SOURCE_DIR:?}/tests/ui/e2e-helpers.sh"
 
 make_blobs="${TSU_SOURCE_DIR:?}/tests/data/make-blobs-project.sh"
 write_project () { "$make_blobs" "$dir" "Blobs app" "$1" "$2"; }
-
-wait_window () {
-  for _ in $(seq 150); do
-    win=$(xdotool search --name "Blobs app" 2>/dev/null | head -n 1 || true)
-    # Keys go to the focused window: click the header bar's title once.
-    [ -n "$win" ] && { sleep 1; xdotool mousemove 700 14 click 1; sleep 0.3; echo "$win"; return 0; }
-    sleep 0.1
-  done
-  return 1
-}
 
 # 1. F5 on the Training page trains to the end.
 write_project 5 32
 "$app" "$dir/blobs.tsumiki" &
 pid=$!
-win=$(wait_window) || fail "no window"
-xdotool key alt+3
-sleep 0.5
-xdotool key F5
-history=""
-for _ in $(seq 600); do
-  history=$(ls "$dir"/blobs.runs/*/history.csv 2>/dev/null | head -n 1 || true)
-  [ -n "$history" ] && [ "$(wc -l < "$history")" -eq 6 ] && break
-  sleep 0.1
-done
-[ -n "$history" ] || fail "no run directory after F5"
-[ "$(wc -l < "$history")" -eq 6 ] || fail "the run did not finish its 5 epochs"
+win=$(wait_window "Blobs app") || fail "no window"
+history=$(train_with_f5 "$dir/blobs.runs" 5)
 run_dir=$(dirname "$history")
 [ -f "$run_dir/weights.safetensors" ] || fail "no weights in $run_dir"
 sleep 2
@@ -57,7 +38,7 @@ kill -0 $pid 2>/dev/null && { kill $pid; fail "the window did not close after a 
 write_project 2000 2
 "$app" "$dir/blobs.tsumiki" &
 pid=$!
-win=$(wait_window) || fail "no window (second run)"
+win=$(wait_window "Blobs app") || fail "no window (second run)"
 xdotool key alt+3
 sleep 0.5
 xdotool key F5

@@ -12,34 +12,17 @@ shots=${MESON_BUILD_ROOT:-${TSU_BUILD_DIR:-$dir}}/tests/ui
 mkdir -p "$shots"
 export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo
 fail() { import -window root "$shots/qa-repeat-train-app-fail.png" 2>/dev/null || true; echo "FAIL: $*"; exit 1; }
+. "${TSU_SOURCE_DIR:?}/tests/ui/e2e-helpers.sh"
 
 sh "${TSU_SOURCE_DIR:?}/tests/data/make-repeat-project.sh" "$dir" "Repeat app" 3 32
 
 "$app" "$dir/res.tsumiki" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-win=""
-for _ in $(seq 150); do
-  win=$(xdotool search --name "Repeat app" 2>/dev/null | head -n 1 || true)
-  [ -n "$win" ] && break
-  sleep 0.1
-done
-[ -n "$win" ] || fail "no window"
-# Keys go to the focused window: click the header bar's title once.
-sleep 1; xdotool mousemove 700 14 click 1; sleep 0.3
+win=$(wait_window "Repeat app") || fail "no window"
 import -window root "$shots/qa-repeat-train-app-edit.png" 2>/dev/null || true
 
-xdotool key alt+3
-sleep 0.5
-xdotool key F5
-history=""
-for _ in $(seq 600); do
-  history=$(ls "$dir"/res.runs/*/history.csv 2>/dev/null | head -n 1 || true)
-  [ -n "$history" ] && [ "$(wc -l < "$history")" -eq 4 ] && break
-  sleep 0.1
-done
-[ -n "$history" ] || fail "no run directory after F5"
-[ "$(wc -l < "$history")" -eq 4 ] || fail "the run did not finish its 3 epochs: $(cat "$history")"
+history=$(train_with_f5 "$dir/res.runs" 3)
 run=$(dirname "$history")
 # Each of the three copies has its own tensors, named as the CLI names them.
 names=$(head -c 4096 "$run/weights.safetensors" | grep -ao '"ca\.[0-9]*\.weight"' | sort | tr '\n' ' ')
