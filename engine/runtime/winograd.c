@@ -6,7 +6,8 @@
 
 #include "runtime/winograd.h"
 
-#include <cblas.h>
+#include "runtime/small-gemm.h"
+
 #include <string.h>
 
 /* Below this many channels on either side the 16 products' inner dimension
@@ -451,15 +452,18 @@ static void grad_output_transform(const side *s, int outmaps, const float *dy, s
 }
 
 /* c[e] = a[e] b[e] (b transposed when trans_b; added to c with add) for
- * the 16 elements e. */
+ * the 16 elements e (small-gemm.h: these shapes are where OpenBLAS's
+ * small-matrix kernels stay far from the core's peak). */
 static void products(bool trans_b, int m, int n, int k, const float *a, const float *b,
                      bool add, float *c)
 {
     const size_t sa = (size_t)m * k, sb = (size_t)k * n, sc = (size_t)m * n;
-    for (int e = 0; e < 16; e++)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m, n, k,
-                    1.0f, a + e * sa, k, b + e * sb, trans_b ? k : n, add ? 1.0f : 0.0f,
-                    c + e * sc, n);
+    for (int e = 0; e < 16; e++) {
+        if (trans_b)
+            tsu_gemm_nt(m, n, k, a + e * sa, k, b + e * sb, k, c + e * sc, n, add);
+        else
+            tsu_gemm_nn(m, n, k, a + e * sa, k, b + e * sb, n, c + e * sc, n, add);
+    }
 }
 
 /* ------------------------------------------------------------ kernels */
