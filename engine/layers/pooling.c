@@ -270,9 +270,17 @@ static void global_pool_backward(tsu_layer_run *run, tsu_exec *ex, int stage)
     for (int s = ex->n0; s < ex->n1; s++) {
         float *dx = run->din[0] + (size_t)s * run->in_size[0];
         const float *dy = run->dout + (size_t)s * channels;
-        for (size_t c = 0; c < channels; c++)
-            for (size_t j = 0; j < plane; j++)
-                tsu_put(&dx[c * plane + j], dy[c] / (float)plane, acc);
+        /* The flag and the division hoisted out of the plane's loop, so it
+         * vectorises (a test and a divide per value were 0.7% of the ResNet
+         * example's training, perf); the same quotient either way. */
+        for (size_t c = 0; c < channels; c++) {
+            const float g = dy[c] / (float)plane;
+            float *restrict d = dx + c * plane;
+            if (acc)
+                for (size_t j = 0; j < plane; j++) d[j] += g;
+            else
+                for (size_t j = 0; j < plane; j++) d[j] = g;
+        }
     }
 }
 
