@@ -61,7 +61,17 @@ double tsu_net_loss(const tsu_net *net);
  * last (training) forward. Needs a net made with cfg.training. */
 tsu_status tsu_net_backward(tsu_net *net, int batch, tsu_diag *diag);
 
-/* [batch * size] output of a node after forward, or NULL. */
+/* A layer that runs the ReLU reading it in its own pass (BatchNormalization
+ * or Add2 followed by a ReLU that is their only reader) stores its own
+ * output for the first TSU_NET_KEPT_SAMPLES samples of a batch only: the
+ * ReLU's output is what flows on, backward recomputes the rest, and
+ * skipping those stores made the ResNet example's training 5% faster
+ * (docs/runtime.md). Enough for a look at what the layer does (the
+ * trainer's layer statistics read these samples). */
+#define TSU_NET_KEPT_SAMPLES 8
+
+/* [batch * size] output of a node after forward, or NULL (see
+ * TSU_NET_KEPT_SAMPLES for the layers that keep fewer samples). */
 const float *tsu_net_output(const tsu_net *net, const char *node_id);
 /* The node feeding the first loss (e.g. the Softmax), or NULL. */
 const tsu_node *tsu_net_prediction_node(const tsu_net *net);

@@ -232,28 +232,39 @@ static void bn_running_statistics(const bn_view *v, const tsu_layer_run *run, fl
 }
 
 /* y = (x - m) * k + b and the fused ReLU's r = max(y, 0) in one pass (NaN
- * passes, as in relu_forward). Nothing reads y soon (the ReLU's output flows
- * on, and backward uses x), so y goes out with streaming stores that skip
- * the cache: at large batches the outputs do not fit in cache, and an
- * ordinary store first reads its line from memory. */
-static void bn_relu_row(const float *restrict x, float *restrict y, float *restrict r, size_t n,
-                        float m, float k, float b)
+ * passes, as in relu_forward); y only when asked for (TSU_NET_KEPT_SAMPLES:
+ * nothing else reads it, and backward recomputes it from x). When written,
+ * y goes out with streaming stores that skip the cache: nothing reads it
+ * soon, and an ordinary store first reads its line from memory. */
+static inline __attribute__((always_inline)) void
+bn_relu_row_impl(const float *restrict x, float *restrict y, float *restrict r, size_t n,
+                 float m, float k, float b, bool keep)
 {
     size_t j = 0;
-    if (((uintptr_t)y & 15) == 0) {
+    if (!keep || ((uintptr_t)y & 15) == 0) {
         const __m128 vm = _mm_set1_ps(m), vk = _mm_set1_ps(k), vb = _mm_set1_ps(b);
         const __m128 zero = _mm_setzero_ps();
         for (; j + 4 <= n; j += 4) {
             __m128 t = _mm_add_ps(_mm_mul_ps(_mm_sub_ps(_mm_loadu_ps(x + j), vm), vk), vb);
-            _mm_stream_ps(y + j, t);
+            if (keep) _mm_stream_ps(y + j, t);
             _mm_storeu_ps(r + j, _mm_andnot_ps(_mm_cmplt_ps(t, zero), t));
         }
     }
     for (; j < n; j++) {
         float t = (x[j] - m) * k + b;
-        y[j] = t;
+        if (keep) y[j] = t;
         r[j] = t < 0.0f ? 0.0f : t;
     }
+}
+
+/* y may be NULL: the ReLU's output only. */
+static void bn_relu_row(const float *restrict x, float *restrict y, float *restrict r, size_t n,
+                        float m, float k, float b)
+{
+    if (y)
+        bn_relu_row_impl(x, y, r, n, m, k, b, true);
+    else
+        bn_relu_row_impl(x, NULL, r, n, m, k, b, false);
 }
 
 static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
@@ -283,7 +294,8 @@ static void bn_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
             float *restrict y = run->out + at;
             const float m = mean[c], k = scale[c], b = v.beta[c];
             if (relu_all) {
-                bn_relu_row(x, y, relu_all + at, v.spatial, m, k, b);
+                bn_relu_row(x, s < TSU_NET_KEPT_SAMPLES ? y : NULL, relu_all + at, v.spatial, m,
+                            k, b);
             } else {
                 for (size_t j = 0; j < v.spatial; j++) y[j] = (x[j] - m) * k + b;
             }

@@ -239,15 +239,27 @@ static void relu_of(const float *restrict y, float *restrict r, size_t n)
 
 /* y = a + b and the fused ReLU's r in one pass: the residual connection of
  * a ResNet block (Add2 then ReLU) read both inputs, wrote y, then read y
- * again to write r. */
-static void add_relu_row(const float *restrict a, const float *restrict b, float *restrict y,
-                         float *restrict r, size_t n)
+ * again to write r. y only when keep (TSU_NET_KEPT_SAMPLES: nothing else
+ * reads it; backward masks with r). */
+static inline __attribute__((always_inline)) void
+add_relu_impl(const float *restrict a, const float *restrict b, float *restrict y,
+              float *restrict r, size_t n, bool keep)
 {
     for (size_t j = 0; j < n; j++) {
         const float t = a[j] + b[j];
-        y[j] = t;
+        if (keep) y[j] = t;
         r[j] = t < 0.0f ? 0.0f : t;
     }
+}
+
+/* Elements [begin, end) of the batch's flat arrays, y kept for the first
+ * `kept` elements (TSU_NET_KEPT_SAMPLES samples). */
+static void add_relu_range(const float *a, const float *b, float *y, float *r, size_t begin,
+                           size_t end, size_t kept)
+{
+    const size_t split = kept < begin ? begin : kept > end ? end : kept;
+    add_relu_impl(a + begin, b + begin, y + begin, r + begin, split - begin, true);
+    add_relu_impl(a + split, b + split, NULL, r + split, end - split, false);
 }
 
 static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
@@ -257,7 +269,8 @@ static void binary_forward(tsu_layer_run *run, tsu_exec *ex, int stage)
     if (bcast_is_plain(run->node)) {
         size_t a = tsu_slice_begin(ex, run->out_size), b = tsu_slice_end(ex, run->out_size);
         if (relu) /* only Add2 absorbs a ReLU */
-            add_relu_row(run->in[0] + a, run->in[1] + a, run->out + a, relu + a, b - a);
+            add_relu_range(run->in[0], run->in[1], run->out, relu, a, b,
+                           (size_t)TSU_NET_KEPT_SAMPLES * run->out_size);
         else
             binary_row(op, run->in[0] + a, 1, run->in[1] + a, 1, run->out + a, b - a);
         return;

@@ -69,8 +69,8 @@ static void sample_tensors(tsu_layer_stats *st, tsu_net *net, const int *tensors
 
 /* Samples of the batch whose activations are summarised: with thousands
  * of values per sample, eight give the mean, spread and share of zeros
- * to two digits. */
-#define STATS_SAMPLES 8
+ * to two digits, and every layer keeps at least these. */
+#define STATS_SAMPLES TSU_NET_KEPT_SAMPLES
 
 void tsu_stats_sampler_sample(tsu_stats_sampler *s, tsu_net *net, int batch)
 {

@@ -336,6 +336,57 @@ static void test_batchnorm_offset_data(void)
     test_graph_free(&t);
 }
 
+/* BatchNormalization and Add2 that run their ReLU keep their own output for
+ * the first TSU_NET_KEPT_SAMPLES samples (the ReLU's output, all of it, is
+ * what flows on): what they keep is right, the ReLU's is right for every
+ * sample, on two threads with samples on both sides of the cut. */
+static void test_fused_kept_samples(void)
+{
+    test_graph t;
+    test_graph_build(&t, "{\"id\": \"x\", \"type\": \"Input\", \"params\": {\"shape\": [2, 6]}},"
+                         "{\"id\": \"bn\", \"type\": \"BatchNormalization\", \"inputs\": [\"x\"]},"
+                         "{\"id\": \"r1\", \"type\": \"ReLU\", \"inputs\": [\"bn\"]},"
+                         "{\"id\": \"add\", \"type\": \"Add2\", \"inputs\": [\"r1\", \"x\"]},"
+                         "{\"id\": \"r2\", \"type\": \"ReLU\", \"inputs\": [\"add\"]},"
+                         "{\"id\": \"loss\", \"type\": \"SquaredError\", \"inputs\": [\"r2\"]}");
+    enum { N = TSU_NET_KEPT_SAMPLES + 5, SIZE = 12 };
+    tsu_net_config cfg = {.max_batch = N, .threads = 2, .seed = 1, .training = true};
+    tsu_net *net = tsu_net_new(t.graph, &cfg, &t.diag);
+    g_assert_nonnull(net);
+    GRand *rand = g_rand_new_with_seed(9);
+    float *x = tsu_net_input(net, "x");
+    for (int i = 0; i < N * SIZE; i++) x[i] = (float)g_rand_double_range(rand, -2, 2);
+    g_assert_cmpint(tsu_net_forward(net, N, true, &t.diag), ==, TSU_OK);
+    const float *bn = tsu_net_output(net, "bn"), *r1 = tsu_net_output(net, "r1");
+    const float *add = tsu_net_output(net, "add"), *r2 = tsu_net_output(net, "r2");
+    for (int c = 0; c < 2; c++) {
+        double sum = 0.0, squares = 0.0;
+        for (int s = 0; s < N; s++)
+            for (int j = 0; j < 6; j++) sum += x[s * SIZE + c * 6 + j];
+        const double mean = sum / (N * 6);
+        for (int s = 0; s < N; s++)
+            for (int j = 0; j < 6; j++) {
+                const double d = x[s * SIZE + c * 6 + j] - mean;
+                squares += d * d;
+            }
+        const double inv_std = 1.0 / sqrt(squares / (N * 6) + 1e-5);
+        for (int s = 0; s < N; s++)
+            for (int j = 0; j < 6; j++) {
+                const int at = s * SIZE + c * 6 + j;
+                const double y = (x[at] - mean) * inv_std, relu = y > 0 ? y : 0;
+                if (s < TSU_NET_KEPT_SAMPLES) {
+                    g_assert_cmpfloat_with_epsilon(bn[at], y, 1e-5);
+                    g_assert_cmpfloat_with_epsilon(add[at], relu + x[at], 1e-5);
+                }
+                g_assert_cmpfloat_with_epsilon(r1[at], relu, 1e-5);
+                g_assert_cmpfloat_with_epsilon(r2[at], fmax(relu + x[at], 0.0), 1e-5);
+            }
+    }
+    g_rand_free(rand);
+    tsu_net_free(net);
+    test_graph_free(&t);
+}
+
 /* More threads than samples: idle workers still meet at every barrier. */
 static void test_tiny_batches(void)
 {
@@ -378,5 +429,6 @@ int main(int argc, char **argv)
     g_test_add_func("/runtime/net/tiny-batches", test_tiny_batches);
     g_test_add_func("/runtime/net/batchnorm-offset-data", test_batchnorm_offset_data);
     g_test_add_func("/runtime/net/fused-losses-stable", test_fused_losses_are_stable);
+    g_test_add_func("/runtime/net/fused-kept-samples", test_fused_kept_samples);
     return g_test_run();
 }
