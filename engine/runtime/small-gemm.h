@@ -3,7 +3,7 @@
  *
  * The ResNet example's products are [32, 32] x [32, 147] and, for the
  * weight gradient, [32, 147] x [147, 32]: too small for OpenBLAS to leave
- * its small-matrix kernels, which ran them at 45-119 GFLOP/s on a core that
+ * its small-matrix kernels, which ran them at 85-124 GFLOP/s on a core that
  * does 200 (docs/runtime.md, Layers, Convolution). These keep a block of C in
  * registers for the whole sum. Without AVX-512 they call cblas_sgemm.
  *
