@@ -144,6 +144,10 @@ static inline void c_interleave(float *restrict dst, const float *a, const float
 #include <immintrin.h>
 #define WINOGRAD_AVX512 1
 #define AVX __attribute__((target("avx512f")))
+/* The loops over a tile's 4 elements or 2 rows unroll, so their arrays of
+ * vectors stay in registers (left as loops, -O2 kept them on the stack, a
+ * store and a load per vector and step). */
+#define UNROLL _Pragma("GCC unroll 4")
 
 /* The row operations 16 floats a step, the last step masked. */
 static inline AVX __mmask16 avx_mask(int left)
@@ -291,7 +295,7 @@ static AVX void input_plane_narrow(const side *s, const float *x, float *v, size
                               _mm512_sub_ps(e[2], e[1]), _mm512_sub_ps(e[1], e[3])};
         const __m512 qo[4] = {_mm512_sub_ps(o[0], o[2]), _mm512_add_ps(o[1], o[2]),
                               _mm512_sub_ps(o[2], o[1]), _mm512_sub_ps(o[1], o[3])};
-        for (int i = 0; i < 4; i++) {
+        UNROLL for (int i = 0; i < 4; i++) {
             float *at = v + (size_t)(4 * i) * stride + (size_t)ty * tw;
             const __m512 qe1 = next_lane(qe[i]), qo1 = next_lane(qo[i]);
             _mm512_mask_storeu_ps(at, out, _mm512_sub_ps(qe[i], qe1));
@@ -315,7 +319,7 @@ static AVX void output_plane_narrow(const side *s, const float *m, size_t stride
     for (int ty = 0; ty < s->tiles_h; ty++) {
         const float *mt = m + (size_t)ty * tw;
         __m512 r[2][4];
-        for (int j = 0; j < 4; j++) {
+        UNROLL for (int j = 0; j < 4; j++) {
             const __m512 m0 = _mm512_maskz_loadu_ps(in, mt + (size_t)j * stride),
                          m1 = _mm512_maskz_loadu_ps(in, mt + (size_t)(4 + j) * stride),
                          m2 = _mm512_maskz_loadu_ps(in, mt + (size_t)(8 + j) * stride),
@@ -323,7 +327,8 @@ static AVX void output_plane_narrow(const side *s, const float *m, size_t stride
             r[0][j] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
             r[1][j] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
         }
-        for (int a = 0; a < 2 && 2 * ty + a < s->out_h; a++) {
+        UNROLL for (int a = 0; a < 2; a++) {
+            if (2 * ty + a >= s->out_h) break;
             const __m512 y0 = _mm512_add_ps(
                 _mm512_add_ps(_mm512_add_ps(r[a][0], r[a][1]), r[a][2]), vb);
             const __m512 y1 = _mm512_add_ps(
@@ -350,7 +355,7 @@ static AVX void grad_output_plane_narrow(const side *s, const float *dy, float *
                       odd = pick_columns(1, s->out_w, tw - 1);
     for (int ty = 0; ty < s->tiles_h; ty++) {
         __m512 e[2], o[2];
-        for (int a = 0; a < 2; a++) {
+        UNROLL for (int a = 0; a < 2; a++) {
             const int oy = 2 * ty + a;
             if (oy >= s->out_h) {
                 e[a] = o[a] = _mm512_setzero_ps();
@@ -366,7 +371,7 @@ static AVX void grad_output_plane_narrow(const side *s, const float *dy, float *
                               flip_sign(e[1])};
         const __m512 ho[4] = {o[0], _mm512_add_ps(o[0], o[1]), _mm512_sub_ps(o[0], o[1]),
                               flip_sign(o[1])};
-        for (int i = 0; i < 4; i++) {
+        UNROLL for (int i = 0; i < 4; i++) {
             float *at = d + (size_t)(4 * i) * stride + (size_t)ty * tw;
             _mm512_mask_storeu_ps(at, out, he[i]);
             _mm512_mask_storeu_ps(at + stride, out, _mm512_add_ps(he[i], ho[i]));
