@@ -369,10 +369,11 @@ static void add_relu_back_same(const float *restrict dr, const float *restrict r
 static void add_relu_backward(const float *dr, const float *r, float *d0, float *d1, size_t n,
                               bool acc0, bool acc1)
 {
-    if (d1 == d0 && acc1)
+    /* One buffer for both: the second input's write always adds
+     * (plan_gradient_writes in engine/runtime/net.c marks a producer written
+     * by the first). */
+    if (d1 == d0)
         add_relu_back_same(dr, r, d0, n, acc0);
-    else if (d1 == d0) /* the second write replaced the first */
-        add_relu_back_impl(dr, r, d0, NULL, n, false, false);
     else if (!d1)
         acc0 ? add_relu_back_impl(dr, r, d0, NULL, n, true, false)
              : add_relu_back_impl(dr, r, d0, NULL, n, false, false);

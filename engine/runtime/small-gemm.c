@@ -28,8 +28,8 @@ static inline AVX __mmask16 lanes(int left)
 
 /* ------------------------------------------------------------ A B
  *
- * A tile of NN_ROWS rows by `vecs` vectors of 16 columns stays in 24
- * registers for the whole sum over k: per k, `vecs` loads of B's row and
+ * A tile of NN_ROWS rows by `vecs` vectors of 16 columns (up to 24
+ * accumulators) stays in registers for the whole sum over k: per k, `vecs` loads of B's row and
  * NN_ROWS broadcasts of A's column feed NN_ROWS * vecs multiply-adds, so the
  * two FMA units, not the loads, set the pace. The last vector of a tile is
  * masked at the right edge. A tile past the last row reads the last row
