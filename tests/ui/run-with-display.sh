@@ -23,5 +23,8 @@ if [ -n "$DISPLAY" ] && [ "$private" = no ]; then
   "$@"
 else
   unset DISPLAY
-  xvfb-run -a -s '-screen 0 1600x1000x24' "$@"
+  # -a alone starts every search at :99, and two tests that start together
+  # could both pick it: one then failed with "cannot open display". A
+  # start that depends on the process id keeps parallel tests apart.
+  xvfb-run -a -n "$((100 + $$ % 800))" -s '-screen 0 1600x1000x24' "$@"
 fi
